@@ -1,0 +1,103 @@
+# spotagent build. `make deps` once on a fresh Debian 12 machine, then
+# `make`, `make test`, `make demo`, `make bench`.
+
+BUILD ?= build
+CC ?= cc
+PKGS := ncursesw formw menuw sqlite3 libusb-1.0 jansson inih
+
+# libcurl on mbedTLS: the system's when it has one, else the static build
+# that `make deps` leaves in build/curl.
+CURL_SYSTEM := $(shell curl-config --ssl-backends 2>/dev/null | \
+	grep -qi mbedtls && echo yes)
+ifeq ($(CURL_SYSTEM),yes)
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl)
+CURL_LIBS := $(shell pkg-config --libs libcurl)
+else
+CURL_CFLAGS := -I$(BUILD)/curl/include -DCURL_STATICLIB
+CURL_LIBS := $(BUILD)/curl/lib/libcurl.a -lmbedtls -lmbedx509 \
+	-lmbedcrypto -lz
+endif
+
+WARN := -Wall -Wextra -Wshadow -Wformat=2 -Wvla
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) \
+	$(shell pkg-config --cflags $(PKGS)) $(CURL_CFLAGS) -MMD -MP
+ALL_LDFLAGS := -pie -Wl,-z,relro -Wl,-z,now $(LDFLAGS)
+LIBS := $(CURL_LIBS) $(shell pkg-config --libs $(PKGS)) -lmbedtls \
+	-lmbedx509 -lmbedcrypto -lpthread
+
+APP_SRC := $(filter-out app/main.c,$(wildcard app/*.c))
+CORE_SRC := $(APP_SRC) $(wildcard offline/*.c) $(wildcard drivers/*.c)
+UI_SRC := $(wildcard ui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/obj/%.o)
+UI_OBJ := $(UI_SRC:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/app/main.o
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+INTEGRATION_SRC := $(wildcard tests/integration/test_*.c)
+INTEGRATION_BIN := $(INTEGRATION_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
+TEST_LIBS := $(shell pkg-config --libs cmocka)
+
+.PHONY: all deps test demo bench certs install clean
+
+all: $(BUILD)/spotagent
+
+deps:
+	bash .ci/deps.sh
+
+$(BUILD)/spotagent: $(MAIN_OBJ) $(CORE_OBJ) $(UI_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/test_integration_%: \
+		$(BUILD)/obj/tests/integration/test_integration_%.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+certs: $(BUILD)/certs/ca.pem
+
+$(BUILD)/certs/ca.pem: tests/sandbox/make-certs.sh
+	bash tests/sandbox/make-certs.sh $(BUILD)/certs
+
+test: all certs $(UNIT_BIN) $(INTEGRATION_BIN)
+	bash tests/run.sh
+
+demo: all certs
+	bash tests/sandbox/demo.sh
+
+bench: all certs $(BENCH_BIN)
+	bash tests/bench/run.sh
+
+PREFIX ?= /usr/local
+install: all
+	install -D -m 755 $(BUILD)/spotagent $(DESTDIR)$(PREFIX)/bin/spotagent
+	install -D -m 644 docs/spotagent.1 \
+		$(DESTDIR)$(PREFIX)/share/man/man1/spotagent.1
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/spotagent $(BUILD)/certs \
+		$(BUILD)/demo $(BUILD)/test-runs
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,36 @@
+/* Terminal configuration read from an INI file. */
+#ifndef SPOTAGENT_CONFIG_H
+#define SPOTAGENT_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_DEFAULT_PATH "/etc/spotagent/spotagent.conf"
+#define CONFIG_TEXT_SIZE 512
+
+struct config {
+	char url[CONFIG_TEXT_SIZE];        /* [central] url, https://... */
+	char ca_file[CONFIG_TEXT_SIZE];    /* [central] ca_file */
+	char cert_file[CONFIG_TEXT_SIZE];  /* [central] cert_file */
+	char key_file[CONFIG_TEXT_SIZE];   /* [central] key_file */
+	char pin[CONFIG_TEXT_SIZE];        /* [central] pin, optional */
+	int connect_timeout;               /* [central] seconds */
+	int request_timeout;               /* [central] seconds */
+	char terminal_id[33];              /* [terminal] id */
+	char currency[4];                  /* [terminal] currency */
+	char journal_path[CONFIG_TEXT_SIZE]; /* [journal] path */
+	char printer[CONFIG_TEXT_SIZE];    /* [printer] device */
+	int paper_columns;                 /* [printer] paper: 58 or 80 mm */
+	char log_target[CONFIG_TEXT_SIZE]; /* [log] file: path or syslog */
+	int log_level;                     /* [log] level */
+	int retry_min;                     /* [sync] retry_min_seconds */
+	int retry_max;                     /* [sync] retry_max_seconds */
+	int idle_check;                    /* [sync] idle_check_seconds */
+};
+
+/* Read and validate path into *out. On failure writes a one-line message
+ * naming the setting and the file into error and returns -1. Paths in the
+ * file that are relative are taken relative to the file's folder. */
+int config_load(const char *path, struct config *out, char *error,
+		size_t error_size);
+
+#endif

@@ -1,0 +1,42 @@
+/* The event channel: worker threads post fixed-size events into a pipe and
+ * the UI loop polls its read end together with the keyboard. */
+#ifndef SPOTAGENT_EVENT_H
+#define SPOTAGENT_EVENT_H
+
+#include <stdint.h>
+
+enum event_type {
+	EVENT_LINK = 1,        /* status: 1 online, 0 offline */
+	EVENT_QUEUE = 2,       /* counts changed; re-read the journal */
+	EVENT_OPERATION = 3,   /* id changed state; status is its op_state */
+	EVENT_LOGIN = 4,       /* status: 0 or a negative api_error */
+	EVENT_LOOKUP = 5,      /* status: 0 or a negative api_error */
+	EVENT_PRINTER = 6,     /* status: printer_state */
+};
+
+/* Small enough that one write to a pipe is atomic (PIPE_BUF). */
+struct event {
+	enum event_type type;
+	int status;
+	char id[40];           /* operation id or wallet account */
+	char text[160];        /* message for the agent, or a holder name */
+};
+
+struct event_channel;
+
+/* Create a channel. Returns 0, or -1 when the pipe cannot be made. */
+int event_channel_open(struct event_channel **out);
+void event_channel_close(struct event_channel *channel);
+
+/* Post one event; safe from any thread, never blocks. Returns 0, or -1
+ * when the channel is full (the event is dropped and logged). */
+int event_post(struct event_channel *channel, const struct event *event);
+
+/* The descriptor to poll for POLLIN. */
+int event_channel_fd(const struct event_channel *channel);
+
+/* Read one pending event. Returns 1 when *out was filled, 0 when none is
+ * pending. */
+int event_read(struct event_channel *channel, struct event *out);
+
+#endif

@@ -1,0 +1,120 @@
+/* The journal: every operation, its state and its receipt data, in SQLite
+ * (WAL, synchronous=FULL) with a versioned schema. One struct journal per
+ * thread; SQLite serialises writers across connections. */
+#ifndef SPOTAGENT_JOURNAL_H
+#define SPOTAGENT_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define JOURNAL_ID_SIZE 37        /* canonical UUID text plus NUL */
+#define JOURNAL_TYPE_SIZE 32
+#define JOURNAL_AGENT_SIZE 33
+#define JOURNAL_REFERENCE_SIZE 65
+#define JOURNAL_ERROR_SIZE 257
+#define JOURNAL_PAYLOAD_SIZE 4096 /* JSON object of the operation's fields */
+
+enum journal_error {
+	JOURNAL_OK = 0,
+	JOURNAL_EIO = -1,       /* SQLite failed; details are logged */
+	JOURNAL_ENOTFOUND = -2, /* no such operation, or nothing due */
+	JOURNAL_EEXIST = -3,    /* an operation with this id exists */
+	JOURNAL_ESCHEMA = -4,   /* the file has a newer or unknown schema */
+	JOURNAL_EBUSY = -5,     /* locked by another process for too long */
+	JOURNAL_EINVAL = -6,    /* argument out of range or too long */
+	JOURNAL_ESTATE = -7,    /* state change not allowed from the state */
+};
+
+/* Stored as text in the journal; the order is the UI's display order. */
+enum op_state {
+	OP_QUEUED = 0,
+	OP_IN_FLIGHT = 1,
+	OP_ACCEPTED = 2,
+	OP_REJECTED = 3,
+	OP_NEEDS_ATTENTION = 4,
+};
+#define OP_STATE_COUNT 5
+
+struct operation {
+	char id[JOURNAL_ID_SIZE];       /* UUID, also the idempotency key */
+	char type[JOURNAL_TYPE_SIZE];   /* e.g. "wallet_transfer" */
+	enum op_state state;
+	char agent_id[JOURNAL_AGENT_SIZE];
+	char currency[4];
+	int64_t amount;                 /* minor units of currency */
+	char payload[JOURNAL_PAYLOAD_SIZE];
+	int64_t created_at;             /* Unix seconds */
+	int64_t updated_at;
+	int64_t next_attempt_at;        /* not sent before this time */
+	int attempts;                   /* sends so far */
+	char reference[JOURNAL_REFERENCE_SIZE]; /* set once accepted */
+	char last_error[JOURNAL_ERROR_SIZE];    /* reason or last failure */
+};
+
+struct journal;
+
+/* Open or create the journal at path and bring its schema up to date.
+ * Returns JOURNAL_OK and a handle the caller closes with journal_close,
+ * or a negative journal_error (*out is then NULL). */
+int journal_open(const char *path, struct journal **out);
+
+void journal_close(struct journal *journal);
+
+/* Insert op in state OP_QUEUED in one transaction, with created_at,
+ * updated_at and next_attempt_at taken from op. Returns JOURNAL_EEXIST for
+ * a duplicate id, JOURNAL_EINVAL for empty or oversized fields. */
+int journal_insert(struct journal *journal, const struct operation *op);
+
+/* Read one operation into *out. Returns JOURNAL_ENOTFOUND if absent. */
+int journal_get(struct journal *journal, const char *id,
+		struct operation *out);
+
+/* Read the oldest queued or in-flight operation whose next_attempt_at is
+ * at or before now. Returns JOURNAL_ENOTFOUND when none is due. */
+int journal_next_due(struct journal *journal, int64_t now,
+		     struct operation *out);
+
+/* Move a queued or in-flight operation to in flight and count the
+ * attempt, in one transaction, before its request is sent. */
+int journal_mark_in_flight(struct journal *journal, const char *id,
+			   int64_t now);
+
+/* Record the central service's acceptance and its reference. */
+int journal_mark_accepted(struct journal *journal, const char *id,
+			  const char *reference, int64_t now);
+
+/* Record a final rejection with the central service's reason. */
+int journal_mark_rejected(struct journal *journal, const char *id,
+			  const char *reason, int64_t now);
+
+/* Schedule another attempt. `state` is OP_QUEUED when the request never
+ * left the terminal, OP_IN_FLIGHT when its outcome is unknown; the id is
+ * kept either way. */
+int journal_mark_retry(struct journal *journal, const char *id,
+		       enum op_state state, const char *error,
+		       int64_t next_attempt_at, int64_t now);
+
+/* Fill counts[OP_STATE_COUNT] with the number of operations per state. */
+int journal_count_by_state(struct journal *journal,
+			   int64_t counts[OP_STATE_COUNT]);
+
+/* Earliest next_attempt_at among queued and in-flight operations, or
+ * JOURNAL_ENOTFOUND when the queue is empty. */
+int journal_next_attempt_time(struct journal *journal, int64_t *when);
+
+/* Store or read a small text value (last sync time and the like). Reading
+ * a missing key returns JOURNAL_ENOTFOUND. */
+int journal_set_meta(struct journal *journal, const char *key,
+		     const char *value);
+int journal_get_meta(struct journal *journal, const char *key, char *value,
+		     size_t size);
+
+/* Static names: "queued", "in_flight", "accepted", "rejected",
+ * "needs_attention". op_state_parse returns -1 for unknown text. */
+const char *journal_state_name(enum op_state state);
+int journal_state_parse(const char *name);
+
+/* Return a static one-line message for a journal_error. */
+const char *journal_strerror(int error);
+
+#endif

@@ -1,0 +1,12 @@
+/* The ncurses user interface: the only code that calls curses. */
+#ifndef SPOTAGENT_UI_H
+#define SPOTAGENT_UI_H
+
+#include "../app/app.h"
+
+/* Run the terminal UI until the agent quits. Takes over the terminal and
+ * restores it before returning. Returns 0, or 1 when curses could not
+ * start (a message is then on stderr). */
+int ui_run(struct app *app);
+
+#endif
