@@ -6,6 +6,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../drivers/printer.h"
@@ -41,17 +42,38 @@ struct app {
 	struct session session;
 	struct app_status status;
 
-	/* Results handed from request threads to the UI thread. */
+	/* One request thread at a time (login, lookup); its results are
+	 * handed to the UI thread under lock. */
 	pthread_mutex_t lock;
+	pthread_t request_thread;
+	bool request_active;   /* started and not yet joined */
+	bool request_done;     /* finished; joining will not block */
 	struct api_login pending_login;
 	char pending_agent[JOURNAL_AGENT_SIZE];
 	struct api_wallet pending_wallet;
 };
 
+/* Open the journal, event channel and printer and start the
+ * sync worker for an already loaded app->config. Returns 0, or -1 with a
+ * one-line message in error (everything opened so far is closed). */
+int app_open(struct app *app, char *error, size_t error_size);
+
+/* Stop the sync worker, join a request thread, close everything. */
+void app_close(struct app *app);
+
 /* Apply an event to app->status (counts re-read from the journal on
  * EVENT_QUEUE and EVENT_OPERATION). Call on the UI thread for every event
  * before the screen sees it. */
 void app_apply_event(struct app *app, const struct event *event);
+
+/* Start run(arg) on the request thread. Returns 0, or -1 with a line for
+ * the agent in message when a request is still running or the thread
+ * cannot be created (arg is then still the caller's). */
+int app_request_start(struct app *app, void *(*run)(void *), void *arg,
+		      char *message, size_t message_size);
+
+/* Called by a request thread just before it posts its event. */
+void app_request_finish(struct app *app);
 
 /* Re-read the queue counts from the journal into app->status. */
 void app_refresh_counts(struct app *app);

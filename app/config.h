@@ -19,7 +19,8 @@ struct config {
 	char currency[4];                  /* [terminal] currency */
 	char journal_path[CONFIG_TEXT_SIZE]; /* [journal] path */
 	char printer[CONFIG_TEXT_SIZE];    /* [printer] device */
-	int paper_columns;                 /* [printer] paper: 58 or 80 mm */
+	int paper_columns;                 /* [printer] paper 58 or 80 mm,
+					      stored as 32 or 48 columns */
 	char log_target[CONFIG_TEXT_SIZE]; /* [log] file: path or syslog */
 	int log_level;                     /* [log] level */
 	int retry_min;                     /* [sync] retry_min_seconds */

@@ -40,7 +40,9 @@ struct receipt_context {
 /* Lay out the receipt of op for `columns` (32 or 48). The status line says
  * PENDING for queued and in-flight operations, CONFIRMED with the reference
  * once accepted, and REJECTED with the reason. Returns 0, or -1 for an
- * unsupported width or an unreadable payload. */
+ * unsupported width, an unknown type or state, a payload that is
+ * unreadable or disagrees with the row's currency and amount, or a layout
+ * longer than RECEIPT_LINES_MAX. */
 int receipt_layout(const struct operation *op,
 		   const struct receipt_context *context, int columns,
 		   struct receipt *out);

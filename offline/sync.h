@@ -11,6 +11,10 @@
 #include "journal.h"
 #include "transport.h"
 
+/* Journal meta key: RFC 3339 UTC time of the last operation the central
+ * service answered (accepted or rejected). */
+#define SYNC_META_LAST "last_sync_at"
+
 struct sync_worker;
 
 /* Start the worker thread with its own journal connection and transport.
@@ -24,6 +28,11 @@ void sync_kick(struct sync_worker *worker);
 /* Stop and join the worker. A request in progress finishes first, bounded
  * by the configured request timeout. */
 void sync_stop(struct sync_worker *worker);
+
+/* Open a transport to the central service described by config, for the
+ * calling thread. Returns 0 or a negative transport_error. */
+int sync_transport_open(const struct config *config,
+			struct transport **out);
 
 /* Send the one operation op through transport and record the outcome in
  * the journal. Returns the api outcome's result. */

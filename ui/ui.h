@@ -9,4 +9,7 @@
  * start (a message is then on stderr). */
 int ui_run(struct app *app);
 
+/* Return the curses library's version text, e.g. "ncurses 6.4.20221231". */
+const char *ui_library_version(void);
+
 #endif

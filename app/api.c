@@ -1,0 +1,434 @@
+/* The API client: every path and JSON field name of the central service's
+ * contract (docs/api.md) lives here and nowhere else. */
+#define LOG_MODULE "api"
+#include "api.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+
+#define PATH_HEALTH "/v1/health"
+#define PATH_SESSIONS "/v1/sessions"
+#define PATH_WALLETS "/v1/wallets/"
+#define PATH_WALLET_TRANSFER "/v1/transfers/wallet"
+
+static const char *const json_headers[] = {
+	"Content-Type: application/json",
+	"Accept: application/json",
+	NULL,
+};
+
+/* Copy a JSON string member into buf. Returns 0, or -1 when it is missing,
+ * not a string, empty, or does not fit. */
+static int copy_string(json_t *object, const char *key, char *buf,
+		       size_t size)
+{
+	const char *text = json_string_value(json_object_get(object, key));
+
+	if (text == NULL || text[0] == '\0' || strlen(text) >= size)
+		return -1;
+	memcpy(buf, text, strlen(text) + 1);
+	return 0;
+}
+
+/* Parse "2026-12-04T15:00:00Z" into Unix seconds. Returns -1 on bad text. */
+static int64_t parse_time(const char *text)
+{
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (text == NULL)
+		return -1;
+	end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+static void format_time(int64_t seconds, char *buf, size_t size)
+{
+	time_t t = (time_t)seconds;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
+			       char *payload, size_t size)
+{
+	json_t *object;
+	char *text;
+	int result = API_EINVAL;
+
+	object = json_pack("{s:s, s:s, s:s, s:I}", "sender_account",
+			   transfer->sender, "receiver_account",
+			   transfer->receiver, "currency", transfer->currency,
+			   "amount", (json_int_t)transfer->amount);
+	if (object == NULL)
+		return API_EINVAL;
+	text = json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text != NULL && strlen(text) < size) {
+		memcpy(payload, text, strlen(text) + 1);
+		result = API_OK;
+	}
+	free(text);
+	json_decref(object);
+	return result;
+}
+
+int api_wallet_transfer_decode(const char *payload,
+			       struct wallet_transfer *out)
+{
+	struct wallet_transfer parsed = { 0 };
+	json_t *object;
+	json_t *amount;
+	int result = API_EPROTOCOL;
+
+	object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(object))
+		goto out;
+	amount = json_object_get(object, "amount");
+	if (!json_is_integer(amount) || json_integer_value(amount) <= 0)
+		goto out;
+	if (copy_string(object, "sender_account", parsed.sender,
+			sizeof(parsed.sender)) != 0 ||
+	    copy_string(object, "receiver_account", parsed.receiver,
+			sizeof(parsed.receiver)) != 0 ||
+	    copy_string(object, "currency", parsed.currency,
+			sizeof(parsed.currency)) != 0)
+		goto out;
+	parsed.amount = (int64_t)json_integer_value(amount);
+	*out = parsed;
+	result = API_OK;
+out:
+	json_decref(object);
+	return result;
+}
+
+/* Pull the documented error object's message (or code) into message. */
+static void read_error(const struct transport_response *resp, char *message,
+		       size_t size)
+{
+	json_t *root = json_loads(resp->body, 0, NULL);
+	json_t *error = json_object_get(root, "error");
+	const char *text = json_string_value(json_object_get(error, "message"));
+	const char *code = json_string_value(json_object_get(error, "code"));
+
+	if (text != NULL && text[0] != '\0')
+		snprintf(message, size, "%s", text);
+	else if (code != NULL)
+		snprintf(message, size, "%s", code);
+	else
+		snprintf(message, size, "HTTP status %ld", resp->status);
+	log_info("central service returned %ld %s", resp->status,
+		 code != NULL ? code : "(no error code)");
+	json_decref(root);
+}
+
+/* Map a transport failure to an api_error. */
+static int map_transport(int error)
+{
+	switch (error) {
+	case TRANSPORT_ECONNECT:
+		return API_EUNREACHABLE;
+	case TRANSPORT_ETLS:
+		return API_ETLS;
+	case TRANSPORT_ETIMEOUT:
+	case TRANSPORT_ERESPONSE:
+		return API_ETIMEOUT;
+	case TRANSPORT_ETOOBIG:
+		return API_EPROTOCOL;
+	default:
+		return API_EUNREACHABLE;
+	}
+}
+
+/* Map an HTTP error status to an api_error. */
+static int map_status(long status)
+{
+	if (status == 401 || status == 403)
+		return API_ESESSION;
+	if (status == 404)
+		return API_ENOTFOUND;
+	if (status == 409 || status == 429 || status == 503)
+		return API_EBUSY;
+	if (status >= 500)
+		return API_ESERVER;
+	return API_EREJECTED;
+}
+
+static void set_message(char *message, size_t size, int error)
+{
+	if (message != NULL && size > 0)
+		snprintf(message, size, "%s", api_strerror(error));
+}
+
+static int parse_login(const char *body, struct api_login *out)
+{
+	struct api_login parsed = { 0 };
+	json_t *root = json_loads(body, 0, NULL);
+	json_t *agent = json_object_get(root, "agent");
+	int result = API_EPROTOCOL;
+
+	if (copy_string(root, "token", parsed.token, sizeof(parsed.token)) ||
+	    copy_string(agent, "name", parsed.agent_name,
+			sizeof(parsed.agent_name)))
+		goto out;
+	parsed.expires_at = parse_time(
+		json_string_value(json_object_get(root, "expires_at")));
+	if (parsed.expires_at < 0)
+		goto out;
+	*out = parsed;
+	result = API_OK;
+out:
+	json_decref(root);
+	return result;
+}
+
+int api_login(struct transport *transport, const char *agent_id,
+	      const char *password, struct api_login *out, char *message,
+	      size_t message_size)
+{
+	struct transport_response resp;
+	json_t *request;
+	char *body;
+	int error;
+
+	request = json_pack("{s:s, s:s}", "agent_id", agent_id, "password",
+			    password);
+	body = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
+	json_decref(request);
+	if (body == NULL) {
+		set_message(message, message_size, API_EINVAL);
+		return API_EINVAL;
+	}
+	error = transport_request(transport, "POST", PATH_SESSIONS,
+				  json_headers, body, &resp);
+	explicit_bzero(body, strlen(body));
+	free(body);
+	if (error != TRANSPORT_OK) {
+		error = map_transport(error);
+		set_message(message, message_size, error);
+		return error;
+	}
+
+	if (resp.status == 201 || resp.status == 200) {
+		error = parse_login(resp.body, out);
+		set_message(message, message_size, error);
+	} else if (resp.status == 401) {
+		error = API_EAUTH;
+		read_error(&resp, message, message_size);
+	} else {
+		error = map_status(resp.status);
+		read_error(&resp, message, message_size);
+	}
+	free(resp.body);
+	return error;
+}
+
+static bool is_account_number(const char *text)
+{
+	size_t length = strlen(text);
+
+	if (length < 6 || length > 20)
+		return false;
+	return strspn(text, "0123456789") == length;
+}
+
+static int parse_wallet(const char *body, struct api_wallet *out)
+{
+	struct api_wallet parsed = { 0 };
+	json_t *root = json_loads(body, 0, NULL);
+	int result = API_EPROTOCOL;
+
+	if (copy_string(root, "account", parsed.account,
+			sizeof(parsed.account)) == 0 &&
+	    copy_string(root, "holder_name", parsed.holder_name,
+			sizeof(parsed.holder_name)) == 0 &&
+	    copy_string(root, "currency", parsed.currency,
+			sizeof(parsed.currency)) == 0) {
+		*out = parsed;
+		result = API_OK;
+	}
+	json_decref(root);
+	return result;
+}
+
+int api_wallet_lookup(struct transport *transport, const char *token,
+		      const char *account, struct api_wallet *out,
+		      char *message, size_t message_size)
+{
+	struct transport_response resp;
+	char authorization[API_TOKEN_SIZE + 32];
+	char path[64];
+	const char *headers[] = { authorization, "Accept: application/json",
+				  NULL };
+	int error;
+
+	if (!is_account_number(account) || token == NULL ||
+	    token[0] == '\0') {
+		set_message(message, message_size, API_EINVAL);
+		return API_EINVAL;
+	}
+	snprintf(authorization, sizeof(authorization),
+		 "Authorization: Bearer %s", token);
+	snprintf(path, sizeof(path), "%s%s", PATH_WALLETS, account);
+	error = transport_request(transport, "GET", path, headers, NULL,
+				  &resp);
+	explicit_bzero(authorization, sizeof(authorization));
+	if (error != TRANSPORT_OK) {
+		error = map_transport(error);
+		set_message(message, message_size, error);
+		return error;
+	}
+	if (resp.status == 200) {
+		error = parse_wallet(resp.body, out);
+		set_message(message, message_size, error);
+	} else {
+		error = map_status(resp.status);
+		read_error(&resp, message, message_size);
+	}
+	free(resp.body);
+	return error;
+}
+
+/* Build the request body of a wallet transfer from its journal row. The
+ * text is the same on every resend, as the idempotency rules require. */
+static char *wallet_transfer_body(const struct operation *op)
+{
+	char created[32];
+	json_t *root;
+	char *text = NULL;
+
+	root = json_loads(op->payload, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(root))
+		goto out;
+	format_time(op->created_at, created, sizeof(created));
+	if (json_object_set_new(root, "operation_id",
+				json_string(op->id)) != 0 ||
+	    json_object_set_new(root, "agent_id",
+				json_string(op->agent_id)) != 0 ||
+	    json_object_set_new(root, "created_at", json_string(created)) != 0)
+		goto out;
+	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+out:
+	json_decref(root);
+	return text;
+}
+
+static void read_acceptance(const struct transport_response *resp,
+			    struct api_outcome *out)
+{
+	json_t *root = json_loads(resp->body, 0, NULL);
+	const char *status = json_string_value(json_object_get(root, "status"));
+
+	if (status == NULL || strcmp(status, "accepted") != 0 ||
+	    copy_string(root, "reference", out->reference,
+			sizeof(out->reference)) != 0) {
+		out->result = API_EPROTOCOL;
+		snprintf(out->message, sizeof(out->message), "%s",
+			 api_strerror(API_EPROTOCOL));
+	} else {
+		out->result = API_OK;
+	}
+	json_decref(root);
+}
+
+void api_submit(struct transport *transport, const struct operation *op,
+		struct api_outcome *out)
+{
+	struct transport_response resp;
+	char key_header[JOURNAL_ID_SIZE + 32];
+	const char *headers[] = { json_headers[0], json_headers[1], key_header,
+				  NULL };
+	char *body = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	out->retry_after = -1;
+	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) == 0)
+		body = wallet_transfer_body(op);
+	if (body == NULL) {
+		out->result = API_EREJECTED;
+		snprintf(out->message, sizeof(out->message),
+			 "Operation %s of type %s cannot be encoded", op->id,
+			 op->type);
+		return;
+	}
+	snprintf(key_header, sizeof(key_header), "Idempotency-Key: %s",
+		 op->id);
+
+	error = transport_request(transport, "POST", PATH_WALLET_TRANSFER,
+				  headers, body, &resp);
+	free(body);
+	if (error != TRANSPORT_OK) {
+		out->result = map_transport(error);
+		snprintf(out->message, sizeof(out->message), "%s",
+			 transport_strerror(error));
+		return;
+	}
+	out->retry_after = resp.retry_after;
+	if (resp.status == 200 || resp.status == 201) {
+		read_acceptance(&resp, out);
+	} else {
+		out->result = map_status(resp.status);
+		/* Expired sessions do not apply: forwarding is authenticated
+		 * by the terminal certificate, so a 401 or 403 is final. */
+		if (out->result == API_ESESSION || out->result == API_ENOTFOUND)
+			out->result = API_EREJECTED;
+		read_error(&resp, out->message, sizeof(out->message));
+	}
+	free(resp.body);
+}
+
+int api_ping(struct transport *transport)
+{
+	struct transport_response resp;
+	int error;
+
+	error = transport_request(transport, "GET", PATH_HEALTH, json_headers,
+				  NULL, &resp);
+	if (error != TRANSPORT_OK)
+		return map_transport(error);
+	error = resp.status == 200 ? API_OK : map_status(resp.status);
+	free(resp.body);
+	return error;
+}
+
+const char *api_strerror(int error)
+{
+	switch (error) {
+	case API_OK:
+		return "Success";
+	case API_EUNREACHABLE:
+		return "Central service unreachable";
+	case API_ETIMEOUT:
+		return "No reply from the central service in time";
+	case API_ETLS:
+		return "Secure connection failed: check the certificates";
+	case API_EAUTH:
+		return "Wrong agent ID or password";
+	case API_ESESSION:
+		return "Session expired: log in again";
+	case API_ENOTFOUND:
+		return "Not found at the central service";
+	case API_EREJECTED:
+		return "Rejected by the central service";
+	case API_EBUSY:
+		return "Central service busy: will try again";
+	case API_ESERVER:
+		return "Central service error: will try again";
+	case API_EPROTOCOL:
+		return "Unexpected reply from the central service";
+	case API_EINVAL:
+		return "Invalid request";
+	default:
+		return "Unknown error";
+	}
+}

@@ -1,0 +1,186 @@
+/* The application context: opening and closing the terminal's resources,
+ * status bookkeeping from events, and receipt printing. */
+#define LOG_MODULE "app"
+#include "app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "receipt.h"
+
+int app_open(struct app *app, char *error, size_t error_size)
+{
+	int rc;
+
+	pthread_mutex_init(&app->lock, NULL);
+	rc = journal_open(app->config.journal_path, &app->journal);
+	if (rc != JOURNAL_OK) {
+		snprintf(error, error_size, "journal %s: %s",
+			 app->config.journal_path, journal_strerror(rc));
+		goto fail;
+	}
+	if (event_channel_open(&app->events) != 0) {
+		snprintf(error, error_size, "cannot create the event channel");
+		goto fail;
+	}
+	rc = printer_open(app->config.printer, &app->printer);
+	if (rc != PRINTER_OK) {
+		snprintf(error, error_size, "[printer] device \"%s\": %s",
+			 app->config.printer, printer_strerror(rc));
+		goto fail;
+	}
+	app->status.printer = printer_get_state(app->printer);
+	app_refresh_counts(app);
+	if (sync_start(&app->config, app->events, &app->sync) != 0) {
+		snprintf(error, error_size, "cannot start the sync worker");
+		goto fail;
+	}
+	return 0;
+fail:
+	app_close(app);
+	return -1;
+}
+
+/* Join a finished or running request thread. */
+static void join_request(struct app *app)
+{
+	if (!app->request_active)
+		return;
+	pthread_join(app->request_thread, NULL);
+	app->request_active = false;
+	app->request_done = false;
+}
+
+int app_request_start(struct app *app, void *(*run)(void *), void *arg,
+		      char *message, size_t message_size)
+{
+	bool busy;
+
+	pthread_mutex_lock(&app->lock);
+	busy = app->request_active && !app->request_done;
+	pthread_mutex_unlock(&app->lock);
+	if (busy) {
+		snprintf(message, message_size,
+			 "Still waiting for the central service");
+		return -1;
+	}
+	join_request(app);
+	if (pthread_create(&app->request_thread, NULL, run, arg) != 0) {
+		log_error("cannot create a request thread");
+		snprintf(message, message_size, "Cannot start the request");
+		return -1;
+	}
+	app->request_active = true;
+	return 0;
+}
+
+void app_request_finish(struct app *app)
+{
+	pthread_mutex_lock(&app->lock);
+	app->request_done = true;
+	pthread_mutex_unlock(&app->lock);
+}
+
+void app_close(struct app *app)
+{
+	sync_stop(app->sync);
+	app->sync = NULL;
+	join_request(app);
+	printer_close(app->printer);
+	app->printer = NULL;
+	event_channel_close(app->events);
+	app->events = NULL;
+	journal_close(app->journal);
+	app->journal = NULL;
+	explicit_bzero(&app->session, sizeof(app->session));
+	explicit_bzero(&app->pending_login, sizeof(app->pending_login));
+	pthread_mutex_destroy(&app->lock);
+}
+
+void app_refresh_counts(struct app *app)
+{
+	int64_t counts[OP_STATE_COUNT] = { 0 };
+	int rc;
+
+	rc = journal_count_by_state(app->journal, counts);
+	if (rc != JOURNAL_OK) {
+		log_error("queue counts not read: %s", journal_strerror(rc));
+		return;
+	}
+	memcpy(app->status.counts, counts, sizeof(counts));
+}
+
+void app_apply_event(struct app *app, const struct event *event)
+{
+	switch (event->type) {
+	case EVENT_LINK:
+		app->status.online = event->status != 0;
+		break;
+	case EVENT_QUEUE:
+	case EVENT_OPERATION:
+		app_refresh_counts(app);
+		break;
+	case EVENT_LOGIN:
+	case EVENT_LOOKUP:
+		join_request(app);
+		break;
+	case EVENT_PRINTER:
+		app->status.printer = (enum printer_state)event->status;
+		break;
+	}
+}
+
+int app_print_receipt(struct app *app, const char *id, bool copy,
+		      char *message, size_t message_size)
+{
+	struct receipt_context context = {
+		.terminal_id = app->config.terminal_id,
+		.agent_name = app->session.logged_in ? app->session.agent_name
+						     : NULL,
+		.copy = copy,
+	};
+	struct operation op;
+	struct receipt receipt;
+	struct escpos_buf job;
+	int rc;
+
+	rc = journal_get(app->journal, id, &op);
+	if (rc != JOURNAL_OK) {
+		snprintf(message, message_size, "Receipt not printed: %s",
+			 journal_strerror(rc));
+		return -1;
+	}
+	if (receipt_layout(&op, &context, app->config.paper_columns,
+			   &receipt) != 0) {
+		log_error("receipt layout failed for operation %s", id);
+		snprintf(message, message_size,
+			 "Receipt not printed: cannot lay out operation");
+		return -1;
+	}
+
+	escpos_init(&job);
+	rc = receipt_encode(&receipt, &job);
+	if (rc != 0) {
+		log_error("receipt for operation %s not encoded: %s", id,
+			  escpos_strerror(rc));
+		snprintf(message, message_size, "Receipt not printed: %s",
+			 escpos_strerror(rc));
+		escpos_free(&job);
+		return -1;
+	}
+	rc = printer_write_job(app->printer, job.data, job.len);
+	escpos_free(&job);
+	app->status.printer = printer_get_state(app->printer);
+	if (rc != 0) {
+		log_error("receipt for operation %s not printed: %s", id,
+			  printer_strerror(rc));
+		snprintf(message, message_size, "Receipt not printed: %s",
+			 printer_strerror(rc));
+		return -1;
+	}
+	log_info("receipt printed for operation %s (%s)%s", id,
+		 journal_state_name(op.state), copy ? ", copy" : "");
+	snprintf(message, message_size, "Receipt printed");
+	return 0;
+}

@@ -1,0 +1,308 @@
+/* Configuration: a table of settings read from an INI file with inih,
+ * each checked for presence and range before start-up goes on. */
+#define LOG_MODULE "config"
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "currency.h"
+#include "log.h"
+
+enum setting_kind {
+	SETTING_TEXT,   /* copied as is */
+	SETTING_PATH,   /* resolved against the file's folder */
+	SETTING_NUMBER, /* decimal integer within [min, max] */
+	SETTING_LEVEL,  /* log level name */
+	SETTING_TARGET, /* "syslog", "stderr", or a path */
+	SETTING_DEVICE, /* "none", or "file:" and a path */
+};
+
+struct setting {
+	const char *section;
+	const char *name;
+	enum setting_kind kind;
+	size_t offset;
+	size_t size;         /* buffer size for text and paths */
+	bool required;
+	const char *fallback; /* default for optional settings */
+	long min;
+	long max;
+};
+
+#define TEXT(sec, key, field, req, def)                                  \
+	{ .section = sec, .name = key, .kind = SETTING_TEXT,              \
+	  .offset = offsetof(struct config, field),                       \
+	  .size = sizeof(((struct config *)0)->field), .required = req,   \
+	  .fallback = def }
+#define PATH(sec, key, field, req, def)                                  \
+	{ .section = sec, .name = key, .kind = SETTING_PATH,              \
+	  .offset = offsetof(struct config, field),                       \
+	  .size = sizeof(((struct config *)0)->field), .required = req,   \
+	  .fallback = def }
+#define NUMBER(sec, key, field, def, lo, hi)                             \
+	{ .section = sec, .name = key, .kind = SETTING_NUMBER,            \
+	  .offset = offsetof(struct config, field), .fallback = def,      \
+	  .min = lo, .max = hi }
+
+static const struct setting settings[] = {
+	TEXT("central", "url", url, true, NULL),
+	PATH("central", "ca_file", ca_file, true, NULL),
+	PATH("central", "cert_file", cert_file, true, NULL),
+	PATH("central", "key_file", key_file, true, NULL),
+	TEXT("central", "pin", pin, false, ""),
+	NUMBER("central", "connect_timeout", connect_timeout, "10", 1, 120),
+	NUMBER("central", "request_timeout", request_timeout, "30", 1, 600),
+	TEXT("terminal", "id", terminal_id, true, NULL),
+	TEXT("terminal", "currency", currency, true, NULL),
+	PATH("journal", "path", journal_path, true, NULL),
+	{ .section = "printer", .name = "device", .kind = SETTING_DEVICE,
+	  .offset = offsetof(struct config, printer),
+	  .size = sizeof(((struct config *)0)->printer), .fallback = "none" },
+	NUMBER("printer", "paper", paper_columns, "80", 58, 80),
+	{ .section = "log", .name = "file", .kind = SETTING_TARGET,
+	  .offset = offsetof(struct config, log_target),
+	  .size = sizeof(((struct config *)0)->log_target),
+	  .fallback = "syslog" },
+	{ .section = "log", .name = "level", .kind = SETTING_LEVEL,
+	  .offset = offsetof(struct config, log_level), .fallback = "info" },
+	NUMBER("sync", "retry_min_seconds", retry_min, "2", 1, 3600),
+	NUMBER("sync", "retry_max_seconds", retry_max, "300", 1, 86400),
+	NUMBER("sync", "idle_check_seconds", idle_check, "30", 1, 3600),
+};
+
+#define SETTING_COUNT (sizeof(settings) / sizeof(settings[0]))
+
+struct load_state {
+	struct config *config;
+	const char *path;
+	char folder[PATH_MAX];
+	bool seen[SETTING_COUNT];
+	char *error;
+	size_t error_size;
+	bool failed;
+};
+
+/* Whether value names a file that should be resolved against the
+ * configuration file's folder, and where in value the path starts. */
+static bool find_relative_path(const struct setting *s, const char *value,
+			       size_t *start)
+{
+	*start = 0;
+	switch (s->kind) {
+	case SETTING_PATH:
+		break;
+	case SETTING_TARGET:
+		if (strcmp(value, "syslog") == 0 ||
+		    strcmp(value, "stderr") == 0)
+			return false;
+		break;
+	case SETTING_DEVICE:
+		if (strncmp(value, "file:", 5) != 0)
+			return false;
+		*start = 5;
+		break;
+	default:
+		return false;
+	}
+	return value[*start] != '/' && value[*start] != '\0';
+}
+
+static int store_text(struct load_state *state, const struct setting *s,
+		      const char *value)
+{
+	char *field = (char *)state->config + s->offset;
+	size_t start;
+	int written;
+
+	if (find_relative_path(s, value, &start))
+		written = snprintf(field, s->size, "%.*s%s/%s", (int)start,
+				   value, state->folder, value + start);
+	else
+		written = snprintf(field, s->size, "%s", value);
+	if (written < 0 || (size_t)written >= s->size) {
+		snprintf(state->error, state->error_size,
+			 "%s: [%s] %s is longer than %zu characters",
+			 state->path, s->section, s->name, s->size - 1);
+		return -1;
+	}
+	return 0;
+}
+
+static int store_number(struct load_state *state, const struct setting *s,
+			const char *value)
+{
+	char *end = NULL;
+	long number;
+
+	errno = 0;
+	number = strtol(value, &end, 10);
+	if (errno != 0 || end == value || *end != '\0' || number < s->min ||
+	    number > s->max) {
+		snprintf(state->error, state->error_size,
+			 "%s: [%s] %s must be a whole number from %ld to %ld, "
+			 "not \"%s\"",
+			 state->path, s->section, s->name, s->min, s->max,
+			 value);
+		return -1;
+	}
+	*(int *)((char *)state->config + s->offset) = (int)number;
+	return 0;
+}
+
+static int store_setting(struct load_state *state, const struct setting *s,
+			 const char *value)
+{
+	int level;
+
+	switch (s->kind) {
+	case SETTING_TEXT:
+	case SETTING_PATH:
+	case SETTING_TARGET:
+	case SETTING_DEVICE:
+		return store_text(state, s, value);
+	case SETTING_NUMBER:
+		return store_number(state, s, value);
+	case SETTING_LEVEL:
+		level = log_level_parse(value);
+		if (level < 0) {
+			snprintf(state->error, state->error_size,
+				 "%s: [log] level must be error, warn, info "
+				 "or debug, not \"%s\"",
+				 state->path, value);
+			return -1;
+		}
+		*(int *)((char *)state->config + s->offset) = level;
+		return 0;
+	}
+	return -1;
+}
+
+/* inih callback: returns 0 to stop parsing on the first bad setting. */
+static int handle_entry(void *user, const char *section, const char *name,
+			const char *value)
+{
+	struct load_state *state = user;
+
+	if (state->failed)
+		return 0;
+	for (size_t i = 0; i < SETTING_COUNT; i++) {
+		if (strcmp(settings[i].section, section) != 0 ||
+		    strcmp(settings[i].name, name) != 0)
+			continue;
+		state->seen[i] = true;
+		if (store_setting(state, &settings[i], value) != 0) {
+			state->failed = true;
+			return 0;
+		}
+		return 1;
+	}
+	snprintf(state->error, state->error_size,
+		 "%s: unknown setting [%s] %s", state->path, section, name);
+	state->failed = true;
+	return 0;
+}
+
+static int apply_defaults(struct load_state *state)
+{
+	for (size_t i = 0; i < SETTING_COUNT; i++) {
+		const struct setting *s = &settings[i];
+
+		if (state->seen[i])
+			continue;
+		if (s->required) {
+			snprintf(state->error, state->error_size,
+				 "%s: missing setting [%s] %s", state->path,
+				 s->section, s->name);
+			return -1;
+		}
+		if (store_setting(state, s, s->fallback) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Checks that need more than one setting or a closer look. */
+static int check_values(struct load_state *state)
+{
+	struct config *c = state->config;
+
+	if (strncmp(c->url, "https://", 8) != 0 || c->url[8] == '\0') {
+		snprintf(state->error, state->error_size,
+			 "%s: [central] url must start with https://, not "
+			 "\"%s\"",
+			 state->path, c->url);
+		return -1;
+	}
+	if (currency_find(c->currency) == NULL) {
+		snprintf(state->error, state->error_size,
+			 "%s: [terminal] currency \"%s\" is not an ISO 4217 "
+			 "code",
+			 state->path, c->currency);
+		return -1;
+	}
+	if (c->terminal_id[0] == '\0') {
+		snprintf(state->error, state->error_size,
+			 "%s: [terminal] id is empty", state->path);
+		return -1;
+	}
+	if (c->paper_columns != 58 && c->paper_columns != 80) {
+		snprintf(state->error, state->error_size,
+			 "%s: [printer] paper must be 58 or 80 (mm), not %d",
+			 state->path, c->paper_columns);
+		return -1;
+	}
+	if (c->retry_min > c->retry_max) {
+		snprintf(state->error, state->error_size,
+			 "%s: [sync] retry_min_seconds is above "
+			 "retry_max_seconds",
+			 state->path);
+		return -1;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct config *out, char *error,
+		size_t error_size)
+{
+	struct load_state state = {
+		.path = path,
+		.error = error,
+		.error_size = error_size,
+	};
+	struct config parsed = { 0 };
+	char copy[PATH_MAX];
+	int line;
+
+	state.config = &parsed;
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(state.folder, sizeof(state.folder), "%s", dirname(copy));
+
+	line = ini_parse(path, handle_entry, &state);
+	if (line == -1) {
+		snprintf(error, error_size, "%s: cannot open: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	if (state.failed)
+		return -1;
+	if (line != 0) {
+		snprintf(error, error_size, "%s: line %d is not valid INI",
+			 path, line);
+		return -1;
+	}
+	if (apply_defaults(&state) != 0 || check_values(&state) != 0)
+		return -1;
+
+	/* The paper width is stored as columns of characters. */
+	parsed.paper_columns = parsed.paper_columns == 58 ? 32 : 48;
+	*out = parsed;
+	return 0;
+}

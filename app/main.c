@@ -1,0 +1,259 @@
+/* spotagent: start-up, command line and the headless commands (status,
+ * sync); the interactive terminal itself lives in ui/. */
+#define LOG_MODULE "main"
+#include <curl/curl.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../drivers/usb.h"
+#include "../ui/ui.h"
+#include "app.h"
+#include "log.h"
+
+#define SPOTAGENT_VERSION "0.1.0"
+#define SYNC_DEFAULT_SECONDS 120
+
+enum exit_code {
+	EXIT_DONE = 0,
+	EXIT_FAILED = 1, /* the command ran and did not succeed */
+	EXIT_USAGE = 2,  /* bad command line or configuration */
+};
+
+struct options {
+	const char *config_path;
+	const char *command;
+	bool json;
+	long timeout;
+};
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: spotagent [--config FILE] [COMMAND]\n"
+		"\n"
+		"Commands:\n"
+		"  (none)            run the terminal\n"
+		"  status [--json]   queue counts by state and last sync\n"
+		"  sync [--timeout SECONDS]\n"
+		"                    send everything queued now; exit 0 only "
+		"when\n"
+		"                    nothing is left queued (default timeout "
+		"%d s)\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config FILE configuration file (default %s)\n"
+		"  -V, --version     print the versions of spotagent and its "
+		"libraries\n"
+		"  -h, --help        print this help\n",
+		SYNC_DEFAULT_SECONDS, CONFIG_DEFAULT_PATH);
+}
+
+static void print_version(void)
+{
+	const curl_version_info_data *curl = curl_version_info(CURLVERSION_NOW);
+
+	printf("spotagent %s\n", SPOTAGENT_VERSION);
+	printf("libcurl %s (TLS: %s)\n", curl->version,
+	       curl->ssl_version != NULL ? curl->ssl_version : "none");
+	printf("SQLite %s\n", sqlite3_libversion());
+	printf("libusb %s\n", usb_library_version());
+	printf("%s\n", ui_library_version());
+	printf("jansson %s\n", jansson_version_str());
+}
+
+/* Parse argv. Returns -1 after printing what is wrong, 1 when the program
+ * should exit with EXIT_DONE (help, version), 0 to go on. */
+static int parse_options(int argc, char **argv, struct options *options)
+{
+	static const struct option long_options[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end = NULL;
+	int option;
+
+	options->config_path = CONFIG_DEFAULT_PATH;
+	options->timeout = SYNC_DEFAULT_SECONDS;
+	while ((option = getopt_long(argc, argv, "c:Vh", long_options,
+				     NULL)) != -1) {
+		switch (option) {
+		case 'c':
+			options->config_path = optarg;
+			break;
+		case 'V':
+			print_version();
+			return 1;
+		case 'h':
+			print_usage(stdout);
+			return 1;
+		case 'j':
+			options->json = true;
+			break;
+		case 't':
+			options->timeout = strtol(optarg, &end, 10);
+			if (*end != '\0' || options->timeout < 1 ||
+			    options->timeout > 86400) {
+				fprintf(stderr, "spotagent: --timeout must be "
+						"1 to 86400 seconds\n");
+				return -1;
+			}
+			break;
+		default:
+			print_usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		options->command = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "spotagent: unexpected argument \"%s\"\n",
+			argv[optind]);
+		return -1;
+	}
+	if (options->command != NULL && strcmp(options->command, "status") &&
+	    strcmp(options->command, "sync")) {
+		fprintf(stderr, "spotagent: unknown command \"%s\"\n",
+			options->command);
+		print_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_status_json(const int64_t *counts, const char *last_sync)
+{
+	json_t *root = json_object();
+	json_t *states = json_object();
+	char *text;
+
+	for (int state = 0; state < OP_STATE_COUNT; state++)
+		json_object_set_new(states, journal_state_name(state),
+				    json_integer(counts[state]));
+	json_object_set_new(root, "operations", states);
+	json_object_set_new(root, "queued",
+			    json_integer(counts[OP_QUEUED] +
+					 counts[OP_IN_FLIGHT]));
+	json_object_set_new(root, "last_sync",
+			    last_sync != NULL ? json_string(last_sync)
+					      : json_null());
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text != NULL)
+		printf("%s\n", text);
+	free(text);
+	json_decref(root);
+}
+
+static int run_status(const struct config *config, bool json)
+{
+	struct journal *journal = NULL;
+	int64_t counts[OP_STATE_COUNT] = { 0 };
+	char last_sync[64];
+	bool have_sync;
+	int rc;
+
+	rc = journal_open(config->journal_path, &journal);
+	if (rc == JOURNAL_OK)
+		rc = journal_count_by_state(journal, counts);
+	if (rc != JOURNAL_OK) {
+		fprintf(stderr, "spotagent: journal %s: %s\n",
+			config->journal_path, journal_strerror(rc));
+		journal_close(journal);
+		return EXIT_FAILED;
+	}
+	have_sync = journal_get_meta(journal, SYNC_META_LAST, last_sync,
+				     sizeof(last_sync)) == JOURNAL_OK;
+	journal_close(journal);
+
+	if (json) {
+		print_status_json(counts, have_sync ? last_sync : NULL);
+		return EXIT_DONE;
+	}
+	for (int state = 0; state < OP_STATE_COUNT; state++)
+		printf("%-16s %lld\n", journal_state_name(state),
+		       (long long)counts[state]);
+	printf("last sync        %s\n", have_sync ? last_sync : "never");
+	return EXIT_DONE;
+}
+
+static int run_sync(const struct config *config, long timeout)
+{
+	int remaining;
+
+	fprintf(stderr, "sync: sending to %s\n", config->url);
+	remaining = sync_drain(config, (int64_t)time(NULL) + timeout, stderr);
+	if (remaining < 0) {
+		fprintf(stderr, "sync: cannot open the journal or the "
+				"connection; see the log\n");
+		return EXIT_FAILED;
+	}
+	fprintf(stderr, "sync: %d operation%s still queued\n", remaining,
+		remaining == 1 ? "" : "s");
+	return remaining == 0 ? EXIT_DONE : EXIT_FAILED;
+}
+
+static int run_terminal(struct app *app)
+{
+	char error[512];
+	int result;
+
+	if (app_open(app, error, sizeof(error)) != 0) {
+		fprintf(stderr, "spotagent: %s\n", error);
+		log_error("start-up failed: %s", error);
+		return EXIT_FAILED;
+	}
+	result = ui_run(app) == 0 ? EXIT_DONE : EXIT_FAILED;
+	app_close(app);
+	return result;
+}
+
+int main(int argc, char **argv)
+{
+	static struct app app;
+	struct options options = { 0 };
+	char error[1024];
+	int result;
+
+	result = parse_options(argc, argv, &options);
+	if (result != 0)
+		return result > 0 ? EXIT_DONE : EXIT_USAGE;
+	if (config_load(options.config_path, &app.config, error,
+			sizeof(error)) != 0) {
+		fprintf(stderr, "spotagent: %s\n", error);
+		return EXIT_USAGE;
+	}
+	if (log_open(app.config.log_target, app.config.log_level) != 0)
+		fprintf(stderr, "spotagent: [log] file %s cannot be opened; "
+				"logging to stderr\n",
+			app.config.log_target);
+	if (transport_global_init() != 0) {
+		fprintf(stderr, "spotagent: libcurl cannot start\n");
+		return EXIT_FAILED;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	log_info("spotagent %s starting (%s) as terminal %s",
+		 SPOTAGENT_VERSION,
+		 options.command != NULL ? options.command : "terminal",
+		 app.config.terminal_id);
+
+	if (options.command == NULL)
+		result = run_terminal(&app);
+	else if (strcmp(options.command, "status") == 0)
+		result = run_status(&app.config, options.json);
+	else
+		result = run_sync(&app.config, options.timeout);
+
+	log_info("spotagent stopping, exit code %d", result);
+	transport_global_cleanup();
+	log_close();
+	return result;
+}

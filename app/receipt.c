@@ -1,0 +1,476 @@
+/* Receipt layout of a journal row for 58 mm and 80 mm paper, and its
+ * encoding as one ESC/POS print job. */
+#define LOG_MODULE "receipt"
+
+#include "receipt.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "currency.h"
+#include "log.h"
+
+/* Width of the label column: the longest label ("Operation", "Reference")
+ * and the space that always separates it from the value. */
+#define LABEL_COLUMN 10
+_Static_assert(sizeof("Operation") <= LABEL_COLUMN &&
+		       sizeof("Reference") <= LABEL_COLUMN,
+	       "every label leaves a space before the value column");
+
+/* Longest cleaned value in bytes. A value with more code points than the
+ * receipt has cells cannot fit, so it fails the layout either way. */
+#define VALUE_SIZE (4 * RECEIPT_LINES_MAX * RECEIPT_COLUMNS_80MM + 1)
+
+/* Lines fed before the cut, so the last line clears the tear bar. */
+#define RECEIPT_FEED_LINES 3
+
+/* Marks a byte sequence that is not valid UTF-8. */
+#define UTF8_INVALID UINT32_MAX
+
+/* Decode the UTF-8 character at s into *code and return its length in
+ * bytes. Overlong forms, surrogates, code points above U+10FFFF and
+ * truncated sequences set *code to UTF8_INVALID and return the length of
+ * the bad prefix (at least 1). The NUL terminator is never consumed as
+ * part of a longer sequence. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *code)
+{
+	unsigned char low = 0x80;
+	unsigned char high = 0xBF;
+	size_t extra;
+	uint32_t value;
+
+	if (s[0] < 0x80) {
+		*code = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		extra = 1;
+		value = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		extra = 2;
+		value = s[0] & 0x0F;
+		low = s[0] == 0xE0 ? 0xA0 : 0x80;  /* no overlong forms */
+		high = s[0] == 0xED ? 0x9F : 0xBF; /* no surrogates */
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		extra = 3;
+		value = s[0] & 0x07;
+		low = s[0] == 0xF0 ? 0x90 : 0x80;  /* no overlong forms */
+		high = s[0] == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
+	} else {
+		*code = UTF8_INVALID;
+		return 1;
+	}
+
+	for (size_t i = 1; i <= extra; i++) {
+		if (s[i] < low || s[i] > high) {
+			*code = UTF8_INVALID;
+			return i;
+		}
+		value = value << 6 | (s[i] & 0x3F);
+		low = 0x80;
+		high = 0xBF;
+	}
+	*code = value;
+	return extra + 1;
+}
+
+/* Characters that must not reach the screen or the paper: C0 controls,
+ * DEL, C1 controls, line and paragraph separators, and the bidirectional
+ * marks, embeddings, overrides and isolates that can make a line read
+ * differently from its bytes. */
+static bool is_control(uint32_t code)
+{
+	return code < 0x20 || (code >= 0x7F && code <= 0x9F) ||
+	       code == 0x200E || code == 0x200F ||
+	       (code >= 0x2028 && code <= 0x202E) ||
+	       (code >= 0x2066 && code <= 0x2069);
+}
+
+/* Copy src into dst as valid UTF-8 without control characters. Tabs and
+ * line breaks become spaces so that words stay apart, and each invalid
+ * sequence becomes '?'. Returns 0, or -1 when dst is too small. */
+static int clean_text(const char *src, char *dst, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t used = 0;
+
+	while (*s != '\0') {
+		uint32_t code;
+		size_t len = utf8_decode(s, &code);
+		const unsigned char *bytes = s;
+
+		s += len;
+		if (code == UTF8_INVALID) {
+			bytes = (const unsigned char *)"?";
+			len = 1;
+		} else if (code == '\t' || code == '\n' || code == '\r') {
+			bytes = (const unsigned char *)" ";
+		} else if (is_control(code)) {
+			continue;
+		}
+		if (len >= size - used) {
+			log_warn("text of more than %zu bytes cannot fit on a "
+				 "receipt",
+				 size - 1);
+			return -1;
+		}
+		memcpy(dst + used, bytes, len);
+		used += len;
+	}
+	dst[used] = '\0';
+	return 0;
+}
+
+/* Length in bytes of the character that starts with lead, in text that
+ * clean_text has made valid UTF-8. */
+static size_t utf8_length(unsigned char lead)
+{
+	if (lead < 0x80)
+		return 1;
+	if (lead < 0xE0)
+		return 2;
+	return lead < 0xF0 ? 3 : 4;
+}
+
+/* Find the first chunk of text that fits in width code points: up to the
+ * last space that fits (the space itself is dropped) or, for a word longer
+ * than width, the first width code points. Sets *bytes and *count to the
+ * chunk's size in bytes and code points and returns the rest of text. */
+static const char *next_chunk(const char *text, int width, size_t *bytes,
+			      int *count)
+{
+	const char *end = text;
+	const char *space = NULL;
+	int space_count = 0;
+	int n = 0;
+
+	while (*end != '\0' && n < width) {
+		if (*end == ' ' && end != text) {
+			space = end;
+			space_count = n;
+		}
+		end += utf8_length((unsigned char)*end);
+		n++;
+	}
+
+	if (*end == '\0' || *end == ' ' || space == NULL) {
+		*bytes = (size_t)(end - text);
+		*count = n;
+		return *end == ' ' ? end + 1 : end;
+	}
+	*bytes = (size_t)(space - text);
+	*count = space_count;
+	return space + 1;
+}
+
+/* Append a line whose text is bytes long; the caller keeps it within the
+ * receipt's columns. Returns -1 when the receipt has no line left. */
+static int add_line(struct receipt *out, enum receipt_style style,
+		    const char *text, size_t bytes)
+{
+	struct receipt_line *line;
+
+	if (out->count >= RECEIPT_LINES_MAX || bytes >= sizeof(line->text)) {
+		log_warn("receipt needs more than %d lines of %d columns",
+			 RECEIPT_LINES_MAX, out->columns);
+		return -1;
+	}
+	line = &out->lines[out->count++];
+	line->style = style;
+	memcpy(line->text, text, bytes);
+	line->text[bytes] = '\0';
+	return 0;
+}
+
+static int add_text(struct receipt *out, enum receipt_style style,
+		    const char *text)
+{
+	return add_line(out, style, text, strlen(text));
+}
+
+static int add_rule(struct receipt *out)
+{
+	char rule[RECEIPT_COLUMNS_80MM];
+
+	memset(rule, '-', sizeof(rule));
+	return add_line(out, RECEIPT_STYLE_RULE, rule, (size_t)out->columns);
+}
+
+/* Append label on the left and a chunk of value right-aligned. */
+static int add_aligned(struct receipt *out, enum receipt_style style,
+		       const char *label, const char *chunk, size_t bytes,
+		       int count)
+{
+	char text[sizeof(out->lines[0].text)];
+	size_t label_len = strlen(label);
+	size_t pad = (size_t)(out->columns - count) - label_len;
+
+	memcpy(text, label, label_len);
+	memset(text + label_len, ' ', pad);
+	memcpy(text + label_len + pad, chunk, bytes);
+	return add_line(out, style, text, label_len + pad + bytes);
+}
+
+/* Append a label and its value, the value wrapped onto continuation lines
+ * in the value column when it is too long. Nothing is cut off. */
+static int add_pair(struct receipt *out, enum receipt_style style,
+		    const char *label, const char *value)
+{
+	char clean[VALUE_SIZE];
+	const char *rest = clean;
+	bool first = true;
+
+	if (clean_text(value, clean, sizeof(clean)) < 0)
+		return -1;
+
+	do {
+		const char *chunk = rest;
+		size_t bytes;
+		int count;
+
+		rest = next_chunk(chunk, out->columns - LABEL_COLUMN, &bytes,
+				  &count);
+		if (add_aligned(out, style, first ? label : "", chunk, bytes,
+				count) < 0)
+			return -1;
+		first = false;
+	} while (*rest != '\0');
+	return 0;
+}
+
+/* Append text as left-aligned lines wrapped at the full width. */
+static int add_paragraph(struct receipt *out, const char *text)
+{
+	char clean[VALUE_SIZE];
+	const char *rest = clean;
+
+	if (clean_text(text, clean, sizeof(clean)) < 0)
+		return -1;
+
+	do {
+		const char *chunk = rest;
+		size_t bytes;
+		int count;
+
+		rest = next_chunk(chunk, out->columns, &bytes, &count);
+		if (add_line(out, RECEIPT_STYLE_PLAIN, chunk, bytes) < 0)
+			return -1;
+	} while (*rest != '\0');
+	return 0;
+}
+
+static int add_header(struct receipt *out,
+		      const struct receipt_context *context)
+{
+	if (add_text(out, RECEIPT_STYLE_CENTER, "SPOTBANC") < 0 ||
+	    add_text(out, RECEIPT_STYLE_CENTER, "Wallet transfer") < 0)
+		return -1;
+	if (context->copy &&
+	    add_text(out, RECEIPT_STYLE_CENTER, "*** COPY ***") < 0)
+		return -1;
+	return add_rule(out);
+}
+
+static int add_details(struct receipt *out, const struct operation *op,
+		       const struct receipt_context *context,
+		       const struct wallet_transfer *transfer)
+{
+	const char *agent = op->agent_id;
+	const char *terminal = context->terminal_id;
+	char date[64];
+	time_t created = (time_t)op->created_at;
+	struct tm tm;
+
+	if (gmtime_r(&created, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm) == 0) {
+		log_warn("operation %s: created_at %lld is out of range",
+			 op->id, (long long)op->created_at);
+		return -1;
+	}
+	if (context->agent_name != NULL && context->agent_name[0] != '\0')
+		agent = context->agent_name;
+	if (terminal == NULL)
+		terminal = "";
+
+	if (add_pair(out, RECEIPT_STYLE_PLAIN, "Date", date) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "Terminal", terminal) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "Agent", agent) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "From", transfer->sender) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "To", transfer->receiver) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) < 0)
+		return -1;
+	return add_rule(out);
+}
+
+static int add_amount(struct receipt *out, const struct operation *op,
+		      const struct wallet_transfer *transfer)
+{
+	char number[CURRENCY_TEXT_MAX];
+	char amount[sizeof(transfer->currency) + CURRENCY_TEXT_MAX];
+	int result;
+
+	result = currency_format(transfer->currency, transfer->amount, number,
+				 sizeof(number));
+	if (result < 0) {
+		log_warn("operation %s: amount %lld %s: %s", op->id,
+			 (long long)transfer->amount, transfer->currency,
+			 currency_strerror(result));
+		return -1;
+	}
+	snprintf(amount, sizeof(amount), "%s %s", transfer->currency, number);
+
+	if (add_pair(out, RECEIPT_STYLE_TOTAL, "Amount", amount) < 0)
+		return -1;
+	return add_rule(out);
+}
+
+/* The status never claims more than the journal row: only an accepted
+ * operation is CONFIRMED. */
+static int add_status(struct receipt *out, const struct operation *op)
+{
+	switch (op->state) {
+	case OP_QUEUED:
+	case OP_IN_FLIGHT:
+		if (add_pair(out, RECEIPT_STYLE_PLAIN, "Status", "PENDING") < 0)
+			return -1;
+		return add_paragraph(out, "Not yet confirmed by Spotbanc");
+	case OP_ACCEPTED:
+		if (add_pair(out, RECEIPT_STYLE_PLAIN, "Status", "CONFIRMED") <
+		    0)
+			return -1;
+		return add_pair(out, RECEIPT_STYLE_PLAIN, "Reference",
+				op->reference);
+	case OP_REJECTED:
+		if (add_pair(out, RECEIPT_STYLE_PLAIN, "Status", "REJECTED") <
+		    0)
+			return -1;
+		return add_paragraph(out, op->last_error[0] != '\0'
+						  ? op->last_error
+						  : "No reason given");
+	case OP_NEEDS_ATTENTION:
+		if (add_pair(out, RECEIPT_STYLE_PLAIN, "Status",
+			     "NEEDS ATTENTION") < 0)
+			return -1;
+		return add_paragraph(out,
+				     "Not confirmed; contact Spotbanc support");
+	}
+	log_warn("operation %s: unknown state %d", op->id, (int)op->state);
+	return -1;
+}
+
+static bool has_nul(const char *field, size_t size)
+{
+	return memchr(field, '\0', size) != NULL;
+}
+
+/* Check that every text field of op ends inside its array and that the
+ * payload agrees with the row's own currency and amount. */
+static int read_transfer(const struct operation *op,
+			 struct wallet_transfer *transfer)
+{
+	if (!has_nul(op->id, sizeof(op->id)) ||
+	    !has_nul(op->type, sizeof(op->type)) ||
+	    !has_nul(op->agent_id, sizeof(op->agent_id)) ||
+	    !has_nul(op->currency, sizeof(op->currency)) ||
+	    !has_nul(op->payload, sizeof(op->payload)) ||
+	    !has_nul(op->reference, sizeof(op->reference)) ||
+	    !has_nul(op->last_error, sizeof(op->last_error))) {
+		log_warn("operation has a text field without its terminator");
+		return -1;
+	}
+	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0) {
+		log_warn("operation %s: no receipt layout for type %s", op->id,
+			 op->type);
+		return -1;
+	}
+	if (api_wallet_transfer_decode(op->payload, transfer) != 0) {
+		log_warn("operation %s: payload is not a wallet transfer",
+			 op->id);
+		return -1;
+	}
+	if (strcmp(transfer->currency, op->currency) != 0 ||
+	    transfer->amount != op->amount) {
+		log_warn("operation %s: payload amount differs from the "
+			 "journal row",
+			 op->id);
+		return -1;
+	}
+	return 0;
+}
+
+int receipt_layout(const struct operation *op,
+		   const struct receipt_context *context, int columns,
+		   struct receipt *out)
+{
+	struct wallet_transfer transfer;
+
+	out->columns = columns;
+	out->count = 0;
+	if (columns != RECEIPT_COLUMNS_58MM && columns != RECEIPT_COLUMNS_80MM)
+		return -1;
+	if (read_transfer(op, &transfer) < 0)
+		return -1;
+
+	if (add_header(out, context) < 0 ||
+	    add_details(out, op, context, &transfer) < 0 ||
+	    add_amount(out, op, &transfer) < 0 || add_status(out, op) < 0 ||
+	    add_rule(out) < 0 ||
+	    add_text(out, RECEIPT_STYLE_CENTER, "Keep this receipt") < 0)
+		return -1;
+	return 0;
+}
+
+static void encode_line(struct escpos_buf *buf,
+			const struct receipt_line *line, int columns)
+{
+	char rule[RECEIPT_COLUMNS_80MM + 1];
+
+	switch (line->style) {
+	case RECEIPT_STYLE_CENTER:
+		escpos_align(buf, ESCPOS_ALIGN_CENTER);
+		escpos_text(buf, line->text);
+		break;
+	case RECEIPT_STYLE_TOTAL:
+		escpos_align(buf, ESCPOS_ALIGN_LEFT);
+		escpos_bold(buf, true);
+		escpos_text(buf, line->text);
+		escpos_bold(buf, false);
+		break;
+	case RECEIPT_STYLE_RULE:
+		memset(rule, '-', (size_t)columns);
+		rule[columns] = '\0';
+		escpos_align(buf, ESCPOS_ALIGN_LEFT);
+		escpos_text(buf, rule);
+		break;
+	default:
+		escpos_align(buf, ESCPOS_ALIGN_LEFT);
+		escpos_text(buf, line->text);
+		break;
+	}
+	escpos_newline(buf);
+}
+
+/* NOTE: line widths count code points, but escpos_text prints a few
+ * characters as two or three letters ("ss" for U+00DF, "NGN" for U+20A6),
+ * so such a line can pass the paper width and the printer may wrap it. */
+int receipt_encode(const struct receipt *receipt, struct escpos_buf *buf)
+{
+	int columns = receipt->columns;
+	int count = receipt->count;
+
+	/* Bounds for a receipt that receipt_layout did not fill. */
+	if (columns < 0 || columns > RECEIPT_COLUMNS_80MM)
+		columns = RECEIPT_COLUMNS_80MM;
+	if (count < 0 || count > RECEIPT_LINES_MAX)
+		count = 0;
+
+	escpos_reset(buf);
+	for (int i = 0; i < count; i++)
+		encode_line(buf, &receipt->lines[i], columns);
+	escpos_feed(buf, RECEIPT_FEED_LINES);
+	escpos_cut_partial(buf);
+	return buf->error;
+}

@@ -1,0 +1,203 @@
+/* Wallet management: checks of the transfer form, receiver lookup on the
+ * request thread, and journaling a wallet-to-wallet transfer. */
+#define LOG_MODULE "wallet"
+#include "wallet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "currency.h"
+#include "log.h"
+#include "uuid.h"
+
+#define ACCOUNT_MIN_DIGITS 6
+#define ACCOUNT_MAX_DIGITS 20
+
+int wallet_account_check(const char *text, char *message,
+			 size_t message_size)
+{
+	size_t length = strlen(text);
+
+	if (length == 0) {
+		snprintf(message, message_size,
+			 "Enter a wallet account number");
+		return -1;
+	}
+	if (strspn(text, "0123456789") != length) {
+		snprintf(message, message_size,
+			 "Wallet account number: digits only");
+		return -1;
+	}
+	if (length < ACCOUNT_MIN_DIGITS || length > ACCOUNT_MAX_DIGITS) {
+		snprintf(message, message_size,
+			 "Wallet account number must have %d to %d digits",
+			 ACCOUNT_MIN_DIGITS, ACCOUNT_MAX_DIGITS);
+		return -1;
+	}
+	return 0;
+}
+
+int wallet_transfer_validate(const char *sender, const char *receiver,
+			     const char *currency, const char *amount,
+			     struct wallet_transfer *out,
+			     enum wallet_field *field, char *message,
+			     size_t message_size)
+{
+	struct wallet_transfer parsed = { 0 };
+	int rc;
+
+	*field = WALLET_FIELD_SENDER;
+	if (wallet_account_check(sender, message, message_size) != 0)
+		return -1;
+	*field = WALLET_FIELD_RECEIVER;
+	if (wallet_account_check(receiver, message, message_size) != 0)
+		return -1;
+	if (strcmp(sender, receiver) == 0) {
+		snprintf(message, message_size,
+			 "Receiver must differ from the sender");
+		return -1;
+	}
+	*field = WALLET_FIELD_CURRENCY;
+	if (currency_find(currency) == NULL) {
+		snprintf(message, message_size,
+			 "Currency: enter an ISO 4217 code such as GHS");
+		return -1;
+	}
+	*field = WALLET_FIELD_AMOUNT;
+	rc = currency_parse(currency, amount, &parsed.amount);
+	if (rc != CURRENCY_OK) {
+		snprintf(message, message_size, "%s", currency_strerror(rc));
+		return -1;
+	}
+
+	snprintf(parsed.sender, sizeof(parsed.sender), "%s", sender);
+	snprintf(parsed.receiver, sizeof(parsed.receiver), "%s", receiver);
+	snprintf(parsed.currency, sizeof(parsed.currency), "%s", currency);
+	*out = parsed;
+	*field = WALLET_FIELD_NONE;
+	return 0;
+}
+
+struct lookup_request {
+	struct app *app;
+	char token[API_TOKEN_SIZE];
+	char account[API_ACCOUNT_SIZE];
+};
+
+static void *run_lookup(void *arg)
+{
+	struct lookup_request *request = arg;
+	struct app *app = request->app;
+	struct event event = { .type = EVENT_LOOKUP };
+	struct api_wallet wallet = { 0 };
+	struct transport *transport = NULL;
+	int rc;
+
+	rc = sync_transport_open(&app->config, &transport);
+	if (rc != TRANSPORT_OK) {
+		snprintf(event.text, sizeof(event.text), "%s",
+			 transport_strerror(rc));
+		rc = API_EINVAL;
+	} else {
+		rc = api_wallet_lookup(transport, request->token,
+				       request->account, &wallet, event.text,
+				       sizeof(event.text));
+	}
+	transport_close(transport);
+	explicit_bzero(request->token, sizeof(request->token));
+
+	if (rc == API_OK) {
+		snprintf(event.text, sizeof(event.text), "%s",
+			 wallet.holder_name);
+		pthread_mutex_lock(&app->lock);
+		app->pending_wallet = wallet;
+		pthread_mutex_unlock(&app->lock);
+	} else {
+		log_info("lookup of wallet %s failed: %s", request->account,
+			 api_strerror(rc));
+	}
+	event.status = rc;
+	snprintf(event.id, sizeof(event.id), "%s", request->account);
+	free(request);
+	app_request_finish(app);
+	event_post(app->events, &event);
+	return NULL;
+}
+
+int wallet_lookup_start(struct app *app, const char *account, char *message,
+			size_t message_size)
+{
+	struct lookup_request *request;
+
+	if (wallet_account_check(account, message, message_size) != 0)
+		return -1;
+	if (!app->session.logged_in) {
+		snprintf(message, message_size, "Log in first");
+		return -1;
+	}
+	request = calloc(1, sizeof(*request));
+	if (request == NULL) {
+		snprintf(message, message_size, "Out of memory");
+		return -1;
+	}
+	request->app = app;
+	memcpy(request->token, app->session.token, sizeof(request->token));
+	snprintf(request->account, sizeof(request->account), "%s", account);
+	if (app_request_start(app, run_lookup, request, message,
+			      message_size) != 0) {
+		explicit_bzero(request, sizeof(*request));
+		free(request);
+		return -1;
+	}
+	return 0;
+}
+
+int wallet_transfer_submit(struct app *app,
+			   const struct wallet_transfer *transfer,
+			   char id_out[JOURNAL_ID_SIZE], char *message,
+			   size_t message_size)
+{
+	struct operation op = { 0 };
+	int rc;
+
+	if (!app->session.logged_in) {
+		snprintf(message, message_size, "Log in first");
+		return -1;
+	}
+	if (uuid_generate(op.id) != 0) {
+		snprintf(message, message_size,
+			 "Not saved: no random source for the operation id");
+		return -1;
+	}
+	if (api_wallet_transfer_encode(transfer, op.payload,
+				       sizeof(op.payload)) != API_OK) {
+		snprintf(message, message_size, "Not saved: fields too long");
+		return -1;
+	}
+	snprintf(op.type, sizeof(op.type), "%s", API_TYPE_WALLET_TRANSFER);
+	snprintf(op.agent_id, sizeof(op.agent_id), "%s",
+		 app->session.agent_id);
+	snprintf(op.currency, sizeof(op.currency), "%s", transfer->currency);
+	op.amount = transfer->amount;
+	op.state = OP_QUEUED;
+	op.created_at = (int64_t)time(NULL);
+	op.updated_at = op.created_at;
+	op.next_attempt_at = op.created_at;
+
+	rc = journal_insert(app->journal, &op);
+	if (rc != JOURNAL_OK) {
+		log_error("transfer %s not journaled: %s", op.id,
+			  journal_strerror(rc));
+		snprintf(message, message_size, "Not saved: %s",
+			 journal_strerror(rc));
+		return -1;
+	}
+	log_info("transfer %s journaled: %lld minor units of %s", op.id,
+		 (long long)op.amount, op.currency);
+	memcpy(id_out, op.id, JOURNAL_ID_SIZE);
+	app_refresh_counts(app);
+	sync_kick(app->sync);
+	return 0;
+}

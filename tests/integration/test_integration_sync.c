@@ -1,0 +1,378 @@
+/* Integration test of the first end-to-end path against the sandbox over
+ * mutual TLS on localhost: login, lookup, a transfer journaled and sent,
+ * replay, rejection, bad certificates, and a transfer queued while the
+ * sandbox is down and applied exactly once after it returns. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../app/api.h"
+#include "../../app/app.h"
+#include "../../app/log.h"
+#include "../../app/wallet.h"
+
+#define AGENT "A1001"
+#define PASSWORD "counter-demo-1"
+#define RICH_WALLET "1000000001"  /* GHS 5,000.00 in the sandbox seed */
+#define POOR_WALLET "1000000002"  /* GHS 250.00 */
+#define START_WAIT_MS 15000
+#define APPLY_WAIT_MS 30000
+
+extern char **environ;
+
+struct fixture {
+	char dir[PATH_MAX];
+	char db[PATH_MAX];
+	int port;
+	pid_t sandbox;
+	struct app app;
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec delay = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&delay, NULL);
+}
+
+static void path_join(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	assert_true(n > 0 && n < PATH_MAX);
+}
+
+/* Start the sandbox on `port` (0: a free one) and wait, bounded, for the
+ * port file it writes. */
+static void start_sandbox(struct fixture *f, int port)
+{
+	char port_file[PATH_MAX];
+	char port_text[16];
+	char *argv[] = { "python3", "tests/sandbox/sandbox.py", "--certs",
+			 "build/certs", "--db", f->db, "--port", port_text,
+			 "--port-file", port_file, NULL };
+	posix_spawn_file_actions_t actions;
+	char log_path[PATH_MAX];
+
+	path_join(port_file, f->dir, "port");
+	path_join(log_path, f->dir, "sandbox.log");
+	unlink(port_file);
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY,
+					 0);
+	posix_spawn_file_actions_addopen(&actions, 2, log_path,
+					 O_WRONLY | O_CREAT | O_APPEND, 0600);
+	assert_int_equal(posix_spawnp(&f->sandbox, "python3", &actions, NULL,
+				      argv, environ),
+			 0);
+	posix_spawn_file_actions_destroy(&actions);
+
+	for (int waited = 0; waited < START_WAIT_MS; waited += 50) {
+		FILE *file = fopen(port_file, "r");
+
+		if (file != NULL) {
+			int got = fscanf(file, "%d", &f->port);
+
+			fclose(file);
+			if (got == 1 && f->port > 0)
+				return;
+		}
+		sleep_ms(50);
+	}
+	fail_msg("sandbox did not start within %d ms; see %s", START_WAIT_MS,
+		 log_path);
+}
+
+static void stop_sandbox(struct fixture *f)
+{
+	int status;
+
+	if (f->sandbox <= 0)
+		return;
+	kill(f->sandbox, SIGTERM);
+	for (int waited = 0; waited < 5000; waited += 50) {
+		if (waitpid(f->sandbox, &status, WNOHANG) == f->sandbox) {
+			f->sandbox = 0;
+			return;
+		}
+		sleep_ms(50);
+	}
+	kill(f->sandbox, SIGKILL);
+	waitpid(f->sandbox, &status, 0);
+	f->sandbox = 0;
+}
+
+static void write_config(struct fixture *f, const char *cert_name)
+{
+	char path[PATH_MAX];
+	char cwd[PATH_MAX];
+	char error[512];
+	FILE *file;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	path_join(path, f->dir, "spotagent.conf");
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fprintf(file,
+		"[central]\nurl = https://localhost:%d\n"
+		"ca_file = %s/build/certs/ca.pem\n"
+		"cert_file = %s/build/certs/%s.pem\n"
+		"key_file = %s/build/certs/%s.key\n"
+		"connect_timeout = 5\nrequest_timeout = 10\n"
+		"[terminal]\nid = T0001\ncurrency = GHS\n"
+		"[journal]\npath = journal.db\n"
+		"[printer]\ndevice = file:receipts.bin\n"
+		"[log]\nfile = spotagent.log\nlevel = debug\n"
+		"[sync]\nretry_min_seconds = 1\nretry_max_seconds = 2\n"
+		"idle_check_seconds = 1\n",
+		f->port, cwd, cwd, cert_name, cwd, cert_name);
+	fclose(file);
+	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
+		fail_msg("config: %s", error);
+}
+
+static int open_transport(struct fixture *f, struct transport **out)
+{
+	return sync_transport_open(&f->app.config, out);
+}
+
+/* Count the sandbox's ledger rows for one operation. */
+static int ledger_count(struct fixture *f, const char *id)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int count = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
+					 NULL),
+			 SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT COUNT(*) FROM ledger "
+					    "WHERE operation_id = ?",
+					    -1, &stmt, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		count = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return count;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char error[256];
+
+	assert_non_null(f);
+	mkdir("build/test-runs", 0700);
+	snprintf(f->dir, sizeof(f->dir), "build/test-runs/sync-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	path_join(f->db, f->dir, "sandbox.db");
+	start_sandbox(f, 0);
+	write_config(f, "client-T0001");
+	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
+	assert_int_equal(journal_open(f->app.config.journal_path,
+				      &f->app.journal),
+			 JOURNAL_OK);
+	(void)error;
+	pthread_mutex_init(&f->app.lock, NULL);
+	f->app.session.logged_in = true;
+	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
+		 "%s", AGENT);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	journal_close(f->app.journal);
+	pthread_mutex_destroy(&f->app.lock);
+	stop_sandbox(f);
+	free(f);
+	return 0;
+}
+
+/* Journal a transfer through the service layer. */
+static void submit(struct fixture *f, const char *from, const char *to,
+		   const char *amount, char id[JOURNAL_ID_SIZE])
+{
+	struct wallet_transfer transfer;
+	enum wallet_field field;
+	char message[256];
+
+	assert_int_equal(wallet_transfer_validate(from, to, "GHS", amount,
+						  &transfer, &field, message,
+						  sizeof(message)),
+			 0);
+	assert_int_equal(wallet_transfer_submit(&f->app, &transfer, id,
+						message, sizeof(message)),
+			 0);
+}
+
+static void test_login_and_lookup(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct api_login login = { 0 };
+	struct api_wallet wallet = { 0 };
+	char message[256];
+
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(api_login(transport, AGENT, "wrong-password", &login,
+				   message, sizeof(message)),
+			 API_EAUTH);
+	assert_int_equal(api_login(transport, AGENT, PASSWORD, &login,
+				   message, sizeof(message)),
+			 API_OK);
+	assert_string_equal(login.agent_name, "Ama Mensah");
+	assert_true(login.expires_at > (int64_t)time(NULL));
+	assert_int_equal(api_wallet_lookup(transport, login.token,
+					   POOR_WALLET, &wallet, message,
+					   sizeof(message)),
+			 API_OK);
+	assert_string_equal(wallet.holder_name, "Akosua Darko");
+	assert_string_equal(wallet.currency, "GHS");
+	assert_int_equal(api_wallet_lookup(transport, login.token,
+					   "9999999999", &wallet, message,
+					   sizeof(message)),
+			 API_ENOTFOUND);
+	assert_int_equal(api_wallet_lookup(transport, "0000", POOR_WALLET,
+					   &wallet, message, sizeof(message)),
+			 API_ESESSION);
+	transport_close(transport);
+}
+
+static void test_transfer_accepted_once(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct api_outcome outcome;
+	struct operation op;
+	char id[JOURNAL_ID_SIZE];
+
+	submit(f, RICH_WALLET, POOR_WALLET, "12.50", id);
+	assert_int_equal(journal_get(f->app.journal, id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_QUEUED);
+	assert_int_equal(op.amount, 1250);
+
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 60, NULL),
+			 0);
+	assert_int_equal(journal_get(f->app.journal, id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_ACCEPTED);
+	assert_memory_equal(op.reference, "SBX-", 4);
+	assert_int_equal(ledger_count(f, id), 1);
+
+	/* A resend of the same operation is a replay, not a new transfer. */
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	api_submit(transport, &op, &outcome);
+	transport_close(transport);
+	assert_int_equal(outcome.result, API_OK);
+	assert_string_equal(outcome.reference, op.reference);
+	assert_int_equal(ledger_count(f, id), 1);
+}
+
+static void test_transfer_rejected_with_reason(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	char id[JOURNAL_ID_SIZE];
+
+	submit(f, POOR_WALLET, RICH_WALLET, "100000", id);
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 60, NULL),
+			 0);
+	assert_int_equal(journal_get(f->app.journal, id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_REJECTED);
+	assert_true(strlen(op.last_error) > 0);
+	assert_int_equal(ledger_count(f, id), 0);
+}
+
+static void test_untrusted_certificates(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct config good = f->app.config;
+
+	/* A client certificate from another CA is refused by the sandbox. */
+	write_config(f, "client-rogue");
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(api_ping(transport), API_ETLS);
+	transport_close(transport);
+
+	/* A CA that did not sign the server's certificate is not trusted. */
+	f->app.config = good;
+	snprintf(f->app.config.ca_file, sizeof(f->app.config.ca_file),
+		 "build/certs/rogue-ca.pem");
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(api_ping(transport), API_ETLS);
+	transport_close(transport);
+	f->app.config = good;
+}
+
+static void test_offline_then_applied_once(void **state)
+{
+	struct fixture *f = *state;
+	struct sync_worker *worker = NULL;
+	struct operation op;
+	char id[JOURNAL_ID_SIZE];
+	int port = f->port;
+	int waited;
+
+	stop_sandbox(f);
+	submit(f, RICH_WALLET, POOR_WALLET, "7.25", id);
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 30, NULL),
+			 1);
+	assert_int_equal(journal_get(f->app.journal, id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_QUEUED);
+	assert_int_equal(op.attempts, 1);
+
+	/* The worker runs while the sandbox is down, then finds it back. */
+	assert_int_equal(sync_start(&f->app.config, NULL, &worker), 0);
+	sleep_ms(1500);
+	start_sandbox(f, port);
+	for (waited = 0; waited < APPLY_WAIT_MS; waited += 100) {
+		assert_int_equal(journal_get(f->app.journal, id, &op),
+				 JOURNAL_OK);
+		if (op.state == OP_ACCEPTED)
+			break;
+		sleep_ms(100);
+	}
+	sync_stop(worker);
+	assert_int_equal(op.state, OP_ACCEPTED);
+	assert_int_equal(ledger_count(f, id), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_login_and_lookup),
+		cmocka_unit_test(test_transfer_accepted_once),
+		cmocka_unit_test(test_transfer_rejected_with_reason),
+		cmocka_unit_test(test_untrusted_certificates),
+		cmocka_unit_test(test_offline_then_applied_once),
+	};
+
+	transport_global_init();
+	return cmocka_run_group_tests_name("integration_sync", tests, setup,
+					   teardown);
+}

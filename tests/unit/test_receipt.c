@@ -1,0 +1,684 @@
+/* Unit tests of the receipt layout for 58 mm and 80 mm paper in every
+ * operation state, and of its ESC/POS encoding. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../app/api.h"
+#include "../../app/receipt.h"
+
+/* 2026-12-04 15:00:00 UTC */
+#define CREATED_AT 1796396400
+#define OPERATION_ID "5f0c2a9e-7b3d-4c1a-9e8f-1a2b3c4d5e6f"
+#define REFERENCE "SPB-20261204-000417"
+#define REASON "Receiver wallet is closed"
+
+static const struct receipt_context default_context = {
+	.terminal_id = "T-0001",
+	.agent_name = "Ama Mensah",
+	.copy = false,
+};
+
+/* Fill op as a journal row of a GHS 1,234.50 wallet transfer. Reference
+ * and reason are set in every state so that tests can check that a
+ * receipt shows them only when the state allows. */
+static void make_operation(struct operation *op, enum op_state state,
+			   const char *sender)
+{
+	struct wallet_transfer transfer = {
+		.sender = "0244000001",
+		.receiver = "0554000002",
+		.currency = "GHS",
+		.amount = 123450,
+	};
+
+	memset(op, 0, sizeof(*op));
+	if (sender != NULL)
+		snprintf(transfer.sender, sizeof(transfer.sender), "%s",
+			 sender);
+	strcpy(op->id, OPERATION_ID);
+	strcpy(op->type, API_TYPE_WALLET_TRANSFER);
+	op->state = state;
+	strcpy(op->agent_id, "AG-1001");
+	strcpy(op->currency, "GHS");
+	op->amount = 123450;
+	assert_int_equal(api_wallet_transfer_encode(&transfer, op->payload,
+						    sizeof(op->payload)),
+			 0);
+	op->created_at = CREATED_AT;
+	op->updated_at = CREATED_AT;
+	strcpy(op->reference, REFERENCE);
+	strcpy(op->last_error, REASON);
+}
+
+/* Number of code points in valid UTF-8 text. */
+static int count_code_points(const char *text)
+{
+	int count = 0;
+
+	for (; *text != '\0'; text++)
+		count += ((unsigned char)*text & 0xC0) != 0x80;
+	return count;
+}
+
+/* Index of the first line that starts with prefix, or -1. */
+static int find_line(const struct receipt *receipt, const char *prefix)
+{
+	for (int i = 0; i < receipt->count; i++) {
+		if (strncmp(receipt->lines[i].text, prefix, strlen(prefix)) ==
+		    0)
+			return i;
+	}
+	return -1;
+}
+
+static bool receipt_contains(const struct receipt *receipt,
+			     const char *needle)
+{
+	for (int i = 0; i < receipt->count; i++) {
+		if (strstr(receipt->lines[i].text, needle) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* Join the value of the pair line at index and its continuation lines,
+ * with `separator` between the pieces, into out. */
+static void join_value(const struct receipt *receipt, int index,
+		       const char *separator, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = index; i < receipt->count; i++) {
+		const char *text = receipt->lines[i].text;
+		const char *value;
+
+		if (i > index && text[0] != ' ')
+			break;
+		if (i > index)
+			strncat(out, separator, size - strlen(out) - 1);
+		/* The value starts after the label and the padding. */
+		value = text + strcspn(text, " ");
+		value += strspn(value, " ");
+		strncat(out, value, size - strlen(out) - 1);
+	}
+}
+
+/* Join the plain lines of the paragraph that starts at index. */
+static void join_paragraph(const struct receipt *receipt, int index,
+			   char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = index; i < receipt->count; i++) {
+		if (receipt->lines[i].style != RECEIPT_STYLE_PLAIN)
+			break;
+		if (i > index)
+			strncat(out, " ", size - strlen(out) - 1);
+		strncat(out, receipt->lines[i].text, size - strlen(out) - 1);
+	}
+}
+
+static void check_widths(const struct receipt *receipt, int columns)
+{
+	assert_int_equal(receipt->columns, columns);
+	assert_true(receipt->count > 0);
+	assert_true(receipt->count <= RECEIPT_LINES_MAX);
+	for (int i = 0; i < receipt->count; i++) {
+		const char *text = receipt->lines[i].text;
+
+		if (count_code_points(text) > columns)
+			print_error("line %d \"%s\"\n", i, text);
+		assert_true(count_code_points(text) <= columns);
+		for (const char *p = text; *p != '\0'; p++)
+			assert_true((unsigned char)*p >= 0x20 &&
+				    (unsigned char)*p != 0x7F);
+	}
+}
+
+struct expected_receipt {
+	enum op_state state;
+	int columns;
+	const char *lines[32];
+};
+
+static const struct expected_receipt exact_cases[] = {
+	{
+		OP_ACCEPTED,
+		32,
+		{
+			"SPOTBANC",
+			"Wallet transfer",
+			"--------------------------------",
+			"Date        2026-12-04 15:00 UTC",
+			"Terminal                  T-0001",
+			"Agent                 Ama Mensah",
+			"From                  0244000001",
+			"To                    0554000002",
+			"Operation 5f0c2a9e-7b3d-4c1a-9e8",
+			"                  f-1a2b3c4d5e6f",
+			"--------------------------------",
+			"Amount              GHS 1,234.50",
+			"--------------------------------",
+			"Status                 CONFIRMED",
+			"Reference    SPB-20261204-000417",
+			"--------------------------------",
+			"Keep this receipt",
+			NULL,
+		},
+	},
+	{
+		OP_QUEUED,
+		48,
+		{
+			"SPOTBANC",
+			"Wallet transfer",
+			"------------------------------------------------",
+			"Date                        2026-12-04 15:00 UTC",
+			"Terminal                                  T-0001",
+			"Agent                                 Ama Mensah",
+			"From                                  0244000001",
+			"To                                    0554000002",
+			"Operation   5f0c2a9e-7b3d-4c1a-9e8f-1a2b3c4d5e6f",
+			"------------------------------------------------",
+			"Amount                              GHS 1,234.50",
+			"------------------------------------------------",
+			"Status                                   PENDING",
+			"Not yet confirmed by Spotbanc",
+			"------------------------------------------------",
+			"Keep this receipt",
+			NULL,
+		},
+	},
+};
+
+static void test_layout_exact_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(exact_cases) / sizeof(*exact_cases);
+	     i++) {
+		const struct expected_receipt *c = &exact_cases[i];
+		struct operation op;
+		struct receipt receipt;
+		int count = 0;
+
+		make_operation(&op, c->state, NULL);
+		assert_int_equal(receipt_layout(&op, &default_context,
+						c->columns, &receipt),
+				 0);
+		while (c->lines[count] != NULL)
+			count++;
+		assert_int_equal(receipt.count, count);
+		for (int j = 0; j < count; j++)
+			assert_string_equal(receipt.lines[j].text,
+					    c->lines[j]);
+	}
+}
+
+static void test_layout_styles(void **state)
+{
+	struct operation op;
+	struct receipt receipt;
+	int amount;
+
+	(void)state;
+	make_operation(&op, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 0);
+	assert_int_equal(receipt.lines[0].style, RECEIPT_STYLE_CENTER);
+	assert_int_equal(receipt.lines[1].style, RECEIPT_STYLE_CENTER);
+	assert_int_equal(receipt.lines[2].style, RECEIPT_STYLE_RULE);
+	assert_int_equal(receipt.lines[3].style, RECEIPT_STYLE_PLAIN);
+	amount = find_line(&receipt, "Amount");
+	assert_true(amount > 0);
+	assert_int_equal(receipt.lines[amount].style, RECEIPT_STYLE_TOTAL);
+	assert_int_equal(receipt.lines[receipt.count - 1].style,
+			 RECEIPT_STYLE_CENTER);
+}
+
+struct state_case {
+	enum op_state state;
+	const char *status; /* value of the Status line */
+	bool reference;     /* reference printed */
+	bool reason;        /* rejection reason printed */
+};
+
+static const struct state_case state_cases[] = {
+	{OP_QUEUED, "PENDING", false, false},
+	{OP_IN_FLIGHT, "PENDING", false, false},
+	{OP_ACCEPTED, "CONFIRMED", true, false},
+	{OP_REJECTED, "REJECTED", false, true},
+	{OP_NEEDS_ATTENTION, "NEEDS ATTENTION", false, false},
+};
+
+static const int widths[] = {RECEIPT_COLUMNS_58MM, RECEIPT_COLUMNS_80MM};
+
+static void check_state(const struct state_case *c, int columns)
+{
+	struct operation op;
+	struct receipt receipt;
+	const char *status_text;
+	int status;
+
+	make_operation(&op, c->state, NULL);
+	assert_int_equal(receipt_layout(&op, &default_context, columns,
+					&receipt),
+			 0);
+	check_widths(&receipt, columns);
+
+	status = find_line(&receipt, "Status ");
+	assert_true(status >= 0);
+	status_text = receipt.lines[status].text;
+	assert_string_equal(status_text + strlen(status_text) -
+				    strlen(c->status),
+			    c->status);
+	assert_int_equal(receipt_contains(&receipt, "CONFIRMED"),
+			 c->state == OP_ACCEPTED);
+	assert_int_equal(receipt_contains(&receipt, "PENDING"),
+			 c->state == OP_QUEUED || c->state == OP_IN_FLIGHT);
+	assert_int_equal(receipt_contains(&receipt, REFERENCE), c->reference);
+	assert_int_equal(find_line(&receipt, "Reference ") >= 0,
+			 c->reference);
+	assert_int_equal(receipt_contains(&receipt, REASON), c->reason);
+	assert_int_equal(receipt_contains(&receipt, "*** COPY ***"), false);
+}
+
+static void test_layout_every_state(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(state_cases) / sizeof(*state_cases);
+	     i++) {
+		for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+			print_message("state %d, %d columns\n",
+				      (int)state_cases[i].state, widths[j]);
+			check_state(&state_cases[i], widths[j]);
+		}
+	}
+}
+
+static void test_layout_long_reason_wraps(void **state)
+{
+	static const char reason[] =
+		"The receiver wallet 0554000002 is closed by its holder, so "
+		"the central service rejected the transfer; ask the customer "
+		"for another wallet account number and start a new transfer";
+	char joined[512];
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+		make_operation(&op, OP_REJECTED, NULL);
+		strcpy(op.last_error, reason);
+		assert_int_equal(receipt_layout(&op, &default_context,
+						widths[j], &receipt),
+				 0);
+		check_widths(&receipt, widths[j]);
+		join_paragraph(&receipt, find_line(&receipt, "Status ") + 1,
+			       joined, sizeof(joined));
+		assert_string_equal(joined, reason);
+	}
+}
+
+static void test_layout_long_values_wrap(void **state)
+{
+	static const char agent[] =
+		"Abena \xc6\x90" "fua \xe1\xbb\x8cl\xc3\xa1" "b\xc3\xad"
+		"s\xc3\xad Mensah-Boateng Owusu-Ansah";
+	struct receipt_context context = default_context;
+	char joined[256];
+	struct operation op;
+	struct receipt receipt;
+	int index;
+
+	(void)state;
+	context.agent_name = agent;
+	for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+		make_operation(&op, OP_QUEUED, NULL);
+		assert_int_equal(receipt_layout(&op, &context, widths[j],
+						&receipt),
+				 0);
+		check_widths(&receipt, widths[j]);
+
+		index = find_line(&receipt, "Operation ");
+		assert_true(index >= 0);
+		join_value(&receipt, index, "", joined, sizeof(joined));
+		assert_string_equal(joined, OPERATION_ID);
+
+		index = find_line(&receipt, "Agent ");
+		assert_true(index >= 0);
+		join_value(&receipt, index, " ", joined, sizeof(joined));
+		assert_string_equal(joined, agent);
+	}
+}
+
+/* Pair lines are padded to the full width, counted in code points. */
+static void test_layout_utf8_width(void **state)
+{
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+	int index;
+
+	(void)state;
+	context.agent_name = "\xc6\x90" "fua \xc5\x8a\xc3\xa9";
+	make_operation(&op, OP_QUEUED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	index = find_line(&receipt, "Agent ");
+	assert_true(index >= 0);
+	assert_string_equal(receipt.lines[index].text,
+			    "Agent                    \xc6\x90"
+			    "fua \xc5\x8a\xc3\xa9");
+	assert_int_equal(count_code_points(receipt.lines[index].text), 32);
+}
+
+struct clean_case {
+	const char *name;
+	const char *agent;
+	const char *expected;
+};
+
+/* Text from the agent or the network loses its control characters. */
+static const struct clean_case clean_cases[] = {
+	{"ESC @", "Ama\x1b@Mensah", "Ama@Mensah"},
+	{"line break", "Ama\r\nMensah", "Ama  Mensah"},
+	{"C1 NEL", "Ama\xc2\x85Mensah", "AmaMensah"},
+	{"bidi override", "Ama\xe2\x80\xaeMensah", "AmaMensah"},
+	{"invalid UTF-8", "Ama\xff", "Ama?"},
+};
+
+static void test_layout_cleans_text(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(clean_cases) / sizeof(*clean_cases);
+	     i++) {
+		struct receipt_context context = default_context;
+		struct operation op;
+		struct receipt receipt;
+		const char *text;
+		int index;
+
+		context.agent_name = clean_cases[i].agent;
+		make_operation(&op, OP_QUEUED, NULL);
+		assert_int_equal(receipt_layout(&op, &context, 48, &receipt),
+				 0);
+		check_widths(&receipt, 48);
+		index = find_line(&receipt, "Agent ");
+		assert_true(index >= 0);
+		text = receipt.lines[index].text;
+		print_message("case \"%s\"\n", clean_cases[i].name);
+		assert_string_equal(text + strlen(text) -
+					    strlen(clean_cases[i].expected),
+				    clean_cases[i].expected);
+	}
+}
+
+static void test_layout_copy_marker(void **state)
+{
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	context.copy = true;
+	make_operation(&op, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	assert_string_equal(receipt.lines[2].text, "*** COPY ***");
+	assert_int_equal(receipt.lines[2].style, RECEIPT_STYLE_CENTER);
+	assert_int_equal(receipt.lines[3].style, RECEIPT_STYLE_RULE);
+}
+
+static void test_layout_agent_id_fallback(void **state)
+{
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+	int index;
+
+	(void)state;
+	context.agent_name = NULL;
+	make_operation(&op, OP_QUEUED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	index = find_line(&receipt, "Agent ");
+	assert_true(index >= 0);
+	assert_string_equal(receipt.lines[index].text,
+			    "Agent                    AG-1001");
+}
+
+static void test_layout_unsupported_width(void **state)
+{
+	static const int bad_widths[] = {0, -32, 31, 40, 42, 80};
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	make_operation(&op, OP_ACCEPTED, NULL);
+	for (size_t i = 0; i < sizeof(bad_widths) / sizeof(*bad_widths);
+	     i++)
+		assert_int_equal(receipt_layout(&op, &default_context,
+						bad_widths[i], &receipt),
+				 -1);
+}
+
+static void test_layout_corrupt_payload(void **state)
+{
+	static const char *const payloads[] = {
+		"",
+		"not json",
+		"{}",
+		"[1, 2]",
+		"{\"sender_account\": \"0244000001\"}",
+	};
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(payloads) / sizeof(*payloads); i++) {
+		make_operation(&op, OP_ACCEPTED, NULL);
+		strcpy(op.payload, payloads[i]);
+		assert_int_equal(receipt_layout(&op, &default_context, 32,
+						&receipt),
+				 -1);
+	}
+}
+
+static void test_layout_rejects_bad_rows(void **state)
+{
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	make_operation(&op, OP_ACCEPTED, NULL);
+	strcpy(op.type, "cash_in");
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+
+	make_operation(&op, OP_ACCEPTED, NULL);
+	op.state = (enum op_state)OP_STATE_COUNT;
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+
+	/* The payload must agree with the row's amount and currency. */
+	make_operation(&op, OP_ACCEPTED, NULL);
+	op.amount = 999;
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+	make_operation(&op, OP_ACCEPTED, NULL);
+	strcpy(op.currency, "NGN");
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+
+	make_operation(&op, OP_ACCEPTED, NULL);
+	memset(op.reference, 'R', sizeof(op.reference));
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+}
+
+/* Values are never cut, so a value that needs more lines than a receipt
+ * has fails the layout: one that fills the lines, and one longer than any
+ * receipt can contain. */
+static void test_layout_too_many_lines(void **state)
+{
+	static const size_t lengths[] = {
+		RECEIPT_LINES_MAX * RECEIPT_COLUMNS_58MM,
+		4 * RECEIPT_LINES_MAX * RECEIPT_COLUMNS_80MM + 1,
+	};
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(*lengths); i++) {
+		char *agent = malloc(lengths[i] + 1);
+
+		assert_non_null(agent);
+		memset(agent, 'A', lengths[i]);
+		agent[lengths[i]] = '\0';
+		context.agent_name = agent;
+		make_operation(&op, OP_QUEUED, NULL);
+		assert_int_equal(receipt_layout(&op, &context, 32, &receipt),
+				 -1);
+		free(agent);
+	}
+}
+
+static void test_encode_small_receipt(void **state)
+{
+	static const unsigned char expected[] = {
+		0x1B, 0x40,                               /* reset */
+		0x1B, 0x61, 0x01, 'H', 'I', 0x0A,         /* centre */
+		0x1B, 0x61, 0x00, 0x1B, 0x45, 0x01, 's', 's',
+		'=',  '5',  0x1B, 0x45, 0x00, 0x0A,       /* total */
+		0x1B, 0x61, 0x00,                         /* rule of 32 */
+		'-', '-', '-', '-', '-', '-', '-', '-',
+		'-', '-', '-', '-', '-', '-', '-', '-',
+		'-', '-', '-', '-', '-', '-', '-', '-',
+		'-', '-', '-', '-', '-', '-', '-', '-',
+		0x0A,
+		0x1B, 0x61, 0x00, 'o', 'k', 0x0A,         /* plain */
+		0x1B, 0x64, 0x03, 0x1D, 0x56, 0x42, 0x03, /* feed, cut */
+	};
+	struct receipt receipt = {.columns = 32, .count = 4};
+	struct escpos_buf buf;
+
+	(void)state;
+	receipt.lines[0].style = RECEIPT_STYLE_CENTER;
+	strcpy(receipt.lines[0].text, "HI");
+	receipt.lines[1].style = RECEIPT_STYLE_TOTAL;
+	strcpy(receipt.lines[1].text, "\xc3\x9f=5"); /* sharp s */
+	receipt.lines[2].style = RECEIPT_STYLE_RULE;
+	receipt.lines[3].style = RECEIPT_STYLE_PLAIN;
+	strcpy(receipt.lines[3].text, "ok");
+
+	escpos_init(&buf);
+	assert_int_equal(receipt_encode(&receipt, &buf), 0);
+	assert_int_equal(buf.len, sizeof(expected));
+	assert_memory_equal(buf.data, expected, sizeof(expected));
+	escpos_free(&buf);
+}
+
+static bool job_contains_at(const struct escpos_buf *buf, size_t offset,
+			    const void *bytes, size_t len)
+{
+	return offset + len <= buf->len &&
+	       memcmp(buf->data + offset, bytes, len) == 0;
+}
+
+static void test_encode_layout(void **state)
+{
+	static const unsigned char cut[] = {0x1B, 0x64, 0x03,
+					    0x1D, 0x56, 0x42, 0x03};
+	static const unsigned char bold_amount[] = {0x1B, 0x45, 0x01,
+						    'A',  'm',  'o'};
+	struct operation op;
+	struct receipt receipt;
+	struct escpos_buf buf;
+
+	(void)state;
+	for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+		make_operation(&op, OP_ACCEPTED, NULL);
+		assert_int_equal(receipt_layout(&op, &default_context,
+						widths[j], &receipt),
+				 0);
+		escpos_init(&buf);
+		assert_int_equal(receipt_encode(&receipt, &buf), 0);
+		assert_true(job_contains_at(&buf, 0, "\x1b\x40", 2));
+		assert_true(job_contains_at(&buf, buf.len - sizeof(cut), cut,
+					    sizeof(cut)));
+		assert_non_null(memmem(buf.data, buf.len, bold_amount,
+				       sizeof(bold_amount)));
+		assert_non_null(memmem(buf.data, buf.len, "GHS 1,234.50", 12));
+		escpos_free(&buf);
+	}
+}
+
+/* An agent name and an account carrying ESC @ reach the job only as text:
+ * the reset sequence appears once, at the start, where the encoder put it. */
+static void test_encode_blocks_injection(void **state)
+{
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+	struct escpos_buf buf;
+	const unsigned char *found;
+
+	(void)state;
+	context.agent_name = "Ama\x1b\x40Mensah\x1d\x56\x42";
+	make_operation(&op, OP_ACCEPTED, "0244\x1b\x40" "01");
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	escpos_init(&buf);
+	assert_int_equal(receipt_encode(&receipt, &buf), 0);
+
+	assert_true(job_contains_at(&buf, 0, "\x1b\x40", 2));
+	found = memmem(buf.data + 1, buf.len - 1, "\x1b\x40", 2);
+	assert_null(found);
+	assert_non_null(memmem(buf.data, buf.len, "Ama@MensahVB", 12));
+	assert_non_null(memmem(buf.data, buf.len, "0244@01", 7));
+	escpos_free(&buf);
+}
+
+static void test_encode_sticky_error(void **state)
+{
+	struct operation op;
+	struct receipt receipt;
+	struct escpos_buf buf;
+
+	(void)state;
+	make_operation(&op, OP_QUEUED, NULL);
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 0);
+	escpos_init(&buf);
+	buf.error = ESCPOS_ENOMEM;
+	assert_int_equal(receipt_encode(&receipt, &buf), ESCPOS_ENOMEM);
+	assert_int_equal(buf.len, 0);
+	escpos_free(&buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_layout_exact_lines),
+		cmocka_unit_test(test_layout_styles),
+		cmocka_unit_test(test_layout_every_state),
+		cmocka_unit_test(test_layout_long_reason_wraps),
+		cmocka_unit_test(test_layout_long_values_wrap),
+		cmocka_unit_test(test_layout_utf8_width),
+		cmocka_unit_test(test_layout_cleans_text),
+		cmocka_unit_test(test_layout_copy_marker),
+		cmocka_unit_test(test_layout_agent_id_fallback),
+		cmocka_unit_test(test_layout_unsupported_width),
+		cmocka_unit_test(test_layout_corrupt_payload),
+		cmocka_unit_test(test_layout_rejects_bad_rows),
+		cmocka_unit_test(test_layout_too_many_lines),
+		cmocka_unit_test(test_encode_small_receipt),
+		cmocka_unit_test(test_encode_layout),
+		cmocka_unit_test(test_encode_blocks_injection),
+		cmocka_unit_test(test_encode_sticky_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
