@@ -7,8 +7,8 @@ PKGS := ncursesw formw menuw sqlite3 libusb-1.0 jansson inih
 
 # libcurl on mbedTLS: the system's when it has one, else the static build
 # that `make deps` leaves in build/curl.
-CURL_SYSTEM := $(shell curl-config --ssl-backends 2>/dev/null | \
-	grep -qi mbedtls && echo yes)
+CURL_SYSTEM := $(shell pkg-config --static --libs libcurl 2>/dev/null | \
+	grep -q mbedtls && echo yes)
 ifeq ($(CURL_SYSTEM),yes)
 CURL_CFLAGS := $(shell pkg-config --cflags libcurl)
 CURL_LIBS := $(shell pkg-config --libs libcurl)
@@ -80,6 +80,7 @@ certs: $(BUILD)/certs/ca.pem
 
 $(BUILD)/certs/ca.pem: tests/sandbox/make-certs.sh
 	bash tests/sandbox/make-certs.sh $(BUILD)/certs
+	touch $@
 
 test: all certs $(UNIT_BIN) $(INTEGRATION_BIN)
 	bash tests/run.sh

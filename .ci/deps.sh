@@ -35,8 +35,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # A system libcurl already built on mbedTLS makes the private build needless.
-if pkg-config --exists libcurl 2>/dev/null &&
-	curl-config --ssl-backends 2>/dev/null | grep -qi mbedtls; then
+if pkg-config --static --libs libcurl 2>/dev/null | grep -q mbedtls; then
 	echo "deps: using the system libcurl (mbedTLS)"
 	exit 0
 fi

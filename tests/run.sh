@@ -61,6 +61,11 @@ if [ -f tests/sandbox/test_sandbox.py ]; then
 	run_suite sandbox 300 python3 tests/sandbox/test_sandbox.py
 fi
 
+for script in tests/integration/test_*.sh; do
+	[ -f "$script" ] || continue
+	run_suite "$(basename "$script" .sh)" 300 bash "$script"
+done
+
 for script in tests/ui/test_*.sh; do
 	[ -f "$script" ] || continue
 	run_suite "ui_$(basename "$script" .sh)" 300 bash "$script"

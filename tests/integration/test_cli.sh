@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The headless commands as a kiosk script uses them: --version, status,
+# sync, and start-up refusing a bad configuration. Each check prints "ok"
+# or "FAIL", and the script closes with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/../.."
+source tests/lib.sh
+
+bin=build/spotagent
+mkdir -p build/test-runs
+dir=$(mktemp -d build/test-runs/cli-XXXXXX)
+trap 'sandbox_stop' EXIT
+passed=0
+failed=0
+
+check() {
+	local name=$1
+	shift
+	if "$@"; then
+		echo "ok   $name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $name"
+		failed=$((failed + 1))
+	fi
+}
+
+contains() {
+	grep -q -- "$2" <<<"$1"
+}
+
+version=$($bin --version)
+check "version names spotagent" contains "$version" "^spotagent "
+check "version says libcurl on mbedTLS" contains "$version" \
+	"^libcurl .*(TLS: mbedTLS/"
+check "version names SQLite" contains "$version" "^SQLite 3\."
+check "version names libusb" contains "$version" "^libusb 1\."
+check "version names ncurses" contains "$version" "^ncurses "
+check "version names jansson" contains "$version" "^jansson 2\."
+
+sandbox_start "$dir" || exit 1
+write_config "$dir" "$SANDBOX_PORT"
+conf=$dir/spotagent.conf
+
+status_json=$($bin --config "$conf" status --json)
+check "status --json counts nothing queued" contains "$status_json" \
+	'"queued": 0'
+check "status --json has never synced" contains "$status_json" \
+	'"last_sync": null'
+status_text=$($bin --config "$conf" status)
+check "status lists every state" contains "$status_text" "needs_attention"
+
+$bin --config "$conf" sync 2>"$dir/sync.err"
+check "sync with an empty queue exits 0" test $? -eq 0
+check "sync reports nothing queued" grep -q "0 operations still queued" \
+	"$dir/sync.err"
+
+# A bad setting stops start-up with exit code 2, naming setting and file.
+sed 's/^paper = 80/paper = 70/' "$conf" >"$dir/bad.conf"
+$bin --config "$dir/bad.conf" status 2>"$dir/bad.err"
+check "bad setting exits 2" test $? -eq 2
+check "bad setting message names it" grep -q "\[printer\] paper" \
+	"$dir/bad.err"
+check "bad setting message names the file" grep -q "bad.conf" \
+	"$dir/bad.err"
+
+$bin --config "$dir/missing.conf" status 2>"$dir/missing.err"
+check "missing file exits 2" test $? -eq 2
+$bin --config "$conf" frobnicate 2>"$dir/usage.err"
+check "unknown command exits 2" test $? -eq 2
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

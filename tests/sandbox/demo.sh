@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `make demo`: run the terminal against the sandbox on 127.0.0.1. The
+# sandbox database and the journal stay in build/demo between runs, so
+# balances and the journal stay consistent with each other.
+set -u
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=tests/lib.sh
+. "$top/tests/lib.sh"
+demo="$top/build/demo"
+terminal="$top/build/spotagent"
+
+if [ ! -x "$terminal" ]; then
+	echo "demo: $terminal is missing; run 'make' first" >&2
+	exit 1
+fi
+
+mkdir -p "$demo" || exit 1
+sandbox_start "$demo" || exit 1
+trap sandbox_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Slower retries than the tests use, so a person can watch the queue.
+SYNC_RETRY_MIN=2 SYNC_RETRY_MAX=30 write_config "$demo" "$SANDBOX_PORT" \
+	T0001 || exit 1
+
+cat <<EOF
+spotagent demo
+  Central service: the sandbox, a simulation of the Spotbanc central
+                   service, at https://localhost:$SANDBOX_PORT (127.0.0.1)
+  Agent login:     A1001, password counter-demo-1
+  Wallets to try:  1000000001 (Kofi Boateng, GHS)
+                   1000000002 (Akosua Darko, GHS)
+  Receipts:        written to build/demo/receipts.bin as ESC/POS bytes;
+                   view them with: strings -n 3 build/demo/receipts.bin
+  Logs:            build/demo/spotagent.log, build/demo/sandbox.log
+EOF
+
+# The terminal's screen covers this banner, so let a person read it first.
+if [ -t 0 ]; then
+	read -r -p "Press Enter to start the terminal. " _ || exit 1
+fi
+
+# While the terminal runs, Ctrl-C is the terminal's to handle. The shell
+# only waits for it, then stops the sandbox and returns its exit status.
+trap : INT
+"$terminal" --config "$demo/spotagent.conf"
+exit $?

@@ -1,0 +1,207 @@
+/* Unit tests of the configuration loader: a valid file, defaults, path
+ * resolution, and a table of bad files whose messages must name the
+ * setting and the file. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../app/config.h"
+#include "../../app/log.h"
+
+static const char valid[] =
+	"[central]\n"
+	"url = https://localhost:8443\n"
+	"ca_file = ca.pem\n"
+	"cert_file = /etc/spotagent/terminal.pem\n"
+	"key_file = terminal.key\n"
+	"[terminal]\n"
+	"id = T0001\n"
+	"currency = GHS\n"
+	"[journal]\n"
+	"path = journal.db\n";
+
+struct fixture {
+	char dir[PATH_MAX];
+	char path[PATH_MAX + 32];
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	snprintf(f->dir, sizeof(f->dir), "/tmp/spotagent-config-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof(f->path), "%s/spotagent.conf", f->dir);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void write_file(const struct fixture *f, const char *text,
+		       const char *extra)
+{
+	FILE *file = fopen(f->path, "w");
+
+	assert_non_null(file);
+	fputs(text, file);
+	fputs(extra, file);
+	fclose(file);
+}
+
+static void test_valid_file_and_defaults(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	char error[512] = "";
+	char expected[PATH_MAX + 32];
+
+	write_file(f, valid, "");
+	assert_int_equal(config_load(f->path, &config, error, sizeof(error)),
+			 0);
+	assert_string_equal(config.url, "https://localhost:8443");
+	snprintf(expected, sizeof(expected), "%s/ca.pem", f->dir);
+	assert_string_equal(config.ca_file, expected);
+	assert_string_equal(config.cert_file, "/etc/spotagent/terminal.pem");
+	snprintf(expected, sizeof(expected), "%s/journal.db", f->dir);
+	assert_string_equal(config.journal_path, expected);
+	assert_string_equal(config.terminal_id, "T0001");
+	assert_string_equal(config.currency, "GHS");
+	assert_string_equal(config.printer, "none");
+	assert_string_equal(config.log_target, "syslog");
+	assert_int_equal(config.log_level, LOG_LEVEL_INFO);
+	assert_int_equal(config.paper_columns, 48);
+	assert_int_equal(config.connect_timeout, 10);
+	assert_int_equal(config.request_timeout, 30);
+	assert_int_equal(config.retry_min, 2);
+	assert_int_equal(config.retry_max, 300);
+}
+
+static void test_relative_device_and_log(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	char error[512] = "";
+	char expected[PATH_MAX + 32];
+
+	write_file(f, valid,
+		   "[printer]\ndevice = file:out/receipts.bin\npaper = 58\n"
+		   "[log]\nfile = spotagent.log\nlevel = debug\n");
+	assert_int_equal(config_load(f->path, &config, error, sizeof(error)),
+			 0);
+	snprintf(expected, sizeof(expected), "file:%s/out/receipts.bin",
+		 f->dir);
+	assert_string_equal(config.printer, expected);
+	snprintf(expected, sizeof(expected), "%s/spotagent.log", f->dir);
+	assert_string_equal(config.log_target, expected);
+	assert_int_equal(config.log_level, LOG_LEVEL_DEBUG);
+	assert_int_equal(config.paper_columns, 32);
+
+	write_file(f, valid, "[log]\nfile = stderr\n");
+	assert_int_equal(config_load(f->path, &config, error, sizeof(error)),
+			 0);
+	assert_string_equal(config.log_target, "stderr");
+}
+
+struct bad_case {
+	const char *extra;      /* appended to the valid file */
+	const char *base;       /* replaces the valid file when not NULL */
+	const char *message;    /* expected in the error text */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "[central]\nsurprise = 1\n", NULL, "unknown setting [central] "
+					     "surprise" },
+	{ "[printer]\npaper = 100\n", NULL, "[printer] paper must be a whole "
+					   "number from 58 to 80" },
+	{ "[printer]\npaper = 70\n", NULL, "[printer] paper must be 58 or "
+					   "80" },
+	{ "[central]\nconnect_timeout = ten\n", NULL,
+	  "[central] connect_timeout must be a whole number" },
+	{ "[central]\nrequest_timeout = 0\n", NULL,
+	  "[central] request_timeout must be a whole number from 1 to 600" },
+	{ "[log]\nlevel = loud\n", NULL, "[log] level must be error, warn, "
+					 "info or debug" },
+	{ "[sync]\nretry_min_seconds = 50\nretry_max_seconds = 10\n", NULL,
+	  "retry_min_seconds is above retry_max_seconds" },
+	{ "[central]\nurl = http://localhost:1\n", NULL,
+	  "[central] url must start with https://" },
+	{ "", "[central]\nurl = https://localhost:1\nca_file = a\n"
+	      "cert_file = b\nkey_file = c\n[terminal]\nid = T1\n"
+	      "currency = XYZ\n[journal]\npath = j\n",
+	  "[terminal] currency \"XYZ\" is not an ISO 4217 code" },
+	{ "", "[central]\nurl = https://localhost:1\n",
+	  "missing setting [central] ca_file" },
+	{ "", "[central]\nurl = https://localhost:1\nca_file = a\n"
+	      "cert_file = b\nkey_file = c\n[terminal]\nid = T1\n"
+	      "currency = GHS\n",
+	  "missing setting [journal] path" },
+	{ "", "this line has no equals sign\n", "line 1 is not valid INI" },
+};
+
+static void test_bad_files_name_setting(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct config config;
+		char error[512] = "";
+
+		write_file(f, c->base != NULL ? c->base : valid, c->extra);
+		assert_int_equal(config_load(f->path, &config, error,
+					     sizeof(error)),
+				 -1);
+		if (strstr(error, c->message) == NULL)
+			fail_msg("case %zu: \"%s\" lacks \"%s\"", i, error,
+				 c->message);
+		if (strstr(error, f->path) == NULL)
+			fail_msg("case %zu: \"%s\" does not name the file", i,
+				 error);
+	}
+}
+
+static void test_missing_file(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	char error[512] = "";
+
+	assert_int_equal(config_load(f->path, &config, error, sizeof(error)),
+			 -1);
+	assert_non_null(strstr(error, f->path));
+	assert_non_null(strstr(error, "cannot open"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_valid_file_and_defaults,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relative_device_and_log,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_files_name_setting,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_file, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
