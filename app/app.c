@@ -75,6 +75,21 @@ int app_request_start(struct app *app, void *(*run)(void *), void *arg,
 	return 0;
 }
 
+struct transport *app_request_transport(struct app *app, char *message,
+					size_t message_size)
+{
+	int rc;
+
+	if (app->request_transport != NULL)
+		return app->request_transport;
+	rc = sync_transport_open(&app->config, &app->request_transport);
+	if (rc != TRANSPORT_OK) {
+		snprintf(message, message_size, "%s", transport_strerror(rc));
+		return NULL;
+	}
+	return app->request_transport;
+}
+
 void app_request_finish(struct app *app)
 {
 	pthread_mutex_lock(&app->lock);
@@ -87,6 +102,8 @@ void app_close(struct app *app)
 	sync_stop(app->sync);
 	app->sync = NULL;
 	join_request(app);
+	transport_close(app->request_transport);
+	app->request_transport = NULL;
 	printer_close(app->printer);
 	app->printer = NULL;
 	event_channel_close(app->events);

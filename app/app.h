@@ -48,6 +48,7 @@ struct app {
 	pthread_t request_thread;
 	bool request_active;   /* started and not yet joined */
 	bool request_done;     /* finished; joining will not block */
+	struct transport *request_transport; /* kept alive between requests */
 	struct api_login pending_login;
 	char pending_agent[JOURNAL_AGENT_SIZE];
 	struct api_wallet pending_wallet;
@@ -71,6 +72,12 @@ void app_apply_event(struct app *app, const struct event *event);
  * cannot be created (arg is then still the caller's). */
 int app_request_start(struct app *app, void *(*run)(void *), void *arg,
 		      char *message, size_t message_size);
+
+/* Return the request thread's transport, opened on first use and kept so
+ * that later requests reuse the TLS session. Call only from the request
+ * thread. Returns NULL with a line for the agent in message on failure. */
+struct transport *app_request_transport(struct app *app, char *message,
+					size_t message_size);
 
 /* Called by a request thread just before it posts its event. */
 void app_request_finish(struct app *app);

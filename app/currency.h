@@ -32,14 +32,16 @@ struct currency {
 const struct currency *currency_find(const char *code);
 
 /* Parse text typed by an agent ("12", "12.5", "12.50") into minor units of
- * the currency `code`. Digit grouping and signs are not accepted. Returns
- * CURRENCY_OK and sets *minor, or a negative currency_error and leaves
- * *minor unchanged. */
+ * the currency `code`. Digit grouping and signs are not accepted; spaces
+ * around the amount are. Returns CURRENCY_OK and sets *minor, or a negative
+ * currency_error and leaves *minor unchanged. A NULL code is
+ * CURRENCY_EUNKNOWN and a NULL text CURRENCY_ESYNTAX. */
 int currency_parse(const char *code, const char *text, int64_t *minor);
 
 /* Format `minor` units of `code` as "1,234.50" (grouped thousands, exactly
- * `exponent` decimals) into buf. Returns the length written, or a negative
- * currency_error. */
+ * `exponent` decimals, a leading '-' when negative) into buf. Returns the
+ * length written without the NUL, or a negative currency_error. On
+ * CURRENCY_ESPACE, buf contains the empty string when size > 0. */
 int currency_format(const char *code, int64_t minor, char *buf, size_t size);
 
 /* Return a static one-line message for a currency_error. */

@@ -22,20 +22,14 @@ static void *run_login(void *arg)
 	struct app *app = request->app;
 	struct event event = { .type = EVENT_LOGIN };
 	struct api_login result = { 0 };
-	struct transport *transport = NULL;
-	int rc;
+	struct transport *transport;
+	int rc = API_EINVAL;
 
-	rc = sync_transport_open(&app->config, &transport);
-	if (rc != TRANSPORT_OK) {
-		snprintf(event.text, sizeof(event.text), "%s",
-			 transport_strerror(rc));
-		rc = API_EINVAL;
-	} else {
+	transport = app_request_transport(app, event.text, sizeof(event.text));
+	if (transport != NULL)
 		rc = api_login(transport, request->agent_id,
 			       request->password, &result, event.text,
 			       sizeof(event.text));
-	}
-	transport_close(transport);
 	explicit_bzero(request->password, sizeof(request->password));
 
 	if (rc == API_OK) {

@@ -92,20 +92,14 @@ static void *run_lookup(void *arg)
 	struct app *app = request->app;
 	struct event event = { .type = EVENT_LOOKUP };
 	struct api_wallet wallet = { 0 };
-	struct transport *transport = NULL;
-	int rc;
+	struct transport *transport;
+	int rc = API_EINVAL;
 
-	rc = sync_transport_open(&app->config, &transport);
-	if (rc != TRANSPORT_OK) {
-		snprintf(event.text, sizeof(event.text), "%s",
-			 transport_strerror(rc));
-		rc = API_EINVAL;
-	} else {
+	transport = app_request_transport(app, event.text, sizeof(event.text));
+	if (transport != NULL)
 		rc = api_wallet_lookup(transport, request->token,
 				       request->account, &wallet, event.text,
 				       sizeof(event.text));
-	}
-	transport_close(transport);
 	explicit_bzero(request->token, sizeof(request->token));
 
 	if (rc == API_OK) {

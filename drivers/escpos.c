@@ -1,6 +1,7 @@
 /* ESC/POS command encoding: a growing print job buffer with a sticky error,
  * and UTF-8 text reduced to printable ASCII so it can never carry a command. */
 #include "escpos.h"
+#include "utf8.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,9 +19,6 @@
  * position plus n vertical motion units (set by GS P) and then cuts, as
  * the Epson TM-T88III programming guide describes, so a small n suffices. */
 #define ESCPOS_CUT_FEED_UNITS 3
-
-/* Marks a byte sequence that is not valid UTF-8. */
-#define UTF8_INVALID UINT32_MAX
 
 /* A character outside printable ASCII and its ASCII replacement. */
 struct transliteration {
@@ -278,54 +276,6 @@ void escpos_cut_partial(struct escpos_buf *buf)
 	const unsigned char command[] = {GS, 'V', 66, ESCPOS_CUT_FEED_UNITS};
 
 	escpos_append(buf, command, sizeof(command));
-}
-
-/* Decode the UTF-8 character at s into *code and return its length in
- * bytes. Overlong forms, surrogates, code points above U+10FFFF and
- * truncated sequences set *code to UTF8_INVALID and return the length of
- * the bad prefix (at least 1), so decoding resumes at the next byte that
- * can start a character. The NUL terminator is never consumed as part of a
- * longer sequence. */
-static size_t utf8_decode(const unsigned char *s, uint32_t *code)
-{
-	unsigned char low = 0x80;
-	unsigned char high = 0xBF;
-	size_t extra;
-	uint32_t value;
-
-	if (s[0] < 0x80) {
-		*code = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		extra = 1;
-		value = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		extra = 2;
-		value = s[0] & 0x0F;
-		low = s[0] == 0xE0 ? 0xA0 : 0x80;  /* no overlong forms */
-		high = s[0] == 0xED ? 0x9F : 0xBF; /* no surrogates */
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		extra = 3;
-		value = s[0] & 0x07;
-		low = s[0] == 0xF0 ? 0x90 : 0x80;  /* no overlong forms */
-		high = s[0] == 0xF4 ? 0x8F : 0xBF; /* nothing past U+10FFFF */
-	} else {
-		*code = UTF8_INVALID;
-		return 1;
-	}
-
-	for (size_t i = 1; i <= extra; i++) {
-		if (s[i] < low || s[i] > high) {
-			*code = UTF8_INVALID;
-			return i;
-		}
-		value = value << 6 | (s[i] & 0x3F);
-		low = 0x80;
-		high = 0xBF;
-	}
-	*code = value;
-	return extra + 1;
 }
 
 static int compare_transliteration(const void *key, const void *element)

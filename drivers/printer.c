@@ -9,6 +9,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -77,7 +78,7 @@ static int file_check_folder(const char *path)
 	struct stat st;
 
 	/* printer_open has checked that path fits in PATH_MAX. */
-	strcpy(copy, path);
+	snprintf(copy, sizeof(copy), "%s", path);
 	folder = dirname(copy);
 	if (stat(folder, &st) < 0) {
 		log_error("folder %s of printer file %s: %s", folder, path,

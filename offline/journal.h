@@ -13,6 +13,8 @@
 #define JOURNAL_REFERENCE_SIZE 65
 #define JOURNAL_ERROR_SIZE 257
 #define JOURNAL_PAYLOAD_SIZE 4096 /* JSON object of the operation's fields */
+#define JOURNAL_META_KEY_SIZE 65
+#define JOURNAL_META_VALUE_SIZE 1025
 
 enum journal_error {
 	JOURNAL_OK = 0,
@@ -55,17 +57,25 @@ struct journal;
 
 /* Open or create the journal at path and bring its schema up to date.
  * Returns JOURNAL_OK and a handle the caller closes with journal_close,
- * or a negative journal_error (*out is then NULL). */
+ * or a negative journal_error (*out is then NULL): JOURNAL_ESCHEMA for a
+ * newer schema or another application's database, which are left
+ * unchanged, and JOURNAL_EIO for a file that is not SQLite. */
 int journal_open(const char *path, struct journal **out);
 
+/* Close the handle and free it. NULL is ignored. */
 void journal_close(struct journal *journal);
 
 /* Insert op in state OP_QUEUED in one transaction, with created_at,
- * updated_at and next_attempt_at taken from op. Returns JOURNAL_EEXIST for
- * a duplicate id, JOURNAL_EINVAL for empty or oversized fields. */
+ * updated_at and next_attempt_at taken from op; attempts start at 0 and
+ * reference and last_error empty. Returns JOURNAL_EEXIST for a duplicate
+ * id, JOURNAL_EINVAL for empty or oversized fields, an id that is not a
+ * canonical UUID, an unknown currency or an amount outside
+ * 1..CURRENCY_AMOUNT_MAX. */
 int journal_insert(struct journal *journal, const struct operation *op);
 
-/* Read one operation into *out. Returns JOURNAL_ENOTFOUND if absent. */
+/* Read one operation into *out. Returns JOURNAL_ENOTFOUND if absent, and
+ * JOURNAL_EIO when a stored field does not fit its buffer in struct
+ * operation. *out is changed only on success. */
 int journal_get(struct journal *journal, const char *id,
 		struct operation *out);
 
@@ -75,21 +85,29 @@ int journal_next_due(struct journal *journal, int64_t now,
 		     struct operation *out);
 
 /* Move a queued or in-flight operation to in flight and count the
- * attempt, in one transaction, before its request is sent. */
+ * attempt, in one transaction, before its request is sent.
+ *
+ * All journal_mark_ functions return JOURNAL_ENOTFOUND for an unknown id,
+ * JOURNAL_ESTATE (and change nothing) when the current state does not allow
+ * the change, and JOURNAL_EINVAL for a NULL or oversized text argument.
+ * Accepted and rejected are final states. */
 int journal_mark_in_flight(struct journal *journal, const char *id,
 			   int64_t now);
 
-/* Record the central service's acceptance and its reference. */
+/* Record the central service's acceptance and its reference (not empty).
+ * Allowed from queued and in flight. */
 int journal_mark_accepted(struct journal *journal, const char *id,
 			  const char *reference, int64_t now);
 
-/* Record a final rejection with the central service's reason. */
+/* Record a final rejection with the central service's reason (may be
+ * empty). Allowed from queued and in flight. */
 int journal_mark_rejected(struct journal *journal, const char *id,
 			  const char *reason, int64_t now);
 
 /* Schedule another attempt. `state` is OP_QUEUED when the request never
  * left the terminal, OP_IN_FLIGHT when its outcome is unknown; the id is
- * kept either way. */
+ * kept either way. OP_QUEUED is allowed from queued and in flight,
+ * OP_IN_FLIGHT only from in flight; any other `state` is JOURNAL_EINVAL. */
 int journal_mark_retry(struct journal *journal, const char *id,
 		       enum op_state state, const char *error,
 		       int64_t next_attempt_at, int64_t now);
@@ -102,15 +120,18 @@ int journal_count_by_state(struct journal *journal,
  * JOURNAL_ENOTFOUND when the queue is empty. */
 int journal_next_attempt_time(struct journal *journal, int64_t *when);
 
-/* Store or read a small text value (last sync time and the like). Reading
- * a missing key returns JOURNAL_ENOTFOUND. */
+/* Store or read a small text value (last sync time and the like). Keys
+ * must fit JOURNAL_META_KEY_SIZE and values JOURNAL_META_VALUE_SIZE, NUL
+ * included. Reading a missing key returns JOURNAL_ENOTFOUND, and a value
+ * longer than size - 1 returns JOURNAL_EINVAL. */
 int journal_set_meta(struct journal *journal, const char *key,
 		     const char *value);
 int journal_get_meta(struct journal *journal, const char *key, char *value,
 		     size_t size);
 
 /* Static names: "queued", "in_flight", "accepted", "rejected",
- * "needs_attention". op_state_parse returns -1 for unknown text. */
+ * "needs_attention", and "unknown" for a value out of range.
+ * journal_state_parse returns -1 for unknown text. */
 const char *journal_state_name(enum op_state state);
 int journal_state_parse(const char *name);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Check that C sources and headers keep to 80 columns (tabs count as
-# 8) and carry no banned unsafe string functions.
+# 8), and that product code calls no unbounded string function.
 set -u
 cd "$(dirname "$0")/.."
 status=0
@@ -13,6 +13,9 @@ for file in $files; do
 		echo "$long"
 		status=1
 	fi
+	case $file in
+	tests/*) continue ;;
+	esac
 	banned=$(grep -nE '\b(strcpy|strcat|sprintf|vsprintf|gets)\s*\(' "$file" |
 		grep -v '^\s*//' || true)
 	if [ -n "$banned" ]; then

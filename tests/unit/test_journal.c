@@ -1,0 +1,1159 @@
+/* Unit tests for offline/journal.c against real SQLite files in a fresh
+ * directory under /tmp, checked through a second SQLite connection. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "../../app/currency.h"
+#include "../../app/uuid.h"
+#include "../../offline/journal.h"
+
+/* A non-NULL pointer that journal_open must overwrite with NULL. */
+static char not_a_journal;
+#define UNSET_JOURNAL ((struct journal *)&not_a_journal)
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct journal *journal;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	strcpy(f->dir, "/tmp/spotagent-test-journal-XXXXXX");
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
+	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
+		rmdir(f->dir);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+/* Remove every file in the directory (the database, its -wal and -shm,
+ * test files), then the directory. */
+static void remove_dir(const char *path)
+{
+	DIR *dir = opendir(path);
+	struct dirent *entry;
+
+	if (dir == NULL)
+		return;
+	for (entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
+		if (strcmp(entry->d_name, ".") != 0 &&
+		    strcmp(entry->d_name, "..") != 0)
+			unlinkat(dirfd(dir), entry->d_name, 0);
+	}
+	closedir(dir);
+	rmdir(path);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	journal_close(f->journal);
+	remove_dir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* A valid operation number n, created at created_at and due then. */
+static void make_op(struct operation *op, int n, int64_t created_at)
+{
+	memset(op, 0, sizeof(*op));
+	assert_int_equal(uuid_generate(op->id), 0);
+	strcpy(op->type, "wallet_transfer");
+	op->state = OP_QUEUED;
+	strcpy(op->agent_id, "agent-0042");
+	strcpy(op->currency, "GHS");
+	op->amount = 1000 + n;
+	snprintf(op->payload, sizeof(op->payload), "{\"n\":%d}", n);
+	op->created_at = created_at;
+	op->updated_at = created_at;
+	op->next_attempt_at = created_at;
+}
+
+static void assert_operation_equal(const struct operation *a,
+				   const struct operation *b)
+{
+	assert_string_equal(a->id, b->id);
+	assert_string_equal(a->type, b->type);
+	assert_int_equal(a->state, b->state);
+	assert_string_equal(a->agent_id, b->agent_id);
+	assert_string_equal(a->currency, b->currency);
+	assert_int_equal(a->amount, b->amount);
+	assert_string_equal(a->payload, b->payload);
+	assert_int_equal(a->created_at, b->created_at);
+	assert_int_equal(a->updated_at, b->updated_at);
+	assert_int_equal(a->next_attempt_at, b->next_attempt_at);
+	assert_int_equal(a->attempts, b->attempts);
+	assert_string_equal(a->reference, b->reference);
+	assert_string_equal(a->last_error, b->last_error);
+}
+
+/* Run sql on a second connection, with ?1 bound to param when not NULL. */
+static void raw_exec(const char *path, const char *sql, const char *param)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+			 SQLITE_OK);
+	if (param != NULL)
+		sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+	sqlite3_finalize(stmt);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Read the first column of the first row of sql, run on a second
+ * connection, as text. */
+static void raw_query(const char *path, const char *sql, char *out,
+		      size_t size)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Read a whole small file into a new buffer, which the caller frees. */
+static char *read_whole_file(const char *path, size_t *size)
+{
+	FILE *file = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+
+	assert_non_null(file);
+	assert_non_null(buf);
+	*size = fread(buf, 1, 1 << 20, file);
+	assert_true(*size < (1 << 20));
+	fclose(file);
+	return buf;
+}
+
+static int file_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static void open_creates_schema(void **state)
+{
+	struct fixture *f = *state;
+	char text[64];
+
+	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
+	assert_string_equal(text, "wal");
+	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "1");
+	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
+	assert_string_equal(text, "1397768522");
+	raw_query(f->path,
+		  "SELECT group_concat(name, ',') FROM (SELECT name FROM"
+		  " sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
+		  " ORDER BY name)",
+		  text, sizeof(text));
+	assert_string_equal(text, "meta,operations,operations_due");
+	raw_query(f->path,
+		  "SELECT group_concat(name, ',') FROM"
+		  " pragma_index_info('operations_due')",
+		  text, sizeof(text));
+	assert_string_equal(text, "state,next_attempt_at");
+}
+
+/* The CHECK constraint keeps unknown states out even for other writers. */
+static void schema_rejects_unknown_state(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	sqlite3 *db = NULL;
+	int rc;
+
+	make_op(&op, 1, 100);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, "UPDATE operations SET state = 'lost'", NULL,
+			  NULL, NULL);
+	assert_int_equal(rc, SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void insert_get_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation got;
+
+	make_op(&op, 7, 1700000000);
+	memset(op.type, 't', sizeof(op.type) - 1);
+	memset(op.agent_id, 'a', sizeof(op.agent_id) - 1);
+	strcpy(op.currency, "KWD");
+	op.amount = CURRENCY_AMOUNT_MAX;
+	memset(op.payload, 'p', sizeof(op.payload) - 1);
+	op.payload[0] = '{';
+	op.updated_at = 1700000001;
+	op.next_attempt_at = 1700000002;
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+
+	memset(&got, 0x5a, sizeof(got));
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	assert_operation_equal(&got, &op);
+}
+
+/* Insert ignores the state, attempts, reference and last_error in op. */
+static void insert_starts_queued(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation got;
+
+	make_op(&op, 1, 100);
+	op.state = OP_ACCEPTED;
+	op.attempts = 9;
+	strcpy(op.reference, "REF-1");
+	strcpy(op.last_error, "old failure");
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	assert_int_equal(got.state, OP_QUEUED);
+	assert_int_equal(got.attempts, 0);
+	assert_string_equal(got.reference, "");
+	assert_string_equal(got.last_error, "");
+}
+
+static void insert_duplicate_id(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation twin;
+	struct operation got;
+
+	make_op(&op, 1, 100);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+
+	make_op(&twin, 2, 200);
+	strcpy(twin.id, op.id);
+	strcpy(twin.currency, "USD");
+	assert_int_equal(journal_insert(f->journal, &twin), JOURNAL_EEXIST);
+
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	assert_operation_equal(&got, &op);
+}
+
+enum op_defect {
+	DEFECT_ID_EMPTY,
+	DEFECT_ID_UPPER,
+	DEFECT_ID_NOT_UUID,
+	DEFECT_ID_UNTERMINATED,
+	DEFECT_TYPE_EMPTY,
+	DEFECT_TYPE_UNTERMINATED,
+	DEFECT_AGENT_EMPTY,
+	DEFECT_AGENT_UNTERMINATED,
+	DEFECT_CURRENCY_LOWER,
+	DEFECT_CURRENCY_EMPTY,
+	DEFECT_CURRENCY_UNKNOWN,
+	DEFECT_AMOUNT_ZERO,
+	DEFECT_AMOUNT_NEGATIVE,
+	DEFECT_AMOUNT_OVER_MAX,
+	DEFECT_PAYLOAD_UNTERMINATED,
+	DEFECT_COUNT,
+};
+
+static void apply_defect(struct operation *op, enum op_defect defect)
+{
+	switch (defect) {
+	case DEFECT_ID_EMPTY:
+		op->id[0] = '\0';
+		break;
+	case DEFECT_ID_UPPER:
+		strcpy(op->id, "123E4567-E89B-42D3-A456-426614174000");
+		break;
+	case DEFECT_ID_NOT_UUID:
+		strcpy(op->id, "op-1");
+		break;
+	case DEFECT_ID_UNTERMINATED:
+		memset(op->id, 'a', sizeof(op->id));
+		break;
+	case DEFECT_TYPE_EMPTY:
+		op->type[0] = '\0';
+		break;
+	case DEFECT_TYPE_UNTERMINATED:
+		memset(op->type, 't', sizeof(op->type));
+		break;
+	case DEFECT_AGENT_EMPTY:
+		op->agent_id[0] = '\0';
+		break;
+	case DEFECT_AGENT_UNTERMINATED:
+		memset(op->agent_id, 'a', sizeof(op->agent_id));
+		break;
+	case DEFECT_CURRENCY_LOWER:
+		strcpy(op->currency, "ghs");
+		break;
+	case DEFECT_CURRENCY_EMPTY:
+		op->currency[0] = '\0';
+		break;
+	case DEFECT_CURRENCY_UNKNOWN:
+		strcpy(op->currency, "XXX");
+		break;
+	case DEFECT_AMOUNT_ZERO:
+		op->amount = 0;
+		break;
+	case DEFECT_AMOUNT_NEGATIVE:
+		op->amount = -500;
+		break;
+	case DEFECT_AMOUNT_OVER_MAX:
+		op->amount = CURRENCY_AMOUNT_MAX + 1;
+		break;
+	case DEFECT_PAYLOAD_UNTERMINATED:
+		memset(op->payload, 'p', sizeof(op->payload));
+		break;
+	case DEFECT_COUNT:
+		break;
+	}
+}
+
+static void insert_invalid_table(void **state)
+{
+	struct fixture *f = *state;
+	int64_t counts[OP_STATE_COUNT];
+
+	for (int d = 0; d < DEFECT_COUNT; d++) {
+		struct operation op;
+		int rc;
+
+		make_op(&op, d, 100);
+		apply_defect(&op, (enum op_defect)d);
+		rc = journal_insert(f->journal, &op);
+		if (rc != JOURNAL_EINVAL)
+			print_message("failing defect %d\n", d);
+		assert_int_equal(rc, JOURNAL_EINVAL);
+	}
+	assert_int_equal(journal_insert(f->journal, NULL), JOURNAL_EINVAL);
+
+	assert_int_equal(journal_count_by_state(f->journal, counts),
+			 JOURNAL_OK);
+	for (int s = 0; s < OP_STATE_COUNT; s++)
+		assert_int_equal(counts[s], 0);
+}
+
+static void get_missing_and_invalid(void **state)
+{
+	struct fixture *f = *state;
+	struct operation got;
+	char long_id[64];
+
+	memset(long_id, 'a', sizeof(long_id) - 1);
+	long_id[sizeof(long_id) - 1] = '\0';
+	assert_int_equal(journal_get(f->journal,
+				     "123e4567-e89b-42d3-a456-426614174000",
+				     &got),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_get(f->journal, "", &got), JOURNAL_EINVAL);
+	assert_int_equal(journal_get(f->journal, NULL, &got), JOURNAL_EINVAL);
+	assert_int_equal(journal_get(f->journal, long_id, &got),
+			 JOURNAL_EINVAL);
+}
+
+/* Oldest created_at comes first, and equal created_at values come in
+ * insertion order. */
+static void next_due_fifo(void **state)
+{
+	struct fixture *f = *state;
+	/* created_at of each insert, in insertion order */
+	static const int64_t created[] = {300, 100, 200, 100, 50};
+	/* indexes into created[] in the expected order */
+	static const int expected[] = {4, 1, 3, 2, 0};
+	struct operation ops[5];
+	struct operation due;
+
+	for (int i = 0; i < 5; i++) {
+		make_op(&ops[i], i, created[i]);
+		assert_int_equal(journal_insert(f->journal, &ops[i]),
+				 JOURNAL_OK);
+	}
+
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(journal_next_due(f->journal, 1000, &due),
+				 JOURNAL_OK);
+		assert_string_equal(due.id, ops[expected[i]].id);
+		assert_int_equal(journal_mark_accepted(f->journal, due.id,
+						       "REF", 1000),
+				 JOURNAL_OK);
+	}
+	assert_int_equal(journal_next_due(f->journal, 1000, &due),
+			 JOURNAL_ENOTFOUND);
+}
+
+/* In-flight operations stay in FIFO order with queued ones. */
+static void next_due_includes_in_flight(void **state)
+{
+	struct fixture *f = *state;
+	struct operation first;
+	struct operation second;
+	struct operation due;
+
+	make_op(&first, 1, 100);
+	make_op(&second, 2, 200);
+	assert_int_equal(journal_insert(f->journal, &first), JOURNAL_OK);
+	assert_int_equal(journal_insert(f->journal, &second), JOURNAL_OK);
+	assert_int_equal(journal_mark_in_flight(f->journal, first.id, 300),
+			 JOURNAL_OK);
+
+	assert_int_equal(journal_next_due(f->journal, 300, &due), JOURNAL_OK);
+	assert_string_equal(due.id, first.id);
+	assert_int_equal(due.state, OP_IN_FLIGHT);
+}
+
+static void next_due_waits_for_attempt_time(void **state)
+{
+	struct fixture *f = *state;
+	struct operation early;
+	struct operation later;
+	struct operation due;
+
+	make_op(&early, 1, 100);
+	early.next_attempt_at = 500;
+	make_op(&later, 2, 200);
+	later.next_attempt_at = 300;
+	assert_int_equal(journal_insert(f->journal, &early), JOURNAL_OK);
+	assert_int_equal(journal_insert(f->journal, &later), JOURNAL_OK);
+
+	assert_int_equal(journal_next_due(f->journal, 299, &due),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_next_due(f->journal, 300, &due), JOURNAL_OK);
+	assert_string_equal(due.id, later.id);
+	assert_int_equal(journal_next_due(f->journal, 500, &due), JOURNAL_OK);
+	assert_string_equal(due.id, early.id);
+
+	/* A retry moves the time forward. */
+	assert_int_equal(journal_mark_retry(f->journal, early.id, OP_QUEUED,
+					    "timed out", 900, 500),
+			 JOURNAL_OK);
+	assert_int_equal(journal_next_due(f->journal, 500, &due), JOURNAL_OK);
+	assert_string_equal(due.id, later.id);
+}
+
+/* Final states and needs_attention are never due. */
+static void next_due_skips_settled(void **state)
+{
+	struct fixture *f = *state;
+	struct operation ops[3];
+	struct operation due;
+
+	for (int i = 0; i < 3; i++) {
+		make_op(&ops[i], i, 100 + i);
+		assert_int_equal(journal_insert(f->journal, &ops[i]),
+				 JOURNAL_OK);
+	}
+	assert_int_equal(journal_mark_accepted(f->journal, ops[0].id, "R", 1),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_rejected(f->journal, ops[1].id, "no", 1),
+			 JOURNAL_OK);
+	raw_exec(f->path,
+		 "UPDATE operations SET state = 'needs_attention'"
+		 " WHERE id = ?1",
+		 ops[2].id);
+	assert_int_equal(journal_next_due(f->journal, 1000, &due),
+			 JOURNAL_ENOTFOUND);
+}
+
+enum action {
+	ACTION_IN_FLIGHT,
+	ACTION_ACCEPT,
+	ACTION_REJECT,
+	ACTION_RETRY_QUEUED,
+	ACTION_RETRY_IN_FLIGHT,
+};
+
+struct change_case {
+	enum op_state from;
+	enum action action;
+	int result;
+	enum op_state to; /* state afterwards, the same as from on error */
+};
+
+static const struct change_case change_cases[] = {
+	{OP_QUEUED, ACTION_IN_FLIGHT, JOURNAL_OK, OP_IN_FLIGHT},
+	{OP_QUEUED, ACTION_ACCEPT, JOURNAL_OK, OP_ACCEPTED},
+	{OP_QUEUED, ACTION_REJECT, JOURNAL_OK, OP_REJECTED},
+	{OP_QUEUED, ACTION_RETRY_QUEUED, JOURNAL_OK, OP_QUEUED},
+	{OP_QUEUED, ACTION_RETRY_IN_FLIGHT, JOURNAL_ESTATE, OP_QUEUED},
+
+	{OP_IN_FLIGHT, ACTION_IN_FLIGHT, JOURNAL_OK, OP_IN_FLIGHT},
+	{OP_IN_FLIGHT, ACTION_ACCEPT, JOURNAL_OK, OP_ACCEPTED},
+	{OP_IN_FLIGHT, ACTION_REJECT, JOURNAL_OK, OP_REJECTED},
+	{OP_IN_FLIGHT, ACTION_RETRY_QUEUED, JOURNAL_OK, OP_QUEUED},
+	{OP_IN_FLIGHT, ACTION_RETRY_IN_FLIGHT, JOURNAL_OK, OP_IN_FLIGHT},
+
+	{OP_ACCEPTED, ACTION_IN_FLIGHT, JOURNAL_ESTATE, OP_ACCEPTED},
+	{OP_ACCEPTED, ACTION_ACCEPT, JOURNAL_ESTATE, OP_ACCEPTED},
+	{OP_ACCEPTED, ACTION_REJECT, JOURNAL_ESTATE, OP_ACCEPTED},
+	{OP_ACCEPTED, ACTION_RETRY_QUEUED, JOURNAL_ESTATE, OP_ACCEPTED},
+	{OP_ACCEPTED, ACTION_RETRY_IN_FLIGHT, JOURNAL_ESTATE, OP_ACCEPTED},
+
+	{OP_REJECTED, ACTION_IN_FLIGHT, JOURNAL_ESTATE, OP_REJECTED},
+	{OP_REJECTED, ACTION_ACCEPT, JOURNAL_ESTATE, OP_REJECTED},
+	{OP_REJECTED, ACTION_REJECT, JOURNAL_ESTATE, OP_REJECTED},
+	{OP_REJECTED, ACTION_RETRY_QUEUED, JOURNAL_ESTATE, OP_REJECTED},
+	{OP_REJECTED, ACTION_RETRY_IN_FLIGHT, JOURNAL_ESTATE, OP_REJECTED},
+
+	{OP_NEEDS_ATTENTION, ACTION_IN_FLIGHT, JOURNAL_ESTATE,
+	 OP_NEEDS_ATTENTION},
+	{OP_NEEDS_ATTENTION, ACTION_ACCEPT, JOURNAL_ESTATE, OP_NEEDS_ATTENTION},
+	{OP_NEEDS_ATTENTION, ACTION_REJECT, JOURNAL_ESTATE, OP_NEEDS_ATTENTION},
+	{OP_NEEDS_ATTENTION, ACTION_RETRY_QUEUED, JOURNAL_ESTATE,
+	 OP_NEEDS_ATTENTION},
+	{OP_NEEDS_ATTENTION, ACTION_RETRY_IN_FLIGHT, JOURNAL_ESTATE,
+	 OP_NEEDS_ATTENTION},
+};
+
+/* Bring a fresh operation to `state` through the journal's own functions
+ * (a second connection for needs_attention, which has none). */
+static void bring_to_state(struct fixture *f, struct operation *op,
+			   enum op_state state)
+{
+	assert_int_equal(journal_insert(f->journal, op), JOURNAL_OK);
+	switch (state) {
+	case OP_QUEUED:
+		break;
+	case OP_IN_FLIGHT:
+		assert_int_equal(journal_mark_in_flight(f->journal, op->id, 10),
+				 JOURNAL_OK);
+		break;
+	case OP_ACCEPTED:
+		assert_int_equal(journal_mark_accepted(f->journal, op->id,
+						       "REF-OLD", 10),
+				 JOURNAL_OK);
+		break;
+	case OP_REJECTED:
+		assert_int_equal(journal_mark_rejected(f->journal, op->id,
+						       "old reason", 10),
+				 JOURNAL_OK);
+		break;
+	case OP_NEEDS_ATTENTION:
+		raw_exec(f->path,
+			 "UPDATE operations SET state = 'needs_attention'"
+			 " WHERE id = ?1",
+			 op->id);
+		break;
+	}
+}
+
+static int run_action(struct journal *journal, const char *id,
+		      enum action action)
+{
+	switch (action) {
+	case ACTION_IN_FLIGHT:
+		return journal_mark_in_flight(journal, id, 50);
+	case ACTION_ACCEPT:
+		return journal_mark_accepted(journal, id, "REF-NEW", 50);
+	case ACTION_REJECT:
+		return journal_mark_rejected(journal, id, "limit exceeded", 50);
+	case ACTION_RETRY_QUEUED:
+		return journal_mark_retry(journal, id, OP_QUEUED,
+					  "connection refused", 80, 50);
+	case ACTION_RETRY_IN_FLIGHT:
+		return journal_mark_retry(journal, id, OP_IN_FLIGHT,
+					  "timed out", 90, 50);
+	}
+	return -100;
+}
+
+/* What the row must look like after a successful action on before. */
+static void expect_after(const struct operation *before, enum action action,
+			 struct operation *expected)
+{
+	*expected = *before;
+	expected->updated_at = 50;
+	switch (action) {
+	case ACTION_IN_FLIGHT:
+		expected->state = OP_IN_FLIGHT;
+		expected->attempts = before->attempts + 1;
+		break;
+	case ACTION_ACCEPT:
+		expected->state = OP_ACCEPTED;
+		strcpy(expected->reference, "REF-NEW");
+		break;
+	case ACTION_REJECT:
+		expected->state = OP_REJECTED;
+		strcpy(expected->last_error, "limit exceeded");
+		break;
+	case ACTION_RETRY_QUEUED:
+		expected->state = OP_QUEUED;
+		strcpy(expected->last_error, "connection refused");
+		expected->next_attempt_at = 80;
+		break;
+	case ACTION_RETRY_IN_FLIGHT:
+		expected->state = OP_IN_FLIGHT;
+		strcpy(expected->last_error, "timed out");
+		expected->next_attempt_at = 90;
+		break;
+	}
+}
+
+static void state_change_table(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(change_cases) / sizeof(change_cases[0]);
+	     i++) {
+		const struct change_case *c = &change_cases[i];
+		struct operation op;
+		struct operation before;
+		struct operation after;
+		struct operation expected;
+		int rc;
+
+		make_op(&op, (int)i, 1);
+		bring_to_state(f, &op, c->from);
+		assert_int_equal(journal_get(f->journal, op.id, &before),
+				 JOURNAL_OK);
+		assert_int_equal(before.state, c->from);
+
+		rc = run_action(f->journal, op.id, c->action);
+		if (rc != c->result)
+			print_message("failing case %zu: %s, action %d\n", i,
+				      journal_state_name(c->from), c->action);
+		assert_int_equal(rc, c->result);
+
+		assert_int_equal(journal_get(f->journal, op.id, &after),
+				 JOURNAL_OK);
+		assert_int_equal(after.state, c->to);
+		if (rc == JOURNAL_OK)
+			expect_after(&before, c->action, &expected);
+		else
+			expected = before;
+		assert_operation_equal(&after, &expected);
+	}
+}
+
+/* Every resend counts as one attempt. */
+static void mark_in_flight_counts_attempts(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation got;
+
+	make_op(&op, 1, 1);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(journal_mark_in_flight(f->journal, op.id, 5),
+				 JOURNAL_OK);
+		assert_int_equal(journal_mark_retry(f->journal, op.id,
+						    OP_IN_FLIGHT, "timeout",
+						    6, 5),
+				 JOURNAL_OK);
+	}
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	assert_int_equal(got.attempts, 3);
+}
+
+static void mark_unknown_id(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "123e4567-e89b-42d3-a456-426614174000";
+
+	assert_int_equal(journal_mark_in_flight(f->journal, id, 1),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_mark_accepted(f->journal, id, "R", 1),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_mark_rejected(f->journal, id, "x", 1),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_mark_retry(f->journal, id, OP_QUEUED, "", 1,
+					    1),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_mark_retry(f->journal, id, OP_IN_FLIGHT, "",
+					    1, 1),
+			 JOURNAL_ENOTFOUND);
+}
+
+static void mark_invalid_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation before;
+	struct operation after;
+	char long_text[JOURNAL_ERROR_SIZE + 1];
+
+	memset(long_text, 'e', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	make_op(&op, 1, 1);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 2),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, op.id, &before), JOURNAL_OK);
+
+	assert_int_equal(journal_mark_in_flight(f->journal, NULL, 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_in_flight(f->journal, "", 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_accepted(f->journal, op.id, NULL, 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_accepted(f->journal, op.id, "", 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_accepted(f->journal, op.id, long_text,
+					       3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_rejected(f->journal, op.id, NULL, 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_rejected(f->journal, op.id, long_text,
+					       3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_retry(f->journal, op.id, OP_ACCEPTED,
+					    "x", 4, 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_retry(f->journal, op.id,
+					    OP_NEEDS_ATTENTION, "x", 4, 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_retry(f->journal, op.id, OP_QUEUED,
+					    NULL, 4, 3),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_retry(f->journal, op.id, OP_QUEUED,
+					    long_text, 4, 3),
+			 JOURNAL_EINVAL);
+
+	assert_int_equal(journal_get(f->journal, op.id, &after), JOURNAL_OK);
+	assert_operation_equal(&after, &before);
+
+	/* A text of the maximum length is stored whole. */
+	long_text[JOURNAL_ERROR_SIZE - 1] = '\0';
+	assert_int_equal(journal_mark_rejected(f->journal, op.id, long_text,
+					       3),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, op.id, &after), JOURNAL_OK);
+	assert_string_equal(after.last_error, long_text);
+}
+
+static void count_by_state(void **state)
+{
+	struct fixture *f = *state;
+	/* operations to create in each state */
+	static const int wanted[OP_STATE_COUNT] = {
+		[OP_QUEUED] = 3,
+		[OP_IN_FLIGHT] = 2,
+		[OP_ACCEPTED] = 4,
+		[OP_REJECTED] = 1,
+		[OP_NEEDS_ATTENTION] = 2,
+	};
+	int64_t counts[OP_STATE_COUNT];
+	int n = 0;
+
+	for (int s = 0; s < OP_STATE_COUNT; s++)
+		counts[s] = -1;
+	assert_int_equal(journal_count_by_state(f->journal, counts),
+			 JOURNAL_OK);
+	for (int s = 0; s < OP_STATE_COUNT; s++)
+		assert_int_equal(counts[s], 0);
+
+	for (int s = 0; s < OP_STATE_COUNT; s++) {
+		for (int i = 0; i < wanted[s]; i++) {
+			struct operation op;
+
+			make_op(&op, n++, 1);
+			bring_to_state(f, &op, (enum op_state)s);
+		}
+	}
+	assert_int_equal(journal_count_by_state(f->journal, counts),
+			 JOURNAL_OK);
+	for (int s = 0; s < OP_STATE_COUNT; s++)
+		assert_int_equal(counts[s], wanted[s]);
+}
+
+static void next_attempt_time(void **state)
+{
+	struct fixture *f = *state;
+	struct operation ops[3];
+	int64_t when = -1;
+
+	assert_int_equal(journal_next_attempt_time(f->journal, &when),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(when, -1);
+
+	for (int i = 0; i < 3; i++) {
+		make_op(&ops[i], i, 10);
+		ops[i].next_attempt_at = 100 + i * 100;
+		assert_int_equal(journal_insert(f->journal, &ops[i]),
+				 JOURNAL_OK);
+	}
+	assert_int_equal(journal_next_attempt_time(f->journal, &when),
+			 JOURNAL_OK);
+	assert_int_equal(when, 100);
+
+	/* Settled operations do not count, in-flight ones do. */
+	assert_int_equal(journal_mark_accepted(f->journal, ops[0].id, "R", 5),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_in_flight(f->journal, ops[1].id, 5),
+			 JOURNAL_OK);
+	assert_int_equal(journal_next_attempt_time(f->journal, &when),
+			 JOURNAL_OK);
+	assert_int_equal(when, 200);
+}
+
+static void meta_set_get(void **state)
+{
+	struct fixture *f = *state;
+	char value[JOURNAL_META_VALUE_SIZE + 8];
+	char small[5] = "abcd";
+	char long_key[JOURNAL_META_KEY_SIZE + 1];
+
+	assert_int_equal(journal_get_meta(f->journal, "last_sync", value,
+					  sizeof(value)),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_set_meta(f->journal, "last_sync", "1700"),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get_meta(f->journal, "last_sync", value,
+					  sizeof(value)),
+			 JOURNAL_OK);
+	assert_string_equal(value, "1700");
+
+	assert_int_equal(journal_set_meta(f->journal, "last_sync", "1800"),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get_meta(f->journal, "last_sync", value,
+					  sizeof(value)),
+			 JOURNAL_OK);
+	assert_string_equal(value, "1800");
+
+	assert_int_equal(journal_set_meta(f->journal, "empty", ""),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get_meta(f->journal, "empty", value,
+					  sizeof(value)),
+			 JOURNAL_OK);
+	assert_string_equal(value, "");
+
+	/* A buffer too small is an error and keeps its contents. */
+	assert_int_equal(journal_get_meta(f->journal, "last_sync", small, 4),
+			 JOURNAL_EINVAL);
+	assert_string_equal(small, "abcd");
+	assert_int_equal(journal_get_meta(f->journal, "last_sync", small,
+					  sizeof(small)),
+			 JOURNAL_OK);
+	assert_string_equal(small, "1800");
+
+	memset(long_key, 'k', sizeof(long_key) - 1);
+	long_key[sizeof(long_key) - 1] = '\0';
+	assert_int_equal(journal_set_meta(f->journal, long_key, "v"),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_set_meta(f->journal, "", "v"),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_set_meta(f->journal, NULL, "v"),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_set_meta(f->journal, "k", NULL),
+			 JOURNAL_EINVAL);
+
+	memset(value, 'v', sizeof(value) - 1);
+	value[JOURNAL_META_VALUE_SIZE] = '\0';
+	assert_int_equal(journal_set_meta(f->journal, "big", value),
+			 JOURNAL_EINVAL);
+	value[JOURNAL_META_VALUE_SIZE - 1] = '\0';
+	assert_int_equal(journal_set_meta(f->journal, "big", value),
+			 JOURNAL_OK);
+	memset(value, 0, sizeof(value));
+	assert_int_equal(journal_get_meta(f->journal, "big", value,
+					  sizeof(value)),
+			 JOURNAL_OK);
+	assert_int_equal(strlen(value), JOURNAL_META_VALUE_SIZE - 1);
+}
+
+static void reopen_keeps_data(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation before;
+	struct operation after;
+	char value[16];
+
+	make_op(&op, 1, 100);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 101),
+			 JOURNAL_OK);
+	assert_int_equal(journal_set_meta(f->journal, "k", "v"), JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, op.id, &before), JOURNAL_OK);
+
+	journal_close(f->journal);
+	f->journal = NULL;
+	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
+
+	assert_int_equal(journal_get(f->journal, op.id, &after), JOURNAL_OK);
+	assert_operation_equal(&after, &before);
+	assert_int_equal(journal_get_meta(f->journal, "k", value,
+					  sizeof(value)),
+			 JOURNAL_OK);
+	assert_string_equal(value, "v");
+}
+
+/* Create a database file through plain SQLite (rollback journal mode). */
+static void make_foreign_db(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* journal_open rejects path with `expected` and leaves its bytes as they
+ * were, with no -wal file beside it. */
+static void assert_open_rejected(const char *path, int expected)
+{
+	struct journal *journal = UNSET_JOURNAL;
+	char wal[160];
+	size_t size_before;
+	size_t size_after;
+	char *before = read_whole_file(path, &size_before);
+	char *after;
+
+	assert_int_equal(journal_open(path, &journal), expected);
+	assert_null(journal);
+
+	after = read_whole_file(path, &size_after);
+	assert_int_equal(size_after, size_before);
+	assert_memory_equal(after, before, size_before);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_false(file_exists(wal));
+	free(before);
+	free(after);
+}
+
+static void open_newer_schema(void **state)
+{
+	struct fixture *f = *state;
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/newer.db", f->dir);
+	make_foreign_db(path,
+			"CREATE TABLE operations (id TEXT PRIMARY KEY);"
+			"PRAGMA application_id = 1397768522;"
+			"PRAGMA user_version = 99;");
+	assert_open_rejected(path, JOURNAL_ESCHEMA);
+}
+
+static void open_foreign_database(void **state)
+{
+	struct fixture *f = *state;
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/unversioned.db", f->dir);
+	make_foreign_db(path, "CREATE TABLE customers (name TEXT);");
+	assert_open_rejected(path, JOURNAL_ESCHEMA);
+
+	snprintf(path, sizeof(path), "%s/other-app.db", f->dir);
+	make_foreign_db(path, "CREATE TABLE operations (id TEXT);"
+			      "PRAGMA user_version = 1;");
+	assert_open_rejected(path, JOURNAL_ESCHEMA);
+}
+
+static void open_garbage_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[160];
+	FILE *file;
+
+	snprintf(path, sizeof(path), "%s/garbage.db", f->dir);
+	file = fopen(path, "wb");
+	assert_non_null(file);
+	for (int i = 0; i < 200; i++)
+		fputs("this is not an SQLite database file\n", file);
+	assert_int_equal(fclose(file), 0);
+
+	assert_open_rejected(path, JOURNAL_EIO);
+}
+
+static void open_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *journal = UNSET_JOURNAL;
+	char path[160];
+
+	assert_int_equal(journal_open(NULL, &journal), JOURNAL_EINVAL);
+	assert_null(journal);
+	journal = UNSET_JOURNAL;
+	assert_int_equal(journal_open("", &journal), JOURNAL_EINVAL);
+	assert_null(journal);
+	assert_int_equal(journal_open(f->path, NULL), JOURNAL_EINVAL);
+
+	snprintf(path, sizeof(path), "%s/no-such-dir/journal.db", f->dir);
+	journal = UNSET_JOURNAL;
+	assert_int_equal(journal_open(path, &journal), JOURNAL_EIO);
+	assert_null(journal);
+
+	journal_close(NULL);
+}
+
+/* A stored value that does not fit struct operation is an error, never
+ * cut short. */
+static void get_oversized_field(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation got;
+
+	make_op(&op, 1, 1);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	raw_exec(f->path,
+		 "UPDATE operations SET type ="
+		 " 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' WHERE id = ?1",
+		 op.id);
+
+	memset(&got, 0x5a, sizeof(got));
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
+	assert_int_equal((unsigned char)got.id[0], 0x5a);
+	assert_int_equal(journal_next_due(f->journal, 10, &got), JOURNAL_EIO);
+
+	raw_exec(f->path,
+		 "UPDATE operations SET type = 'ok', attempts = -1"
+		 " WHERE id = ?1",
+		 op.id);
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
+}
+
+/* A writer that holds the lock longer than the busy timeout (5 s) turns
+ * into JOURNAL_EBUSY and leaves no transaction open behind. */
+static void locked_by_other_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct operation queued;
+	struct operation op;
+	sqlite3 *db = NULL;
+
+	make_op(&queued, 1, 1);
+	assert_int_equal(journal_insert(f->journal, &queued), JOURNAL_OK);
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+			 SQLITE_OK);
+
+	make_op(&op, 2, 2);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_EBUSY);
+	assert_int_equal(journal_mark_in_flight(f->journal, queued.id, 3),
+			 JOURNAL_EBUSY);
+
+	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_mark_in_flight(f->journal, queued.id, 3),
+			 JOURNAL_OK);
+}
+
+static void state_names(void **state)
+{
+	static const struct {
+		enum op_state state;
+		const char *name;
+	} names[] = {
+		{OP_QUEUED, "queued"},
+		{OP_IN_FLIGHT, "in_flight"},
+		{OP_ACCEPTED, "accepted"},
+		{OP_REJECTED, "rejected"},
+		{OP_NEEDS_ATTENTION, "needs_attention"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_string_equal(journal_state_name(names[i].state),
+				    names[i].name);
+		assert_int_equal(journal_state_parse(names[i].name),
+				 names[i].state);
+	}
+	assert_string_equal(journal_state_name((enum op_state)OP_STATE_COUNT),
+			    "unknown");
+	assert_string_equal(journal_state_name((enum op_state)-1), "unknown");
+	assert_int_equal(journal_state_parse("QUEUED"), -1);
+	assert_int_equal(journal_state_parse("in flight"), -1);
+	assert_int_equal(journal_state_parse(""), -1);
+	assert_int_equal(journal_state_parse(NULL), -1);
+}
+
+static void strerror_messages(void **state)
+{
+	static const struct {
+		int error;
+		const char *message;
+	} messages[] = {
+		{JOURNAL_OK, "Success"},
+		{JOURNAL_EIO, "Journal database error (details in the log)"},
+		{JOURNAL_ENOTFOUND,
+		 "Operation or value not found in the journal"},
+		{JOURNAL_EEXIST,
+		 "An operation with this id is already in the journal"},
+		{JOURNAL_ESCHEMA, "Journal file has a newer or unknown schema"},
+		{JOURNAL_EBUSY, "Journal is locked by another process"},
+		{JOURNAL_EINVAL, "Invalid, empty or too long operation field"},
+		{JOURNAL_ESTATE, "Operation state does not allow this change"},
+		{-99, "Unknown journal error"},
+		{1, "Unknown journal error"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(messages) / sizeof(messages[0]); i++)
+		assert_string_equal(journal_strerror(messages[i].error),
+				    messages[i].message);
+}
+
+#define JOURNAL_TEST(name) \
+	cmocka_unit_test_setup_teardown(name, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		JOURNAL_TEST(open_creates_schema),
+		JOURNAL_TEST(schema_rejects_unknown_state),
+		JOURNAL_TEST(insert_get_round_trip),
+		JOURNAL_TEST(insert_starts_queued),
+		JOURNAL_TEST(insert_duplicate_id),
+		JOURNAL_TEST(insert_invalid_table),
+		JOURNAL_TEST(get_missing_and_invalid),
+		JOURNAL_TEST(next_due_fifo),
+		JOURNAL_TEST(next_due_includes_in_flight),
+		JOURNAL_TEST(next_due_waits_for_attempt_time),
+		JOURNAL_TEST(next_due_skips_settled),
+		JOURNAL_TEST(state_change_table),
+		JOURNAL_TEST(mark_in_flight_counts_attempts),
+		JOURNAL_TEST(mark_unknown_id),
+		JOURNAL_TEST(mark_invalid_arguments),
+		JOURNAL_TEST(count_by_state),
+		JOURNAL_TEST(next_attempt_time),
+		JOURNAL_TEST(meta_set_get),
+		JOURNAL_TEST(reopen_keeps_data),
+		JOURNAL_TEST(open_newer_schema),
+		JOURNAL_TEST(open_foreign_database),
+		JOURNAL_TEST(open_garbage_file),
+		JOURNAL_TEST(open_bad_arguments),
+		JOURNAL_TEST(get_oversized_field),
+		JOURNAL_TEST(locked_by_other_writer),
+		cmocka_unit_test(state_names),
+		cmocka_unit_test(strerror_messages),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
