@@ -226,7 +226,9 @@ static void send_due(struct sync_worker *worker, struct journal *journal,
 		result = sync_send_operation(journal, transport,
 					     &worker->config, &op);
 		set_link(worker, !is_link_failure(result));
-		post(worker, EVENT_OPERATION, 0, op.id, NULL);
+		if (journal_get(journal, op.id, &op) == JOURNAL_OK)
+			post(worker, EVENT_OPERATION, (int)op.state, op.id,
+			     NULL);
 		post(worker, EVENT_QUEUE, 0, NULL, NULL);
 		if (result != API_OK && result != API_EREJECTED)
 			return;

@@ -1,0 +1,30 @@
+/* Drawing helpers shared by the screens: text clipped to a width in
+ * terminal columns (UTF-8 aware), centred text and blank rows. */
+#ifndef SPOTAGENT_UI_DRAW_H
+#define SPOTAGENT_UI_DRAW_H
+
+#include <curses.h>
+
+/* Return the width of UTF-8 text in terminal columns. An invalid byte
+ * counts as one column. */
+int draw_text_width(const char *text);
+
+/* Write text at (y, x) with attr, clipped to width columns. Returns the
+ * columns written. */
+int draw_text(WINDOW *win, int y, int x, int width, attr_t attr,
+	      const char *text);
+
+/* Write text centred in the columns x .. x + width - 1 of row y. */
+void draw_centered(WINDOW *win, int y, int x, int width, attr_t attr,
+		   const char *text);
+
+/* Blank `width` columns of row y from x, or up to the end of the row when
+ * width < 0. */
+void draw_blank(WINDOW *win, int y, int x, int width);
+
+/* Blank `width` columns of row y from x, then write text there with attr,
+ * clipped to width. */
+void draw_line(WINDOW *win, int y, int x, int width, attr_t attr,
+	       const char *text);
+
+#endif

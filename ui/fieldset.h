@@ -1,0 +1,93 @@
+/* A set of one-line text fields on the ncurses form library (formw),
+ * posted on stdscr and moved after a resize without losing what was
+ * typed. */
+#ifndef SPOTAGENT_UI_FIELDSET_H
+#define SPOTAGENT_UI_FIELDSET_H
+
+#include <form.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "keys.h"
+
+#define FIELDSET_MAX 8
+
+struct fieldset_spec {
+	int row;      /* relative to the fieldset's top-left corner */
+	int column;
+	int width;    /* columns on screen, and the maximum characters */
+	bool secret;  /* O_PUBLIC off: what is typed is not displayed */
+	bool replace; /* prefilled: the cursor starts at the beginning and
+			 the first character typed replaces the text */
+};
+
+struct fieldset {
+	FORM *form;
+	WINDOW *sub;
+	FIELD *fields[FIELDSET_MAX + 1]; /* NULL-terminated for new_form */
+	int count;
+	int rows;
+	int columns;
+	bool posted;
+	bool replace[FIELDSET_MAX];
+	bool secret[FIELDSET_MAX];
+};
+
+/* Create count fields from specs. Returns 0, or -1 when formw fails (the
+ * set is then empty and fieldset_free is still safe). */
+int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
+		  int count);
+
+/* Free the form and its fields. Safe on an empty set. */
+void fieldset_free(struct fieldset *set);
+
+/* Post the form on stdscr with its top-left corner at (y, x), moving it
+ * there if it was posted elsewhere. Returns 0, or -1 when it does not fit
+ * the terminal. */
+int fieldset_place(struct fieldset *set, int y, int x);
+
+/* Unpost the form, keeping every field's text. */
+void fieldset_unplace(struct fieldset *set);
+
+bool fieldset_posted(const struct fieldset *set);
+
+/* Return the index of the field with the cursor. */
+int fieldset_current(const struct fieldset *set);
+
+/* Move the cursor to field `index`: to its beginning for a `replace`
+ * field, else to the end of its text. */
+void fieldset_focus(struct fieldset *set, int index);
+
+/* Pass one form request (REQ_LEFT_CHAR ...) or one typed character to
+ * the current field. Returns formw's result (E_OK, E_REQUEST_DENIED...). */
+int fieldset_request(struct fieldset *set, int request);
+int fieldset_type(struct fieldset *set, wchar_t ch);
+
+/* Apply an editing action (erase, delete, left, right, home, end) to the
+ * current field. Returns true when the action is one of those. */
+bool fieldset_edit(struct fieldset *set, enum ui_action action);
+
+/* Copy field `index`'s text, without the padding blanks at either end,
+ * into buf (always NUL-terminated). Formw pads fields with blanks, so
+ * blanks typed at either end are lost too. */
+void fieldset_get(const struct fieldset *set, int index, char *buf,
+		  size_t size);
+
+/* Replace field `index`'s text. */
+void fieldset_set(struct fieldset *set, int index, const char *text);
+
+/* Blank field `index` and overwrite formw's text copies of it, for a
+ * field that contained a password. */
+void fieldset_wipe(struct fieldset *set, int index);
+
+/* Draw one '*' per character of secret field `index` over the field, to
+ * show the agent how much was typed. Formw cannot do this itself, because
+ * with O_PUBLIC off it shows only the pad character, over the whole
+ * field. */
+void fieldset_draw_mask(const struct fieldset *set, int index);
+
+/* Put the terminal cursor where the current field's cursor is. Call it
+ * after everything else on stdscr is drawn. */
+void fieldset_show_cursor(const struct fieldset *set);
+
+#endif

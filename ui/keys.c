@@ -1,0 +1,102 @@
+/* The key table: every key binding of the terminal UI, and the words the
+ * help line uses for them. */
+#include <curses.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "keys.h"
+
+/* The Esc key as wget_wch returns it once ESCDELAY has passed. */
+#define KEY_ESCAPE 27
+
+struct key_binding {
+	bool function_key; /* wget_wch returned KEY_CODE_YES */
+	wint_t key;
+	enum ui_action action;
+};
+
+static const struct key_binding bindings[] = {
+	{ .function_key = false, .key = '\r', .action = UI_ACTION_CONFIRM },
+	{ .function_key = false, .key = '\n', .action = UI_ACTION_CONFIRM },
+	{ .function_key = true, .key = KEY_ENTER, .action = UI_ACTION_CONFIRM },
+	{ .function_key = false, .key = KEY_ESCAPE, .action = UI_ACTION_BACK },
+	{ .function_key = false, .key = '\t', .action = UI_ACTION_NEXT },
+	{ .function_key = true, .key = KEY_DOWN, .action = UI_ACTION_NEXT },
+	{ .function_key = true, .key = KEY_BTAB, .action = UI_ACTION_PREV },
+	{ .function_key = true, .key = KEY_UP, .action = UI_ACTION_PREV },
+	{ .function_key = true, .key = KEY_BACKSPACE,
+	  .action = UI_ACTION_ERASE },
+	{ .function_key = false, .key = 127, .action = UI_ACTION_ERASE },
+	{ .function_key = false, .key = 8, .action = UI_ACTION_ERASE },
+	{ .function_key = true, .key = KEY_DC, .action = UI_ACTION_DELETE },
+	{ .function_key = true, .key = KEY_LEFT, .action = UI_ACTION_LEFT },
+	{ .function_key = true, .key = KEY_RIGHT, .action = UI_ACTION_RIGHT },
+	{ .function_key = true, .key = KEY_HOME, .action = UI_ACTION_HOME },
+	{ .function_key = true, .key = KEY_END, .action = UI_ACTION_END },
+	{ .function_key = true, .key = KEY_PPAGE,
+	  .action = UI_ACTION_PAGE_UP },
+	{ .function_key = true, .key = KEY_NPAGE,
+	  .action = UI_ACTION_PAGE_DOWN },
+	{ .function_key = true, .key = KEY_F(5), .action = UI_ACTION_SYNC },
+	{ .function_key = true, .key = KEY_F(9), .action = UI_ACTION_PRINT },
+	{ .function_key = true, .key = KEY_F(10), .action = UI_ACTION_QUIT },
+	{ .function_key = true, .key = KEY_RESIZE, .action = UI_ACTION_RESIZE },
+};
+
+struct help_entry {
+	unsigned bit;
+	const char *key;
+	const char *word;
+};
+
+/* In the order the help line lists them. */
+static const struct help_entry help_entries[] = {
+	{ .bit = UI_HELP_CONFIRM, .key = "Enter", .word = "Confirm" },
+	{ .bit = UI_HELP_BACK, .key = "Esc", .word = "Back" },
+	{ .bit = UI_HELP_NEXT, .key = "Tab", .word = "Next" },
+	{ .bit = UI_HELP_SCROLL, .key = "Up/Down", .word = "Scroll" },
+	{ .bit = UI_HELP_SYNC, .key = "F5", .word = "Sync" },
+	{ .bit = UI_HELP_PRINT, .key = "F9", .word = "Print" },
+	{ .bit = UI_HELP_QUIT, .key = "F10", .word = "Quit" },
+};
+
+enum ui_action keys_action(int rc, wint_t key)
+{
+	bool function_key = rc == KEY_CODE_YES;
+	size_t i;
+
+	for (i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++) {
+		if (bindings[i].function_key == function_key &&
+		    bindings[i].key == key)
+			return bindings[i].action;
+	}
+	return UI_ACTION_NONE;
+}
+
+void keys_help(unsigned help, const char *confirm_word,
+	       const char *back_word, char *buf, size_t size)
+{
+	size_t used = 0;
+	size_t i;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; i < sizeof(help_entries) / sizeof(help_entries[0]); i++) {
+		const struct help_entry *entry = &help_entries[i];
+		const char *word = entry->word;
+		int written;
+
+		if ((help & entry->bit) == 0)
+			continue;
+		if (entry->bit == UI_HELP_CONFIRM && confirm_word != NULL)
+			word = confirm_word;
+		if (entry->bit == UI_HELP_BACK && back_word != NULL)
+			word = back_word;
+		written = snprintf(buf + used, size - used, "%s%s %s",
+				   used > 0 ? "  " : "", entry->key, word);
+		if (written < 0 || (size_t)written >= size - used)
+			return;
+		used += (size_t)written;
+	}
+}

@@ -1,0 +1,139 @@
+/* Shared UI state (struct ui) and the screen interface, which is a table
+ * of callbacks plus each screen's own state. */
+#ifndef SPOTAGENT_UI_SCREEN_H
+#define SPOTAGENT_UI_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include "../app/app.h"
+#include "dialog.h"
+#include "keys.h"
+
+/* The smallest terminal the layouts fit. */
+#define UI_ROWS 24
+#define UI_COLUMNS 80
+
+/* Content rows 0 .. UI_CONTENT_ROWS - 1 are terminal rows 1 to 21 at
+ * 80x24. Row 0 is the status bar, and the last two rows are the notice
+ * line and the help line. */
+#define UI_CONTENT_ROWS (UI_ROWS - 3)
+
+/* Room for one message line, with every message the screens copy from
+ * the service layer (at most 160 bytes) plus a short prefix. */
+#define UI_MESSAGE_SIZE 192
+
+enum screen_id {
+	SCREEN_LOGIN = 0,
+	SCREEN_HOME,
+	SCREEN_TRANSFER,
+	SCREEN_CONFIRM,
+	SCREEN_RESULT,
+	SCREEN_COUNT,
+};
+
+/* Bits returned by on_action, on_text and on_event. */
+enum screen_flag {
+	SCREEN_IGNORED = 0,
+	SCREEN_HANDLED = 1 << 0,
+	SCREEN_REDRAW = 1 << 1,
+	SCREEN_SWITCH = 1 << 2, /* show ui->next */
+	SCREEN_QUIT = 1 << 3,   /* ask the agent whether to quit */
+};
+
+enum lookup_state {
+	LOOKUP_NONE = 0,
+	LOOKUP_CHECKING,
+	LOOKUP_FOUND,   /* text is the holder name */
+	LOOKUP_FAILED,  /* text is why the account was not checked */
+};
+
+/* The receiver lookup, kept by the UI loop from EVENT_LOOKUP so a reply
+ * that arrives on any screen is not lost. */
+struct ui_lookup {
+	enum lookup_state state;
+	char account[API_ACCOUNT_SIZE];
+	char text[UI_MESSAGE_SIZE];
+};
+
+struct ui {
+	struct app *app;
+	bool too_small;       /* smaller than UI_COLUMNS x UI_ROWS */
+	int top;              /* screen row of content row 0 */
+	int left;             /* screen column of the 80-column layout */
+	enum screen_id current;
+	enum screen_id next;  /* set with SCREEN_SWITCH */
+	bool quit;
+	bool dirty;           /* redraw before waiting again */
+	struct dialog dialog;
+	char notice[UI_COLUMNS]; /* one line above the help, cleared by a key */
+
+	/* Handed from the form to the confirmation and result screens. */
+	struct wallet_transfer transfer;
+	struct ui_lookup lookup;
+	char operation_id[JOURNAL_ID_SIZE];
+};
+
+/* A screen. Every callback may be NULL. The UI loop calls init once after
+ * curses starts, and enter then layout when the screen is shown. It calls
+ * layout again after each resize, draw whenever ui->dirty is set, leave
+ * before the next screen's enter, and destroy once when the UI stops. */
+struct screen {
+	const char *name;
+	bool cursor;              /* show the terminal cursor */
+	unsigned help;            /* UI_HELP_* bits for the help line */
+	const char *confirm_word; /* help word for Enter, NULL: "Confirm" */
+	const char *back_word;    /* help word for Esc, NULL: "Back" */
+
+	/* Returns 0, or -1 when curses could not create the screen's
+	 * fields or menu. */
+	int (*init)(struct screen *screen, struct ui *ui);
+
+	/* `from` is the screen shown before, so a screen can tell a fresh
+	 * start from a return. */
+	void (*enter)(struct screen *screen, struct ui *ui,
+		      enum screen_id from);
+	void (*leave)(struct screen *screen, struct ui *ui);
+
+	/* Place windows, forms and menus for the terminal size, or take
+	 * them down when ui->too_small is set. */
+	void (*layout)(struct screen *screen, struct ui *ui);
+
+	/* Draw the content rows from the state, without changing it. */
+	void (*draw)(const struct screen *screen, const struct ui *ui);
+
+	/* Handlers return enum screen_flag bits. */
+	int (*on_action)(struct screen *screen, struct ui *ui,
+			 enum ui_action action);
+	int (*on_text)(struct screen *screen, struct ui *ui, wchar_t ch);
+	int (*on_event)(struct screen *screen, struct ui *ui,
+			const struct event *event);
+
+	void (*destroy)(struct screen *screen);
+	void *state;
+};
+
+extern struct screen screen_login;
+extern struct screen screen_home;
+extern struct screen screen_transfer;
+extern struct screen screen_confirm;
+extern struct screen screen_result;
+
+/* Set ui->next and return SCREEN_SWITCH | SCREEN_HANDLED. */
+int ui_switch(struct ui *ui, enum screen_id next);
+
+/* Wake the sync worker and report it on the notice line. */
+void ui_sync_now(struct ui *ui);
+
+/* Return whether the event's id field is exactly id. */
+bool ui_event_is_for(const struct event *event, const char *id);
+
+/* Copy the event's text into buf, which always ends up NUL-terminated. */
+void ui_event_text(const struct event *event, char *buf, size_t size);
+
+/* Screen row and column of a content position. */
+int ui_row(const struct ui *ui, int content_row);
+int ui_column(const struct ui *ui, int content_column);
+
+#endif

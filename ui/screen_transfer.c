@@ -1,0 +1,336 @@
+/* The wallet transfer form: sender and receiver wallet accounts, the
+ * receiving wallet's currency and the amount. Each field is checked when
+ * the cursor leaves it, and the whole form when the agent confirms. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "../app/currency.h"
+#include "../app/wallet.h"
+#include "draw.h"
+#include "fieldset.h"
+#include "screen.h"
+#include "theme.h"
+
+#define TRANSFER_FIELD_COUNT 4
+#define TRANSFER_LABEL_COLUMN 4
+#define TRANSFER_FIELD_COLUMN 22
+#define TRANSFER_HINT_COLUMN 44
+#define TRANSFER_FIELD_ROW 3   /* content row of the first field */
+#define TRANSFER_MESSAGE_ROW 15
+
+/* Indexed by enum wallet_field, so the field that wallet_transfer_validate
+ * reports is an index here. An account has at most 20 digits. */
+static const struct fieldset_spec transfer_specs[TRANSFER_FIELD_COUNT] = {
+	[WALLET_FIELD_SENDER] = { .row = 0, .column = 0, .width = 20 },
+	[WALLET_FIELD_RECEIVER] = { .row = 3, .column = 0, .width = 20 },
+	[WALLET_FIELD_CURRENCY] = { .row = 6, .column = 0, .width = 3,
+				    .replace = true },
+	[WALLET_FIELD_AMOUNT] = { .row = 9, .column = 0, .width = 20 },
+};
+
+static const char *const transfer_labels[TRANSFER_FIELD_COUNT] = {
+	[WALLET_FIELD_SENDER] = "Sender wallet",
+	[WALLET_FIELD_RECEIVER] = "Receiver wallet",
+	[WALLET_FIELD_CURRENCY] = "Currency",
+	[WALLET_FIELD_AMOUNT] = "Amount",
+};
+
+static const char *const transfer_hints[TRANSFER_FIELD_COUNT] = {
+	[WALLET_FIELD_SENDER] = "account number",
+	[WALLET_FIELD_RECEIVER] = "account number",
+	[WALLET_FIELD_CURRENCY] = "of the receiving wallet, e.g. GHS",
+	[WALLET_FIELD_AMOUNT] = "e.g. 12.50",
+};
+
+struct transfer_state {
+	struct fieldset fields;
+	char messages[TRANSFER_FIELD_COUNT][UI_MESSAGE_SIZE]; /* under each */
+	char message[UI_MESSAGE_SIZE]; /* for the whole form */
+};
+
+static struct transfer_state transfer;
+
+static int transfer_init(struct screen *screen, struct ui *ui)
+{
+	struct transfer_state *state = screen->state;
+
+	(void)ui;
+	return fieldset_init(&state->fields, transfer_specs,
+			     TRANSFER_FIELD_COUNT);
+}
+
+static void transfer_destroy(struct screen *screen)
+{
+	struct transfer_state *state = screen->state;
+
+	fieldset_free(&state->fields);
+}
+
+/* Upper-case the currency field in place, so "ghs" is accepted. */
+static void transfer_upcase_currency(struct transfer_state *state)
+{
+	char code[16];
+	size_t i;
+	bool changed = false;
+
+	fieldset_get(&state->fields, WALLET_FIELD_CURRENCY, code, sizeof(code));
+	for (i = 0; code[i] != '\0'; i++) {
+		if (code[i] >= 'a' && code[i] <= 'z') {
+			code[i] = (char)toupper((unsigned char)code[i]);
+			changed = true;
+		}
+	}
+	if (changed)
+		fieldset_set(&state->fields, WALLET_FIELD_CURRENCY, code);
+}
+
+/* Check one field as the cursor leaves it and set or clear the message
+ * under it. */
+static void transfer_check_field(struct transfer_state *state, int index)
+{
+	char text[4 * 20 + 1];
+	char code[16];
+	char *message = state->messages[index];
+	size_t size = sizeof(state->messages[index]);
+	int64_t minor;
+	int result;
+
+	message[0] = '\0';
+	fieldset_get(&state->fields, index, text, sizeof(text));
+	switch (index) {
+	case WALLET_FIELD_SENDER:
+	case WALLET_FIELD_RECEIVER:
+		wallet_account_check(text, message, size);
+		break;
+	case WALLET_FIELD_CURRENCY:
+		transfer_upcase_currency(state);
+		fieldset_get(&state->fields, index, text, sizeof(text));
+		if (currency_find(text) == NULL)
+			snprintf(message, size, "Unknown currency \"%s\": "
+						"use an ISO 4217 code such "
+						"as GHS", text);
+		break;
+	case WALLET_FIELD_AMOUNT:
+		fieldset_get(&state->fields, WALLET_FIELD_CURRENCY, code,
+			     sizeof(code));
+		if (text[0] == '\0') {
+			snprintf(message, size, "Enter the amount");
+			break;
+		}
+		if (currency_find(code) == NULL)
+			break; /* the currency field has the message */
+		result = currency_parse(code, text, &minor);
+		if (result != CURRENCY_OK)
+			snprintf(message, size, "%s",
+				 currency_strerror(result));
+		break;
+	default:
+		break;
+	}
+}
+
+static void transfer_clear(struct transfer_state *state, struct ui *ui)
+{
+	int i;
+
+	for (i = 0; i < TRANSFER_FIELD_COUNT; i++)
+		fieldset_set(&state->fields, i, "");
+	fieldset_set(&state->fields, WALLET_FIELD_CURRENCY,
+		     ui->app->config.currency);
+	memset(state->messages, 0, sizeof(state->messages));
+	fieldset_focus(&state->fields, WALLET_FIELD_SENDER);
+}
+
+static void transfer_enter(struct screen *screen, struct ui *ui,
+			   enum screen_id from)
+{
+	struct transfer_state *state = screen->state;
+
+	/* Back from the confirmation, the agent edits what was typed. */
+	if (from != SCREEN_CONFIRM)
+		transfer_clear(state, ui);
+	state->message[0] = '\0';
+}
+
+static void transfer_leave(struct screen *screen, struct ui *ui)
+{
+	struct transfer_state *state = screen->state;
+
+	(void)ui;
+	fieldset_unplace(&state->fields);
+}
+
+static void transfer_layout(struct screen *screen, struct ui *ui)
+{
+	struct transfer_state *state = screen->state;
+
+	if (ui->too_small) {
+		fieldset_unplace(&state->fields);
+		return;
+	}
+	fieldset_place(&state->fields, ui_row(ui, TRANSFER_FIELD_ROW),
+		       ui_column(ui, TRANSFER_FIELD_COLUMN));
+}
+
+static void transfer_draw(const struct screen *screen, const struct ui *ui)
+{
+	const struct transfer_state *state = screen->state;
+	int current = fieldset_current(&state->fields);
+	int x = ui_column(ui, 0);
+	int i;
+
+	draw_line(stdscr, ui_row(ui, 1), x, UI_COLUMNS,
+		  theme_attr(THEME_TITLE), "  Wallet transfer");
+	for (i = 0; i < TRANSFER_FIELD_COUNT; i++) {
+		int row = TRANSFER_FIELD_ROW + transfer_specs[i].row;
+		int hint = TRANSFER_FIELD_COLUMN + transfer_specs[i].width + 2;
+
+		if (hint < TRANSFER_HINT_COLUMN && i != WALLET_FIELD_CURRENCY)
+			hint = TRANSFER_HINT_COLUMN;
+		draw_line(stdscr, ui_row(ui, row), x + TRANSFER_LABEL_COLUMN,
+			  TRANSFER_FIELD_COLUMN - TRANSFER_LABEL_COLUMN,
+			  i == current ? A_BOLD : A_NORMAL,
+			  transfer_labels[i]);
+		draw_line(stdscr, ui_row(ui, row), x + hint, UI_COLUMNS - hint,
+			  A_DIM, transfer_hints[i]);
+		draw_line(stdscr, ui_row(ui, row + 1),
+			  x + TRANSFER_FIELD_COLUMN,
+			  UI_COLUMNS - TRANSFER_FIELD_COLUMN,
+			  theme_attr(THEME_ERROR), state->messages[i]);
+	}
+	draw_line(stdscr, ui_row(ui, TRANSFER_MESSAGE_ROW),
+		  x + TRANSFER_LABEL_COLUMN, UI_COLUMNS - TRANSFER_LABEL_COLUMN,
+		  theme_attr(THEME_ERROR), state->message);
+	fieldset_show_cursor(&state->fields);
+}
+
+/* Start the receiver's lookup for the confirmation screen, unless its
+ * name is known or on its way already. */
+static void transfer_start_lookup(struct ui *ui)
+{
+	struct ui_lookup *lookup = &ui->lookup;
+	const char *receiver = ui->transfer.receiver;
+	char message[sizeof(lookup->text)];
+
+	if (strcmp(lookup->account, receiver) == 0 &&
+	    (lookup->state == LOOKUP_FOUND ||
+	     lookup->state == LOOKUP_CHECKING))
+		return;
+	snprintf(lookup->account, sizeof(lookup->account), "%s", receiver);
+	lookup->text[0] = '\0';
+	lookup->state = LOOKUP_CHECKING;
+	if (wallet_lookup_start(ui->app, receiver, message,
+				sizeof(message)) != 0) {
+		lookup->state = LOOKUP_FAILED;
+		snprintf(lookup->text, sizeof(lookup->text), "%s", message);
+	}
+}
+
+/* Validate the whole form. Returns 0 with ui->transfer filled, or -1
+ * with the message set and, when `show` is true, the cursor on the first
+ * bad field. */
+static int transfer_validate(struct transfer_state *state, struct ui *ui,
+			     bool show)
+{
+	char text[TRANSFER_FIELD_COUNT][4 * 20 + 1];
+	char message[160];
+	enum wallet_field field = WALLET_FIELD_NONE;
+	int i;
+
+	transfer_upcase_currency(state);
+	for (i = 0; i < TRANSFER_FIELD_COUNT; i++)
+		fieldset_get(&state->fields, i, text[i], sizeof(text[i]));
+	if (wallet_transfer_validate(text[WALLET_FIELD_SENDER],
+				     text[WALLET_FIELD_RECEIVER],
+				     text[WALLET_FIELD_CURRENCY],
+				     text[WALLET_FIELD_AMOUNT], &ui->transfer,
+				     &field, message, sizeof(message)) == 0)
+		return 0;
+	if (!show)
+		return -1;
+
+	if (field >= 0 && field < TRANSFER_FIELD_COUNT) {
+		snprintf(state->messages[field], sizeof(state->messages[0]),
+			 "%s", message);
+		fieldset_focus(&state->fields, field);
+	} else {
+		snprintf(state->message, sizeof(state->message), "%s",
+			 message);
+	}
+	return -1;
+}
+
+static int transfer_confirm(struct transfer_state *state, struct ui *ui)
+{
+	int current = fieldset_current(&state->fields);
+	bool last = current == TRANSFER_FIELD_COUNT - 1;
+
+	transfer_check_field(state, current);
+	if (transfer_validate(state, ui, last) != 0) {
+		if (!last)
+			fieldset_focus(&state->fields, current + 1);
+		return SCREEN_HANDLED;
+	}
+	transfer_start_lookup(ui);
+	return ui_switch(ui, SCREEN_CONFIRM);
+}
+
+static int transfer_on_action(struct screen *screen, struct ui *ui,
+			      enum ui_action action)
+{
+	struct transfer_state *state = screen->state;
+	int current = fieldset_current(&state->fields);
+
+	state->message[0] = '\0';
+	if (fieldset_edit(&state->fields, action))
+		return SCREEN_HANDLED;
+
+	switch (action) {
+	case UI_ACTION_NEXT:
+	case UI_ACTION_PREV:
+		transfer_check_field(state, current);
+		current += action == UI_ACTION_NEXT ? 1 : -1;
+		current = (current + TRANSFER_FIELD_COUNT) %
+			  TRANSFER_FIELD_COUNT;
+		fieldset_focus(&state->fields, current);
+		return SCREEN_HANDLED;
+	case UI_ACTION_CONFIRM:
+		return transfer_confirm(state, ui);
+	case UI_ACTION_BACK:
+		return ui_switch(ui, SCREEN_HOME);
+	default:
+		return SCREEN_IGNORED;
+	}
+}
+
+static int transfer_on_text(struct screen *screen, struct ui *ui,
+			    wchar_t ch)
+{
+	struct transfer_state *state = screen->state;
+	int current = fieldset_current(&state->fields);
+
+	(void)ui;
+	if (current == WALLET_FIELD_CURRENCY)
+		ch = (wchar_t)towupper((wint_t)ch);
+	state->messages[current][0] = '\0';
+	fieldset_type(&state->fields, ch);
+	return SCREEN_HANDLED;
+}
+
+struct screen screen_transfer = {
+	.name = "transfer",
+	.cursor = true,
+	.help = UI_HELP_CONFIRM | UI_HELP_BACK | UI_HELP_NEXT | UI_HELP_SYNC |
+		UI_HELP_QUIT,
+	.init = transfer_init,
+	.enter = transfer_enter,
+	.leave = transfer_leave,
+	.layout = transfer_layout,
+	.draw = transfer_draw,
+	.on_action = transfer_on_action,
+	.on_text = transfer_on_text,
+	.destroy = transfer_destroy,
+	.state = &transfer,
+};

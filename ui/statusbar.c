@@ -1,0 +1,46 @@
+/* The status bar. The link state is always written as a word (ONLINE or
+ * OFFLINE), and colour only adds to it. */
+#include <stdio.h>
+
+#include "draw.h"
+#include "statusbar.h"
+#include "theme.h"
+
+void statusbar_draw(const struct app *app, time_t now)
+{
+	const struct app_status *status = &app->status;
+	const char *agent = "not logged in";
+	const char *link = status->online ? "ONLINE" : "OFFLINE";
+	attr_t bar = theme_attr(THEME_BAR);
+	attr_t link_attr = status->online ? bar : theme_attr(THEME_OFFLINE);
+	char right[64];
+	char clock[8] = "--:--";
+	struct tm local;
+	int right_width;
+	int x;
+
+	if (app->session.logged_in)
+		agent = app->session.agent_name[0] != '\0'
+				? app->session.agent_name
+				: app->session.agent_id;
+	if (localtime_r(&now, &local) != NULL)
+		strftime(clock, sizeof(clock), "%H:%M", &local);
+	snprintf(right, sizeof(right), "  Queue %lld  Printer %s  %s ",
+		 (long long)(status->counts[OP_QUEUED] +
+			     status->counts[OP_IN_FLIGHT]),
+		 printer_state_name(status->printer), clock);
+
+	mvwhline(stdscr, 0, 0, ' ' | bar, COLS);
+
+	/* The right part is drawn last so it always shows in full, and a
+	 * long agent name is clipped instead. */
+	right_width = draw_text_width(right) + draw_text_width(link) + 1;
+	x = draw_text(stdscr, 0, 0, COLS, bar | A_BOLD, " spotagent  ");
+	draw_text(stdscr, 0, x, COLS - x - right_width - 1, bar, agent);
+	x = COLS - right_width;
+	if (x < 0)
+		x = 0;
+	x += draw_text(stdscr, 0, x, 1, bar, " ");
+	x += draw_text(stdscr, 0, x, COLS - x, link_attr, link);
+	draw_text(stdscr, 0, x, COLS - x, bar, right);
+}
