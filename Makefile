@@ -46,6 +46,7 @@ BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(shell pkg-config --libs cmocka)
 
 .PHONY: all deps test demo bench certs install clean
+.SECONDARY:
 
 all: $(BUILD)/spotagent
 
