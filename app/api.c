@@ -16,6 +16,8 @@
 #define PATH_SESSIONS "/v1/sessions"
 #define PATH_WALLETS "/v1/wallets/"
 #define PATH_WALLET_TRANSFER "/v1/transfers/wallet"
+#define PATH_BATCH "/v1/operations/batch"
+#define PATH_POLICY "/v1/policy"
 
 static const char *const json_headers[] = {
 	"Content-Type: application/json",
@@ -111,23 +113,35 @@ out:
 	return result;
 }
 
-/* Pull the documented error object's message (or code) into message. */
+/* Copy the documented error object's message (or its code) into message
+ * and its code into code. */
+static void read_error_object(json_t *error, long status, char *message,
+			      size_t size, char *code, size_t code_size)
+{
+	const char *text = json_string_value(json_object_get(error, "message"));
+	const char *name = json_string_value(json_object_get(error, "code"));
+
+	if (text != NULL && text[0] != '\0')
+		snprintf(message, size, "%s", text);
+	else if (name != NULL)
+		snprintf(message, size, "%s", name);
+	else
+		snprintf(message, size, "HTTP status %ld", status);
+	snprintf(code, code_size, "%s", name != NULL ? name : "");
+}
+
+/* Read the error body of a reply into message; returns nothing but logs
+ * the status and code for operators. */
 static void read_error(const struct transport_response *resp, char *message,
 		       size_t size)
 {
 	json_t *root = json_loads(resp->body, 0, NULL);
-	json_t *error = json_object_get(root, "error");
-	const char *text = json_string_value(json_object_get(error, "message"));
-	const char *code = json_string_value(json_object_get(error, "code"));
+	char code[64];
 
-	if (text != NULL && text[0] != '\0')
-		snprintf(message, size, "%s", text);
-	else if (code != NULL)
-		snprintf(message, size, "%s", code);
-	else
-		snprintf(message, size, "HTTP status %ld", resp->status);
+	read_error_object(json_object_get(root, "error"), resp->status,
+			  message, size, code, sizeof(code));
 	log_info("central service returned %ld %s", resp->status,
-		 code != NULL ? code : "(no error code)");
+		 code[0] != '\0' ? code : "(no error code)");
 	json_decref(root);
 }
 
@@ -161,6 +175,27 @@ static int map_status(long status)
 	if (status >= 500)
 		return API_ESERVER;
 	return API_EREJECTED;
+}
+
+/* Map the status and error code of one operation's reply to its outcome.
+ * Only 400 and 422 decide an operation (docs/api.md). Any other 4xx or a
+ * redirect comes from a wrong URL, a proxy or a certificate problem, so
+ * the operation waits for a person instead of being rejected. */
+static int operation_result(long status, const char *code)
+{
+	if (status == 200 || status == 201)
+		return API_OK;
+	if (status == 422 && strcmp(code, "idempotency_key_reused") == 0)
+		return API_ECONFLICT;
+	if (status == 400 || status == 422)
+		return API_EREJECTED;
+	if (status == 408)
+		return API_ETIMEOUT;
+	if (status == 409 || status == 429 || status == 503)
+		return API_EBUSY;
+	if (status >= 500)
+		return API_ESERVER;
+	return API_EREFUSED;
 }
 
 static void set_message(char *message, size_t size, int error)
@@ -298,26 +333,39 @@ int api_wallet_lookup(struct transport *transport, const char *token,
 	return error;
 }
 
-/* Build the request body of a wallet transfer from its journal row. The
- * text is the same on every resend, as the idempotency rules require. */
-static char *wallet_transfer_body(const struct operation *op)
+/* Build the request object of a journaled operation: its payload plus
+ * id, agent and creation time. The text is the same on every resend, as
+ * the idempotency rules require. Returns NULL for an unreadable row. */
+static json_t *operation_json(const struct operation *op)
 {
 	char created[32];
 	json_t *root;
-	char *text = NULL;
 
+	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0)
+		return NULL;
 	root = json_loads(op->payload, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(root))
-		goto out;
+		goto fail;
 	format_time(op->created_at, created, sizeof(created));
 	if (json_object_set_new(root, "operation_id",
 				json_string(op->id)) != 0 ||
 	    json_object_set_new(root, "agent_id",
 				json_string(op->agent_id)) != 0 ||
 	    json_object_set_new(root, "created_at", json_string(created)) != 0)
-		goto out;
-	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-out:
+		goto fail;
+	return root;
+fail:
+	json_decref(root);
+	return NULL;
+}
+
+static char *operation_body(const struct operation *op)
+{
+	json_t *root = operation_json(op);
+	char *text = NULL;
+
+	if (root != NULL)
+		text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
 	json_decref(root);
 	return text;
 }
@@ -352,8 +400,7 @@ void api_submit(struct transport *transport, const struct operation *op,
 
 	memset(out, 0, sizeof(*out));
 	out->retry_after = -1;
-	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) == 0)
-		body = wallet_transfer_body(op);
+	body = operation_body(op);
 	if (body == NULL) {
 		out->result = API_EREJECTED;
 		snprintf(out->message, sizeof(out->message),
@@ -377,14 +424,262 @@ void api_submit(struct transport *transport, const struct operation *op,
 	if (resp.status == 200 || resp.status == 201) {
 		read_acceptance(&resp, out);
 	} else {
-		out->result = map_status(resp.status);
-		/* Expired sessions do not apply: forwarding is authenticated
-		 * by the terminal certificate, so a 401 or 403 is final. */
-		if (out->result == API_ESESSION || out->result == API_ENOTFOUND)
-			out->result = API_EREJECTED;
-		read_error(&resp, out->message, sizeof(out->message));
+		json_t *root = json_loads(resp.body, 0, NULL);
+		char code[64];
+
+		read_error_object(json_object_get(root, "error"), resp.status,
+				  out->message, sizeof(out->message), code,
+				  sizeof(code));
+		out->result = operation_result(resp.status, code);
+		log_info("operation %s: central service returned %ld %s",
+			 op->id, resp.status, code);
+		json_decref(root);
 	}
 	free(resp.body);
+}
+
+/* Give every outcome the same failure of the whole batch request. */
+static void fail_all(struct api_outcome *outcomes, int n, int result,
+		     const char *message, long retry_after)
+{
+	for (int i = 0; i < n; i++) {
+		memset(&outcomes[i], 0, sizeof(outcomes[i]));
+		outcomes[i].result = result;
+		outcomes[i].retry_after = retry_after;
+		snprintf(outcomes[i].message, sizeof(outcomes[i].message), "%s",
+			 message);
+	}
+}
+
+static char *batch_body(const struct operation *ops, int n)
+{
+	json_t *items = json_array();
+	json_t *root = json_pack("{s:o}", "operations", items);
+	char *text = NULL;
+
+	if (root == NULL)
+		return NULL;
+	for (int i = 0; i < n; i++) {
+		json_t *item = operation_json(&ops[i]);
+
+		if (item != NULL &&
+		    json_object_set_new(item, "type",
+					json_string(ops[i].type)) != 0) {
+			json_decref(item);
+			item = NULL;
+		}
+		/* json_array_append_new takes the item even on failure. */
+		if (item == NULL || json_array_append_new(items, item) != 0) {
+			log_error("operation %s cannot be encoded", ops[i].id);
+			goto out;
+		}
+	}
+	text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
+out:
+	json_decref(root);
+	return text;
+}
+
+/* Read one item of a batch reply into out; the item must name op. */
+static void read_batch_item(json_t *item, const struct operation *op,
+			    struct api_outcome *out)
+{
+	const char *id =
+		json_string_value(json_object_get(item, "operation_id"));
+	const char *depends_on =
+		json_string_value(json_object_get(item, "depends_on"));
+	json_t *status = json_object_get(item, "status");
+	json_t *retry = json_object_get(item, "retry_after");
+	char code[64] = "";
+
+	memset(out, 0, sizeof(*out));
+	out->retry_after = json_is_integer(retry) ? json_integer_value(retry)
+						  : -1;
+	if (id == NULL || strcmp(id, op->id) != 0 || !json_is_integer(status)) {
+		out->result = API_EPROTOCOL;
+		snprintf(out->message, sizeof(out->message), "%s",
+			 api_strerror(API_EPROTOCOL));
+		return;
+	}
+	out->result = operation_result(json_integer_value(status), "");
+	if (out->result == API_OK) {
+		if (copy_string(item, "reference", out->reference,
+				sizeof(out->reference)) != 0) {
+			out->result = API_EPROTOCOL;
+			snprintf(out->message, sizeof(out->message), "%s",
+				 api_strerror(API_EPROTOCOL));
+		}
+		return;
+	}
+	read_error_object(json_object_get(item, "error"),
+			  json_integer_value(status), out->message,
+			  sizeof(out->message), code, sizeof(code));
+	out->result = operation_result(json_integer_value(status), code);
+	if (json_integer_value(status) == 424 && depends_on != NULL &&
+	    strlen(depends_on) < sizeof(out->depends_on)) {
+		out->result = API_EDEPENDENCY;
+		memcpy(out->depends_on, depends_on, strlen(depends_on) + 1);
+	}
+}
+
+static void read_batch_reply(const struct transport_response *resp,
+			     const struct operation *ops, int n,
+			     struct api_outcome *outcomes)
+{
+	json_t *root = json_loads(resp->body, 0, NULL);
+	json_t *results = json_object_get(root, "results");
+
+	if (!json_is_array(results) || (int)json_array_size(results) != n) {
+		log_error("batch reply has %d results for %d operations",
+			  json_is_array(results) ? (int)json_array_size(results)
+						 : -1,
+			  n);
+		fail_all(outcomes, n, API_EPROTOCOL,
+			 api_strerror(API_EPROTOCOL), -1);
+	} else {
+		for (int i = 0; i < n; i++)
+			read_batch_item(json_array_get(results, i), &ops[i],
+					&outcomes[i]);
+	}
+	json_decref(root);
+}
+
+void api_submit_batch(struct transport *transport,
+		      const struct operation *ops, int n,
+		      struct api_outcome *outcomes)
+{
+	struct transport_response resp;
+	char message[JOURNAL_ERROR_SIZE];
+	char *body;
+	int error;
+
+	body = n > 0 && n <= API_BATCH_MAX ? batch_body(ops, n) : NULL;
+	if (body == NULL) {
+		fail_all(outcomes, n, API_EINVAL, "Batch cannot be encoded",
+			 -1);
+		return;
+	}
+	error = transport_request(transport, "POST", PATH_BATCH, json_headers,
+				  body, &resp);
+	free(body);
+	if (error != TRANSPORT_OK) {
+		fail_all(outcomes, n, map_transport(error),
+			 transport_strerror(error), -1);
+		return;
+	}
+	if (resp.status == 200) {
+		read_batch_reply(&resp, ops, n, outcomes);
+	} else {
+		/* A batch refused as a whole decides none of its items: a
+		 * 400 or 422 here is not about one operation, so it is
+		 * treated like any other refusal and left to a person. */
+		int result = operation_result(resp.status, "");
+
+		if (result == API_EREJECTED)
+			result = API_EREFUSED;
+		read_error(&resp, message, sizeof(message));
+		fail_all(outcomes, n, result, message, resp.retry_after);
+	}
+	free(resp.body);
+}
+
+int api_policy_fetch(struct transport *transport, char *json, size_t size)
+{
+	struct transport_response resp;
+	struct api_policy_rule rule;
+	int error;
+
+	error = transport_request(transport, "GET", PATH_POLICY, json_headers,
+				  NULL, &resp);
+	if (error != TRANSPORT_OK)
+		return map_transport(error);
+	if (resp.status != 200) {
+		error = map_status(resp.status);
+	} else if (api_policy_rule(resp.body, "", &rule) == API_EPROTOCOL) {
+		error = API_EPROTOCOL;
+	} else if (resp.body_len >= size) {
+		log_error("policy of %zu bytes does not fit the cache",
+			  resp.body_len);
+		error = API_EINVAL;
+	} else {
+		memcpy(json, resp.body, resp.body_len + 1);
+		error = API_OK;
+	}
+	free(resp.body);
+	return error;
+}
+
+static int read_limits(json_t *rule, struct api_policy_rule *out)
+{
+	json_t *amounts = json_object_get(rule, "max_amount");
+	json_t *exposures = json_object_get(rule, "max_exposure");
+	const char *currency;
+	json_t *value;
+
+	if (!json_is_object(amounts) || !json_is_object(exposures))
+		return -1;
+	json_object_foreach(amounts, currency, value) {
+		json_t *exposure = json_object_get(exposures, currency);
+		int i = out->limit_count;
+
+		if (i >= API_POLICY_CURRENCIES || strlen(currency) != 3 ||
+		    !json_is_integer(value) || !json_is_integer(exposure))
+			return -1;
+		memcpy(out->limits[i].currency, currency, 4);
+		out->limits[i].max_amount = json_integer_value(value);
+		out->limits[i].max_exposure = json_integer_value(exposure);
+		out->limit_count++;
+	}
+	return 0;
+}
+
+int api_policy_rule(const char *json, const char *type,
+		    struct api_policy_rule *out)
+{
+	struct api_policy_rule parsed = { 0 };
+	json_t *root = json_loads(json, 0, NULL);
+	json_t *operations = json_object_get(root, "operations");
+	json_t *rule;
+	int result = API_EPROTOCOL;
+
+	if (!json_is_integer(json_object_get(root, "version")) ||
+	    !json_is_object(operations))
+		goto out;
+	rule = json_object_get(operations, type);
+	if (rule == NULL) {
+		result = API_ENOTFOUND;
+		goto out;
+	}
+	if (!json_is_boolean(json_object_get(rule, "offline_allowed")) ||
+	    !json_is_integer(json_object_get(rule, "max_queued")) ||
+	    !json_is_integer(json_object_get(rule, "max_age_seconds")) ||
+	    read_limits(rule, &parsed) != 0)
+		goto out;
+	parsed.offline_allowed =
+		json_is_true(json_object_get(rule, "offline_allowed"));
+	parsed.max_queued =
+		json_integer_value(json_object_get(rule, "max_queued"));
+	parsed.max_age_seconds =
+		json_integer_value(json_object_get(rule, "max_age_seconds"));
+	*out = parsed;
+	result = API_OK;
+out:
+	json_decref(root);
+	return result;
+}
+
+int api_dependency_keys(const char *type, const char *payload,
+			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE])
+{
+	struct wallet_transfer transfer;
+
+	memset(keys, 0, JOURNAL_KEYS_MAX * JOURNAL_KEY_SIZE);
+	if (strcmp(type, API_TYPE_WALLET_TRANSFER) != 0 ||
+	    api_wallet_transfer_decode(payload, &transfer) != API_OK)
+		return API_EPROTOCOL;
+	snprintf(keys[0], JOURNAL_KEY_SIZE, "wallet:%s", transfer.sender);
+	snprintf(keys[1], JOURNAL_KEY_SIZE, "wallet:%s", transfer.receiver);
+	return API_OK;
 }
 
 int api_ping(struct transport *transport)
@@ -428,6 +723,14 @@ const char *api_strerror(int error)
 		return "Unexpected reply from the central service";
 	case API_EINVAL:
 		return "Invalid request";
+	case API_ECONFLICT:
+		return "Central service holds another request under this "
+		       "operation's id";
+	case API_EREFUSED:
+		return "Refused by the central service: check [central] url "
+		       "and the network path";
+	case API_EDEPENDENCY:
+		return "Waiting for an earlier operation on the same wallet";
 	default:
 		return "Unknown error";
 	}

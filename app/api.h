@@ -4,6 +4,7 @@
 #ifndef SPOTAGENT_API_H
 #define SPOTAGENT_API_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,32 @@ enum api_error {
 	API_ESERVER = -9,      /* 5xx other than 503 */
 	API_EPROTOCOL = -10,   /* reply not in the documented format */
 	API_EINVAL = -11,      /* bad argument or field too long */
+	API_ECONFLICT = -12,   /* the key is known with another request */
+	API_EREFUSED = -13,    /* refused for a reason a person must check,
+				  such as a wrong URL or a proxy */
+	API_EDEPENDENCY = -14, /* not applied: an earlier operation of the
+				  batch on the same wallet was not accepted */
+};
+
+/* Most operations in one batch request; the central service accepts
+ * 1000 (docs/api.md). */
+#define API_BATCH_MAX 1000
+
+/* Most currencies one policy rule may limit. */
+#define API_POLICY_CURRENCIES 16
+
+/* The offline policy's rule for one operation type. Amounts are minor
+ * units; a currency missing from `limits` may not be used offline. */
+struct api_policy_rule {
+	bool offline_allowed;
+	int64_t max_queued;          /* undecided operations of this type */
+	int64_t max_age_seconds;     /* older queued ones need the agent */
+	int limit_count;
+	struct {
+		char currency[4];
+		int64_t max_amount;      /* per operation */
+		int64_t max_exposure;    /* total of undecided operations */
+	} limits[API_POLICY_CURRENCIES];
 };
 
 struct wallet_transfer {
@@ -55,6 +82,7 @@ struct api_outcome {
 	char reference[JOURNAL_REFERENCE_SIZE];
 	char message[JOURNAL_ERROR_SIZE]; /* reason or failure text */
 	long retry_after;                /* seconds, or -1 */
+	char depends_on[JOURNAL_ID_SIZE]; /* API_EDEPENDENCY: which one */
 };
 
 /* Operation type names stored in the journal. */
@@ -84,6 +112,30 @@ int api_wallet_lookup(struct transport *transport, const char *token,
  * finally rejected, and another api_error when it should be sent again. */
 void api_submit(struct transport *transport, const struct operation *op,
 		struct api_outcome *out);
+
+/* Send n (1..API_BATCH_MAX) journaled operations as one batch request.
+ * Always fills outcomes[0..n): per item as api_submit would, or, when the
+ * request as a whole fails, the same failure for every item. */
+void api_submit_batch(struct transport *transport,
+		      const struct operation *ops, int n,
+		      struct api_outcome *outcomes);
+
+/* Fetch the offline policy. On success the policy's JSON text, checked
+ * to parse, is copied into json (NUL-terminated). Returns 0 or an
+ * api_error (API_EINVAL when it does not fit in size). */
+int api_policy_fetch(struct transport *transport, char *json, size_t size);
+
+/* Read the rule for operation `type` from a policy's JSON text. Returns
+ * 0, API_ENOTFOUND when the policy has no rule for the type, or
+ * API_EPROTOCOL when the text is not a valid policy. */
+int api_policy_rule(const char *json, const char *type,
+		    struct api_policy_rule *out);
+
+/* Fill keys with the dependency keys of an operation of `type` from its
+ * payload (for a wallet transfer: "wallet:" and each account). Returns 0
+ * or API_EPROTOCOL. */
+int api_dependency_keys(const char *type, const char *payload,
+			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
 
 /* Check that the central service answers (GET health). Returns 0 or an
  * api_error. */

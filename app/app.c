@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 #include "receipt.h"
@@ -148,15 +149,11 @@ void app_apply_event(struct app *app, const struct event *event)
 	}
 }
 
-int app_print_receipt(struct app *app, const char *id, bool copy,
-		      char *message, size_t message_size)
+/* Lay out, encode and print the receipt of id with the given context. */
+static int print_operation(struct app *app, const char *id,
+			   const struct receipt_context *context,
+			   char *message, size_t message_size)
 {
-	struct receipt_context context = {
-		.terminal_id = app->config.terminal_id,
-		.agent_name = app->session.logged_in ? app->session.agent_name
-						     : NULL,
-		.copy = copy,
-	};
 	struct operation op;
 	struct receipt receipt;
 	struct escpos_buf job;
@@ -168,7 +165,7 @@ int app_print_receipt(struct app *app, const char *id, bool copy,
 			 journal_strerror(rc));
 		return -1;
 	}
-	if (receipt_layout(&op, &context, app->config.paper_columns,
+	if (receipt_layout(&op, context, app->config.paper_columns,
 			   &receipt) != 0) {
 		log_error("receipt layout failed for operation %s", id);
 		snprintf(message, message_size,
@@ -196,8 +193,85 @@ int app_print_receipt(struct app *app, const char *id, bool copy,
 			 printer_strerror(rc));
 		return -1;
 	}
-	log_info("receipt printed for operation %s (%s)%s", id,
-		 journal_state_name(op.state), copy ? ", copy" : "");
+	log_info("receipt printed for operation %s (%s)%s%s", id,
+		 journal_state_name(op.state), context->copy ? ", copy" : "",
+		 context->notice ? ", notice" : "");
 	snprintf(message, message_size, "Receipt printed");
 	return 0;
+}
+
+int app_print_receipt(struct app *app, const char *id, bool copy,
+		      char *message, size_t message_size)
+{
+	struct receipt_context context = {
+		.terminal_id = app->config.terminal_id,
+		.agent_name = app->session.logged_in ? app->session.agent_name
+						     : NULL,
+		.copy = copy,
+	};
+
+	return print_operation(app, id, &context, message, message_size);
+}
+
+int app_print_notice(struct app *app, const char *id, char *message,
+		     size_t message_size)
+{
+	struct receipt_context context = {
+		.terminal_id = app->config.terminal_id,
+		.agent_name = app->session.logged_in ? app->session.agent_name
+						     : NULL,
+		.notice = true,
+	};
+
+	return print_operation(app, id, &context, message, message_size);
+}
+
+/* Report a journal refusal of an agent action in the agent's words. */
+static int action_result(struct app *app, int rc, const char *id,
+			 const char *done, char *message, size_t message_size)
+{
+	if (rc == JOURNAL_OK) {
+		log_info("operation %s: %s", id, done);
+		snprintf(message, message_size, "%s", done);
+		app_refresh_counts(app);
+		return 0;
+	}
+	if (rc == JOURNAL_ESTATE)
+		snprintf(message, message_size,
+			 "Not possible in the operation's current state");
+	else
+		snprintf(message, message_size, "%s", journal_strerror(rc));
+	log_warn("operation %s: action refused: %s", id,
+		 journal_strerror(rc));
+	return -1;
+}
+
+int app_retry_operation(struct app *app, const char *id, char *message,
+			size_t message_size)
+{
+	int rc = journal_retry_attention(app->journal, id, (int64_t)time(NULL));
+
+	if (rc == JOURNAL_OK)
+		sync_kick(app->sync);
+	return action_result(app, rc, id, "Queued to send again", message,
+			     message_size);
+}
+
+int app_cancel_operation(struct app *app, const char *id, char *message,
+			 size_t message_size)
+{
+	int rc = journal_cancel(app->journal, id,
+				"Cancelled by the agent before it was sent",
+				(int64_t)time(NULL));
+
+	return action_result(app, rc, id, "Cancelled", message, message_size);
+}
+
+int app_acknowledge_operation(struct app *app, const char *id,
+			      char *message, size_t message_size)
+{
+	int rc = journal_acknowledge(app->journal, id, (int64_t)time(NULL));
+
+	return action_result(app, rc, id, "Acknowledged", message,
+			     message_size);
 }

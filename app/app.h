@@ -85,6 +85,26 @@ void app_request_finish(struct app *app);
 /* Re-read the queue counts from the journal into app->status. */
 void app_refresh_counts(struct app *app);
 
+/* Agent actions on the queue. Each changes the journal in one
+ * transaction and wakes the sync worker when something became due.
+ * Returns 0, or -1 with a line for the agent in message (for example when
+ * the operation's state does not allow the action).
+ * - retry: a needs-attention operation is sent again with its own key;
+ * - cancel: an operation that was never sent becomes rejected;
+ * - acknowledge: the agent has seen a rejection. */
+int app_retry_operation(struct app *app, const char *id, char *message,
+			size_t message_size);
+int app_cancel_operation(struct app *app, const char *id, char *message,
+			 size_t message_size);
+int app_acknowledge_operation(struct app *app, const char *id,
+			      char *message, size_t message_size);
+
+/* Print a rejection notice for operation id: its receipt headed as a
+ * notice, for the customer and the agent's records. Returns as
+ * app_print_receipt. */
+int app_print_notice(struct app *app, const char *id, char *message,
+		     size_t message_size);
+
 /* Print the receipt of operation id on the configured printer, laid out
  * from its journal row. Returns 0, or -1 with a line for the agent in
  * message. */

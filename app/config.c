@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "currency.h"
 #include "log.h"
+#include "../offline/transport.h"
 
 enum setting_kind {
 	SETTING_TEXT,   /* copied as is */
@@ -76,6 +78,9 @@ static const struct setting settings[] = {
 	NUMBER("sync", "retry_min_seconds", retry_min, "2", 1, 3600),
 	NUMBER("sync", "retry_max_seconds", retry_max, "300", 1, 86400),
 	NUMBER("sync", "idle_check_seconds", idle_check, "30", 1, 3600),
+	NUMBER("sync", "batch_size", batch_size, "100", 1, 1000),
+	NUMBER("sync", "policy_refresh_seconds", policy_refresh, "900", 10,
+	       86400),
 };
 
 #define SETTING_COUNT (sizeof(settings) / sizeof(settings[0]))
@@ -204,8 +209,14 @@ static int handle_entry(void *user, const char *section, const char *name,
 		}
 		return 1;
 	}
-	snprintf(state->error, state->error_size,
-		 "%s: unknown setting [%s] %s", state->path, section, name);
+	if (section[0] == '\0')
+		snprintf(state->error, state->error_size,
+			 "%s: setting %s comes before any [section]",
+			 state->path, name);
+	else
+		snprintf(state->error, state->error_size,
+			 "%s: unknown setting [%s] %s", state->path, section,
+			 name);
 	state->failed = true;
 	return 0;
 }
@@ -229,18 +240,56 @@ static int apply_defaults(struct load_state *state)
 	return 0;
 }
 
+/* Check that the TLS files are readable PEM of the right kind, so that a
+ * wrong path stops start-up instead of every later connection. */
+static int check_files(struct load_state *state)
+{
+	const struct config *c = state->config;
+	const struct {
+		const char *name;
+		const char *path;
+		enum transport_file kind;
+	} files[] = {
+		{ "ca_file", c->ca_file, TRANSPORT_FILE_CERTIFICATE },
+		{ "cert_file", c->cert_file, TRANSPORT_FILE_CERTIFICATE },
+		{ "key_file", c->key_file, TRANSPORT_FILE_KEY },
+	};
+	char reason[128];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (transport_check_file(files[i].path, files[i].kind, reason,
+					 sizeof(reason)) != 0) {
+			snprintf(state->error, state->error_size,
+				 "%s: [central] %s %s: %s", state->path,
+				 files[i].name, files[i].path, reason);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Checks that need more than one setting or a closer look. */
 static int check_values(struct load_state *state)
 {
 	struct config *c = state->config;
 
-	if (strncmp(c->url, "https://", 8) != 0 || c->url[8] == '\0') {
+	if (strncmp(c->url, "https://", 8) != 0 || c->url[8] == '\0' ||
+	    strpbrk(c->url + 8, "/?#@ ") != NULL) {
 		snprintf(state->error, state->error_size,
-			 "%s: [central] url must start with https://, not "
-			 "\"%s\"",
+			 "%s: [central] url must be https://HOST or "
+			 "https://HOST:PORT with no path, not \"%s\"",
 			 state->path, c->url);
 		return -1;
 	}
+	if (c->pin[0] != '\0' && strncmp(c->pin, "sha256//", 8) != 0) {
+		snprintf(state->error, state->error_size,
+			 "%s: [central] pin must start with sha256// "
+			 "(a base64 SHA-256 of the server's public key)",
+			 state->path);
+		return -1;
+	}
+	if (check_files(state) != 0)
+		return -1;
 	if (currency_find(c->currency) == NULL) {
 		snprintf(state->error, state->error_size,
 			 "%s: [terminal] currency \"%s\" is not an ISO 4217 "
@@ -279,12 +328,23 @@ int config_load(const char *path, struct config *out, char *error,
 	};
 	struct config parsed = { 0 };
 	char copy[PATH_MAX];
+	struct stat st = { 0 };
 	int line;
 
+	errno = 0;
 	state.config = &parsed;
 	snprintf(copy, sizeof(copy), "%s", path);
 	snprintf(state.folder, sizeof(state.folder), "%s", dirname(copy));
 
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		snprintf(error, error_size,
+			 "%s: %s; give the configuration file with --config "
+			 "FILE",
+			 path,
+			 errno == 0 || S_ISDIR(st.st_mode) ? "not a file"
+							   : strerror(errno));
+		return -1;
+	}
 	line = ini_parse(path, handle_entry, &state);
 	if (line == -1) {
 		snprintf(error, error_size, "%s: cannot open: %s", path,
@@ -294,8 +354,10 @@ int config_load(const char *path, struct config *out, char *error,
 	if (state.failed)
 		return -1;
 	if (line != 0) {
-		snprintf(error, error_size, "%s: line %d is not valid INI",
-			 path, line);
+		snprintf(error, error_size,
+			 "%s: line %d is not valid INI (expected name = value, "
+			 "[section] or a ; comment, at most %d characters)",
+			 path, line, INI_MAX_LINE - 1);
 		return -1;
 	}
 	if (apply_defaults(&state) != 0 || check_values(&state) != 0)

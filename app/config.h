@@ -26,6 +26,8 @@ struct config {
 	int retry_min;                     /* [sync] retry_min_seconds */
 	int retry_max;                     /* [sync] retry_max_seconds */
 	int idle_check;                    /* [sync] idle_check_seconds */
+	int batch_size;                    /* [sync] batch_size */
+	int policy_refresh;                /* [sync] policy_refresh_seconds */
 };
 
 /* Read and validate path into *out. On failure writes a one-line message

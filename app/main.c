@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../drivers/usb.h"
 #include "../ui/ui.h"
 #include "app.h"
 #include "log.h"
+#include "submit.h"
 
 #define SPOTAGENT_VERSION "0.1.0"
 #define SYNC_DEFAULT_SECONDS 120
@@ -29,6 +31,8 @@ struct options {
 	const char *config_path;
 	const char *command;
 	bool json;
+	bool watch;
+	bool timeout_given;
 	long timeout;
 };
 
@@ -45,6 +49,12 @@ static void print_usage(FILE *out)
 		"when\n"
 		"                    nothing is left queued (default timeout "
 		"%d s)\n"
+		"  sync --watch      keep sending by itself until stopped "
+		"(SIGTERM)\n"
+		"  submit            journal operations given as JSON lines "
+		"on\n"
+		"                    standard input; prints \"queued ID\" "
+		"for each\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE configuration file (default %s)\n"
@@ -67,6 +77,30 @@ static void print_version(void)
 	printf("jansson %s\n", jansson_version_str());
 }
 
+static bool is_command(const struct options *options, const char *name)
+{
+	return options->command != NULL && strcmp(options->command, name) == 0;
+}
+
+/* Reject options given to a command they do not apply to. */
+static int check_option_use(const struct options *options)
+{
+	const char *wrong = NULL;
+
+	if (options->json && !is_command(options, "status"))
+		wrong = "--json";
+	else if (options->watch && !is_command(options, "sync"))
+		wrong = "--watch";
+	else if (options->timeout_given &&
+		 (!is_command(options, "sync") || options->watch))
+		wrong = "--timeout";
+	if (wrong == NULL)
+		return 0;
+	fprintf(stderr, "spotagent: %s does not apply to %s\n", wrong,
+		options->command != NULL ? options->command : "the terminal");
+	return -1;
+}
+
 /* Parse argv. Returns -1 after printing what is wrong, 1 when the program
  * should exit with EXIT_DONE (help, version), 0 to go on. */
 static int parse_options(int argc, char **argv, struct options *options)
@@ -77,6 +111,7 @@ static int parse_options(int argc, char **argv, struct options *options)
 		{ "help", no_argument, NULL, 'h' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "watch", no_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end = NULL;
@@ -99,7 +134,11 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case 'j':
 			options->json = true;
 			break;
+		case 'w':
+			options->watch = true;
+			break;
 		case 't':
+			options->timeout_given = true;
 			options->timeout = strtol(optarg, &end, 10);
 			if (*end != '\0' || options->timeout < 1 ||
 			    options->timeout > 86400) {
@@ -121,13 +160,14 @@ static int parse_options(int argc, char **argv, struct options *options)
 		return -1;
 	}
 	if (options->command != NULL && strcmp(options->command, "status") &&
-	    strcmp(options->command, "sync")) {
+	    strcmp(options->command, "sync") &&
+	    strcmp(options->command, "submit")) {
 		fprintf(stderr, "spotagent: unknown command \"%s\"\n",
 			options->command);
 		print_usage(stderr);
 		return -1;
 	}
-	return 0;
+	return check_option_use(options);
 }
 
 static void print_status_json(const int64_t *counts, const char *last_sync)
@@ -140,7 +180,7 @@ static void print_status_json(const int64_t *counts, const char *last_sync)
 		json_object_set_new(states, journal_state_name(state),
 				    json_integer(counts[state]));
 	json_object_set_new(root, "operations", states);
-	json_object_set_new(root, "queued",
+	json_object_set_new(root, "waiting",
 			    json_integer(counts[OP_QUEUED] +
 					 counts[OP_IN_FLIGHT]));
 	json_object_set_new(root, "last_sync",
@@ -161,6 +201,14 @@ static int run_status(const struct config *config, bool json)
 	bool have_sync;
 	int rc;
 
+	if (access(config->journal_path, F_OK) != 0) {
+		fprintf(stderr,
+			"spotagent: journal %s does not exist yet; check "
+			"[journal] path (the terminal creates it on first "
+			"start)\n",
+			config->journal_path);
+		return EXIT_FAILED;
+	}
 	rc = journal_open(config->journal_path, &journal);
 	if (rc == JOURNAL_OK)
 		rc = journal_count_by_state(journal, counts);
@@ -196,9 +244,53 @@ static int run_sync(const struct config *config, long timeout)
 				"connection; see the log\n");
 		return EXIT_FAILED;
 	}
-	fprintf(stderr, "sync: %d operation%s still queued\n", remaining,
-		remaining == 1 ? "" : "s");
+	fprintf(stderr,
+		"sync: %d operation%s still waiting (queued or in flight)\n",
+		remaining, remaining == 1 ? "" : "s");
 	return remaining == 0 ? EXIT_DONE : EXIT_FAILED;
+}
+
+static volatile sig_atomic_t stop_signal;
+
+static void note_stop_signal(int signal_number)
+{
+	stop_signal = signal_number;
+}
+
+/* Headless kiosk mode: the sync worker alone, until SIGTERM or SIGINT. */
+static int run_watch(const struct config *config)
+{
+	struct sync_worker *worker = NULL;
+	struct sigaction action = { .sa_handler = note_stop_signal };
+	sigset_t blocked;
+	sigset_t previous;
+
+	sigemptyset(&blocked);
+	sigaddset(&blocked, SIGTERM);
+	sigaddset(&blocked, SIGINT);
+	sigprocmask(SIG_BLOCK, &blocked, &previous);
+	sigaction(SIGTERM, &action, NULL);
+	sigaction(SIGINT, &action, NULL);
+	if (sync_start(config, NULL, &worker) != 0) {
+		fprintf(stderr, "sync: cannot start the sync worker\n");
+		return EXIT_FAILED;
+	}
+	fprintf(stderr, "sync: sending to %s as operations come; stop with "
+			"SIGTERM or Ctrl-C\n",
+		config->url);
+	while (stop_signal == 0)
+		sigsuspend(&previous);
+	log_info("stopping on signal %d", (int)stop_signal);
+	sync_stop(worker);
+	sigprocmask(SIG_SETMASK, &previous, NULL);
+	return EXIT_DONE;
+}
+
+static int run_submit(const struct config *config)
+{
+	int failed = submit_run(config, stdin, stdout, stderr);
+
+	return failed == 0 ? EXIT_DONE : EXIT_FAILED;
 }
 
 static int run_terminal(struct app *app)
@@ -249,6 +341,10 @@ int main(int argc, char **argv)
 		result = run_terminal(&app);
 	else if (strcmp(options.command, "status") == 0)
 		result = run_status(&app.config, options.json);
+	else if (strcmp(options.command, "submit") == 0)
+		result = run_submit(&app.config);
+	else if (options.watch)
+		result = run_watch(&app.config);
 	else
 		result = run_sync(&app.config, options.timeout);
 

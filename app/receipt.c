@@ -222,6 +222,9 @@ static int add_header(struct receipt *out,
 	if (context->copy &&
 	    add_text(out, RECEIPT_STYLE_CENTER, "*** COPY ***") < 0)
 		return -1;
+	if (context->notice &&
+	    add_text(out, RECEIPT_STYLE_CENTER, "*** REJECTION NOTICE ***") < 0)
+		return -1;
 	return add_rule(out);
 }
 

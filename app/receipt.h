@@ -35,6 +35,7 @@ struct receipt_context {
 	const char *terminal_id;
 	const char *agent_name;   /* may be NULL */
 	bool copy;                /* reprint: marked as a copy */
+	bool notice;              /* rejection notice: headed as such */
 };
 
 /* Lay out the receipt of op for `columns` (32 or 48). The status line says

@@ -40,8 +40,10 @@ static void *run_login(void *arg)
 			 request->agent_id);
 		pthread_mutex_unlock(&app->lock);
 	} else {
-		log_warn("login of agent %s failed: %s", request->agent_id,
-			 api_strerror(rc));
+		/* The agent ID is not logged on failure: agents sometimes
+		 * type the password into the ID field. */
+		log_warn("login failed for an agent ID of %zu characters: %s",
+			 strlen(request->agent_id), api_strerror(rc));
 	}
 	explicit_bzero(&result, sizeof(result));
 	event.status = rc;

@@ -10,6 +10,7 @@
 
 #include "currency.h"
 #include "log.h"
+#include "policy.h"
 #include "uuid.h"
 
 #define ACCOUNT_MIN_DIGITS 6
@@ -148,48 +149,72 @@ int wallet_lookup_start(struct app *app, const char *account, char *message,
 	return 0;
 }
 
-int wallet_transfer_submit(struct app *app,
-			   const struct wallet_transfer *transfer,
-			   char id_out[JOURNAL_ID_SIZE], char *message,
-			   size_t message_size)
+int wallet_transfer_build(const char *agent_id,
+			  const struct wallet_transfer *transfer,
+			  int64_t now, struct operation *op, char *message,
+			  size_t message_size)
 {
-	struct operation op = { 0 };
-	int rc;
-
-	if (!app->session.logged_in) {
-		snprintf(message, message_size, "Log in first");
-		return -1;
-	}
-	if (uuid_generate(op.id) != 0) {
+	memset(op, 0, sizeof(*op));
+	if (uuid_generate(op->id) != 0) {
 		snprintf(message, message_size,
 			 "Not saved: no random source for the operation id");
 		return -1;
 	}
-	if (api_wallet_transfer_encode(transfer, op.payload,
-				       sizeof(op.payload)) != API_OK) {
+	if (api_wallet_transfer_encode(transfer, op->payload,
+				       sizeof(op->payload)) != API_OK ||
+	    api_dependency_keys(API_TYPE_WALLET_TRANSFER, op->payload,
+				op->keys) != API_OK) {
 		snprintf(message, message_size, "Not saved: fields too long");
 		return -1;
 	}
-	snprintf(op.type, sizeof(op.type), "%s", API_TYPE_WALLET_TRANSFER);
-	snprintf(op.agent_id, sizeof(op.agent_id), "%s",
-		 app->session.agent_id);
-	snprintf(op.currency, sizeof(op.currency), "%s", transfer->currency);
-	op.amount = transfer->amount;
-	op.state = OP_QUEUED;
-	op.created_at = (int64_t)time(NULL);
-	op.updated_at = op.created_at;
-	op.next_attempt_at = op.created_at;
+	snprintf(op->type, sizeof(op->type), "%s", API_TYPE_WALLET_TRANSFER);
+	snprintf(op->agent_id, sizeof(op->agent_id), "%s", agent_id);
+	snprintf(op->currency, sizeof(op->currency), "%s", transfer->currency);
+	op->amount = transfer->amount;
+	op->state = OP_QUEUED;
+	op->created_at = now;
+	op->updated_at = now;
+	op->next_attempt_at = now;
+	return 0;
+}
 
-	rc = journal_insert(app->journal, &op);
+int wallet_transfer_journal(struct journal *journal, const struct operation *op,
+			    bool online, char *message, size_t message_size)
+{
+	int rc;
+
+	if (policy_check(journal, op, online, message, message_size) != 0)
+		return -1;
+	rc = journal_insert(journal, op);
 	if (rc != JOURNAL_OK) {
-		log_error("transfer %s not journaled: %s", op.id,
+		log_error("transfer %s not journaled: %s", op->id,
 			  journal_strerror(rc));
 		snprintf(message, message_size, "Not saved: %s",
 			 journal_strerror(rc));
 		return -1;
 	}
-	log_info("transfer %s journaled: %lld minor units of %s", op.id,
-		 (long long)op.amount, op.currency);
+	log_info("transfer %s journaled: %lld minor units of %s", op->id,
+		 (long long)op->amount, op->currency);
+	return 0;
+}
+
+int wallet_transfer_submit(struct app *app,
+			   const struct wallet_transfer *transfer,
+			   char id_out[JOURNAL_ID_SIZE], char *message,
+			   size_t message_size)
+{
+	struct operation op;
+
+	if (!app->session.logged_in) {
+		snprintf(message, message_size, "Log in first");
+		return -1;
+	}
+	if (wallet_transfer_build(app->session.agent_id, transfer,
+				  (int64_t)time(NULL), &op, message,
+				  message_size) != 0 ||
+	    wallet_transfer_journal(app->journal, &op, app->status.online,
+				    message, message_size) != 0)
+		return -1;
 	memcpy(id_out, op.id, JOURNAL_ID_SIZE);
 	app_refresh_counts(app);
 	sync_kick(app->sync);

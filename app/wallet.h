@@ -2,7 +2,9 @@
 #ifndef SPOTAGENT_WALLET_H
 #define SPOTAGENT_WALLET_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app.h"
 
@@ -34,6 +36,21 @@ int wallet_transfer_validate(const char *sender, const char *receiver,
  * api_error and a message in text. Returns 0 or -1 (message set). */
 int wallet_lookup_start(struct app *app, const char *account, char *message,
 			size_t message_size);
+
+/* Build the journal row of a transfer by agent_id at `now`: a new UUID
+ * as id and idempotency key, the payload and the dependency keys.
+ * Returns 0, or -1 with a line for the agent in message. */
+int wallet_transfer_build(const char *agent_id,
+			  const struct wallet_transfer *transfer,
+			  int64_t now, struct operation *op, char *message,
+			  size_t message_size);
+
+/* Check op against the offline policy (when not online) and journal it in
+ * one transaction. Returns 0, or -1 with a line for the agent in message;
+ * on failure nothing is journaled. */
+int wallet_transfer_journal(struct journal *journal,
+			    const struct operation *op, bool online,
+			    char *message, size_t message_size);
 
 /* Journal the transfer in one transaction (a new UUID as id and
  * idempotency key), then wake the sync worker. Returns 0 with the id in

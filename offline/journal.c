@@ -1,5 +1,7 @@
-/* The journal's operations on SQLite: inserts, reads and state changes, and
- * a small key-value table. Opening and migrating are in journal_schema.c. */
+/* The journal's operations on SQLite: inserts and reads of operations and
+ * their dependency keys, the offline policy's pending sums and age check,
+ * and a small key-value table. Other state changes are in journal_queue.c,
+ * the connection and the schema in journal_schema.c. */
 #define LOG_MODULE "journal"
 
 #include "journal.h"
@@ -15,11 +17,7 @@
 #include "../app/log.h"
 #include "../app/uuid.h"
 
-/* Columns of struct operation, in the order of enum operation_column. */
-#define OPERATION_COLUMNS \
-	"id, type, state, agent_id, currency, amount, payload, created_at," \
-	" updated_at, next_attempt_at, attempts, reference, last_error"
-
+/* Column numbers of JOURNAL_OPERATION_COLUMNS. */
 enum operation_column {
 	COLUMN_ID,
 	COLUMN_TYPE,
@@ -34,31 +32,51 @@ enum operation_column {
 	COLUMN_ATTEMPTS,
 	COLUMN_REFERENCE,
 	COLUMN_LAST_ERROR,
+	COLUMN_ACKNOWLEDGED_AT,
+	COLUMN_AGE_APPROVED,
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {
-	[STMT_INSERT] = "INSERT INTO operations (" OPERATION_COLUMNS ")"
+	[STMT_INSERT] = "INSERT INTO operations ("
+			JOURNAL_OPERATION_COLUMNS ")"
 			" VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-			" 0, '', '')",
-	[STMT_GET] = "SELECT " OPERATION_COLUMNS " FROM operations"
+			" 0, '', '', NULL, 0)",
+	[STMT_INSERT_KEY] = "INSERT INTO operation_keys (operation_id, key)"
+			    " VALUES (?1, ?2)",
+	[STMT_GET] = "SELECT " JOURNAL_OPERATION_COLUMNS " FROM operations"
 		     " WHERE id = ?1",
-	[STMT_NEXT_DUE] = "SELECT " OPERATION_COLUMNS " FROM operations"
+	[STMT_GET_KEYS] = "SELECT key FROM operation_keys"
+			  " WHERE operation_id = ?1 ORDER BY key",
+	/* Walks the queue in journal order up to the first due row. The
+	 * comment on STMT_QUEUE_SCAN in journal_queue.c explains INDEXED BY. */
+	[STMT_NEXT_DUE] = "SELECT " JOURNAL_OPERATION_COLUMNS
+			  " FROM operations INDEXED BY operations_queue"
 			  " WHERE state IN ('queued', 'in_flight')"
 			  " AND next_attempt_at <= ?1"
 			  " ORDER BY created_at, rowid LIMIT 1",
-	[STMT_READ_STATE] = "SELECT state FROM operations WHERE id = ?1",
-	[STMT_MARK_IN_FLIGHT] = "UPDATE operations SET state = 'in_flight',"
-				" attempts = attempts + 1, updated_at = ?2"
-				" WHERE id = ?1",
-	[STMT_MARK_ACCEPTED] = "UPDATE operations SET state = 'accepted',"
-			       " reference = ?2, updated_at = ?3"
-			       " WHERE id = ?1",
-	[STMT_MARK_REJECTED] = "UPDATE operations SET state = 'rejected',"
-			       " last_error = ?2, updated_at = ?3"
-			       " WHERE id = ?1",
-	[STMT_MARK_RETRY] = "UPDATE operations SET state = ?2,"
-			    " last_error = ?3, next_attempt_at = ?4,"
-			    " updated_at = ?5 WHERE id = ?1",
+	/* A state whose bit is clear stays unbound, and NULL matches no
+	 * row. */
+	[STMT_LIST] = "SELECT " JOURNAL_OPERATION_COLUMNS " FROM operations"
+		      " WHERE state IN (?1, ?2, ?3, ?4, ?5)"
+		      " ORDER BY created_at DESC, rowid DESC"
+		      " LIMIT ?6 OFFSET ?7",
+	[STMT_LIST_UNACKNOWLEDGED] = "SELECT " JOURNAL_OPERATION_COLUMNS
+				     " FROM operations"
+				     " WHERE state = 'rejected'"
+				     " AND attempts > 0"
+				     " AND acknowledged_at IS NULL"
+				     " ORDER BY created_at, rowid LIMIT ?1",
+	[STMT_SUM_PENDING] = "SELECT count(*), coalesce(sum(amount), 0)"
+			     " FROM operations"
+			     " WHERE state IN ('queued', 'in_flight',"
+			     " 'needs_attention')"
+			     " AND (?1 IS NULL OR type = ?1)"
+			     " AND (?2 IS NULL OR currency = ?2)",
+	[STMT_FLAG_OLD] = "UPDATE operations SET state = 'needs_attention',"
+			  " last_error = ?3, updated_at = ?4"
+			  " WHERE state = 'queued' AND type = ?1"
+			  " AND created_at < ?2 AND age_approved = 0"
+			  " RETURNING id",
 	[STMT_COUNT_BY_STATE] = "SELECT state, count(*) FROM operations"
 				" GROUP BY state",
 	[STMT_NEXT_ATTEMPT_TIME] = "SELECT min(next_attempt_at)"
@@ -70,55 +88,6 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_GET_META] = "SELECT value FROM meta WHERE key = ?1",
 };
 
-#define STATE_BIT(state) (1u << (state))
-
-enum state_change_kind {
-	CHANGE_IN_FLIGHT,
-	CHANGE_ACCEPTED,
-	CHANGE_REJECTED,
-	CHANGE_RETRY_QUEUED,
-	CHANGE_RETRY_IN_FLIGHT,
-};
-
-/* One allowed state change: the states it may start from and the state it
- * leads to. Accepted and rejected are final, and no function leaves
- * needs_attention, so neither appears in any allowed_from. */
-struct state_change {
-	const char *name;
-	unsigned allowed_from;
-	enum op_state to;
-};
-
-static const struct state_change state_changes[] = {
-	[CHANGE_IN_FLIGHT] = {
-		.name = "mark in flight",
-		.allowed_from = STATE_BIT(OP_QUEUED) | STATE_BIT(OP_IN_FLIGHT),
-		.to = OP_IN_FLIGHT,
-	},
-	[CHANGE_ACCEPTED] = {
-		.name = "mark accepted",
-		.allowed_from = STATE_BIT(OP_QUEUED) | STATE_BIT(OP_IN_FLIGHT),
-		.to = OP_ACCEPTED,
-	},
-	[CHANGE_REJECTED] = {
-		.name = "mark rejected",
-		.allowed_from = STATE_BIT(OP_QUEUED) | STATE_BIT(OP_IN_FLIGHT),
-		.to = OP_REJECTED,
-	},
-	/* A request that never left the terminal goes back to the queue. */
-	[CHANGE_RETRY_QUEUED] = {
-		.name = "retry as queued",
-		.allowed_from = STATE_BIT(OP_QUEUED) | STATE_BIT(OP_IN_FLIGHT),
-		.to = OP_QUEUED,
-	},
-	/* Only a request that was sent can have an unknown outcome. */
-	[CHANGE_RETRY_IN_FLIGHT] = {
-		.name = "retry as in flight",
-		.allowed_from = STATE_BIT(OP_IN_FLIGHT),
-		.to = OP_IN_FLIGHT,
-	},
-};
-
 static const char *const state_names[OP_STATE_COUNT] = {
 	[OP_QUEUED] = "queued",
 	[OP_IN_FLIGHT] = "in_flight",
@@ -127,111 +96,10 @@ static const char *const state_names[OP_STATE_COUNT] = {
 	[OP_NEEDS_ATTENTION] = "needs_attention",
 };
 
-/* Translate a SQLite result code to a journal_error where it enters, and
- * log SQLite's message with the action and the id, path or key involved.
- * Must be called before any other call on the connection, which would
- * replace the message. */
-int journal_sqlite_error(struct journal *journal, int rc, const char *action,
-			 const char *subject)
+static int prepare(struct journal *journal, enum journal_statement which,
+		   sqlite3_stmt **out)
 {
-	const char *message = sqlite3_errmsg(journal->db);
-
-	if (subject == NULL)
-		subject = "-";
-
-	switch (rc & 0xff) {
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		log_error("%s %s: %s (SQLite code %d)", action, subject,
-			  message, rc);
-		return JOURNAL_EBUSY;
-	case SQLITE_CONSTRAINT:
-		if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
-			log_warn("%s %s: %s", action, subject, message);
-			return JOURNAL_EEXIST;
-		}
-		break;
-	default:
-		break;
-	}
-
-	log_error("%s %s: %s (SQLite code %d)", action, subject, message, rc);
-	return JOURNAL_EIO;
-}
-
-/* Run constant SQL with no values in it (transaction control, pragmas). */
-int journal_exec(struct journal *journal, const char *sql, const char *action,
-		 const char *subject)
-{
-	int rc = sqlite3_exec(journal->db, sql, NULL, NULL, NULL);
-
-	if (rc != SQLITE_OK)
-		return journal_sqlite_error(journal, rc, action, subject);
-	return JOURNAL_OK;
-}
-
-/* Roll back the open transaction, if SQLite has not already done so. */
-void journal_rollback(struct journal *journal, const char *subject)
-{
-	if (sqlite3_get_autocommit(journal->db))
-		return;
-	journal_exec(journal, "ROLLBACK", "roll back", subject);
-}
-
-static int journal_prepare(struct journal *journal,
-			   enum journal_statement which, sqlite3_stmt **out)
-{
-	int rc;
-
-	if (journal->statements[which] == NULL) {
-		rc = sqlite3_prepare_v3(journal->db, statement_sql[which], -1,
-					SQLITE_PREPARE_PERSISTENT,
-					&journal->statements[which], NULL);
-		if (rc != SQLITE_OK)
-			return journal_sqlite_error(journal, rc, "prepare",
-						    statement_sql[which]);
-	}
-	*out = journal->statements[which];
-	return JOURNAL_OK;
-}
-
-/* Make a cached statement ready for its next use. Bindings use
- * SQLITE_STATIC, so they are cleared before the caller's strings go. */
-static void journal_release(sqlite3_stmt *stmt)
-{
-	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
-}
-
-/* The bind functions are not checked because they fail only for a wrong
- * index or a text over SQLITE_MAX_LENGTH, which the length checks rule
- * out. A value left unbound would still fail a NOT NULL constraint, or the
- * one-row check in apply_state_change. */
-static void bind_text(sqlite3_stmt *stmt, int index, const char *text)
-{
-	sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
-}
-
-/* True when text has a NUL within size bytes, and is not empty unless
- * allow_empty. */
-static bool text_fits(const char *text, size_t size, bool allow_empty)
-{
-	size_t length;
-
-	if (text == NULL)
-		return false;
-	length = strnlen(text, size);
-	return length < size && (allow_empty || length > 0);
-}
-
-static int check_id(const char *id)
-{
-	if (!text_fits(id, JOURNAL_ID_SIZE, false)) {
-		log_warn("operation id is missing, empty or longer than %d "
-			 "bytes", JOURNAL_ID_SIZE - 1);
-		return JOURNAL_EINVAL;
-	}
-	return JOURNAL_OK;
+	return journal_prepare(journal, which, statement_sql[which], out);
 }
 
 /* Copy a text column into dst. A value that does not fit is an error,
@@ -273,9 +141,49 @@ static int read_state_column(sqlite3_stmt *stmt, int column,
 	return JOURNAL_OK;
 }
 
-/* Read the row under stmt, selected with OPERATION_COLUMNS, into *out.
- * *out is left unchanged on failure. */
-static int read_operation(sqlite3_stmt *stmt, struct operation *out)
+int journal_read_keys(struct journal *journal, const char *id,
+		      char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE])
+{
+	char found[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE];
+	sqlite3_stmt *stmt = NULL;
+	int count = 0;
+	int rc;
+
+	rc = prepare(journal, STMT_GET_KEYS, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	memset(found, 0, sizeof(found));
+	journal_bind_text(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	while (rc == SQLITE_ROW) {
+		if (count == JOURNAL_KEYS_MAX) {
+			log_error("operation %s has more than %d dependency "
+				  "keys", id, JOURNAL_KEYS_MAX);
+			rc = JOURNAL_EIO;
+			goto out;
+		}
+		rc = copy_text_column(stmt, 0, found[count], JOURNAL_KEY_SIZE,
+				      id);
+		if (rc != JOURNAL_OK)
+			goto out;
+		count++;
+		rc = sqlite3_step(stmt);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = journal_sqlite_error(journal, rc, "read keys of", id);
+		goto out;
+	}
+
+	memcpy(keys, found, sizeof(found));
+	rc = JOURNAL_OK;
+out:
+	journal_release(stmt);
+	return rc;
+}
+
+int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
+			   struct operation *out)
 {
 	struct operation op;
 	int64_t attempts;
@@ -321,6 +229,14 @@ static int read_operation(sqlite3_stmt *stmt, struct operation *out)
 	op.updated_at = sqlite3_column_int64(stmt, COLUMN_UPDATED_AT);
 	op.next_attempt_at = sqlite3_column_int64(stmt,
 						  COLUMN_NEXT_ATTEMPT_AT);
+	/* NULL, not yet acknowledged, reads as 0. */
+	op.acknowledged_at = sqlite3_column_int64(stmt,
+						  COLUMN_ACKNOWLEDGED_AT);
+	op.age_approved = sqlite3_column_int(stmt, COLUMN_AGE_APPROVED);
+
+	rc = journal_read_keys(journal, op.id, op.keys);
+	if (rc != JOURNAL_OK)
+		return rc;
 
 	*out = op;
 	return JOURNAL_OK;
@@ -334,10 +250,49 @@ static int select_operation(struct journal *journal, sqlite3_stmt *stmt,
 	int rc = sqlite3_step(stmt);
 
 	if (rc == SQLITE_ROW)
-		return read_operation(stmt, out);
+		return journal_read_operation(journal, stmt, out);
 	if (rc == SQLITE_DONE)
 		return JOURNAL_ENOTFOUND;
 	return journal_sqlite_error(journal, rc, action, subject);
+}
+
+int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
+			    const char *action, struct operation *ops,
+			    int max)
+{
+	int filled = 0;
+	int rc;
+
+	while (filled < max) {
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_DONE)
+			break;
+		if (rc != SQLITE_ROW)
+			return journal_sqlite_error(journal, rc, action, NULL);
+		rc = journal_read_operation(journal, stmt, &ops[filled]);
+		if (rc != JOURNAL_OK)
+			return rc;
+		filled++;
+	}
+	return filled;
+}
+
+/* Check the dependency keys of op: each fits JOURNAL_KEY_SIZE, and no
+ * non-empty key appears twice. Returns NULL when they are valid, else the
+ * reason for the log. */
+static const char *check_keys(const struct operation *op)
+{
+	for (int i = 0; i < JOURNAL_KEYS_MAX; i++) {
+		if (!journal_text_fits(op->keys[i], JOURNAL_KEY_SIZE, true))
+			return "a dependency key is too long";
+		if (op->keys[i][0] == '\0')
+			continue;
+		for (int j = 0; j < i; j++) {
+			if (strcmp(op->keys[i], op->keys[j]) == 0)
+				return "a dependency key appears twice";
+		}
+	}
+	return NULL;
 }
 
 /* Check the fields journal_insert stores. Returns NULL when op is valid,
@@ -346,45 +301,43 @@ static const char *check_operation(const struct operation *op)
 {
 	if (!uuid_is_valid(op->id))
 		return "id is not a canonical UUID";
-	if (!text_fits(op->type, sizeof(op->type), false))
+	if (!journal_text_fits(op->type, sizeof(op->type), false))
 		return "type is empty or too long";
-	if (!text_fits(op->agent_id, sizeof(op->agent_id), false))
+	if (!journal_text_fits(op->agent_id, sizeof(op->agent_id), false))
 		return "agent id is empty or too long";
 	if (currency_find(op->currency) == NULL)
 		return "currency is not a known ISO 4217 code";
 	if (op->amount < 1 || op->amount > CURRENCY_AMOUNT_MAX)
 		return "amount is out of range";
-	if (!text_fits(op->payload, sizeof(op->payload), true))
+	if (!journal_text_fits(op->payload, sizeof(op->payload), true))
 		return "payload is too long";
-	return NULL;
+	return check_keys(op);
 }
 
-int journal_insert(struct journal *journal, const struct operation *op)
+static bool has_keys(const struct operation *op)
 {
-	const char *invalid;
+	for (int i = 0; i < JOURNAL_KEYS_MAX; i++) {
+		if (op->keys[i][0] != '\0')
+			return true;
+	}
+	return false;
+}
+
+static int insert_row(struct journal *journal, const struct operation *op)
+{
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if (op == NULL)
-		return JOURNAL_EINVAL;
-	invalid = check_operation(op);
-	if (invalid != NULL) {
-		log_warn("operation %s not journaled: %s",
-			 uuid_is_valid(op->id) ? op->id : "(invalid id)",
-			 invalid);
-		return JOURNAL_EINVAL;
-	}
-
-	rc = journal_prepare(journal, STMT_INSERT, &stmt);
+	rc = prepare(journal, STMT_INSERT, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	bind_text(stmt, 1, op->id);
-	bind_text(stmt, 2, op->type);
-	bind_text(stmt, 3, op->agent_id);
-	bind_text(stmt, 4, op->currency);
+	journal_bind_text(stmt, 1, op->id);
+	journal_bind_text(stmt, 2, op->type);
+	journal_bind_text(stmt, 3, op->agent_id);
+	journal_bind_text(stmt, 4, op->currency);
 	sqlite3_bind_int64(stmt, 5, op->amount);
-	bind_text(stmt, 6, op->payload);
+	journal_bind_text(stmt, 6, op->payload);
 	sqlite3_bind_int64(stmt, 7, op->created_at);
 	sqlite3_bind_int64(stmt, 8, op->updated_at);
 	sqlite3_bind_int64(stmt, 9, op->next_attempt_at);
@@ -399,20 +352,84 @@ int journal_insert(struct journal *journal, const struct operation *op)
 	return rc;
 }
 
+static int insert_keys(struct journal *journal, const struct operation *op)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = prepare(journal, STMT_INSERT_KEY, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	journal_bind_text(stmt, 1, op->id);
+	for (int i = 0; i < JOURNAL_KEYS_MAX && rc == JOURNAL_OK; i++) {
+		if (op->keys[i][0] == '\0')
+			continue;
+		journal_bind_text(stmt, 2, op->keys[i]);
+		rc = sqlite3_step(stmt);
+		if (rc == SQLITE_DONE)
+			rc = JOURNAL_OK;
+		else
+			rc = journal_sqlite_error(journal, rc, "insert keys of",
+						  op->id);
+		/* A reset keeps the bindings, so the id stays bound. */
+		sqlite3_reset(stmt);
+	}
+	journal_release(stmt);
+	return rc;
+}
+
+int journal_insert(struct journal *journal, const struct operation *op)
+{
+	const char *invalid;
+	bool keys;
+	int rc;
+
+	if (op == NULL)
+		return JOURNAL_EINVAL;
+	invalid = check_operation(op);
+	if (invalid != NULL) {
+		log_warn("operation %s not journaled: %s",
+			 uuid_is_valid(op->id) ? op->id : "(invalid id)",
+			 invalid);
+		return JOURNAL_EINVAL;
+	}
+
+	/* Without keys the INSERT is a transaction by itself, which saves
+	 * the two statements that an explicit one costs. A duplicate id
+	 * fails the primary key, so no read comes first. */
+	keys = has_keys(op);
+	if (keys) {
+		rc = journal_begin(journal, true, op->id);
+		if (rc != JOURNAL_OK)
+			return rc;
+	}
+
+	rc = insert_row(journal, op);
+	if (rc == JOURNAL_OK && keys)
+		rc = insert_keys(journal, op);
+	if (rc == JOURNAL_OK && keys)
+		rc = journal_commit(journal, op->id);
+
+	if (rc != JOURNAL_OK && keys)
+		journal_rollback(journal, op->id);
+	return rc;
+}
+
 int journal_get(struct journal *journal, const char *id,
 		struct operation *out)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	rc = check_id(id);
+	rc = journal_check_id(id);
 	if (rc != JOURNAL_OK)
 		return rc;
-	rc = journal_prepare(journal, STMT_GET, &stmt);
+	rc = prepare(journal, STMT_GET, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	bind_text(stmt, 1, id);
+	journal_bind_text(stmt, 1, id);
 	rc = select_operation(journal, stmt, "read operation", id, out);
 	journal_release(stmt);
 	return rc;
@@ -424,7 +441,7 @@ int journal_next_due(struct journal *journal, int64_t now,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	rc = journal_prepare(journal, STMT_NEXT_DUE, &stmt);
+	rc = prepare(journal, STMT_NEXT_DUE, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
@@ -435,188 +452,151 @@ int journal_next_due(struct journal *journal, int64_t now,
 	return rc;
 }
 
-static int read_state(struct journal *journal, const char *id,
-		      enum op_state *state)
+int journal_list(struct journal *journal, unsigned state_mask, int offset,
+		 struct operation *ops, int max)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	rc = journal_prepare(journal, STMT_READ_STATE, &stmt);
+	if (offset < 0 || max < 0 || (ops == NULL && max > 0)) {
+		log_warn("list operations: offset %d or max %d is invalid",
+			 offset, max);
+		return JOURNAL_EINVAL;
+	}
+	if (max == 0 || (state_mask & ((1u << OP_STATE_COUNT) - 1)) == 0)
+		return 0;
+	rc = prepare(journal, STMT_LIST, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	bind_text(stmt, 1, id);
+	/* Bits above the last state match no operation. */
+	for (int state = 0; state < OP_STATE_COUNT; state++) {
+		if (state_mask & (1u << state))
+			journal_bind_text(stmt, state + 1, state_names[state]);
+	}
+	sqlite3_bind_int(stmt, OP_STATE_COUNT + 1, max);
+	sqlite3_bind_int(stmt, OP_STATE_COUNT + 2, offset);
+	rc = journal_fill_operations(journal, stmt, "list operations", ops,
+				     max);
+	journal_release(stmt);
+	return rc;
+}
+
+int journal_list_unacknowledged(struct journal *journal,
+				struct operation *ops, int max)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (max < 0 || (ops == NULL && max > 0)) {
+		log_warn("list unacknowledged rejections: max %d is invalid",
+			 max);
+		return JOURNAL_EINVAL;
+	}
+	if (max == 0)
+		return 0;
+	rc = prepare(journal, STMT_LIST_UNACKNOWLEDGED, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	sqlite3_bind_int(stmt, 1, max);
+	rc = journal_fill_operations(journal, stmt,
+				     "list unacknowledged rejections", ops,
+				     max);
+	journal_release(stmt);
+	return rc;
+}
+
+int journal_sum_pending(struct journal *journal, const char *type,
+			const char *currency, int64_t *count,
+			int64_t *amount)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if ((type != NULL && !journal_text_fits(type, JOURNAL_TYPE_SIZE,
+						false)) ||
+	    (currency != NULL && !journal_text_fits(currency, 4, false))) {
+		log_warn("sum pending operations: type or currency is empty "
+			 "or too long");
+		return JOURNAL_EINVAL;
+	}
+	rc = prepare(journal, STMT_SUM_PENDING, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	/* An unbound parameter is NULL, which the SQL reads as any. */
+	if (type != NULL)
+		journal_bind_text(stmt, 1, type);
+	if (currency != NULL)
+		journal_bind_text(stmt, 2, currency);
+
+	/* sum() fails with "integer overflow" rather than wrapping. */
 	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		rc = read_state_column(stmt, 0, state, id);
-	else if (rc == SQLITE_DONE)
-		rc = JOURNAL_ENOTFOUND;
-	else
-		rc = journal_sqlite_error(journal, rc, "read state of", id);
-	journal_release(stmt);
-	return rc;
-}
-
-/* Run the bound UPDATE `update` on operation id when its current state
- * allows the change, reading the state and writing in one IMMEDIATE
- * transaction so that no other connection changes the row in between.
- * The caller releases `update`. */
-static int apply_state_change(struct journal *journal, const char *id,
-			      enum state_change_kind kind,
-			      sqlite3_stmt *update)
-{
-	const struct state_change *change = &state_changes[kind];
-	enum op_state from;
-	int rc;
-
-	rc = journal_exec(journal, "BEGIN IMMEDIATE", change->name, id);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	rc = read_state(journal, id, &from);
-	if (rc == JOURNAL_ENOTFOUND)
-		log_warn("%s %s: no such operation", change->name, id);
-	if (rc != JOURNAL_OK)
-		goto out;
-
-	if ((change->allowed_from & STATE_BIT(from)) == 0) {
-		log_warn("%s %s: not allowed from state %s", change->name, id,
-			 journal_state_name(from));
-		rc = JOURNAL_ESTATE;
+	if (rc != SQLITE_ROW) {
+		rc = journal_sqlite_error(journal, rc,
+					  "sum pending operations of type",
+					  type);
 		goto out;
 	}
-
-	rc = sqlite3_step(update);
-	if (rc != SQLITE_DONE) {
-		rc = journal_sqlite_error(journal, rc, change->name, id);
-		goto out;
-	}
-	if (sqlite3_changes(journal->db) != 1) {
-		log_error("%s %s: UPDATE changed %d rows instead of 1",
-			  change->name, id, sqlite3_changes(journal->db));
-		rc = JOURNAL_EIO;
-		goto out;
-	}
-
-	rc = journal_exec(journal, "COMMIT", change->name, id);
-	if (rc == JOURNAL_OK)
-		log_debug("operation %s: %s to %s", id, change->name,
-			  journal_state_name(change->to));
+	if (count != NULL)
+		*count = sqlite3_column_int64(stmt, 0);
+	if (amount != NULL)
+		*amount = sqlite3_column_int64(stmt, 1);
+	rc = JOURNAL_OK;
 out:
-	if (rc != JOURNAL_OK)
-		journal_rollback(journal, id);
-	return rc;
-}
-
-int journal_mark_in_flight(struct journal *journal, const char *id,
-			   int64_t now)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
-	rc = check_id(id);
-	if (rc != JOURNAL_OK)
-		return rc;
-	rc = journal_prepare(journal, STMT_MARK_IN_FLIGHT, &stmt);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	bind_text(stmt, 1, id);
-	sqlite3_bind_int64(stmt, 2, now);
-	rc = apply_state_change(journal, id, CHANGE_IN_FLIGHT, stmt);
 	journal_release(stmt);
 	return rc;
 }
 
-int journal_mark_accepted(struct journal *journal, const char *id,
-			  const char *reference, int64_t now)
+int journal_flag_old(struct journal *journal, const char *type,
+		     int64_t created_before, const char *reason, int64_t now)
 {
 	sqlite3_stmt *stmt = NULL;
+	int flagged = 0;
 	int rc;
 
-	rc = check_id(id);
-	if (rc != JOURNAL_OK)
-		return rc;
-	if (!text_fits(reference, JOURNAL_REFERENCE_SIZE, false)) {
-		log_warn("mark accepted %s: reference must be 1 to %d bytes",
-			 id, JOURNAL_REFERENCE_SIZE - 1);
+	if (!journal_text_fits(type, JOURNAL_TYPE_SIZE, false) ||
+	    !journal_text_fits(reason, JOURNAL_ERROR_SIZE, true)) {
+		log_warn("flag old operations: type must be 1 to %d bytes and "
+			 "reason at most %d bytes", JOURNAL_TYPE_SIZE - 1,
+			 JOURNAL_ERROR_SIZE - 1);
 		return JOURNAL_EINVAL;
 	}
-	rc = journal_prepare(journal, STMT_MARK_ACCEPTED, &stmt);
+	rc = prepare(journal, STMT_FLAG_OLD, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	rc = journal_begin(journal, true, type);
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	bind_text(stmt, 1, id);
-	bind_text(stmt, 2, reference);
-	sqlite3_bind_int64(stmt, 3, now);
-	rc = apply_state_change(journal, id, CHANGE_ACCEPTED, stmt);
+	journal_bind_text(stmt, 1, type);
+	sqlite3_bind_int64(stmt, 2, created_before);
+	journal_bind_text(stmt, 3, reason);
+	sqlite3_bind_int64(stmt, 4, now);
+	rc = sqlite3_step(stmt);
+	while (rc == SQLITE_ROW) {
+		log_info("operation %s needs attention: created before %lld",
+			 (const char *)sqlite3_column_text(stmt, 0),
+			 (long long)created_before);
+		flagged++;
+		rc = sqlite3_step(stmt);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = journal_sqlite_error(journal, rc,
+					  "flag old operations of type", type);
+		goto out;
+	}
+	/* The statement must be reset before the COMMIT. */
 	journal_release(stmt);
-	return rc;
-}
-
-int journal_mark_rejected(struct journal *journal, const char *id,
-			  const char *reason, int64_t now)
-{
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
-	rc = check_id(id);
-	if (rc != JOURNAL_OK)
-		return rc;
-	if (!text_fits(reason, JOURNAL_ERROR_SIZE, true)) {
-		log_warn("mark rejected %s: reason is missing or longer than "
-			 "%d bytes", id, JOURNAL_ERROR_SIZE - 1);
-		return JOURNAL_EINVAL;
-	}
-	rc = journal_prepare(journal, STMT_MARK_REJECTED, &stmt);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	bind_text(stmt, 1, id);
-	bind_text(stmt, 2, reason);
-	sqlite3_bind_int64(stmt, 3, now);
-	rc = apply_state_change(journal, id, CHANGE_REJECTED, stmt);
+	rc = journal_commit(journal, type);
+out:
 	journal_release(stmt);
-	return rc;
-}
-
-int journal_mark_retry(struct journal *journal, const char *id,
-		       enum op_state state, const char *error,
-		       int64_t next_attempt_at, int64_t now)
-{
-	enum state_change_kind kind;
-	sqlite3_stmt *stmt = NULL;
-	int rc;
-
-	rc = check_id(id);
-	if (rc != JOURNAL_OK)
+	if (rc != JOURNAL_OK) {
+		journal_rollback(journal, type);
 		return rc;
-	if (state == OP_QUEUED) {
-		kind = CHANGE_RETRY_QUEUED;
-	} else if (state == OP_IN_FLIGHT) {
-		kind = CHANGE_RETRY_IN_FLIGHT;
-	} else {
-		log_warn("retry %s: state %d is neither queued nor in flight",
-			 id, (int)state);
-		return JOURNAL_EINVAL;
 	}
-	if (!text_fits(error, JOURNAL_ERROR_SIZE, true)) {
-		log_warn("retry %s: error text is missing or longer than %d "
-			 "bytes", id, JOURNAL_ERROR_SIZE - 1);
-		return JOURNAL_EINVAL;
-	}
-	rc = journal_prepare(journal, STMT_MARK_RETRY, &stmt);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	bind_text(stmt, 1, id);
-	bind_text(stmt, 2, journal_state_name(state));
-	bind_text(stmt, 3, error);
-	sqlite3_bind_int64(stmt, 4, next_attempt_at);
-	sqlite3_bind_int64(stmt, 5, now);
-	rc = apply_state_change(journal, id, kind, stmt);
-	journal_release(stmt);
-	return rc;
+	return flagged;
 }
 
 int journal_count_by_state(struct journal *journal,
@@ -627,7 +607,7 @@ int journal_count_by_state(struct journal *journal,
 	enum op_state state;
 	int rc;
 
-	rc = journal_prepare(journal, STMT_COUNT_BY_STATE, &stmt);
+	rc = prepare(journal, STMT_COUNT_BY_STATE, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
@@ -659,7 +639,7 @@ int journal_next_attempt_time(struct journal *journal, int64_t *when)
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	rc = journal_prepare(journal, STMT_NEXT_ATTEMPT_TIME, &stmt);
+	rc = prepare(journal, STMT_NEXT_ATTEMPT_TIME, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
@@ -683,19 +663,19 @@ int journal_set_meta(struct journal *journal, const char *key,
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
-	if (!text_fits(key, JOURNAL_META_KEY_SIZE, false) ||
-	    !text_fits(value, JOURNAL_META_VALUE_SIZE, true)) {
+	if (!journal_text_fits(key, JOURNAL_META_KEY_SIZE, false) ||
+	    !journal_text_fits(value, JOURNAL_META_VALUE_SIZE, true)) {
 		log_warn("set meta: key must be 1 to %d bytes and value at "
 			 "most %d bytes", JOURNAL_META_KEY_SIZE - 1,
 			 JOURNAL_META_VALUE_SIZE - 1);
 		return JOURNAL_EINVAL;
 	}
-	rc = journal_prepare(journal, STMT_SET_META, &stmt);
+	rc = prepare(journal, STMT_SET_META, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	bind_text(stmt, 1, key);
-	bind_text(stmt, 2, value);
+	journal_bind_text(stmt, 1, key);
+	journal_bind_text(stmt, 2, value);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE)
 		rc = JOURNAL_OK;
@@ -713,17 +693,17 @@ int journal_get_meta(struct journal *journal, const char *key, char *value,
 	int bytes;
 	int rc;
 
-	if (!text_fits(key, JOURNAL_META_KEY_SIZE, false) || value == NULL ||
-	    size == 0) {
+	if (!journal_text_fits(key, JOURNAL_META_KEY_SIZE, false) ||
+	    value == NULL || size == 0) {
 		log_warn("read meta: key must be 1 to %d bytes, and a value "
 			 "buffer is required", JOURNAL_META_KEY_SIZE - 1);
 		return JOURNAL_EINVAL;
 	}
-	rc = journal_prepare(journal, STMT_GET_META, &stmt);
+	rc = prepare(journal, STMT_GET_META, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	bind_text(stmt, 1, key);
+	journal_bind_text(stmt, 1, key);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE) {
 		rc = JOURNAL_ENOTFOUND;

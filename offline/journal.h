@@ -12,9 +12,11 @@
 #define JOURNAL_AGENT_SIZE 33
 #define JOURNAL_REFERENCE_SIZE 65
 #define JOURNAL_ERROR_SIZE 257
-#define JOURNAL_PAYLOAD_SIZE 4096 /* JSON object of the operation's fields */
+#define JOURNAL_PAYLOAD_SIZE 2048 /* JSON object of the operation's fields */
+#define JOURNAL_KEYS_MAX 4
+#define JOURNAL_KEY_SIZE 48
 #define JOURNAL_META_KEY_SIZE 65
-#define JOURNAL_META_VALUE_SIZE 1025
+#define JOURNAL_META_VALUE_SIZE 16385 /* room for the cached policy */
 
 enum journal_error {
 	JOURNAL_OK = 0,
@@ -51,6 +53,29 @@ struct operation {
 	int attempts;                   /* sends so far */
 	char reference[JOURNAL_REFERENCE_SIZE]; /* set once accepted */
 	char last_error[JOURNAL_ERROR_SIZE];    /* reason or last failure */
+	/* Dependency keys such as "wallet:1000000001"; unused ones are
+	 * empty. Operations sharing a key are sent in journal order. */
+	char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE];
+	int64_t acknowledged_at;        /* agent saw the rejection; 0 if not */
+	int age_approved;               /* agent approved sending it although
+					   older than the policy's max age */
+};
+
+/* What the central service (or the agent) decided for one operation, for
+ * journal_record_outcomes. */
+enum journal_outcome_kind {
+	JOURNAL_OUTCOME_ACCEPTED = 0,  /* text is the reference */
+	JOURNAL_OUTCOME_REJECTED = 1,  /* text is the reason */
+	JOURNAL_OUTCOME_RETRY = 2,     /* text is the failure */
+	JOURNAL_OUTCOME_ATTENTION = 3, /* text says what a person must do */
+};
+
+struct journal_outcome {
+	char id[JOURNAL_ID_SIZE];
+	enum journal_outcome_kind kind;
+	enum op_state retry_state;     /* RETRY only: queued or in flight */
+	int64_t next_attempt_at;       /* RETRY only */
+	char text[JOURNAL_ERROR_SIZE];
 };
 
 struct journal;
@@ -65,7 +90,8 @@ int journal_open(const char *path, struct journal **out);
 /* Close the handle and free it. NULL is ignored. */
 void journal_close(struct journal *journal);
 
-/* Insert op in state OP_QUEUED in one transaction, with created_at,
+/* Insert op in state OP_QUEUED in one transaction, with its dependency
+ * keys, created_at,
  * updated_at and next_attempt_at taken from op; attempts start at 0 and
  * reference and last_error empty. Returns JOURNAL_EEXIST for a duplicate
  * id, JOURNAL_EINVAL for empty or oversized fields, an id that is not a
@@ -111,6 +137,78 @@ int journal_mark_rejected(struct journal *journal, const char *id,
 int journal_mark_retry(struct journal *journal, const char *id,
 		       enum op_state state, const char *error,
 		       int64_t next_attempt_at, int64_t now);
+
+/* Fill ops with up to max operations to send now, in journal order
+ * (created_at, then insertion order): queued or in flight, with
+ * next_attempt_at <= now (pass INT64_MAX to ignore backoff). An operation
+ * is skipped when it shares a dependency key with an earlier queued or
+ * in-flight operation that is not due or was skipped itself, so operations
+ * on one wallet keep their order, while unrelated ones are never blocked.
+ * Scans at most max(4 * max, 1000) rows. Returns the number filled (0 when
+ * none is due), or a negative journal_error. */
+int journal_next_batch(struct journal *journal, int64_t now,
+		       struct operation *ops, int max);
+
+/* Move the n operations to in flight and count one attempt each, in one
+ * transaction, before their batch is sent. All or nothing: JOURNAL_ESTATE
+ * when any of them is not queued or in flight. */
+int journal_mark_batch_in_flight(struct journal *journal,
+				 const struct operation *ops, int n,
+				 int64_t now);
+
+/* Record n outcomes in one transaction. ACCEPTED and REJECTED need queued
+ * or in flight; RETRY follows the journal_mark_retry rules; ATTENTION
+ * needs queued or in flight. A rejection also holds every later queued
+ * operation that shares a dependency key with it and was never sent
+ * (attempts == 0): each moves to needs attention with a reason naming the
+ * rejected operation. All or nothing. Returns the number of operations
+ * held (0 or more), or a negative journal_error. */
+int journal_record_outcomes(struct journal *journal,
+			    const struct journal_outcome *outcomes, int n,
+			    int64_t now);
+
+/* Move a queued or in-flight operation to needs attention with reason. */
+int journal_mark_attention(struct journal *journal, const char *id,
+			   const char *reason, int64_t now);
+
+/* Agent action: send a needs-attention operation again with its original
+ * id and key. It becomes queued, due now, with age_approved set. */
+int journal_retry_attention(struct journal *journal, const char *id,
+			    int64_t now);
+
+/* Agent action: cancel an operation that was never sent (attempts == 0,
+ * queued or needs attention). It becomes rejected with reason and counts
+ * as acknowledged. JOURNAL_ESTATE when it may have been sent. */
+int journal_cancel(struct journal *journal, const char *id,
+		   const char *reason, int64_t now);
+
+/* Agent action: mark a rejected operation as seen. */
+int journal_acknowledge(struct journal *journal, const char *id, int64_t now);
+
+/* Fill ops with up to max operations whose state bit (1 << state) is in
+ * state_mask, newest first, skipping the first `offset`. Returns the number
+ * filled or a negative journal_error. */
+int journal_list(struct journal *journal, unsigned state_mask, int offset,
+		 struct operation *ops, int max);
+
+/* Fill ops with up to max rejected operations that were sent at least once
+ * (attempts > 0) and not yet acknowledged, oldest first. Returns the number
+ * filled or a negative journal_error. */
+int journal_list_unacknowledged(struct journal *journal,
+				struct operation *ops, int max);
+
+/* Count and sum the amounts of operations of `type` in `currency` that are
+ * queued, in flight or need attention (not yet decided by the central
+ * service). type or currency NULL means any. */
+int journal_sum_pending(struct journal *journal, const char *type,
+			const char *currency, int64_t *count,
+			int64_t *amount);
+
+/* Move every queued operation of `type` created before created_before and
+ * not age_approved to needs attention with reason. Returns how many moved
+ * (0 or more) or a negative journal_error. */
+int journal_flag_old(struct journal *journal, const char *type,
+		     int64_t created_before, const char *reason, int64_t now);
 
 /* Fill counts[OP_STATE_COUNT] with the number of operations per state. */
 int journal_count_by_state(struct journal *journal,

@@ -1,27 +1,55 @@
 /* Private header, not part of the public API: the journal handle and the
- * SQLite helpers shared by offline/journal.c and offline/journal_schema.c. */
+ * SQLite helpers shared by the offline/journal*.c files. */
 #ifndef SPOTAGENT_JOURNAL_INTERNAL_H
 #define SPOTAGENT_JOURNAL_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #include <sqlite3.h>
 
 #include "journal.h"
 
-/* Index into the statement cache of struct journal and into statement_sql
- * in journal.c. */
+/* Columns of struct operation, in the order journal_read_operation reads
+ * them. Keys are in their own table. */
+#define JOURNAL_OPERATION_COLUMNS \
+	"id, type, state, agent_id, currency, amount, payload, created_at," \
+	" updated_at, next_attempt_at, attempts, reference, last_error," \
+	" acknowledged_at, age_approved"
+
+/* Index into the statement cache of struct journal. Each file keeps the
+ * SQL of its own statements in a table indexed by these values. */
 enum journal_statement {
+	/* journal_schema.c: transaction control */
+	STMT_BEGIN,
+	STMT_BEGIN_IMMEDIATE,
+	STMT_COMMIT,
+	/* journal.c: inserts, reads and the offline-policy helpers */
 	STMT_INSERT,
+	STMT_INSERT_KEY,
 	STMT_GET,
+	STMT_GET_KEYS,
 	STMT_NEXT_DUE,
+	STMT_LIST,
+	STMT_LIST_UNACKNOWLEDGED,
+	STMT_SUM_PENDING,
+	STMT_FLAG_OLD,
+	STMT_COUNT_BY_STATE,
+	STMT_NEXT_ATTEMPT_TIME,
+	STMT_SET_META,
+	STMT_GET_META,
+	/* journal_queue.c: state changes and batches */
 	STMT_READ_STATE,
 	STMT_MARK_IN_FLIGHT,
 	STMT_MARK_ACCEPTED,
 	STMT_MARK_REJECTED,
 	STMT_MARK_RETRY,
-	STMT_COUNT_BY_STATE,
-	STMT_NEXT_ATTEMPT_TIME,
-	STMT_SET_META,
-	STMT_GET_META,
+	STMT_MARK_ATTENTION,
+	STMT_RETRY_ATTENTION,
+	STMT_CANCEL,
+	STMT_ACKNOWLEDGE,
+	STMT_HOLD_DEPENDENTS,
+	STMT_QUEUE_SCAN,
 	STMT_TOTAL,
 };
 
@@ -41,7 +69,58 @@ int journal_sqlite_error(struct journal *journal, int rc, const char *action,
 int journal_exec(struct journal *journal, const char *sql, const char *action,
 		 const char *subject);
 
+/* Return in *out the cached statement `which`, preparing it from sql on
+ * first use. The caller passes the same sql for a given `which` every time
+ * and calls journal_release after each use. Returns a journal_error. */
+int journal_prepare(struct journal *journal, enum journal_statement which,
+		    const char *sql, sqlite3_stmt **out);
+
+/* Make a cached statement ready for its next use. Bindings use
+ * SQLITE_STATIC, so they are cleared before the caller's strings go. */
+void journal_release(sqlite3_stmt *stmt);
+
+/* Start a transaction: a deferred one for reads, an immediate one, which
+ * takes the write lock at once, for changes. Returns a journal_error. */
+int journal_begin(struct journal *journal, bool immediate,
+		  const char *subject);
+
+/* Commit the open transaction. On failure the transaction is still open,
+ * so the caller rolls it back. Returns a journal_error. */
+int journal_commit(struct journal *journal, const char *subject);
+
 /* Roll back the open transaction, if any. A failure is only logged. */
 void journal_rollback(struct journal *journal, const char *subject);
+
+/* Bind text with SQLITE_STATIC. The result is not checked because binding
+ * fails only for a wrong index or a text over SQLITE_MAX_LENGTH, which the
+ * length checks rule out. A value left unbound would still fail a NOT NULL
+ * constraint or a one-row check. */
+void journal_bind_text(sqlite3_stmt *stmt, int index, const char *text);
+
+/* True when text has a NUL within size bytes, and is not empty unless
+ * allow_empty. */
+bool journal_text_fits(const char *text, size_t size, bool allow_empty);
+
+/* Check that id is a non-empty text that fits JOURNAL_ID_SIZE. Returns
+ * JOURNAL_OK or JOURNAL_EINVAL. */
+int journal_check_id(const char *id);
+
+/* Read the row under stmt, selected with JOURNAL_OPERATION_COLUMNS, and
+ * its keys into *out, which is left unchanged on failure. Returns
+ * JOURNAL_EIO for a stored value that does not fit struct operation. */
+int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
+			   struct operation *out);
+
+/* Read the dependency keys of operation id into keys, in byte order, with
+ * unused entries empty. Returns JOURNAL_EIO when more than
+ * JOURNAL_KEYS_MAX keys are stored or one does not fit. */
+int journal_read_keys(struct journal *journal, const char *id,
+		      char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
+
+/* Step stmt, which selects operations, and fill ops with up to max rows.
+ * Returns the number filled or a negative journal_error. */
+int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
+			    const char *action, struct operation *ops,
+			    int max);
 
 #endif

@@ -1,9 +1,11 @@
-/* Opening and closing the journal: connection set-up, a schema check that
- * leaves newer or foreign files unchanged, and the schema migrations. */
+/* The journal's SQLite connection: opening and closing, the statement
+ * cache, transactions, error translation, argument checks and the schema
+ * migrations. */
 #define LOG_MODULE "journal"
 
 #include "journal_internal.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 1
+#define JOURNAL_SCHEMA_VERSION 2
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -50,7 +52,170 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	") STRICT;"
 	"PRAGMA application_id = " STRINGIFY_VALUE(JOURNAL_APPLICATION_ID) ";"
 	"PRAGMA user_version = 1;",
+
+	/* Dependency keys, the agent's acknowledgement of a rejection and
+	 * approval of an old operation, and an index in journal order over
+	 * the queue only, so that a batch scan reads no settled rows. */
+	"ALTER TABLE operations ADD COLUMN acknowledged_at INTEGER;"
+	"ALTER TABLE operations ADD COLUMN age_approved INTEGER NOT NULL"
+	" DEFAULT 0 CHECK (age_approved IN (0, 1));"
+	"CREATE TABLE operation_keys ("
+	" operation_id TEXT NOT NULL REFERENCES operations (id),"
+	" key TEXT NOT NULL,"
+	" PRIMARY KEY (key, operation_id)"
+	") STRICT, WITHOUT ROWID;"
+	"CREATE INDEX operation_keys_operation"
+	" ON operation_keys (operation_id);"
+	"CREATE INDEX operations_queue ON operations (created_at)"
+	" WHERE state IN ('queued', 'in_flight');"
+	"PRAGMA user_version = 2;",
 };
+
+static const char *const statement_sql[STMT_TOTAL] = {
+	[STMT_BEGIN] = "BEGIN",
+	[STMT_BEGIN_IMMEDIATE] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+};
+
+/* What each transaction statement does, for the log. */
+static const char *const control_actions[STMT_TOTAL] = {
+	[STMT_BEGIN] = "begin read transaction for",
+	[STMT_BEGIN_IMMEDIATE] = "begin write transaction for",
+	[STMT_COMMIT] = "commit transaction for",
+};
+
+/* Translate a SQLite result code to a journal_error where it enters, and
+ * log SQLite's message with the action and the id, path or key involved.
+ * Must be called before any other call on the connection, which would
+ * replace the message. */
+int journal_sqlite_error(struct journal *journal, int rc, const char *action,
+			 const char *subject)
+{
+	const char *message = sqlite3_errmsg(journal->db);
+
+	if (subject == NULL)
+		subject = "-";
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		log_error("%s %s: %s (SQLite code %d)", action, subject,
+			  message, rc);
+		return JOURNAL_EBUSY;
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+			log_warn("%s %s: %s", action, subject, message);
+			return JOURNAL_EEXIST;
+		}
+		break;
+	default:
+		break;
+	}
+
+	log_error("%s %s: %s (SQLite code %d)", action, subject, message, rc);
+	return JOURNAL_EIO;
+}
+
+/* Run constant SQL with no values in it (pragmas, migrations). */
+int journal_exec(struct journal *journal, const char *sql, const char *action,
+		 const char *subject)
+{
+	int rc = sqlite3_exec(journal->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return journal_sqlite_error(journal, rc, action, subject);
+	return JOURNAL_OK;
+}
+
+int journal_prepare(struct journal *journal, enum journal_statement which,
+		    const char *sql, sqlite3_stmt **out)
+{
+	int rc;
+
+	if (journal->statements[which] == NULL) {
+		rc = sqlite3_prepare_v3(journal->db, sql, -1,
+					SQLITE_PREPARE_PERSISTENT,
+					&journal->statements[which], NULL);
+		if (rc != SQLITE_OK)
+			return journal_sqlite_error(journal, rc, "prepare",
+						    sql);
+	}
+	*out = journal->statements[which];
+	return JOURNAL_OK;
+}
+
+void journal_release(sqlite3_stmt *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+}
+
+/* Run one of the cached transaction statements. */
+static int run_control(struct journal *journal, enum journal_statement which,
+		       const char *subject)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = journal_prepare(journal, which, statement_sql[which], &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		rc = JOURNAL_OK;
+	else
+		rc = journal_sqlite_error(journal, rc, control_actions[which],
+					  subject);
+	sqlite3_reset(stmt);
+	return rc;
+}
+
+int journal_begin(struct journal *journal, bool immediate,
+		  const char *subject)
+{
+	return run_control(journal,
+			   immediate ? STMT_BEGIN_IMMEDIATE : STMT_BEGIN,
+			   subject);
+}
+
+int journal_commit(struct journal *journal, const char *subject)
+{
+	return run_control(journal, STMT_COMMIT, subject);
+}
+
+/* Roll back the open transaction, if SQLite has not already done so. */
+void journal_rollback(struct journal *journal, const char *subject)
+{
+	if (sqlite3_get_autocommit(journal->db))
+		return;
+	journal_exec(journal, "ROLLBACK", "roll back", subject);
+}
+
+void journal_bind_text(sqlite3_stmt *stmt, int index, const char *text)
+{
+	sqlite3_bind_text(stmt, index, text, -1, SQLITE_STATIC);
+}
+
+bool journal_text_fits(const char *text, size_t size, bool allow_empty)
+{
+	size_t length;
+
+	if (text == NULL)
+		return false;
+	length = strnlen(text, size);
+	return length < size && (allow_empty || length > 0);
+}
+
+int journal_check_id(const char *id)
+{
+	if (!journal_text_fits(id, JOURNAL_ID_SIZE, false)) {
+		log_warn("operation id is missing, empty or longer than %d "
+			 "bytes", JOURNAL_ID_SIZE - 1);
+		return JOURNAL_EINVAL;
+	}
+	return JOURNAL_OK;
+}
 
 static int read_integer_pragma(struct journal *journal, const char *sql,
 			       const char *path, int64_t *value)

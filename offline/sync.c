@@ -14,6 +14,7 @@
 
 #include "../app/api.h"
 #include "../app/log.h"
+#include "../app/policy.h"
 
 struct sync_worker {
 	struct config config;
@@ -67,78 +68,257 @@ static bool is_link_failure(int result)
 	       result == API_ETIMEOUT;
 }
 
-static void note_sync_time(struct journal *journal, int64_t now)
+static void format_now(char *text, size_t size, int64_t now)
 {
 	time_t t = (time_t)now;
-	char text[32];
 	struct tm tm;
 
 	gmtime_r(&t, &tm);
-	strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(text, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void note_sync_time(struct journal *journal, int64_t now)
+{
+	char text[32];
+
+	format_now(text, sizeof(text), now);
 	if (journal_set_meta(journal, SYNC_META_LAST, text) != JOURNAL_OK)
 		log_warn("last sync time not recorded");
 }
 
-static int record_outcome(struct journal *journal, const struct config *config,
-			  const struct operation *op,
-			  const struct api_outcome *outcome)
+/* An item the central service did not apply because an earlier item of
+ * the batch on the same wallet was not accepted: held for the agent when
+ * that one was rejected or set aside, otherwise sent again after it. It was
+ * never applied, so it goes back to queued. */
+static void convert_dependency(const struct api_outcome *answer,
+			       const struct journal_outcome *earlier,
+			       int count, int64_t now,
+			       struct journal_outcome *out,
+			       struct sync_batch_result *result)
 {
-	int64_t now = now_seconds();
-	enum op_state retry_state = OP_IN_FLIGHT;
-
-	switch (outcome->result) {
-	case API_OK:
-		note_sync_time(journal, now);
-		log_info("operation %s accepted, reference %s", op->id,
-			 outcome->reference);
-		return journal_mark_accepted(journal, op->id,
-					     outcome->reference, now);
-	case API_EREJECTED:
-		note_sync_time(journal, now);
-		log_warn("operation %s rejected: %s", op->id,
-			 outcome->message);
-		return journal_mark_rejected(journal, op->id, outcome->message,
-					     now);
-	case API_EUNREACHABLE:
-	case API_ETLS:
-		/* Nothing left the terminal; an operation whose earlier
-		 * outcome was unknown stays in flight. */
-		if (op->state == OP_QUEUED)
-			retry_state = OP_QUEUED;
+	for (int i = 0; i < count; i++) {
+		if (strcmp(earlier[i].id, answer->depends_on) != 0)
+			continue;
+		if (earlier[i].kind == JOURNAL_OUTCOME_REJECTED ||
+		    earlier[i].kind == JOURNAL_OUTCOME_ATTENTION) {
+			out->kind = JOURNAL_OUTCOME_ATTENTION;
+			snprintf(out->text, sizeof(out->text),
+				 "Held: earlier operation %s on the same "
+				 "wallet was not accepted; check and send "
+				 "again or cancel",
+				 answer->depends_on);
+			result->decided++;
+			return;
+		}
 		break;
+	}
+	out->kind = JOURNAL_OUTCOME_RETRY;
+	out->retry_state = OP_QUEUED;
+	out->next_attempt_at = now;
+	snprintf(out->text, sizeof(out->text), "%s", answer->message);
+}
+
+/* Turn the central service's answer for op into a journal outcome, and
+ * count it in *result. `earlier` holds the outcomes of the operations
+ * before op in its batch. */
+static void convert_outcome(const struct config *config,
+			    const struct operation *op,
+			    const struct api_outcome *answer, int64_t now,
+			    const struct journal_outcome *earlier, int count,
+			    struct journal_outcome *out,
+			    struct sync_batch_result *result)
+{
+	memset(out, 0, sizeof(*out));
+	memcpy(out->id, op->id, sizeof(out->id));
+	switch (answer->result) {
+	case API_EDEPENDENCY:
+		convert_dependency(answer, earlier, count, now, out, result);
+		return;
+	case API_OK:
+		out->kind = JOURNAL_OUTCOME_ACCEPTED;
+		snprintf(out->text, sizeof(out->text), "%s",
+			 answer->reference);
+		result->decided++;
+		return;
+	case API_EREJECTED:
+		out->kind = JOURNAL_OUTCOME_REJECTED;
+		snprintf(out->text, sizeof(out->text), "%s", answer->message);
+		result->decided++;
+		return;
+	case API_ECONFLICT:
+		out->kind = JOURNAL_OUTCOME_ATTENTION;
+		snprintf(out->text, sizeof(out->text),
+			 "Spotbanc holds a different request under this id; "
+			 "call support before sending again (%.120s)",
+			 answer->message);
+		result->decided++;
+		return;
+	case API_EINVAL:
+		out->kind = JOURNAL_OUTCOME_ATTENTION;
+		snprintf(out->text, sizeof(out->text),
+			 "The batch with this operation could not be encoded "
+			 "(details in the log); send again or cancel");
+		result->decided++;
+		return;
+	case API_EREFUSED:
+		out->kind = JOURNAL_OUTCOME_ATTENTION;
+		snprintf(out->text, sizeof(out->text),
+			 "Refused by the central service (%.100s); check the "
+			 "terminal's configuration, then send again",
+			 answer->message);
+		result->decided++;
+		return;
 	default:
 		break;
 	}
-	log_warn("operation %s attempt %d failed: %s", op->id,
-		 op->attempts + 1, outcome->message);
-	return journal_mark_retry(
-		journal, op->id, retry_state, outcome->message,
-		now + backoff_delay(config, op->attempts + 1,
-				    outcome->retry_after),
-		now);
+
+	/* Nothing left the terminal when the link failed before a
+	 * connection; an operation whose earlier outcome was unknown stays
+	 * in flight either way. */
+	out->kind = JOURNAL_OUTCOME_RETRY;
+	out->retry_state = OP_IN_FLIGHT;
+	if ((answer->result == API_EUNREACHABLE ||
+	     answer->result == API_ETLS) &&
+	    op->state == OP_QUEUED)
+		out->retry_state = OP_QUEUED;
+	out->next_attempt_at = now + backoff_delay(config, op->attempts + 1,
+						   answer->retry_after);
+	snprintf(out->text, sizeof(out->text), "%s", answer->message);
+	if (is_link_failure(answer->result))
+		result->link_failed = 1;
+	result->failed = 1;
 }
 
-int sync_send_operation(struct journal *journal, struct transport *transport,
-			const struct config *config,
-			const struct operation *op)
-{
-	struct api_outcome outcome;
-	int error;
+static const enum op_state outcome_states[] = {
+	[JOURNAL_OUTCOME_ACCEPTED] = OP_ACCEPTED,
+	[JOURNAL_OUTCOME_REJECTED] = OP_REJECTED,
+	[JOURNAL_OUTCOME_RETRY] = OP_QUEUED,
+	[JOURNAL_OUTCOME_ATTENTION] = OP_NEEDS_ATTENTION,
+};
 
-	error = journal_mark_in_flight(journal, op->id, now_seconds());
-	if (error != JOURNAL_OK) {
-		log_error("operation %s not sent: %s", op->id,
-			  journal_strerror(error));
-		return API_EINVAL;
+/* Log each outcome and keep the first few for the UI's events. */
+static void note_outcomes(const struct operation *ops,
+			  const struct journal_outcome *outcomes, int n,
+			  struct sync_batch_result *result)
+{
+	for (int i = 0; i < n; i++) {
+		const struct journal_outcome *o = &outcomes[i];
+
+		if (result->reported < SYNC_REPORTED_MAX) {
+			int k = result->reported++;
+
+			memcpy(result->changes[k].id, o->id, JOURNAL_ID_SIZE);
+			result->changes[k].state =
+				o->kind == JOURNAL_OUTCOME_RETRY
+					? o->retry_state
+					: outcome_states[o->kind];
+		}
+
+		if (o->kind == JOURNAL_OUTCOME_ACCEPTED)
+			log_info("operation %s accepted, reference %s", o->id,
+				 o->text);
+		else if (o->kind == JOURNAL_OUTCOME_REJECTED)
+			log_warn("operation %s rejected: %s", o->id, o->text);
+		else if (o->kind == JOURNAL_OUTCOME_ATTENTION)
+			log_warn("operation %s needs attention: %s", o->id,
+				 o->text);
+		else
+			log_warn("operation %s attempt %d failed: %s", o->id,
+				 ops[i].attempts + 1, o->text);
 	}
-	log_info("sending operation %s (%s), attempt %d", op->id, op->type,
-		 op->attempts + 1);
-	api_submit(transport, op, &outcome);
-	error = record_outcome(journal, config, op, &outcome);
-	if (error != JOURNAL_OK)
-		log_error("outcome of operation %s not recorded: %s", op->id,
-			  journal_strerror(error));
-	return outcome.result;
+}
+
+/* Send ops[0..n), already marked in flight, and record the outcomes. */
+static int send_marked(struct journal *journal, struct transport *transport,
+		       const struct config *config,
+		       const struct operation *ops, int n,
+		       struct sync_batch_result *result)
+{
+	struct api_outcome *answers = calloc((size_t)n, sizeof(*answers));
+	struct journal_outcome *outcomes = calloc((size_t)n, sizeof(*outcomes));
+	int64_t now;
+	int rc = JOURNAL_EIO;
+
+	if (answers == NULL || outcomes == NULL)
+		goto out;
+	log_info("sending a batch of %d operations, first %s", n, ops[0].id);
+	api_submit_batch(transport, ops, n, answers);
+	now = now_seconds();
+	for (int i = 0; i < n; i++)
+		convert_outcome(config, &ops[i], &answers[i], now, outcomes, i,
+				&outcomes[i], result);
+
+	rc = journal_record_outcomes(journal, outcomes, n, now);
+	if (rc < 0) {
+		log_error("outcomes of the batch starting %s not recorded: %s; "
+			  "they stay in flight and are sent again",
+			  ops[0].id, journal_strerror(rc));
+		goto out;
+	}
+	result->held = rc;
+	note_outcomes(ops, outcomes, n, result);
+	if (result->decided > 0)
+		note_sync_time(journal, now);
+	rc = JOURNAL_OK;
+out:
+	free(answers);
+	free(outcomes);
+	return rc;
+}
+
+int sync_send_batch(struct journal *journal, struct transport *transport,
+		    const struct config *config, int64_t now,
+		    struct sync_batch_result *result)
+{
+	struct operation *ops;
+	int n;
+	int rc;
+
+	memset(result, 0, sizeof(*result));
+	ops = calloc((size_t)config->batch_size, sizeof(*ops));
+	if (ops == NULL)
+		return JOURNAL_EIO;
+	n = journal_next_batch(journal, now, ops, config->batch_size);
+	if (n <= 0) {
+		rc = n;
+		goto out;
+	}
+	rc = journal_mark_batch_in_flight(journal, ops, n, now_seconds());
+	if (rc != JOURNAL_OK) {
+		log_error("batch starting %s not marked in flight: %s",
+			  ops[0].id, journal_strerror(rc));
+		goto out;
+	}
+	result->sent = n;
+	rc = send_marked(journal, transport, config, ops, n, result);
+out:
+	free(ops);
+	return rc;
+}
+
+int sync_refresh_policy(struct journal *journal, struct transport *transport)
+{
+	char *json = malloc(JOURNAL_META_VALUE_SIZE);
+	char stamp[32];
+	int rc;
+
+	if (json == NULL)
+		return API_EINVAL;
+	rc = api_policy_fetch(transport, json, JOURNAL_META_VALUE_SIZE);
+	if (rc == API_OK) {
+		format_now(stamp, sizeof(stamp), now_seconds());
+		if (journal_set_meta(journal, POLICY_META_KEY, json) !=
+			    JOURNAL_OK ||
+		    journal_set_meta(journal, POLICY_META_FETCHED, stamp) !=
+			    JOURNAL_OK)
+			rc = API_EINVAL;
+	}
+	if (rc == API_OK)
+		log_info("offline policy refreshed");
+	else
+		log_warn("offline policy not refreshed: %s", api_strerror(rc));
+	free(json);
+	return rc;
 }
 
 int sync_transport_open(const struct config *config,
@@ -210,29 +390,58 @@ static bool is_stopping(struct sync_worker *worker)
 	return stopping;
 }
 
-/* Send due operations until none is due or the link fails. With `force`,
- * backoff is ignored (after a kick, at start-up, when the link returns). */
+/* Report a batch's changes to the UI. */
+static void post_changes(struct sync_worker *worker,
+			 const struct sync_batch_result *result)
+{
+	if (result->sent <= SYNC_REPORTED_MAX) {
+		for (int i = 0; i < result->reported; i++)
+			post(worker, EVENT_OPERATION,
+			     (int)result->changes[i].state,
+			     result->changes[i].id, NULL);
+	}
+	post(worker, EVENT_QUEUE, 0, NULL, NULL);
+}
+
+/* Send due batches until none is due or one fails. With `force`, backoff
+ * is ignored (after a kick, at start-up, when the link returns). */
 static void send_due(struct sync_worker *worker, struct journal *journal,
 		     struct transport *transport, bool force)
 {
-	struct operation op;
-	int result;
+	struct sync_batch_result result;
 
 	while (!is_stopping(worker)) {
 		int64_t horizon = force ? INT64_MAX : now_seconds();
 
-		if (journal_next_due(journal, horizon, &op) != JOURNAL_OK)
+		if (sync_send_batch(journal, transport, &worker->config,
+				    horizon, &result) != JOURNAL_OK ||
+		    result.sent == 0)
 			return;
-		result = sync_send_operation(journal, transport,
-					     &worker->config, &op);
-		set_link(worker, !is_link_failure(result));
-		if (journal_get(journal, op.id, &op) == JOURNAL_OK)
-			post(worker, EVENT_OPERATION, (int)op.state, op.id,
-			     NULL);
-		post(worker, EVENT_QUEUE, 0, NULL, NULL);
-		if (result != API_OK && result != API_EREJECTED)
+		set_link(worker, !result.link_failed);
+		post_changes(worker, &result);
+		if (result.failed)
 			return;
 	}
+}
+
+/* The periodic checks: the link, the policy and operations too old to
+ * send without the agent. Returns true when the link has just come back,
+ * which asks for sending the queue at once. */
+static bool check_link(struct sync_worker *worker, struct journal *journal,
+		       struct transport *transport, int64_t *next_policy)
+{
+	int64_t now = now_seconds();
+	bool was_online = worker->online && worker->link_known;
+	bool online = api_ping(transport) == API_OK;
+
+	set_link(worker, online);
+	if (online && now >= *next_policy) {
+		if (sync_refresh_policy(journal, transport) == API_OK)
+			*next_policy = now + worker->config.policy_refresh;
+	}
+	if (policy_flag_old(journal, now) > 0)
+		post(worker, EVENT_QUEUE, 0, NULL, NULL);
+	return online && !was_online;
 }
 
 static void *run_worker(void *arg)
@@ -242,6 +451,7 @@ static void *run_worker(void *arg)
 	struct transport *transport = NULL;
 	bool force = true;
 	int64_t next_check = 0;
+	int64_t next_policy = 0;
 
 	if (journal_open(worker->config.journal_path, &journal) != JOURNAL_OK ||
 	    sync_transport_open(&worker->config, &transport) != TRANSPORT_OK) {
@@ -252,34 +462,24 @@ static void *run_worker(void *arg)
 
 	while (!is_stopping(worker)) {
 		int64_t now = now_seconds();
-		int64_t until = now + worker->config.idle_check;
+		int64_t until;
 		int64_t due;
 
-		send_due(worker, journal, transport, force);
-		force = false;
-
-		/* Probe the link while idle or while everything waits on
-		 * backoff; its return sends the queue without delay. */
-		now = now_seconds();
+		/* Checks come first so that old operations are set aside
+		 * before they could be sent, and the policy is fresh. */
 		if (now >= next_check) {
-			bool was_online = worker->online;
-			bool online = api_ping(transport) == API_OK;
-
-			set_link(worker, online);
 			next_check = now + worker->config.idle_check;
-			if (online && !was_online) {
+			if (check_link(worker, journal, transport,
+				       &next_policy))
 				force = true;
-				continue;
-			}
 		}
+		send_due(worker, journal, transport, force);
+
+		until = next_check;
 		if (journal_next_attempt_time(journal, &due) == JOURNAL_OK &&
 		    due < until)
 			until = due;
-		if (until > next_check)
-			until = next_check;
 		force = wait_for_work(worker, until);
-		if (force)
-			next_check = 0;
 	}
 out:
 	log_info("sync worker stopped");
@@ -349,36 +549,47 @@ static int count_waiting(struct journal *journal)
 	return (int)(counts[OP_QUEUED] + counts[OP_IN_FLIGHT]);
 }
 
+static void print_progress(FILE *progress,
+			   const struct sync_batch_result *result)
+{
+	if (progress == NULL)
+		return;
+	fprintf(progress,
+		"sync: batch of %d sent: %d decided, %d held for the agent%s\n",
+		result->sent, result->decided, result->held,
+		result->failed ? ", the rest failed and stays queued" : "");
+}
+
 int sync_drain(const struct config *config, int64_t deadline,
 	       FILE *progress)
 {
 	struct journal *journal = NULL;
 	struct transport *transport = NULL;
-	struct operation op;
+	struct sync_batch_result result;
 	int remaining = -1;
-	int budget;
+	int batches;
 
 	if (journal_open(config->journal_path, &journal) != JOURNAL_OK ||
 	    sync_transport_open(config, &transport) != TRANSPORT_OK)
 		goto out;
+	if (sync_refresh_policy(journal, transport) != API_OK &&
+	    progress != NULL)
+		fprintf(progress, "sync: offline policy not refreshed\n");
+	if (policy_flag_old(journal, now_seconds()) > 0 && progress != NULL)
+		fprintf(progress, "sync: old operations set aside for the "
+				  "agent\n");
 
-	/* Each waiting operation is tried at most once per drain; the first
-	 * failure that is not a rejection ends it, since what follows would
-	 * meet the same link. */
-	budget = count_waiting(journal);
-	for (int i = 0; i < budget && now_seconds() < deadline; i++) {
-		int result;
-
-		if (journal_next_due(journal, INT64_MAX, &op) != JOURNAL_OK)
+	/* Each batch decides or fails at least one operation, so the number
+	 * of batches is bounded by the queue; a failed batch ends the drain
+	 * because what follows would meet the same link. */
+	batches = count_waiting(journal) / config->batch_size + 2;
+	for (int i = 0; i < batches && now_seconds() < deadline; i++) {
+		if (sync_send_batch(journal, transport, config, INT64_MAX,
+				    &result) != JOURNAL_OK ||
+		    result.sent == 0)
 			break;
-		result = sync_send_operation(journal, transport, config, &op);
-		journal_get(journal, op.id, &op);
-		if (progress != NULL)
-			fprintf(progress, "sync: %s %s %s\n", op.id,
-				journal_state_name(op.state),
-				op.state == OP_ACCEPTED ? op.reference
-							: op.last_error);
-		if (result != API_OK && result != API_EREJECTED)
+		print_progress(progress, &result);
+		if (result.failed)
 			break;
 	}
 	remaining = count_waiting(journal);

@@ -7,11 +7,16 @@
 
 #include <curl/curl.h>
 #include <errno.h>
+#include <mbedtls/error.h>
+#include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
+#include <mbedtls/x509_crt.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "../app/log.h"
 
@@ -293,6 +298,38 @@ out:
 	free(url);
 	curl_slist_free_all(list);
 	return result;
+}
+
+int transport_check_file(const char *path, enum transport_file kind,
+			 char *reason, size_t reason_size)
+{
+	mbedtls_x509_crt certificates;
+	mbedtls_pk_context key;
+	char text[100];
+	int rc;
+
+	if (access(path, R_OK) != 0) {
+		snprintf(reason, reason_size, "%s", strerror(errno));
+		return -1;
+	}
+	if (kind == TRANSPORT_FILE_CERTIFICATE) {
+		mbedtls_x509_crt_init(&certificates);
+		rc = mbedtls_x509_crt_parse_file(&certificates, path);
+		mbedtls_x509_crt_free(&certificates);
+	} else {
+		mbedtls_pk_init(&key);
+		rc = mbedtls_pk_parse_keyfile(&key, path, NULL);
+		mbedtls_pk_free(&key);
+	}
+	if (rc != 0) {
+		mbedtls_strerror(rc, text, sizeof(text));
+		snprintf(reason, reason_size, "not a PEM %s: %s",
+			 kind == TRANSPORT_FILE_KEY ? "private key"
+						    : "certificate",
+			 text);
+		return -1;
+	}
+	return 0;
 }
 
 const char *transport_strerror(int error)

@@ -56,6 +56,16 @@ int transport_request(struct transport *transport, const char *method,
 		      const char *path, const char *const *headers,
 		      const char *body, struct transport_response *resp);
 
+enum transport_file {
+	TRANSPORT_FILE_CERTIFICATE, /* PEM certificates (CA or terminal) */
+	TRANSPORT_FILE_KEY,         /* PEM private key, unencrypted */
+};
+
+/* Check that path is a readable file that mbedTLS parses as `kind`.
+ * Returns 0, or -1 with the reason in reason. */
+int transport_check_file(const char *path, enum transport_file kind,
+			 char *reason, size_t reason_size);
+
 /* Return a static one-line message for a transport_error. */
 const char *transport_strerror(int error);
 

@@ -7,8 +7,15 @@
 #include "draw.h"
 #include "theme.h"
 
-#define DIALOG_WIDTH 50 /* columns, borders included */
-#define DIALOG_TEXT_ROWS 5
+#define DIALOG_WIDTH 50        /* columns, borders included */
+#define DIALOG_CHOICE_WIDTH 72 /* room for an operation id and a reason */
+#define DIALOG_TEXT_ROWS 18    /* what fits 24 rows with the frame */
+
+/* One wrapped line: a piece of dialog->text, not NUL-terminated. */
+struct dialog_line {
+	const char *start;
+	size_t length;
+};
 
 static void dialog_open(struct dialog *dialog, enum dialog_kind kind,
 			enum dialog_purpose purpose, const char *title,
@@ -17,6 +24,10 @@ static void dialog_open(struct dialog *dialog, enum dialog_kind kind,
 	dialog->open = true;
 	dialog->kind = kind;
 	dialog->purpose = purpose;
+	dialog->width = DIALOG_WIDTH;
+	dialog->choices[0] = '\0';
+	dialog->digits[0] = '\0';
+	dialog->chosen = -1;
 	snprintf(dialog->title, sizeof(dialog->title), "%s", title);
 	snprintf(dialog->text, sizeof(dialog->text), "%s", text);
 }
@@ -32,71 +43,137 @@ void dialog_tell(struct dialog *dialog, const char *title, const char *text)
 	dialog_open(dialog, DIALOG_MESSAGE, DIALOG_FOR_NOTHING, title, text);
 }
 
+void dialog_choose(struct dialog *dialog, const char *title,
+		   const char *text, const struct dialog_choice *choices,
+		   int count)
+{
+	size_t used = 0;
+	int kept = 0;
+	int i;
+
+	dialog_open(dialog, DIALOG_CHOICE, DIALOG_FOR_SCREEN, title, text);
+	dialog->width = DIALOG_CHOICE_WIDTH;
+	for (i = 0; i < count && kept < DIALOG_CHOICES_MAX; i++) {
+		int written;
+
+		if (choices[i].digit < 0 || choices[i].digit > 9)
+			continue;
+		written = snprintf(dialog->choices + used,
+				   sizeof(dialog->choices) - used, "%s%d %s",
+				   used > 0 ? "   " : "", choices[i].digit,
+				   choices[i].label);
+		if (written < 0 ||
+		    (size_t)written >= sizeof(dialog->choices) - used)
+			break;
+		used += (size_t)written;
+		dialog->digits[kept++] = (char)('0' + choices[i].digit);
+	}
+	dialog->digits[kept] = '\0';
+}
+
 enum dialog_answer dialog_handle(struct dialog *dialog,
-				 enum ui_action action)
+				 enum ui_action action, wchar_t ch)
 {
 	if (!dialog->open)
 		return DIALOG_NO;
+	if (action == UI_ACTION_BACK) {
+		dialog->open = false;
+		return DIALOG_NO;
+	}
+	if (dialog->kind == DIALOG_CHOICE) {
+		if (action != UI_ACTION_NONE || ch < L'0' || ch > L'9' ||
+		    strchr(dialog->digits, (int)ch) == NULL)
+			return DIALOG_OPEN;
+		dialog->open = false;
+		dialog->chosen = (int)(ch - L'0');
+		return DIALOG_CHOSEN;
+	}
 	if (action == UI_ACTION_CONFIRM) {
 		dialog->open = false;
 		return dialog->kind == DIALOG_QUESTION ? DIALOG_YES
 						       : DIALOG_NO;
 	}
-	if (action == UI_ACTION_BACK) {
-		dialog->open = false;
-		return DIALOG_NO;
-	}
 	return DIALOG_OPEN;
 }
 
-/* Break text into at most DIALOG_TEXT_ROWS lines of width bytes, at
- * spaces where it can. Byte counts equal columns only for ASCII, and
- * draw_text clips anything wider, so a long UTF-8 line loses its tail.
- * Returns the number of lines. */
-static int wrap_text(const char *text, int width,
-		     char lines[DIALOG_TEXT_ROWS][DIALOG_WIDTH + 1])
+/* Break text into at most max lines of width columns, at spaces where
+ * it can and at every '\n'. Returns the number of lines. */
+static int wrap_text(const char *text, int width, struct dialog_line *lines,
+		     int max)
 {
 	int count;
 
-	for (count = 0; count < DIALOG_TEXT_ROWS && *text != '\0'; count++) {
-		size_t length = strlen(text);
-		size_t cut = length;
+	for (count = 0; count < max && *text != '\0'; count++) {
+		size_t cut = draw_fit(text, width);
 
-		if (length > (size_t)width) {
-			cut = (size_t)width;
-			while (cut > 0 && text[cut] != ' ')
-				cut--;
-			if (cut == 0)
-				cut = (size_t)width;
+		/* A word cut in the middle moves whole to the next line,
+		 * unless it is longer than the line. */
+		if (text[cut] != '\0' && text[cut] != '\n' &&
+		    text[cut] != ' ') {
+			size_t space = cut;
+
+			while (space > 0 && text[space] != ' ')
+				space--;
+			if (space > 0)
+				cut = space;
 		}
-		memcpy(lines[count], text, cut);
-		lines[count][cut] = '\0';
+		if (cut == 0 && text[0] != '\n')
+			cut = 1; /* a character wider than the line */
+		lines[count].start = text;
+		lines[count].length = cut;
 		text += cut;
+		if (*text == '\n') {
+			text++;
+			continue;
+		}
 		while (*text == ' ')
 			text++;
 	}
 	return count;
 }
 
+static void draw_piece(WINDOW *win, int y, int x, int width, attr_t attr,
+		       const struct dialog_line *line)
+{
+	char text[DIALOG_TEXT_SIZE];
+
+	snprintf(text, sizeof(text), "%.*s", (int)line->length, line->start);
+	draw_text(win, y, x, width, attr, text);
+}
+
+static const char *dialog_keys(const struct dialog *dialog)
+{
+	switch (dialog->kind) {
+	case DIALOG_QUESTION:
+		return "Enter=yes Esc=no";
+	case DIALOG_CHOICE:
+		return dialog->digits[0] != '\0'
+			       ? "Press a number, or Esc to close"
+			       : "Esc Close";
+	case DIALOG_MESSAGE:
+	default:
+		return "Enter Close";
+	}
+}
+
 void dialog_draw(const struct dialog *dialog)
 {
-	char lines[DIALOG_TEXT_ROWS][DIALOG_WIDTH + 1];
+	struct dialog_line lines[DIALOG_TEXT_ROWS];
 	char title[sizeof(dialog->title) + 2];
-	int width = DIALOG_WIDTH < COLS ? DIALOG_WIDTH : COLS;
-	const char *keys = dialog->kind == DIALOG_QUESTION
-				   ? "Enter=yes Esc=no"
-				   : "Enter Close";
+	int width = dialog->width < COLS ? dialog->width : COLS;
+	int extra = dialog->kind == DIALOG_CHOICE ? 2 : 0;
+	int max = LINES - 4 - extra;
 	int count;
 	int height;
 	int i;
 	WINDOW *win;
 
-	if (!dialog->open || width < 10)
+	if (!dialog->open || width < 10 || max < 1)
 		return;
-	count = wrap_text(dialog->text, width - 4, lines);
-	height = count + 4;
-	if (height > LINES)
-		return;
+	if (max > DIALOG_TEXT_ROWS)
+		max = DIALOG_TEXT_ROWS;
+	count = wrap_text(dialog->text, width - 4, lines, max);
+	height = count + 4 + extra;
 	win = newwin(height, width, (LINES - height) / 2, (COLS - width) / 2);
 	if (win == NULL)
 		return;
@@ -106,8 +183,12 @@ void dialog_draw(const struct dialog *dialog)
 	snprintf(title, sizeof(title), " %s ", dialog->title);
 	draw_text(win, 0, 1, width - 2, A_BOLD, title);
 	for (i = 0; i < count; i++)
-		draw_text(win, 1 + i, 2, width - 4, A_NORMAL, lines[i]);
-	draw_centered(win, height - 2, 1, width - 2, A_BOLD, keys);
+		draw_piece(win, 1 + i, 2, width - 4, A_NORMAL, &lines[i]);
+	if (extra > 0)
+		draw_text(win, count + 2, 2, width - 4, A_BOLD,
+			  dialog->choices);
+	draw_centered(win, height - 2, 1, width - 2, A_BOLD,
+		      dialog_keys(dialog));
 	wnoutrefresh(win);
 	delwin(win);
 }

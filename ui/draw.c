@@ -46,6 +46,25 @@ int draw_text_width(const char *text)
 	return width;
 }
 
+size_t draw_fit(const char *text, int width)
+{
+	mbstate_t state;
+	wchar_t ch;
+	size_t length;
+	size_t used = 0;
+	int columns = 0;
+
+	memset(&state, 0, sizeof(state));
+	while (text[used] != '\n') {
+		length = next_char(text + used, &state, &ch);
+		if (length == 0 || columns + char_width(ch) > width)
+			break;
+		columns += char_width(ch);
+		used += length;
+	}
+	return used;
+}
+
 int draw_text(WINDOW *win, int y, int x, int width, attr_t attr,
 	      const char *text)
 {

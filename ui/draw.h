@@ -4,10 +4,15 @@
 #define SPOTAGENT_UI_DRAW_H
 
 #include <curses.h>
+#include <stddef.h>
 
 /* Return the width of UTF-8 text in terminal columns. An invalid byte
  * counts as one column. */
 int draw_text_width(const char *text);
+
+/* Return the byte length of the longest start of text that fits in
+ * width columns and holds no '\n'. A character is never split. */
+size_t draw_fit(const char *text, int width);
 
 /* Write text at (y, x) with attr, clipped to width columns. Returns the
  * columns written. */

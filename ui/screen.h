@@ -30,6 +30,7 @@ enum screen_id {
 	SCREEN_TRANSFER,
 	SCREEN_CONFIRM,
 	SCREEN_RESULT,
+	SCREEN_QUEUE,
 	SCREEN_COUNT,
 };
 
@@ -47,6 +48,17 @@ enum lookup_state {
 	LOOKUP_CHECKING,
 	LOOKUP_FOUND,   /* text is the holder name */
 	LOOKUP_FAILED,  /* text is why the account was not checked */
+};
+
+/* Filters of the queue screen. The digit key that picks one is its value
+ * plus one. */
+enum queue_filter {
+	QUEUE_FILTER_WAITING = 0, /* queued and in flight */
+	QUEUE_FILTER_ATTENTION,
+	QUEUE_FILTER_REJECTED,
+	QUEUE_FILTER_ACCEPTED,
+	QUEUE_FILTER_ALL,
+	QUEUE_FILTER_COUNT,
 };
 
 /* The receiver lookup, kept by the UI loop from EVENT_LOOKUP so a reply
@@ -73,18 +85,24 @@ struct ui {
 	struct wallet_transfer transfer;
 	struct ui_lookup lookup;
 	char operation_id[JOURNAL_ID_SIZE];
+
+	/* The filter the queue screen opens on, set by the home screen. */
+	enum queue_filter queue_filter;
 };
 
 /* A screen. Every callback may be NULL. The UI loop calls init once after
  * curses starts, and enter then layout when the screen is shown. It calls
- * layout again after each resize, draw whenever ui->dirty is set, leave
- * before the next screen's enter, and destroy once when the UI stops. */
+ * layout again after each resize, reload then draw whenever ui->dirty is
+ * set, leave before the next screen's enter, and destroy once when the UI
+ * stops. */
 struct screen {
 	const char *name;
 	bool cursor;              /* show the terminal cursor */
 	unsigned help;            /* UI_HELP_* bits for the help line */
 	const char *confirm_word; /* help word for Enter, NULL: "Confirm" */
 	const char *back_word;    /* help word for Esc, NULL: "Back" */
+	const char *help_keys;    /* the screen's own keys, listed first on
+				     the help line, or NULL */
 
 	/* Returns 0, or -1 when curses could not create the screen's
 	 * fields or menu. */
@@ -100,6 +118,11 @@ struct screen {
 	 * them down when ui->too_small is set. */
 	void (*layout)(struct screen *screen, struct ui *ui);
 
+	/* Reload what events have made stale, such as journal rows on
+	 * show. Called once before each draw, so that a burst of events
+	 * costs one reload. */
+	void (*reload)(struct screen *screen, struct ui *ui);
+
 	/* Draw the content rows from the state, without changing it. */
 	void (*draw)(const struct screen *screen, const struct ui *ui);
 
@@ -110,6 +133,9 @@ struct screen {
 	int (*on_event)(struct screen *screen, struct ui *ui,
 			const struct event *event);
 
+	/* The digit picked in the screen's DIALOG_FOR_SCREEN dialog. */
+	int (*on_choice)(struct screen *screen, struct ui *ui, int digit);
+
 	void (*destroy)(struct screen *screen);
 	void *state;
 };
@@ -119,6 +145,7 @@ extern struct screen screen_home;
 extern struct screen screen_transfer;
 extern struct screen screen_confirm;
 extern struct screen screen_result;
+extern struct screen screen_queue;
 
 /* Set ui->next and return SCREEN_SWITCH | SCREEN_HANDLED. */
 int ui_switch(struct ui *ui, enum screen_id next);

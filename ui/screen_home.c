@@ -1,9 +1,12 @@
-/* The home screen: a numbered menu (menuw) of the agent's tasks and the
- * state of the queue. */
+/* The home screen: a numbered menu (menuw) of the agent's tasks, the
+ * state of the queue, and rejections the agent has not acknowledged. */
+#define LOG_MODULE "ui"
 #include <menu.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "../app/log.h"
 #include "../app/security.h"
 #include "draw.h"
 #include "screen.h"
@@ -11,6 +14,7 @@
 
 enum home_item {
 	HOME_TRANSFER = 0,
+	HOME_QUEUE,
 	HOME_SYNC,
 	HOME_LOGOUT,
 	HOME_ITEM_COUNT,
@@ -20,12 +24,19 @@ enum home_item {
 #define HOME_MENU_COLUMN 4
 #define HOME_MENU_WIDTH 30
 #define HOME_QUEUE_ROW 8
+#define HOME_REJECTED_ROW 14
+#define HOME_REJECTED_ROWS 5
+
+/* Most unacknowledged rejections read for the block; with this many the
+ * block shows "At least". */
+#define HOME_UNACKNOWLEDGED_MAX 32
 
 /* The digit before each name also picks the item. */
 static const char *const home_names[HOME_ITEM_COUNT] = {
 	[HOME_TRANSFER] = "1 Wallet transfer",
-	[HOME_SYNC] = "2 Sync now",
-	[HOME_LOGOUT] = "3 Log out",
+	[HOME_QUEUE] = "2 Queue",
+	[HOME_SYNC] = "3 Sync now",
+	[HOME_LOGOUT] = "4 Log out",
 };
 
 struct home_state {
@@ -33,6 +44,12 @@ struct home_state {
 	MENU *menu;
 	WINDOW *sub;
 	bool posted;
+
+	/* Rejected after sending and not acknowledged, from the journal. */
+	bool stale;         /* reload before the next draw */
+	int unacknowledged; /* at most HOME_UNACKNOWLEDGED_MAX */
+	char reason[JOURNAL_ERROR_SIZE]; /* of the latest rejection */
+	char error[UI_MESSAGE_SIZE];     /* why the journal was not read */
 };
 
 static struct home_state home;
@@ -92,12 +109,72 @@ fail:
 	return -1;
 }
 
+/* Read the unacknowledged rejections: how many, and the reason of the
+ * one rejected last. */
+static void home_load(struct home_state *state, struct ui *ui)
+{
+	struct operation *ops;
+	int latest = 0;
+	int n;
+	int i;
+
+	state->stale = false;
+	state->unacknowledged = 0;
+	state->reason[0] = '\0';
+	state->error[0] = '\0';
+	ops = calloc(HOME_UNACKNOWLEDGED_MAX, sizeof(*ops));
+	if (ops == NULL) {
+		snprintf(state->error, sizeof(state->error),
+			 "Cannot check for rejected operations: no memory");
+		return;
+	}
+	n = journal_list_unacknowledged(ui->app->journal, ops,
+					HOME_UNACKNOWLEDGED_MAX);
+	if (n < 0) {
+		log_error("cannot list rejected operations: %s",
+			  journal_strerror(n));
+		snprintf(state->error, sizeof(state->error),
+			 "Cannot check for rejected operations: %s",
+			 journal_strerror(n));
+		n = 0;
+	}
+	for (i = 1; i < n; i++) {
+		if (ops[i].updated_at >= ops[latest].updated_at)
+			latest = i;
+	}
+	state->unacknowledged = n;
+	if (n > 0)
+		snprintf(state->reason, sizeof(state->reason), "%s",
+			 ops[latest].last_error);
+	free(ops);
+}
+
 static void home_enter(struct screen *screen, struct ui *ui,
 		       enum screen_id from)
 {
-	(void)screen;
 	(void)from;
 	app_refresh_counts(ui->app);
+	home_load(screen->state, ui);
+}
+
+static void home_reload(struct screen *screen, struct ui *ui)
+{
+	struct home_state *state = screen->state;
+
+	if (state->stale)
+		home_load(state, ui);
+}
+
+static int home_on_event(struct screen *screen, struct ui *ui,
+			 const struct event *event)
+{
+	struct home_state *state = screen->state;
+
+	(void)ui;
+	if (event->type != EVENT_QUEUE && event->type != EVENT_OPERATION)
+		return SCREEN_IGNORED;
+	state->stale = true;
+	return SCREEN_REDRAW;
 }
 
 static void home_leave(struct screen *screen, struct ui *ui)
@@ -123,7 +200,8 @@ static void home_layout(struct screen *screen, struct ui *ui)
 	state->posted = post_menu(state->menu) == E_OK;
 }
 
-static void home_draw_queue(const struct ui *ui)
+static void home_draw_queue(const struct home_state *state,
+			    const struct ui *ui)
 {
 	const int64_t *counts = ui->app->status.counts;
 	long long waiting = (long long)(counts[OP_QUEUED] +
@@ -157,15 +235,57 @@ static void home_draw_queue(const struct ui *ui)
 	draw_line(stdscr, ui_row(ui, HOME_QUEUE_ROW + 3), x, width,
 		  waiting == 0 ? A_NORMAL : theme_attr(THEME_PENDING), line);
 
+	/* With rejections to review, 2 opens the queue on those, and the
+	 * agent picks the Needs attention filter there. */
 	line[0] = '\0';
 	if (counts[OP_NEEDS_ATTENTION] > 0)
 		snprintf(line, sizeof(line),
-			 "%lld operation%s need%s attention: call support",
+			 "%lld operation%s NEED%s ATTENTION before sending: "
+			 "%s",
 			 (long long)counts[OP_NEEDS_ATTENTION],
 			 counts[OP_NEEDS_ATTENTION] == 1 ? "" : "s",
-			 counts[OP_NEEDS_ATTENTION] == 1 ? "s" : "");
+			 counts[OP_NEEDS_ATTENTION] == 1 ? "S" : "",
+			 state->unacknowledged > 0 ? "press 2, then 2"
+						   : "press 2 to review");
 	draw_line(stdscr, ui_row(ui, HOME_QUEUE_ROW + 4), x, width,
 		  theme_attr(THEME_ERROR), line);
+}
+
+/* The block for rejections after sending, in words and in colour. */
+static void home_draw_rejected(const struct home_state *state,
+			       const struct ui *ui)
+{
+	attr_t attr = theme_attr(THEME_ERROR) | A_REVERSE;
+	int x = ui_column(ui, 2);
+	int width = UI_COLUMNS - 4;
+	int top = ui_row(ui, HOME_REJECTED_ROW);
+	char line[JOURNAL_ERROR_SIZE + 32];
+	int i;
+
+	for (i = 0; i < HOME_REJECTED_ROWS; i++)
+		draw_blank(stdscr, top + i, x, width);
+	if (state->error[0] != '\0') {
+		draw_text(stdscr, top, x, width, theme_attr(THEME_ERROR),
+			  state->error);
+		return;
+	}
+	if (state->unacknowledged == 0)
+		return;
+
+	for (i = 0; i < HOME_REJECTED_ROWS; i++)
+		mvwhline(stdscr, top + i, x, ' ' | attr, width);
+	snprintf(line, sizeof(line),
+		 "!! %s%d operation%s REJECTED by Spotbanc after sending",
+		 state->unacknowledged >= HOME_UNACKNOWLEDGED_MAX ? "At least "
+								  : "",
+		 state->unacknowledged,
+		 state->unacknowledged == 1 ? "" : "s");
+	draw_text(stdscr, top + 1, x + 2, width - 4, attr | A_BOLD, line);
+	snprintf(line, sizeof(line), "   Latest reason: %s",
+		 state->reason[0] != '\0' ? state->reason : "none given");
+	draw_text(stdscr, top + 2, x + 2, width - 4, attr, line);
+	draw_text(stdscr, top + 3, x + 2, width - 4, attr | A_BOLD,
+		  "   Press 2 to review");
 }
 
 static void home_draw(const struct screen *screen, const struct ui *ui)
@@ -179,14 +299,29 @@ static void home_draw(const struct screen *screen, const struct ui *ui)
 						: session->agent_id);
 	draw_line(stdscr, ui_row(ui, 1), ui_column(ui, 0), UI_COLUMNS,
 		  theme_attr(THEME_TITLE), title);
-	home_draw_queue(ui);
+	home_draw_queue(screen->state, ui);
+	home_draw_rejected(screen->state, ui);
 }
 
-static int home_activate(struct ui *ui, int item)
+/* Open the queue on what needs the agent most. */
+static int home_open_queue(const struct home_state *state, struct ui *ui)
+{
+	ui->queue_filter = QUEUE_FILTER_WAITING;
+	if (ui->app->status.counts[OP_NEEDS_ATTENTION] > 0)
+		ui->queue_filter = QUEUE_FILTER_ATTENTION;
+	if (state->unacknowledged > 0)
+		ui->queue_filter = QUEUE_FILTER_REJECTED;
+	return ui_switch(ui, SCREEN_QUEUE);
+}
+
+static int home_activate(const struct home_state *state, struct ui *ui,
+			 int item)
 {
 	switch (item) {
 	case HOME_TRANSFER:
 		return ui_switch(ui, SCREEN_TRANSFER);
+	case HOME_QUEUE:
+		return home_open_queue(state, ui);
 	case HOME_SYNC:
 		ui_sync_now(ui);
 		return SCREEN_HANDLED;
@@ -211,7 +346,7 @@ static int home_on_action(struct screen *screen, struct ui *ui,
 		menu_driver(state->menu, REQ_UP_ITEM);
 		return SCREEN_HANDLED;
 	case UI_ACTION_CONFIRM:
-		return home_activate(ui,
+		return home_activate(state, ui,
 				     item_index(current_item(state->menu)));
 	default:
 		return SCREEN_IGNORED;
@@ -226,7 +361,7 @@ static int home_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 	if (item < 0 || item >= HOME_ITEM_COUNT)
 		return SCREEN_IGNORED;
 	set_current_item(state->menu, state->items[item]);
-	return home_activate(ui, item);
+	return home_activate(state, ui, item);
 }
 
 struct screen screen_home = {
@@ -237,9 +372,11 @@ struct screen screen_home = {
 	.enter = home_enter,
 	.leave = home_leave,
 	.layout = home_layout,
+	.reload = home_reload,
 	.draw = home_draw,
 	.on_action = home_on_action,
 	.on_text = home_on_text,
+	.on_event = home_on_event,
 	.destroy = home_destroy,
 	.state = &home,
 };

@@ -15,6 +15,7 @@
 
 #include "../app/log.h"
 #include "draw.h"
+#include "notice.h"
 #include "screen.h"
 #include "statusbar.h"
 #include "theme.h"
@@ -39,6 +40,19 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_TRANSFER] = &screen_transfer,
 	[SCREEN_CONFIRM] = &screen_confirm,
 	[SCREEN_RESULT] = &screen_result,
+	[SCREEN_QUEUE] = &screen_queue,
+};
+
+/* Static because it is large (NOTICE_IDS_MAX ids), and there is one UI. */
+static struct notice_log notices;
+
+/* News from a round of events for the agent: rejections and operations
+ * set aside. */
+struct ui_news {
+	struct notice_report rejected;
+	int attention;                      /* operations set aside */
+	char attention_id[JOURNAL_ID_SIZE]; /* the last of them */
+	bool sweep; /* EVENT_QUEUE came: look for rejections */
 };
 
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
@@ -163,14 +177,23 @@ static void ui_apply(struct ui *ui, int flags)
 		ui_ask_quit(ui);
 }
 
-static void ui_answer_dialog(struct ui *ui, enum ui_action action)
+static void ui_answer_dialog(struct ui *ui, enum ui_action action,
+			     wchar_t ch)
 {
+	struct screen *screen = screens[ui->current];
 	enum dialog_purpose purpose = ui->dialog.purpose;
+	enum dialog_answer answer = dialog_handle(&ui->dialog, action, ch);
+	int flags = SCREEN_IGNORED;
 
-	if (dialog_handle(&ui->dialog, action) == DIALOG_YES &&
-	    purpose == DIALOG_FOR_QUIT)
-		ui->quit = true;
 	ui->dirty = true;
+	if (answer == DIALOG_YES && purpose == DIALOG_FOR_QUIT)
+		ui->quit = true;
+
+	/* The dialog is modal, so the screen that opened it is current. */
+	if (answer == DIALOG_CHOSEN && purpose == DIALOG_FOR_SCREEN &&
+	    screen->on_choice != NULL)
+		flags = screen->on_choice(screen, ui, ui->dialog.chosen);
+	ui_apply(ui, flags);
 }
 
 static void ui_handle_key(struct ui *ui, int rc, wint_t key)
@@ -185,8 +208,17 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 	}
 	ui->notice[0] = '\0';
 	ui->dirty = true;
+
+	/* F5 sends now on every screen, and over a dialog too. */
+	if (action == UI_ACTION_SYNC) {
+		ui_sync_now(ui);
+		return;
+	}
 	if (ui->dialog.open) {
-		ui_answer_dialog(ui, action);
+		ui_answer_dialog(ui, action,
+				 action == UI_ACTION_NONE && rc == OK
+					 ? (wchar_t)key
+					 : 0);
 		return;
 	}
 	if (ui->too_small)
@@ -195,9 +227,6 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 	switch (action) {
 	case UI_ACTION_QUIT:
 		ui_ask_quit(ui);
-		return;
-	case UI_ACTION_SYNC:
-		ui_sync_now(ui);
 		return;
 	case UI_ACTION_NONE:
 		if (rc == OK && iswprint(key) && screen->on_text != NULL)
@@ -239,51 +268,122 @@ static void ui_note_lookup(struct ui *ui, const struct event *event)
 	ui_event_text(event, lookup->text, sizeof(lookup->text));
 }
 
-/* Open a dialog for an operation that the central service rejected (and
- * print its receipt as a notice), or for one that needs attention. The
- * result screen does this itself for the operation it shows. */
-static void ui_note_operation(struct ui *ui, const struct event *event)
+/* Note what an EVENT_OPERATION means for the agent: a rejection gets
+ * its notice printed, and an operation set aside is counted. */
+static void ui_note_operation(struct ui *ui, const struct event *event,
+			      struct ui_news *news)
 {
-	struct operation op;
-	char printed[UI_MESSAGE_SIZE];
-	char text[sizeof(ui->dialog.text)];
-	size_t length;
-
-	if (ui->current == SCREEN_RESULT &&
-	    ui_event_is_for(event, ui->operation_id))
+	/* Longer than a UUID: not an operation id. */
+	if (strnlen(event->id, sizeof(event->id)) >= JOURNAL_ID_SIZE)
 		return;
-	if (strnlen(event->id, sizeof(event->id)) >= sizeof(event->id) ||
-	    journal_get(ui->app->journal, event->id, &op) != JOURNAL_OK)
-		return;
+	if (event->status == OP_REJECTED)
+		notice_operation(&notices, ui->app, event->id, &news->rejected);
+	if (event->status == OP_NEEDS_ATTENTION) {
+		news->attention++;
+		snprintf(news->attention_id, sizeof(news->attention_id), "%.*s",
+			 JOURNAL_ID_SIZE - 1, event->id);
+	}
+}
 
-	if (op.state == OP_NEEDS_ATTENTION) {
-		snprintf(text, sizeof(text),
-			 "Operation %s needs attention: call support.", op.id);
-		dialog_tell(&ui->dialog, "Needs attention", text);
+/* Write the news as one line for the notice line. */
+static void ui_news_line(const struct ui_news *news, char *line,
+			 size_t size)
+{
+	const struct notice_report *report = &news->rejected;
+
+	if (report->failed > 0)
+		snprintf(line, size, "Rejection notice not printed: %.48s",
+			 report->print_message);
+	else if (report->rejected > 0)
+		snprintf(line, size,
+			 "Spotbanc REJECTED %d operation%s after sending; "
+			 "notice%s printed",
+			 report->rejected, report->rejected == 1 ? "" : "s",
+			 report->rejected == 1 ? "" : "s");
+	else
+		snprintf(line, size,
+			 "%d operation%s need%s attention: see the queue",
+			 news->attention, news->attention == 1 ? "" : "s",
+			 news->attention == 1 ? "s" : "");
+}
+
+/* Write the news as a dialog's text. */
+static void ui_news_text(const struct ui_news *news, char *text,
+			 size_t size)
+{
+	const struct notice_report *report = &news->rejected;
+	size_t used = 0;
+
+	if (report->rejected == 1)
+		used = (size_t)snprintf(text, size,
+					"Spotbanc REJECTED operation %s "
+					"after it was sent.\nReason: %s\n",
+					report->id, report->reason);
+	else if (report->rejected > 1)
+		used = (size_t)snprintf(text, size,
+					"Spotbanc REJECTED %d operations "
+					"after they were sent.\nLatest "
+					"reason: %s\n",
+					report->rejected, report->reason);
+	if (used < size && report->failed > 0)
+		used += (size_t)snprintf(text + used, size - used,
+					 "Notice not printed: %s. Print it "
+					 "from the queue.\n",
+					 report->print_message);
+	else if (used < size && report->rejected > 0)
+		used += (size_t)snprintf(text + used, size - used,
+					 "A rejection notice was printed%s.\n",
+					 report->rejected == 1 ? ""
+							       : " for each");
+	if (used < size && news->attention == 1)
+		used += (size_t)snprintf(text + used, size - used,
+					 "Operation %s needs attention before "
+					 "it is sent.\n",
+					 news->attention_id);
+	else if (used < size && news->attention > 1)
+		used += (size_t)snprintf(text + used, size - used,
+					 "%d operations need attention before "
+					 "they are sent.\n",
+					 news->attention);
+	if (used < size)
+		snprintf(text + used, size - used,
+			 "Review in the queue: 2 on the home screen.");
+}
+
+/* Tell the agent about rejections and operations set aside: a dialog
+ * where nothing else shows them, else the notice line. */
+static void ui_tell_news(struct ui *ui, const struct ui_news *news)
+{
+	const struct notice_report *report = &news->rejected;
+	char text[DIALOG_TEXT_SIZE];
+	bool result_shows_it = ui->current == SCREEN_RESULT &&
+			       news->attention == 0 && report->rejected == 1 &&
+			       strcmp(report->id, ui->operation_id) == 0;
+
+	if (report->rejected == 0 && news->attention == 0)
+		return;
+	ui->dirty = true;
+
+	/* Home and the queue list them, the result screen shows its own
+	 * operation, and a dialog must not replace one that is open. */
+	if (ui->dialog.open || ui->current == SCREEN_HOME ||
+	    ui->current == SCREEN_QUEUE || result_shows_it) {
+		ui_news_line(news, ui->notice, sizeof(ui->notice));
 		return;
 	}
-	if (op.state != OP_REJECTED)
-		return;
-	if (app_print_receipt(ui->app, op.id, false, printed,
-			      sizeof(printed)) == 0)
-		snprintf(printed, sizeof(printed), "Receipt printed.");
-
-	/* The reason is usually a sentence with its own full stop. */
-	length = strnlen(op.last_error, sizeof(op.last_error));
-	if (length > 0 && op.last_error[length - 1] == '.')
-		op.last_error[length - 1] = '\0';
-	snprintf(text, sizeof(text),
-		 "Operation %.36s was rejected: %.60s. %.60s", op.id,
-		 op.last_error, printed);
-	dialog_tell(&ui->dialog, "Rejected", text);
-	log_warn("operation %s rejected: %s", op.id, op.last_error);
+	ui_news_text(news, text, sizeof(text));
+	dialog_tell(&ui->dialog,
+		    report->rejected > 0 ? "Rejected" : "Needs attention",
+		    text);
 }
 
 static void ui_read_events(struct ui *ui)
 {
+	struct ui_news news;
 	struct event event;
 	int count;
 
+	memset(&news, 0, sizeof(news));
 	for (count = 0; count < UI_EVENTS_PER_ROUND; count++) {
 		struct screen *screen = screens[ui->current];
 		int flags = SCREEN_REDRAW;
@@ -293,12 +393,20 @@ static void ui_read_events(struct ui *ui)
 		app_apply_event(ui->app, &event);
 		if (event.type == EVENT_LOOKUP)
 			ui_note_lookup(ui, &event);
-		if (event.type == EVENT_OPERATION)
-			ui_note_operation(ui, &event);
+
+		/* The screen first, so that the result screen prints its
+		 * receipt before any notice. */
 		if (screen->on_event != NULL)
 			flags |= screen->on_event(screen, ui, &event);
 		ui_apply(ui, flags);
+		if (event.type == EVENT_OPERATION)
+			ui_note_operation(ui, &event, &news);
+		if (event.type == EVENT_QUEUE)
+			news.sweep = true;
 	}
+	if (news.sweep)
+		notice_sweep(&notices, ui->app, &news.rejected);
+	ui_tell_news(ui, &news);
 }
 
 static void ui_draw_too_small(void)
@@ -318,7 +426,8 @@ static void ui_draw(struct ui *ui)
 {
 	const struct screen *screen = screens[ui->current];
 	attr_t bar = theme_attr(THEME_BAR);
-	char help[2 * UI_COLUMNS];
+	char keys[2 * UI_COLUMNS];
+	char help[4 * UI_COLUMNS];
 
 	if (ui->too_small) {
 		ui_draw_too_small();
@@ -328,7 +437,10 @@ static void ui_draw(struct ui *ui)
 		draw_text(stdscr, LINES - 2, ui->left + 1, UI_COLUMNS - 2,
 			  A_BOLD, ui->notice);
 		keys_help(screen->help, screen->confirm_word,
-			  screen->back_word, help, sizeof(help));
+			  screen->back_word, keys, sizeof(keys));
+		snprintf(help, sizeof(help), "%s%s%s",
+			 screen->help_keys != NULL ? screen->help_keys : "",
+			 screen->help_keys != NULL ? "  " : "", keys);
 		mvwhline(stdscr, LINES - 1, 0, ' ' | bar, COLS);
 		draw_text(stdscr, LINES - 1, ui->left + 1, UI_COLUMNS - 2, bar,
 			  help);
@@ -348,6 +460,14 @@ static void ui_draw(struct ui *ui)
 	ui->dirty = false;
 }
 
+static void ui_reload(struct ui *ui)
+{
+	struct screen *screen = screens[ui->current];
+
+	if (!ui->too_small && screen->reload != NULL)
+		screen->reload(screen, ui);
+}
+
 static void ui_loop(struct ui *ui)
 {
 	struct pollfd fds[2];
@@ -359,8 +479,10 @@ static void ui_loop(struct ui *ui)
 			minute = time(NULL) / 60;
 			ui->dirty = true;
 		}
-		if (ui->dirty)
+		if (ui->dirty) {
+			ui_reload(ui);
 			ui_draw(ui);
+		}
 
 		fds[0].fd = STDIN_FILENO;
 		fds[0].events = POLLIN;
@@ -451,6 +573,7 @@ int ui_run(struct app *app)
 	}
 	memset(&ui, 0, sizeof(ui));
 	ui.app = app;
+	notice_init(&notices, (int64_t)time(NULL));
 	setlocale(LC_ALL, "");
 	stop_signal = 0;
 	signals_install(old_actions);

@@ -42,18 +42,44 @@ sandbox_start "$dir" || exit 1
 write_config "$dir" "$SANDBOX_PORT"
 conf=$dir/spotagent.conf
 
+$bin --config "$conf" status 2>"$dir/nojournal.err"
+check "status before the journal exists exits 1" test $? -eq 1
+check "status names the missing journal" grep -q "does not exist yet" \
+	"$dir/nojournal.err"
+
+$bin --config "$conf" sync 2>"$dir/sync.err"
+check "sync with an empty queue exits 0" test $? -eq 0
+check "sync reports nothing waiting" grep -q "0 operations still waiting" \
+	"$dir/sync.err"
+
 status_json=$($bin --config "$conf" status --json)
-check "status --json counts nothing queued" contains "$status_json" \
-	'"queued": 0'
-check "status --json has never synced" contains "$status_json" \
+check "status --json counts nothing waiting" contains "$status_json" \
+	'"waiting": 0'
+check "status --json shows no sync yet" contains "$status_json" \
 	'"last_sync": null'
 status_text=$($bin --config "$conf" status)
 check "status lists every state" contains "$status_text" "needs_attention"
 
-$bin --config "$conf" sync 2>"$dir/sync.err"
-check "sync with an empty queue exits 0" test $? -eq 0
-check "sync reports nothing queued" grep -q "0 operations still queued" \
-	"$dir/sync.err"
+# submit journals JSON lines and names each bad line; sync sends them.
+printf '%s\n' \
+	'{"type":"wallet_transfer","agent_id":"A1001","sender_account":"1000000001","receiver_account":"1000000002","currency":"GHS","amount":150}' \
+	'{"type":"wallet_transfer","agent_id":"A1001","sender_account":"1000000001","receiver_account":"1000000002","currency":"GHS","amount":-5}' \
+	'not json' |
+	$bin --config "$conf" submit >"$dir/submit.out" 2>"$dir/submit.err"
+check "submit with bad lines exits 1" test $? -eq 1
+check "submit prints the queued id" grep -qE \
+	'^queued [0-9a-f-]{36}$' "$dir/submit.out"
+check "submit names the bad amount line" grep -q \
+	'error: line 2: "amount" must be' "$dir/submit.err"
+check "submit names the bad JSON line" grep -q \
+	'error: line 3: not a JSON object' "$dir/submit.err"
+id=$(awk '/^queued/ { print $2 }' "$dir/submit.out")
+$bin --config "$conf" sync 2>>"$dir/sync.err"
+check "sync sends the submitted operation" test $? -eq 0
+check "ledger holds it once" test "$(ledger_count "$dir/sandbox.db" "$id")" \
+	= 1
+status_json=$($bin --config "$conf" status --json)
+check "status counts it accepted" contains "$status_json" '"accepted": 1'
 
 # A bad setting stops start-up with exit code 2, naming setting and file.
 sed 's/^paper = 80/paper = 70/' "$conf" >"$dir/bad.conf"
@@ -68,6 +94,10 @@ $bin --config "$dir/missing.conf" status 2>"$dir/missing.err"
 check "missing file exits 2" test $? -eq 2
 $bin --config "$conf" frobnicate 2>"$dir/usage.err"
 check "unknown command exits 2" test $? -eq 2
+$bin --config "$conf" sync --json 2>"$dir/usage.err"
+check "option of another command exits 2" test $? -eq 2
+check "misplaced option is named" grep -q -- "--json does not apply" \
+	"$dir/usage.err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -177,6 +177,17 @@ static int ledger_count(struct fixture *f, const char *id)
 	return count;
 }
 
+/* Cache the sandbox's offline policy, as the sync worker does. */
+static void refresh_policy(struct fixture *f)
+{
+	struct transport *transport = NULL;
+
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(sync_refresh_policy(f->app.journal, transport),
+			 API_OK);
+	transport_close(transport);
+}
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
@@ -195,7 +206,9 @@ static int setup(void **state)
 			 JOURNAL_OK);
 	(void)error;
 	pthread_mutex_init(&f->app.lock, NULL);
+	refresh_policy(f);
 	f->app.session.logged_in = true;
+	f->app.status.online = true;
 	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
 		 "%s", AGENT);
 	*state = f;
@@ -333,12 +346,28 @@ static void test_offline_then_applied_once(void **state)
 {
 	struct fixture *f = *state;
 	struct sync_worker *worker = NULL;
+	struct wallet_transfer transfer;
 	struct operation op;
+	enum wallet_field field;
+	char message[256];
 	char id[JOURNAL_ID_SIZE];
 	int port = f->port;
 	int waited;
 
 	stop_sandbox(f);
+	f->app.status.online = false;
+
+	/* The sandbox's policy allows GHS 2,000.00 per operation offline. */
+	assert_int_equal(wallet_transfer_validate(RICH_WALLET, POOR_WALLET,
+						  "GHS", "2000.01", &transfer,
+						  &field, message,
+						  sizeof(message)),
+			 0);
+	assert_int_equal(wallet_transfer_submit(&f->app, &transfer, id,
+						message, sizeof(message)),
+			 -1);
+	assert_non_null(strstr(message, "Offline limit"));
+
 	submit(f, RICH_WALLET, POOR_WALLET, "7.25", id);
 	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 30, NULL),
 			 1);

@@ -122,6 +122,10 @@ wait_for "1 Wallet transfer" || fail "the home menu did not appear after login"
 save_screen home
 capture | grep -q "Ama Mensah" ||
 	fail "the agent's name is not on the home screen"
+for item in "1 Wallet transfer" "2 Queue" "3 Sync now" "4 Log out"; do
+	capture | grep -qF -- "$item" ||
+		fail "the home menu does not list '$item'"
+done
 
 # Fill the form. The currency is prefilled from the config.
 keys 1

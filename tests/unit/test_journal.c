@@ -110,6 +110,10 @@ static void assert_operation_equal(const struct operation *a,
 	assert_int_equal(a->attempts, b->attempts);
 	assert_string_equal(a->reference, b->reference);
 	assert_string_equal(a->last_error, b->last_error);
+	for (int i = 0; i < JOURNAL_KEYS_MAX; i++)
+		assert_string_equal(a->keys[i], b->keys[i]);
+	assert_int_equal(a->acknowledged_at, b->acknowledged_at);
+	assert_int_equal(a->age_approved, b->age_approved);
 }
 
 /* Run sql on a second connection, with ?1 bound to param when not NULL. */
@@ -170,12 +174,12 @@ static int file_exists(const char *path)
 static void open_creates_schema(void **state)
 {
 	struct fixture *f = *state;
-	char text[64];
+	char text[128];
 
 	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
 	assert_string_equal(text, "wal");
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "1");
+	assert_string_equal(text, "2");
 	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
 	assert_string_equal(text, "1397768522");
 	raw_query(f->path,
@@ -183,12 +187,29 @@ static void open_creates_schema(void **state)
 		  " sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
 		  " ORDER BY name)",
 		  text, sizeof(text));
-	assert_string_equal(text, "meta,operations,operations_due");
+	assert_string_equal(text, "meta,operation_keys,"
+				  "operation_keys_operation,operations,"
+				  "operations_due,operations_queue");
 	raw_query(f->path,
 		  "SELECT group_concat(name, ',') FROM"
 		  " pragma_index_info('operations_due')",
 		  text, sizeof(text));
 	assert_string_equal(text, "state,next_attempt_at");
+	raw_query(f->path,
+		  "SELECT group_concat(name, ',') FROM"
+		  " pragma_index_info('operations_queue')",
+		  text, sizeof(text));
+	assert_string_equal(text, "created_at");
+	raw_query(f->path,
+		  "SELECT partial FROM pragma_index_list('operations')"
+		  " WHERE name = 'operations_queue'",
+		  text, sizeof(text));
+	assert_string_equal(text, "1");
+	raw_query(f->path,
+		  "SELECT group_concat(name, ',') FROM"
+		  " pragma_index_info('operation_keys_operation')",
+		  text, sizeof(text));
+	assert_string_equal(text, "operation_id");
 }
 
 /* The CHECK constraint keeps unknown states out even for other writers. */
@@ -223,6 +244,11 @@ static void insert_get_round_trip(void **state)
 	op.payload[0] = '{';
 	op.updated_at = 1700000001;
 	op.next_attempt_at = 1700000002;
+	/* Keys come back in byte order, so these are given sorted. */
+	for (int i = 0; i < JOURNAL_KEYS_MAX; i++) {
+		memset(op.keys[i], 'k', sizeof(op.keys[i]) - 1);
+		op.keys[i][0] = (char)('a' + i);
+	}
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 
 	memset(&got, 0x5a, sizeof(got));
@@ -269,6 +295,119 @@ static void insert_duplicate_id(void **state)
 	assert_operation_equal(&got, &op);
 }
 
+struct keys_case {
+	const char *given[JOURNAL_KEYS_MAX];
+	const char *expected[JOURNAL_KEYS_MAX]; /* byte order, packed */
+};
+
+static const struct keys_case keys_cases[] = {
+	{{NULL}, {NULL}},
+	{{"wallet:1000000001"}, {"wallet:1000000001"}},
+	{{"", "wallet:1000000002", "", "customer:233201234567"},
+	 {"customer:233201234567", "wallet:1000000002"}},
+	{{"d", "c", "b", "a"}, {"a", "b", "c", "d"}},
+	/* Another operation may share a key. */
+	{{"wallet:1000000001", "wallet:1000000002"},
+	 {"wallet:1000000001", "wallet:1000000002"}},
+};
+
+static void fill_keys(char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE],
+		      const char *const texts[JOURNAL_KEYS_MAX])
+{
+	memset(keys, 0, JOURNAL_KEYS_MAX * JOURNAL_KEY_SIZE);
+	for (int i = 0; i < JOURNAL_KEYS_MAX; i++) {
+		if (texts[i] != NULL)
+			strcpy(keys[i], texts[i]);
+	}
+}
+
+static void keys_round_trip_table(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(keys_cases) / sizeof(keys_cases[0]);
+	     i++) {
+		char expected[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE];
+		struct operation op;
+		struct operation got;
+
+		make_op(&op, (int)i, 100);
+		fill_keys(op.keys, keys_cases[i].given);
+		fill_keys(expected, keys_cases[i].expected);
+		assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+
+		memset(&got, 0x5a, sizeof(got));
+		assert_int_equal(journal_get(f->journal, op.id, &got),
+				 JOURNAL_OK);
+		for (int k = 0; k < JOURNAL_KEYS_MAX; k++) {
+			if (strcmp(got.keys[k], expected[k]) != 0)
+				print_message("failing case %zu, key %d\n", i,
+					      k);
+			assert_string_equal(got.keys[k], expected[k]);
+		}
+		assert_int_equal(got.acknowledged_at, 0);
+		assert_int_equal(got.age_approved, 0);
+	}
+}
+
+/* A duplicate id adds none of its keys, because the row and its keys are
+ * one transaction. */
+static void insert_duplicate_keeps_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation twin;
+	struct operation got;
+	char text[16];
+
+	make_op(&op, 1, 100);
+	strcpy(op.keys[0], "wallet:1000000001");
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+
+	make_op(&twin, 2, 200);
+	strcpy(twin.id, op.id);
+	strcpy(twin.keys[0], "wallet:1000000009");
+	strcpy(twin.keys[1], "wallet:1000000001");
+	assert_int_equal(journal_insert(f->journal, &twin), JOURNAL_EEXIST);
+
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	assert_operation_equal(&got, &op);
+	raw_query(f->path, "SELECT count(*) FROM operation_keys", text,
+		  sizeof(text));
+	assert_string_equal(text, "1");
+}
+
+/* Stored keys that do not fit struct operation are an error. */
+static void get_oversized_keys(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation got;
+
+	make_op(&op, 1, 1);
+	strcpy(op.keys[0], "wallet:1");
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+
+	raw_exec(f->path,
+		 "INSERT INTO operation_keys (operation_id, key) VALUES (?1,"
+		 " 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk')",
+		 op.id);
+	memset(&got, 0x5a, sizeof(got));
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
+	assert_int_equal((unsigned char)got.id[0], 0x5a);
+
+	raw_exec(f->path,
+		 "UPDATE operation_keys SET key = 'wallet:2'"
+		 " WHERE key LIKE 'kkk%'",
+		 NULL);
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	raw_exec(f->path,
+		 "INSERT INTO operation_keys (operation_id, key) VALUES"
+		 " (?1, 'wallet:3'), (?1, 'wallet:4'), (?1, 'wallet:5')",
+		 op.id);
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
+}
+
 enum op_defect {
 	DEFECT_ID_EMPTY,
 	DEFECT_ID_UPPER,
@@ -285,6 +424,10 @@ enum op_defect {
 	DEFECT_AMOUNT_NEGATIVE,
 	DEFECT_AMOUNT_OVER_MAX,
 	DEFECT_PAYLOAD_UNTERMINATED,
+	DEFECT_KEY_UNTERMINATED,
+	DEFECT_KEY_LAST_UNTERMINATED,
+	DEFECT_KEY_DUPLICATE,
+	DEFECT_KEY_DUPLICATE_AFTER_EMPTY,
 	DEFECT_COUNT,
 };
 
@@ -336,6 +479,22 @@ static void apply_defect(struct operation *op, enum op_defect defect)
 	case DEFECT_PAYLOAD_UNTERMINATED:
 		memset(op->payload, 'p', sizeof(op->payload));
 		break;
+	case DEFECT_KEY_UNTERMINATED:
+		memset(op->keys[0], 'k', sizeof(op->keys[0]));
+		break;
+	case DEFECT_KEY_LAST_UNTERMINATED:
+		strcpy(op->keys[0], "wallet:1000000001");
+		memset(op->keys[JOURNAL_KEYS_MAX - 1], 'k',
+		       sizeof(op->keys[0]));
+		break;
+	case DEFECT_KEY_DUPLICATE:
+		strcpy(op->keys[0], "wallet:1000000001");
+		strcpy(op->keys[1], "wallet:1000000001");
+		break;
+	case DEFECT_KEY_DUPLICATE_AFTER_EMPTY:
+		strcpy(op->keys[0], "customer:233201234567");
+		strcpy(op->keys[3], "customer:233201234567");
+		break;
 	case DEFECT_COUNT:
 		break;
 	}
@@ -345,6 +504,7 @@ static void insert_invalid_table(void **state)
 {
 	struct fixture *f = *state;
 	int64_t counts[OP_STATE_COUNT];
+	char text[16];
 
 	for (int d = 0; d < DEFECT_COUNT; d++) {
 		struct operation op;
@@ -363,6 +523,9 @@ static void insert_invalid_table(void **state)
 			 JOURNAL_OK);
 	for (int s = 0; s < OP_STATE_COUNT; s++)
 		assert_int_equal(counts[s], 0);
+	raw_query(f->path, "SELECT count(*) FROM operation_keys", text,
+		  sizeof(text));
+	assert_string_equal(text, "0");
 }
 
 static void get_missing_and_invalid(void **state)
@@ -536,8 +699,7 @@ static const struct change_case change_cases[] = {
 	 OP_NEEDS_ATTENTION},
 };
 
-/* Bring a fresh operation to `state` through the journal's own functions
- * (a second connection for needs_attention, which has none). */
+/* Bring a fresh operation to `state` through the journal's own functions. */
 static void bring_to_state(struct fixture *f, struct operation *op,
 			   enum op_state state)
 {
@@ -560,10 +722,9 @@ static void bring_to_state(struct fixture *f, struct operation *op,
 				 JOURNAL_OK);
 		break;
 	case OP_NEEDS_ATTENTION:
-		raw_exec(f->path,
-			 "UPDATE operations SET state = 'needs_attention'"
-			 " WHERE id = ?1",
-			 op->id);
+		assert_int_equal(journal_mark_attention(f->journal, op->id,
+							"check it", 10),
+				 JOURNAL_OK);
 		break;
 	}
 }
@@ -1008,6 +1169,136 @@ static void open_bad_arguments(void **state)
 	journal_close(NULL);
 }
 
+/* The schema of version 1, as journal_open wrote it before version 2. */
+static const char v1_schema[] =
+	"CREATE TABLE operations ("
+	" id TEXT PRIMARY KEY NOT NULL,"
+	" type TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('queued', 'in_flight',"
+	"  'accepted', 'rejected', 'needs_attention')),"
+	" agent_id TEXT NOT NULL,"
+	" currency TEXT NOT NULL,"
+	" amount INTEGER NOT NULL,"
+	" payload TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" next_attempt_at INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" reference TEXT NOT NULL DEFAULT '',"
+	" last_error TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	"CREATE INDEX operations_due ON operations (state, next_attempt_at);"
+	"CREATE TABLE meta ("
+	" key TEXT PRIMARY KEY NOT NULL,"
+	" value TEXT NOT NULL"
+	") STRICT;"
+	"PRAGMA application_id = 1397768522;"
+	"PRAGMA user_version = 1;";
+
+/* A version 1 file in WAL mode, as a version 1 build leaves it, with one
+ * in-flight operation. */
+static void make_v1_journal(const char *path, const char *id,
+			    const char *extra_sql)
+{
+	sqlite3 *db = NULL;
+	char sql[1024];
+
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA journal_mode = WAL;"
+		 "INSERT INTO operations (id, type, state, agent_id, currency,"
+		 " amount, payload, created_at, updated_at, next_attempt_at,"
+		 " attempts, reference, last_error) VALUES ('%s',"
+		 " 'cash_in', 'in_flight', 'agent-7', 'GHS', 2500,"
+		 " '{\"n\":1}', 100, 101, 102, 3, '', 'timed out');%s",
+		 id, extra_sql);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, v1_schema, NULL, NULL, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+static void migrate_v1_to_v2(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "123e4567-e89b-42d3-a456-426614174000";
+	struct journal *journal = NULL;
+	struct operation got;
+	struct operation later;
+	struct operation batch[2];
+	char path[160];
+	char text[64];
+
+	snprintf(path, sizeof(path), "%s/v1.db", f->dir);
+	make_v1_journal(path, id, "");
+	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
+
+	raw_query(path, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "2");
+	raw_query(path,
+		  "SELECT count(*) FROM pragma_index_list('operations')"
+		  " WHERE name = 'operations_queue'",
+		  text, sizeof(text));
+	assert_string_equal(text, "1");
+	raw_query(path,
+		  "SELECT typeof(acknowledged_at) || ',' || age_approved"
+		  " FROM operations",
+		  text, sizeof(text));
+	assert_string_equal(text, "null,0");
+
+	assert_int_equal(journal_get(journal, id, &got), JOURNAL_OK);
+	assert_string_equal(got.type, "cash_in");
+	assert_int_equal(got.state, OP_IN_FLIGHT);
+	assert_string_equal(got.agent_id, "agent-7");
+	assert_int_equal(got.amount, 2500);
+	assert_string_equal(got.payload, "{\"n\":1}");
+	assert_int_equal(got.created_at, 100);
+	assert_int_equal(got.updated_at, 101);
+	assert_int_equal(got.next_attempt_at, 102);
+	assert_int_equal(got.attempts, 3);
+	assert_string_equal(got.last_error, "timed out");
+	assert_int_equal(got.acknowledged_at, 0);
+	assert_int_equal(got.age_approved, 0);
+	for (int i = 0; i < JOURNAL_KEYS_MAX; i++)
+		assert_string_equal(got.keys[i], "");
+
+	/* The upgraded file takes keys, and its old row is in the queue. */
+	make_op(&later, 2, 200);
+	strcpy(later.keys[0], "wallet:1000000001");
+	assert_int_equal(journal_insert(journal, &later), JOURNAL_OK);
+	assert_int_equal(journal_next_batch(journal, INT64_MAX, batch, 2), 2);
+	assert_string_equal(batch[0].id, id);
+	assert_string_equal(batch[1].id, later.id);
+	assert_string_equal(batch[1].keys[0], "wallet:1000000001");
+	journal_close(journal);
+}
+
+/* A migration that fails part way leaves the file at version 1. */
+static void migrate_failure_rolls_back(void **state)
+{
+	struct fixture *f = *state;
+	const char *id = "123e4567-e89b-42d3-a456-426614174000";
+	struct journal *journal = UNSET_JOURNAL;
+	char path[160];
+	char text[64];
+
+	snprintf(path, sizeof(path), "%s/v1-blocked.db", f->dir);
+	make_v1_journal(path, id,
+			"CREATE TABLE operation_keys (x INTEGER);");
+	assert_int_equal(journal_open(path, &journal), JOURNAL_EIO);
+	assert_null(journal);
+
+	raw_query(path, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "1");
+	raw_query(path,
+		  "SELECT count(*) FROM pragma_table_info('operations')"
+		  " WHERE name IN ('acknowledged_at', 'age_approved')",
+		  text, sizeof(text));
+	assert_string_equal(text, "0");
+	raw_query(path, "SELECT state FROM operations", text, sizeof(text));
+	assert_string_equal(text, "in_flight");
+}
+
 /* A stored value that does not fit struct operation is an error, never
  * cut short. */
 static void get_oversized_field(void **state)
@@ -1132,6 +1423,11 @@ int main(void)
 		JOURNAL_TEST(insert_starts_queued),
 		JOURNAL_TEST(insert_duplicate_id),
 		JOURNAL_TEST(insert_invalid_table),
+		JOURNAL_TEST(keys_round_trip_table),
+		JOURNAL_TEST(insert_duplicate_keeps_keys),
+		JOURNAL_TEST(get_oversized_keys),
+		JOURNAL_TEST(migrate_v1_to_v2),
+		JOURNAL_TEST(migrate_failure_rolls_back),
 		JOURNAL_TEST(get_missing_and_invalid),
 		JOURNAL_TEST(next_due_fifo),
 		JOURNAL_TEST(next_due_includes_in_flight),

@@ -1,0 +1,347 @@
+#!/usr/bin/env bash
+# UI test of the queue as shown to the agent: the real spotagent in a
+# private tmux server at 80x24 against the sandbox.
+# 1. A transfer that Spotbanc rejects after it was sent shows a block on
+#    the home screen and prints one rejection notice; the agent
+#    acknowledges it in the queue and the block goes.
+# 2. A transfer made while the sandbox is stopped waits in the queue. If
+#    it was never sent, the agent cancels it; if the sync worker has
+#    tried it already, Cancel is not offered, and it is CONFIRMED once the
+#    sandbox is back.
+# Screens are saved in the run folder for diagnosis.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+source tests/lib.sh
+
+BIN=$PWD/build/spotagent
+TMUX_SOCKET=spotagent-queue-$$
+SESSION=ui
+SCREEN_COUNT=0
+
+# tmux and spotagent both need a UTF-8 locale for names and box lines.
+export LANG=C.UTF-8
+export LC_ALL=C.UTF-8
+
+mkdir -p build/test-runs || exit 1
+RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-queue.XXXXXX") || exit 1
+JOURNAL=$RUN_DIR/journal.db
+RECEIPTS=$RUN_DIR/receipts.bin
+
+tmux_run() {
+	tmux -L "$TMUX_SOCKET" -f /dev/null "$@"
+}
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+	tmux_run kill-server 2>/dev/null
+	# tmux 3.3 can leave the socket file of an exited server behind.
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET"
+	sandbox_stop
+}
+trap cleanup EXIT
+
+capture() {
+	tmux_run capture-pane -p -t "$SESSION" 2>/dev/null
+}
+
+# save_screen NAME: keep the current screen as RUN_DIR/screen-NN-NAME.txt.
+save_screen() {
+	SCREEN_COUNT=$((SCREEN_COUNT + 1))
+	capture >"$(printf '%s/screen-%02d-%s.txt' "$RUN_DIR" \
+		"$SCREEN_COUNT" "$1")"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	save_screen failure
+	echo "--- screen at the failure ---" >&2
+	capture >&2
+	echo "--- screens, logs and receipts are in $RUN_DIR ---" >&2
+	exit 1
+}
+
+keys() {
+	tmux_run send-keys -t "$SESSION" "$@"
+}
+
+# wait_for TEXT [TRIES]: poll the screen every 0.2 s, at most TRIES times
+# (default 50, 10 s), until it shows TEXT. Returns 1 when it never does.
+wait_for() {
+	local text=$1 tries=${2:-50} i
+
+	for ((i = 0; i < tries; i++)); do
+		if capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+# wait_gone TEXT [TRIES]: as wait_for, until the screen no longer shows
+# TEXT.
+wait_gone() {
+	local text=$1 tries=${2:-50} i
+
+	for ((i = 0; i < tries; i++)); do
+		if ! capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+# wait_for_size WIDTHxHEIGHT: at most 25 checks 0.2 s apart.
+wait_for_size() {
+	local i size
+
+	for ((i = 0; i < 25; i++)); do
+		size=$(tmux_run display-message -p -t "$SESSION" \
+			'#{pane_width}x#{pane_height}')
+		if [ "$size" = "$1" ]; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	echo "pane is $size, expected $1" >&2
+	return 1
+}
+
+# on_screen TEXT: whether the screen shows TEXT now.
+on_screen() {
+	capture | grep -qF -- "$1"
+}
+
+# journal_value ID COLUMN: print one column of operation ID from the
+# terminal's journal (an empty line for NULL).
+journal_value() {
+	python3 -c '
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=10)
+row = conn.execute(f"SELECT {sys.argv[3]} FROM operations WHERE id = ?",
+                   (sys.argv[2],)).fetchone()
+if row is None:
+    sys.exit(f"operation {sys.argv[2]} is not in the journal")
+print("" if row[0] is None else row[0])
+' "$JOURNAL" "$1" "$2"
+}
+
+# notice_count: print how many rejection notices the printer file holds.
+notice_count() {
+	python3 -c '
+import os, sys
+path = sys.argv[1]
+data = open(path, "rb").read() if os.path.exists(path) else b""
+print(data.count(b"REJECTION NOTICE"))
+' "$RECEIPTS"
+}
+
+# shown_operation_id: the operation id that the screen shows after
+# "Operation ", the first one when there are several.
+shown_operation_id() {
+	capture | sed -n 's/.*Operation \([0-9a-f-]\{36\}\).*/\1/p' |
+		head -n 1
+}
+
+# send_transfer SENDER RECEIVER AMOUNT: from the home screen, fill the
+# form and confirm it; the result screen follows.
+send_transfer() {
+	keys 1
+	wait_for "Sender wallet" || fail "the transfer form did not open on 1"
+	keys "$1" Tab "$2" Tab
+	wait_for "$2" || fail "the receiver wallet $2 is not on the form"
+	keys Tab "$3" Enter
+	wait_for "GHS $3" || fail "the confirmation does not show GHS $3"
+	save_screen "confirm-$3"
+	keys Enter
+}
+
+[ -x "$BIN" ] || fail "$BIN is missing; run make first"
+command -v tmux >/dev/null || fail "tmux is not installed"
+
+sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
+port=$SANDBOX_PORT
+write_config "$RUN_DIR" "$port" || fail "cannot write the config"
+
+# The pane runs spotagent and then records its exit status. Stderr goes
+# to a file because curses owns the terminal.
+command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
+	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
+	"$RUN_DIR/exit-status")
+tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
+	fail "cannot start tmux"
+wait_for_size 80x24 || fail "the tmux pane is not 80x24"
+
+wait_for "Agent ID" || fail "the login screen did not appear"
+keys A1001 Enter
+keys counter-demo-1 Enter
+wait_for "2 Queue" || fail "the home menu did not appear after login"
+on_screen "REJECTED by Spotbanc" &&
+	fail "the home screen shows a rejection before any transfer"
+
+# --- 1. Rejected after sending ---------------------------------------------
+
+# 1000000002 has a balance of GHS 250.00, so the sandbox rejects GHS 900.00.
+send_transfer 1000000002 1000000001 900.00
+wait_for "REJECTED" 100 || fail "the transfer was not REJECTED within 20 s"
+save_screen result-rejected
+rejected_id=$(shown_operation_id)
+[ -n "$rejected_id" ] || fail "the result screen shows no operation id"
+[ "$(journal_value "$rejected_id" state)" = "rejected" ] ||
+	fail "the journal does not hold $rejected_id as rejected"
+
+keys Enter
+wait_for "2 Queue" || fail "Enter on the result screen did not go home"
+wait_for "1 operation REJECTED by Spotbanc after sending" ||
+	fail "the home screen shows no rejection block"
+save_screen home-rejected
+on_screen "Press 2 to review" || fail "the rejection block lacks 'Press 2'"
+reason=$(journal_value "$rejected_id" last_error) ||
+	fail "cannot read the reason of $rejected_id"
+[ -n "$reason" ] || fail "the journal holds no reason for $rejected_id"
+on_screen "Latest reason: ${reason:0:40}" ||
+	fail "the rejection block does not show the reason '$reason'"
+
+# The result screen printed the REJECTED receipt; the notice comes once.
+count=$(notice_count) || fail "cannot read $RECEIPTS"
+[ "$count" = "1" ] ||
+	fail "$RECEIPTS holds $count rejection notices, expected 1"
+
+# 2 opens the queue on the Rejected filter; 3 picks that filter again.
+keys 2
+wait_for "Queue: Rejected" || fail "2 did not open the queue on Rejected"
+keys 3
+wait_for "Queue: Rejected" || fail "3 did not show the Rejected filter"
+wait_for "GHS 900.00" || fail "the rejected transfer is not listed"
+save_screen queue-rejected
+on_screen "Wallet transfer" || fail "the row does not name the type"
+on_screen "Operation $rejected_id" ||
+	fail "the selected row is not operation $rejected_id"
+on_screen "NOT ACKNOWLEDGED" ||
+	fail "the selected row is not marked NOT ACKNOWLEDGED"
+
+keys Enter
+wait_for "1 Acknowledge" || fail "Enter did not open the action dialog"
+save_screen dialog-rejected
+on_screen "2 Print notice" || fail "the dialog does not offer 2 Print notice"
+on_screen "9 Print receipt copy" ||
+	fail "the dialog does not offer 9 Print receipt copy"
+on_screen "Cancel" && fail "the dialog offers Cancel for a rejection"
+on_screen "$rejected_id" || fail "the dialog does not show the operation id"
+
+keys 1
+wait_for "Acknowledged" || fail "1 did not acknowledge the rejection"
+wait_gone "NOT ACKNOWLEDGED" ||
+	fail "the row is still marked NOT ACKNOWLEDGED"
+save_screen queue-acknowledged
+[ -n "$(journal_value "$rejected_id" acknowledged_at)" ] ||
+	fail "the journal has no acknowledged_at for $rejected_id"
+
+keys Escape
+wait_for "2 Queue" || fail "Esc did not go back to the home screen"
+wait_gone "REJECTED by Spotbanc" ||
+	fail "the rejection block stays after the acknowledgement"
+save_screen home-acknowledged
+count=$(notice_count) || fail "cannot read $RECEIPTS"
+[ "$count" = "1" ] ||
+	fail "after the acknowledgement $RECEIPTS holds $count notices"
+
+# --- 2. Waiting while the sandbox is stopped -------------------------------
+
+sandbox_stop
+wait_for "OFFLINE" 100 || fail "the status bar did not say OFFLINE in 20 s"
+send_transfer 1000000001 1000000002 12.50
+wait_for "PENDING" 50 || fail "the offline transfer is not PENDING"
+save_screen result-pending
+pending_id=$(shown_operation_id)
+[ -n "$pending_id" ] || fail "the result screen shows no operation id"
+
+# Let the sync worker's first attempt, if it makes one, finish: at most
+# 10 s for the journal to count an attempt with the operation queued
+# again. An operation never tried in that time is not being sent.
+for ((i = 0; i < 50; i++)); do
+	attempts=$(journal_value "$pending_id" attempts) ||
+		fail "cannot read the attempts of $pending_id"
+	state=$(journal_value "$pending_id" state) ||
+		fail "cannot read the state of $pending_id"
+	[ "$attempts" -gt 0 ] && [ "$state" = "queued" ] && break
+	sleep 0.2
+done
+[ "$state" = "queued" ] ||
+	fail "operation $pending_id is '$state', expected 'queued'"
+
+keys Enter
+wait_for "2 Queue" || fail "Enter on the result screen did not go home"
+keys 2
+wait_for "Queue: " || fail "2 did not open the queue"
+keys 1
+wait_for "Queue: Waiting" || fail "1 did not show the Waiting filter"
+wait_for "GHS 12.50" || fail "the offline transfer is not under Waiting"
+on_screen "PENDING" || fail "the offline transfer is not shown PENDING"
+on_screen "Operation $pending_id" ||
+	fail "the selected row is not operation $pending_id"
+save_screen queue-waiting
+
+keys Enter
+wait_for "9 Print receipt copy" || fail "Enter did not open the dialog"
+save_screen dialog-waiting
+if [ "$attempts" -eq 0 ]; then
+	on_screen "1 Cancel" ||
+		fail "the dialog offers no Cancel for a never-sent operation"
+	keys 1
+	wait_for "Cancelled" || fail "1 did not cancel the operation"
+	wait_for "No operations are waiting" ||
+		fail "the cancelled operation is still under Waiting"
+	save_screen queue-cancelled
+	[ "$(journal_value "$pending_id" state)" = "rejected" ] ||
+		fail "the cancelled operation is not rejected in the journal"
+	keys Escape
+	wait_for "2 Queue" || fail "Esc did not go back to the home screen"
+	on_screen "REJECTED by Spotbanc" &&
+		fail "a cancelled operation shows as rejected by Spotbanc"
+	outcome="cancelled before it was sent"
+else
+	on_screen "Cancel" &&
+		fail "the dialog offers Cancel after $attempts attempts"
+	keys Escape
+	wait_gone "9 Print receipt copy" || fail "Esc did not close the dialog"
+	sandbox_start "$RUN_DIR" "$port" ||
+		fail "the sandbox did not start again on port $port"
+	keys F5
+	wait_for "No operations are waiting" 150 ||
+		fail "the operation did not leave the queue within 30 s"
+	keys 4
+	wait_for "Queue: Accepted" || fail "4 did not show the Accepted filter"
+	wait_for "CONFIRMED" || fail "the operation is not shown CONFIRMED"
+	on_screen "Operation $pending_id" ||
+		fail "the newest accepted row is not operation $pending_id"
+	save_screen queue-confirmed
+	[ "$(journal_value "$pending_id" state)" = "accepted" ] ||
+		fail "the operation is not accepted in the journal"
+	count=$(ledger_count "$RUN_DIR/sandbox.db" "$pending_id") ||
+		fail "cannot count the ledger rows"
+	[ "$count" = "1" ] ||
+		fail "the ledger has $count rows for $pending_id, expected 1"
+	outcome="CONFIRMED after $attempts attempt(s) while offline"
+fi
+
+count=$(notice_count) || fail "cannot read $RECEIPTS"
+[ "$count" = "1" ] || fail "at the end $RECEIPTS holds $count notices"
+
+# Quit through the confirmation dialog.
+keys F10
+wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
+keys Enter
+for ((i = 0; i < 50; i++)); do
+	[ -s "$RUN_DIR/exit-status" ] && break
+	sleep 0.2
+done
+[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
+status=$(cat "$RUN_DIR/exit-status")
+[ "$status" = "0" ] || fail "spotagent exited with status $status"
+
+echo "ok: rejection acknowledged with one notice; offline transfer" \
+	"$outcome"
+exit 0
