@@ -13,6 +13,7 @@ Run: python3 tests/sandbox/test_sandbox.py
 import http.client
 import json
 import os
+import select
 import shutil
 import socket
 import sqlite3
@@ -32,6 +33,19 @@ MAKE_CERTS = os.path.join(HERE, "make-certs.sh")
 START_TIMEOUT = 10  # seconds for a sandbox to listen
 STOP_TIMEOUT = 5  # seconds for a sandbox to exit after SIGTERM
 IO_TIMEOUT = 10  # seconds for each socket operation
+BATCH_PATH = "/v1/operations/batch"
+FAULTS_PATH = "/v1/sandbox/faults"
+# The contract's aim is well under a second. The limit leaves room for a
+# slow or busy machine, and the test prints the time measured.
+BATCH_1000_MAX_SECONDS = 2.0
+DEFAULT_POLICY = {
+    "version": 1,
+    "operations": {"wallet_transfer": {
+        "offline_allowed": True,
+        "max_amount": {"GHS": 200000, "NGN": 10000000},
+        "max_exposure": {"GHS": 1000000, "NGN": 50000000},
+        "max_queued": 100,
+        "max_age_seconds": 86400}}}
 
 CERTS = None  # set by setUpModule
 CERTS_TEMP = None
@@ -176,6 +190,20 @@ class Client:
                    else key}
         return self.send("POST", "/v1/transfers/wallet", body, headers)
 
+    def batch(self, items):
+        """Send items as one batch, in compact JSON as the terminal does."""
+        return self.send("POST", BATCH_PATH, compact({"operations": items}))
+
+    def add_faults(self, *faults):
+        reply = self.send("POST", FAULTS_PATH, {"faults": list(faults)})
+        if reply.status != 200:
+            raise AssertionError(f"queueing faults failed: {reply.raw}")
+        return reply
+
+
+def compact(value):
+    return json.dumps(value, separators=(",", ":"))
+
 
 def transfer_body(amount=1250, sender="1000000001", receiver="1000000002",
                   currency="GHS", agent_id="A1001"):
@@ -183,6 +211,11 @@ def transfer_body(amount=1250, sender="1000000001", receiver="1000000002",
             "sender_account": sender, "receiver_account": receiver,
             "currency": currency, "amount": amount,
             "created_at": "2026-12-04T15:00:00Z"}
+
+
+def batch_item(**fields):
+    """Return a batch item: a transfer body with its type."""
+    return dict(transfer_body(**fields), type="wallet_transfer")
 
 
 class SandboxTestCase(unittest.TestCase):
@@ -247,6 +280,14 @@ class StartAndRoutingTests(SandboxTestCase):
         reply = self.client.send("POST", "/v1/sessions",
                                  b"{" + b" " * (64 * 1024) + b"}")
         self.assert_error(reply, 413, "payload_too_large")
+
+    def test_faults_404_without_flag(self):
+        for method in ("GET", "POST", "DELETE"):
+            with self.subTest(method):
+                body = {"faults": [{"path": BATCH_PATH, "kind": "duplicate"}]}
+                reply = self.client.send(method, FAULTS_PATH,
+                                         body if method == "POST" else None)
+                self.assert_error(reply, 404, "not_found")
 
     def test_wrong_content_type_415(self):
         reply = self.client.send(
@@ -539,9 +580,306 @@ class TransferTests(SandboxTestCase):
             [("T0002",)])
 
 
+class BatchTests(SandboxTestCase):
+    def assert_result(self, result, item, status, code=None):
+        self.assertEqual(result["operation_id"], item["operation_id"])
+        self.assertEqual(result["status"], status, result)
+        if code is None:
+            self.assertRegex(result["reference"], r"\ASBX-\d{6,}\Z")
+            self.assertNotIn("error", result)
+        else:
+            self.assertEqual(result["error"]["code"], code)
+            self.assertIsInstance(result["error"]["message"], str)
+            self.assertNotIn("reference", result)
+
+    def reference_of(self, operation_id):
+        rows = self.sandbox.query("SELECT reference FROM ledger "
+                                  "WHERE operation_id = ?", (operation_id,))
+        return rows[0][0] if rows else None
+
+    def test_batch_accepted_in_order(self):
+        items = [batch_item(amount=amount) for amount in (5, 6, 7)]
+        before = self.sandbox.balance("1000000001")
+        reply = self.client.batch(items)
+        self.assertEqual(reply.status, 200, reply.raw)
+        self.assertEqual(reply.headers["Content-Type"], "application/json")
+        results = reply.json["results"]
+        self.assertEqual(len(results), 3)
+        for item, result in zip(items, results):
+            self.assert_result(result, item, 201)
+            self.assertEqual(result["reference"],
+                             self.reference_of(item["operation_id"]))
+        numbers = [int(result["reference"][4:]) for result in results]
+        self.assertEqual(numbers, [numbers[0], numbers[0] + 1,
+                                   numbers[0] + 2])
+        self.assertEqual(self.sandbox.balance("1000000001"), before - 18)
+
+    def test_batch_reply_compact(self):
+        reply = self.client.batch([batch_item(amount=1)])
+        self.assertNotIn(b" ", reply.raw.split(b'"message"')[0])
+        self.assertNotIn(b"\n", reply.raw)
+        single = self.client.transfer(transfer_body(amount=1))
+        self.assertNotIn(b" ", single.raw)
+
+    def test_batch_rejection_stored(self):
+        item = batch_item(amount=10**12, sender="1000000002",
+                          receiver="1000000001")
+        result = self.client.batch([item]).json["results"][0]
+        self.assert_result(result, item, 422, "insufficient_funds")
+        stored = self.sandbox.query(
+            "SELECT status FROM idempotency WHERE idempotency_key = ?",
+            (item["operation_id"],))
+        self.assertEqual(stored, [(422,)])
+        self.assertEqual(self.sandbox.ledger_count(item["operation_id"]), 0)
+
+    def test_batch_mixed_results(self):
+        good = batch_item(amount=3)
+        unknown_agent = batch_item(agent_id="A9999")
+        float_amount = dict(batch_item(), amount=2.5)
+        unknown_type = dict(batch_item(), type="cash_out")
+        no_type = transfer_body()
+        upper_id = dict(batch_item(), operation_id=str(uuid.uuid4()).upper())
+        last = batch_item(amount=4)
+        items = [good, unknown_agent, float_amount, unknown_type, no_type,
+                 upper_id, "not an object", last]
+        results = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in results],
+                         [201, 422, 400, 400, 400, 400, 400, 201])
+        self.assert_result(results[0], good, 201)
+        self.assert_result(results[1], unknown_agent, 422, "unknown_agent")
+        for index in (2, 3, 4, 5):
+            self.assert_result(results[index], items[index], 400,
+                               "bad_request")
+        self.assertIsNone(results[6]["operation_id"])
+        self.assertEqual(results[6]["error"]["code"], "bad_request")
+        self.assert_result(results[7], last, 201)
+
+        # Malformed items are not stored, so their keys stay usable.
+        for item in (float_amount, unknown_type, no_type):
+            stored = self.sandbox.query(
+                "SELECT COUNT(*) FROM idempotency "
+                "WHERE idempotency_key = ?", (item["operation_id"],))
+            self.assertEqual(stored, [(0,)])
+        fixed = dict(float_amount, amount=2)
+        self.assert_result(self.client.batch([fixed]).json["results"][0],
+                           fixed, 201)
+
+    def test_batch_applies_items_in_order(self):
+        # Wallet 1000000004 gets 500 from the first item, so the second
+        # fits and the third, from the same wallet, no longer does.
+        start = self.sandbox.balance("1000000004")
+        items = [
+            batch_item(sender="1000000003", receiver="1000000004",
+                       currency="NGN", amount=500),
+            batch_item(sender="1000000004", receiver="1000000003",
+                       currency="NGN", amount=start + 300),
+            batch_item(sender="1000000004", receiver="1000000003",
+                       currency="NGN", amount=300),
+        ]
+        results = self.client.batch(items).json["results"]
+        self.assert_result(results[0], items[0], 201)
+        self.assert_result(results[1], items[1], 201)
+        self.assert_result(results[2], items[2], 422, "insufficient_funds")
+        self.assertEqual(self.sandbox.balance("1000000004"), 200)
+
+    def test_single_then_batch_replays(self):
+        body = transfer_body(amount=8)
+        single = self.client.transfer(body)
+        self.assertEqual(single.status, 201)
+        before = self.sandbox.balance("1000000001")
+        item = dict(body, type="wallet_transfer")
+        result = self.client.batch([item]).json["results"][0]
+        self.assert_result(result, item, 201)
+        self.assertEqual(result["reference"], single.json["reference"])
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+        self.assertEqual(self.sandbox.balance("1000000001"), before)
+
+    def test_batch_then_single_replays(self):
+        item = batch_item(amount=9)
+        result = self.client.batch([item]).json["results"][0]
+        body = {name: value for name, value in item.items()
+                if name != "type"}
+        single = self.client.transfer(body)
+        self.assertEqual(single.status, 201)
+        self.assertEqual(single.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(single.json["reference"], result["reference"])
+        self.assertEqual(single.json["status"], "accepted")
+        self.assertEqual(self.sandbox.ledger_count(item["operation_id"]), 1)
+
+    def test_rejection_replays_across_endpoints(self):
+        body = transfer_body(amount=10**12, sender="1000000002",
+                             receiver="1000000001")
+        single = self.client.transfer(body)
+        self.assert_error(single, 422, "insufficient_funds")
+        item = dict(body, type="wallet_transfer")
+        result = self.client.batch([item]).json["results"][0]
+        self.assert_result(result, item, 422, "insufficient_funds")
+        self.assertEqual(result["error"], single.json["error"])
+
+    def test_batch_key_reused_422(self):
+        body = transfer_body(amount=100)
+        self.client.transfer(body)
+        changed = dict(body, amount=101, type="wallet_transfer")
+        result = self.client.batch([changed]).json["results"][0]
+        self.assert_result(result, changed, 422, "idempotency_key_reused")
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+
+    def test_key_twice_in_one_batch(self):
+        same = batch_item(amount=2)
+        other = batch_item(amount=2)
+        changed = dict(other, amount=3)
+        results = self.client.batch([same, same, other, changed]).json[
+            "results"]
+        self.assert_result(results[0], same, 201)
+        self.assertEqual(results[1], results[0])
+        self.assert_result(results[2], other, 201)
+        self.assert_result(results[3], changed, 422,
+                           "idempotency_key_reused")
+        self.assertEqual(self.sandbox.ledger_count(same["operation_id"]), 1)
+        self.assertEqual(self.sandbox.ledger_count(other["operation_id"]),
+                         1)
+
+    def test_batch_of_1000_applies_fast(self):
+        items = [batch_item(amount=1) for _ in range(1000)]
+        before = self.sandbox.balance("1000000001")
+        body = compact({"operations": items})
+        self.client.send("GET", "/v1/health")  # connection already open
+        started = time.monotonic()
+        reply = self.client.send("POST", BATCH_PATH, body)
+        elapsed = time.monotonic() - started
+        print(f"\n    1000-item batch: {elapsed * 1000:.0f} ms, request "
+              f"{len(body)} bytes, reply {len(reply.raw)} bytes",
+              file=sys.stderr)
+        self.assertEqual(reply.status, 200, reply.raw[:200])
+        statuses = {result["status"] for result in reply.json["results"]}
+        self.assertEqual(statuses, {201})
+        self.assertEqual(self.sandbox.balance("1000000001"), before - 1000)
+        self.assertLess(elapsed, BATCH_1000_MAX_SECONDS)
+
+    def test_batch_size_limits_400(self):
+        cases = [
+            ("1001 items", {"operations": [batch_item()] * 1001}),
+            ("no items", {"operations": []}),
+            ("operations missing", {}),
+            ("operations object", {"operations": batch_item()}),
+            ("body array", [batch_item()]),
+        ]
+        for name, body in cases:
+            with self.subTest(name):
+                reply = self.client.send("POST", BATCH_PATH, compact(body))
+                self.assert_error(reply, 400, "bad_request")
+        self.assertEqual(self.sandbox.query(
+            "SELECT COUNT(*) FROM idempotency WHERE idempotency_key = ?",
+            (cases[0][1]["operations"][0]["operation_id"],)), [(0,)])
+
+    def test_batch_body_over_2_mib_413(self):
+        body = b'{"operations":[' + b" " * (2 * 1024 * 1024) + b"]}"
+        reply = self.client.send("POST", BATCH_PATH, body)
+        self.assert_error(reply, 413, "payload_too_large")
+
+    def test_batch_body_near_2_mib_accepted(self):
+        items = [batch_item(amount=1) for _ in range(2)]
+        text = compact({"operations": items})
+        padding = 2 * 1024 * 1024 - len(text)
+        body = text[:-1] + " " * padding + "}"
+        self.assertEqual(len(body), 2 * 1024 * 1024)
+        reply = self.client.send("POST", BATCH_PATH, body)
+        self.assertEqual(reply.status, 200, reply.raw[:200])
+
+    def test_batch_needs_json_415(self):
+        reply = self.client.send("POST", BATCH_PATH, b"{}",
+                                 {"Content-Type": "text/plain"})
+        self.assert_error(reply, 415, "unsupported_media_type")
+
+    def test_batch_expect_100_continue(self):
+        body = compact({"operations": [batch_item(amount=1)]}).encode()
+        raw = socket.create_connection(("127.0.0.1", self.sandbox.port),
+                                       timeout=IO_TIMEOUT)
+        with tls_context().wrap_socket(
+                raw, server_hostname="localhost") as conn:
+            conn.sendall(
+                f"POST {BATCH_PATH} HTTP/1.1\r\nHost: localhost\r\n"
+                f"Content-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n"
+                f"Expect: 100-continue\r\n\r\n".encode())
+            conn.settimeout(2)
+            interim = conn.recv(4096)
+            self.assertTrue(interim.startswith(b"HTTP/1.1 100 "), interim)
+            conn.settimeout(IO_TIMEOUT)
+            conn.sendall(body)
+            reply = conn.recv(65536)
+        self.assertTrue(reply.startswith(b"HTTP/1.1 200 "), reply)
+
+    def test_batch_wire_bytes_per_operation(self):
+        relay = CountingRelay(self.sandbox.port)
+        try:
+            client = Client(relay.port)
+            try:
+                reply = client.batch([batch_item(amount=1)
+                                      for _ in range(1000)])
+            finally:
+                client.close()
+            self.assertEqual(reply.status, 200)
+        finally:
+            total = relay.close()
+        per_operation = total / 1000
+        print(f"\n    1000-item batch on the wire, TLS handshake "
+              f"included: {total} bytes, {per_operation:.0f} per "
+              f"operation", file=sys.stderr)
+        self.assertLess(per_operation, 400)
+
+
+class CountingRelay:
+    """A TCP relay on 127.0.0.1 for one connection to a sandbox, which
+    counts the bytes that pass in both directions."""
+
+    def __init__(self, target_port):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(IO_TIMEOUT)
+        self.port = self.listener.getsockname()[1]
+        self.target_port = target_port
+        self.total = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self):
+        try:
+            inbound, _ = self.listener.accept()
+        except OSError:
+            return
+        outbound = socket.create_connection(("127.0.0.1", self.target_port),
+                                            timeout=IO_TIMEOUT)
+        peers = {inbound: outbound, outbound: inbound}
+        deadline = time.monotonic() + IO_TIMEOUT * 3
+        try:
+            while not self.stop.is_set() and time.monotonic() < deadline:
+                readable, _, _ = select.select(list(peers), [], [], 0.05)
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    self.total += len(data)
+                    peers[sock].sendall(data)
+        finally:
+            inbound.close()
+            outbound.close()
+
+    def close(self):
+        """Stop the relay and return the bytes counted."""
+        self.stop.set()
+        self.thread.join(IO_TIMEOUT * 4)
+        self.listener.close()
+        return self.total
+
+
+BATCH = object()
+
+
 def send_in_threads(port, requests):
     """Send each (body, key) on its own connection, all released at once.
-    Returns the replies in order, or the exception a request raised."""
+    A key of BATCH sends the body as a batch's items instead. Returns the
+    replies in order, or the exception a request raised."""
     barrier = threading.Barrier(len(requests), timeout=IO_TIMEOUT)
     results = [None] * len(requests)
 
@@ -550,7 +888,10 @@ def send_in_threads(port, requests):
         try:
             client.conn.connect()
             barrier.wait()
-            results[index] = client.transfer(body, key)
+            if key is BATCH:
+                results[index] = client.batch(body)
+            else:
+                results[index] = client.transfer(body, key)
         except Exception as error:
             results[index] = error
         finally:
@@ -600,6 +941,43 @@ class ConcurrencyTests(SandboxTestCase):
                          before - 16 * 13)
 
 
+    def test_same_batch_concurrently_applies_once(self):
+        items = [batch_item(amount=12) for _ in range(50)]
+        before = self.sandbox.balance("1000000001")
+        replies = send_in_threads(self.sandbox.port, [(items, BATCH)] * 4)
+        references = {}
+        for reply in replies:
+            self.assertIsInstance(reply, Reply)
+            self.assertEqual(reply.status, 200)
+            for item, result in zip(items, reply.json["results"]):
+                self.assertIn(result["status"], (201, 409))
+                if result["status"] == 201:
+                    references.setdefault(item["operation_id"], set()).add(
+                        result["reference"])
+        for item in items:
+            self.assertEqual(len(references[item["operation_id"]]), 1)
+            self.assertEqual(
+                self.sandbox.ledger_count(item["operation_id"]), 1)
+        self.assertEqual(self.sandbox.balance("1000000001"),
+                         before - 50 * 12)
+
+    def test_batch_and_single_concurrently_apply_once(self):
+        items = [batch_item(amount=14) for _ in range(20)]
+        singles = [({name: value for name, value in item.items()
+                     if name != "type"}, None) for item in items[:8]]
+        before = self.sandbox.balance("1000000001")
+        replies = send_in_threads(self.sandbox.port,
+                                  [(items, BATCH)] + singles)
+        for reply in replies:
+            self.assertIsInstance(reply, Reply)
+            self.assertIn(reply.status, (200, 201, 409))
+        for item in items:
+            self.assertEqual(
+                self.sandbox.ledger_count(item["operation_id"]), 1)
+        self.assertEqual(self.sandbox.balance("1000000001"),
+                         before - 20 * 14)
+
+
 class InProgressTests(SandboxTestCase):
     # Each transfer keeps its key for 1.5 s, so a duplicate sent meanwhile
     # always meets it in progress.
@@ -627,6 +1005,401 @@ class InProgressTests(SandboxTestCase):
         replay = self.client.transfer(body)
         self.assertEqual(replay.raw, results["first"].raw)
         self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+
+    def in_background(self, send):
+        """Run send(client) on its own connection in a thread; return the
+        thread and a dict that gets the reply as "reply"."""
+        results = {}
+
+        def run():
+            client = Client(self.sandbox.port)
+            try:
+                results["reply"] = send(client)
+            finally:
+                client.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread, results
+
+    def test_batch_item_in_progress_409(self):
+        body = transfer_body(amount=6)
+        thread, first = self.in_background(lambda c: c.transfer(body))
+        time.sleep(0.5)
+        busy = dict(body, type="wallet_transfer")
+        other = batch_item(amount=6)
+        reply = self.client.batch([busy, other])
+        thread.join(IO_TIMEOUT)
+        results = reply.json["results"]
+        self.assertEqual(results[0]["status"], 409)
+        self.assertEqual(results[0]["error"]["code"], "request_in_progress")
+        self.assertEqual(results[0]["retry_after"], 1)
+        self.assertEqual(results[1]["status"], 201)
+        self.assertEqual(first["reply"].status, 201)
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+
+    def test_single_behind_batch_409(self):
+        items = [batch_item(amount=7), batch_item(amount=7)]
+        thread, first = self.in_background(lambda c: c.batch(items))
+        time.sleep(0.5)
+        body = {name: value for name, value in items[1].items()
+                if name != "type"}
+        duplicate = self.client.transfer(body)
+        thread.join(IO_TIMEOUT)
+        self.assert_error(duplicate, 409, "request_in_progress")
+        self.assertEqual([result["status"] for result in
+                          first["reply"].json["results"]], [201, 201])
+        replay = self.client.transfer(body)
+        self.assertEqual(replay.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(replay.json["reference"],
+                         first["reply"].json["results"][1]["reference"])
+
+
+class PolicyTests(SandboxTestCase):
+    def test_default_policy(self):
+        reply = self.client.send("GET", "/v1/policy")
+        self.assertEqual(reply.status, 200, reply.raw)
+        self.assertEqual(reply.json, DEFAULT_POLICY)
+        self.assertEqual(reply.headers["Content-Type"], "application/json")
+        self.assertNotIn(b" ", reply.raw)
+
+    def test_policy_needs_no_token(self):
+        other = Client(self.sandbox.port, "client-T0002")
+        try:
+            reply = other.send("GET", "/v1/policy")
+        finally:
+            other.close()
+        self.assertEqual(reply.status, 200)
+
+    def test_policy_post_405(self):
+        reply = self.client.send("POST", "/v1/policy", {})
+        self.assert_error(reply, 405, "method_not_allowed")
+        self.assertEqual(reply.headers["Allow"], "GET")
+
+
+class PolicyFileTests(unittest.TestCase):
+    def start_with_policy(self, text):
+        sandbox = SandboxProcess()
+        path = os.path.join(sandbox.folder, "policy.json")
+        with open(path, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        sandbox.extra_args = ["--policy", path]
+        return sandbox
+
+    def test_policy_file_published(self):
+        policy = {"version": 7, "operations": {
+            "wallet_transfer": {"offline_allowed": False},
+            "cash_out": {"offline_allowed": False}}}
+        sandbox = self.start_with_policy(json.dumps(policy, indent=4))
+        try:
+            sandbox.start()
+            client = Client(sandbox.port)
+            reply = client.send("GET", "/v1/policy")
+            client.close()
+        finally:
+            sandbox.stop()
+            sandbox.remove()
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.json, policy)
+        self.assertEqual(list(reply.json["operations"]),
+                         ["wallet_transfer", "cash_out"])
+
+    def test_bad_policy_file_exits(self):
+        cases = [
+            ("not json", "{version: 1}", "not valid UTF-8 JSON"),
+            ("array", "[]", "must be a JSON object"),
+            ("version string", '{"version": "1", "operations": {}}',
+             '"version" must be an integer'),
+            ("version bool", '{"version": true, "operations": {}}',
+             '"version" must be an integer'),
+            ("operations missing", '{"version": 1}',
+             '"operations" must be an object'),
+            ("operations array", '{"version": 1, "operations": []}',
+             '"operations" must be an object'),
+            ("too large", json.dumps({"version": 1, "operations": {
+                "x": "y" * 17000}}), "larger than 16384 bytes"),
+        ]
+        for name, text, message in cases:
+            with self.subTest(name):
+                sandbox = self.start_with_policy(text)
+                try:
+                    result = self.run_sandbox(sandbox)
+                finally:
+                    sandbox.remove()
+                self.assertEqual(result.returncode, 1)
+                self.assertIn("sandbox: invalid policy file", result.stderr)
+                self.assertIn(message, result.stderr)
+
+    def test_missing_policy_file_exits(self):
+        sandbox = SandboxProcess()
+        sandbox.extra_args = ["--policy",
+                              os.path.join(sandbox.folder, "none.json")]
+        try:
+            result = self.run_sandbox(sandbox)
+        finally:
+            sandbox.remove()
+        self.assertEqual(result.returncode, 1)
+        self.assertIn("sandbox: failed to read policy file", result.stderr)
+        self.assertIn("No such file or directory", result.stderr)
+        self.assertFalse(os.path.exists(sandbox.db))
+
+    @staticmethod
+    def run_sandbox(sandbox):
+        return subprocess.run(
+            [sys.executable, SANDBOX, "--certs", CERTS, "--db", sandbox.db]
+            + sandbox.extra_args, capture_output=True, text=True,
+            timeout=START_TIMEOUT)
+
+
+class FaultTests(SandboxTestCase):
+    sandbox_args = ("--faults",)
+
+    def setUp(self):
+        super().setUp()
+        self.assertEqual(self.client.send("DELETE", FAULTS_PATH).status, 200)
+
+    def queued(self):
+        return self.client.send("GET", FAULTS_PATH).json["faults"]
+
+    def references(self, items):
+        return [self.sandbox.query(
+            "SELECT reference FROM ledger WHERE operation_id = ?",
+            (item["operation_id"],)) for item in items]
+
+    def test_fault_queue_add_list_clear(self):
+        reply = self.client.add_faults(
+            {"path": BATCH_PATH, "kind": "status", "status": 503,
+             "retry_after": 2},
+            {"path": BATCH_PATH, "kind": "item_status", "status": 500,
+             "index": 3, "count": 2})
+        expected = [
+            {"path": BATCH_PATH, "kind": "status", "count": 1,
+             "status": 503, "retry_after": 2},
+            {"path": BATCH_PATH, "kind": "item_status", "count": 2,
+             "status": 500, "index": 3}]
+        self.assertEqual(reply.json["faults"], expected)
+        self.assertEqual(self.queued(), expected)
+        cleared = self.client.send("DELETE", FAULTS_PATH)
+        self.assertEqual(cleared.json, {"faults": []})
+        self.assertEqual(self.queued(), [])
+
+    def test_bad_faults_400(self):
+        cases = [
+            ("faults missing", {}),
+            ("faults empty", {"faults": []}),
+            ("unknown kind", {"faults": [{"path": BATCH_PATH,
+                                          "kind": "drop"}]}),
+            ("path missing", {"faults": [{"kind": "duplicate"}]}),
+            ("faults path", {"faults": [{"path": FAULTS_PATH,
+                                         "kind": "duplicate"}]}),
+            ("status 404", {"faults": [{"path": BATCH_PATH, "kind": "status",
+                                        "status": 404}]}),
+            ("status missing", {"faults": [{"path": BATCH_PATH,
+                                            "kind": "status"}]}),
+            ("after apply 503", {"faults": [{
+                "path": BATCH_PATH, "kind": "after_apply_status",
+                "status": 503}]}),
+            ("count 0", {"faults": [{"path": BATCH_PATH, "kind": "duplicate",
+                                     "count": 0}]}),
+            ("slow no seconds", {"faults": [{"path": BATCH_PATH,
+                                             "kind": "slow"}]}),
+            ("slow 61 s", {"faults": [{"path": BATCH_PATH, "kind": "slow",
+                                       "seconds": 61}]}),
+            ("item on transfer", {"faults": [{
+                "path": "/v1/transfers/wallet", "kind": "item_status",
+                "status": 500, "index": 0}]}),
+            ("item no index", {"faults": [{
+                "path": BATCH_PATH, "kind": "item_status", "status": 500}]}),
+        ]
+        for name, body in cases:
+            with self.subTest(name):
+                reply = self.client.send("POST", FAULTS_PATH, body)
+                self.assert_error(reply, 400, "bad_request")
+        self.assertEqual(self.queued(), [])
+
+    def test_status_fault_count_respected(self):
+        self.client.add_faults({"path": "/v1/transfers/wallet",
+                                "kind": "status", "status": 503,
+                                "retry_after": 2, "count": 2})
+        body = transfer_body(amount=21)
+        for attempt in range(2):
+            reply = self.client.transfer(body)
+            self.assert_error(reply, 503, "injected_fault")
+            self.assertEqual(reply.headers["Retry-After"], "2")
+            self.assertEqual(self.sandbox.ledger_count(body["operation_id"]),
+                             0)
+        reply = self.client.transfer(body)
+        self.assertEqual(reply.status, 201)
+        self.assertIsNone(reply.headers["Idempotent-Replayed"])
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+        self.assertEqual(self.queued(), [])
+
+    def test_status_fault_429_batch(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "status",
+                                "status": 429})
+        items = [batch_item(amount=1), batch_item(amount=1)]
+        reply = self.client.batch(items)
+        self.assert_error(reply, 429, "injected_fault")
+        self.assertIsNone(reply.headers["Retry-After"])
+        for item in items:
+            self.assertEqual(self.sandbox.ledger_count(item["operation_id"]),
+                             0)
+        results = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in results],
+                         [201, 201])
+
+    def test_fault_affects_its_path_only(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "status",
+                                "status": 500})
+        self.assertEqual(self.client.transfer(transfer_body()).status, 201)
+        self.assertEqual(self.client.send("GET", "/v1/health").status, 200)
+        self.assertEqual(len(self.queued()), 1)
+
+    def test_after_apply_status_single(self):
+        self.client.add_faults({"path": "/v1/transfers/wallet",
+                                "kind": "after_apply_status"})
+        body = transfer_body(amount=22)
+        before = self.sandbox.balance("1000000001")
+        reply = self.client.transfer(body)
+        self.assert_error(reply, 500, "injected_fault")
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+        again = self.client.transfer(body)
+        self.assertEqual(again.status, 201)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+        self.assertEqual(self.sandbox.balance("1000000001"), before - 22)
+
+    def test_after_apply_status_batch(self):
+        self.client.add_faults({"path": BATCH_PATH,
+                                "kind": "after_apply_status",
+                                "status": 500})
+        items = [batch_item(amount=23), batch_item(amount=10**12)]
+        self.assert_error(self.client.batch(items), 500, "injected_fault")
+        self.assertEqual(len(self.references(items)[0]), 1)
+        results = self.client.batch(items).json["results"]
+        self.assertEqual(results[0]["status"], 201)
+        self.assertEqual(results[0]["reference"],
+                         self.references(items)[0][0][0])
+        self.assertEqual(results[1]["error"]["code"], "insufficient_funds")
+        for item in items:
+            self.assertLessEqual(
+                self.sandbox.ledger_count(item["operation_id"]), 1)
+
+    def test_slow_fault_single_replays_meanwhile(self):
+        self.client.add_faults({"path": "/v1/transfers/wallet",
+                                "kind": "slow", "seconds": 1.5})
+        body = transfer_body(amount=24)
+        slow = Client(self.sandbox.port)
+        slow.conn.timeout = 0.3
+        try:
+            with self.assertRaises(OSError):
+                slow.transfer(body)
+        finally:
+            slow.close()
+        started = time.monotonic()
+        again = self.client.transfer(body)
+        self.assertLess(time.monotonic() - started, 1.0)
+        self.assertEqual(again.status, 201)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+
+    def test_slow_fault_batch_replays_meanwhile(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "slow",
+                                "seconds": 1.5})
+        items = [batch_item(amount=25) for _ in range(3)]
+        slow = Client(self.sandbox.port)
+        slow.conn.timeout = 0.3
+        try:
+            with self.assertRaises(OSError):
+                slow.batch(items)
+        finally:
+            slow.close()
+        results = self.client.batch(items).json["results"]
+        for item, result, rows in zip(items, results,
+                                      self.references(items)):
+            self.assertEqual(len(rows), 1)
+            self.assertEqual(result["reference"], rows[0][0])
+
+    def test_slow_fault_delays_reply(self):
+        self.client.add_faults({"path": "/v1/health", "kind": "slow",
+                                "seconds": 0.5})
+        started = time.monotonic()
+        reply = self.client.send("GET", "/v1/health")
+        self.assertEqual(reply.status, 200)
+        self.assertGreaterEqual(time.monotonic() - started, 0.5)
+
+    def test_duplicate_fault_single(self):
+        self.client.add_faults({"path": "/v1/transfers/wallet",
+                                "kind": "duplicate"})
+        body = transfer_body(amount=26)
+        before = self.sandbox.balance("1000000001")
+        reply = self.client.transfer(body)
+        self.assertEqual(reply.status, 201)
+        self.assertEqual(reply.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+        self.assertEqual(self.sandbox.balance("1000000001"), before - 26)
+
+    def test_duplicate_fault_batch(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "duplicate",
+                                "count": 2})
+        items = [batch_item(amount=27) for _ in range(3)]
+        before = self.sandbox.balance("1000000001")
+        for attempt in range(2):
+            results = self.client.batch(items).json["results"]
+            for result, rows in zip(results, self.references(items)):
+                self.assertEqual(len(rows), 1)
+                self.assertEqual(result["reference"], rows[0][0])
+        self.assertEqual(self.sandbox.balance("1000000001"), before - 81)
+        self.assertEqual(self.queued(), [])
+
+    def test_item_status_fault(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "item_status",
+                                "status": 503, "index": 1,
+                                "retry_after": 3})
+        items = [batch_item(amount=28) for _ in range(3)]
+        results = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in results],
+                         [201, 503, 201])
+        self.assertEqual(results[1]["operation_id"],
+                         items[1]["operation_id"])
+        self.assertEqual(results[1]["error"]["code"], "injected_fault")
+        self.assertEqual(results[1]["retry_after"], 3)
+        self.assertEqual(self.sandbox.ledger_count(items[1]["operation_id"]),
+                         0)
+        self.assertEqual(self.sandbox.query(
+            "SELECT COUNT(*) FROM idempotency WHERE idempotency_key = ?",
+            (items[1]["operation_id"],)), [(0,)])
+
+        results = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in results],
+                         [201, 201, 201])
+        for item in items:
+            self.assertEqual(self.sandbox.ledger_count(item["operation_id"]),
+                             1)
+
+    def test_item_status_fault_count_respected(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "item_status",
+                                "status": 500, "index": 0, "count": 2})
+        item = batch_item(amount=29)
+        for attempt in range(2):
+            result = self.client.batch([item]).json["results"][0]
+            self.assertEqual(result["status"], 500)
+            self.assertNotIn("retry_after", result)
+        result = self.client.batch([item]).json["results"][0]
+        self.assertEqual(result["status"], 201)
+        self.assertEqual(self.sandbox.ledger_count(item["operation_id"]), 1)
+
+    def test_faults_apply_in_queue_order(self):
+        self.client.add_faults(
+            {"path": BATCH_PATH, "kind": "status", "status": 500},
+            {"path": BATCH_PATH, "kind": "after_apply_status"})
+        item = batch_item(amount=30)
+        self.assert_error(self.client.batch([item]), 500, "injected_fault")
+        self.assertEqual(self.sandbox.ledger_count(item["operation_id"]), 0)
+        self.assert_error(self.client.batch([item]), 500, "injected_fault")
+        self.assertEqual(self.sandbox.ledger_count(item["operation_id"]), 1)
+        result = self.client.batch([item]).json["results"][0]
+        self.assertEqual(result["status"], 201)
 
 
 class TlsTests(SandboxTestCase):

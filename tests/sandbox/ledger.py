@@ -1,0 +1,152 @@
+"""Idempotent application of operations: the keys in progress, the
+idempotency store and the ledger of applied wallet transfers."""
+
+import threading
+
+from protocol import (AMOUNT_MAX, ApiError, canonical_json, key_reused_error,
+                      rejection, rfc3339)
+
+APPLIED = "applied"
+REJECTED = "rejected"
+REPLAYED = "replayed"
+
+
+class Outcome:
+    """The reply decided for one operation.
+
+    status and response are the stored reply (201 or 422 and the body of
+    the single transfer endpoint). kind is APPLIED, REJECTED (a business
+    rejection stored just now) or REPLAYED (a reply stored earlier).
+    """
+
+    __slots__ = ("status", "response", "kind")
+
+    def __init__(self, status, response, kind):
+        self.status = status
+        self.response = response
+        self.kind = kind
+
+
+class KeysInProgress:
+    """Idempotency keys that a request thread is working on.
+
+    Only one thread works on a key at a time. The check inside the write
+    transaction is what makes an operation apply at most once, even across
+    processes. This set only lets a concurrent duplicate get 409 instead of
+    waiting for the write lock.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.keys = set()
+
+    def reserve(self, keys):
+        """Reserve the keys that no other thread has reserved and return
+        them as a set. The caller must release them."""
+        with self.lock:
+            free = set(keys) - self.keys
+            self.keys |= free
+        return free
+
+    def release(self, keys):
+        with self.lock:
+            self.keys -= keys
+
+
+def decide(conn, terminal_id, request, digest, now):
+    """Replay, reject or apply one operation inside the caller's write
+    transaction and return its Outcome.
+
+    A new key's reply (201 or a 422 business rejection) is stored with the
+    money movement under a savepoint, so the operation is atomic on its own
+    inside a batch. Raises 422 idempotency_key_reused, which is not stored,
+    when the key belongs to another terminal or another request. Any other
+    exception leaves the savepoint for the caller's rollback.
+    """
+    key = request["operation_id"]
+    stored = conn.execute(
+        "SELECT terminal_id, request_hash, status, response "
+        "FROM idempotency WHERE idempotency_key = ?", (key,)).fetchone()
+    if stored is not None:
+        if stored[0] != terminal_id or stored[1] != digest:
+            raise key_reused_error()
+        return Outcome(stored[2], stored[3], REPLAYED)
+
+    conn.execute("SAVEPOINT operation")
+    try:
+        reply = apply_transfer(conn, terminal_id, request, now)
+        outcome = Outcome(201, canonical_json(reply), APPLIED)
+    except ApiError as error:
+        if error.status != 422:
+            raise
+        conn.execute("ROLLBACK TO operation")
+        outcome = Outcome(error.status, error.body(), REJECTED)
+    conn.execute(
+        "INSERT INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+        (key, terminal_id, digest, outcome.status, outcome.response,
+         rfc3339(now)))
+    conn.execute("RELEASE operation")
+    return outcome
+
+
+def apply_transfer(conn, terminal_id, request, now):
+    """Check the business rules and move the money, inside the caller's
+    transaction. Raises a 422 ApiError on a business rejection."""
+    check_transfer(conn, request)
+    sender = request["sender_account"]
+    receiver = request["receiver_account"]
+    amount = request["amount"]
+    conn.execute("UPDATE wallets SET balance = balance - ? "
+                 "WHERE account = ?", (amount, sender))
+    conn.execute("UPDATE wallets SET balance = balance + ? "
+                 "WHERE account = ?", (amount, receiver))
+
+    seq = conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger").fetchone()[0]
+    reference = f"SBX-{seq:06d}"
+    applied_at = rfc3339(now)
+    conn.execute(
+        "INSERT INTO ledger VALUES (?, ?, ?, 'wallet_transfer', ?, ?, ?, "
+        "?, ?, ?, ?, ?)",
+        (seq, request["operation_id"], reference, sender, receiver,
+         request["currency"], amount, terminal_id, request["agent_id"],
+         request["created_at"], applied_at))
+    return {"operation_id": request["operation_id"],
+            "status": "accepted", "reference": reference,
+            "applied_at": applied_at}
+
+
+def check_transfer(conn, request):
+    """Raise a 422 ApiError when a business rule rejects the transfer."""
+    agent_id = request["agent_id"]
+    if conn.execute("SELECT 1 FROM agents WHERE agent_id = ?",
+                    (agent_id,)).fetchone() is None:
+        raise rejection("unknown_agent",
+                        f"The agent {agent_id} is not known.")
+    amount = request["amount"]
+    if not 1 <= amount <= AMOUNT_MAX:
+        raise rejection("invalid_amount",
+                        f"The amount must be 1 to {AMOUNT_MAX} minor units.")
+    sender = request["sender_account"]
+    receiver = request["receiver_account"]
+    if sender == receiver:
+        raise rejection("same_wallet",
+                        "The sender and receiver wallets must differ.")
+
+    wallets = {}
+    for side, account in (("sender", sender), ("receiver", receiver)):
+        row = conn.execute("SELECT currency, balance FROM wallets "
+                           "WHERE account = ?", (account,)).fetchone()
+        if row is None:
+            raise rejection("wallet_not_found",
+                            f"The {side} wallet {account} does not exist.")
+        wallets[side] = row
+    currency = request["currency"]
+    for side in ("sender", "receiver"):
+        if wallets[side][0] != currency:
+            raise rejection("currency_mismatch",
+                            f"The {side} wallet holds {wallets[side][0]}, "
+                            f"not {currency}.")
+    if wallets["sender"][1] < amount:
+        raise rejection("insufficient_funds",
+                        "The sender's balance is too low for this transfer.")

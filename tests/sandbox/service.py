@@ -1,0 +1,239 @@
+"""The contract's operations, independent of HTTP: health, login, wallet
+lookup, single and batched transfers, and the offline policy."""
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import time
+
+import ledger
+from ledger import APPLIED, REPLAYED
+from protocol import (ACCOUNT_RE, ApiError,
+                      bad_request, compact_json, in_progress_error,
+                      invalid_token, log, parse_batch, parse_object,
+                      parse_transfer, request_digest, require_string,
+                      rfc3339)
+from store import PBKDF2_ITERATIONS, hash_password, write_transaction
+
+BEARER_RE = re.compile(r"Bearer +([!-~]{1,512})", re.IGNORECASE)
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Sandbox:
+    """The contract's operations on one Store."""
+
+    def __init__(self, store, token_ttl, transfer_delay, policy_text):
+        self.store = store
+        self.token_ttl = token_ttl
+        self.transfer_delay = transfer_delay
+        self.policy_text = policy_text
+        self.keys = ledger.KeysInProgress()
+        self.dummy_salt = secrets.token_bytes(16)
+
+    def health(self):
+        return 200, {"status": "ok", "sandbox": True}, []
+
+    def policy(self):
+        return 200, self.policy_text, []
+
+    def login(self, terminal_id, body):
+        """Check an agent's password and open a session for the terminal."""
+        request = parse_object(body)
+        agent_id = require_string(request, "agent_id", 64)
+        password = require_string(request, "password", 256)
+        conn = self.store.connection()
+        row = conn.execute(
+            "SELECT name, password_salt, password_hash, iterations "
+            "FROM agents WHERE agent_id = ?", (agent_id,)).fetchone()
+
+        # An unknown agent costs the same hashing work as a wrong password,
+        # so the reply time does not reveal which agent ids exist.
+        if row is None:
+            hash_password(password, self.dummy_salt, PBKDF2_ITERATIONS)
+            raise ApiError(401, "invalid_credentials",
+                           "The agent id or password is incorrect.")
+        name, salt, expected, iterations = row
+        if not hmac.compare_digest(
+                hash_password(password, salt, iterations), expected):
+            raise ApiError(401, "invalid_credentials",
+                           "The agent id or password is incorrect.")
+
+        token = secrets.token_hex(32)
+        now = int(time.time())
+        expires_at = now + self.token_ttl
+        with write_transaction(conn):
+            conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
+            conn.execute("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                         (hash_token(token), agent_id, terminal_id,
+                          rfc3339(now), expires_at))
+        return 201, {
+            "token": token,
+            "expires_at": rfc3339(expires_at),
+            "expires_in": self.token_ttl,
+            "agent": {"agent_id": agent_id, "name": name},
+        }, []
+
+    def authenticate(self, terminal_id, authorization):
+        """Return the agent id of a live session, or raise 401."""
+        match = BEARER_RE.fullmatch(authorization or "")
+        if match is None:
+            raise invalid_token("A session token is required, so log in.")
+        row = self.store.connection().execute(
+            "SELECT agent_id, terminal_id, expires_at FROM sessions "
+            "WHERE token_hash = ?", (hash_token(match.group(1)),)).fetchone()
+
+        # A token is bound to the terminal that logged in.
+        if row is None or row[1] != terminal_id:
+            raise invalid_token(
+                "The session token is not valid, so log in again.")
+        if row[2] <= time.time():
+            raise ApiError(401, "token_expired",
+                           "The session has expired, so log in again.",
+                           [("WWW-Authenticate",
+                             'Bearer error="invalid_token"')])
+        return row[0]
+
+    def wallet_lookup(self, terminal_id, authorization, account):
+        """Return a wallet's holder name and currency, never its balance."""
+        self.authenticate(terminal_id, authorization)
+        if not ACCOUNT_RE.fullmatch(account):
+            raise bad_request("A wallet account number is 6 to 20 digits.")
+        row = self.store.connection().execute(
+            "SELECT w.account, c.full_name, w.currency FROM wallets w "
+            "JOIN customers c USING (customer_id) WHERE w.account = ?",
+            (account,)).fetchone()
+        if row is None:
+            raise ApiError(404, "wallet_not_found",
+                           f"No wallet has the account number {account}.")
+        return 200, {"account": row[0], "holder_name": row[1],
+                     "currency": row[2]}, []
+
+    def transfer(self, terminal_id, key, body):
+        """Apply a wallet transfer at most once per Idempotency-Key.
+
+        Returns (status, response text, headers). Malformed requests raise
+        ApiError before the key is looked at, and are not stored. The key
+        is released once the reply is stored, so a resend that arrives
+        while this reply is still on its way gets the replay.
+        """
+        request = parse_transfer(key, body)
+        digest = request_digest(request)
+        if not self.keys.reserve([key]):
+            raise in_progress_error()
+        try:
+            if self.transfer_delay > 0:
+                time.sleep(self.transfer_delay)
+            conn = self.store.connection()
+            with write_transaction(conn):
+                outcome = ledger.decide(conn, terminal_id, request, digest,
+                                        time.time())
+        finally:
+            self.keys.release({key})
+
+        if outcome.kind == REPLAYED:
+            return outcome.status, outcome.response, [
+                ("Idempotent-Replayed", "true")]
+
+        # Logged after the commit, so the log never reports an outcome that
+        # a failed commit undid.
+        if outcome.kind == APPLIED:
+            result = "applied as " + stored_reply(outcome)["reference"]
+        else:
+            result = "rejected with " + stored_reply(outcome)["error"]["code"]
+        log(f"operation {key} from {terminal_id} {result}: "
+            f"{request['amount']} {request['currency']} from "
+            f"{request['sender_account']} to {request['receiver_account']}")
+        return outcome.status, outcome.response, []
+
+    def batch(self, terminal_id, body, item_fault=None):
+        """Apply a batch of operations in order, in one write transaction.
+
+        Returns (200, reply text, headers) with one result per item, in
+        item order. Raises 400 only when the batch as a whole is malformed.
+        item_fault, when given, makes the item at its index fail with the
+        fault's status without being applied.
+        """
+        started = time.monotonic()
+        items = parse_batch(body)
+        wanted = {item.request["operation_id"] for item in items
+                  if item.request is not None}
+        reserved = self.keys.reserve(wanted)
+        try:
+            if self.transfer_delay > 0:
+                time.sleep(self.transfer_delay)
+            conn = self.store.connection()
+            with write_transaction(conn):
+                results = self.decide_items(conn, terminal_id, items,
+                                            reserved, item_fault)
+        finally:
+            self.keys.release(reserved)
+
+        # One line per batch, so a drain of thousands of operations neither
+        # floods the log nor costs a write to stderr per operation.
+        counts = {}
+        for _, kind in results:
+            counts[kind] = counts.get(kind, 0) + 1
+        summary = ", ".join(f"{number} {kind}"
+                            for kind, number in sorted(counts.items()))
+        elapsed = (time.monotonic() - started) * 1000
+        log(f"batch of {len(items)} from {terminal_id} in {elapsed:.0f} ms: "
+            f"{summary}")
+        reply = compact_json({"results": [result for result, _ in results]})
+        return 200, reply, []
+
+    def decide_items(self, conn, terminal_id, items, reserved, item_fault):
+        """Decide the items in order inside the caller's transaction and
+        return a (result, kind) pair for each."""
+        now = time.time()
+        results = []
+        for index, item in enumerate(items):
+            if item_fault is not None and index == item_fault.index:
+                results.append((error_result(item.operation_id,
+                                             item_fault.error()),
+                                "injected"))
+            else:
+                results.append(self.batch_item(conn, terminal_id, item,
+                                               reserved, now))
+        return results
+
+    def batch_item(self, conn, terminal_id, item, reserved, now):
+        """Decide one batch item and return (result, kind), where kind
+        names the outcome for the log."""
+        if item.error is not None:
+            return error_result(item.operation_id, item.error), "malformed"
+        if item.operation_id not in reserved:
+            return error_result(item.operation_id,
+                                in_progress_error()), "in_progress"
+        try:
+            outcome = ledger.decide(conn, terminal_id, item.request,
+                                    item.digest, now)
+        except ApiError as error:
+            return error_result(item.operation_id, error), error.code
+        result = {"operation_id": item.operation_id,
+                  "status": outcome.status}
+        if outcome.status == 201:
+            result["reference"] = stored_reply(outcome)["reference"]
+        else:
+            result["error"] = stored_reply(outcome)["error"]
+        return result, outcome.kind
+
+
+def stored_reply(outcome):
+    """Return the stored reply body of an outcome, parsed."""
+    return json.loads(outcome.response)
+
+
+def error_result(operation_id, error):
+    """Return the batch result for an error that nothing stored."""
+    result = {"operation_id": operation_id, "status": error.status,
+              "error": {"code": error.code, "message": error.message}}
+    # A 409 or an injected fault carries its Retry-After header as a field.
+    retry_after = dict(error.headers).get("Retry-After")
+    if retry_after is not None:
+        result["retry_after"] = int(retry_after)
+    return result
