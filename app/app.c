@@ -4,6 +4,7 @@
 #include "app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -33,6 +34,7 @@ int app_open(struct app *app, char *error, size_t error_size)
 	}
 	app->status.printer = printer_get_state(app->printer);
 	app_refresh_counts(app);
+	app_print_due(app, &app->printed);
 	if (sync_start(&app->config, app->events, &app->sync) != 0) {
 		snprintf(error, error_size, "cannot start the sync worker");
 		goto fail;
@@ -138,6 +140,7 @@ void app_apply_event(struct app *app, const struct event *event)
 	case EVENT_QUEUE:
 	case EVENT_OPERATION:
 		app_refresh_counts(app);
+		app_print_due(app, &app->printed);
 		break;
 	case EVENT_LOGIN:
 	case EVENT_LOOKUP:
@@ -224,6 +227,52 @@ int app_print_notice(struct app *app, const char *id, char *message,
 	};
 
 	return print_operation(app, id, &context, message, message_size);
+}
+
+/* Most receipts printed in one call, so that a backlog after a long
+ * outage does not hold the UI thread for long. */
+#define PRINT_DUE_MAX 16
+
+int app_print_due(struct app *app, struct app_print_report *report)
+{
+	struct operation *ops = calloc(PRINT_DUE_MAX, sizeof(*ops));
+	char message[160];
+	int due;
+	int i;
+
+	if (ops == NULL)
+		return 0;
+	due = journal_list_unprinted(app->journal, ops, PRINT_DUE_MAX);
+	for (i = 0; i < due; i++) {
+		const struct operation *op = &ops[i];
+		bool rejected = op->state == OP_REJECTED;
+		int rc = rejected ? app_print_notice(app, op->id, message,
+						     sizeof(message))
+				  : app_print_receipt(app, op->id, false,
+						      message, sizeof(message));
+
+		if (rejected) {
+			report->rejected++;
+			memcpy(report->id, op->id, sizeof(report->id));
+			memcpy(report->reason, op->last_error,
+			       sizeof(report->reason));
+		}
+		if (rc != 0) {
+			report->failed++;
+			snprintf(report->print_message,
+				 sizeof(report->print_message), "%s", message);
+			break;
+		}
+		if (!rejected)
+			report->receipts++;
+		rc = journal_mark_printed(app->journal, op->id, op->state);
+		if (rc != JOURNAL_OK)
+			log_error("receipt of operation %s printed but not "
+				  "recorded: %s",
+				  op->id, journal_strerror(rc));
+	}
+	free(ops);
+	return due < 0 ? 0 : due;
 }
 
 /* Report a journal refusal of an agent action in the agent's words. */

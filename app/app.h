@@ -33,6 +33,16 @@ struct app_status {
 	char printer_message[128];
 };
 
+/* What app_print_due printed, for the agent. Calls add to it. */
+struct app_print_report {
+	int receipts;                    /* final receipts printed */
+	int rejected;                    /* rejection notices due */
+	int failed;                      /* not printed; tried again later */
+	char id[JOURNAL_ID_SIZE];        /* the last rejected operation */
+	char reason[JOURNAL_ERROR_SIZE]; /* and its reason */
+	char print_message[160];         /* the last printing failure */
+};
+
 struct app {
 	struct config config;
 	struct journal *journal;
@@ -41,6 +51,7 @@ struct app {
 	struct printer *printer;
 	struct session session;
 	struct app_status status;
+	struct app_print_report printed; /* since the UI last read it */
 
 	/* One request thread at a time (login, lookup); its results are
 	 * handed to the UI thread under lock. */
@@ -104,6 +115,14 @@ int app_acknowledge_operation(struct app *app, const char *id,
  * app_print_receipt. */
 int app_print_notice(struct app *app, const char *id, char *message,
 		     size_t message_size);
+
+/* Print every final receipt (accepted) and rejection notice (rejected by
+ * the central service) that the journal has not printed yet, oldest
+ * first, and record each in the journal, so that none is lost or printed
+ * twice, across restarts too. A printer failure stops the round; the rest
+ * is tried on the next call. Adds to *report; returns how many were due.
+ * app_apply_event calls it on queue changes, and app_open at start. */
+int app_print_due(struct app *app, struct app_print_report *report);
 
 /* Print the receipt of operation id on the configured printer, laid out
  * from its journal row. Returns 0, or -1 with a line for the agent in

@@ -34,13 +34,17 @@ enum operation_column {
 	COLUMN_LAST_ERROR,
 	COLUMN_ACKNOWLEDGED_AT,
 	COLUMN_AGE_APPROVED,
+	COLUMN_SENT,
+	COLUMN_PRINTED,
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {
-	[STMT_INSERT] = "INSERT INTO operations ("
-			JOURNAL_OPERATION_COLUMNS ")"
-			" VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-			" 0, '', '', NULL, 0)",
+	/* The other columns start at their defaults. */
+	[STMT_INSERT] = "INSERT INTO operations (id, type, state, agent_id,"
+			" currency, amount, payload, created_at, updated_at,"
+			" next_attempt_at)"
+			" VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8,"
+			" ?9)",
 	[STMT_INSERT_KEY] = "INSERT INTO operation_keys (operation_id, key)"
 			    " VALUES (?1, ?2)",
 	[STMT_GET] = "SELECT " JOURNAL_OPERATION_COLUMNS " FROM operations"
@@ -63,9 +67,21 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_LIST_UNACKNOWLEDGED] = "SELECT " JOURNAL_OPERATION_COLUMNS
 				     " FROM operations"
 				     " WHERE state = 'rejected'"
-				     " AND attempts > 0"
+				     " AND sent = 1"
 				     " AND acknowledged_at IS NULL"
 				     " ORDER BY created_at, rowid LIMIT ?1",
+	/* Decided operations whose receipt (accepted) or notice (rejected
+	 * by the central service) is not printed; a cancellation needs
+	 * neither. */
+	[STMT_LIST_UNPRINTED] = "SELECT " JOURNAL_OPERATION_COLUMNS
+				" FROM operations"
+				" INDEXED BY operations_unprinted"
+				" WHERE state IN ('accepted', 'rejected')"
+				" AND printed_state IS NOT state"
+				" AND (state = 'accepted' OR sent = 1)"
+				" ORDER BY created_at, rowid LIMIT ?1",
+	[STMT_MARK_PRINTED] = "UPDATE operations SET printed_state = ?2"
+			      " WHERE id = ?1 AND state = ?2",
 	[STMT_SUM_PENDING] = "SELECT count(*), coalesce(sum(amount), 0)"
 			     " FROM operations"
 			     " WHERE state IN ('queued', 'in_flight',"
@@ -233,6 +249,8 @@ int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
 	op.acknowledged_at = sqlite3_column_int64(stmt,
 						  COLUMN_ACKNOWLEDGED_AT);
 	op.age_approved = sqlite3_column_int(stmt, COLUMN_AGE_APPROVED);
+	op.sent = sqlite3_column_int(stmt, COLUMN_SENT);
+	op.printed = sqlite3_column_int(stmt, COLUMN_PRINTED);
 
 	rc = journal_read_keys(journal, op.id, op.keys);
 	if (rc != JOURNAL_OK)
@@ -482,27 +500,62 @@ int journal_list(struct journal *journal, unsigned state_mask, int offset,
 	return rc;
 }
 
-int journal_list_unacknowledged(struct journal *journal,
-				struct operation *ops, int max)
+/* Run a listing statement whose only parameter ?1 is the row limit. */
+static int list_limited(struct journal *journal, enum journal_statement which,
+			const char *what, struct operation *ops, int max)
 {
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
 	if (max < 0 || (ops == NULL && max > 0)) {
-		log_warn("list unacknowledged rejections: max %d is invalid",
-			 max);
+		log_warn("%s: max %d is invalid", what, max);
 		return JOURNAL_EINVAL;
 	}
 	if (max == 0)
 		return 0;
-	rc = prepare(journal, STMT_LIST_UNACKNOWLEDGED, &stmt);
+	rc = prepare(journal, which, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 
 	sqlite3_bind_int(stmt, 1, max);
-	rc = journal_fill_operations(journal, stmt,
-				     "list unacknowledged rejections", ops,
-				     max);
+	rc = journal_fill_operations(journal, stmt, what, ops, max);
+	journal_release(stmt);
+	return rc;
+}
+
+int journal_list_unacknowledged(struct journal *journal,
+				struct operation *ops, int max)
+{
+	return list_limited(journal, STMT_LIST_UNACKNOWLEDGED,
+			    "list unacknowledged rejections", ops, max);
+}
+
+int journal_list_unprinted(struct journal *journal, struct operation *ops,
+			   int max)
+{
+	return list_limited(journal, STMT_LIST_UNPRINTED,
+			    "list unprinted receipts", ops, max);
+}
+
+int journal_mark_printed(struct journal *journal, const char *id,
+			 enum op_state state)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (id == NULL || (state != OP_ACCEPTED && state != OP_REJECTED))
+		return JOURNAL_EINVAL;
+	rc = prepare(journal, STMT_MARK_PRINTED, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	journal_bind_text(stmt, 1, id);
+	journal_bind_text(stmt, 2, journal_state_name(state));
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE)
+		rc = JOURNAL_OK;
+	else
+		rc = journal_sqlite_error(journal, rc, "mark printed", id);
 	journal_release(stmt);
 	return rc;
 }

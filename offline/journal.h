@@ -59,6 +59,10 @@ struct operation {
 	int64_t acknowledged_at;        /* agent saw the rejection; 0 if not */
 	int age_approved;               /* agent approved sending it although
 					   older than the policy's max age */
+	int sent;                       /* its request may have reached the
+					   central service */
+	int printed;                    /* the receipt or notice of its
+					   current state is printed */
 };
 
 /* What the central service (or the agent) decided for one operation, for
@@ -66,7 +70,8 @@ struct operation {
 enum journal_outcome_kind {
 	JOURNAL_OUTCOME_ACCEPTED = 0,  /* text is the reference */
 	JOURNAL_OUTCOME_REJECTED = 1,  /* text is the reason */
-	JOURNAL_OUTCOME_RETRY = 2,     /* text is the failure */
+	JOURNAL_OUTCOME_RETRY = 2,     /* text is the failure; retry_state
+					  queued means it never took effect */
 	JOURNAL_OUTCOME_ATTENTION = 3, /* text says what a person must do */
 };
 
@@ -176,9 +181,10 @@ int journal_mark_attention(struct journal *journal, const char *id,
 int journal_retry_attention(struct journal *journal, const char *id,
 			    int64_t now);
 
-/* Agent action: cancel an operation that was never sent (attempts == 0,
- * queued or needs attention). It becomes rejected with reason and counts
- * as acknowledged. JOURNAL_ESTATE when it may have been sent. */
+/* Agent action: cancel an operation whose request never reached the
+ * central service (sent == 0: queued, or needs attention after being
+ * held). It becomes rejected with reason and counts as acknowledged.
+ * JOURNAL_ESTATE when it may have been sent. */
 int journal_cancel(struct journal *journal, const char *id,
 		   const char *reason, int64_t now);
 
@@ -191,11 +197,24 @@ int journal_acknowledge(struct journal *journal, const char *id, int64_t now);
 int journal_list(struct journal *journal, unsigned state_mask, int offset,
 		 struct operation *ops, int max);
 
-/* Fill ops with up to max rejected operations that were sent at least once
- * (attempts > 0) and not yet acknowledged, oldest first. Returns the number
+/* Fill ops with up to max operations rejected by the central service
+ * (sent == 1) and not yet acknowledged, oldest first. Returns the number
  * filled or a negative journal_error. */
 int journal_list_unacknowledged(struct journal *journal,
 				struct operation *ops, int max);
+
+/* Fill ops with up to max decided operations whose final receipt
+ * (accepted) or rejection notice (rejected by the central service) is not
+ * printed yet, oldest first. Returns the number filled or a negative
+ * journal_error. */
+int journal_list_unprinted(struct journal *journal, struct operation *ops,
+			   int max);
+
+/* Record that the receipt or notice of operation id in `state` was
+ * printed. A change of state since then is ignored (JOURNAL_OK, nothing
+ * marked), so the newer state still gets printed. */
+int journal_mark_printed(struct journal *journal, const char *id,
+			 enum op_state state);
 
 /* Count and sum the amounts of operations of `type` in `currency` that are
  * queued, in flight or need attention (not yet decided by the central

@@ -15,7 +15,7 @@
 #define JOURNAL_OPERATION_COLUMNS \
 	"id, type, state, agent_id, currency, amount, payload, created_at," \
 	" updated_at, next_attempt_at, attempts, reference, last_error," \
-	" acknowledged_at, age_approved"
+	" acknowledged_at, age_approved, sent, printed_state IS state"
 
 /* Index into the statement cache of struct journal. Each file keeps the
  * SQL of its own statements in a table indexed by these values. */
@@ -32,6 +32,8 @@ enum journal_statement {
 	STMT_NEXT_DUE,
 	STMT_LIST,
 	STMT_LIST_UNACKNOWLEDGED,
+	STMT_LIST_UNPRINTED,
+	STMT_MARK_PRINTED,
 	STMT_SUM_PENDING,
 	STMT_FLAG_OLD,
 	STMT_COUNT_BY_STATE,

@@ -27,10 +27,11 @@
  * for a retry ?4 next_attempt_at and ?5 the new state's name. A statement
  * may leave some of them out. */
 static const char *const statement_sql[STMT_TOTAL] = {
-	[STMT_READ_STATE] = "SELECT state, attempts FROM operations"
+	[STMT_READ_STATE] = "SELECT state, sent FROM operations"
 			    " WHERE id = ?1",
 	[STMT_MARK_IN_FLIGHT] = "UPDATE operations SET state = 'in_flight',"
-				" attempts = attempts + 1, updated_at = ?3"
+				" attempts = attempts + 1, sent = 1,"
+				" updated_at = ?3"
 				" WHERE id = ?1",
 	[STMT_MARK_ACCEPTED] = "UPDATE operations SET state = 'accepted',"
 			       " reference = ?2, updated_at = ?3"
@@ -38,8 +39,11 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_MARK_REJECTED] = "UPDATE operations SET state = 'rejected',"
 			       " last_error = ?2, updated_at = ?3"
 			       " WHERE id = ?1",
+	/* Back to queued means the request never took effect. */
 	[STMT_MARK_RETRY] = "UPDATE operations SET state = ?5,"
 			    " last_error = ?2, next_attempt_at = ?4,"
+			    " sent = CASE WHEN ?5 = 'queued' THEN 0"
+			    " ELSE sent END,"
 			    " updated_at = ?3 WHERE id = ?1",
 	[STMT_MARK_ATTENTION] = "UPDATE operations"
 				" SET state = 'needs_attention',"
@@ -63,7 +67,7 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_HOLD_DEPENDENTS] = "UPDATE operations"
 				 " SET state = 'needs_attention',"
 				 " last_error = ?3, updated_at = ?4"
-				 " WHERE state = 'queued' AND attempts = 0"
+				 " WHERE state = 'queued' AND sent = 0"
 				 " AND id IN (SELECT operation_id"
 				 " FROM operation_keys WHERE key = ?2)"
 				 " AND (created_at, rowid) >"
@@ -96,7 +100,7 @@ enum state_change_kind {
 };
 
 /* One allowed state change: its UPDATE, the states it may start from,
- * whether the operation must never have been sent (attempts == 0), and
+ * whether the operation's request must never have left (sent == 0), and
  * the state it leads to. Accepted is final. Rejected allows only the
  * acknowledgement, which keeps the state, and only the agent's retry or
  * cancel leaves needs_attention. */
@@ -193,9 +197,9 @@ static int prepare(struct journal *journal, enum journal_statement which,
 	return journal_prepare(journal, which, statement_sql[which], out);
 }
 
-/* Read the state and attempts of operation id. */
+/* Read the state and the sent flag of operation id. */
 static int read_status(struct journal *journal, const char *id,
-		       enum op_state *state, int64_t *attempts)
+		       enum op_state *state, int64_t *sent)
 {
 	sqlite3_stmt *stmt = NULL;
 	const char *text;
@@ -226,7 +230,7 @@ static int read_status(struct journal *journal, const char *id,
 		goto out;
 	}
 	*state = (enum op_state)parsed;
-	*attempts = sqlite3_column_int64(stmt, 1);
+	*sent = sqlite3_column_int64(stmt, 1);
 	rc = JOURNAL_OK;
 out:
 	journal_release(stmt);
@@ -238,10 +242,10 @@ static int check_change(struct journal *journal, const struct change *c)
 {
 	const struct state_change *change = &state_changes[c->kind];
 	enum op_state from = OP_QUEUED;
-	int64_t attempts = 0;
+	int64_t sent = 0;
 	int rc;
 
-	rc = read_status(journal, c->id, &from, &attempts);
+	rc = read_status(journal, c->id, &from, &sent);
 	if (rc == JOURNAL_ENOTFOUND)
 		log_warn("%s %s: no such operation", change->name, c->id);
 	if (rc != JOURNAL_OK)
@@ -252,9 +256,10 @@ static int check_change(struct journal *journal, const struct change *c)
 			 c->id, journal_state_name(from));
 		return JOURNAL_ESTATE;
 	}
-	if (change->never_sent && attempts > 0) {
-		log_warn("%s %s: not allowed because it was sent %lld times",
-			 change->name, c->id, (long long)attempts);
+	if (change->never_sent && sent != 0) {
+		log_warn("%s %s: not allowed because its request may have "
+			 "reached the central service",
+			 change->name, c->id);
 		return JOURNAL_ESTATE;
 	}
 	return JOURNAL_OK;

@@ -15,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 2
+#define JOURNAL_SCHEMA_VERSION 3
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -69,6 +69,22 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	"CREATE INDEX operations_queue ON operations (created_at)"
 	" WHERE state IN ('queued', 'in_flight');"
 	"PRAGMA user_version = 2;",
+
+	/* Whether the request may have left the terminal, which decides if
+	 * the agent may still cancel, and the state whose receipt or notice
+	 * was printed. Rows decided before this version count as printed so
+	 * that an upgrade prints nothing old. */
+	"ALTER TABLE operations ADD COLUMN sent INTEGER NOT NULL"
+	" DEFAULT 0 CHECK (sent IN (0, 1));"
+	"UPDATE operations SET sent = 1"
+	" WHERE attempts > 0 AND state != 'queued';"
+	"ALTER TABLE operations ADD COLUMN printed_state TEXT;"
+	"UPDATE operations SET printed_state = state"
+	" WHERE state IN ('accepted', 'rejected');"
+	"CREATE INDEX operations_unprinted ON operations (created_at)"
+	" WHERE state IN ('accepted', 'rejected')"
+	" AND printed_state IS NOT state;"
+	"PRAGMA user_version = 3;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {

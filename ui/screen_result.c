@@ -28,7 +28,6 @@ struct result_state {
 	int columns;          /* receipt width in the preview */
 	int scroll;           /* first receipt line shown */
 	bool printed;         /* a receipt of this operation was printed */
-	bool printed_final;   /* the accepted or rejected one was tried */
 	bool printed_pending; /* the offline PENDING one was tried */
 	char print_message[UI_MESSAGE_SIZE];
 	bool print_failed;
@@ -83,9 +82,10 @@ static void result_print(struct result_state *state, struct ui *ui,
 	}
 }
 
-/* Print once when the operation reaches a final state, and once while it
- * waits in the queue with the link down, so the customer leaves with a
- * PENDING receipt. */
+/* Print a PENDING receipt once while the operation waits in the queue
+ * with the link down, so the customer leaves with one. The final receipt
+ * is printed by app_apply_event whatever screen shows, and recorded in
+ * the journal. */
 static void result_print_when_due(struct result_state *state, struct ui *ui)
 {
 	if (!state->loaded)
@@ -93,10 +93,13 @@ static void result_print_when_due(struct result_state *state, struct ui *ui)
 	switch (state->op.state) {
 	case OP_ACCEPTED:
 	case OP_REJECTED:
-		if (state->printed_final)
-			return;
-		state->printed_final = true;
-		result_print(state, ui, false);
+		if (state->op.printed && !state->printed)
+			snprintf(state->print_message,
+				 sizeof(state->print_message),
+				 state->op.state == OP_ACCEPTED
+					 ? "Receipt printed"
+					 : "Rejection notice printed");
+		state->printed = state->op.printed;
 		return;
 	case OP_QUEUED:
 	case OP_IN_FLIGHT:

@@ -15,7 +15,6 @@
 
 #include "../app/log.h"
 #include "draw.h"
-#include "notice.h"
 #include "screen.h"
 #include "statusbar.h"
 #include "theme.h"
@@ -43,16 +42,12 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_QUEUE] = &screen_queue,
 };
 
-/* Static because it is large (NOTICE_IDS_MAX ids), and there is one UI. */
-static struct notice_log notices;
-
 /* News from a round of events for the agent: rejections and operations
  * set aside. */
 struct ui_news {
-	struct notice_report rejected;
+	struct app_print_report rejected;   /* from app_print_due */
 	int attention;                      /* operations set aside */
 	char attention_id[JOURNAL_ID_SIZE]; /* the last of them */
-	bool sweep; /* EVENT_QUEUE came: look for rejections */
 };
 
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
@@ -268,16 +263,15 @@ static void ui_note_lookup(struct ui *ui, const struct event *event)
 	ui_event_text(event, lookup->text, sizeof(lookup->text));
 }
 
-/* Note what an EVENT_OPERATION means for the agent: a rejection gets
- * its notice printed, and an operation set aside is counted. */
-static void ui_note_operation(struct ui *ui, const struct event *event,
+/* Note what an EVENT_OPERATION means for the agent: an operation set
+ * aside is counted. Receipts and rejection notices are printed by
+ * app_apply_event. */
+static void ui_note_operation(const struct event *event,
 			      struct ui_news *news)
 {
 	/* Longer than a UUID: not an operation id. */
 	if (strnlen(event->id, sizeof(event->id)) >= JOURNAL_ID_SIZE)
 		return;
-	if (event->status == OP_REJECTED)
-		notice_operation(&notices, ui->app, event->id, &news->rejected);
 	if (event->status == OP_NEEDS_ATTENTION) {
 		news->attention++;
 		snprintf(news->attention_id, sizeof(news->attention_id), "%.*s",
@@ -289,7 +283,7 @@ static void ui_note_operation(struct ui *ui, const struct event *event,
 static void ui_news_line(const struct ui_news *news, char *line,
 			 size_t size)
 {
-	const struct notice_report *report = &news->rejected;
+	const struct app_print_report *report = &news->rejected;
 
 	if (report->failed > 0)
 		snprintf(line, size, "Rejection notice not printed: %.48s",
@@ -311,7 +305,7 @@ static void ui_news_line(const struct ui_news *news, char *line,
 static void ui_news_text(const struct ui_news *news, char *text,
 			 size_t size)
 {
-	const struct notice_report *report = &news->rejected;
+	const struct app_print_report *report = &news->rejected;
 	size_t used = 0;
 
 	if (report->rejected == 1)
@@ -354,7 +348,7 @@ static void ui_news_text(const struct ui_news *news, char *text,
  * where nothing else shows them, else the notice line. */
 static void ui_tell_news(struct ui *ui, const struct ui_news *news)
 {
-	const struct notice_report *report = &news->rejected;
+	const struct app_print_report *report = &news->rejected;
 	char text[DIALOG_TEXT_SIZE];
 	bool result_shows_it = ui->current == SCREEN_RESULT &&
 			       news->attention == 0 && report->rejected == 1 &&
@@ -400,12 +394,10 @@ static void ui_read_events(struct ui *ui)
 			flags |= screen->on_event(screen, ui, &event);
 		ui_apply(ui, flags);
 		if (event.type == EVENT_OPERATION)
-			ui_note_operation(ui, &event, &news);
-		if (event.type == EVENT_QUEUE)
-			news.sweep = true;
+			ui_note_operation(&event, &news);
 	}
-	if (news.sweep)
-		notice_sweep(&notices, ui->app, &news.rejected);
+	news.rejected = ui->app->printed;
+	memset(&ui->app->printed, 0, sizeof(ui->app->printed));
 	ui_tell_news(ui, &news);
 }
 
@@ -573,7 +565,6 @@ int ui_run(struct app *app)
 	}
 	memset(&ui, 0, sizeof(ui));
 	ui.app = app;
-	notice_init(&notices, (int64_t)time(NULL));
 	setlocale(LC_ALL, "");
 	stop_signal = 0;
 	signals_install(old_actions);

@@ -57,21 +57,42 @@ def decide(conn, terminal_id, request, digest, now):
     """Replay, reject or apply one operation inside the caller's write
     transaction and return its Outcome.
 
-    A new key's reply (201 or a 422 business rejection) is stored with the
-    money movement under a savepoint, so the operation is atomic on its own
-    inside a batch. Raises 422 idempotency_key_reused, which is not stored,
-    when the key belongs to another terminal or another request. Any other
-    exception leaves the savepoint for the caller's rollback.
+    Raises 422 idempotency_key_reused as find_stored does. Any other
+    exception leaves apply_new's savepoint for the caller's rollback.
     """
-    key = request["operation_id"]
+    outcome = find_stored(conn, terminal_id, request, digest)
+    if outcome is None:
+        outcome = apply_new(conn, terminal_id, request, digest, now)
+    return outcome
+
+
+def find_stored(conn, terminal_id, request, digest):
+    """Return the REPLAYED Outcome stored under the operation's key, or
+    None when the key is new.
+
+    Raises 422 idempotency_key_reused, which is not stored, when the key
+    belongs to another terminal or another request.
+    """
     stored = conn.execute(
         "SELECT terminal_id, request_hash, status, response "
-        "FROM idempotency WHERE idempotency_key = ?", (key,)).fetchone()
-    if stored is not None:
-        if stored[0] != terminal_id or stored[1] != digest:
-            raise key_reused_error()
-        return Outcome(stored[2], stored[3], REPLAYED)
+        "FROM idempotency WHERE idempotency_key = ?",
+        (request["operation_id"],)).fetchone()
+    if stored is None:
+        return None
+    if stored[0] != terminal_id or stored[1] != digest:
+        raise key_reused_error()
+    return Outcome(stored[2], stored[3], REPLAYED)
 
+
+def apply_new(conn, terminal_id, request, digest, now):
+    """Apply or reject an operation whose key find_stored found new, and
+    store its reply (201 or a 422 business rejection) under the key.
+
+    The reply is stored with the money movement under a savepoint, so the
+    operation is atomic on its own inside a batch. Any exception other
+    than a 422 leaves the savepoint for the caller's rollback.
+    """
+    key = request["operation_id"]
     conn.execute("SAVEPOINT operation")
     try:
         reply = apply_transfer(conn, terminal_id, request, now)

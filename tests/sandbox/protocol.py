@@ -102,6 +102,15 @@ def in_progress_error():
                     [("Retry-After", str(RETRY_AFTER_IN_PROGRESS))])
 
 
+def dependency_error(index, wallet):
+    """Return the error of a batch item held back by the earlier item at
+    index, which was not accepted and shares the wallet."""
+    return ApiError(424, "dependency_failed",
+                    f"The operation was not applied because an earlier "
+                    f"operation on wallet {wallet} (batch item {index}) "
+                    f"was not accepted.")
+
+
 def key_reused_error():
     return rejection("idempotency_key_reused",
                      "This Idempotency-Key was already used for a "
@@ -193,16 +202,19 @@ class BatchItem:
     """One operation of a batch after the shape checks.
 
     operation_id is what the result echoes (None when the item has no
-    usable one). Exactly one of request and error is set.
+    usable one). Exactly one of request and error is set. wallets contains
+    the item's dependency keys: its sender_account and receiver_account
+    values that are strings, also when the item is malformed.
     """
 
-    __slots__ = ("operation_id", "request", "digest", "error")
+    __slots__ = ("operation_id", "request", "digest", "error", "wallets")
 
-    def __init__(self, operation_id, request=None, error=None):
+    def __init__(self, operation_id, request=None, error=None, wallets=()):
         self.operation_id = operation_id
         self.request = request
         self.digest = request_digest(request) if request else None
         self.error = error
+        self.wallets = wallets
 
 
 def parse_batch(body):
@@ -232,15 +244,21 @@ def parse_batch_item(item):
     if not isinstance(operation_id, str) or len(operation_id) > 64:
         operation_id = None
 
+    # A malformed item keeps the wallets it names, because later items on
+    # those wallets must wait for it like for any item not accepted.
+    wallets = tuple(item[field]
+                    for field in ("sender_account", "receiver_account")
+                    if isinstance(item.get(field), str))
+
     operation_type = item.get("type")
     if operation_type not in OPERATION_TYPES:
         known = ", ".join(OPERATION_TYPES)
         return BatchItem(operation_id, error=bad_request(
-            f"The field type must be one of: {known}."))
+            f"The field type must be one of: {known}."), wallets=wallets)
     try:
         require_format(item, "operation_id", UUID_RE,
                        "a UUID in lower-case hex")
         check_transfer_fields(item)
     except ApiError as error:
-        return BatchItem(operation_id, error=error)
-    return BatchItem(operation_id, request=item)
+        return BatchItem(operation_id, error=error, wallets=wallets)
+    return BatchItem(operation_id, request=item, wallets=wallets)

@@ -10,11 +10,10 @@ import time
 
 import ledger
 from ledger import APPLIED, REPLAYED
-from protocol import (ACCOUNT_RE, ApiError,
-                      bad_request, compact_json, in_progress_error,
-                      invalid_token, log, parse_batch, parse_object,
-                      parse_transfer, request_digest, require_string,
-                      rfc3339)
+from protocol import (ACCOUNT_RE, ApiError, bad_request, compact_json,
+                      dependency_error, in_progress_error, invalid_token,
+                      log, parse_batch, parse_object, parse_transfer,
+                      request_digest, require_string, rfc3339)
 from store import PBKDF2_ITERATIONS, hash_password, write_transaction
 
 BEARER_RE = re.compile(r"Bearer +([!-~]{1,512})", re.IGNORECASE)
@@ -156,7 +155,8 @@ class Sandbox:
         Returns (200, reply text, headers) with one result per item, in
         item order. Raises 400 only when the batch as a whole is malformed.
         item_fault, when given, makes the item at its index fail with the
-        fault's status without being applied.
+        fault's status without being applied, which holds back the later
+        items on its wallets like any other failure.
         """
         started = time.monotonic()
         items = parse_batch(body)
@@ -188,30 +188,51 @@ class Sandbox:
 
     def decide_items(self, conn, terminal_id, items, reserved, item_fault):
         """Decide the items in order inside the caller's transaction and
-        return a (result, kind) pair for each."""
+        return a (result, kind) pair for each.
+
+        Operations on one wallet must apply in their order, so a new item
+        that shares a wallet with an earlier item that got anything but
+        201 is held back with 424, and its wallets count as failed too.
+        """
         now = time.time()
+        failed = {}  # wallet: index of the earliest item on it not accepted
         results = []
         for index, item in enumerate(items):
             if item_fault is not None and index == item_fault.index:
-                results.append((error_result(item.operation_id,
-                                             item_fault.error()),
-                                "injected"))
+                result = (error_result(item.operation_id,
+                                       item_fault.error()), "injected")
             else:
-                results.append(self.batch_item(conn, terminal_id, item,
-                                               reserved, now))
+                dependency = dependency_result(items, item, failed)
+                result = self.batch_item(conn, terminal_id, item,
+                                         reserved, now, dependency)
+            if result[0]["status"] != 201:
+                for wallet in item.wallets:
+                    failed.setdefault(wallet, index)
+            results.append(result)
         return results
 
-    def batch_item(self, conn, terminal_id, item, reserved, now):
+    def batch_item(self, conn, terminal_id, item, reserved, now,
+                   dependency):
         """Decide one batch item and return (result, kind), where kind
-        names the outcome for the log."""
+        names the outcome for the log.
+
+        dependency is the 424 result for a new key held back by an earlier
+        item, or None. A stored reply is replayed even when dependency is
+        set, because replaying applies nothing.
+        """
         if item.error is not None:
             return error_result(item.operation_id, item.error), "malformed"
         if item.operation_id not in reserved:
             return error_result(item.operation_id,
                                 in_progress_error()), "in_progress"
         try:
-            outcome = ledger.decide(conn, terminal_id, item.request,
-                                    item.digest, now)
+            outcome = ledger.find_stored(conn, terminal_id, item.request,
+                                         item.digest)
+            if outcome is None and dependency is not None:
+                return dependency, "dependency_failed"
+            if outcome is None:
+                outcome = ledger.apply_new(conn, terminal_id, item.request,
+                                           item.digest, now)
         except ApiError as error:
             return error_result(item.operation_id, error), error.code
         result = {"operation_id": item.operation_id,
@@ -221,6 +242,24 @@ class Sandbox:
         else:
             result["error"] = stored_reply(outcome)["error"]
         return result, outcome.kind
+
+
+def dependency_result(items, item, failed):
+    """Return the 424 result for item when it shares a wallet with an
+    earlier item that was not accepted, or None.
+
+    failed maps each such wallet to the index of the earliest item on it,
+    and depends_on names the earliest of the items that item waits for.
+    """
+    waits = [(failed[wallet], wallet) for wallet in item.wallets
+             if wallet in failed]
+    if not waits:
+        return None
+    index, wallet = min(waits)
+    error = dependency_error(index, wallet)
+    result = error_result(item.operation_id, error)
+    result["depends_on"] = items[index].operation_id
+    return result
 
 
 def stored_reply(outcome):

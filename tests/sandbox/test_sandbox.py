@@ -47,6 +47,11 @@ DEFAULT_POLICY = {
         "max_queued": 100,
         "max_age_seconds": 86400}}}
 
+# The NGN pair of demo wallets, which shares no wallet with the GHS pair
+# that batch_item uses by default.
+NGN_WALLETS = {"sender": "1000000003", "receiver": "1000000004",
+               "currency": "NGN"}
+
 CERTS = None  # set by setUpModule
 CERTS_TEMP = None
 
@@ -244,6 +249,25 @@ class SandboxTestCase(unittest.TestCase):
         self.assertEqual(reply.error_code(), code)
         self.assertIsInstance(reply.json["error"]["message"], str)
         self.assertEqual(reply.headers["Content-Type"], "application/json")
+
+    def assert_result(self, result, item, status, code=None):
+        """Check one batch result: a reference with 201, else an error
+        with the code."""
+        self.assertEqual(result["operation_id"], item["operation_id"])
+        self.assertEqual(result["status"], status, result)
+        if code is None:
+            self.assertRegex(result["reference"], r"\ASBX-\d{6,}\Z")
+            self.assertNotIn("error", result)
+        else:
+            self.assertEqual(result["error"]["code"], code)
+            self.assertIsInstance(result["error"]["message"], str)
+            self.assertNotIn("reference", result)
+
+    def stored_count(self, operation_id):
+        """Return how many idempotency rows the key has: 0 or 1."""
+        return self.sandbox.query(
+            "SELECT COUNT(*) FROM idempotency WHERE idempotency_key = ?",
+            (operation_id,))[0][0]
 
 
 class StartAndRoutingTests(SandboxTestCase):
@@ -581,17 +605,6 @@ class TransferTests(SandboxTestCase):
 
 
 class BatchTests(SandboxTestCase):
-    def assert_result(self, result, item, status, code=None):
-        self.assertEqual(result["operation_id"], item["operation_id"])
-        self.assertEqual(result["status"], status, result)
-        if code is None:
-            self.assertRegex(result["reference"], r"\ASBX-\d{6,}\Z")
-            self.assertNotIn("error", result)
-        else:
-            self.assertEqual(result["error"]["code"], code)
-            self.assertIsInstance(result["error"]["message"], str)
-            self.assertNotIn("reference", result)
-
     def reference_of(self, operation_id):
         rows = self.sandbox.query("SELECT reference FROM ledger "
                                   "WHERE operation_id = ?", (operation_id,))
@@ -639,7 +652,10 @@ class BatchTests(SandboxTestCase):
         unknown_type = dict(batch_item(), type="cash_out")
         no_type = transfer_body()
         upper_id = dict(batch_item(), operation_id=str(uuid.uuid4()).upper())
-        last = batch_item(amount=4)
+        # On other wallets than the failed items, so none of them holds it
+        # back with 424.
+        last = batch_item(sender="1000000003", receiver="1000000004",
+                          currency="NGN", amount=4)
         items = [good, unknown_agent, float_amount, unknown_type, no_type,
                  upper_id, "not an object", last]
         results = self.client.batch(items).json["results"]
@@ -829,6 +845,185 @@ class BatchTests(SandboxTestCase):
         self.assertLess(per_operation, 400)
 
 
+class DependencyTests(SandboxTestCase):
+    """A batch item that shares a wallet with an earlier item not accepted
+    gets 424 and is neither applied nor stored."""
+
+    sandbox_args = ("--faults",)
+
+    def setUp(self):
+        super().setUp()
+        self.assertEqual(self.client.send("DELETE", FAULTS_PATH).status, 200)
+
+    def assert_held(self, result, item, head):
+        """Check that item got 424 behind head and left no trace."""
+        self.assert_result(result, item, 424, "dependency_failed")
+        self.assertEqual(result["depends_on"], head["operation_id"])
+        self.assertNotIn("retry_after", result)
+        self.assertEqual(self.sandbox.ledger_count(item["operation_id"]), 0)
+        self.assertEqual(self.stored_count(item["operation_id"]), 0)
+
+    def ledger_order(self, items):
+        """Return the items' operation ids in the order they were applied."""
+        rows = self.sandbox.query(
+            "SELECT operation_id FROM ledger WHERE operation_id IN "
+            f"({','.join('?' * len(items))}) ORDER BY seq",
+            [item["operation_id"] for item in items])
+        return [row[0] for row in rows]
+
+    def test_rejected_head_holds_dependents(self):
+        head = batch_item(agent_id="A9999")
+        unrelated = batch_item(amount=41, **NGN_WALLETS)
+        same = batch_item(amount=42)
+        reverse = batch_item(amount=43, sender="1000000002",
+                             receiver="1000000001")
+        # Its sender has no wallet, so this item shares only its receiver
+        # with the head and adds no wallet of the unrelated items.
+        receiver_only = batch_item(amount=44, sender="1000000099",
+                                   receiver="1000000002")
+        malformed = dict(batch_item(), amount=2.5)
+        unrelated_last = batch_item(amount=45, **NGN_WALLETS)
+        items = [head, unrelated, same, reverse, receiver_only, malformed,
+                 unrelated_last]
+        before = self.sandbox.balance("1000000001")
+        results = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in results],
+                         [422, 201, 424, 424, 424, 400, 201])
+        self.assert_result(results[0], head, 422, "unknown_agent")
+        self.assert_result(results[1], unrelated, 201)
+        for index in (2, 3, 4):
+            self.assert_held(results[index], items[index], head)
+        # A malformed item gets its 400, which is final, not a 424.
+        self.assert_result(results[5], malformed, 400, "bad_request")
+        self.assertNotIn("depends_on", results[5])
+        self.assert_result(results[6], unrelated_last, 201)
+        self.assertEqual(self.sandbox.balance("1000000001"), before)
+
+    def test_any_failure_holds_dependents(self):
+        applied = transfer_body(amount=46)
+        self.assertEqual(self.client.transfer(applied).status, 201)
+        cases = [
+            ("malformed 400", dict(batch_item(), amount="46")),
+            ("key reused 422", dict(applied, amount=47,
+                                    type="wallet_transfer")),
+            ("business 422", batch_item(amount=10**12)),
+        ]
+        for name, head in cases:
+            with self.subTest(name):
+                behind = batch_item(amount=48)
+                results = self.client.batch([head, behind]).json["results"]
+                self.assertIn(results[0]["status"], (400, 422))
+                self.assert_held(results[1], behind, head)
+
+    def test_item_fault_head_then_resend_applies_in_order(self):
+        self.client.add_faults({"path": BATCH_PATH, "kind": "item_status",
+                                "status": 500, "index": 0})
+        head = batch_item(amount=51)
+        back = batch_item(amount=52, sender="1000000002",
+                          receiver="1000000001")
+        unrelated = batch_item(amount=53, **NGN_WALLETS)
+        last = batch_item(amount=54)
+        items = [head, back, unrelated, last]
+        before = self.sandbox.balance("1000000001")
+        first = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in first],
+                         [500, 424, 201, 424])
+        self.assertEqual(first[0]["error"]["code"], "injected_fault")
+        self.assert_held(first[1], back, head)
+        self.assert_held(first[3], last, head)
+        self.assertEqual(self.sandbox.ledger_count(head["operation_id"]), 0)
+
+        # The fault is used up, so the same batch sent again applies the
+        # held items, in item order, and replays the unrelated one.
+        second = self.client.batch(items).json["results"]
+        self.assertEqual([result["status"] for result in second],
+                         [201, 201, 201, 201])
+        self.assertEqual(second[2]["reference"], first[2]["reference"])
+        for item in items:
+            self.assertEqual(
+                self.sandbox.ledger_count(item["operation_id"]), 1)
+        self.assertEqual(self.ledger_order([head, back, last]),
+                         [head["operation_id"], back["operation_id"],
+                          last["operation_id"]])
+        self.assertEqual(self.sandbox.balance("1000000001"),
+                         before - 51 + 52 - 54)
+
+    def test_chain_propagates_across_wallets(self):
+        # a fails on 0003/0004. b shares 0004 with a and brings 0001, c
+        # shares only 0001 with b, and d shares 0002 with c and 0004 with
+        # a, so it depends on a, the earliest.
+        a = batch_item(agent_id="A9999", **NGN_WALLETS)
+        b = batch_item(amount=61, sender="1000000004",
+                       receiver="1000000001", currency="NGN")
+        c = batch_item(amount=62)
+        d = batch_item(amount=63, sender="1000000002",
+                       receiver="1000000004", currency="GHS")
+        results = self.client.batch([a, b, c, d]).json["results"]
+        self.assert_result(results[0], a, 422, "unknown_agent")
+        self.assert_held(results[1], b, a)
+        self.assert_held(results[2], c, b)
+        self.assert_held(results[3], d, a)
+
+    def test_replayed_acceptance_does_not_block(self):
+        earlier = batch_item(amount=71)
+        stored = self.client.batch([earlier]).json["results"][0]
+        self.assertEqual(stored["status"], 201)
+        behind = batch_item(amount=72)
+        results = self.client.batch([earlier, behind]).json["results"]
+        self.assertEqual(results[0], stored)
+        self.assert_result(results[1], behind, 201)
+        self.assertEqual(self.sandbox.ledger_count(earlier["operation_id"]),
+                         1)
+        self.assertEqual(self.sandbox.ledger_count(behind["operation_id"]),
+                         1)
+
+    def test_replayed_rejection_blocks(self):
+        rejected = batch_item(amount=10**12)
+        stored = self.client.batch([rejected]).json["results"][0]
+        self.assertEqual(stored["status"], 422)
+        behind = batch_item(amount=73)
+        results = self.client.batch([rejected, behind]).json["results"]
+        self.assertEqual(results[0], stored)
+        self.assert_held(results[1], behind, rejected)
+
+    def test_stored_replies_replay_behind_failure(self):
+        accepted = batch_item(amount=74)
+        rejected = batch_item(amount=10**12)
+        stored = self.client.batch([accepted, rejected]).json["results"]
+        self.assertEqual([result["status"] for result in stored],
+                         [201, 422])
+        head = batch_item(agent_id="A9999")
+        results = self.client.batch([head, accepted, rejected]).json[
+            "results"]
+        self.assert_result(results[0], head, 422, "unknown_agent")
+        self.assertEqual(results[1:], stored)
+        self.assertEqual(self.sandbox.ledger_count(accepted["operation_id"]),
+                         1)
+
+    def test_held_item_key_stays_free(self):
+        head = batch_item(agent_id="A9999")
+        behind = batch_item(amount=75)
+        results = self.client.batch([head, behind]).json["results"]
+        self.assert_held(results[1], behind, head)
+
+        # Without the failed item in front, the held key applies for the
+        # first time, alone or in a batch.
+        body = {name: value for name, value in behind.items()
+                if name != "type"}
+        single = self.client.transfer(body)
+        self.assertEqual(single.status, 201, single.raw)
+        self.assertIsNone(single.headers["Idempotent-Replayed"])
+        self.assertEqual(self.sandbox.ledger_count(behind["operation_id"]),
+                         1)
+
+        other_head = batch_item(agent_id="A9999")
+        other = batch_item(amount=76)
+        self.client.batch([other_head, other])
+        result = self.client.batch([other]).json["results"][0]
+        self.assert_result(result, other, 201)
+        self.assertEqual(self.sandbox.ledger_count(other["operation_id"]), 1)
+
+
 class CountingRelay:
     """A TCP relay on 127.0.0.1 for one connection to a sandbox, which
     counts the bytes that pass in both directions."""
@@ -971,6 +1166,13 @@ class ConcurrencyTests(SandboxTestCase):
         for reply in replies:
             self.assertIsInstance(reply, Reply)
             self.assertIn(reply.status, (200, 201, 409))
+        for result in replies[0].json["results"]:
+            self.assertIn(result["status"], (201, 409, 424))
+
+        # Items behind one that met a single in progress got 409 or 424,
+        # so the batch is sent again, as the terminal would.
+        results = self.client.batch(items).json["results"]
+        self.assertEqual({result["status"] for result in results}, {201})
         for item in items:
             self.assertEqual(
                 self.sandbox.ledger_count(item["operation_id"]), 1)
@@ -1027,16 +1229,30 @@ class InProgressTests(SandboxTestCase):
         thread, first = self.in_background(lambda c: c.transfer(body))
         time.sleep(0.5)
         busy = dict(body, type="wallet_transfer")
-        other = batch_item(amount=6)
-        reply = self.client.batch([busy, other])
+        other = batch_item(sender="1000000003", receiver="1000000004",
+                           currency="NGN", amount=6)
+        behind = batch_item(amount=6)
+        reply = self.client.batch([busy, other, behind])
         thread.join(IO_TIMEOUT)
         results = reply.json["results"]
         self.assertEqual(results[0]["status"], 409)
         self.assertEqual(results[0]["error"]["code"], "request_in_progress")
         self.assertEqual(results[0]["retry_after"], 1)
         self.assertEqual(results[1]["status"], 201)
+        self.assertEqual(results[2]["status"], 424)
+        self.assertEqual(results[2]["depends_on"], busy["operation_id"])
         self.assertEqual(first["reply"].status, 201)
         self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 1)
+        self.assertEqual(self.sandbox.ledger_count(behind["operation_id"]),
+                         0)
+
+        # Sent again, the busy item replays and the held one applies.
+        results = self.client.batch([busy, behind]).json["results"]
+        self.assertEqual(results[0]["reference"],
+                         first["reply"].json["reference"])
+        self.assertEqual(results[1]["status"], 201)
+        self.assertEqual(self.sandbox.ledger_count(behind["operation_id"]),
+                         1)
 
     def test_single_behind_batch_409(self):
         items = [batch_item(amount=7), batch_item(amount=7)]
@@ -1359,16 +1575,16 @@ class FaultTests(SandboxTestCase):
         items = [batch_item(amount=28) for _ in range(3)]
         results = self.client.batch(items).json["results"]
         self.assertEqual([result["status"] for result in results],
-                         [201, 503, 201])
+                         [201, 503, 424])
         self.assertEqual(results[1]["operation_id"],
                          items[1]["operation_id"])
         self.assertEqual(results[1]["error"]["code"], "injected_fault")
         self.assertEqual(results[1]["retry_after"], 3)
-        self.assertEqual(self.sandbox.ledger_count(items[1]["operation_id"]),
-                         0)
-        self.assertEqual(self.sandbox.query(
-            "SELECT COUNT(*) FROM idempotency WHERE idempotency_key = ?",
-            (items[1]["operation_id"],)), [(0,)])
+        self.assertEqual(results[2]["depends_on"], items[1]["operation_id"])
+        for item in items[1:]:
+            self.assertEqual(
+                self.sandbox.ledger_count(item["operation_id"]), 0)
+            self.assertEqual(self.stored_count(item["operation_id"]), 0)
 
         results = self.client.batch(items).json["results"]
         self.assertEqual([result["status"] for result in results],

@@ -127,6 +127,7 @@ static void assert_operation_equal(const struct operation *a,
 		assert_string_equal(a->keys[i], b->keys[i]);
 	assert_int_equal(a->acknowledged_at, b->acknowledged_at);
 	assert_int_equal(a->age_approved, b->age_approved);
+	assert_int_equal(a->sent, b->sent);
 }
 
 static enum op_state state_of(struct fixture *f, const char *id)
@@ -622,6 +623,9 @@ static void expect_outcome(const struct operation *before,
 		strcpy(expected->last_error, c->text);
 	if (c->kind == JOURNAL_OUTCOME_RETRY)
 		expected->next_attempt_at = 80;
+	/* Queued again means the request never took effect. */
+	if (c->kind == JOURNAL_OUTCOME_RETRY && c->to == OP_QUEUED)
+		expected->sent = 0;
 }
 
 static void record_outcomes_table(void **state)
@@ -709,7 +713,9 @@ enum hold_role {
 	ROLE_OTHER_KEY,    /* later, shares the second key: held */
 	ROLE_BOTH_KEYS,    /* later, shares both keys: held once */
 	ROLE_IN_FLIGHT,    /* later, in flight: not held */
-	ROLE_SENT,         /* later, queued again after a send: not held */
+	ROLE_SENT,         /* later, queued again after its request may
+			      have arrived (sent again by the agent from
+			      needs attention): not held */
 	ROLE_UNRELATED,    /* later, another wallet: not held */
 	ROLE_NO_KEYS,      /* later, no keys: not held */
 	ROLE_COUNT,
@@ -752,8 +758,11 @@ static void record_rejection_holds_dependents(void **state)
 	assert_int_equal(journal_mark_in_flight(f->journal, ops[ROLE_SENT].id,
 						20),
 			 JOURNAL_OK);
-	assert_int_equal(journal_mark_retry(f->journal, ops[ROLE_SENT].id,
-					    OP_QUEUED, "refused", 0, 20),
+	assert_int_equal(journal_mark_attention(f->journal, ops[ROLE_SENT].id,
+						"refused", 20),
+			 JOURNAL_OK);
+	assert_int_equal(journal_retry_attention(f->journal, ops[ROLE_SENT].id,
+						 20),
 			 JOURNAL_OK);
 
 	outcome = make_outcome(ops[ROLE_REJECTED].id,
@@ -974,17 +983,19 @@ static void agent_action_table(void **state)
 		int rc;
 
 		make_op(&op, (int)i, 1, 0, NULL, NULL);
+		/* A request that may have arrived (sent) can come back to
+		 * queued only through needs attention and the agent. */
 		if (c->sent && c->from != OP_IN_FLIGHT &&
 		    c->from != OP_REJECTED) {
 			bring_to_state(f, &op, OP_IN_FLIGHT);
-			assert_int_equal(journal_mark_retry(f->journal, op.id,
-							    OP_QUEUED, "x", 0,
-							    10),
+			assert_int_equal(journal_mark_attention(f->journal,
+								op.id, "x",
+								10),
 					 JOURNAL_OK);
-			if (c->from == OP_NEEDS_ATTENTION)
+			if (c->from == OP_QUEUED)
 				assert_int_equal(
-					journal_mark_attention(f->journal,
-							       op.id, "x", 10),
+					journal_retry_attention(f->journal,
+								op.id, 10),
 					JOURNAL_OK);
 		} else {
 			bring_to_state(f, &op, c->from);
@@ -992,7 +1003,7 @@ static void agent_action_table(void **state)
 		assert_int_equal(journal_get(f->journal, op.id, &before),
 				 JOURNAL_OK);
 		assert_int_equal(before.state, c->from);
-		assert_int_equal(before.attempts > 0, c->sent);
+		assert_int_equal(before.sent, c->sent);
 
 		rc = run_agent_action(f->journal, op.id, c->action);
 		if (rc != c->result)
@@ -1468,6 +1479,86 @@ static void scale_drain(void **state)
 	free(outcomes);
 }
 
+/* Receipts: an accepted operation and one rejected by the central service
+ * are listed until marked printed in their state; a queued one, a
+ * cancelled one and a refused send (queued again, never took effect) are
+ * not. */
+static void list_unprinted_tracks_printing(void **state)
+{
+	struct fixture *f = *state;
+	struct operation ops[4];
+	struct operation got[8];
+	struct journal_outcome outcome;
+
+	for (int i = 0; i < 4; i++)
+		make_op(&ops[i], i, 10 + i, 0, NULL, NULL);
+	bring_to_state(f, &ops[0], OP_ACCEPTED);
+	bring_to_state(f, &ops[1], OP_IN_FLIGHT);
+	bring_to_state(f, &ops[2], OP_QUEUED);
+	bring_to_state(f, &ops[3], OP_QUEUED);
+	outcome = make_outcome(ops[1].id, JOURNAL_OUTCOME_REJECTED, "closed");
+	assert_int_equal(journal_record_outcomes(f->journal, &outcome, 1, 20),
+			 0);
+	assert_int_equal(journal_cancel(f->journal, ops[2].id, "left", 20),
+			 JOURNAL_OK);
+
+	assert_int_equal(journal_list_unprinted(f->journal, got, 8), 2);
+	assert_string_equal(got[0].id, ops[0].id);
+	assert_string_equal(got[1].id, ops[1].id);
+	assert_int_equal(got[1].sent, 1);
+
+	/* A mark for a state the operation is not in changes nothing. */
+	assert_int_equal(journal_mark_printed(f->journal, ops[1].id,
+					      OP_ACCEPTED),
+			 JOURNAL_OK);
+	assert_int_equal(journal_list_unprinted(f->journal, got, 8), 2);
+	assert_int_equal(journal_mark_printed(f->journal, ops[0].id,
+					      OP_ACCEPTED),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_printed(f->journal, ops[1].id,
+					      OP_REJECTED),
+			 JOURNAL_OK);
+	assert_int_equal(journal_list_unprinted(f->journal, got, 8), 0);
+	assert_int_equal(journal_mark_printed(f->journal, ops[3].id,
+					      OP_QUEUED),
+			 JOURNAL_EINVAL);
+}
+
+/* A refused connection returns an operation to queued with sent cleared,
+ * so the agent may still cancel it; an unknown outcome keeps it sent. */
+static void retry_state_sets_sent(void **state)
+{
+	struct fixture *f = *state;
+	struct operation refused;
+	struct operation unknown;
+	struct operation got;
+
+	make_op(&refused, 1, 10, 0, NULL, NULL);
+	make_op(&unknown, 2, 11, 0, NULL, NULL);
+	bring_to_state(f, &refused, OP_QUEUED);
+	bring_to_state(f, &unknown, OP_IN_FLIGHT);
+	assert_int_equal(journal_mark_in_flight(f->journal, refused.id, 20),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_retry(f->journal, refused.id, OP_QUEUED,
+					    "refused", 30, 20),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, refused.id, &got),
+			 JOURNAL_OK);
+	assert_int_equal(got.sent, 0);
+	assert_int_equal(got.attempts, 1);
+	assert_int_equal(journal_cancel(f->journal, refused.id, "left", 40),
+			 JOURNAL_OK);
+
+	assert_int_equal(journal_get(f->journal, unknown.id, &got),
+			 JOURNAL_OK);
+	assert_int_equal(got.sent, 1);
+	assert_int_equal(journal_mark_attention(f->journal, unknown.id, "x",
+						40),
+			 JOURNAL_OK);
+	assert_int_equal(journal_cancel(f->journal, unknown.id, "left", 40),
+			 JOURNAL_ESTATE);
+}
+
 #define QUEUE_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -1494,6 +1585,8 @@ int main(void)
 		QUEUE_TEST(list_unacknowledged_filters),
 		QUEUE_TEST(sum_pending_table),
 		QUEUE_TEST(flag_old_table),
+		QUEUE_TEST(list_unprinted_tracks_printing),
+		QUEUE_TEST(retry_state_sets_sent),
 		QUEUE_TEST(scale_drain),
 	};
 
