@@ -1,7 +1,11 @@
-/* Benchmark of the durable journal and of draining the queue to the
- * sandbox. Each figure is printed with a baseline measured in the same
- * run: raw SQLite inserts with the same durability settings, and plain
- * health requests over the same kept-alive TLS connection. */
+/* Benchmark tool for `make bench` (tests/bench/run.sh runs it). Each
+ * subcommand measures one figure and prints "name: value" lines; run.sh
+ * turns them into ratios against baselines measured in the same run.
+ *   enqueue DIR          durable journal insert against a bare insert
+ *   fill CONFIG N        put N queued transfers in the journal (setup)
+ *   drain CONFIG         drain the queue with the sync engine
+ *   naive CONFIG N       one new TLS connection and request per transfer
+ *   ping CONFIG N        round trips over one kept-alive connection */
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -12,9 +16,9 @@
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/log.h"
-#include "../../app/uuid.h"
+#include "../../app/wallet.h"
 
-#define OPERATIONS 200  /* per figure; bounded so a run takes seconds */
+#define ENQUEUE_SAMPLES 300 /* each kind; medians of interleaved runs */
 
 static double now_ms(void)
 {
@@ -24,7 +28,22 @@ static double now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
-static void fill_operation(struct operation *op, int64_t created_at)
+static int compare_doubles(const void *a, const void *b)
+{
+	double x = *(const double *)a;
+	double y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *values, int count)
+{
+	qsort(values, (size_t)count, sizeof(*values), compare_doubles);
+	return values[count / 2];
+}
+
+/* A transfer of 0.01 GHS between the sandbox's two seeded GHS wallets. */
+static void build_transfer(struct operation *op)
 {
 	struct wallet_transfer transfer = {
 		.sender = "1000000001",
@@ -32,150 +51,253 @@ static void fill_operation(struct operation *op, int64_t created_at)
 		.currency = "GHS",
 		.amount = 1,
 	};
+	char message[256];
 
-	memset(op, 0, sizeof(*op));
-	if (uuid_generate(op->id) != 0)
-		abort();
-	snprintf(op->type, sizeof(op->type), "%s", API_TYPE_WALLET_TRANSFER);
-	snprintf(op->agent_id, sizeof(op->agent_id), "A1001");
-	snprintf(op->currency, sizeof(op->currency), "GHS");
-	op->amount = 1;
-	op->created_at = created_at;
-	op->updated_at = created_at;
-	op->next_attempt_at = created_at;
-	api_wallet_transfer_encode(&transfer, op->payload,
-				   sizeof(op->payload));
+	if (wallet_transfer_build("A1001", &transfer, (int64_t)time(NULL), op,
+				  message, sizeof(message)) != 0) {
+		fprintf(stderr, "bench: %s\n", message);
+		exit(1);
+	}
 }
 
-/* Baseline: one INSERT per transaction into a table of the same shape,
- * WAL and synchronous=FULL, as the journal does. */
-static double raw_sqlite_ms(const char *path)
+static sqlite3 *open_bare(const char *path)
 {
 	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-	struct operation op;
-	double start;
-	double elapsed;
 
-	if (sqlite3_open(path, &db) != SQLITE_OK)
-		abort();
-	sqlite3_exec(db,
-		     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-		     "CREATE TABLE t(id TEXT PRIMARY KEY, type TEXT, state "
-		     "TEXT, agent TEXT, currency TEXT, amount INTEGER, payload "
-		     "TEXT, created INTEGER, updated INTEGER, next INTEGER);",
-		     NULL, NULL, NULL);
-	sqlite3_prepare_v2(db,
-			   "INSERT INTO t VALUES(?, ?, 'queued', ?, ?, ?, ?, "
-			   "?, ?, ?)",
-			   -1, &stmt, NULL);
-	start = now_ms();
-	for (int i = 0; i < OPERATIONS; i++) {
-		fill_operation(&op, time(NULL));
-		sqlite3_bind_text(stmt, 1, op.id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, op.type, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, op.agent_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, op.currency, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 5, op.amount);
-		sqlite3_bind_text(stmt, 6, op.payload, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 7, op.created_at);
-		sqlite3_bind_int64(stmt, 8, op.updated_at);
-		sqlite3_bind_int64(stmt, 9, op.next_attempt_at);
-		if (sqlite3_step(stmt) != SQLITE_DONE)
-			abort();
-		sqlite3_reset(stmt);
+	if (sqlite3_open(path, &db) != SQLITE_OK ||
+	    sqlite3_exec(db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+			 "CREATE TABLE IF NOT EXISTS t(id TEXT PRIMARY KEY,"
+			 " type TEXT, state TEXT, agent TEXT, currency TEXT,"
+			 " amount INTEGER, payload TEXT, created INTEGER,"
+			 " updated INTEGER, next INTEGER);",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		fprintf(stderr, "bench: %s: %s\n", path, sqlite3_errmsg(db));
+		exit(1);
 	}
-	elapsed = now_ms() - start;
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return elapsed;
+	return db;
 }
 
-static double journal_ms(struct journal *journal)
+static double bare_insert_ms(sqlite3 *db, sqlite3_stmt *stmt)
 {
 	struct operation op;
-	double start = now_ms();
+	double start;
 
-	for (int i = 0; i < OPERATIONS; i++) {
-		fill_operation(&op, time(NULL));
-		if (journal_insert(journal, &op) != JOURNAL_OK)
-			abort();
+	build_transfer(&op);
+	start = now_ms();
+	sqlite3_bind_text(stmt, 1, op.id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, op.type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, op.agent_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 4, op.currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 5, op.amount);
+	sqlite3_bind_text(stmt, 6, op.payload, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 7, op.created_at);
+	sqlite3_bind_int64(stmt, 8, op.updated_at);
+	sqlite3_bind_int64(stmt, 9, op.next_attempt_at);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		fprintf(stderr, "bench: bare insert: %s\n",
+			sqlite3_errmsg(db));
+		exit(1);
 	}
+	sqlite3_reset(stmt);
 	return now_ms() - start;
 }
 
-/* Baseline for the drain: health requests over one kept-alive
- * connection, the floor of any request round trip. */
-static double ping_ms(const struct config *config)
+static double journal_insert_ms(struct journal *journal)
 {
-	struct transport *transport = NULL;
+	struct operation op;
 	double start;
-	double elapsed;
 
-	if (sync_transport_open(config, &transport) != TRANSPORT_OK ||
-	    api_ping(transport) != API_OK)
-		abort();
+	build_transfer(&op);
 	start = now_ms();
-	for (int i = 0; i < OPERATIONS; i++) {
-		if (api_ping(transport) != API_OK)
-			abort();
-	}
-	elapsed = now_ms() - start;
-	transport_close(transport);
-	return elapsed;
+	if (journal_insert(journal, &op) != JOURNAL_OK)
+		exit(1);
+	return now_ms() - start;
 }
 
-static void report(const char *name, double measured, double baseline,
-		   const char *baseline_name)
+/* Durable journal inserts (with the dependency keys a transfer has)
+ * against bare inserts of the same row, alternated so that both see the
+ * same disk conditions. */
+static int run_enqueue(const char *dir)
 {
-	printf("| %s | %d | %.3f ms | %.3f ms (%s) | %.2f |\n", name,
-	       OPERATIONS, measured / OPERATIONS, baseline / OPERATIONS,
-	       baseline_name, measured / baseline);
+	static double journal_ms[ENQUEUE_SAMPLES];
+	static double bare_ms[ENQUEUE_SAMPLES];
+	char journal_path[PATH_MAX];
+	char bare_path[PATH_MAX];
+	struct journal *journal = NULL;
+	sqlite3_stmt *stmt = NULL;
+	sqlite3 *db;
+	double journal_median;
+	double bare_median;
+
+	snprintf(journal_path, sizeof(journal_path), "%s/enqueue.db", dir);
+	snprintf(bare_path, sizeof(bare_path), "%s/bare.db", dir);
+	if (journal_open(journal_path, &journal) != JOURNAL_OK)
+		return 1;
+	db = open_bare(bare_path);
+	sqlite3_prepare_v2(db,
+			   "INSERT INTO t VALUES(?1, ?2, 'queued', ?3, ?4, ?5,"
+			   " ?6, ?7, ?8, ?9)",
+			   -1, &stmt, NULL);
+	for (int i = 0; i < ENQUEUE_SAMPLES; i++) {
+		journal_ms[i] = journal_insert_ms(journal);
+		bare_ms[i] = bare_insert_ms(db, stmt);
+	}
+	journal_median = median(journal_ms, ENQUEUE_SAMPLES);
+	bare_median = median(bare_ms, ENQUEUE_SAMPLES);
+	printf("enqueue_journal_ms: %.3f\n", journal_median);
+	printf("enqueue_bare_ms: %.3f\n", bare_median);
+	printf("enqueue_overhead_ratio: %.2f\n", journal_median / bare_median);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	journal_close(journal);
+	return 0;
+}
+
+/* Setup only: N queued transfers written in one transaction, so that a
+ * queue of 100,000 takes seconds, not an fsync each. The rows match what
+ * wallet_transfer_build and journal_insert write. */
+static int run_fill(const struct config *config, long count)
+{
+	static const char sql[] =
+		"BEGIN;"
+		"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1"
+		" FROM n WHERE i < ?1)"
+		" INSERT INTO operations (id, type, state, agent_id, currency,"
+		" amount, payload, created_at, updated_at, next_attempt_at)"
+		" SELECT lower(hex(randomblob(4))) || '-' ||"
+		" lower(hex(randomblob(2))) || '-4' ||"
+		" substr(lower(hex(randomblob(2))), 2) || '-8' ||"
+		" substr(lower(hex(randomblob(2))), 2) || '-' ||"
+		" lower(hex(randomblob(6))), 'wallet_transfer', 'queued',"
+		" 'A1001', 'GHS', 1, '{\"amount\":1,\"currency\":\"GHS\","
+		"\"receiver_account\":\"1000000002\",\"sender_account\":"
+		"\"1000000001\"}', ?2, ?2, ?2 FROM n;"
+		"INSERT INTO operation_keys (operation_id, key)"
+		" SELECT id, 'wallet:1000000001' FROM operations"
+		" WHERE state = 'queued' UNION ALL"
+		" SELECT id, 'wallet:1000000002' FROM operations"
+		" WHERE state = 'queued';"
+		"COMMIT;";
+	struct journal *journal = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	const char *tail = sql;
+	int rc = SQLITE_OK;
+
+	/* journal_open creates the schema; the rows go in directly. */
+	if (journal_open(config->journal_path, &journal) != JOURNAL_OK)
+		return 1;
+	journal_close(journal);
+	if (sqlite3_open(config->journal_path, &db) != SQLITE_OK)
+		return 1;
+	while (rc == SQLITE_OK && tail != NULL && *tail != '\0') {
+		rc = sqlite3_prepare_v2(db, tail, -1, &stmt, &tail);
+		if (rc != SQLITE_OK || stmt == NULL)
+			break;
+		if (sqlite3_bind_parameter_count(stmt) >= 2) {
+			sqlite3_bind_int64(stmt, 1, count);
+			sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
+		}
+		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		sqlite3_finalize(stmt);
+	}
+	if (rc != SQLITE_OK)
+		fprintf(stderr, "bench: fill: %s\n", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return rc == SQLITE_OK ? 0 : 1;
+}
+
+static int run_drain(const struct config *config)
+{
+	double start = now_ms();
+	int remaining = sync_drain(config, (int64_t)time(NULL) + 900, NULL);
+
+	if (remaining != 0) {
+		fprintf(stderr, "bench: %d operations left after the drain\n",
+			remaining);
+		return 1;
+	}
+	printf("drain_ms: %.1f\n", now_ms() - start);
+	return 0;
+}
+
+/* The naive way: a new connection, TLS handshake and request for each
+ * operation, as a shell loop around the curl command would do. */
+static int run_naive(const struct config *config, long count)
+{
+	double start = now_ms();
+
+	for (long i = 0; i < count; i++) {
+		struct transport *transport = NULL;
+		struct api_outcome outcome;
+		struct operation op;
+
+		build_transfer(&op);
+		if (sync_transport_open(config, &transport) != TRANSPORT_OK)
+			return 1;
+		api_submit(transport, &op, &outcome);
+		transport_close(transport);
+		if (outcome.result != API_OK) {
+			fprintf(stderr, "bench: naive send failed: %s\n",
+				outcome.message);
+			return 1;
+		}
+	}
+	printf("naive_ms_per_op: %.3f\n", (now_ms() - start) / count);
+	return 0;
+}
+
+static int run_ping(const struct config *config, long count)
+{
+	static double samples[1000];
+	struct transport *transport = NULL;
+
+	if (count < 1 || count > 1000 ||
+	    sync_transport_open(config, &transport) != TRANSPORT_OK ||
+	    api_ping(transport) != API_OK)
+		return 1;
+	for (long i = 0; i < count; i++) {
+		double start = now_ms();
+
+		if (api_ping(transport) != API_OK)
+			return 1;
+		samples[i] = now_ms() - start;
+	}
+	transport_close(transport);
+	printf("round_trip_ms: %.3f\n", median(samples, (int)count));
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	struct config config;
-	struct journal *journal = NULL;
 	char error[512];
-	char raw_path[PATH_MAX];
-	double drain_start;
-	double drain;
-	double baseline;
-	int remaining;
+	long count = argc > 3 ? strtol(argv[3], NULL, 10) : 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: bench_sync CONFIG RAW_DB\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: bench_sync enqueue DIR | fill CONFIG N |"
+				" drain CONFIG | naive CONFIG N |"
+				" ping CONFIG N\n");
 		return 2;
 	}
-	if (config_load(argv[1], &config, error, sizeof(error)) != 0) {
-		fprintf(stderr, "bench_sync: %s\n", error);
+	log_open("stderr", LOG_LEVEL_ERROR);
+	if (strcmp(argv[1], "enqueue") == 0)
+		return run_enqueue(argv[2]);
+	if (config_load(argv[2], &config, error, sizeof(error)) != 0) {
+		fprintf(stderr, "bench: %s\n", error);
 		return 2;
 	}
-	snprintf(raw_path, sizeof(raw_path), "%s", argv[2]);
 	log_open(config.log_target, LOG_LEVEL_WARN);
 	transport_global_init();
-	if (journal_open(config.journal_path, &journal) != JOURNAL_OK)
-		return 1;
-
-	printf("| figure | operations | per operation | baseline per "
-	       "operation | ratio |\n|---|---|---|---|---|\n");
-	baseline = raw_sqlite_ms(raw_path);
-	report("journal insert", journal_ms(journal), baseline,
-	       "raw SQLite insert, same settings");
-
-	baseline = ping_ms(&config);
-	drain_start = now_ms();
-	remaining = sync_drain(&config, time(NULL) + 600, NULL);
-	drain = now_ms() - drain_start;
-	if (remaining != 0) {
-		fprintf(stderr, "bench_sync: %d operations left queued\n",
-			remaining);
-		return 1;
-	}
-	report("drain to sandbox", drain, baseline,
-	       "health request, same connection");
-	journal_close(journal);
-	transport_global_cleanup();
-	return 0;
+	if (strcmp(argv[1], "fill") == 0)
+		return run_fill(&config, count);
+	if (strcmp(argv[1], "drain") == 0)
+		return run_drain(&config);
+	if (strcmp(argv[1], "naive") == 0)
+		return run_naive(&config, count);
+	if (strcmp(argv[1], "ping") == 0)
+		return run_ping(&config, count);
+	fprintf(stderr, "bench: unknown subcommand %s\n", argv[1]);
+	return 2;
 }
