@@ -3,13 +3,40 @@
 #define LOG_MODULE "app"
 #include "app.h"
 
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "receipt.h"
+
+void app_describe_journal_error(const char *path, int rc, char *error,
+			    size_t error_size)
+{
+	char copy[PATH_MAX];
+	const char *folder;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	folder = dirname(copy);
+	if (access(folder, W_OK | X_OK) != 0)
+		snprintf(error, error_size,
+			 "journal %s: folder %s is missing or not writable; "
+			 "check [journal] path",
+			 path, folder);
+	else if (rc == JOURNAL_ESCHEMA || rc == JOURNAL_EIO)
+		snprintf(error, error_size,
+			 "journal %s cannot be opened as a spotagent journal "
+			 "(another program's file, damaged, or from a newer "
+			 "version; details in the log); check [journal] path",
+			 path);
+	else
+		snprintf(error, error_size, "journal %s: %s", path,
+			 journal_strerror(rc));
+}
 
 int app_open(struct app *app, char *error, size_t error_size)
 {
@@ -18,8 +45,8 @@ int app_open(struct app *app, char *error, size_t error_size)
 	pthread_mutex_init(&app->lock, NULL);
 	rc = journal_open(app->config.journal_path, &app->journal);
 	if (rc != JOURNAL_OK) {
-		snprintf(error, error_size, "journal %s: %s",
-			 app->config.journal_path, journal_strerror(rc));
+		app_describe_journal_error(app->config.journal_path, rc, error,
+				       error_size);
 		goto fail;
 	}
 	if (event_channel_open(&app->events) != 0) {

@@ -65,6 +65,12 @@ struct app {
 	struct api_wallet pending_wallet;
 };
 
+/* Write a one-line message for the agent or operator on why the journal
+ * at path did not open with journal_open's result rc, naming the
+ * setting to check. */
+void app_describe_journal_error(const char *path, int rc, char *error,
+			    size_t error_size);
+
 /* Open the journal, event channel and printer and start the
  * sync worker for an already loaded app->config. Returns 0, or -1 with a
  * one-line message in error (everything opened so far is closed). */

@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <limits.h>
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -198,6 +199,7 @@ static int run_status(const struct config *config, bool json)
 	struct journal *journal = NULL;
 	int64_t counts[OP_STATE_COUNT] = { 0 };
 	char last_sync[64];
+	char message[PATH_MAX + 256];
 	bool have_sync;
 	int rc;
 
@@ -213,8 +215,9 @@ static int run_status(const struct config *config, bool json)
 	if (rc == JOURNAL_OK)
 		rc = journal_count_by_state(journal, counts);
 	if (rc != JOURNAL_OK) {
-		fprintf(stderr, "spotagent: journal %s: %s\n",
-			config->journal_path, journal_strerror(rc));
+		app_describe_journal_error(config->journal_path, rc, message,
+				       sizeof(message));
+		fprintf(stderr, "spotagent: %s\n", message);
 		journal_close(journal);
 		return EXIT_FAILED;
 	}

@@ -68,6 +68,15 @@ int wallet_transfer_validate(const char *sender, const char *receiver,
 	}
 	*field = WALLET_FIELD_AMOUNT;
 	rc = currency_parse(currency, amount, &parsed.amount);
+	if (rc == CURRENCY_ERANGE) {
+		char limit[CURRENCY_TEXT_MAX];
+
+		currency_format(currency, CURRENCY_AMOUNT_MAX, limit,
+				sizeof(limit));
+		snprintf(message, message_size,
+			 "Amount must be above zero and at most %s", limit);
+		return -1;
+	}
 	if (rc != CURRENCY_OK) {
 		snprintf(message, message_size, "%s", currency_strerror(rc));
 		return -1;

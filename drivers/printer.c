@@ -309,11 +309,11 @@ const char *printer_strerror(int error)
 		return "Printer setting not supported in this version; set "
 		       "[printer] device to file:PATH or none";
 	case PRINTER_EOPEN:
-		return "No printer configured, or the printer file cannot be "
-		       "opened; check [printer] device in the configuration";
+		return "No printer, or its file or folder cannot be opened: "
+		       "check [printer] device";
 	case PRINTER_EWRITE:
-		return "Receipt not fully written to the printer file; check "
-		       "free disk space, then print the receipt again";
+		return "Printer file write failed: check disk space, then "
+		       "print again";
 	case PRINTER_EINVAL:
 		return "Print job is empty or larger than 256 KiB";
 	default:

@@ -33,9 +33,10 @@ static const char *const statement_sql[STMT_TOTAL] = {
 				" attempts = attempts + 1, sent = 1,"
 				" updated_at = ?3"
 				" WHERE id = ?1",
+	/* The failures before the acceptance stay in the log only. */
 	[STMT_MARK_ACCEPTED] = "UPDATE operations SET state = 'accepted',"
-			       " reference = ?2, updated_at = ?3"
-			       " WHERE id = ?1",
+			       " reference = ?2, last_error = '',"
+			       " updated_at = ?3 WHERE id = ?1",
 	[STMT_MARK_REJECTED] = "UPDATE operations SET state = 'rejected',"
 			       " last_error = ?2, updated_at = ?3"
 			       " WHERE id = ?1",

@@ -617,9 +617,10 @@ static void expect_outcome(const struct operation *before,
 		return;
 	expected->state = c->to;
 	expected->updated_at = 50;
-	if (c->kind == JOURNAL_OUTCOME_ACCEPTED)
+	if (c->kind == JOURNAL_OUTCOME_ACCEPTED) {
 		strcpy(expected->reference, c->text);
-	else
+		expected->last_error[0] = '\0';
+	} else
 		strcpy(expected->last_error, c->text);
 	if (c->kind == JOURNAL_OUTCOME_RETRY)
 		expected->next_attempt_at = 80;
