@@ -163,11 +163,12 @@ int journal_mark_batch_in_flight(struct journal *journal,
 
 /* Record n outcomes in one transaction. ACCEPTED and REJECTED need queued
  * or in flight; RETRY follows the journal_mark_retry rules; ATTENTION
- * needs queued or in flight. A rejection also holds every later queued
- * operation that shares a dependency key with it and was never sent
- * (attempts == 0): each moves to needs attention with a reason naming the
- * rejected operation. All or nothing. Returns the number of operations
- * held (0 or more), or a negative journal_error. */
+ * needs queued or in flight. After all of them, each rejection holds every
+ * later operation, queued or in flight, that shares a dependency key with
+ * it: each moves to needs attention with a reason naming the rejected
+ * operation. The caller must be the journal's only sender, so that no held
+ * operation has a request outstanding. All or nothing. Returns the number
+ * of operations held (0 or more), or a negative journal_error. */
 int journal_record_outcomes(struct journal *journal,
 			    const struct journal_outcome *outcomes, int n,
 			    int64_t now);

@@ -65,10 +65,13 @@ static const char *const statement_sql[STMT_TOTAL] = {
 			     " WHERE id = ?1",
 	/* Later in journal order than operation ?1, never sent, and
 	 * sharing key ?2 with it. */
+	/* Operations still waiting, whether or not an earlier request of
+	 * theirs may have arrived: with one sender per journal, none of them
+	 * has a request outstanding while outcomes are recorded. */
 	[STMT_HOLD_DEPENDENTS] = "UPDATE operations"
 				 " SET state = 'needs_attention',"
 				 " last_error = ?3, updated_at = ?4"
-				 " WHERE state = 'queued' AND sent = 0"
+				 " WHERE state IN ('queued', 'in_flight')"
 				 " AND id IN (SELECT operation_id"
 				 " FROM operation_keys WHERE key = ?2)"
 				 " AND (created_at, rowid) >"
@@ -468,15 +471,18 @@ static int record_outcomes(struct journal *journal,
 		return rc;
 
 	for (int i = 0; i < n && rc == JOURNAL_OK; i++) {
-		const struct journal_outcome *outcome = &outcomes[i];
-		struct change c = outcome_change(outcome);
+		struct change c = outcome_change(&outcomes[i]);
 
 		rc = change_state(journal, &c, now);
-		if (rc != JOURNAL_OK || !hold ||
-		    outcome->kind != JOURNAL_OUTCOME_REJECTED)
-			continue;
+	}
 
-		rc = hold_dependents(journal, outcome->id, now);
+	/* Holds come after every outcome of the batch is recorded, so that
+	 * they never touch an operation whose own answer is in this batch
+	 * (the central service answers those itself, in order). */
+	for (int i = 0; i < n && rc == JOURNAL_OK && hold; i++) {
+		if (outcomes[i].kind != JOURNAL_OUTCOME_REJECTED)
+			continue;
+		rc = hold_dependents(journal, outcomes[i].id, now);
 		if (rc >= 0) {
 			held += rc;
 			rc = JOURNAL_OK;

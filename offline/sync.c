@@ -5,12 +5,16 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../app/api.h"
 #include "../app/log.h"
@@ -390,6 +394,47 @@ static bool is_stopping(struct sync_worker *worker)
 	return stopping;
 }
 
+/* Take the journal's sender lock, a file beside the journal locked with
+ * flock(2), so that only one process sends a journal's queue at a time:
+ * two senders would each send the same operations, which the idempotency
+ * keys make harmless for money but which breaks the hold of operations
+ * behind a rejected one. Waits until `deadline` (Unix seconds; 0 means do
+ * not wait). Returns the locked descriptor, or -1 when another process
+ * holds the lock or the file cannot be opened. The lock goes with the
+ * process, also when it is killed. */
+static int lock_sender(const char *journal_path, int64_t deadline)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s-sender.lock", journal_path) >=
+	    (int)sizeof(path))
+		return -1;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_error("sender lock %s cannot be opened: %s", path,
+			  strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		struct timespec pause = { 0, 200000000L };
+
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		if (errno != EWOULDBLOCK || now_seconds() >= deadline)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	close(fd);
+	return -1;
+}
+
+static void unlock_sender(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Report a batch's changes to the UI. */
 static void post_changes(struct sync_worker *worker,
 			 const struct sync_batch_result *result)
@@ -452,6 +497,7 @@ static void *run_worker(void *arg)
 	bool force = true;
 	int64_t next_check = 0;
 	int64_t next_policy = 0;
+	int sender;
 
 	if (journal_open(worker->config.journal_path, &journal) != JOURNAL_OK ||
 	    sync_transport_open(&worker->config, &transport) != TRANSPORT_OK) {
@@ -473,7 +519,12 @@ static void *run_worker(void *arg)
 				       &next_policy))
 				force = true;
 		}
-		send_due(worker, journal, transport, force);
+		sender = lock_sender(worker->config.journal_path, 0);
+		if (sender >= 0)
+			send_due(worker, journal, transport, force);
+		else
+			log_debug("another process is sending this journal");
+		unlock_sender(sender);
 
 		until = next_check;
 		if (journal_next_attempt_time(journal, &due) == JOURNAL_OK &&
@@ -549,6 +600,25 @@ static int count_waiting(struct journal *journal)
 	return (int)(counts[OP_QUEUED] + counts[OP_IN_FLIGHT]);
 }
 
+/* Failed batches a drain waits out before it gives up. */
+#define DRAIN_FAILURES_MAX 5
+
+/* Sleep until the earliest next attempt, but not past deadline. */
+static void wait_for_backoff(struct journal *journal, int64_t deadline)
+{
+	int64_t due = deadline;
+	int64_t now = now_seconds();
+	struct timespec delay = { 0 };
+
+	if (journal_next_attempt_time(journal, &due) != JOURNAL_OK ||
+	    due > deadline)
+		due = deadline;
+	if (due <= now)
+		return;
+	delay.tv_sec = (time_t)(due - now);
+	nanosleep(&delay, NULL);
+}
+
 static void print_progress(FILE *progress,
 			   const struct sync_batch_result *result)
 {
@@ -568,6 +638,7 @@ int sync_drain(const struct config *config, int64_t deadline,
 	struct sync_batch_result result;
 	int remaining = -1;
 	int batches;
+	int sender;
 
 	if (journal_open(config->journal_path, &journal) != JOURNAL_OK ||
 	    sync_transport_open(config, &transport) != TRANSPORT_OK)
@@ -578,21 +649,37 @@ int sync_drain(const struct config *config, int64_t deadline,
 	if (policy_flag_old(journal, now_seconds()) > 0 && progress != NULL)
 		fprintf(progress, "sync: old operations set aside for the "
 				  "agent\n");
+	sender = lock_sender(config->journal_path, deadline);
+	if (sender < 0) {
+		if (progress != NULL)
+			fprintf(progress, "sync: another spotagent process is "
+					  "sending this journal\n");
+		remaining = count_waiting(journal);
+		goto out;
+	}
 
 	/* Each batch decides or fails at least one operation, so the number
-	 * of batches is bounded by the queue; a failed batch ends the drain
-	 * because what follows would meet the same link. */
-	batches = count_waiting(journal) / config->batch_size + 2;
-	for (int i = 0; i < batches && now_seconds() < deadline; i++) {
+	 * of batches is bounded by the queue plus the failures allowed. A
+	 * link failure ends the drain, since what follows would meet the same
+	 * link; a busy or failing central service is asked again after the
+	 * backoff, while the deadline allows. */
+	batches = count_waiting(journal) / config->batch_size + 2 +
+		  DRAIN_FAILURES_MAX;
+	for (int i = 0, failures = 0; i < batches && now_seconds() < deadline;
+	     i++) {
 		if (sync_send_batch(journal, transport, config, INT64_MAX,
 				    &result) != JOURNAL_OK ||
 		    result.sent == 0)
 			break;
 		print_progress(progress, &result);
-		if (result.failed)
+		if (result.link_failed ||
+		    (result.failed && ++failures > DRAIN_FAILURES_MAX))
 			break;
+		if (result.failed)
+			wait_for_backoff(journal, deadline);
 	}
 	remaining = count_waiting(journal);
+	unlock_sender(sender);
 out:
 	transport_close(transport);
 	journal_close(journal);

@@ -57,9 +57,8 @@ for binary in build/tests/test_*; do
 	run_suite "$(basename "$binary")" 300 "$binary"
 done
 
-if [ -f tests/sandbox/test_sandbox.py ]; then
-	run_suite sandbox 300 python3 tests/sandbox/test_sandbox.py
-fi
+run_suite sandbox 300 python3 tests/sandbox/test_sandbox.py
+run_suite proxy 120 python3 tests/proxy/test_proxy.py
 
 for script in tests/integration/test_*.sh; do
 	[ -f "$script" ] || continue

@@ -1,5 +1,7 @@
 /* Text output clipped by terminal columns rather than bytes, so UTF-8
- * names and receipts never spill past their boxes. */
+ * names and receipts never spill past their boxes, and cleaned of the
+ * control characters that text from the network may carry. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -24,11 +26,42 @@ static size_t next_char(const char *text, mbstate_t *state, wchar_t *out)
 	return length;
 }
 
+/* Return whether ch is a Unicode bidirectional control (the Bidi_Control
+ * property: ALM, LRM, RLM, the embeddings and overrides U+202A..U+202E,
+ * and the isolates U+2066..U+2069). They draw nothing themselves but can
+ * make a line read in another order than its bytes, such as a holder
+ * name that appears to end in another account number. */
+static bool is_bidi_control(wchar_t ch)
+{
+	return ch == 0x061C || ch == 0x200E || ch == 0x200F ||
+	       (ch >= 0x202A && ch <= 0x202E) ||
+	       (ch >= 0x2066 && ch <= 0x2069);
+}
+
+/* Return the character to draw for ch, or 0 to drop it. Text from the
+ * network passes through here. C0 and C1 controls and DEL could move the
+ * cursor or change the terminal's state, so they are dropped, and so are
+ * the bidirectional controls. Line breaks and tabs become spaces so that
+ * words stay apart, and a character the locale cannot print becomes
+ * '?'. */
+static wchar_t screen_char(wchar_t ch)
+{
+	if (ch == L'\t' || ch == L'\n' || ch == L'\r' || ch == 0x2028 ||
+	    ch == 0x2029)
+		return L' ';
+	if (ch < L' ' || (ch >= 0x7f && ch < 0xa0) || is_bidi_control(ch))
+		return 0;
+	if (wcwidth(ch) < 0)
+		return L'?';
+	return ch;
+}
+
+/* Return the columns that ch takes once screen_char has cleaned it. */
 static int char_width(wchar_t ch)
 {
-	int width = wcwidth(ch);
+	wchar_t cleaned = screen_char(ch);
 
-	return width < 0 ? 1 : width;
+	return cleaned == 0 ? 0 : wcwidth(cleaned);
 }
 
 int draw_text_width(const char *text)
@@ -79,18 +112,16 @@ int draw_text(WINDOW *win, int y, int x, int width, attr_t attr,
 	wattr_on(win, attr, NULL);
 	while ((length = next_char(text, &state, &ch)) > 0) {
 		int ch_width = char_width(ch);
+		wchar_t cleaned = screen_char(ch);
 
+		text += length;
+		if (cleaned == 0)
+			continue;
 		if (used + ch_width > width)
 			break;
-		/* Control characters would move the cursor, so they are
-		 * shown as '?' and text from the network cannot redraw the
-		 * screen. */
-		if (ch < L' ' || (ch >= 0x7f && ch < 0xa0))
-			ch = L'?';
-		if (waddnwstr(win, &ch, 1) == ERR)
+		if (waddnwstr(win, &cleaned, 1) == ERR)
 			break;
 		used += ch_width;
-		text += length;
 	}
 	wattr_off(win, attr, NULL);
 	return used;

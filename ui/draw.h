@@ -1,21 +1,25 @@
 /* Drawing helpers shared by the screens: text clipped to a width in
- * terminal columns (UTF-8 aware), centred text and blank rows. */
+ * terminal columns (UTF-8 aware) and cleaned of control characters,
+ * centred text and blank rows. */
 #ifndef SPOTAGENT_UI_DRAW_H
 #define SPOTAGENT_UI_DRAW_H
 
 #include <curses.h>
 #include <stddef.h>
 
-/* Return the width of UTF-8 text in terminal columns. An invalid byte
- * counts as one column. */
+/* Return the width of UTF-8 text in terminal columns, as draw_text
+ * would write it. An invalid byte counts as one column. */
 int draw_text_width(const char *text);
 
 /* Return the byte length of the longest start of text that fits in
  * width columns and holds no '\n'. A character is never split. */
 size_t draw_fit(const char *text, int width);
 
-/* Write text at (y, x) with attr, clipped to width columns. Returns the
- * columns written. */
+/* Write text at (y, x) with attr, clipped to width columns by wcwidth.
+ * C0 and C1 controls, DEL and the Unicode bidirectional controls (U+061C,
+ * U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) are dropped, tabs and
+ * line breaks are written as spaces, and each invalid byte or character
+ * the locale cannot print as '?'. Returns the columns written. */
 int draw_text(WINDOW *win, int y, int x, int width, attr_t attr,
 	      const char *text);
 

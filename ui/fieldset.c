@@ -1,11 +1,56 @@
 /* Text fields on formw. Every edit is followed by REQ_VALIDATION so the
  * field buffers always contain what is on screen, and can be read at any
  * time without driving the form. */
+#include <limits.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "fieldset.h"
 #include "draw.h"
 #include "theme.h"
+
+/* Each field is one column wider than its text. Formw keeps the cursor
+ * inside the field, so in a field filled to its last column the cursor
+ * sits on the last character and REQ_DEL_PREV deletes the one before it.
+ * REQ_END_FIELD also stops on that last column, and O_AUTOSKIP would
+ * leave the field instead. With a spare column the cursor can always
+ * rest after the text, so Backspace deletes the last character typed
+ * and typing appends. fieldset_type keeps the text within the spec's
+ * width in terminal columns. */
+static int field_create(struct fieldset *set, int i,
+			const struct fieldset_spec *spec)
+{
+	FIELD *field;
+
+	if (spec->width < 1 || spec->width > FIELDSET_WIDTH_MAX)
+		return -1;
+	field = new_field(1, FIELDSET_SCREEN_WIDTH(spec->width), spec->row,
+			  spec->column, 0, 0);
+	if (field == NULL)
+		return -1;
+	set->fields[i] = field;
+	set->count = i + 1;
+
+	/* The screens check each field when the cursor leaves it, so formw
+	 * must not skip ahead. O_BLANK is off because fieldset_type does
+	 * the blanking of `replace` fields, so that it can check the width
+	 * of the text that results. */
+	field_opts_off(field, O_AUTOSKIP | O_BLANK);
+	set->width[i] = spec->width;
+	set->replace[i] = spec->replace;
+	set->secret[i] = spec->secret;
+	if (spec->secret)
+		field_opts_off(field, O_PUBLIC);
+	set_field_back(field, theme_attr(THEME_FIELD));
+	set_field_fore(field, theme_attr(THEME_FIELD));
+
+	if (spec->row + 1 > set->rows)
+		set->rows = spec->row + 1;
+	if (spec->column + FIELDSET_SCREEN_WIDTH(spec->width) > set->columns)
+		set->columns = spec->column +
+			       FIELDSET_SCREEN_WIDTH(spec->width);
+	return 0;
+}
 
 int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 		  int count)
@@ -17,34 +62,8 @@ int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 		return -1;
 
 	for (i = 0; i < count; i++) {
-		const struct fieldset_spec *spec = &specs[i];
-		FIELD *field = new_field(1, spec->width, spec->row,
-					 spec->column, 0, 0);
-
-		if (field == NULL)
+		if (field_create(set, i, &specs[i]) != 0)
 			goto fail;
-		set->fields[i] = field;
-		set->count = i + 1;
-
-		/* The screens check each field when the cursor leaves it,
-		 * so formw must not skip ahead when a field fills up. Outside
-		 * `replace` fields the cursor starts at the end of the text,
-		 * where blanking on the first keystroke would surprise the
-		 * agent. */
-		field_opts_off(field, O_AUTOSKIP);
-		if (!spec->replace)
-			field_opts_off(field, O_BLANK);
-		set->replace[i] = spec->replace;
-		set->secret[i] = spec->secret;
-		if (spec->secret)
-			field_opts_off(field, O_PUBLIC);
-		set_field_back(field, theme_attr(THEME_FIELD));
-		set_field_fore(field, theme_attr(THEME_FIELD));
-
-		if (spec->row + 1 > set->rows)
-			set->rows = spec->row + 1;
-		if (spec->column + spec->width > set->columns)
-			set->columns = spec->column + spec->width;
 	}
 	set->fields[count] = NULL;
 
@@ -74,6 +93,60 @@ void fieldset_free(struct fieldset *set)
 	memset(set, 0, sizeof(*set));
 }
 
+/* Overwrite the multibyte copy that field_buffer returned for a secret
+ * field. ncursesw frees the previous copy without clearing it each time
+ * field_buffer is called, so every copy is cleared after its use. */
+static void wipe_copy(const struct fieldset *set, int index, char *copy)
+{
+	if (set->secret[index])
+		explicit_bzero(copy, strlen(copy));
+}
+
+/* Return the width in terminal columns of field `index`'s text, up to
+ * its last non-blank, so leading blanks count. */
+static int text_width(const struct fieldset *set, int index)
+{
+	/* Room for every cell of the widest field, each holding the longest
+	 * multibyte character (MB_LEN_MAX bytes). */
+	char text[MB_LEN_MAX * FIELDSET_SCREEN_WIDTH(FIELDSET_WIDTH_MAX) + 1];
+	char *raw;
+	size_t length;
+	int width;
+
+	raw = field_buffer(set->fields[index], 0);
+	if (raw == NULL)
+		return 0;
+	length = strlen(raw);
+	while (length > 0 && raw[length - 1] == ' ')
+		length--;
+	if (length >= sizeof(text))
+		length = sizeof(text) - 1;
+	memcpy(text, raw, length);
+	text[length] = '\0';
+	wipe_copy(set, index, raw);
+	width = draw_text_width(text);
+	explicit_bzero(text, sizeof(text));
+	return width;
+}
+
+/* Return the largest cut, at most `length` bytes (less than text's own
+ * length), that does not split a UTF-8 character of text. */
+static size_t utf8_boundary(const char *text, size_t length)
+{
+	while (length > 0 && ((unsigned char)text[length] & 0xC0) == 0x80)
+		length--;
+	return length;
+}
+
+/* Put the cursor of the current field at its beginning while its
+ * prefilled text is to be replaced, else after its text. */
+static void place_cursor(struct fieldset *set)
+{
+	if (set->posted)
+		form_driver(set->form,
+			    set->fresh ? REQ_BEG_LINE : REQ_END_LINE);
+}
+
 int fieldset_place(struct fieldset *set, int y, int x)
 {
 	if (set->form == NULL)
@@ -94,7 +167,7 @@ int fieldset_place(struct fieldset *set, int y, int x)
 		return -1;
 	}
 	set->posted = true;
-	fieldset_focus(set, fieldset_current(set));
+	place_cursor(set);
 	return 0;
 }
 
@@ -132,9 +205,8 @@ void fieldset_focus(struct fieldset *set, int index)
 	if (set->form == NULL || index < 0 || index >= set->count)
 		return;
 	set_current_field(set->form, set->fields[index]);
-	if (set->posted)
-		form_driver(set->form, set->replace[index] ? REQ_BEG_LINE
-							   : REQ_END_LINE);
+	set->fresh = set->replace[index];
+	place_cursor(set);
 }
 
 int fieldset_request(struct fieldset *set, int request)
@@ -143,27 +215,95 @@ int fieldset_request(struct fieldset *set, int request)
 
 	if (!set->posted)
 		return E_NOT_POSTED;
+	set->fresh = false;
 	result = form_driver(set->form, request);
 	form_driver(set->form, REQ_VALIDATION);
 	return result;
 }
 
+/* Return the column of the cursor inside the current field, counted in
+ * terminal columns from the field's left edge. Formw has no call that
+ * returns it, so the cursor is placed on the form window and read back
+ * from there. */
+static int cursor_column(const struct fieldset *set)
+{
+	int rows, columns, row, column, offscreen, buffers;
+	int y, x;
+
+	if (field_info(current_field(set->form), &rows, &columns, &row,
+		       &column, &offscreen, &buffers) != E_OK)
+		return 0;
+	pos_form_cursor(set->form);
+	getyx(stdscr, y, x);
+	(void)y;
+	return x - getbegx(set->sub) - column;
+}
+
 int fieldset_type(struct fieldset *set, wchar_t ch)
 {
+	int index = fieldset_current(set);
+	int width = wcwidth(ch);
+	int used;
 	int result;
 
 	if (!set->posted)
 		return E_NOT_POSTED;
+	if (width < 1 || width > set->width[index])
+		return E_REQUEST_DENIED;
+
+	/* The first character typed into a prefilled `replace` field
+	 * replaces its text. Formw's O_BLANK would blank it only inside
+	 * form_driver, which is too late for the width check below. */
+	if (set->fresh) {
+		set->fresh = false;
+		set_field_buffer(set->fields[index], 0, "");
+		form_driver(set->form, REQ_BEG_LINE);
+	}
+
+	/* Insert mode puts ch at the cursor, which can be past the end of
+	 * the text, so the text ends at the further of the two. */
+	used = text_width(set, index);
+	if (cursor_column(set) > used)
+		used = cursor_column(set);
+	if (used + width > set->width[index])
+		return E_REQUEST_DENIED;
+
 	result = form_driver_w(set->form, OK, ch);
 	form_driver(set->form, REQ_VALIDATION);
 	return result;
+}
+
+/* Delete the character before the cursor, or the whole prefilled text of
+ * a `replace` field that nothing was typed into yet. */
+static void erase_previous(struct fieldset *set)
+{
+	int index = fieldset_current(set);
+
+	if (set->fresh && set->posted) {
+		fieldset_set(set, index, "");
+		set->fresh = false;
+		return;
+	}
+	fieldset_request(set, REQ_DEL_PREV);
+}
+
+/* Move the cursor right, but not past the end of the text, where a
+ * character typed would leave a gap of blanks. */
+static void move_right(struct fieldset *set)
+{
+	if (!set->posted)
+		return;
+	if (cursor_column(set) < text_width(set, fieldset_current(set)))
+		fieldset_request(set, REQ_RIGHT_CHAR);
+	else
+		set->fresh = false;
 }
 
 bool fieldset_edit(struct fieldset *set, enum ui_action action)
 {
 	switch (action) {
 	case UI_ACTION_ERASE:
-		fieldset_request(set, REQ_DEL_PREV);
+		erase_previous(set);
 		return true;
 	case UI_ACTION_DELETE:
 		fieldset_request(set, REQ_DEL_CHAR);
@@ -172,7 +312,7 @@ bool fieldset_edit(struct fieldset *set, enum ui_action action)
 		fieldset_request(set, REQ_LEFT_CHAR);
 		return true;
 	case UI_ACTION_RIGHT:
-		fieldset_request(set, REQ_RIGHT_CHAR);
+		move_right(set);
 		return true;
 	case UI_ACTION_HOME:
 		fieldset_request(set, REQ_BEG_LINE);
@@ -183,15 +323,6 @@ bool fieldset_edit(struct fieldset *set, enum ui_action action)
 	default:
 		return false;
 	}
-}
-
-/* Overwrite the multibyte copy that field_buffer returned for a secret
- * field. ncursesw frees the previous copy without clearing it each time
- * field_buffer is called, so every copy is cleared after its use. */
-static void wipe_copy(const struct fieldset *set, int index, char *copy)
-{
-	if (set->secret[index])
-		explicit_bzero(copy, strlen(copy));
 }
 
 void fieldset_get(const struct fieldset *set, int index, char *buf,
@@ -217,7 +348,7 @@ void fieldset_get(const struct fieldset *set, int index, char *buf,
 	while (length > 0 && text[length - 1] == ' ')
 		length--;
 	if (length >= size)
-		length = size - 1;
+		length = utf8_boundary(text, size - 1);
 	memcpy(buf, text, length);
 	buf[length] = '\0';
 	wipe_copy(set, index, raw);
@@ -225,9 +356,17 @@ void fieldset_get(const struct fieldset *set, int index, char *buf,
 
 void fieldset_set(struct fieldset *set, int index, const char *text)
 {
+	char clipped[MB_LEN_MAX * FIELDSET_WIDTH_MAX + 1];
+	size_t length;
+
 	if (index < 0 || index >= set->count)
 		return;
-	set_field_buffer(set->fields[index], 0, text);
+	length = draw_fit(text, set->width[index]);
+	if (length >= sizeof(clipped))
+		length = utf8_boundary(text, sizeof(clipped) - 1);
+	memcpy(clipped, text, length);
+	clipped[length] = '\0';
+	set_field_buffer(set->fields[index], 0, clipped);
 	if (set->posted && fieldset_current(set) == index)
 		fieldset_focus(set, index);
 }
@@ -249,9 +388,6 @@ void fieldset_wipe(struct fieldset *set, int index)
 
 void fieldset_draw_mask(const struct fieldset *set, int index)
 {
-	char text[256];
-	char *raw;
-	size_t length;
 	int row, column, rows, width, offscreen, buffers;
 	int stars;
 
@@ -260,21 +396,7 @@ void fieldset_draw_mask(const struct fieldset *set, int index)
 	if (field_info(set->fields[index], &rows, &width, &row, &column,
 		       &offscreen, &buffers) != E_OK)
 		return;
-	raw = field_buffer(set->fields[index], 0);
-	if (raw == NULL)
-		return;
-
-	/* Count up to the last non-blank, so leading blanks count too. */
-	length = strlen(raw);
-	while (length > 0 && raw[length - 1] == ' ')
-		length--;
-	if (length >= sizeof(text))
-		length = sizeof(text) - 1;
-	memcpy(text, raw, length);
-	text[length] = '\0';
-	wipe_copy(set, index, raw);
-	stars = draw_text_width(text);
-	explicit_bzero(text, sizeof(text));
+	stars = text_width(set, index);
 	if (stars > width)
 		stars = width;
 

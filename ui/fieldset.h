@@ -12,13 +12,22 @@
 
 #define FIELDSET_MAX 8
 
+/* Maximum text width of a field, in terminal columns. */
+#define FIELDSET_WIDTH_MAX 64
+
+/* Columns a field of text width `width` takes on screen: one more than
+ * its text, for the cursor after the last character. */
+#define FIELDSET_SCREEN_WIDTH(width) ((width) + 1)
+
 struct fieldset_spec {
 	int row;      /* relative to the fieldset's top-left corner */
 	int column;
-	int width;    /* columns on screen, and the maximum characters */
+	int width;    /* maximum text width in terminal columns, 1 to
+			 FIELDSET_WIDTH_MAX (see FIELDSET_SCREEN_WIDTH) */
 	bool secret;  /* O_PUBLIC off: what is typed is not displayed */
 	bool replace; /* prefilled: the cursor starts at the beginning and
-			 the first character typed replaces the text */
+			 the first character typed, or Backspace, replaces
+			 the whole text */
 };
 
 struct fieldset {
@@ -29,12 +38,16 @@ struct fieldset {
 	int rows;
 	int columns;
 	bool posted;
+	int width[FIELDSET_MAX];    /* maximum text width in columns */
 	bool replace[FIELDSET_MAX];
 	bool secret[FIELDSET_MAX];
+	bool fresh;                 /* the current field is a `replace` field
+				       that nothing has been typed into */
 };
 
-/* Create count fields from specs. Returns 0, or -1 when formw fails (the
- * set is then empty and fieldset_free is still safe). */
+/* Create count fields from specs. Returns 0, or -1 when a spec is out of
+ * range or formw fails (the set is then empty and fieldset_free is still
+ * safe). */
 int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 		  int count);
 
@@ -58,13 +71,20 @@ int fieldset_current(const struct fieldset *set);
  * field, else to the end of its text. */
 void fieldset_focus(struct fieldset *set, int index);
 
-/* Pass one form request (REQ_LEFT_CHAR ...) or one typed character to
- * the current field. Returns formw's result (E_OK, E_REQUEST_DENIED...). */
+/* Pass one form request (REQ_LEFT_CHAR ...) to the current field.
+ * Returns formw's result (E_OK, E_REQUEST_DENIED...). */
 int fieldset_request(struct fieldset *set, int request);
+
+/* Insert one typed character at the cursor of the current field. Returns
+ * E_REQUEST_DENIED, changing nothing, when the text would then be wider
+ * than the field's width or the character has no width of its own (a
+ * combining mark), else formw's result. */
 int fieldset_type(struct fieldset *set, wchar_t ch);
 
 /* Apply an editing action (erase, delete, left, right, home, end) to the
- * current field. Returns true when the action is one of those. */
+ * current field. Erase deletes the character before the cursor, and
+ * right stops after the last character. Returns true when the action is
+ * one of those. */
 bool fieldset_edit(struct fieldset *set, enum ui_action action);
 
 /* Copy field `index`'s text, without the padding blanks at either end,
@@ -73,7 +93,8 @@ bool fieldset_edit(struct fieldset *set, enum ui_action action);
 void fieldset_get(const struct fieldset *set, int index, char *buf,
 		  size_t size);
 
-/* Replace field `index`'s text. */
+/* Replace field `index`'s text, cut to the field's width at a character
+ * boundary. */
 void fieldset_set(struct fieldset *set, int index, const char *text);
 
 /* Blank field `index` and overwrite formw's text copies of it, for a

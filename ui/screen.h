@@ -48,6 +48,8 @@ enum lookup_state {
 	LOOKUP_CHECKING,
 	LOOKUP_FOUND,   /* text is the holder name */
 	LOOKUP_FAILED,  /* text is why the account was not checked */
+	LOOKUP_NOT_FOUND, /* the central service has no such wallet; text
+			     is the message for the agent */
 };
 
 /* Filters of the queue screen. The digit key that picks one is its value

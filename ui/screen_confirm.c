@@ -1,5 +1,6 @@
 /* The confirmation screen: what will be sent, with the receiver's holder
- * name once the lookup returns. Enter journals the transfer. */
+ * name once the lookup returns. Enter journals the transfer, unless the
+ * lookup returned that the receiver's wallet does not exist. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,14 +19,34 @@ struct confirm_state {
 
 static struct confirm_state confirm;
 
+#define CONFIRM_HELP \
+	(UI_HELP_CONFIRM | UI_HELP_BACK | UI_HELP_SYNC | UI_HELP_QUIT)
+
+/* Return whether the lookup found that the receiver has no wallet. Only
+ * then is Enter refused: any other failed lookup leaves the transfer to
+ * be journaled and sent once the central service can be reached. */
+static bool confirm_receiver_unknown(const struct ui *ui)
+{
+	return ui->lookup.state == LOOKUP_NOT_FOUND &&
+	       strcmp(ui->lookup.account, ui->transfer.receiver) == 0;
+}
+
+/* Leave Enter off the help line while it is refused. */
+static void confirm_set_help(struct screen *screen, const struct ui *ui)
+{
+	screen->help = confirm_receiver_unknown(ui)
+			       ? CONFIRM_HELP & ~(unsigned)UI_HELP_CONFIRM
+			       : CONFIRM_HELP;
+}
+
 static void confirm_enter(struct screen *screen, struct ui *ui,
 			  enum screen_id from)
 {
 	struct confirm_state *state = screen->state;
 
-	(void)ui;
 	(void)from;
 	state->message[0] = '\0';
+	confirm_set_help(screen, ui);
 }
 
 static void confirm_draw_value(const struct ui *ui, int row,
@@ -52,6 +73,10 @@ static void confirm_draw_holder(const struct ui *ui, int row)
 	switch (lookup->state) {
 	case LOOKUP_FOUND:
 		snprintf(text, sizeof(text), "%s", lookup->text);
+		break;
+	case LOOKUP_NOT_FOUND:
+		snprintf(text, sizeof(text), "%s", lookup->text);
+		attr = theme_attr(THEME_ERROR);
 		break;
 	case LOOKUP_FAILED:
 		/* The transfer may still go: it is journaled and can be
@@ -87,7 +112,10 @@ static void confirm_draw(const struct screen *screen, const struct ui *ui)
 	snprintf(text, sizeof(text), "%s %s", transfer->currency, amount);
 	confirm_draw_value(ui, 8, "Amount", A_BOLD, text);
 
-	confirm_draw_value(ui, 11, "", A_BOLD, "Enter Confirm  Esc Edit");
+	confirm_draw_value(ui, 11, "", A_BOLD,
+			   confirm_receiver_unknown(ui)
+				   ? "Esc Edit the receiver wallet"
+				   : "Enter Confirm  Esc Edit");
 	confirm_draw_value(ui, 13, "", theme_attr(THEME_ERROR),
 			   state->message);
 	for (row = 14; row < UI_CONTENT_ROWS; row++)
@@ -113,6 +141,12 @@ static int confirm_on_action(struct screen *screen, struct ui *ui,
 
 	switch (action) {
 	case UI_ACTION_CONFIRM:
+		if (confirm_receiver_unknown(ui)) {
+			snprintf(state->message, sizeof(state->message),
+				 "Not sent: press Esc and correct the "
+				 "receiver wallet");
+			return SCREEN_HANDLED;
+		}
 		return confirm_submit(state, ui);
 	case UI_ACTION_BACK:
 		return ui_switch(ui, SCREEN_TRANSFER);
@@ -124,16 +158,18 @@ static int confirm_on_action(struct screen *screen, struct ui *ui,
 static int confirm_on_event(struct screen *screen, struct ui *ui,
 			    const struct event *event)
 {
-	(void)screen;
-	(void)ui;
+	if (event->type != EVENT_LOOKUP)
+		return SCREEN_IGNORED;
+
 	/* The UI loop has stored the lookup's result in ui->lookup. */
-	return event->type == EVENT_LOOKUP ? SCREEN_REDRAW : SCREEN_IGNORED;
+	confirm_set_help(screen, ui);
+	return SCREEN_REDRAW;
 }
 
 struct screen screen_confirm = {
 	.name = "confirm",
 	.cursor = false,
-	.help = UI_HELP_CONFIRM | UI_HELP_BACK | UI_HELP_SYNC | UI_HELP_QUIT,
+	.help = CONFIRM_HELP,
 	.back_word = "Edit",
 	.enter = confirm_enter,
 	.draw = confirm_draw,

@@ -149,6 +149,11 @@ static int login_submit(struct login_state *state, struct ui *ui)
 	char message[160];
 	int result;
 
+	/* A message from the previous attempt would read as if it were
+	 * about this one. */
+	memset(state->messages, 0, sizeof(state->messages));
+	login_set_status(state, false, "");
+
 	fieldset_get(&state->fields, LOGIN_FIELD_AGENT, agent, sizeof(agent));
 	if (agent[0] == '\0') {
 		snprintf(state->messages[LOGIN_FIELD_AGENT],

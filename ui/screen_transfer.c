@@ -152,6 +152,15 @@ static void transfer_enter(struct screen *screen, struct ui *ui,
 	if (from != SCREEN_CONFIRM)
 		transfer_clear(state, ui);
 	state->message[0] = '\0';
+
+	/* The central service has no wallet with that receiver number, so
+	 * the cursor goes where the number needs correcting. */
+	if (from == SCREEN_CONFIRM && ui->lookup.state == LOOKUP_NOT_FOUND &&
+	    strcmp(ui->lookup.account, ui->transfer.receiver) == 0) {
+		snprintf(state->messages[WALLET_FIELD_RECEIVER],
+			 sizeof(state->messages[0]), "%s", ui->lookup.text);
+		fieldset_focus(&state->fields, WALLET_FIELD_RECEIVER);
+	}
 }
 
 static void transfer_leave(struct screen *screen, struct ui *ui)
@@ -185,7 +194,8 @@ static void transfer_draw(const struct screen *screen, const struct ui *ui)
 		  theme_attr(THEME_TITLE), "  Wallet transfer");
 	for (i = 0; i < TRANSFER_FIELD_COUNT; i++) {
 		int row = TRANSFER_FIELD_ROW + transfer_specs[i].row;
-		int hint = TRANSFER_FIELD_COLUMN + transfer_specs[i].width + 2;
+		int hint = TRANSFER_FIELD_COLUMN +
+			   FIELDSET_SCREEN_WIDTH(transfer_specs[i].width) + 2;
 
 		if (hint < TRANSFER_HINT_COLUMN && i != WALLET_FIELD_CURRENCY)
 			hint = TRANSFER_HINT_COLUMN;

@@ -259,6 +259,13 @@ static void ui_note_lookup(struct ui *ui, const struct event *event)
 	if (lookup->state != LOOKUP_CHECKING ||
 	    !ui_event_is_for(event, lookup->account))
 		return;
+	if (event->status == API_ENOTFOUND) {
+		lookup->state = LOOKUP_NOT_FOUND;
+		snprintf(lookup->text, sizeof(lookup->text),
+			 "No wallet %s at Spotbanc: check the number",
+			 lookup->account);
+		return;
+	}
 	lookup->state = event->status == 0 ? LOOKUP_FOUND : LOOKUP_FAILED;
 	ui_event_text(event, lookup->text, sizeof(lookup->text));
 }

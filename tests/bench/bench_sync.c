@@ -199,7 +199,8 @@ static int run_fill(const struct config *config, long count)
 			sqlite3_bind_int64(stmt, 1, count);
 			sqlite3_bind_int64(stmt, 2, (int64_t)time(NULL));
 		}
-		rc = sqlite3_step(stmt) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+		rc = sqlite3_step(stmt);
+		rc = rc == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
 		sqlite3_finalize(stmt);
 	}
 	if (rc != SQLITE_OK)
@@ -276,9 +277,9 @@ int main(int argc, char **argv)
 	long count = argc > 3 ? strtol(argv[3], NULL, 10) : 0;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: bench_sync enqueue DIR | fill CONFIG N |"
-				" drain CONFIG | naive CONFIG N |"
-				" ping CONFIG N\n");
+		fprintf(stderr,
+			"usage: bench_sync enqueue DIR | fill CONFIG N |"
+			" drain CONFIG | naive CONFIG N | ping CONFIG N\n");
 		return 2;
 	}
 	log_open("stderr", LOG_LEVEL_ERROR);

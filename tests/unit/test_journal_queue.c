@@ -713,10 +713,10 @@ enum hold_role {
 	ROLE_SAME_KEY,     /* later, queued, never sent: held */
 	ROLE_OTHER_KEY,    /* later, shares the second key: held */
 	ROLE_BOTH_KEYS,    /* later, shares both keys: held once */
-	ROLE_IN_FLIGHT,    /* later, in flight: not held */
+	ROLE_IN_FLIGHT,    /* later, in flight: held */
 	ROLE_SENT,         /* later, queued again after its request may
 			      have arrived (sent again by the agent from
-			      needs attention): not held */
+			      needs attention): held */
 	ROLE_UNRELATED,    /* later, another wallet: not held */
 	ROLE_NO_KEYS,      /* later, no keys: not held */
 	ROLE_COUNT,
@@ -734,8 +734,8 @@ static const struct {
 	[ROLE_SAME_KEY] = {20, "wallet:1", NULL, true},
 	[ROLE_OTHER_KEY] = {30, "customer:7", NULL, true},
 	[ROLE_BOTH_KEYS] = {40, "customer:7", "wallet:1", true},
-	[ROLE_IN_FLIGHT] = {50, "wallet:1", NULL, false},
-	[ROLE_SENT] = {60, "wallet:1", NULL, false},
+	[ROLE_IN_FLIGHT] = {50, "wallet:1", NULL, true},
+	[ROLE_SENT] = {60, "wallet:1", NULL, true},
 	[ROLE_UNRELATED] = {70, "wallet:2", NULL, false},
 	[ROLE_NO_KEYS] = {80, NULL, NULL, false},
 };
@@ -769,7 +769,7 @@ static void record_rejection_holds_dependents(void **state)
 	outcome = make_outcome(ops[ROLE_REJECTED].id,
 			       JOURNAL_OUTCOME_REJECTED, "wallet closed");
 	assert_int_equal(journal_record_outcomes(f->journal, &outcome, 1, 90),
-			 3);
+			 5);
 
 	for (int r = 0; r < ROLE_COUNT; r++) {
 		enum op_state expected = hold_roles[r].held

@@ -339,7 +339,7 @@ static void test_strerror(void **state)
 	assert_non_null(
 		strstr(printer_strerror(PRINTER_EOPEN), "[printer] device"));
 	assert_non_null(strstr(printer_strerror(PRINTER_EOPEN),
-			       "No printer configured"));
+			       "No printer"));
 	assert_non_null(strstr(printer_strerror(PRINTER_EWRITE), "again"));
 	assert_non_null(strstr(printer_strerror(PRINTER_EINVAL), "empty"));
 	assert_string_equal(printer_strerror(-99), "Unknown printer error");
