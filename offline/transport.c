@@ -116,6 +116,13 @@ static CURLcode set_tls_policy(CURL *curl, void *ssl_ctx, void *user)
 				     MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_authmode(tls, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_renegotiation(tls, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+	/* libcurl 7.88 turns session tickets off and resumes by session ID
+	 * only, which a server that issues tickets (OpenSSL's default) does
+	 * not honour; with tickets on, a reconnect after a dropped link skips
+	 * the full handshake. libcurl's session cache stores the ticket with
+	 * the session. */
+	mbedtls_ssl_conf_session_tickets(tls,
+					 MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
 	return CURLE_OK;
 }
 
