@@ -15,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 3
+#define JOURNAL_SCHEMA_VERSION 4
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -85,6 +85,21 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	" WHERE state IN ('accepted', 'rejected')"
 	" AND printed_state IS NOT state;"
 	"PRAGMA user_version = 3;",
+
+	/* Offline login verifiers, one per agent, written by
+	 * offline/credentials.c: a PBKDF2-HMAC-SHA256 key of the password,
+	 * the time of the last online login and the failed-attempt lockout.
+	 * Times are Unix seconds. */
+	"CREATE TABLE credentials ("
+	" agent_id TEXT PRIMARY KEY NOT NULL,"
+	" salt BLOB NOT NULL CHECK (length(salt) = 16),"
+	" iterations INTEGER NOT NULL CHECK (iterations > 0),"
+	" hash BLOB NOT NULL CHECK (length(hash) = 32),"
+	" stored_at INTEGER NOT NULL,"
+	" failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),"
+	" locked_until INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"PRAGMA user_version = 4;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {
