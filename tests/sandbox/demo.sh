@@ -16,7 +16,20 @@ if [ ! -x "$terminal" ]; then
 fi
 
 mkdir -p "$demo" || exit 1
-sandbox_start "$demo" || exit 1
+# A sandbox database from an older version of the sandbox cannot be
+# opened; the demo then starts afresh, moving the old sandbox database and
+# journal aside together so that they stay consistent with each other.
+if ! sandbox_start "$demo" 2>"$demo/start.err"; then
+	if ! grep -q "delete the file to start afresh" "$demo/sandbox.log"; then
+		cat "$demo/start.err" >&2
+		exit 1
+	fi
+	old="$demo/old-$(date +%Y%m%d%H%M%S)"
+	mkdir -p "$old" || exit 1
+	mv "$demo"/sandbox.db* "$demo"/journal.db* "$old"/ 2>/dev/null
+	echo "demo: the demo data came from an older version; moved to $old"
+	sandbox_start "$demo" || exit 1
+fi
 trap sandbox_stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM

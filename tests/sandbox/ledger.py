@@ -3,8 +3,14 @@ idempotency store and the ledger of applied wallet transfers."""
 
 import threading
 
+import customers
 from protocol import (AMOUNT_MAX, ApiError, canonical_json, key_reused_error,
                       rejection, rfc3339)
+from store import next_reference
+
+# Statuses of business answers that are final, so they are stored and
+# replayed like an acceptance.
+STORED_REJECTIONS = (412, 422)
 
 APPLIED = "applied"
 REJECTED = "rejected"
@@ -14,9 +20,10 @@ REPLAYED = "replayed"
 class Outcome:
     """The reply decided for one operation.
 
-    status and response are the stored reply (201 or 422 and the body of
-    the single transfer endpoint). kind is APPLIED, REJECTED (a business
-    rejection stored just now) or REPLAYED (a reply stored earlier).
+    status and response are the stored reply: 201, 412 or 422 and the
+    body of the operation's single endpoint. kind is APPLIED, REJECTED
+    (a business rejection stored just now) or REPLAYED (a reply stored
+    earlier).
     """
 
     __slots__ = ("status", "response", "kind")
@@ -53,7 +60,7 @@ class KeysInProgress:
             self.keys -= keys
 
 
-def decide(conn, terminal_id, request, digest, now):
+def decide(conn, terminal_id, operation_type, request, digest, now):
     """Replay, reject or apply one operation inside the caller's write
     transaction and return its Outcome.
 
@@ -62,7 +69,8 @@ def decide(conn, terminal_id, request, digest, now):
     """
     outcome = find_stored(conn, terminal_id, request, digest)
     if outcome is None:
-        outcome = apply_new(conn, terminal_id, request, digest, now)
+        outcome = apply_new(conn, terminal_id, operation_type, request,
+                            digest, now)
     return outcome
 
 
@@ -84,21 +92,23 @@ def find_stored(conn, terminal_id, request, digest):
     return Outcome(stored[2], stored[3], REPLAYED)
 
 
-def apply_new(conn, terminal_id, request, digest, now):
+def apply_new(conn, terminal_id, operation_type, request, digest, now):
     """Apply or reject an operation whose key find_stored found new, and
-    store its reply (201 or a 422 business rejection) under the key.
+    store its reply (201, or a 412 or 422 business rejection) under the
+    key.
 
-    The reply is stored with the money movement under a savepoint, so the
-    operation is atomic on its own inside a batch. Any exception other
-    than a 422 leaves the savepoint for the caller's rollback.
+    The reply is stored with the operation's changes under a savepoint, so
+    the operation is atomic on its own inside a batch. Any exception other
+    than a 412 or 422 leaves the savepoint for the caller's rollback.
     """
     key = request["operation_id"]
+    apply = APPLY_FUNCTIONS[operation_type]
     conn.execute("SAVEPOINT operation")
     try:
-        reply = apply_transfer(conn, terminal_id, request, now)
+        reply = apply(conn, terminal_id, request, now)
         outcome = Outcome(201, canonical_json(reply), APPLIED)
     except ApiError as error:
-        if error.status != 422:
+        if error.status not in STORED_REJECTIONS:
             raise
         conn.execute("ROLLBACK TO operation")
         outcome = Outcome(error.status, error.body(), REJECTED)
@@ -113,9 +123,7 @@ def apply_new(conn, terminal_id, request, digest, now):
 def apply_transfer(conn, terminal_id, request, now):
     """Check the business rules and move the money, inside the caller's
     transaction. Raises a 422 ApiError on a business rejection."""
-    check_transfer(conn, request)
-    sender = request["sender_account"]
-    receiver = request["receiver_account"]
+    sender, receiver = check_transfer(conn, request)
     amount = request["amount"]
     conn.execute("UPDATE wallets SET balance = balance - ? "
                  "WHERE account = ?", (amount, sender))
@@ -124,7 +132,7 @@ def apply_transfer(conn, terminal_id, request, now):
 
     seq = conn.execute(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger").fetchone()[0]
-    reference = f"SBX-{seq:06d}"
+    reference = next_reference(conn)
     applied_at = rfc3339(now)
     conn.execute(
         "INSERT INTO ledger VALUES (?, ?, ?, 'wallet_transfer', ?, ?, ?, "
@@ -138,7 +146,8 @@ def apply_transfer(conn, terminal_id, request, now):
 
 
 def check_transfer(conn, request):
-    """Raise a 422 ApiError when a business rule rejects the transfer."""
+    """Return the (sender, receiver) accounts of the transfer, or raise a
+    422 ApiError when a business rule rejects it."""
     agent_id = request["agent_id"]
     if conn.execute("SELECT 1 FROM agents WHERE agent_id = ?",
                     (agent_id,)).fetchone() is None:
@@ -148,8 +157,9 @@ def check_transfer(conn, request):
     if not 1 <= amount <= AMOUNT_MAX:
         raise rejection("invalid_amount",
                         f"The amount must be 1 to {AMOUNT_MAX} minor units.")
-    sender = request["sender_account"]
-    receiver = request["receiver_account"]
+    currency = request["currency"]
+    sender = transfer_account(conn, request, "sender", currency)
+    receiver = transfer_account(conn, request, "receiver", currency)
     if sender == receiver:
         raise rejection("same_wallet",
                         "The sender and receiver wallets must differ.")
@@ -162,7 +172,6 @@ def check_transfer(conn, request):
             raise rejection("wallet_not_found",
                             f"The {side} wallet {account} does not exist.")
         wallets[side] = row
-    currency = request["currency"]
     for side in ("sender", "receiver"):
         if wallets[side][0] != currency:
             raise rejection("currency_mismatch",
@@ -171,3 +180,34 @@ def check_transfer(conn, request):
     if wallets["sender"][1] < amount:
         raise rejection("insufficient_funds",
                         "The sender's balance is too low for this transfer.")
+    return sender, receiver
+
+
+def transfer_account(conn, request, side, currency):
+    """Return the account of one side of a transfer: SIDE_account, or the
+    wallet in the transfer's currency of the customer SIDE_customer_id.
+
+    Raises 422 customer_not_found or wallet_not_found when a customer
+    named by id has no such wallet.
+    """
+    account = request.get(f"{side}_account")
+    if account is not None:
+        return account
+    customer_id = request[f"{side}_customer_id"]
+    if customers.find_customer(conn, customer_id) is None:
+        raise rejection("customer_not_found",
+                        f"The {side} customer {customer_id} is not "
+                        f"registered.")
+    account = customers.wallet_of(conn, customer_id, currency)
+    if account is None:
+        raise rejection("wallet_not_found",
+                        f"The {side} customer {customer_id} has no "
+                        f"{currency} wallet.")
+    return account
+
+
+APPLY_FUNCTIONS = {
+    "wallet_transfer": apply_transfer,
+    "customer_registration": customers.apply_registration,
+    "customer_update": customers.apply_update,
+}

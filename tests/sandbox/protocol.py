@@ -22,7 +22,16 @@ RETRY_AFTER_IN_PROGRESS = 1  # seconds, sent with 409 request_in_progress
 TRANSFER_PATH = "/v1/transfers/wallet"
 BATCH_PATH = "/v1/operations/batch"
 FAULTS_PATH = "/v1/sandbox/faults"
-OPERATION_TYPES = ("wallet_transfer",)
+CUSTOMERS_PATH = "/v1/customers"
+PASSWORD_PATH = "/v1/sessions/password"
+OPERATION_TYPES = ("wallet_transfer", "customer_registration",
+                   "customer_update")
+
+# Dependency keys of batch items (see BatchItem): a wallet's account, a
+# customer's registration and a customer's profile.
+WALLET_KEY = "wallet"
+CUSTOMER_KEY = "customer"
+PROFILE_KEY = "profile"
 
 ACCOUNT_RE = re.compile(r"[0-9]{6,20}")
 # Lower case only, so that one operation cannot have two spellings of its
@@ -72,18 +81,29 @@ def request_digest(request):
 
 
 class ApiError(Exception):
-    """An error reply: HTTP status, snake_case code and a sentence."""
+    """An error reply: HTTP status, snake_case code and a sentence.
 
-    def __init__(self, status, code, message, headers=()):
+    extra holds fields that the reply body carries beside "error", such as
+    "current" with 412 version_conflict. error_fields holds fields of the
+    "error" object beside code and message, such as "field" with 422
+    invalid_field.
+    """
+
+    def __init__(self, status, code, message, headers=(), extra=None,
+                 error_fields=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = list(headers)
+        self.extra = dict(extra or {})
+        self.error_fields = dict(error_fields or {})
+
+    def error_object(self):
+        return dict(self.error_fields, code=self.code, message=self.message)
 
     def body(self):
-        return canonical_json(
-            {"error": {"code": self.code, "message": self.message}})
+        return canonical_json(dict(self.extra, error=self.error_object()))
 
 
 def bad_request(message):
@@ -102,13 +122,20 @@ def in_progress_error():
                     [("Retry-After", str(RETRY_AFTER_IN_PROGRESS))])
 
 
-def dependency_error(index, wallet):
+def dependency_error(index, key):
     """Return the error of a batch item held back by the earlier item at
-    index, which was not accepted and shares the wallet."""
+    index, which was not accepted and has the dependency key."""
+    kind, value = key
+    if kind == WALLET_KEY:
+        subject = f"on wallet {value}"
+    elif kind == CUSTOMER_KEY:
+        subject = f"registering customer {value}"
+    else:
+        subject = f"updating the profile of customer {value}"
     return ApiError(424, "dependency_failed",
                     f"The operation was not applied because an earlier "
-                    f"operation on wallet {wallet} (batch item {index}) "
-                    f"was not accepted.")
+                    f"operation {subject} (batch item {index}) was not "
+                    f"accepted.")
 
 
 def key_reused_error():
@@ -155,11 +182,12 @@ def require_format(request, field, pattern, description):
     return value
 
 
-def parse_transfer(key, body):
-    """Check a single transfer request's shape and return it parsed.
+def parse_operation(key, body, check_fields):
+    """Check a single journaled operation's Idempotency-Key and
+    operation_id, run check_fields on the parsed body and return it.
 
-    Raises 400 for a missing or malformed Idempotency-Key, malformed JSON
-    and fields of the wrong type or format. Business rules come later.
+    Raises 400 for a missing or malformed key, malformed JSON, and what
+    check_fields rejects. Business rules come later.
     """
     if not key:
         raise bad_request("The Idempotency-Key header is missing.")
@@ -172,19 +200,12 @@ def parse_transfer(key, body):
     if operation_id != key:
         raise bad_request(
             "The Idempotency-Key header must equal the operation_id field.")
-    check_transfer_fields(request)
+    check_fields(request)
     return request
 
 
-def check_transfer_fields(request):
-    """Raise 400 unless the transfer fields after operation_id have the
-    right types and formats."""
-    require_format(request, "agent_id", AGENT_ID_RE,
-                   "1 to 32 letters, digits, '-' or '_'")
-    require_format(request, "sender_account", ACCOUNT_RE, "6 to 20 digits")
-    require_format(request, "receiver_account", ACCOUNT_RE, "6 to 20 digits")
-    require_format(request, "currency", CURRENCY_RE,
-                   "an ISO 4217 code such as GHS")
+def check_created_at(request):
+    """Raise 400 unless created_at is a valid RFC 3339 UTC time."""
     created_at = require_format(request, "created_at", TIME_RE,
                                 "an RFC 3339 UTC time such as "
                                 "2026-12-04T15:00:00Z")
@@ -192,29 +213,134 @@ def check_transfer_fields(request):
         datetime.strptime(created_at[:19], "%Y-%m-%dT%H:%M:%S")
     except ValueError:
         raise bad_request("The field created_at is not a valid date and time.")
+    return created_at
+
+
+def parse_transfer(key, body):
+    """Check a single transfer request's shape and return it parsed."""
+    return parse_operation(key, body, check_transfer_fields)
+
+
+def check_transfer_fields(request):
+    """Raise 400 unless the transfer fields after operation_id have the
+    right types and formats.
+
+    Each side names its wallet by account number or, for a customer whose
+    registration may still be on its way, by customer id: exactly one of
+    SIDE_account and SIDE_customer_id.
+    """
+    require_format(request, "agent_id", AGENT_ID_RE,
+                   "1 to 32 letters, digits, '-' or '_'")
+    for side in ("sender", "receiver"):
+        by_account = f"{side}_account" in request
+        by_customer = f"{side}_customer_id" in request
+        if by_account == by_customer:
+            raise bad_request(f"Send exactly one of the fields "
+                              f"{side}_account and {side}_customer_id.")
+        if by_account:
+            require_format(request, f"{side}_account", ACCOUNT_RE,
+                           "6 to 20 digits")
+        else:
+            require_format(request, f"{side}_customer_id", UUID_RE,
+                           "a UUID in lower-case hex")
+    require_format(request, "currency", CURRENCY_RE,
+                   "an ISO 4217 code such as GHS")
+    check_created_at(request)
     amount = request.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise bad_request("The field amount must be an integer of minor "
                           "units.")
 
 
+def check_registration_fields(request):
+    """Raise 400 unless a customer registration's envelope fields after
+    operation_id have the right types and formats.
+
+    The customer data fields are checked later, with 422 invalid_field,
+    because they are the agent's input rather than the terminal's.
+    """
+    require_format(request, "agent_id", AGENT_ID_RE,
+                   "1 to 32 letters, digits, '-' or '_'")
+    check_created_at(request)
+    require_format(request, "customer_id", UUID_RE,
+                   "a UUID in lower-case hex")
+
+
+def check_update_fields(request):
+    """Raise 400 unless a profile update's envelope fields after
+    operation_id have the right types and formats."""
+    check_registration_fields(request)
+    base_version = request.get("base_version")
+    if isinstance(base_version, bool) or not isinstance(base_version, int) \
+            or not 1 <= base_version <= 2**53:
+        raise bad_request("The field base_version must be a positive "
+                          "integer.")
+    if not isinstance(request.get("changes"), dict):
+        raise bad_request("The field changes must be a JSON object.")
+
+
+FIELD_CHECKS = {
+    "wallet_transfer": check_transfer_fields,
+    "customer_registration": check_registration_fields,
+    "customer_update": check_update_fields,
+}
+
+
+def dependency_keys(operation_type, item):
+    """Return the (keys, needs) dependency keys of an operation, read from
+    its fields that are strings, also when the operation is malformed.
+
+    keys are what the item's failure holds back, needs what it waits for
+    besides them. A transfer's side named by customer id needs the
+    customer's registration, and Sandbox.decide_items adds that
+    customer's wallet to keys once the customer exists.
+    """
+    def text(field):
+        value = item.get(field)
+        return value if isinstance(value, str) else None
+
+    keys = []
+    needs = []
+    customer_id = text("customer_id")
+    if operation_type == "customer_registration" and customer_id:
+        keys.append((CUSTOMER_KEY, customer_id))
+    elif operation_type == "customer_update" and customer_id:
+        keys.append((PROFILE_KEY, customer_id))
+        needs.append((CUSTOMER_KEY, customer_id))
+    elif operation_type not in ("customer_registration", "customer_update"):
+        # A transfer, or an item of no known type: a malformed item keeps
+        # the wallets it names, because later items on those wallets must
+        # wait for it like for any item not accepted.
+        for side in ("sender", "receiver"):
+            if text(f"{side}_account"):
+                keys.append((WALLET_KEY, text(f"{side}_account")))
+            if text(f"{side}_customer_id"):
+                needs.append((CUSTOMER_KEY, text(f"{side}_customer_id")))
+    return tuple(keys), tuple(needs)
+
+
 class BatchItem:
     """One operation of a batch after the shape checks.
 
     operation_id is what the result echoes (None when the item has no
-    usable one). Exactly one of request and error is set. wallets contains
-    the item's dependency keys: its sender_account and receiver_account
-    values that are strings, also when the item is malformed.
+    usable one). Exactly one of request and error is set. type is the
+    item's operation type, or None when it is unknown. keys and needs are
+    its dependency keys, (kind, value) pairs as dependency_keys returns
+    them.
     """
 
-    __slots__ = ("operation_id", "request", "digest", "error", "wallets")
+    __slots__ = ("operation_id", "type", "request", "digest", "error",
+                 "keys", "needs")
 
-    def __init__(self, operation_id, request=None, error=None, wallets=()):
+    def __init__(self, operation_id, operation_type=None, request=None,
+                 error=None, keys=(), needs=()):
         self.operation_id = operation_id
+        self.type = operation_type
         self.request = request
         self.digest = request_digest(request) if request else None
         self.error = error
-        self.wallets = wallets
+        self.keys = keys
+        self.needs = needs
 
 
 def parse_batch(body):
@@ -244,21 +370,21 @@ def parse_batch_item(item):
     if not isinstance(operation_id, str) or len(operation_id) > 64:
         operation_id = None
 
-    # A malformed item keeps the wallets it names, because later items on
-    # those wallets must wait for it like for any item not accepted.
-    wallets = tuple(item[field]
-                    for field in ("sender_account", "receiver_account")
-                    if isinstance(item.get(field), str))
-
     operation_type = item.get("type")
     if operation_type not in OPERATION_TYPES:
+        operation_type = None
+    keys, needs = dependency_keys(operation_type, item)
+    if operation_type is None:
         known = ", ".join(OPERATION_TYPES)
         return BatchItem(operation_id, error=bad_request(
-            f"The field type must be one of: {known}."), wallets=wallets)
+            f"The field type must be one of: {known}."), keys=keys,
+            needs=needs)
     try:
         require_format(item, "operation_id", UUID_RE,
                        "a UUID in lower-case hex")
-        check_transfer_fields(item)
+        FIELD_CHECKS[operation_type](item)
     except ApiError as error:
-        return BatchItem(operation_id, error=error, wallets=wallets)
-    return BatchItem(operation_id, request=item, wallets=wallets)
+        return BatchItem(operation_id, operation_type, error=error,
+                         keys=keys, needs=needs)
+    return BatchItem(operation_id, operation_type, request=item, keys=keys,
+                     needs=needs)

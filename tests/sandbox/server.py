@@ -13,9 +13,10 @@ import time
 import traceback
 
 from faults import parse_faults
-from protocol import (BATCH_MAX_BODY_BYTES, BATCH_PATH, DISCARD_MAX_BYTES,
-                      FAULTS_PATH, MAX_BODY_BYTES, TRANSFER_PATH, ApiError,
-                      bad_request, canonical_json, log)
+from protocol import (BATCH_MAX_BODY_BYTES, BATCH_PATH, CUSTOMERS_PATH,
+                      DISCARD_MAX_BYTES, FAULTS_PATH, MAX_BODY_BYTES,
+                      PASSWORD_PATH, TRANSFER_PATH, ApiError, bad_request,
+                      canonical_json, log)
 
 HANDSHAKE_TIMEOUT = 10  # seconds for a TLS handshake to finish
 IDLE_TIMEOUT = 60  # seconds a keep-alive connection may stay idle
@@ -26,6 +27,11 @@ WRITE_BUFFER_BYTES = 64 * 1024
 ROUTES = [
     (re.compile(r"/v1/health"), {"GET": "route_health"}),
     (re.compile(r"/v1/sessions"), {"POST": "route_login"}),
+    (re.compile(re.escape(PASSWORD_PATH)), {"POST": "route_password"}),
+    (re.compile(re.escape(CUSTOMERS_PATH)),
+     {"GET": "route_customer_lookup", "POST": "route_register"}),
+    (re.compile(re.escape(CUSTOMERS_PATH) + r"/([^/]*)/profile"),
+     {"POST": "route_profile"}),
     (re.compile(r"/v1/wallets/([^/]*)"), {"GET": "route_wallet"}),
     (re.compile(re.escape(TRANSFER_PATH)), {"POST": "route_transfer"}),
     (re.compile(re.escape(BATCH_PATH)), {"POST": "route_batch"}),
@@ -167,9 +173,31 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.server.sandbox.wallet_lookup(
             self.terminal_id, self.headers.get("Authorization"), account)
 
+    def route_password(self, body):
+        return self.server.sandbox.change_password(
+            self.terminal_id, self.headers.get("Authorization"), body)
+
+    def route_customer_lookup(self, body):
+        query = self.path.split("?", 1)[1] if "?" in self.path else ""
+        return self.server.sandbox.customer_lookup(
+            self.terminal_id, self.headers.get("Authorization"), query)
+
     def route_transfer(self, body):
-        status, reply, headers = self.server.sandbox.transfer(
-            self.terminal_id, self.headers.get("Idempotency-Key"), body)
+        return self.journaled(self.server.sandbox.transfer, body)
+
+    def route_register(self, body):
+        return self.journaled(self.server.sandbox.register_customer, body)
+
+    def route_profile(self, body, customer_id):
+        return self.journaled(self.server.sandbox.update_profile, body,
+                              customer_id)
+
+    def journaled(self, operation, body, *args):
+        """Run a single journaled operation with the request's
+        Idempotency-Key, noting a replay in the log line."""
+        status, reply, headers = operation(
+            self.terminal_id, self.headers.get("Idempotency-Key"), body,
+            *args)
         if headers:
             self.log_note = (self.log_note + " replayed").strip()
         return status, reply, headers
@@ -231,8 +259,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.server.stopping:
             self.close_connection = True
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
+        # A 204 reply has no body, so it carries neither header.
+        if status != 204:
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
         for name, value in headers:
             self.send_header(name, value)
         if self.close_connection:

@@ -1,5 +1,7 @@
-"""The contract's operations, independent of HTTP: health, login, wallet
-lookup, single and batched transfers, and the offline policy."""
+"""The contract's operations, independent of HTTP: health, login and
+password change, wallet and customer lookups, the journaled operations
+(transfers, customer registrations and profile updates) alone and in
+batches, and the offline policy."""
 
 import hashlib
 import hmac
@@ -8,12 +10,16 @@ import re
 import secrets
 import time
 
+import customers
 import ledger
+import passwords
 from ledger import APPLIED, REPLAYED
-from protocol import (ACCOUNT_RE, ApiError, bad_request, compact_json,
-                      dependency_error, in_progress_error, invalid_token,
-                      log, parse_batch, parse_object, parse_transfer,
-                      request_digest, require_string, rfc3339)
+from protocol import (ACCOUNT_RE, UUID_RE, WALLET_KEY, ApiError, bad_request,
+                      check_registration_fields, check_update_fields,
+                      compact_json, dependency_error, in_progress_error,
+                      invalid_token, log, parse_batch, parse_object,
+                      parse_operation, parse_transfer, request_digest,
+                      require_string, rfc3339)
 from store import PBKDF2_ITERATIONS, hash_password, write_transaction
 
 BEARER_RE = re.compile(r"Bearer +([!-~]{1,512})", re.IGNORECASE)
@@ -79,12 +85,17 @@ class Sandbox:
 
     def authenticate(self, terminal_id, authorization):
         """Return the agent id of a live session, or raise 401."""
+        return self.session_of(terminal_id, authorization)[0]
+
+    def session_of(self, terminal_id, authorization):
+        """Return (agent id, token hash) of a live session, or raise 401."""
         match = BEARER_RE.fullmatch(authorization or "")
         if match is None:
             raise invalid_token("A session token is required, so log in.")
+        token_hash = hash_token(match.group(1))
         row = self.store.connection().execute(
             "SELECT agent_id, terminal_id, expires_at FROM sessions "
-            "WHERE token_hash = ?", (hash_token(match.group(1)),)).fetchone()
+            "WHERE token_hash = ?", (token_hash,)).fetchone()
 
         # A token is bound to the terminal that logged in.
         if row is None or row[1] != terminal_id:
@@ -95,7 +106,20 @@ class Sandbox:
                            "The session has expired, so log in again.",
                            [("WWW-Authenticate",
                              'Bearer error="invalid_token"')])
-        return row[0]
+        return row[0], token_hash
+
+    def change_password(self, terminal_id, authorization, body):
+        """Replace the session's agent's password; 204 on success."""
+        agent_id, token_hash = self.session_of(terminal_id, authorization)
+        passwords.change_password(self.store.connection(), agent_id,
+                                  token_hash, body)
+        log(f"agent {agent_id} changed the password from {terminal_id}")
+        return 204, "", []
+
+    def customer_lookup(self, terminal_id, authorization, query):
+        """Return a customer's profile found by phone or wallet account."""
+        self.authenticate(terminal_id, authorization)
+        return 200, customers.lookup(self.store.connection(), query), []
 
     def wallet_lookup(self, terminal_id, authorization, account):
         """Return a wallet's holder name and currency, never its balance."""
@@ -113,14 +137,57 @@ class Sandbox:
                      "currency": row[2]}, []
 
     def transfer(self, terminal_id, key, body):
-        """Apply a wallet transfer at most once per Idempotency-Key.
-
-        Returns (status, response text, headers). Malformed requests raise
-        ApiError before the key is looked at, and are not stored. The key
-        is released once the reply is stored, so a resend that arrives
-        while this reply is still on its way gets the replay.
-        """
+        """Apply a wallet transfer at most once per Idempotency-Key."""
         request = parse_transfer(key, body)
+        sender = request.get("sender_account") or \
+            "customer " + request.get("sender_customer_id", "")
+        receiver = request.get("receiver_account") or \
+            "customer " + request.get("receiver_customer_id", "")
+        return self.apply_single(
+            terminal_id, "wallet_transfer", request,
+            f"{request['amount']} {request['currency']} from {sender} to "
+            f"{receiver}")
+
+    def register_customer(self, terminal_id, key, body):
+        """Register a customer at most once per Idempotency-Key."""
+        request = parse_operation(key, body, check_registration_fields)
+        return self.apply_single(terminal_id, "customer_registration",
+                                 request,
+                                 f"customer {request['customer_id']}")
+
+    def update_profile(self, terminal_id, key, body, customer_id):
+        """Change a customer's profile at most once per Idempotency-Key.
+
+        The customer id comes from the path. It joins the request as the
+        field customer_id, as a batch item carries it, so that the same
+        update sent alone or in a batch has one digest.
+        """
+        if not UUID_RE.fullmatch(customer_id):
+            raise bad_request("The customer id in the path must be a UUID "
+                              "in lower-case hex.")
+
+        def check_fields(request):
+            if request.get("customer_id", customer_id) != customer_id:
+                raise bad_request("The field customer_id must equal the "
+                                  "customer id in the path.")
+            request["customer_id"] = customer_id
+            check_update_fields(request)
+
+        request = parse_operation(key, body, check_fields)
+        return self.apply_single(terminal_id, "customer_update", request,
+                                 f"customer {customer_id} from version "
+                                 f"{request['base_version']}")
+
+    def apply_single(self, terminal_id, operation_type, request, summary):
+        """Apply one journaled operation at most once per key.
+
+        Returns (status, response text, headers). The caller has checked
+        the request's shape, so malformed requests are never stored. The
+        key is released once the reply is stored, so a resend that arrives
+        while this reply is still on its way gets the replay. summary
+        describes the operation for the log, without personal data.
+        """
+        key = request["operation_id"]
         digest = request_digest(request)
         if not self.keys.reserve([key]):
             raise in_progress_error()
@@ -129,8 +196,8 @@ class Sandbox:
                 time.sleep(self.transfer_delay)
             conn = self.store.connection()
             with write_transaction(conn):
-                outcome = ledger.decide(conn, terminal_id, request, digest,
-                                        time.time())
+                outcome = ledger.decide(conn, terminal_id, operation_type,
+                                        request, digest, time.time())
         finally:
             self.keys.release({key})
 
@@ -144,9 +211,8 @@ class Sandbox:
             result = "applied as " + stored_reply(outcome)["reference"]
         else:
             result = "rejected with " + stored_reply(outcome)["error"]["code"]
-        log(f"operation {key} from {terminal_id} {result}: "
-            f"{request['amount']} {request['currency']} from "
-            f"{request['sender_account']} to {request['receiver_account']}")
+        log(f"{operation_type} {key} from {terminal_id} {result}: "
+            f"{summary}")
         return outcome.status, outcome.response, []
 
     def batch(self, terminal_id, body, item_fault=None):
@@ -190,24 +256,27 @@ class Sandbox:
         """Decide the items in order inside the caller's transaction and
         return a (result, kind) pair for each.
 
-        Operations on one wallet must apply in their order, so a new item
-        that shares a wallet with an earlier item that got anything but
-        201 is held back with 424, and its wallets count as failed too.
+        Operations on one wallet or customer must apply in their order, so
+        a new item that shares a dependency key with an earlier item that
+        got anything but 201 is held back with 424, and its keys count as
+        failed too.
         """
         now = time.time()
-        failed = {}  # wallet: index of the earliest item on it not accepted
+        failed = {}  # key: index of the earliest item with it not accepted
         results = []
         for index, item in enumerate(items):
+            keys = item_keys(conn, item)
             if item_fault is not None and index == item_fault.index:
                 result = (error_result(item.operation_id,
                                        item_fault.error()), "injected")
             else:
-                dependency = dependency_result(items, item, failed)
+                dependency = dependency_result(items, item,
+                                               keys + item.needs, failed)
                 result = self.batch_item(conn, terminal_id, item,
                                          reserved, now, dependency)
             if result[0]["status"] != 201:
-                for wallet in item.wallets:
-                    failed.setdefault(wallet, index)
+                for key in keys:
+                    failed.setdefault(key, index)
             results.append(result)
         return results
 
@@ -231,33 +300,62 @@ class Sandbox:
             if outcome is None and dependency is not None:
                 return dependency, "dependency_failed"
             if outcome is None:
-                outcome = ledger.apply_new(conn, terminal_id, item.request,
-                                           item.digest, now)
+                outcome = ledger.apply_new(conn, terminal_id, item.type,
+                                           item.request, item.digest, now)
         except ApiError as error:
             return error_result(item.operation_id, error), error.code
         result = {"operation_id": item.operation_id,
                   "status": outcome.status}
-        if outcome.status == 201:
-            result["reference"] = stored_reply(outcome)["reference"]
-        else:
-            result["error"] = stored_reply(outcome)["error"]
+        stored = stored_reply(outcome)
+        for field in RESULT_FIELDS[outcome.status == 201]:
+            if field in stored:
+                result[field] = stored[field]
         return result, outcome.kind
 
 
-def dependency_result(items, item, failed):
-    """Return the 424 result for item when it shares a wallet with an
-    earlier item that was not accepted, or None.
+# The fields of a stored reply that a batch result copies: for 201, what
+# the terminal needs to confirm the operation, and otherwise the error
+# and, with 412 version_conflict, the current profile.
+RESULT_FIELDS = {
+    True: ("reference", "customer_id", "wallet_account", "version"),
+    False: ("error", "current"),
+}
 
-    failed maps each such wallet to the index of the earliest item on it,
-    and depends_on names the earliest of the items that item waits for.
+
+def item_keys(conn, item):
+    """Return the item's dependency keys that its failure holds back.
+
+    A transfer side named by customer id adds that customer's wallet in
+    the transfer's currency, when the customer exists by now, so that the
+    transfer keeps its order with items naming that wallet's account.
     """
-    waits = [(failed[wallet], wallet) for wallet in item.wallets
-             if wallet in failed]
+    keys = list(item.keys)
+    if item.request is not None and item.type == "wallet_transfer":
+        for side in ("sender", "receiver"):
+            customer_id = item.request.get(f"{side}_customer_id")
+            if customer_id is None:
+                continue
+            account = customers.wallet_of(conn, customer_id,
+                                          item.request["currency"])
+            if account is not None:
+                keys.append((WALLET_KEY, account))
+    return tuple(keys)
+
+
+def dependency_result(items, item, keys, failed):
+    """Return the 424 result for an item with the dependency keys when
+    one of them belongs to an earlier item that was not accepted, or
+    None.
+
+    failed maps each such key to the index of the earliest item with it,
+    and depends_on names the earliest of the items that the item waits
+    for.
+    """
+    waits = [(failed[key], key) for key in keys if key in failed]
     if not waits:
         return None
-    index, wallet = min(waits)
-    error = dependency_error(index, wallet)
-    result = error_result(item.operation_id, error)
+    index, key = min(waits)
+    result = error_result(item.operation_id, dependency_error(index, key))
     result["depends_on"] = items[index].operation_id
     return result
 
@@ -270,7 +368,7 @@ def stored_reply(outcome):
 def error_result(operation_id, error):
     """Return the batch result for an error that nothing stored."""
     result = {"operation_id": operation_id, "status": error.status,
-              "error": {"code": error.code, "message": error.message}}
+              "error": error.error_object()}
     # A 409 or an injected fault carries its Retry-After header as a field.
     retry_after = dict(error.headers).get("Retry-After")
     if retry_after is not None:

@@ -199,6 +199,24 @@ class Client:
         """Send items as one batch, in compact JSON as the terminal does."""
         return self.send("POST", BATCH_PATH, compact({"operations": items}))
 
+    def register(self, body, key=None):
+        headers = {"Idempotency-Key": body["operation_id"] if key is None
+                   else key}
+        return self.send("POST", "/v1/customers", body, headers)
+
+    def update_profile(self, customer_id, body):
+        return self.send("POST", f"/v1/customers/{customer_id}/profile",
+                         body, {"Idempotency-Key": body["operation_id"]})
+
+    def find_customer(self, query, token):
+        return self.send("GET", f"/v1/customers?{query}",
+                         headers={"Authorization": f"Bearer {token}"})
+
+    def change_password(self, token, old, new):
+        return self.send("POST", "/v1/sessions/password",
+                         {"old_password": old, "new_password": new},
+                         {"Authorization": f"Bearer {token}"})
+
     def add_faults(self, *faults):
         reply = self.send("POST", FAULTS_PATH, {"faults": list(faults)})
         if reply.status != 200:
@@ -1709,6 +1727,530 @@ class RestartTests(unittest.TestCase):
             ("1000000003", "Chidi Okafor", "NGN", 10000000),
             ("1000000004", "Ngozi Eze", "NGN", 0),
         ])
+
+
+# Customers of the demo data, by the fixed ids the sandbox seeds.
+KOFI_ID = "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c01"
+AKOSUA_ID = "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c02"
+PHONE_NUMBERS = iter(range(233200000000, 233200000000 + 10000))
+
+
+def registration_body(**fields):
+    """Return a valid registration with a fresh customer id and phone."""
+    body = {"operation_id": str(uuid.uuid4()), "agent_id": "A1001",
+            "created_at": "2026-12-04T15:00:00Z",
+            "customer_id": str(uuid.uuid4()), "first_name": "Esi",
+            "last_name": "Owusu", "phone": f"+{next(PHONE_NUMBERS)}",
+            "date_of_birth": "1990-05-17", "id_type": "national_id",
+            "id_number": "GHA-700000001-2",
+            "address": "5 Oxford Street, Accra",
+            "email": "esi@example.com", "currency": "GHS"}
+    body.update(fields)
+    return body
+
+
+def update_body(customer_id, base_version, changes, **fields):
+    body = {"operation_id": str(uuid.uuid4()), "agent_id": "A1001",
+            "created_at": "2026-12-04T15:00:00Z",
+            "customer_id": customer_id, "base_version": base_version,
+            "changes": changes}
+    body.update(fields)
+    return body
+
+
+class PasswordTests(SandboxTestCase):
+    """A1001 keeps its password here, because every change is rejected."""
+
+    def setUp(self):
+        super().setUp()
+        self.token = self.client.login().json["token"]
+
+    def rules_of(self, new_password):
+        reply = self.client.change_password(self.token, "counter-demo-1",
+                                            new_password)
+        self.assert_error(reply, 422, "password_rules")
+        return reply.json["error"]["rules"]
+
+    def test_wrong_old_password_401(self):
+        reply = self.client.change_password(self.token, "not-the-one-1",
+                                            "Fresh-pass-2026")
+        self.assert_error(reply, 401, "invalid_credentials")
+
+    def test_needs_token_401(self):
+        reply = self.client.change_password("0" * 64, "counter-demo-1",
+                                            "Fresh-pass-2026")
+        self.assert_error(reply, 401, "invalid_token")
+
+    def test_bad_body_400(self):
+        reply = self.client.send("POST", "/v1/sessions/password",
+                                 {"old_password": "counter-demo-1"},
+                                 {"Authorization": f"Bearer {self.token}"})
+        self.assert_error(reply, 400, "bad_request")
+
+    def test_length_rule(self):
+        self.assertEqual(self.rules_of("abcdefgh1"), ["length"])
+        self.assertEqual(self.rules_of("a" * 64 + "1"), ["length"])
+        # 10 and 64 characters pass the length rule and fail only the next.
+        self.assertEqual(self.rules_of("a" * 10), ["letter_and_digit"])
+        self.assertEqual(self.rules_of("a" * 64), ["letter_and_digit"])
+
+    def test_letter_and_digit_rule(self):
+        for password in ("1234567890", "abcdefghijk", "\u00e9" * 9 + "1",
+                         "----------"):
+            with self.subTest(password=password):
+                self.assertEqual(self.rules_of(password),
+                                 ["letter_and_digit"])
+
+    def test_agent_id_rule(self):
+        self.assertEqual(self.rules_of("a1001"), ["length", "agent_id"])
+
+    def test_old_password_rule(self):
+        self.assertEqual(self.rules_of("counter-demo-1"), ["old_password"])
+
+    def test_message_lists_each_failed_rule(self):
+        reply = self.client.change_password(self.token, "counter-demo-1",
+                                            "A1001")
+        message = reply.json["error"]["message"]
+        self.assertIn("10 to 64 characters", message)
+        self.assertIn("agent id", message)
+        self.assertEqual(reply.json["error"]["rules"],
+                         ["length", "agent_id"])
+
+    def test_rejection_keeps_password(self):
+        self.rules_of("short1")
+        self.assertEqual(self.client.login().status, 201)
+
+
+class PasswordChangeTests(SandboxTestCase):
+    def test_change_204_and_sessions(self):
+        other = self.client.login("A1002", "counter-demo-2").json["token"]
+        token = self.client.login("A1002", "counter-demo-2").json["token"]
+        reply = self.client.change_password(token, "counter-demo-2",
+                                            "Fresh-pass-2026")
+        self.assertEqual(reply.status, 204, reply.raw)
+        self.assertEqual(reply.raw, b"")
+        self.assert_error(self.client.login("A1002", "counter-demo-2"), 401,
+                          "invalid_credentials")
+        self.assertEqual(
+            self.client.login("A1002", "Fresh-pass-2026").status, 201)
+        # The session that changed it stays, the agent's others end.
+        self.assertEqual(self.client.lookup("1000000002", token).status, 200)
+        self.assert_error(self.client.lookup("1000000002", other), 401,
+                          "invalid_token")
+
+    def test_last_three_passwords_refused(self):
+        token = self.client.login().json["token"]
+        history = ["counter-demo-1", "Second-pass-1", "Third-pass-22",
+                   "Fourth-pass-333", "Fifth-pass-4444"]
+        for old, new in zip(history, history[1:]):
+            reply = self.client.change_password(token, old, new)
+            self.assertEqual(reply.status, 204, reply.raw)
+        current = history[-1]
+        for recent in history[1:4]:
+            with self.subTest(recent=recent):
+                reply = self.client.change_password(token, current, recent)
+                self.assert_error(reply, 422, "password_rules")
+                self.assertEqual(reply.json["error"]["rules"], ["recent"])
+        # The first password is four changes back, so it is allowed again.
+        reply = self.client.change_password(token, current, history[0])
+        self.assertEqual(reply.status, 204, reply.raw)
+
+
+class CustomerRegistrationTests(SandboxTestCase):
+    def setUp(self):
+        super().setUp()
+        self.token = self.client.login().json["token"]
+
+    def test_registration_opens_wallet(self):
+        body = registration_body(currency="NGN")
+        reply = self.client.register(body)
+        self.assertEqual(reply.status, 201, reply.raw)
+        self.assertEqual(reply.json["operation_id"], body["operation_id"])
+        self.assertEqual(reply.json["status"], "accepted")
+        self.assertRegex(reply.json["reference"], r"\ASBX-\d{6,}\Z")
+        self.assertEqual(reply.json["customer_id"], body["customer_id"])
+        self.assertEqual(reply.json["version"], 1)
+        account = reply.json["wallet_account"]
+        self.assertRegex(account, r"\A[0-9]{10}\Z")
+        self.assertEqual(self.sandbox.balance(account), 0)
+        self.assertEqual(
+            self.sandbox.query("SELECT customer_id, currency FROM wallets "
+                               "WHERE account = ?", (account,)),
+            [(body["customer_id"], "NGN")])
+        found = self.client.find_customer(f"wallet={account}", self.token)
+        self.assertEqual(found.status, 200, found.raw)
+        for field in ("customer_id", "first_name", "last_name", "phone",
+                      "date_of_birth", "id_type", "id_number", "address",
+                      "email"):
+            self.assertEqual(found.json[field], body[field], field)
+        self.assertEqual(found.json["wallets"],
+                         [{"account": account, "currency": "NGN"}])
+
+    def test_registration_replay(self):
+        body = registration_body()
+        first = self.client.register(body)
+        again = self.client.register(dict(reversed(list(body.items()))))
+        self.assertEqual(again.status, 201)
+        self.assertEqual(again.raw, first.raw)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(
+            self.sandbox.query("SELECT COUNT(*) FROM wallets "
+                               "WHERE customer_id = ?",
+                               (body["customer_id"],)), [(1,)])
+
+    def test_registration_key_reused_422(self):
+        body = registration_body()
+        self.client.register(body)
+        reply = self.client.register(dict(body, first_name="Ama"))
+        self.assert_error(reply, 422, "idempotency_key_reused")
+
+    def test_duplicate_phone_422_names_nobody(self):
+        body = registration_body(phone="+233244000001")
+        reply = self.client.register(body)
+        self.assert_error(reply, 422, "duplicate_phone")
+        for secret in ("Kofi", "Boateng", KOFI_ID, "1000000001"):
+            self.assertNotIn(secret.encode(), reply.raw)
+        again = self.client.register(body)
+        self.assertEqual(again.raw, reply.raw)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(self.stored_count(body["operation_id"]), 1)
+
+    def test_underage_boundary(self):
+        cases = [("2008-12-04", "2026-12-04T00:00:00Z", 201),
+                 ("2008-12-05", "2026-12-04T23:59:59Z", 422),
+                 ("2008-02-29", "2026-02-28T12:00:00Z", 422),
+                 ("2008-02-29", "2026-03-01T00:00:00Z", 201)]
+        for born, created_at, status in cases:
+            with self.subTest(born=born, created_at=created_at):
+                reply = self.client.register(registration_body(
+                    date_of_birth=born, created_at=created_at))
+                self.assertEqual(reply.status, status, reply.raw)
+                if status == 422:
+                    self.assertEqual(reply.error_code(), "underage")
+
+    def test_invalid_fields_422(self):
+        cases = [("first_name", None), ("first_name", "K0fi"),
+                 ("first_name", ""), ("last_name", " Owusu"),
+                 ("last_name", "x" * 65), ("phone", "0244000001"),
+                 ("phone", "+0233244000001"), ("phone", "+2332440"),
+                 ("phone", "+2332440000011234"),
+                 ("date_of_birth", "2000-02-30"),
+                 ("date_of_birth", "17/05/1990"),
+                 ("date_of_birth", "2026-12-05"),
+                 ("id_type", "library_card"), ("id_number", "ab1"),
+                 ("id_number", "GHA 1234"), ("address", ""),
+                 ("address", "Accra\x07"), ("address", "x" * 201),
+                 ("email", "not-an-address"), ("email", 5),
+                 ("currency", "USD"), ("currency", None)]
+        for field, value in cases:
+            with self.subTest(field=field, value=value):
+                body = registration_body()
+                if value is None:
+                    del body[field]
+                else:
+                    body[field] = value
+                reply = self.client.register(body)
+                self.assert_error(reply, 422, "invalid_field")
+                self.assertEqual(reply.json["error"]["field"], field)
+                self.assertIn(field, reply.json["error"]["message"])
+                self.assertEqual(self.stored_count(body["operation_id"]), 1)
+
+    def test_email_optional(self):
+        body = registration_body()
+        del body["email"]
+        self.assertEqual(self.client.register(body).status, 201)
+        self.assertEqual(self.client.register(
+            registration_body(email=None)).status, 201)
+
+    def test_names_in_any_script(self):
+        reply = self.client.register(registration_body(
+            first_name="Ad\u1ecd\u0301", last_name="O'Neil-Mensah Jr."))
+        self.assertEqual(reply.status, 201, reply.raw)
+
+    def test_customer_exists_422(self):
+        body = registration_body()
+        self.client.register(body)
+        again = registration_body(customer_id=body["customer_id"])
+        self.assert_error(self.client.register(again), 422,
+                          "customer_exists")
+
+    def test_unknown_agent_422(self):
+        reply = self.client.register(registration_body(agent_id="A9999"))
+        self.assert_error(reply, 422, "unknown_agent")
+
+    def test_bad_requests_400_not_stored(self):
+        upper = registration_body()
+        upper["customer_id"] = upper["customer_id"].upper()
+        no_agent = registration_body()
+        del no_agent["agent_id"]
+        cases = [(registration_body(), "not-a-uuid"), (upper, None),
+                 (no_agent, None),
+                 (registration_body(created_at="yesterday"), None)]
+        for body, key in cases:
+            with self.subTest(body=body, key=key):
+                self.assert_error(self.client.register(body, key), 400,
+                                  "bad_request")
+                self.assertEqual(self.stored_count(body["operation_id"]), 0)
+
+
+class CustomerLookupTests(SandboxTestCase):
+    def setUp(self):
+        super().setUp()
+        self.token = self.client.login().json["token"]
+
+    def test_lookup_by_phone(self):
+        for query in ("phone=%2B233244000001", "phone=+233244000001"):
+            with self.subTest(query=query):
+                reply = self.client.find_customer(query, self.token)
+                self.assertEqual(reply.status, 200, reply.raw)
+                self.assertEqual(reply.json["customer_id"], KOFI_ID)
+                self.assertEqual(reply.json["first_name"], "Kofi")
+                self.assertEqual(reply.json["last_name"], "Boateng")
+                self.assertEqual(reply.json["date_of_birth"], "1985-03-14")
+                self.assertEqual(reply.json["version"], 1)
+                self.assertEqual(reply.json["wallets"],
+                                 [{"account": "1000000001",
+                                   "currency": "GHS"}])
+
+    def test_lookup_by_wallet(self):
+        reply = self.client.find_customer("wallet=1000000002", self.token)
+        self.assertEqual(reply.status, 200, reply.raw)
+        self.assertEqual(reply.json["customer_id"], AKOSUA_ID)
+        self.assertEqual(reply.json["first_name"], "Akosua")
+        self.assertEqual(reply.json["phone"], "+233244000002")
+        self.assertEqual(reply.json["id_number"], "G1234567")
+        self.assertIsNone(reply.json["email"])
+        self.assertNotIn("balance", reply.raw.decode())
+
+    def test_lookup_not_found_404(self):
+        for query in ("phone=%2B233999999999", "wallet=1000000099"):
+            with self.subTest(query=query):
+                self.assert_error(self.client.find_customer(query,
+                                                            self.token),
+                                  404, "customer_not_found")
+
+    def test_bad_query_400(self):
+        for query in ("", "phone=0244000001", "wallet=12",
+                      "phone=%2B233244000001&wallet=1000000001",
+                      "name=Kofi", "phone=%ff"):
+            with self.subTest(query=query):
+                self.assert_error(self.client.find_customer(query,
+                                                            self.token),
+                                  400, "bad_request")
+
+    def test_lookup_needs_token_401(self):
+        reply = self.client.send("GET", "/v1/customers?wallet=1000000001")
+        self.assert_error(reply, 401, "invalid_token")
+
+
+class CustomerProfileTests(SandboxTestCase):
+    def setUp(self):
+        super().setUp()
+        self.token = self.client.login().json["token"]
+        self.customer = registration_body()
+        reply = self.client.register(self.customer)
+        self.assertEqual(reply.status, 201, reply.raw)
+        self.customer_id = self.customer["customer_id"]
+        self.account = reply.json["wallet_account"]
+
+    def update(self, base_version, changes, **fields):
+        body = update_body(self.customer_id, base_version, changes, **fields)
+        del body["customer_id"]
+        return body, self.client.update_profile(self.customer_id, body)
+
+    def test_update_accepted(self):
+        body, reply = self.update(1, {"address": "9 High Street, Tema",
+                                      "last_name": "Mensah", "email": None})
+        self.assertEqual(reply.status, 201, reply.raw)
+        self.assertEqual(reply.json["status"], "accepted")
+        self.assertEqual(reply.json["version"], 2)
+        self.assertRegex(reply.json["reference"], r"\ASBX-\d{6,}\Z")
+        found = self.client.find_customer(f"wallet={self.account}",
+                                          self.token).json
+        self.assertEqual(found["version"], 2)
+        self.assertEqual(found["address"], "9 High Street, Tema")
+        self.assertIsNone(found["email"])
+        self.assertEqual(self.client.lookup(self.account, self.token)
+                         .json["holder_name"], "Esi Mensah")
+
+    def test_update_replay(self):
+        body, first = self.update(1, {"address": "1 Main Road, Tamale"})
+        again = self.client.update_profile(self.customer_id, body)
+        self.assertEqual(again.raw, first.raw)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(self.client.find_customer(
+            f"wallet={self.account}", self.token).json["version"], 2)
+
+    def test_version_conflict_412_replayed(self):
+        self.update(1, {"address": "2 Main Road, Ho"})
+        body, reply = self.update(1, {"address": "3 Main Road, Ho"})
+        self.assert_error(reply, 412, "version_conflict")
+        current = reply.json["current"]
+        self.assertEqual(current["version"], 2)
+        self.assertEqual(current["address"], "2 Main Road, Ho")
+        self.assertEqual(current["customer_id"], self.customer_id)
+        # The conflict is final for the operation: replayed as stored,
+        # even after the profile moved on.
+        self.update(2, {"address": "4 Main Road, Ho"})
+        again = self.client.update_profile(self.customer_id, body)
+        self.assertEqual(again.status, 412)
+        self.assertEqual(again.raw, reply.raw)
+        self.assertEqual(again.headers["Idempotent-Replayed"], "true")
+
+    def test_update_rejections_422(self):
+        cases = [({"phone": "+233244000001"}, "duplicate_phone"),
+                 ({"date_of_birth": "2010-01-01"}, "underage"),
+                 ({"phone": "12345"}, "invalid_field"),
+                 ({"balance": 5}, "invalid_field"),
+                 ({}, "invalid_field")]
+        for changes, code in cases:
+            with self.subTest(changes=changes):
+                _, reply = self.update(1, changes)
+                self.assert_error(reply, 422, code)
+        _, reply = self.update(1, {"address": "x"}, agent_id="A9999")
+        self.assert_error(reply, 422, "unknown_agent")
+        self.assertEqual(self.client.find_customer(
+            f"wallet={self.account}", self.token).json["version"], 1)
+
+    def test_own_phone_is_no_duplicate(self):
+        _, reply = self.update(1, {"phone": self.customer["phone"]})
+        self.assertEqual(reply.status, 201, reply.raw)
+
+    def test_unknown_customer_422(self):
+        body = update_body(str(uuid.uuid4()), 1, {"address": "x"})
+        reply = self.client.update_profile(body["customer_id"], body)
+        self.assert_error(reply, 422, "customer_not_found")
+
+    def test_update_bad_requests_400(self):
+        other = update_body(AKOSUA_ID, 1, {"address": "x"})
+        self.assert_error(self.client.update_profile(self.customer_id,
+                                                     other), 400,
+                          "bad_request")
+        upper = update_body(self.customer_id.upper(), 1, {"address": "x"})
+        self.assert_error(self.client.update_profile(upper["customer_id"],
+                                                     upper), 400,
+                          "bad_request")
+        for base_version in ("1", 0, None):
+            body, reply = self.update(base_version, {"address": "x"})
+            self.assert_error(reply, 400, "bad_request")
+        body, reply = self.update(1, ["address"])
+        self.assert_error(reply, 400, "bad_request")
+
+
+class CustomerBatchTests(SandboxTestCase):
+    def setUp(self):
+        super().setUp()
+        self.token = self.client.login().json["token"]
+
+    def test_registration_update_and_transfers(self):
+        registration = dict(registration_body(),
+                            type="customer_registration")
+        customer_id = registration["customer_id"]
+        update = dict(update_body(customer_id, 1, {"address": "6 Lane, Ho"}),
+                      type="customer_update")
+        cash_in = batch_item(amount=1000)
+        del cash_in["receiver_account"]
+        cash_in["receiver_customer_id"] = customer_id
+        spend = batch_item(amount=400, receiver="1000000002")
+        del spend["sender_account"]
+        spend["sender_customer_id"] = customer_id
+        items = [registration, update, cash_in, spend]
+        results = self.client.batch(items).json["results"]
+        for item, result in zip(items, results):
+            self.assert_result(result, item, 201)
+        self.assertEqual(results[0]["customer_id"], customer_id)
+        self.assertEqual(results[0]["version"], 1)
+        account = results[0]["wallet_account"]
+        self.assertEqual(results[1]["version"], 2)
+        self.assertEqual(self.sandbox.balance(account), 600)
+        self.assertEqual(
+            self.sandbox.query("SELECT sender, receiver FROM ledger "
+                               "WHERE operation_id = ?",
+                               (spend["operation_id"],)),
+            [(account, "1000000002")])
+
+        # Sent again, alone or in a batch, every item is a replay.
+        self.assertEqual(self.client.batch(items).json["results"], results)
+        single = self.client.register(
+            {key: value for key, value in registration.items()
+             if key != "type"})
+        self.assertEqual(single.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(single.json["wallet_account"], account)
+        self.assertEqual(self.sandbox.balance(account), 600)
+
+    def test_rejected_registration_holds_dependents(self):
+        registration = dict(registration_body(date_of_birth="2015-01-01"),
+                            type="customer_registration")
+        customer_id = registration["customer_id"]
+        cash_in = batch_item(amount=1000)
+        del cash_in["receiver_account"]
+        cash_in["receiver_customer_id"] = customer_id
+        update = dict(update_body(customer_id, 1, {"address": "6 Lane, Ho"}),
+                      type="customer_update")
+        unrelated = batch_item(amount=5, **NGN_WALLETS)
+        items = [registration, cash_in, update, unrelated]
+        before = self.sandbox.balance("1000000001")
+        results = self.client.batch(items).json["results"]
+        self.assert_result(results[0], registration, 422, "underage")
+        for index in (1, 2):
+            self.assert_result(results[index], items[index], 424,
+                               "dependency_failed")
+            self.assertEqual(results[index]["depends_on"],
+                             registration["operation_id"])
+            self.assertEqual(self.stored_count(
+                items[index]["operation_id"]), 0)
+        self.assert_result(results[3], unrelated, 201)
+        self.assertEqual(self.sandbox.balance("1000000001"), before)
+
+    def test_version_conflict_item_412(self):
+        stale = dict(update_body(KOFI_ID, 7, {"address": "8 Lane, Accra"}),
+                     type="customer_update")
+        after = dict(update_body(KOFI_ID, 1, {"address": "9 Lane, Accra"}),
+                     type="customer_update")
+        results = self.client.batch([stale, after]).json["results"]
+        self.assert_result(results[0], stale, 412, "version_conflict")
+        self.assertEqual(results[0]["current"]["customer_id"], KOFI_ID)
+        self.assertEqual(results[0]["current"]["version"], 1)
+        # A later update of the same profile waits behind the conflict.
+        self.assert_result(results[1], after, 424, "dependency_failed")
+        self.assertEqual(self.client.batch([stale]).json["results"][0],
+                         results[0])
+        single = {key: value for key, value in stale.items()
+                  if key not in ("type", "customer_id")}
+        reply = self.client.update_profile(KOFI_ID, single)
+        self.assert_error(reply, 412, "version_conflict")
+        self.assertEqual(reply.headers["Idempotent-Replayed"], "true")
+        self.assertEqual(reply.json["current"], results[0]["current"])
+
+    def test_malformed_customer_items_400(self):
+        no_customer = dict(registration_body(),
+                           type="customer_registration")
+        del no_customer["customer_id"]
+        no_changes = dict(update_body(KOFI_ID, 1, None),
+                          type="customer_update")
+        results = self.client.batch([no_customer, no_changes]).json[
+            "results"]
+        self.assert_result(results[0], no_customer, 400, "bad_request")
+        self.assert_result(results[1], no_changes, 400, "bad_request")
+
+    def test_transfer_by_customer_id_single(self):
+        body = transfer_body(amount=100)
+        del body["receiver_account"]
+        body["receiver_customer_id"] = AKOSUA_ID
+        before = self.sandbox.balance("1000000002")
+        self.assertEqual(self.client.transfer(body).status, 201)
+        self.assertEqual(self.sandbox.balance("1000000002"), before + 100)
+        unknown = dict(body, operation_id=str(uuid.uuid4()),
+                       receiver_customer_id=str(uuid.uuid4()))
+        self.assert_error(self.client.transfer(unknown), 422,
+                          "customer_not_found")
+        no_wallet = dict(body, operation_id=str(uuid.uuid4()),
+                         currency="NGN")
+        self.assert_error(self.client.transfer(no_wallet), 422,
+                          "wallet_not_found")
+        both = dict(body, operation_id=str(uuid.uuid4()),
+                    receiver_account="1000000002")
+        self.assert_error(self.client.transfer(both), 400, "bad_request")
 
 
 def main():
