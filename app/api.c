@@ -14,6 +14,7 @@
 
 #define PATH_HEALTH "/v1/health"
 #define PATH_SESSIONS "/v1/sessions"
+#define PATH_PASSWORD "/v1/sessions/password"
 #define PATH_WALLETS "/v1/wallets/"
 #define PATH_WALLET_TRANSFER "/v1/transfers/wallet"
 #define PATH_BATCH "/v1/operations/batch"
@@ -328,6 +329,74 @@ int api_wallet_lookup(struct transport *transport, const char *token,
 	} else {
 		error = map_status(resp.status);
 		read_error(&resp, message, message_size);
+	}
+	free(resp.body);
+	return error;
+}
+
+/* Return whether an error reply's error object has code `code`. */
+static bool reply_has_code(const struct transport_response *resp,
+			   const char *code)
+{
+	json_t *root = json_loads(resp->body != NULL ? resp->body : "", 0,
+				  NULL);
+	const char *name = json_string_value(
+		json_object_get(json_object_get(root, "error"), "code"));
+	bool found = name != NULL && strcmp(name, code) == 0;
+
+	json_decref(root);
+	return found;
+}
+
+/* Send a password change. A 401 reply is API_EAUTH when its code is
+ * invalid_credentials (wrong old password), else API_ESESSION. */
+int api_change_password(struct transport *transport, const char *token,
+			const char *old_password, const char *new_password,
+			char *message, size_t message_size)
+{
+	struct transport_response resp;
+	char authorization[API_TOKEN_SIZE + 32];
+	const char *headers[] = { authorization, json_headers[0],
+				  json_headers[1], NULL };
+	json_t *request;
+	char *body;
+	int error;
+
+	if (token == NULL || token[0] == '\0' || old_password == NULL ||
+	    new_password == NULL) {
+		set_message(message, message_size, API_EINVAL);
+		return API_EINVAL;
+	}
+	request = json_pack("{s:s, s:s}", "old_password", old_password,
+			    "new_password", new_password);
+	body = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
+	json_decref(request);
+	if (body == NULL) {
+		set_message(message, message_size, API_EINVAL);
+		return API_EINVAL;
+	}
+	snprintf(authorization, sizeof(authorization),
+		 "Authorization: Bearer %s", token);
+	error = transport_request(transport, "POST", PATH_PASSWORD, headers,
+				  body, &resp);
+	explicit_bzero(authorization, sizeof(authorization));
+	explicit_bzero(body, strlen(body));
+	free(body);
+	if (error != TRANSPORT_OK) {
+		error = map_transport(error);
+		set_message(message, message_size, error);
+		return error;
+	}
+
+	if (resp.status == 204 || resp.status == 200) {
+		error = API_OK;
+		set_message(message, message_size, error);
+	} else {
+		error = map_status(resp.status);
+		read_error(&resp, message, message_size);
+		if (resp.status == 401 &&
+		    reply_has_code(&resp, "invalid_credentials"))
+			error = API_EAUTH;
 	}
 	free(resp.body);
 	return error;

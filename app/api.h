@@ -107,6 +107,16 @@ int api_wallet_lookup(struct transport *transport, const char *token,
 		      const char *account, struct api_wallet *out,
 		      char *message, size_t message_size);
 
+/* Change the session's agent's password (needs a session token).
+ * Returns API_OK, API_EAUTH when old_password is wrong (the session stays
+ * valid), API_EREJECTED when new_password breaks the password rules (the
+ * central service's message, naming every broken rule, is in message),
+ * API_ESESSION when the token expired, or another api_error. On failure
+ * message gets a line for the agent. Neither password is kept. */
+int api_change_password(struct transport *transport, const char *token,
+			const char *old_password, const char *new_password,
+			char *message, size_t message_size);
+
 /* Send a journaled operation with its id as the Idempotency-Key. Always
  * fills *out; out->result is API_OK when accepted, API_EREJECTED when
  * finally rejected, and another api_error when it should be sent again. */

@@ -23,6 +23,7 @@ struct session {
 	char agent_name[API_NAME_SIZE];
 	char token[API_TOKEN_SIZE];
 	int64_t expires_at;
+	bool offline; /* logged in with the offline verifier: no token */
 };
 
 /* What the status bar shows; updated on the UI thread from events. */

@@ -17,6 +17,9 @@ struct config {
 	int request_timeout;               /* [central] seconds */
 	char terminal_id[33];              /* [terminal] id */
 	char currency[4];                  /* [terminal] currency */
+	int lock_minutes;                  /* [terminal] lock_minutes */
+	int offline_login_hours;           /* [terminal]
+					      offline_login_hours */
 	char journal_path[CONFIG_TEXT_SIZE]; /* [journal] path */
 	char printer[CONFIG_TEXT_SIZE];    /* [printer] device */
 	int paper_columns;                 /* [printer] paper 58 or 80 mm,

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "../app/app.h"
@@ -31,7 +32,17 @@ enum screen_id {
 	SCREEN_CONFIRM,
 	SCREEN_RESULT,
 	SCREEN_QUEUE,
+	SCREEN_PASSWORD,
+	SCREEN_LOCK, /* drawn over the others while ui->lock is set; never
+			shown with ui_switch */
 	SCREEN_COUNT,
+};
+
+/* Reason the lock screen covers the current screen. */
+enum ui_lock {
+	UI_LOCK_NONE = 0,
+	UI_LOCK_IDLE,    /* no key for [terminal] lock_minutes */
+	UI_LOCK_SESSION, /* the session token expired during a request */
 };
 
 /* Bits returned by on_action, on_text and on_event. */
@@ -90,6 +101,15 @@ struct ui {
 
 	/* The filter the queue screen opens on, set by the home screen. */
 	enum queue_filter queue_filter;
+
+	/* The lock screen. While it is up, the current screen has had its
+	 * leave call but keeps its state, and ui->dialog holds only the
+	 * lock screen's dialog: an earlier one waits in saved_dialog. */
+	enum ui_lock lock;
+	int lock_seconds;    /* idle time before UI_LOCK_IDLE */
+	time_t last_key;     /* CLOCK_MONOTONIC seconds of the last key */
+	bool lookup_retry;   /* look the receiver up again after unlock */
+	struct dialog saved_dialog;
 };
 
 /* A screen. Every callback may be NULL. The UI loop calls init once after
@@ -148,9 +168,28 @@ extern struct screen screen_transfer;
 extern struct screen screen_confirm;
 extern struct screen screen_result;
 extern struct screen screen_queue;
+extern struct screen screen_password;
+extern struct screen screen_lock;
 
 /* Set ui->next and return SCREEN_SWITCH | SCREEN_HANDLED. */
 int ui_switch(struct ui *ui, enum screen_id next);
+
+/* Cover the current screen with the lock screen, or change why it is
+ * up. UI_LOCK_IDLE replaces UI_LOCK_SESSION, never the other way. */
+void ui_lock_start(struct ui *ui, enum ui_lock why);
+
+/* Take the lock screen away and show the current screen as it was.
+ * new_token: the password was checked online, so a receiver lookup that
+ * failed on an expired session is sent again. */
+void ui_lock_end(struct ui *ui, bool new_token);
+
+/* Take the lock screen away after Esc on UI_LOCK_SESSION: the lookup
+ * that needed the session is marked not checked. */
+void ui_lock_cancel(struct ui *ui);
+
+/* Take the lock screen away, end the session and show the login screen.
+ * The journal and its queue are kept. */
+void ui_lock_logout(struct ui *ui);
 
 /* Wake the sync worker and report it on the notice line. */
 void ui_sync_now(struct ui *ui);

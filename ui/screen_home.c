@@ -17,13 +17,14 @@ enum home_item {
 	HOME_QUEUE,
 	HOME_SYNC,
 	HOME_LOGOUT,
+	HOME_PASSWORD,
 	HOME_ITEM_COUNT,
 };
 
 #define HOME_MENU_ROW 3
 #define HOME_MENU_COLUMN 4
 #define HOME_MENU_WIDTH 30
-#define HOME_QUEUE_ROW 8
+#define HOME_QUEUE_ROW 9
 #define HOME_REJECTED_ROW 14
 #define HOME_REJECTED_ROWS 5
 
@@ -37,6 +38,7 @@ static const char *const home_names[HOME_ITEM_COUNT] = {
 	[HOME_QUEUE] = "2 Queue",
 	[HOME_SYNC] = "3 Sync now",
 	[HOME_LOGOUT] = "4 Log out",
+	[HOME_PASSWORD] = "5 Change password",
 };
 
 struct home_state {
@@ -328,6 +330,8 @@ static int home_activate(const struct home_state *state, struct ui *ui,
 	case HOME_LOGOUT:
 		security_logout(ui->app);
 		return ui_switch(ui, SCREEN_LOGIN);
+	case HOME_PASSWORD:
+		return ui_switch(ui, SCREEN_PASSWORD);
 	default:
 		return SCREEN_IGNORED;
 	}

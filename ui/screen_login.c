@@ -1,5 +1,6 @@
-/* The login screen: agent ID and password, and the wait for the central
- * service's reply, which arrives as EVENT_LOGIN. */
+/* The login screen: agent ID and password, and the wait for the reply of
+ * the central service or of the offline verifier, which arrives as
+ * EVENT_LOGIN. */
 #define LOG_MODULE "ui"
 #include <stdio.h>
 #include <string.h>
@@ -237,7 +238,14 @@ static int login_on_event(struct screen *screen, struct ui *ui,
 
 	if (event->status == 0) {
 		if (security_login_finish(ui->app) == 0) {
+			/* A holder name found in an earlier session is not
+			 * reused. */
+			memset(&ui->lookup, 0, sizeof(ui->lookup));
 			app_refresh_counts(ui->app);
+			if (ui->app->session.offline)
+				snprintf(ui->notice, sizeof(ui->notice),
+					 "Offline login: the central service "
+					 "is unreachable");
 			return ui_switch(ui, SCREEN_HOME);
 		}
 		login_set_status(state, true,

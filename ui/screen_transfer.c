@@ -224,6 +224,14 @@ static void transfer_start_lookup(struct ui *ui)
 	const char *receiver = ui->transfer.receiver;
 	char message[sizeof(lookup->text)];
 
+	/* Without a token the lookup cannot be sent. */
+	if (ui->app->session.offline) {
+		snprintf(lookup->account, sizeof(lookup->account), "%s",
+			 receiver);
+		lookup->state = LOOKUP_FAILED;
+		snprintf(lookup->text, sizeof(lookup->text), "offline login");
+		return;
+	}
 	if (strcmp(lookup->account, receiver) == 0 &&
 	    (lookup->state == LOOKUP_FOUND ||
 	     lookup->state == LOOKUP_CHECKING))

@@ -1,5 +1,6 @@
 /* The status bar. The link state is always written as a word (ONLINE or
- * OFFLINE), and colour only adds to it. */
+ * OFFLINE), and colour only adds to it. An offline login shows as
+ * OFFLINE LOGIN after the agent. */
 #include <stdio.h>
 
 #include "draw.h"
@@ -10,6 +11,7 @@ void statusbar_draw(const struct app *app, time_t now)
 {
 	const struct app_status *status = &app->status;
 	const char *agent = "not logged in";
+	char agent_text[API_NAME_SIZE + 16];
 	const char *link = status->online ? "ONLINE" : "OFFLINE";
 	attr_t bar = theme_attr(THEME_BAR);
 	attr_t link_attr = status->online ? bar : theme_attr(THEME_OFFLINE);
@@ -23,6 +25,13 @@ void statusbar_draw(const struct app *app, time_t now)
 		agent = app->session.agent_name[0] != '\0'
 				? app->session.agent_name
 				: app->session.agent_id;
+
+	/* Words, not only colour, say that no token backs the session. */
+	if (app->session.logged_in && app->session.offline) {
+		snprintf(agent_text, sizeof(agent_text), "%s  OFFLINE LOGIN",
+			 agent);
+		agent = agent_text;
+	}
 	if (localtime_r(&now, &local) != NULL)
 		strftime(clock, sizeof(clock), "%H:%M", &local);
 	snprintf(right, sizeof(right), "  Queue %lld  Printer %s  %s ",

@@ -14,6 +14,8 @@
 #include <wctype.h>
 
 #include "../app/log.h"
+#include "../app/security.h"
+#include "../app/wallet.h"
 #include "draw.h"
 #include "screen.h"
 #include "statusbar.h"
@@ -28,6 +30,11 @@
 /* The poll timeout, so the clock in the status bar moves on. */
 #define UI_TICK_MS 1000
 
+/* The environment variable that sets the idle lock in seconds, for
+ * tests, and its range. */
+#define UI_LOCK_ENV "SPOTAGENT_LOCK_SECONDS"
+#define UI_LOCK_ENV_MAX 900
+
 /* Bounds on the keys and events handled between two redraws, so a flood
  * of either cannot starve the other. */
 #define UI_KEYS_PER_ROUND 256
@@ -40,6 +47,8 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_CONFIRM] = &screen_confirm,
 	[SCREEN_RESULT] = &screen_result,
 	[SCREEN_QUEUE] = &screen_queue,
+	[SCREEN_PASSWORD] = &screen_password,
+	[SCREEN_LOCK] = &screen_lock,
 };
 
 /* News from a round of events for the agent: rejections and operations
@@ -123,11 +132,25 @@ int ui_column(const struct ui *ui, int content_column)
 	return ui->left + content_column;
 }
 
+/* The screen that gets keys and draws: the lock screen while it is up. */
+static struct screen *ui_active(const struct ui *ui)
+{
+	return screens[ui->lock != UI_LOCK_NONE ? SCREEN_LOCK : ui->current];
+}
+
+static time_t ui_monotonic(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec;
+}
+
 /* Work out where the layout goes for the terminal's size and let the
  * current screen place its windows there. */
 static void ui_layout(struct ui *ui)
 {
-	struct screen *screen = screens[ui->current];
+	struct screen *screen = ui_active(ui);
 
 	ui->too_small = LINES < UI_ROWS || COLS < UI_COLUMNS;
 	ui->top = 1;
@@ -162,6 +185,94 @@ static void ui_ask_quit(struct ui *ui)
 	ui->dirty = true;
 }
 
+void ui_lock_start(struct ui *ui, enum ui_lock why)
+{
+	struct screen *current = screens[ui->current];
+
+	if (ui->lock == why || ui->lock == UI_LOCK_IDLE)
+		return;
+	if (ui->lock == UI_LOCK_NONE) {
+		/* The screen unplaces its fields and keeps their text. */
+		if (current->leave != NULL)
+			current->leave(current, ui);
+		ui->saved_dialog = ui->dialog;
+		ui->dialog.open = false;
+	}
+	ui->lock = why;
+	if (screen_lock.enter != NULL)
+		screen_lock.enter(&screen_lock, ui, ui->current);
+	ui_layout(ui);
+}
+
+/* Take the lock screen down and bring the current screen back. */
+static void ui_lock_remove(struct ui *ui)
+{
+	if (screen_lock.leave != NULL)
+		screen_lock.leave(&screen_lock, ui);
+	ui->lock = UI_LOCK_NONE;
+	ui->dialog = ui->saved_dialog;
+	memset(&ui->saved_dialog, 0, sizeof(ui->saved_dialog));
+	ui->last_key = ui_monotonic();
+	ui_layout(ui);
+}
+
+/* Send the receiver lookup again after the agent logged in again. */
+static void ui_lookup_retry(struct ui *ui)
+{
+	struct ui_lookup *lookup = &ui->lookup;
+	char message[sizeof(lookup->text)];
+
+	ui->lookup_retry = false;
+	if (lookup->state != LOOKUP_CHECKING)
+		return;
+	if (wallet_lookup_start(ui->app, lookup->account, message,
+				sizeof(message)) != 0) {
+		lookup->state = LOOKUP_FAILED;
+		snprintf(lookup->text, sizeof(lookup->text), "%s", message);
+	}
+}
+
+void ui_lock_end(struct ui *ui, bool new_token)
+{
+	ui_lock_remove(ui);
+	if (!ui->lookup_retry)
+		return;
+	if (new_token) {
+		ui_lookup_retry(ui);
+		return;
+	}
+	ui_lock_cancel(ui);
+}
+
+void ui_lock_cancel(struct ui *ui)
+{
+	struct ui_lookup *lookup = &ui->lookup;
+
+	if (ui->lock != UI_LOCK_NONE)
+		ui_lock_remove(ui);
+	if (ui->lookup_retry && lookup->state == LOOKUP_CHECKING) {
+		lookup->state = LOOKUP_FAILED;
+		snprintf(lookup->text, sizeof(lookup->text),
+			 "session expired");
+		snprintf(ui->notice, sizeof(ui->notice),
+			 "Session expired: not checked");
+	}
+	ui->lookup_retry = false;
+	ui->dirty = true;
+}
+
+void ui_lock_logout(struct ui *ui)
+{
+	if (screen_lock.leave != NULL)
+		screen_lock.leave(&screen_lock, ui);
+	ui->lock = UI_LOCK_NONE;
+	ui->lookup_retry = false;
+	memset(&ui->saved_dialog, 0, sizeof(ui->saved_dialog));
+	ui->dialog.open = false;
+	security_logout(ui->app);
+	ui_show(ui, SCREEN_LOGIN);
+}
+
 static void ui_apply(struct ui *ui, int flags)
 {
 	if (flags & (SCREEN_HANDLED | SCREEN_REDRAW))
@@ -175,7 +286,7 @@ static void ui_apply(struct ui *ui, int flags)
 static void ui_answer_dialog(struct ui *ui, enum ui_action action,
 			     wchar_t ch)
 {
-	struct screen *screen = screens[ui->current];
+	struct screen *screen = ui_active(ui);
 	enum dialog_purpose purpose = ui->dialog.purpose;
 	enum dialog_answer answer = dialog_handle(&ui->dialog, action, ch);
 	int flags = SCREEN_IGNORED;
@@ -193,10 +304,11 @@ static void ui_answer_dialog(struct ui *ui, enum ui_action action,
 
 static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 {
-	struct screen *screen = screens[ui->current];
+	struct screen *screen = ui_active(ui);
 	enum ui_action action = keys_action(rc, key);
 	int flags = SCREEN_IGNORED;
 
+	ui->last_key = ui_monotonic();
 	if (action == UI_ACTION_RESIZE) {
 		ui_layout(ui);
 		return;
@@ -221,8 +333,13 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 
 	switch (action) {
 	case UI_ACTION_QUIT:
-		ui_ask_quit(ui);
-		return;
+		/* On the lock screen F10 offers log out instead. */
+		if (ui->lock == UI_LOCK_NONE) {
+			ui_ask_quit(ui);
+			return;
+		}
+		flags = screen->on_action(screen, ui, action);
+		break;
 	case UI_ACTION_NONE:
 		if (rc == OK && iswprint(key) && screen->on_text != NULL)
 			flags = screen->on_text(screen, ui, (wchar_t)key);
@@ -259,6 +376,13 @@ static void ui_note_lookup(struct ui *ui, const struct event *event)
 	if (lookup->state != LOOKUP_CHECKING ||
 	    !ui_event_is_for(event, lookup->account))
 		return;
+	if (event->status == API_ESESSION) {
+		/* Stays LOOKUP_CHECKING: sent again once the agent has
+		 * logged in again, or marked not checked on Esc. */
+		ui->lookup_retry = true;
+		ui_lock_start(ui, UI_LOCK_SESSION);
+		return;
+	}
 	if (event->status == API_ENOTFOUND) {
 		lookup->state = LOOKUP_NOT_FOUND;
 		snprintf(lookup->text, sizeof(lookup->text),
@@ -391,6 +515,12 @@ static void ui_read_events(struct ui *ui)
 
 		if (event_read(ui->app->events, &event) != 1)
 			break;
+
+		/* A login result during the lock is the unlock's, and a
+		 * password change's result stays with its screen. */
+		if (ui->lock != UI_LOCK_NONE && event.type == EVENT_LOGIN &&
+		    !ui_event_is_for(&event, SECURITY_EVENT_PASSWORD))
+			screen = screens[SCREEN_LOCK];
 		app_apply_event(ui->app, &event);
 		if (event.type == EVENT_LOOKUP)
 			ui_note_lookup(ui, &event);
@@ -423,11 +553,14 @@ static void ui_draw_too_small(void)
 
 static void ui_draw(struct ui *ui)
 {
-	const struct screen *screen = screens[ui->current];
+	const struct screen *screen = ui_active(ui);
 	attr_t bar = theme_attr(THEME_BAR);
 	char keys[2 * UI_COLUMNS];
 	char help[4 * UI_COLUMNS];
 
+	/* Nothing of the screen under the lock may show. */
+	if (ui->lock != UI_LOCK_NONE)
+		erase();
 	if (ui->too_small) {
 		ui_draw_too_small();
 	} else {
@@ -461,10 +594,23 @@ static void ui_draw(struct ui *ui)
 
 static void ui_reload(struct ui *ui)
 {
-	struct screen *screen = screens[ui->current];
+	struct screen *screen = ui_active(ui);
 
 	if (!ui->too_small && screen->reload != NULL)
 		screen->reload(screen, ui);
+}
+
+/* Lock a logged-in terminal after ui->lock_seconds without a key. */
+static void ui_check_idle(struct ui *ui)
+{
+	if (!ui->app->session.logged_in || ui->current == SCREEN_LOGIN ||
+	    ui->lock == UI_LOCK_IDLE)
+		return;
+	if (ui_monotonic() - ui->last_key < ui->lock_seconds)
+		return;
+	log_info("terminal locked after %d s without a key",
+		 ui->lock_seconds);
+	ui_lock_start(ui, UI_LOCK_IDLE);
 }
 
 static void ui_loop(struct ui *ui)
@@ -478,6 +624,7 @@ static void ui_loop(struct ui *ui)
 			minute = time(NULL) / 60;
 			ui->dirty = true;
 		}
+		ui_check_idle(ui);
 		if (ui->dirty) {
 			ui_reload(ui);
 			ui_draw(ui);
@@ -513,6 +660,30 @@ static void ui_loop(struct ui *ui)
 		log_info("stopping the UI on signal %d", (int)stop_signal);
 }
 
+/* The idle time before the lock: [terminal] lock_minutes, or for tests
+ * SPOTAGENT_LOCK_SECONDS (1 to 900) when it is set. */
+static int ui_lock_seconds(const struct config *config)
+{
+	const char *text = getenv(UI_LOCK_ENV);
+	int minutes = config->lock_minutes > 0 ? config->lock_minutes : 5;
+	char *end = NULL;
+	long seconds;
+
+	if (text == NULL)
+		return minutes * 60;
+	errno = 0;
+	seconds = strtol(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || seconds < 1 ||
+	    seconds > UI_LOCK_ENV_MAX) {
+		log_warn("%s must be 1 to %d seconds; using [terminal] "
+			 "lock_minutes = %d",
+			 UI_LOCK_ENV, UI_LOCK_ENV_MAX, minutes);
+		return minutes * 60;
+	}
+	log_info("idle lock after %ld s from %s", seconds, UI_LOCK_ENV);
+	return (int)seconds;
+}
+
 /* Set up curses modes, colours and the screens. Returns 0, or -1 with a
  * message for stderr. */
 static int ui_start(struct ui *ui, char *message, size_t message_size)
@@ -536,6 +707,8 @@ static int ui_start(struct ui *ui, char *message, size_t message_size)
 			return -1;
 		}
 	}
+	ui->lock_seconds = ui_lock_seconds(&ui->app->config);
+	ui->last_key = ui_monotonic();
 	ui->current = SCREEN_LOGIN;
 	if (screens[SCREEN_LOGIN]->enter != NULL)
 		screens[SCREEN_LOGIN]->enter(screens[SCREEN_LOGIN], ui,
@@ -549,6 +722,8 @@ static void ui_stop(struct ui *ui)
 	struct screen *screen = screens[ui->current];
 	int i;
 
+	if (ui->lock != UI_LOCK_NONE && screen_lock.leave != NULL)
+		screen_lock.leave(&screen_lock, ui);
 	if (screen->leave != NULL)
 		screen->leave(screen, ui);
 	for (i = 0; i < SCREEN_COUNT; i++) {

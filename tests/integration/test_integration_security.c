@@ -1,0 +1,528 @@
+/* Integration test of security management against the sandbox over mutual
+ * TLS on localhost: offline login after an online login, the offline
+ * lockout across a journal reopen, and password change. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../app/api.h"
+#include "../../app/app.h"
+#include "../../app/log.h"
+#include "../../app/security.h"
+#include "../../offline/credentials.h"
+
+#define AGENT "A1001"
+#define PASSWORD "counter-demo-1"
+#define NEW_PASSWORD "Harmattan-2027"
+#define OTHER_AGENT "A1002"
+#define OTHER_PASSWORD "counter-demo-2"
+#define START_WAIT_MS 15000
+#define EVENT_WAIT_MS 20000
+
+extern char **environ;
+
+struct fixture {
+	char dir[PATH_MAX];
+	char db[PATH_MAX];
+	int port;
+	pid_t sandbox;
+	struct app app;
+};
+
+/* The result of one request, from its EVENT_LOGIN. */
+struct reply {
+	int status;
+	char text[200];
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec delay = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&delay, NULL);
+}
+
+static void path_join(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	assert_true(n > 0 && n < PATH_MAX);
+}
+
+/* Start the sandbox on a free port and wait, bounded, for its port
+ * file. */
+static void start_sandbox(struct fixture *f)
+{
+	char port_file[PATH_MAX];
+	char *argv[] = { "python3", "tests/sandbox/sandbox.py", "--certs",
+			 "build/certs", "--db", f->db, "--port", "0",
+			 "--port-file", port_file, NULL };
+	posix_spawn_file_actions_t actions;
+	char log_path[PATH_MAX];
+
+	path_join(port_file, f->dir, "port");
+	path_join(log_path, f->dir, "sandbox.log");
+	unlink(port_file);
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY,
+					 0);
+	posix_spawn_file_actions_addopen(&actions, 2, log_path,
+					 O_WRONLY | O_CREAT | O_APPEND, 0600);
+	assert_int_equal(posix_spawnp(&f->sandbox, "python3", &actions, NULL,
+				      argv, environ),
+			 0);
+	posix_spawn_file_actions_destroy(&actions);
+
+	for (int waited = 0; waited < START_WAIT_MS; waited += 50) {
+		FILE *file = fopen(port_file, "r");
+
+		if (file != NULL) {
+			int got = fscanf(file, "%d", &f->port);
+
+			fclose(file);
+			if (got == 1 && f->port > 0)
+				return;
+		}
+		sleep_ms(50);
+	}
+	fail_msg("sandbox did not start within %d ms; see %s", START_WAIT_MS,
+		 log_path);
+}
+
+static void stop_sandbox(struct fixture *f)
+{
+	int status;
+
+	if (f->sandbox <= 0)
+		return;
+	kill(f->sandbox, SIGTERM);
+	for (int waited = 0; waited < 5000; waited += 50) {
+		if (waitpid(f->sandbox, &status, WNOHANG) == f->sandbox) {
+			f->sandbox = 0;
+			return;
+		}
+		sleep_ms(50);
+	}
+	kill(f->sandbox, SIGKILL);
+	waitpid(f->sandbox, &status, 0);
+	f->sandbox = 0;
+}
+
+/* Write the terminal's configuration with `extra` lines appended to its
+ * [terminal] section, into f->dir. */
+static void write_config_file(struct fixture *f, const char *extra,
+			      char path[PATH_MAX])
+{
+	char cwd[PATH_MAX];
+	FILE *file;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	path_join(path, f->dir, "spotagent.conf");
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fprintf(file,
+		"[central]\nurl = https://localhost:%d\n"
+		"ca_file = %s/build/certs/ca.pem\n"
+		"cert_file = %s/build/certs/client-T0001.pem\n"
+		"key_file = %s/build/certs/client-T0001.key\n"
+		"connect_timeout = 5\nrequest_timeout = 10\n"
+		"[terminal]\nid = T0001\ncurrency = GHS\n%s"
+		"[journal]\npath = journal.db\n"
+		"[log]\nfile = spotagent.log\nlevel = debug\n",
+		f->port, cwd, cwd, cwd, extra);
+	fclose(file);
+}
+
+static void write_config(struct fixture *f)
+{
+	char path[PATH_MAX];
+	char error[512];
+
+	write_config_file(f, "offline_login_hours = 72\n", path);
+	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
+		fail_msg("config: %s", error);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	mkdir("build/test-runs", 0700);
+	snprintf(f->dir, sizeof(f->dir), "build/test-runs/security-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	path_join(f->db, f->dir, "sandbox.db");
+	start_sandbox(f);
+	write_config(f);
+	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
+	assert_int_equal(journal_open(f->app.config.journal_path,
+				      &f->app.journal),
+			 JOURNAL_OK);
+	assert_int_equal(event_channel_open(&f->app.events), 0);
+	pthread_mutex_init(&f->app.lock, NULL);
+	f->app.status.online = true;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	app_close(&f->app);
+	stop_sandbox(f);
+	free(f);
+	return 0;
+}
+
+/* Wait, bounded, for the request's EVENT_LOGIN and join its thread. */
+static struct reply wait_reply(struct fixture *f)
+{
+	struct pollfd fd = { .fd = event_channel_fd(f->app.events),
+			     .events = POLLIN };
+	struct reply reply = { .status = 1 };
+	struct event event;
+
+	for (int waited = 0; waited < EVENT_WAIT_MS; waited += 100) {
+		while (event_read(f->app.events, &event) == 1) {
+			app_apply_event(&f->app, &event);
+			if (event.type != EVENT_LOGIN)
+				continue;
+			reply.status = event.status;
+			snprintf(reply.text, sizeof(reply.text), "%.*s",
+				 (int)sizeof(event.text), event.text);
+			return reply;
+		}
+		poll(&fd, 1, 100);
+	}
+	fail_msg("no EVENT_LOGIN within %d ms", EVENT_WAIT_MS);
+	return reply;
+}
+
+static struct reply login(struct fixture *f, const char *agent,
+			  const char *password)
+{
+	char message[256];
+
+	assert_int_equal(security_login_start(&f->app, agent, password,
+					      message, sizeof(message)),
+			 0);
+	return wait_reply(f);
+}
+
+static struct reply change_password(struct fixture *f, const char *old,
+				    const char *new_password)
+{
+	char message[256];
+
+	assert_int_equal(security_change_password_start(&f->app, old,
+							new_password, message,
+							sizeof(message)),
+			 0);
+	return wait_reply(f);
+}
+
+static void assert_contains(const char *text, const char *part)
+{
+	if (strstr(text, part) == NULL)
+		fail_msg("\"%s\" does not contain \"%s\"", text, part);
+}
+
+static void test_offline_login_after_online(void **state)
+{
+	struct fixture *f = *state;
+	struct reply reply;
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+	assert_false(f->app.session.offline);
+	assert_true(f->app.session.token[0] != '\0');
+	security_logout(&f->app);
+
+	/* A verifier from 73 hours ago is past offline_login_hours. */
+	assert_int_equal(credentials_store(f->app.journal, OTHER_AGENT,
+					   OTHER_PASSWORD,
+					   time(NULL) - 73 * 3600),
+			 CREDENTIALS_OK);
+	stop_sandbox(f);
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+	assert_true(f->app.session.logged_in);
+	assert_true(f->app.session.offline);
+	assert_string_equal(f->app.session.agent_id, AGENT);
+	assert_string_equal(f->app.session.token, "");
+	security_logout(&f->app);
+
+	reply = login(f, AGENT, "wrong-password-1");
+	assert_true(reply.status < 0);
+	assert_contains(reply.text, "Wrong agent ID or password");
+	assert_int_equal(security_login_finish(&f->app), -1);
+
+	reply = login(f, OTHER_AGENT, OTHER_PASSWORD);
+	assert_true(reply.status < 0);
+	assert_contains(reply.text, "within the last 72 hours");
+
+	reply = login(f, "A1003", "any-password-1");
+	assert_true(reply.status < 0);
+	assert_contains(reply.text, "has not logged in online on this "
+				    "terminal yet");
+	assert_false(f->app.session.logged_in);
+}
+
+static void test_lockout_persists_across_reopen(void **state)
+{
+	struct fixture *f = *state;
+	struct journal *journal = NULL;
+	int64_t retry_after = 0;
+	struct reply reply;
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+	security_logout(&f->app);
+	stop_sandbox(f);
+
+	/* Two wrong passwords are free; the third locks for 30 s. */
+	reply = login(f, AGENT, "wrong-password-1");
+	assert_contains(reply.text, "Wrong agent ID or password");
+	reply = login(f, AGENT, "wrong-password-2");
+	assert_contains(reply.text, "Wrong agent ID or password");
+	reply = login(f, AGENT, "wrong-password-3");
+	assert_contains(reply.text, "next try in 30 s");
+
+	/* Even the right password is refused while locked. */
+	reply = login(f, AGENT, PASSWORD);
+	assert_true(reply.status < 0);
+	assert_contains(reply.text, "Too many wrong passwords: try again in");
+	assert_int_equal(security_login_finish(&f->app), -1);
+
+	/* The lockout is in the journal file, not in memory. */
+	journal_close(f->app.journal);
+	f->app.journal = NULL;
+	assert_int_equal(journal_open(f->app.config.journal_path, &journal),
+			 JOURNAL_OK);
+	assert_int_equal(credentials_check(journal, AGENT, PASSWORD,
+					   time(NULL), 72 * 3600,
+					   &retry_after),
+			 CREDENTIALS_ELOCKED);
+	assert_true(retry_after > 0);
+	assert_true(retry_after <= 30);
+	f->app.journal = journal;
+}
+
+static void test_config_security_settings(void **state)
+{
+	static const struct {
+		const char *extra;
+		const char *expected; /* part of the error, NULL: loads */
+	} cases[] = {
+		{ "", NULL },
+		{ "lock_minutes = 1\noffline_login_hours = 720\n", NULL },
+		{ "lock_minutes = 0\n", "[terminal] lock_minutes" },
+		{ "lock_minutes = 16\n", "[terminal] lock_minutes" },
+		{ "lock_minutes = five\n", "[terminal] lock_minutes" },
+		{ "offline_login_hours = 0\n",
+		  "[terminal] offline_login_hours" },
+		{ "offline_login_hours = 721\n",
+		  "[terminal] offline_login_hours" },
+	};
+	struct fixture f = { .port = 1 };
+	struct config config;
+	char path[PATH_MAX];
+	char error[512];
+
+	(void)state;
+	mkdir("build/test-runs", 0700);
+	snprintf(f.dir, sizeof(f.dir), "build/test-runs/security-XXXXXX");
+	assert_non_null(mkdtemp(f.dir));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc;
+
+		write_config_file(&f, cases[i].extra, path);
+		rc = config_load(path, &config, error, sizeof(error));
+		if (cases[i].expected != NULL) {
+			assert_int_equal(rc, -1);
+			assert_contains(error, cases[i].expected);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		if (i == 0) {
+			assert_int_equal(config.lock_minutes, 5);
+			assert_int_equal(config.offline_login_hours, 72);
+		} else {
+			assert_int_equal(config.lock_minutes, 1);
+			assert_int_equal(config.offline_login_hours, 720);
+		}
+	}
+}
+
+static void test_password_rules_on_terminal(void **state)
+{
+	static const struct {
+		const char *old_password;
+		const char *new_password;
+		const char *repeat;
+		const char *expected; /* part of the message, NULL: valid */
+	} cases[] = {
+		{ "", NEW_PASSWORD, NEW_PASSWORD, "Enter the old password" },
+		{ PASSWORD, NEW_PASSWORD, "Harmattan-2028", "repeated" },
+		{ PASSWORD, "short1", "short1", "10 to 64 characters" },
+		{ PASSWORD, "no-digits-here", "no-digits-here",
+		  "one letter (A-Z or a-z) and one digit" },
+		{ PASSWORD, "1234567890", "1234567890", "one digit" },
+		{ "a1001", "a1001", "a1001", "must not be the agent id" },
+		{ PASSWORD, PASSWORD, PASSWORD,
+		  "differ from the old password" },
+		{ PASSWORD, NEW_PASSWORD, NEW_PASSWORD, NULL },
+	};
+	char message[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int rc = security_password_check(AGENT, cases[i].old_password,
+						 cases[i].new_password,
+						 cases[i].repeat, message,
+						 sizeof(message));
+
+		if (cases[i].expected == NULL) {
+			assert_int_equal(rc, 0);
+			continue;
+		}
+		assert_int_equal(rc, -1);
+		assert_contains(message, cases[i].expected);
+	}
+}
+
+static void test_change_password_online(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct api_login result = { 0 };
+	char message[256];
+	struct reply reply;
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+
+	reply = change_password(f, "not-the-password-1", NEW_PASSWORD);
+	assert_int_equal(reply.status, API_EAUTH);
+	assert_string_equal(reply.text, "Old password is wrong");
+
+	/* Sent without the terminal's check, the central service names the
+	 * broken rule. */
+	reply = change_password(f, PASSWORD, "short1");
+	assert_int_equal(reply.status, API_EREJECTED);
+	assert_contains(reply.text, "10 to 64 characters");
+
+	reply = change_password(f, PASSWORD, NEW_PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_string_equal(reply.text, "Password changed");
+
+	/* Online: the new password works and the old one does not. */
+	assert_int_equal(sync_transport_open(&f->app.config, &transport),
+			 TRANSPORT_OK);
+	assert_int_equal(api_login(transport, AGENT, NEW_PASSWORD, &result,
+				   message, sizeof(message)),
+			 API_OK);
+	assert_int_equal(api_login(transport, AGENT, PASSWORD, &result,
+				   message, sizeof(message)),
+			 API_EAUTH);
+	transport_close(transport);
+	explicit_bzero(&result, sizeof(result));
+	security_logout(&f->app);
+
+	/* Offline: the same, from the verifier the change stored. */
+	stop_sandbox(f);
+	reply = login(f, AGENT, PASSWORD);
+	assert_true(reply.status < 0);
+	assert_contains(reply.text, "Wrong agent ID or password");
+	reply = login(f, AGENT, NEW_PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+	assert_true(f->app.session.offline);
+
+	/* An offline session cannot change the password. */
+	assert_int_equal(security_change_password_start(&f->app, NEW_PASSWORD,
+							"Harmattan-2028",
+							message,
+							sizeof(message)),
+			 -1);
+	assert_string_equal(message, "Change password needs a connection");
+}
+
+static void test_unlock_offline_counts_failures(void **state)
+{
+	struct fixture *f = *state;
+	char message[256];
+	struct reply reply;
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+
+	/* Online unlock with the right password renews the token. */
+	assert_int_equal(security_unlock_start(&f->app, PASSWORD, message,
+					       sizeof(message)),
+			 0);
+	reply = wait_reply(f);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_unlock_finish(&f->app), 1);
+
+	/* Offline, wrong passwords count toward the lockout. */
+	stop_sandbox(f);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(security_unlock_start(&f->app, "wrong-pass-9",
+						       message,
+						       sizeof(message)),
+				 0);
+		reply = wait_reply(f);
+		assert_true(reply.status < 0);
+	}
+	assert_contains(reply.text, "next try in 30 s");
+	assert_int_equal(security_unlock_start(&f->app, PASSWORD, message,
+					       sizeof(message)),
+			 0);
+	reply = wait_reply(f);
+	assert_true(reply.status < 0);
+	assert_contains(reply.text, "Too many wrong passwords");
+	assert_true(f->app.session.logged_in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_offline_login_after_online,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_lockout_persists_across_reopen, setup, teardown),
+		cmocka_unit_test(test_config_security_settings),
+		cmocka_unit_test(test_password_rules_on_terminal),
+		cmocka_unit_test_setup_teardown(test_change_password_online,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_unlock_offline_counts_failures, setup, teardown),
+	};
+
+	transport_global_init();
+	return cmocka_run_group_tests_name("integration_security", tests, NULL,
+					   NULL);
+}

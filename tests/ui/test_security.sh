@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# UI test: run the real spotagent in a private tmux server at 80x24
+# against the sandbox with a 3-second idle lock. It checks that the lock
+# hides a half-filled transfer form, ignores Esc, rejects a wrong
+# password, and gives the form back intact. Then it changes the password
+# through the home menu and logs in with the new one. With short-lived
+# tokens it checks the password prompt of an expired session, and with
+# the sandbox stopped an offline login.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=tests/lib.sh
+source tests/lib.sh
+
+BIN=$PWD/build/spotagent
+TMUX_SOCKET=spotagent-ui-$$
+SESSION=ui
+SCREEN_COUNT=0
+NEW_PASSWORD=Harmattan-2027
+
+export LANG=C.UTF-8
+export LC_ALL=C.UTF-8
+
+mkdir -p build/test-runs || exit 1
+RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-security.XXXXXX") || exit 1
+
+tmux_run() {
+	tmux -L "$TMUX_SOCKET" -f /dev/null "$@"
+}
+
+# shellcheck disable=SC2317 # called through the EXIT trap
+cleanup() {
+	tmux_run kill-server 2>/dev/null
+	# tmux 3.3 can leave the socket file of an exited server behind.
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET"
+	sandbox_stop
+}
+trap cleanup EXIT
+
+capture() {
+	tmux_run capture-pane -p -t "$SESSION" 2>/dev/null
+}
+
+# save_screen NAME: keep the current screen as RUN_DIR/screen-NN-NAME.txt.
+save_screen() {
+	SCREEN_COUNT=$((SCREEN_COUNT + 1))
+	capture >"$(printf '%s/screen-%02d-%s.txt' "$RUN_DIR" \
+		"$SCREEN_COUNT" "$1")"
+}
+
+fail() {
+	echo "FAIL: $*" >&2
+	save_screen failure
+	echo "--- screen at the failure ---" >&2
+	capture >&2
+	echo "--- screens and logs are in $RUN_DIR ---" >&2
+	exit 1
+}
+
+keys() {
+	tmux_run send-keys -t "$SESSION" "$@"
+}
+
+# wait_for TEXT [TRIES]: poll the screen every 0.2 s, at most TRIES times
+# (default 50, 10 s), until it shows TEXT. Returns 1 when it never does.
+wait_for() {
+	local text=$1 tries=${2:-50} i
+
+	for ((i = 0; i < tries; i++)); do
+		if capture | grep -qF -- "$text"; then
+			return 0
+		fi
+		sleep 0.2
+	done
+	return 1
+}
+
+on_screen() {
+	capture | grep -qF -- "$1"
+}
+
+# login AGENT PASSWORD: from the login screen to the home menu.
+login() {
+	wait_for "Agent ID" || fail "the login screen did not appear"
+	keys C-u "$1" Enter
+	keys "$2" Enter
+	wait_for "1 Wallet transfer" ||
+		fail "the home menu did not appear after logging in as $1"
+}
+
+[ -x "$BIN" ] || fail "$BIN is missing; run make first"
+command -v tmux >/dev/null || fail "tmux is not installed"
+
+sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
+write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+
+command=$(printf 'SPOTAGENT_LOCK_SECONDS=6 %q --config %q 2>%q; echo $? >%q' \
+	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
+	"$RUN_DIR/exit-status")
+tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
+	fail "cannot start tmux"
+
+# The login screen itself never locks.
+wait_for "Agent ID" || fail "the login screen did not appear"
+sleep 7
+on_screen "Terminal locked" && fail "the login screen locked"
+login A1001 counter-demo-1
+save_screen home
+on_screen "5 Change password" || fail "the home menu has no Change password"
+
+# Half-fill the transfer form, then wait for the lock.
+keys 1
+wait_for "Sender wallet" || fail "the transfer form did not open on 1"
+keys 1000000001 Tab 1000000002
+wait_for "1000000002" || fail "the receiver wallet did not appear"
+wait_for "Terminal locked" 75 || fail "the terminal did not lock within 15 s"
+save_screen locked
+for hidden in "Sender wallet" 1000000001 1000000002 "Wallet transfer"; do
+	on_screen "$hidden" && fail "the lock screen shows '$hidden'"
+done
+
+# Esc does not unlock, and neither does a wrong password.
+keys Escape
+sleep 0.5
+on_screen "Terminal locked" || fail "Esc took the lock screen away"
+keys wrong-password-1 Enter
+wait_for "Wrong agent ID or password" ||
+	fail "a wrong password got no message"
+on_screen "Terminal locked" || fail "a wrong password unlocked"
+on_screen "wrong-password-1" && fail "the typed password is on the screen"
+save_screen wrong-password
+
+keys counter-demo-1 Enter
+wait_for "Sender wallet" || fail "the right password did not unlock"
+save_screen unlocked
+screen=$(capture)
+grep -q 'Sender wallet *1000000001' <<<"$screen" ||
+	fail "after unlocking, the sender wallet input is gone"
+grep -q 'Receiver wallet *1000000002' <<<"$screen" ||
+	fail "after unlocking, the receiver wallet input is gone"
+
+# Change the password: first a rule broken on the terminal.
+keys Escape
+wait_for "5 Change password" || fail "Esc did not go back home"
+keys 5
+wait_for "Old password" || fail "5 did not open the Change password screen"
+keys counter-demo-1 Tab short1 Tab short1 Enter
+wait_for "it must be 10 to 64 characters" ||
+	fail "a short new password got no rule message"
+on_screen "short1" && fail "a typed password is on the screen"
+save_screen password-rule
+
+# Then a wrong old password, which the central service rejects.
+keys Escape
+wait_for "5 Change password" || fail "Esc did not leave the password screen"
+keys 5
+wait_for "Old password" || fail "5 did not open the screen again"
+keys not-the-password-1 Tab "$NEW_PASSWORD" Tab "$NEW_PASSWORD" Enter
+wait_for "Old password is wrong" || fail "a wrong old password got no message"
+save_screen password-wrong-old
+
+keys Escape
+wait_for "5 Change password" || fail "Esc did not leave the password screen"
+keys 5
+wait_for "Old password" || fail "5 did not open the screen a third time"
+keys counter-demo-1 Tab "$NEW_PASSWORD" Tab "$NEW_PASSWORD" Enter
+wait_for "Password changed" || fail "the change got no 'Password changed'"
+save_screen password-changed
+
+# The new password logs in; the old one no longer does.
+keys 4
+wait_for "Agent ID" || fail "4 did not log out"
+keys counter-demo-1 Enter
+wait_for "password is incorrect" || fail "the old password still works"
+keys "$NEW_PASSWORD" Enter
+wait_for "1 Wallet transfer" || fail "the new password did not log in"
+save_screen new-password
+
+# F10 on the lock screen offers log out, which goes to the login screen.
+wait_for "Terminal locked" 40 || fail "the home screen did not lock"
+keys F10
+wait_for "1 Log out" || fail "F10 on the lock screen offered no log out"
+save_screen lock-logout
+keys 1
+wait_for "Agent login" || fail "1 did not log out from the lock screen"
+on_screen "not logged in" || fail "the status bar still shows the agent"
+
+keys F10
+wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
+keys Enter
+for ((i = 0; i < 50; i++)); do
+	[ -s "$RUN_DIR/exit-status" ] && break
+	sleep 0.2
+done
+[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
+status=$(cat "$RUN_DIR/exit-status")
+[ "$status" = "0" ] || fail "spotagent exited with status $status"
+grep -qE "counter-demo|$NEW_PASSWORD|wrong-password|not-the-password" \
+	"$RUN_DIR/spotagent.log" && fail "a password is in the log"
+
+# Session expiry: a sandbox whose tokens live 2 s, and no idle lock in
+# the way. The lookup on the confirmation screen meets an expired token.
+sandbox_stop
+tmux_run kill-server 2>/dev/null
+RUN_DIR=$RUN_DIR/expiry
+SANDBOX_FLAGS="--token-ttl 2" sandbox_start "$RUN_DIR" ||
+	fail "the sandbox with short tokens did not start"
+write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+command=$(printf 'SPOTAGENT_LOCK_SECONDS=600 %q --config %q 2>%q' \
+	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt")
+tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
+	fail "cannot start tmux again"
+login A1001 counter-demo-1
+keys 1
+wait_for "Sender wallet" || fail "the transfer form did not open on 1"
+keys 1000000001 Tab 1000000002 Tab Tab 3.00
+wait_for "3.00" || fail "the amount did not appear"
+sleep 3
+keys Enter
+wait_for "Session expired" || fail "an expired token did not ask to log in"
+save_screen session-expired
+on_screen "1000000002" && fail "the password prompt shows the receiver"
+
+# Esc: no lookup, and the transfer stays as typed.
+keys Escape
+wait_for "Session expired: not checked" || fail "Esc gave no message"
+on_screen "GHS 3.00" || fail "after Esc the confirmation lost the amount"
+on_screen "1000000002" || fail "after Esc the confirmation lost the receiver"
+save_screen session-not-checked
+
+# Again, now logging in: the lookup is sent again and succeeds.
+keys Escape
+wait_for "Receiver wallet   1000000002" || fail "Esc lost the form input"
+sleep 3
+keys Enter
+wait_for "Session expired" || fail "the second lookup did not ask to log in"
+keys counter-demo-1 Enter
+wait_for "Akosua Darko" 75 ||
+	fail "the lookup was not sent again after logging in"
+on_screen "GHS 3.00" || fail "after logging in the amount is gone"
+save_screen session-renewed
+
+# Offline login: the central service is gone, and the agent logged in
+# online on this terminal a moment ago.
+keys Escape
+wait_for "Sender wallet" || fail "Esc did not go back to the form"
+keys Escape
+wait_for "4 Log out" || fail "Esc did not go back home"
+keys 4
+wait_for "Agent ID" || fail "4 did not log out"
+sandbox_stop
+keys counter-demo-1 Enter
+wait_for "OFFLINE LOGIN" || fail "the status bar does not show OFFLINE LOGIN"
+save_screen offline-login
+keys 1
+wait_for "Sender wallet" || fail "the transfer form did not open offline"
+keys 1000000001 Tab 1000000002 Tab Tab 3.00 Enter
+wait_for "not checked: offline login" ||
+	fail "the offline confirmation does not skip the lookup"
+save_screen offline-confirm
+
+echo "ok: idle lock, unlock with the form intact, password change," \
+	"expired session and offline login"
+exit 0

@@ -1,0 +1,271 @@
+/* The lock screen: covers the current screen after [terminal]
+ * lock_minutes without a key, or when the session token expired during a
+ * request, and requests the agent's password. It draws nothing of the
+ * screen below, whose state is kept for the agent's return. */
+#define LOG_MODULE "ui"
+#include <stdio.h>
+#include <string.h>
+
+#include "../app/log.h"
+#include "../app/security.h"
+#include "draw.h"
+#include "fieldset.h"
+#include "screen.h"
+#include "theme.h"
+
+#define LOCK_WIDTH 32
+#define LOCK_LABEL_COLUMN 4
+#define LOCK_FIELD_COLUMN 18
+#define LOCK_FIELD_ROW 8
+#define LOCK_STATUS_ROW 11
+
+/* The digit of the log out choice in the F10 dialog. */
+#define LOCK_CHOICE_LOGOUT 1
+
+static const struct fieldset_spec lock_specs[1] = {
+	{ .row = 0, .column = 0, .width = LOCK_WIDTH, .secret = true },
+};
+
+struct lock_state {
+	struct fieldset fields;
+	enum ui_lock why;
+	bool busy; /* a password check is running */
+	char status[UI_MESSAGE_SIZE];
+	bool status_is_error;
+};
+
+static struct lock_state lock;
+
+static void lock_set_status(struct lock_state *state, bool error,
+			    const char *text)
+{
+	state->status_is_error = error;
+	snprintf(state->status, sizeof(state->status), "%s", text);
+}
+
+static int lock_init(struct screen *screen, struct ui *ui)
+{
+	struct lock_state *state = screen->state;
+
+	(void)ui;
+	return fieldset_init(&state->fields, lock_specs, 1);
+}
+
+static void lock_destroy(struct screen *screen)
+{
+	struct lock_state *state = screen->state;
+
+	fieldset_wipe(&state->fields, 0);
+	fieldset_free(&state->fields);
+}
+
+/* Esc closes only the prompt for an expired session: an idle lock must
+ * not be left without the password. */
+static void lock_set_help(struct screen *screen, enum ui_lock why)
+{
+	screen->help = UI_HELP_CONFIRM;
+	screen->help_keys = "F10 Log out";
+	screen->confirm_word = "Unlock";
+	if (why == UI_LOCK_SESSION) {
+		screen->help |= UI_HELP_BACK;
+		screen->confirm_word = "Log in";
+	}
+}
+
+static void lock_enter(struct screen *screen, struct ui *ui,
+		       enum screen_id from)
+{
+	struct lock_state *state = screen->state;
+
+	(void)from;
+	/* A switch from the session prompt to the idle lock keeps a check
+	 * that is running. */
+	if (state->why == UI_LOCK_NONE || !state->busy) {
+		state->busy = false;
+		state->status[0] = '\0';
+		fieldset_wipe(&state->fields, 0);
+	}
+	state->why = ui->lock;
+	lock_set_help(screen, state->why);
+	fieldset_focus(&state->fields, 0);
+}
+
+static void lock_leave(struct screen *screen, struct ui *ui)
+{
+	struct lock_state *state = screen->state;
+
+	(void)ui;
+	fieldset_wipe(&state->fields, 0);
+	fieldset_unplace(&state->fields);
+	state->why = UI_LOCK_NONE;
+	state->busy = false;
+}
+
+static void lock_layout(struct screen *screen, struct ui *ui)
+{
+	struct lock_state *state = screen->state;
+
+	if (ui->too_small) {
+		fieldset_unplace(&state->fields);
+		return;
+	}
+	fieldset_place(&state->fields, ui_row(ui, LOCK_FIELD_ROW),
+		       ui_column(ui, LOCK_FIELD_COLUMN));
+}
+
+static void lock_draw(const struct screen *screen, const struct ui *ui)
+{
+	const struct lock_state *state = screen->state;
+	const struct session *session = &ui->app->session;
+	int x = ui_column(ui, 0);
+	char line[UI_COLUMNS * 2];
+
+	draw_line(stdscr, ui_row(ui, 1), x, UI_COLUMNS,
+		  theme_attr(THEME_TITLE),
+		  state->why == UI_LOCK_SESSION ? "  Session expired"
+						: "  Terminal locked");
+	if (session->agent_name[0] != '\0')
+		snprintf(line, sizeof(line), "  Agent %s (%s)",
+			 session->agent_id, session->agent_name);
+	else
+		snprintf(line, sizeof(line), "  Agent %s", session->agent_id);
+	draw_line(stdscr, ui_row(ui, 3), x, UI_COLUMNS, A_NORMAL, line);
+	draw_line(stdscr, ui_row(ui, 5), x, UI_COLUMNS, A_NORMAL,
+		  state->why == UI_LOCK_SESSION
+			  ? "  Log in again to finish the check; Esc goes on "
+			    "without it."
+			  : "  Enter your password to go on. Unsent work is "
+			    "kept.");
+	draw_line(stdscr, ui_row(ui, LOCK_FIELD_ROW), x + LOCK_LABEL_COLUMN,
+		  LOCK_FIELD_COLUMN - LOCK_LABEL_COLUMN, A_BOLD, "Password");
+	draw_line(stdscr, ui_row(ui, LOCK_STATUS_ROW), x + LOCK_LABEL_COLUMN,
+		  UI_COLUMNS - LOCK_LABEL_COLUMN,
+		  state->status_is_error ? theme_attr(THEME_ERROR) : A_BOLD,
+		  state->status);
+	fieldset_draw_mask(&state->fields, 0);
+	fieldset_show_cursor(&state->fields);
+}
+
+static int lock_submit(struct lock_state *state, struct ui *ui)
+{
+	char password[4 * LOCK_WIDTH + 1];
+	char message[160];
+	int result;
+
+	fieldset_get(&state->fields, 0, password, sizeof(password));
+	if (password[0] == '\0') {
+		lock_set_status(state, true, "Password is missing");
+		return SCREEN_HANDLED;
+	}
+	result = security_unlock_start(ui->app, password, message,
+				       sizeof(message));
+	explicit_bzero(password, sizeof(password));
+	fieldset_wipe(&state->fields, 0);
+	if (result != 0) {
+		lock_set_status(state, true, message);
+		return SCREEN_HANDLED;
+	}
+	state->busy = true;
+	lock_set_status(state, false, "Checking the password...");
+	return SCREEN_HANDLED;
+}
+
+static int lock_on_action(struct screen *screen, struct ui *ui,
+			  enum ui_action action)
+{
+	static const struct dialog_choice logout[] = {
+		{ .digit = LOCK_CHOICE_LOGOUT,
+		  .label = "Log out (unsent work stays queued)" },
+	};
+	struct lock_state *state = screen->state;
+
+	if (state->busy)
+		return SCREEN_IGNORED;
+	if (fieldset_edit(&state->fields, action))
+		return SCREEN_HANDLED;
+
+	switch (action) {
+	case UI_ACTION_CONFIRM:
+		return lock_submit(state, ui);
+	case UI_ACTION_BACK:
+		if (state->why != UI_LOCK_SESSION)
+			return SCREEN_IGNORED;
+		ui_lock_cancel(ui);
+		return SCREEN_HANDLED;
+	case UI_ACTION_QUIT:
+		dialog_choose(&ui->dialog, "Log out",
+			      "Log out of spotagent? The journal and its "
+			      "queue are kept.",
+			      logout, 1);
+		return SCREEN_HANDLED;
+	default:
+		return SCREEN_IGNORED;
+	}
+}
+
+static int lock_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
+{
+	struct lock_state *state = screen->state;
+
+	(void)ui;
+	if (state->busy)
+		return SCREEN_IGNORED;
+	fieldset_type(&state->fields, ch);
+	return SCREEN_HANDLED;
+}
+
+static int lock_on_choice(struct screen *screen, struct ui *ui, int digit)
+{
+	struct lock_state *state = screen->state;
+
+	if (digit != LOCK_CHOICE_LOGOUT || state->busy)
+		return SCREEN_IGNORED;
+	log_info("agent %s logged out from the lock screen",
+		 ui->app->session.agent_id);
+	ui_lock_logout(ui);
+	return SCREEN_HANDLED;
+}
+
+static int lock_on_event(struct screen *screen, struct ui *ui,
+			 const struct event *event)
+{
+	struct lock_state *state = screen->state;
+	char text[sizeof(event->text) + 1];
+	int result;
+
+	if (event->type != EVENT_LOGIN || !state->busy)
+		return SCREEN_IGNORED;
+	state->busy = false;
+	if (event->status == 0) {
+		result = security_unlock_finish(ui->app);
+		if (result >= 0) {
+			ui_lock_end(ui, result == 1);
+			return SCREEN_HANDLED;
+		}
+	}
+	ui_event_text(event, text, sizeof(text));
+	lock_set_status(state, true,
+			text[0] != '\0' ? text : api_strerror(event->status));
+	fieldset_focus(&state->fields, 0);
+	return SCREEN_HANDLED;
+}
+
+struct screen screen_lock = {
+	.name = "lock",
+	.cursor = true,
+	.help = UI_HELP_CONFIRM,
+	.confirm_word = "Unlock",
+	.back_word = "Not now",
+	.help_keys = "F10 Log out",
+	.init = lock_init,
+	.enter = lock_enter,
+	.leave = lock_leave,
+	.layout = lock_layout,
+	.draw = lock_draw,
+	.on_action = lock_on_action,
+	.on_text = lock_on_text,
+	.on_event = lock_on_event,
+	.on_choice = lock_on_choice,
+	.destroy = lock_destroy,
+	.state = &lock,
+};
