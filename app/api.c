@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #define PATH_WALLET_TRANSFER "/v1/transfers/wallet"
 #define PATH_BATCH "/v1/operations/batch"
 #define PATH_POLICY "/v1/policy"
+#define PATH_CUSTOMERS "/v1/customers"
+#define PATH_PROFILE "/profile"
 
 static const char *const json_headers[] = {
 	"Content-Type: application/json",
@@ -114,6 +117,280 @@ out:
 	return result;
 }
 
+/* Copy an optional JSON string member (absent or null gives "") into
+ * buf. Returns 0, or -1 when it has another type or does not fit. */
+static int copy_optional(json_t *object, const char *key, char *buf,
+			 size_t size)
+{
+	json_t *value = json_object_get(object, key);
+	const char *text = json_string_value(value);
+
+	if (value == NULL || json_is_null(value)) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (text == NULL || strlen(text) >= size)
+		return -1;
+	memcpy(buf, text, strlen(text) + 1);
+	return 0;
+}
+
+/* Dump object as compact JSON with sorted keys into buf and drop it.
+ * Returns 0, or API_EINVAL when it is NULL or does not fit. */
+static int dump_into(json_t *object, char *buf, size_t size)
+{
+	char *text = object != NULL
+			     ? json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS)
+			     : NULL;
+	int result = API_EINVAL;
+
+	if (text != NULL && strlen(text) < size) {
+		memcpy(buf, text, strlen(text) + 1);
+		result = API_OK;
+	}
+	free(text);
+	json_decref(object);
+	return result;
+}
+
+/* A JSON string, or null for the empty string (no email address). */
+static json_t *string_or_null(const char *text)
+{
+	return text[0] != '\0' ? json_string(text) : json_null();
+}
+
+/* The registration fields shared by a registration payload and a looked-up
+ * profile, without customer_id and currency. */
+static json_t *profile_fields(const struct customer_registration *reg)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
+			 "first_name", reg->first_name, "last_name",
+			 reg->last_name, "phone", reg->phone,
+			 "date_of_birth", reg->date_of_birth, "id_type",
+			 reg->id_type, "id_number", reg->id_number,
+			 "address", reg->address, "email",
+			 string_or_null(reg->email));
+}
+
+/* Read the profile fields and customer_id of object into *out. */
+static int read_profile(json_t *object, struct customer_registration *out)
+{
+	if (copy_string(object, "customer_id", out->customer_id,
+			sizeof(out->customer_id)) != 0 ||
+	    copy_string(object, "first_name", out->first_name,
+			sizeof(out->first_name)) != 0 ||
+	    copy_string(object, "last_name", out->last_name,
+			sizeof(out->last_name)) != 0 ||
+	    copy_string(object, "phone", out->phone, sizeof(out->phone)) != 0 ||
+	    copy_string(object, "date_of_birth", out->date_of_birth,
+			sizeof(out->date_of_birth)) != 0 ||
+	    copy_string(object, "id_type", out->id_type,
+			sizeof(out->id_type)) != 0 ||
+	    copy_string(object, "id_number", out->id_number,
+			sizeof(out->id_number)) != 0 ||
+	    copy_string(object, "address", out->address,
+			sizeof(out->address)) != 0 ||
+	    copy_optional(object, "email", out->email, sizeof(out->email)) != 0)
+		return -1;
+	return 0;
+}
+
+int api_customer_registration_encode(const struct customer_registration *reg,
+				     char *payload, size_t size)
+{
+	json_t *object = profile_fields(reg);
+
+	if (object == NULL ||
+	    json_object_set_new(object, "customer_id",
+				json_string(reg->customer_id)) != 0 ||
+	    json_object_set_new(object, "currency",
+				json_string(reg->currency)) != 0) {
+		json_decref(object);
+		return API_EINVAL;
+	}
+	return dump_into(object, payload, size);
+}
+
+int api_customer_registration_decode(const char *payload,
+				     struct customer_registration *out)
+{
+	struct customer_registration parsed = { 0 };
+	json_t *object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	int result = API_EPROTOCOL;
+
+	if (json_is_object(object) && read_profile(object, &parsed) == 0 &&
+	    copy_string(object, "currency", parsed.currency,
+			sizeof(parsed.currency)) == 0) {
+		*out = parsed;
+		result = API_OK;
+	}
+	json_decref(object);
+	return result;
+}
+
+/* The changeable profile fields: bit, JSON name and offset of the text in
+ * struct customer_update. */
+static const struct {
+	unsigned bit;
+	const char *name;
+	size_t offset;
+	size_t size;
+} update_fields[] = {
+	{ API_CHANGE_FIRST_NAME, "first_name",
+	  offsetof(struct customer_update, first_name), API_PERSON_NAME_SIZE },
+	{ API_CHANGE_LAST_NAME, "last_name",
+	  offsetof(struct customer_update, last_name), API_PERSON_NAME_SIZE },
+	{ API_CHANGE_PHONE, "phone", offsetof(struct customer_update, phone),
+	  API_PHONE_SIZE },
+	{ API_CHANGE_ADDRESS, "address",
+	  offsetof(struct customer_update, address), API_ADDRESS_SIZE },
+	{ API_CHANGE_EMAIL, "email", offsetof(struct customer_update, email),
+	  API_EMAIL_SIZE },
+};
+
+#define UPDATE_FIELD_COUNT (sizeof(update_fields) / sizeof(update_fields[0]))
+
+static const char *update_text(const struct customer_update *update,
+			       size_t field)
+{
+	return (const char *)update + update_fields[field].offset;
+}
+
+int api_customer_update_encode(const struct customer_update *update,
+			       char *payload, size_t size)
+{
+	json_t *changes = json_object();
+	json_t *object;
+
+	if (changes == NULL || update->base_version < 1 ||
+	    (update->changes & ~(unsigned)0x1f) != 0 || update->changes == 0) {
+		json_decref(changes);
+		return API_EINVAL;
+	}
+	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
+		json_t *value;
+
+		if ((update->changes & update_fields[i].bit) == 0)
+			continue;
+		value = string_or_null(update_text(update, i));
+		if (json_object_set_new(changes, update_fields[i].name,
+					value) != 0) {
+			json_decref(changes);
+			return API_EINVAL;
+		}
+	}
+	object = json_pack("{s:s, s:I, s:o}", "customer_id",
+			   update->customer_id, "base_version",
+			   (json_int_t)update->base_version, "changes",
+			   changes);
+	return dump_into(object, payload, size);
+}
+
+int api_customer_update_decode(const char *payload,
+			       struct customer_update *out)
+{
+	struct customer_update parsed = { 0 };
+	json_t *object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
+	json_t *changes = json_object_get(object, "changes");
+	json_t *base = json_object_get(object, "base_version");
+	int result = API_EPROTOCOL;
+
+	if (!json_is_object(changes) || !json_is_integer(base) ||
+	    json_integer_value(base) < 1 ||
+	    copy_string(object, "customer_id", parsed.customer_id,
+			sizeof(parsed.customer_id)) != 0)
+		goto out;
+	parsed.base_version = json_integer_value(base);
+	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
+		if (json_object_get(changes, update_fields[i].name) == NULL)
+			continue;
+		if (copy_optional(changes, update_fields[i].name,
+				  (char *)&parsed + update_fields[i].offset,
+				  update_fields[i].size) != 0)
+			goto out;
+		parsed.changes |= update_fields[i].bit;
+	}
+	if (parsed.changes == 0)
+		goto out;
+	*out = parsed;
+	result = API_OK;
+out:
+	json_decref(object);
+	return result;
+}
+
+int api_customer_encode(const struct api_customer *customer, char *json,
+			size_t size)
+{
+	json_t *object = profile_fields(&customer->profile);
+	json_t *wallets = json_array();
+
+	if (object == NULL || wallets == NULL ||
+	    json_object_set_new(object, "customer_id",
+				json_string(customer->profile.customer_id)) ||
+	    json_object_set_new(object, "version",
+				json_integer(customer->version)))
+		goto fail;
+	for (int i = 0; i < customer->wallet_count; i++) {
+		if (json_array_append_new(
+			    wallets,
+			    json_pack("{s:s, s:s}", "account",
+				      customer->wallets[i].account,
+				      "currency",
+				      customer->wallets[i].currency)) != 0)
+			goto fail;
+	}
+	if (json_object_set(object, "wallets", wallets) != 0)
+		goto fail;
+	json_decref(wallets);
+	return dump_into(object, json, size);
+fail:
+	json_decref(wallets);
+	json_decref(object);
+	return API_EINVAL;
+}
+
+static int read_customer(json_t *root, struct api_customer *out)
+{
+	struct api_customer parsed = { 0 };
+	json_t *version = json_object_get(root, "version");
+	json_t *wallets = json_object_get(root, "wallets");
+	json_t *wallet;
+	size_t i;
+
+	if (read_profile(root, &parsed.profile) != 0 ||
+	    !json_is_integer(version) || !json_is_array(wallets))
+		return API_EPROTOCOL;
+	parsed.version = json_integer_value(version);
+	json_array_foreach(wallets, i, wallet) {
+		int n = parsed.wallet_count;
+
+		/* NOTE: wallets past API_CUSTOMER_WALLETS_MAX are dropped. */
+		if (n >= API_CUSTOMER_WALLETS_MAX)
+			break;
+		if (copy_string(wallet, "account", parsed.wallets[n].account,
+				sizeof(parsed.wallets[n].account)) != 0 ||
+		    copy_string(wallet, "currency", parsed.wallets[n].currency,
+				sizeof(parsed.wallets[n].currency)) != 0)
+			return API_EPROTOCOL;
+		parsed.wallet_count++;
+	}
+	if (parsed.wallet_count > 0)
+		memcpy(parsed.profile.currency, parsed.wallets[0].currency, 4);
+	*out = parsed;
+	return API_OK;
+}
+
+int api_customer_decode(const char *json, struct api_customer *out)
+{
+	json_t *root = json_loads(json, 0, NULL);
+	int result = json_is_object(root) ? read_customer(root, out)
+					  : API_EPROTOCOL;
+
+	json_decref(root);
+	return result;
+}
+
 /* Copy the documented error object's message (or its code) into message
  * and its code into code. */
 static void read_error_object(json_t *error, long status, char *message,
@@ -190,6 +467,8 @@ static int operation_result(long status, const char *code)
 		return API_ECONFLICT;
 	if (status == 400 || status == 422)
 		return API_EREJECTED;
+	if (status == 412)
+		return API_ECONFLICT_VERSION;
 	if (status == 408)
 		return API_ETIMEOUT;
 	if (status == 409 || status == 429 || status == 503)
@@ -334,6 +613,68 @@ int api_wallet_lookup(struct transport *transport, const char *token,
 	return error;
 }
 
+/* Whether text is E.164: '+' then 8 to 15 digits, the first not 0. */
+static bool is_e164(const char *text)
+{
+	size_t digits = strlen(text) - 1;
+
+	if (text[0] != '+' || text[1] < '1' || text[1] > '9')
+		return false;
+	return digits >= 8 && digits <= 15 &&
+	       strspn(text + 1, "0123456789") == digits;
+}
+
+int api_customer_lookup(struct transport *transport, const char *token,
+			enum api_customer_key by, const char *value,
+			struct api_customer *out, char *message,
+			size_t message_size)
+{
+	struct transport_response resp;
+	char authorization[API_TOKEN_SIZE + 32];
+	char path[64];
+	const char *headers[] = { authorization, "Accept: application/json",
+				  NULL };
+	json_t *root;
+	int error;
+
+	if (token == NULL || token[0] == '\0' || value == NULL ||
+	    (by == API_CUSTOMER_BY_PHONE && !is_e164(value)) ||
+	    (by == API_CUSTOMER_BY_WALLET && !is_account_number(value)) ||
+	    (by != API_CUSTOMER_BY_PHONE && by != API_CUSTOMER_BY_WALLET)) {
+		set_message(message, message_size, API_EINVAL);
+		return API_EINVAL;
+	}
+	/* The phone's '+' is sent as %2B, and the rest are digits. */
+	if (by == API_CUSTOMER_BY_PHONE)
+		snprintf(path, sizeof(path), "%s?phone=%%2B%s", PATH_CUSTOMERS,
+			 value + 1);
+	else
+		snprintf(path, sizeof(path), "%s?wallet=%s", PATH_CUSTOMERS,
+			 value);
+	snprintf(authorization, sizeof(authorization),
+		 "Authorization: Bearer %s", token);
+	error = transport_request(transport, "GET", path, headers, NULL,
+				  &resp);
+	explicit_bzero(authorization, sizeof(authorization));
+	if (error != TRANSPORT_OK) {
+		error = map_transport(error);
+		set_message(message, message_size, error);
+		return error;
+	}
+	if (resp.status == 200) {
+		root = json_loads(resp.body, 0, NULL);
+		error = json_is_object(root) ? read_customer(root, out)
+					     : API_EPROTOCOL;
+		json_decref(root);
+		set_message(message, message_size, error);
+	} else {
+		error = map_status(resp.status);
+		read_error(&resp, message, message_size);
+	}
+	free(resp.body);
+	return error;
+}
+
 /* Return whether an error reply's error object has code `code`. */
 static bool reply_has_code(const struct transport_response *resp,
 			   const char *code)
@@ -410,7 +751,9 @@ static json_t *operation_json(const struct operation *op)
 	char created[32];
 	json_t *root;
 
-	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0)
+	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0 &&
+	    strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) != 0 &&
+	    strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) != 0)
 		return NULL;
 	root = json_loads(op->payload, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(root))
@@ -439,6 +782,56 @@ static char *operation_body(const struct operation *op)
 	return text;
 }
 
+/* Write "theirs phone +233..., version 3; yours phone +233..., base 2"
+ * into out->message for a 412 version conflict: each field the update
+ * changes, as the central service's `current` profile has it and as the
+ * update wanted it. Values are cut to 24 bytes so that both versions fit
+ * one journal reason. */
+static void read_version_conflict(json_t *current, const struct operation *op,
+				  struct api_outcome *out)
+{
+	struct customer_update update;
+	json_t *version = json_object_get(current, "version");
+	char theirs[JOURNAL_ERROR_SIZE] = "";
+	char yours[JOURNAL_ERROR_SIZE] = "";
+	size_t t = 0;
+	size_t y = 0;
+
+	out->result = API_ECONFLICT_VERSION;
+	if (api_customer_update_decode(op->payload, &update) != API_OK)
+		update.changes = 0;
+	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
+		const char *name = update_fields[i].name;
+		const char *value =
+			json_string_value(json_object_get(current, name));
+		const char *mine = update_text(&update, i);
+
+		if ((update.changes & update_fields[i].bit) == 0)
+			continue;
+		if (t < sizeof(theirs))
+			t += snprintf(theirs + t, sizeof(theirs) - t,
+				      "%s %.24s, ", name,
+				      value != NULL ? value : "none");
+		if (y < sizeof(yours))
+			y += snprintf(yours + y, sizeof(yours) - y,
+				      "%s %.24s, ", name,
+				      mine[0] != '\0' ? mine : "none");
+	}
+	snprintf(out->message, sizeof(out->message),
+		 "theirs %sversion %lld; yours %sbase %lld", theirs,
+		 (long long)json_integer_value(version), yours,
+		 (long long)update.base_version);
+}
+
+/* Copy the new wallet of an accepted registration, if the reply has one,
+ * into out->wallet_account. */
+static void read_wallet_account(json_t *reply, struct api_outcome *out)
+{
+	if (copy_optional(reply, "wallet_account", out->wallet_account,
+			  sizeof(out->wallet_account)) != 0)
+		out->wallet_account[0] = '\0';
+}
+
 static void read_acceptance(const struct transport_response *resp,
 			    struct api_outcome *out)
 {
@@ -453,8 +846,30 @@ static void read_acceptance(const struct transport_response *resp,
 			 api_strerror(API_EPROTOCOL));
 	} else {
 		out->result = API_OK;
+		read_wallet_account(root, out);
 	}
 	json_decref(root);
+}
+
+/* Write the single endpoint's path of op into path. An update's customer
+ * id comes from its payload; an unreadable one gives a path that the
+ * central service rejects with 400. */
+static void operation_path(const struct operation *op, char *path,
+			   size_t size)
+{
+	struct customer_update update = { 0 };
+
+	if (strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0) {
+		snprintf(path, size, "%s", PATH_CUSTOMERS);
+	} else if (strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0) {
+		if (api_customer_update_decode(op->payload, &update) != API_OK)
+			snprintf(update.customer_id,
+				 sizeof(update.customer_id), "invalid");
+		snprintf(path, size, "%s/%s%s", PATH_CUSTOMERS,
+			 update.customer_id, PATH_PROFILE);
+	} else {
+		snprintf(path, size, "%s", PATH_WALLET_TRANSFER);
+	}
 }
 
 void api_submit(struct transport *transport, const struct operation *op,
@@ -464,6 +879,7 @@ void api_submit(struct transport *transport, const struct operation *op,
 	char key_header[JOURNAL_ID_SIZE + 32];
 	const char *headers[] = { json_headers[0], json_headers[1], key_header,
 				  NULL };
+	char path[128];
 	char *body = NULL;
 	int error;
 
@@ -479,9 +895,10 @@ void api_submit(struct transport *transport, const struct operation *op,
 	}
 	snprintf(key_header, sizeof(key_header), "Idempotency-Key: %s",
 		 op->id);
+	operation_path(op, path, sizeof(path));
 
-	error = transport_request(transport, "POST", PATH_WALLET_TRANSFER,
-				  headers, body, &resp);
+	error = transport_request(transport, "POST", path, headers, body,
+				  &resp);
 	free(body);
 	if (error != TRANSPORT_OK) {
 		out->result = map_transport(error);
@@ -500,6 +917,9 @@ void api_submit(struct transport *transport, const struct operation *op,
 				  out->message, sizeof(out->message), code,
 				  sizeof(code));
 		out->result = operation_result(resp.status, code);
+		if (out->result == API_ECONFLICT_VERSION)
+			read_version_conflict(json_object_get(root, "current"),
+					      op, out);
 		log_info("operation %s: central service returned %ld %s",
 			 op->id, resp.status, code);
 		json_decref(root);
@@ -578,6 +998,12 @@ static void read_batch_item(json_t *item, const struct operation *op,
 			snprintf(out->message, sizeof(out->message), "%s",
 				 api_strerror(API_EPROTOCOL));
 		}
+		read_wallet_account(item, out);
+		return;
+	}
+	if (out->result == API_ECONFLICT_VERSION) {
+		read_version_conflict(json_object_get(item, "current"), op,
+				      out);
 		return;
 	}
 	read_error_object(json_object_get(item, "error"),
@@ -652,10 +1078,11 @@ void api_submit_batch(struct transport *transport,
 	free(resp.body);
 }
 
+static int check_policy_rules(const char *json);
+
 int api_policy_fetch(struct transport *transport, char *json, size_t size)
 {
 	struct transport_response resp;
-	struct api_policy_rule rule;
 	int error;
 
 	error = transport_request(transport, "GET", PATH_POLICY, json_headers,
@@ -664,7 +1091,7 @@ int api_policy_fetch(struct transport *transport, char *json, size_t size)
 		return map_transport(error);
 	if (resp.status != 200) {
 		error = map_status(resp.status);
-	} else if (api_policy_rule(resp.body, "", &rule) == API_EPROTOCOL) {
+	} else if (check_policy_rules(resp.body) != API_OK) {
 		error = API_EPROTOCOL;
 	} else if (resp.body_len >= size) {
 		log_error("policy of %zu bytes does not fit the cache",
@@ -692,7 +1119,9 @@ static int read_limits(json_t *rule, struct api_policy_rule *out)
 		int i = out->limit_count;
 
 		if (i >= API_POLICY_CURRENCIES || strlen(currency) != 3 ||
-		    !json_is_integer(value) || !json_is_integer(exposure))
+		    !json_is_integer(value) || !json_is_integer(exposure) ||
+		    json_integer_value(value) < 0 ||
+		    json_integer_value(exposure) < 0)
 			return -1;
 		memcpy(out->limits[i].currency, currency, 4);
 		out->limits[i].max_amount = json_integer_value(value);
@@ -700,6 +1129,60 @@ static int read_limits(json_t *rule, struct api_policy_rule *out)
 		out->limit_count++;
 	}
 	return 0;
+}
+
+static int read_nonnegative(json_t *rule, const char *key, int64_t *out)
+{
+	json_t *value = json_object_get(rule, key);
+
+	if (!json_is_integer(value) || json_integer_value(value) < 0)
+		return -1;
+	*out = json_integer_value(value);
+	return 0;
+}
+
+/* Read one operation type's rule. Returns 0, or -1 when a field is
+ * missing, of the wrong type or negative. */
+static int read_rule(json_t *rule, struct api_policy_rule *out)
+{
+	if (!json_is_boolean(json_object_get(rule, "offline_allowed")) ||
+	    read_nonnegative(rule, "max_queued", &out->max_queued) != 0 ||
+	    read_nonnegative(rule, "max_age_seconds",
+			     &out->max_age_seconds) != 0 ||
+	    read_limits(rule, out) != 0)
+		return -1;
+	out->offline_allowed =
+		json_is_true(json_object_get(rule, "offline_allowed"));
+	return 0;
+}
+
+/* Check every rule of a policy, so that a malformed policy never
+ * replaces the cached one. */
+static int check_policy_rules(const char *json)
+{
+	json_t *root = json_loads(json, 0, NULL);
+	json_t *operations = json_object_get(root, "operations");
+	const char *type;
+	json_t *rule;
+	int result = API_EPROTOCOL;
+
+	if (!json_is_integer(json_object_get(root, "version")) ||
+	    !json_is_object(operations))
+		goto out;
+	json_object_foreach(operations, type, rule) {
+		struct api_policy_rule parsed = { 0 };
+
+		if (read_rule(rule, &parsed) != 0) {
+			log_error("policy rule for %s is malformed; the cached "
+				  "policy stays",
+				  type);
+			goto out;
+		}
+	}
+	result = API_OK;
+out:
+	json_decref(root);
+	return result;
 }
 
 int api_policy_rule(const char *json, const char *type,
@@ -719,17 +1202,8 @@ int api_policy_rule(const char *json, const char *type,
 		result = API_ENOTFOUND;
 		goto out;
 	}
-	if (!json_is_boolean(json_object_get(rule, "offline_allowed")) ||
-	    !json_is_integer(json_object_get(rule, "max_queued")) ||
-	    !json_is_integer(json_object_get(rule, "max_age_seconds")) ||
-	    read_limits(rule, &parsed) != 0)
+	if (read_rule(rule, &parsed) != 0)
 		goto out;
-	parsed.offline_allowed =
-		json_is_true(json_object_get(rule, "offline_allowed"));
-	parsed.max_queued =
-		json_integer_value(json_object_get(rule, "max_queued"));
-	parsed.max_age_seconds =
-		json_integer_value(json_object_get(rule, "max_age_seconds"));
 	*out = parsed;
 	result = API_OK;
 out:
@@ -741,8 +1215,25 @@ int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE])
 {
 	struct wallet_transfer transfer;
+	struct customer_registration reg;
+	struct customer_update update;
 
 	memset(keys, 0, JOURNAL_KEYS_MAX * JOURNAL_KEY_SIZE);
+	if (strcmp(type, API_TYPE_CUSTOMER_REGISTRATION) == 0) {
+		if (api_customer_registration_decode(payload, &reg) != API_OK)
+			return API_EPROTOCOL;
+		snprintf(keys[0], JOURNAL_KEY_SIZE, "customer:%s",
+			 reg.customer_id);
+		snprintf(keys[1], JOURNAL_KEY_SIZE, "phone:%s", reg.phone);
+		return API_OK;
+	}
+	if (strcmp(type, API_TYPE_CUSTOMER_UPDATE) == 0) {
+		if (api_customer_update_decode(payload, &update) != API_OK)
+			return API_EPROTOCOL;
+		snprintf(keys[0], JOURNAL_KEY_SIZE, "customer:%s",
+			 update.customer_id);
+		return API_OK;
+	}
 	if (strcmp(type, API_TYPE_WALLET_TRANSFER) != 0 ||
 	    api_wallet_transfer_decode(payload, &transfer) != API_OK)
 		return API_EPROTOCOL;
@@ -800,6 +1291,9 @@ const char *api_strerror(int error)
 		       "and the network path";
 	case API_EDEPENDENCY:
 		return "Waiting for an earlier operation on the same wallet";
+	case API_ECONFLICT_VERSION:
+		return "The customer's profile changed at the central service "
+		       "since it was read";
 	default:
 		return "Unknown error";
 	}

@@ -34,6 +34,8 @@ enum api_error {
 				  such as a wrong URL or a proxy */
 	API_EDEPENDENCY = -14, /* not applied: an earlier operation of the
 				  batch on the same wallet was not accepted */
+	API_ECONFLICT_VERSION = -15, /* 412: the profile changed since the
+					update's base version */
 };
 
 /* Most operations in one batch request; the central service accepts
@@ -83,10 +85,82 @@ struct api_outcome {
 	char message[JOURNAL_ERROR_SIZE]; /* reason or failure text */
 	long retry_after;                /* seconds, or -1 */
 	char depends_on[JOURNAL_ID_SIZE]; /* API_EDEPENDENCY: which one */
+	/* Accepted customer registration: the new wallet's account. */
+	char wallet_account[API_ACCOUNT_SIZE];
 };
 
 /* Operation type names stored in the journal. */
 #define API_TYPE_WALLET_TRANSFER "wallet_transfer"
+#define API_TYPE_CUSTOMER_REGISTRATION "customer_registration"
+#define API_TYPE_CUSTOMER_UPDATE "customer_update"
+
+/* Customer field buffer sizes, NUL included. Names and addresses are
+ * counted in characters by the central service, so the buffers have room
+ * for 4 UTF-8 bytes a character (64 and 200 characters). */
+#define API_PERSON_NAME_SIZE 257
+#define API_PHONE_SIZE 17          /* '+' and at most 15 digits */
+#define API_DATE_SIZE 11           /* YYYY-MM-DD */
+#define API_ID_TYPE_SIZE 16
+#define API_ID_NUMBER_SIZE 33      /* at most 32 characters */
+#define API_ADDRESS_SIZE 801
+#define API_EMAIL_SIZE 255         /* at most 254 characters */
+#define API_CUSTOMER_WALLETS_MAX 4 /* wallets kept per looked-up customer */
+
+/* A customer's registration; email is empty when the customer has none. */
+struct customer_registration {
+	char customer_id[JOURNAL_ID_SIZE]; /* chosen by the terminal */
+	char first_name[API_PERSON_NAME_SIZE];
+	char last_name[API_PERSON_NAME_SIZE];
+	char phone[API_PHONE_SIZE];        /* E.164 */
+	char date_of_birth[API_DATE_SIZE];
+	char id_type[API_ID_TYPE_SIZE];    /* "national_id", "passport",
+					      "drivers_license", "voter_id" */
+	char id_number[API_ID_NUMBER_SIZE];
+	char address[API_ADDRESS_SIZE];
+	char email[API_EMAIL_SIZE];
+	char currency[4];                  /* the new wallet's currency */
+};
+
+/* Profile fields a customer update may change, as bits of
+ * customer_update.changes. */
+enum api_customer_change {
+	API_CHANGE_FIRST_NAME = 1 << 0,
+	API_CHANGE_LAST_NAME = 1 << 1,
+	API_CHANGE_PHONE = 1 << 2,
+	API_CHANGE_ADDRESS = 1 << 3,
+	API_CHANGE_EMAIL = 1 << 4, /* an empty email removes it */
+};
+
+/* A profile update: the fields whose bit is set in `changes`, applied to
+ * profile version base_version. */
+struct customer_update {
+	char customer_id[JOURNAL_ID_SIZE];
+	int64_t base_version;              /* 1 or more */
+	unsigned changes;                  /* enum api_customer_change bits */
+	char first_name[API_PERSON_NAME_SIZE];
+	char last_name[API_PERSON_NAME_SIZE];
+	char phone[API_PHONE_SIZE];
+	char address[API_ADDRESS_SIZE];
+	char email[API_EMAIL_SIZE];
+};
+
+/* A customer as GET /v1/customers returns it. profile.currency is the
+ * first wallet's currency. */
+struct api_customer {
+	struct customer_registration profile;
+	int64_t version;
+	int wallet_count;
+	struct {
+		char account[API_ACCOUNT_SIZE];
+		char currency[4];
+	} wallets[API_CUSTOMER_WALLETS_MAX];
+};
+
+/* How api_customer_lookup finds a customer. */
+enum api_customer_key {
+	API_CUSTOMER_BY_PHONE = 0,  /* value is E.164 */
+	API_CUSTOMER_BY_WALLET = 1, /* value is a wallet account number */
+};
 
 /* Encode a transfer's fields as the JSON payload kept in the journal.
  * Returns 0, or API_EINVAL when it does not fit in size. */
@@ -96,6 +170,43 @@ int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
 /* Decode a journal payload. Returns 0, or API_EPROTOCOL. */
 int api_wallet_transfer_decode(const char *payload,
 			       struct wallet_transfer *out);
+
+/* Encode a registration as the JSON payload kept in the journal (email
+ * null when empty). Returns 0, or API_EINVAL when it does not fit. */
+int api_customer_registration_encode(const struct customer_registration *reg,
+				     char *payload, size_t size);
+
+/* Decode a registration payload. Returns 0, or API_EPROTOCOL. */
+int api_customer_registration_decode(const char *payload,
+				     struct customer_registration *out);
+
+/* Encode an update (customer_id, base_version and the changed fields) as
+ * the JSON payload kept in the journal. Returns 0, or API_EINVAL when no
+ * field changes, base_version is below 1 or it does not fit. */
+int api_customer_update_encode(const struct customer_update *update,
+			       char *payload, size_t size);
+
+/* Decode an update payload. Returns 0, or API_EPROTOCOL. */
+int api_customer_update_decode(const char *payload,
+			       struct customer_update *out);
+
+/* Encode a looked-up customer as compact JSON in the form of the lookup
+ * reply, for the offline cache. Returns 0, or API_EINVAL. */
+int api_customer_encode(const struct api_customer *customer, char *json,
+			size_t size);
+
+/* Decode a lookup reply, or api_customer_encode's text. Returns 0, or
+ * API_EPROTOCOL. */
+int api_customer_decode(const char *json, struct api_customer *out);
+
+/* Look a customer up by phone (E.164) or wallet account (needs a session
+ * token). Returns API_OK, API_EINVAL for a malformed value, API_ENOTFOUND
+ * when no customer matches, API_ESESSION, or another api_error; on
+ * failure message gets a line for the agent. */
+int api_customer_lookup(struct transport *transport, const char *token,
+			enum api_customer_key by, const char *value,
+			struct api_customer *out, char *message,
+			size_t message_size);
 
 /* Log an agent in. On failure, message gets a line for the agent. */
 int api_login(struct transport *transport, const char *agent_id,
@@ -119,7 +230,9 @@ int api_change_password(struct transport *transport, const char *token,
 
 /* Send a journaled operation with its id as the Idempotency-Key. Always
  * fills *out; out->result is API_OK when accepted, API_EREJECTED when
- * finally rejected, and another api_error when it should be sent again. */
+ * finally rejected, API_ECONFLICT_VERSION when a profile update met a
+ * newer profile (out->message compares both versions), and another
+ * api_error when it should be sent again. */
 void api_submit(struct transport *transport, const struct operation *op,
 		struct api_outcome *out);
 
@@ -142,8 +255,9 @@ int api_policy_rule(const char *json, const char *type,
 		    struct api_policy_rule *out);
 
 /* Fill keys with the dependency keys of an operation of `type` from its
- * payload (for a wallet transfer: "wallet:" and each account). Returns 0
- * or API_EPROTOCOL. */
+ * payload: for a wallet transfer "wallet:" and each account, for a
+ * registration "customer:<id>" and "phone:<e164>", for an update
+ * "customer:<id>". Returns 0 or API_EPROTOCOL. */
 int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
 

@@ -53,6 +53,7 @@ struct app {
 	struct session session;
 	struct app_status status;
 	struct app_print_report printed; /* since the UI last read it */
+	int64_t data_version;            /* journal, at the last poll */
 
 	/* One request thread at a time (login, lookup); its results are
 	 * handed to the UI thread under lock. */
@@ -99,6 +100,12 @@ struct transport *app_request_transport(struct app *app, char *message,
 
 /* Called by a request thread just before it posts its event. */
 void app_request_finish(struct app *app);
+
+/* Post EVENT_QUEUE, and an EVENT_OPERATION for `watched` when not NULL,
+ * when the journal changed since the last call (another process, such as
+ * `spotagent sync` from cron, may decide operations). The UI calls it
+ * every few seconds. */
+void app_poll_journal(struct app *app, const char *watched);
 
 /* Re-read the queue counts from the journal into app->status. */
 void app_refresh_counts(struct app *app);

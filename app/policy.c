@@ -3,6 +3,7 @@
 #define LOG_MODULE "policy"
 #include "policy.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 /* Operation types the terminal journals; each may have a policy rule. */
 static const char *const operation_types[] = {
 	API_TYPE_WALLET_TRANSFER,
+	API_TYPE_CUSTOMER_REGISTRATION,
+	API_TYPE_CUSTOMER_UPDATE,
 };
 
 #define TYPE_COUNT (sizeof(operation_types) / sizeof(operation_types[0]))
@@ -134,16 +137,20 @@ int policy_flag_old(struct journal *journal, int64_t now)
 	int flagged = 0;
 
 	for (size_t i = 0; i < TYPE_COUNT; i++) {
+		bool hours;
 		int moved;
 
 		if (load_rule(journal, operation_types[i], &rule, message,
 			      sizeof(message)) != 0 ||
 		    rule.max_age_seconds <= 0)
 			continue;
+		hours = rule.max_age_seconds >= 7200;
 		snprintf(message, sizeof(message),
-			 "Older than the offline policy allows (%lld hours); "
+			 "Older than the offline policy allows (%lld %s); "
 			 "check with the customer, then send again or cancel",
-			 (long long)(rule.max_age_seconds / 3600));
+			 (long long)(hours ? rule.max_age_seconds / 3600
+					   : (rule.max_age_seconds + 59) / 60),
+			 hours ? "hours" : "minutes");
 		moved = journal_flag_old(journal, operation_types[i],
 					 now - rule.max_age_seconds, message,
 					 now);
@@ -157,4 +164,45 @@ int policy_flag_old(struct journal *journal, int64_t now)
 		flagged += moved;
 	}
 	return flagged;
+}
+
+/* What the policy check inside the journal's write transaction needs. */
+struct policy_context {
+	bool online;
+	char *message;
+	size_t message_size;
+};
+
+static int check_policy(struct journal *journal, const struct operation *op,
+			void *context)
+{
+	struct policy_context *c = context;
+
+	return policy_check(journal, op, c->online, c->message,
+			    c->message_size);
+}
+
+int policy_journal(struct journal *journal, const struct operation *op,
+		   bool online, char *message, size_t message_size)
+{
+	struct policy_context context = {
+		.online = online,
+		.message = message,
+		.message_size = message_size,
+	};
+	int rc;
+
+	rc = journal_insert_checked(journal, op, check_policy, &context);
+	if (rc == JOURNAL_ECHECK)
+		return -1;
+	if (rc != JOURNAL_OK) {
+		log_error("%s %s not journaled: %s", op->type, op->id,
+			  journal_strerror(rc));
+		snprintf(message, message_size, "Not saved: %s",
+			 journal_strerror(rc));
+		return -1;
+	}
+	log_info("%s %s journaled: %lld minor units of %s", op->type, op->id,
+		 (long long)op->amount, op->currency);
+	return 0;
 }

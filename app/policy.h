@@ -24,6 +24,13 @@
 int policy_check(struct journal *journal, const struct operation *op,
 		 bool online, char *message, size_t message_size);
 
+/* Check op against the policy (when not online) and journal it in one
+ * write transaction, so that concurrent writers cannot together pass a
+ * limit. Returns 0, or -1 with a line for the agent in message; on failure
+ * nothing is journaled. */
+int policy_journal(struct journal *journal, const struct operation *op,
+		   bool online, char *message, size_t message_size);
+
 /* Move queued operations older than their type's max age to needs
  * attention, so they are not sent without the agent. Returns how many
  * moved, or -1 when the journal fails. Without a cached policy nothing

@@ -214,10 +214,10 @@ static int add_paragraph(struct receipt *out, const char *text)
 }
 
 static int add_header(struct receipt *out,
-		      const struct receipt_context *context)
+		      const struct receipt_context *context, const char *title)
 {
 	if (add_text(out, RECEIPT_STYLE_CENTER, "SPOTBANC") < 0 ||
-	    add_text(out, RECEIPT_STYLE_CENTER, "Wallet transfer") < 0)
+	    add_text(out, RECEIPT_STYLE_CENTER, title) < 0)
 		return -1;
 	if (context->copy &&
 	    add_text(out, RECEIPT_STYLE_CENTER, "*** COPY ***") < 0)
@@ -228,9 +228,9 @@ static int add_header(struct receipt *out,
 	return add_rule(out);
 }
 
-static int add_details(struct receipt *out, const struct operation *op,
-		       const struct receipt_context *context,
-		       const struct wallet_transfer *transfer)
+/* The date, terminal and agent lines that every receipt starts with. */
+static int add_origin(struct receipt *out, const struct operation *op,
+		      const struct receipt_context *context)
 {
 	const char *agent = op->agent_id;
 	const char *terminal = context->terminal_id;
@@ -251,7 +251,16 @@ static int add_details(struct receipt *out, const struct operation *op,
 
 	if (add_pair(out, RECEIPT_STYLE_PLAIN, "Date", date) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "Terminal", terminal) < 0 ||
-	    add_pair(out, RECEIPT_STYLE_PLAIN, "Agent", agent) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "Agent", agent) < 0)
+		return -1;
+	return 0;
+}
+
+static int add_details(struct receipt *out, const struct operation *op,
+		       const struct receipt_context *context,
+		       const struct wallet_transfer *transfer)
+{
+	if (add_origin(out, op, context) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "From", transfer->sender) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "To", transfer->receiver) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) < 0)
@@ -320,10 +329,8 @@ static bool has_nul(const char *field, size_t size)
 	return memchr(field, '\0', size) != NULL;
 }
 
-/* Check that every text field of op ends inside its array and that the
- * payload agrees with the row's own currency and amount. */
-static int read_transfer(const struct operation *op,
-			 struct wallet_transfer *transfer)
+/* Check that every text field of op ends inside its array. */
+static int check_terminators(const struct operation *op)
 {
 	if (!has_nul(op->id, sizeof(op->id)) ||
 	    !has_nul(op->type, sizeof(op->type)) ||
@@ -335,6 +342,14 @@ static int read_transfer(const struct operation *op,
 		log_warn("operation has a text field without its terminator");
 		return -1;
 	}
+	return 0;
+}
+
+/* Read a transfer's payload, which must agree with the row's own currency
+ * and amount. */
+static int read_transfer(const struct operation *op,
+			 struct wallet_transfer *transfer)
+{
 	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0) {
 		log_warn("operation %s: no receipt layout for type %s", op->id,
 			 op->type);
@@ -355,6 +370,67 @@ static int read_transfer(const struct operation *op,
 	return 0;
 }
 
+/* The customer and phone lines of a registration or profile update. An
+ * update shows the new name and phone when it changes them, else the
+ * customer id. */
+static int add_customer(struct receipt *out, const struct operation *op)
+{
+	struct customer_registration reg;
+	struct customer_update update;
+	char name[2 * API_PERSON_NAME_SIZE];
+
+	if (strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0) {
+		if (api_customer_registration_decode(op->payload, &reg) != 0)
+			goto unreadable;
+		snprintf(name, sizeof(name), "%s %s", reg.first_name,
+			 reg.last_name);
+		if (add_pair(out, RECEIPT_STYLE_PLAIN, "Name", name) < 0 ||
+		    add_pair(out, RECEIPT_STYLE_PLAIN, "Phone", reg.phone) < 0)
+			return -1;
+		return 0;
+	}
+	if (api_customer_update_decode(op->payload, &update) != 0)
+		goto unreadable;
+	if (add_pair(out, RECEIPT_STYLE_PLAIN, "Customer",
+		     update.customer_id) < 0)
+		return -1;
+	if ((update.changes & (API_CHANGE_FIRST_NAME | API_CHANGE_LAST_NAME)) !=
+	    0) {
+		snprintf(name, sizeof(name), "%s %s", update.first_name,
+			 update.last_name);
+		if (add_pair(out, RECEIPT_STYLE_PLAIN, "Name", name) < 0)
+			return -1;
+	}
+	if ((update.changes & API_CHANGE_PHONE) &&
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "Phone", update.phone) < 0)
+		return -1;
+	return 0;
+unreadable:
+	log_warn("operation %s: payload is not a %s", op->id, op->type);
+	return -1;
+}
+
+/* Lay out the receipt of a registration or profile update: no amount,
+ * since neither moves money. */
+static int layout_customer(const struct operation *op,
+			   const struct receipt_context *context,
+			   struct receipt *out)
+{
+	const char *title =
+		strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0
+			? "Customer registration"
+			: "Profile update";
+
+	if (add_header(out, context, title) < 0 ||
+	    add_origin(out, op, context) < 0 || add_customer(out, op) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) < 0 ||
+	    add_rule(out) < 0 || add_status(out, op) < 0 ||
+	    add_rule(out) < 0 ||
+	    add_text(out, RECEIPT_STYLE_CENTER, "Keep this receipt") < 0)
+		return -1;
+	return 0;
+}
+
 int receipt_layout(const struct operation *op,
 		   const struct receipt_context *context, int columns,
 		   struct receipt *out)
@@ -365,10 +441,15 @@ int receipt_layout(const struct operation *op,
 	out->count = 0;
 	if (columns != RECEIPT_COLUMNS_58MM && columns != RECEIPT_COLUMNS_80MM)
 		return -1;
+	if (check_terminators(op) < 0)
+		return -1;
+	if (strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0 ||
+	    strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0)
+		return layout_customer(op, context, out);
 	if (read_transfer(op, &transfer) < 0)
 		return -1;
 
-	if (add_header(out, context) < 0 ||
+	if (add_header(out, context, "Wallet transfer") < 0 ||
 	    add_details(out, op, context, &transfer) < 0 ||
 	    add_amount(out, op, &transfer) < 0 || add_status(out, op) < 0 ||
 	    add_rule(out) < 0 ||

@@ -325,7 +325,7 @@ static int start_request(struct app *app, const struct login_request *copy,
 	return 0;
 }
 
-static int check_agent_id(const char *agent_id, char *message, size_t size)
+int security_agent_id_check(const char *agent_id, char *message, size_t size)
 {
 	size_t length = strlen(agent_id);
 
@@ -369,7 +369,7 @@ int security_login_start(struct app *app, const char *agent_id,
 	struct login_request request = { .kind = REQUEST_LOGIN };
 	int rc;
 
-	if (check_agent_id(agent_id, message, message_size) != 0 ||
+	if (security_agent_id_check(agent_id, message, message_size) != 0 ||
 	    check_password_length(password, message, message_size) != 0)
 		return -1;
 	snprintf(request.agent_id, sizeof(request.agent_id), "%s", agent_id);

@@ -16,6 +16,12 @@
 /* [terminal] offline_login_hours when the configuration has none. */
 #define SECURITY_OFFLINE_HOURS_DEFAULT 72
 
+/* Check an agent ID as typed or read: letters, digits, - and _, 1 to
+ * JOURNAL_AGENT_SIZE - 1 characters. Returns 0, or -1 with a line for the
+ * agent in message. */
+int security_agent_id_check(const char *agent_id, char *message,
+			    size_t size);
+
 /* Start logging in on a request thread; EVENT_LOGIN arrives when done,
  * with the agent ID as its id. The login is tried online, and after a
  * success the offline verifier is stored. When the central service is

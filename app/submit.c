@@ -4,12 +4,15 @@
 #include "submit.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "currency.h"
 #include "log.h"
+#include "security.h"
+#include "uuid.h"
 #include "wallet.h"
 
 /* Longest input line accepted, newline included. */
@@ -40,6 +43,7 @@ static int parse_transfer(json_t *line, struct wallet_transfer *transfer,
 	memset(transfer, 0, sizeof(*transfer));
 	if (read_text(line, "agent_id", agent, JOURNAL_AGENT_SIZE, message,
 		      message_size) != 0 ||
+	    security_agent_id_check(agent, message, message_size) != 0 ||
 	    read_text(line, "sender_account", transfer->sender,
 		      sizeof(transfer->sender), message, message_size) != 0 ||
 	    read_text(line, "receiver_account", transfer->receiver,
@@ -72,6 +76,39 @@ static int parse_transfer(json_t *line, struct wallet_transfer *transfer,
 	return 0;
 }
 
+/* Use the line's own "operation_id" when it has one, so that a script
+ * can run its input again after a crash without journaling an operation
+ * twice. */
+static int take_given_id(json_t *line, struct operation *op, char *message,
+			 size_t message_size)
+{
+	json_t *given = json_object_get(line, "operation_id");
+	const char *text = json_string_value(given);
+
+	if (given == NULL)
+		return 0;
+	if (text == NULL || !uuid_is_valid(text)) {
+		snprintf(message, message_size,
+			 "\"operation_id\" must be a lower-case UUID");
+		return -1;
+	}
+	memcpy(op->id, text, JOURNAL_ID_SIZE);
+	return 0;
+}
+
+/* Whether the journal already has op under its id with the same content.
+ * The same id with other content is refused by journal_insert later. */
+static bool is_journaled(struct journal *journal, const struct operation *op)
+{
+	struct operation stored;
+
+	if (journal_get(journal, op->id, &stored) != JOURNAL_OK)
+		return false;
+	return strcmp(stored.type, op->type) == 0 &&
+	       strcmp(stored.agent_id, op->agent_id) == 0 &&
+	       strcmp(stored.payload, op->payload) == 0;
+}
+
 /* Journal one input line. Returns 0 with the id in id, or -1 with the
  * reason in message. */
 static int submit_line(struct journal *journal, const char *text,
@@ -87,9 +124,14 @@ static int submit_line(struct journal *journal, const char *text,
 	int rc = -1;
 
 	line = json_loads(text, JSON_REJECT_DUPLICATES, &error);
-	if (!json_is_object(line)) {
+	if (line == NULL) {
 		snprintf(message, message_size, "not a JSON object: %s",
 			 error.text);
+		goto out;
+	}
+	if (!json_is_object(line)) {
+		snprintf(message, message_size,
+			 "not a JSON object but another JSON value");
 		goto out;
 	}
 	type = json_string_value(json_object_get(line, "type"));
@@ -101,9 +143,14 @@ static int submit_line(struct journal *journal, const char *text,
 	if (parse_transfer(line, &transfer, agent, message, message_size) ||
 	    wallet_transfer_build(agent, &transfer, (int64_t)time(NULL), &op,
 				  message, message_size) ||
-	    wallet_transfer_journal(journal, &op, false, message,
-				    message_size))
+	    take_given_id(line, &op, message, message_size))
 		goto out;
+	if (is_journaled(journal, &op)) {
+		log_info("operation %s was journaled before; not again", op.id);
+	} else if (wallet_transfer_journal(journal, &op, false, message,
+					   message_size)) {
+		goto out;
+	}
 	memcpy(id, op.id, JOURNAL_ID_SIZE);
 	rc = 0;
 out:
@@ -111,10 +158,46 @@ out:
 	return rc;
 }
 
+enum line_status {
+	LINE_OK,
+	LINE_END,      /* end of input, nothing read */
+	LINE_TOO_LONG, /* skipped up to its newline */
+	LINE_NUL,      /* contains a NUL byte */
+};
+
+/* Read one line (without its newline) into buf, NUL-terminated, with its
+ * length in *length. Bytes past the buffer are read and dropped up to the
+ * newline, so memory stays bounded whatever the input. */
+static enum line_status read_line(FILE *in, char *buf, size_t size,
+				  size_t *length)
+{
+	bool nul = false;
+	bool too_long = false;
+	int c;
+
+	*length = 0;
+	c = getc(in);
+	if (c == EOF)
+		return LINE_END;
+	while (c != EOF && c != '\n') {
+		if (c == '\0')
+			nul = true;
+		if (*length + 1 < size)
+			buf[(*length)++] = (char)c;
+		else
+			too_long = true;
+		c = getc(in);
+	}
+	buf[*length] = '\0';
+	if (too_long)
+		return LINE_TOO_LONG;
+	return nul ? LINE_NUL : LINE_OK;
+}
+
 int submit_run(const struct config *config, FILE *in, FILE *out, FILE *err)
 {
 	struct journal *journal = NULL;
-	char text[SUBMIT_LINE_MAX + 1];
+	char text[SUBMIT_LINE_MAX];
 	char message[512];
 	char id[JOURNAL_ID_SIZE];
 	long number = 0;
@@ -127,19 +210,23 @@ int submit_run(const struct config *config, FILE *in, FILE *out, FILE *err)
 			journal_strerror(rc));
 		return -1;
 	}
-	while (fgets(text, sizeof(text), in) != NULL) {
-		size_t length = strlen(text);
+	for (;;) {
+		size_t length = 0;
+		enum line_status status = read_line(in, text, sizeof(text),
+						    &length);
 
+		if (status == LINE_END)
+			break;
 		number++;
-		if (length == SUBMIT_LINE_MAX && text[length - 1] != '\n') {
-			int c;
-
-			/* Skip the rest of an overlong line. */
-			do {
-				c = fgetc(in);
-			} while (c != EOF && c != '\n');
+		if (status == LINE_TOO_LONG) {
 			fprintf(err, "error: line %ld: longer than %d bytes\n",
 				number, SUBMIT_LINE_MAX - 1);
+			failed++;
+			continue;
+		}
+		if (status == LINE_NUL) {
+			fprintf(err, "error: line %ld: contains a NUL byte\n",
+				number);
 			failed++;
 			continue;
 		}

@@ -190,21 +190,7 @@ int wallet_transfer_build(const char *agent_id,
 int wallet_transfer_journal(struct journal *journal, const struct operation *op,
 			    bool online, char *message, size_t message_size)
 {
-	int rc;
-
-	if (policy_check(journal, op, online, message, message_size) != 0)
-		return -1;
-	rc = journal_insert(journal, op);
-	if (rc != JOURNAL_OK) {
-		log_error("transfer %s not journaled: %s", op->id,
-			  journal_strerror(rc));
-		snprintf(message, message_size, "Not saved: %s",
-			 journal_strerror(rc));
-		return -1;
-	}
-	log_info("transfer %s journaled: %lld minor units of %s", op->id,
-		 (long long)op->amount, op->currency);
-	return 0;
+	return policy_journal(journal, op, online, message, message_size);
 }
 
 int wallet_transfer_submit(struct app *app,

@@ -399,8 +399,18 @@ static int insert_keys(struct journal *journal, const struct operation *op)
 
 int journal_insert(struct journal *journal, const struct operation *op)
 {
+	return journal_insert_checked(journal, op, NULL, NULL);
+}
+
+int journal_insert_checked(struct journal *journal,
+			   const struct operation *op,
+			   int (*check)(struct journal *journal,
+					const struct operation *op,
+					void *context),
+			   void *context)
+{
 	const char *invalid;
-	bool keys;
+	bool transaction;
 	int rc;
 
 	if (op == NULL)
@@ -413,23 +423,29 @@ int journal_insert(struct journal *journal, const struct operation *op)
 		return JOURNAL_EINVAL;
 	}
 
-	/* Without keys the INSERT is a transaction by itself, which saves
-	 * the two statements that an explicit one costs. A duplicate id
-	 * fails the primary key, so no read comes first. */
-	keys = has_keys(op);
-	if (keys) {
+	/* Without keys or a check the INSERT is a transaction by itself,
+	 * which saves the two statements that an explicit one costs. A
+	 * duplicate id fails the primary key, so no read comes first. The
+	 * check runs inside the write transaction, so that no other writer
+	 * can change what it read before the row is in. */
+	transaction = has_keys(op) || check != NULL;
+	if (transaction) {
 		rc = journal_begin(journal, true, op->id);
 		if (rc != JOURNAL_OK)
 			return rc;
 	}
 
-	rc = insert_row(journal, op);
-	if (rc == JOURNAL_OK && keys)
+	rc = check != NULL && check(journal, op, context) != 0
+		     ? JOURNAL_ECHECK
+		     : JOURNAL_OK;
+	if (rc == JOURNAL_OK)
+		rc = insert_row(journal, op);
+	if (rc == JOURNAL_OK && has_keys(op))
 		rc = insert_keys(journal, op);
-	if (rc == JOURNAL_OK && keys)
+	if (rc == JOURNAL_OK && transaction)
 		rc = journal_commit(journal, op->id);
 
-	if (rc != JOURNAL_OK && keys)
+	if (rc != JOURNAL_OK && transaction)
 		journal_rollback(journal, op->id);
 	return rc;
 }
@@ -826,7 +842,29 @@ const char *journal_strerror(int error)
 		return "Invalid, empty or too long operation field";
 	case JOURNAL_ESTATE:
 		return "Operation state does not allow this change";
+	case JOURNAL_ECHECK:
+		return "Operation refused by a limit";
 	default:
 		return "Unknown journal error";
 	}
+}
+
+int journal_data_version(struct journal *journal, int64_t *version)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(journal->db, "PRAGMA data_version",
+				-1, &stmt, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*version = sqlite3_column_int64(stmt, 0);
+		rc = JOURNAL_OK;
+	} else {
+		rc = journal_sqlite_error(journal, rc, "read data_version",
+					  "-");
+	}
+	sqlite3_finalize(stmt);
+	return rc;
 }

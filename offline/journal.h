@@ -27,6 +27,7 @@ enum journal_error {
 	JOURNAL_EBUSY = -5,     /* locked by another process for too long */
 	JOURNAL_EINVAL = -6,    /* argument out of range or too long */
 	JOURNAL_ESTATE = -7,    /* state change not allowed from the state */
+	JOURNAL_ECHECK = -8,    /* the caller's check refused the insert */
 };
 
 /* Stored as text in the journal; the order is the UI's display order. */
@@ -72,7 +73,9 @@ enum journal_outcome_kind {
 	JOURNAL_OUTCOME_REJECTED = 1,  /* text is the reason */
 	JOURNAL_OUTCOME_RETRY = 2,     /* text is the failure; retry_state
 					  queued means it never took effect */
-	JOURNAL_OUTCOME_ATTENTION = 3, /* text says what a person must do */
+	JOURNAL_OUTCOME_ATTENTION = 3, /* text says what a person must do;
+					  retry_state queued means the
+					  central service applied nothing */
 };
 
 struct journal_outcome {
@@ -103,6 +106,18 @@ void journal_close(struct journal *journal);
  * canonical UUID, an unknown currency or an amount outside
  * 1..CURRENCY_AMOUNT_MAX. */
 int journal_insert(struct journal *journal, const struct operation *op);
+
+/* Insert op as journal_insert does, after check(journal, op, context)
+ * returned 0 inside the same write transaction, so that limits it reads
+ * (sums of pending amounts) cannot change before the row is in. Returns
+ * JOURNAL_ECHECK, with nothing inserted, when the check returned
+ * non-zero; check may be NULL. */
+int journal_insert_checked(struct journal *journal,
+			   const struct operation *op,
+			   int (*check)(struct journal *journal,
+					const struct operation *op,
+					void *context),
+			   void *context);
 
 /* Read one operation into *out. Returns JOURNAL_ENOTFOUND if absent, and
  * JOURNAL_EIO when a stored field does not fit its buffer in struct
@@ -229,6 +244,11 @@ int journal_sum_pending(struct journal *journal, const char *type,
  * (0 or more) or a negative journal_error. */
 int journal_flag_old(struct journal *journal, const char *type,
 		     int64_t created_before, const char *reason, int64_t now);
+
+/* Set *version to SQLite's PRAGMA data_version for this connection: it
+ * changes whenever another connection (another thread's or another
+ * process's) commits to the journal. */
+int journal_data_version(struct journal *journal, int64_t *version);
 
 /* Fill counts[OP_STATE_COUNT] with the number of operations per state. */
 int journal_count_by_state(struct journal *journal,

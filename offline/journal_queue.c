@@ -46,9 +46,12 @@ static const char *const statement_sql[STMT_TOTAL] = {
 			    " sent = CASE WHEN ?5 = 'queued' THEN 0"
 			    " ELSE sent END,"
 			    " updated_at = ?3 WHERE id = ?1",
+	/* ?4 is true when the central service said it did not apply the
+	 * operation, which makes it cancellable again. */
 	[STMT_MARK_ATTENTION] = "UPDATE operations"
 				" SET state = 'needs_attention',"
-				" last_error = ?2, updated_at = ?3"
+				" last_error = ?2, updated_at = ?3,"
+				" sent = CASE WHEN ?4 THEN 0 ELSE sent END"
 				" WHERE id = ?1",
 	[STMT_RETRY_ATTENTION] = "UPDATE operations SET state = 'queued',"
 				 " next_attempt_at = ?3, updated_at = ?3,"
@@ -185,6 +188,7 @@ struct change {
 	enum state_change_kind kind;
 	const char *text;        /* NULL when the statement takes none */
 	int64_t next_attempt_at; /* retries only */
+	bool not_applied;        /* attention: the service applied nothing */
 };
 
 /* Set of dependency keys, open addressing with linear probing. An empty
@@ -294,6 +298,8 @@ static int change_state(struct journal *journal, const struct change *c,
 		sqlite3_bind_int64(stmt, 4, c->next_attempt_at);
 		journal_bind_text(stmt, 5, journal_state_name(change->to));
 	}
+	if (change->statement == STMT_MARK_ATTENTION)
+		sqlite3_bind_int(stmt, 4, c->not_applied ? 1 : 0);
 
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE) {
@@ -392,6 +398,7 @@ static struct change outcome_change(const struct journal_outcome *outcome)
 		break;
 	case JOURNAL_OUTCOME_ATTENTION:
 		c.kind = CHANGE_ATTENTION;
+		c.not_applied = outcome->retry_state == OP_QUEUED;
 		break;
 	}
 	return c;
@@ -562,7 +569,7 @@ int journal_mark_attention(struct journal *journal, const char *id,
 			   const char *reason, int64_t now)
 {
 	return mark_one(journal, id, JOURNAL_OUTCOME_ATTENTION, reason,
-			OP_QUEUED, 0, now);
+			OP_IN_FLIGHT, 0, now);
 }
 
 int journal_mark_in_flight(struct journal *journal, const char *id,

@@ -15,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 4
+#define JOURNAL_SCHEMA_VERSION 5
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -100,6 +100,23 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	" locked_until INTEGER NOT NULL DEFAULT 0"
 	") STRICT;"
 	"PRAGMA user_version = 4;",
+
+	/* Customers this terminal looked up or registered, for lookups while
+	 * offline, written by app/customer.c. json is the profile in the
+	 * form of the lookup reply; wallet is its first wallet account, or
+	 * empty before the registration is accepted. used_at (Unix seconds)
+	 * picks the row to evict. */
+	"CREATE TABLE customer_cache ("
+	" customer_id TEXT PRIMARY KEY NOT NULL,"
+	" phone TEXT NOT NULL,"
+	" wallet TEXT NOT NULL,"
+	" json TEXT NOT NULL,"
+	" used_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX customer_cache_phone ON customer_cache (phone);"
+	"CREATE INDEX customer_cache_wallet ON customer_cache (wallet);"
+	"CREATE INDEX customer_cache_used ON customer_cache (used_at);"
+	"PRAGMA user_version = 5;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {

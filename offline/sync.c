@@ -106,6 +106,7 @@ static void convert_dependency(const struct api_outcome *answer,
 		if (earlier[i].kind == JOURNAL_OUTCOME_REJECTED ||
 		    earlier[i].kind == JOURNAL_OUTCOME_ATTENTION) {
 			out->kind = JOURNAL_OUTCOME_ATTENTION;
+			out->retry_state = OP_QUEUED;
 			snprintf(out->text, sizeof(out->text),
 				 "Held: earlier operation %s on the same "
 				 "wallet was not accepted; check and send "
@@ -134,6 +135,7 @@ static void convert_outcome(const struct config *config,
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->id, op->id, sizeof(out->id));
+	out->retry_state = OP_IN_FLIGHT;
 	switch (answer->result) {
 	case API_EDEPENDENCY:
 		convert_dependency(answer, earlier, count, now, out, result);
@@ -157,8 +159,16 @@ static void convert_outcome(const struct config *config,
 			 answer->message);
 		result->decided++;
 		return;
+	case API_ECONFLICT_VERSION:
+		out->kind = JOURNAL_OUTCOME_ATTENTION;
+		snprintf(out->text, sizeof(out->text),
+			 "Changed at Spotbanc since you read it: %.200s",
+			 answer->message);
+		result->decided++;
+		return;
 	case API_EINVAL:
 		out->kind = JOURNAL_OUTCOME_ATTENTION;
+		out->retry_state = OP_QUEUED;
 		snprintf(out->text, sizeof(out->text),
 			 "The batch with this operation could not be encoded "
 			 "(details in the log); send again or cancel");
@@ -177,13 +187,13 @@ static void convert_outcome(const struct config *config,
 	}
 
 	/* Nothing left the terminal when the link failed before a
-	 * connection; an operation whose earlier outcome was unknown stays
-	 * in flight either way. */
+	 * connection; an operation whose earlier request may have arrived
+	 * stays in flight either way. */
 	out->kind = JOURNAL_OUTCOME_RETRY;
 	out->retry_state = OP_IN_FLIGHT;
 	if ((answer->result == API_EUNREACHABLE ||
 	     answer->result == API_ETLS) &&
-	    op->state == OP_QUEUED)
+	    op->sent == 0)
 		out->retry_state = OP_QUEUED;
 	out->next_attempt_at = now + backoff_delay(config, op->attempts + 1,
 						   answer->retry_after);
@@ -404,10 +414,15 @@ static bool is_stopping(struct sync_worker *worker)
  * process, also when it is killed. */
 static int lock_sender(const char *journal_path, int64_t deadline)
 {
+	char resolved[PATH_MAX];
 	char path[PATH_MAX];
 	int fd;
 
-	if (snprintf(path, sizeof(path), "%s-sender.lock", journal_path) >=
+	/* The journal's real path, so that a symbolic link to the same file
+	 * shares the lock. */
+	if (realpath(journal_path, resolved) == NULL)
+		snprintf(resolved, sizeof(resolved), "%s", journal_path);
+	if (snprintf(path, sizeof(path), "%s-sender.lock", resolved) >=
 	    (int)sizeof(path))
 		return -1;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
@@ -625,9 +640,10 @@ static void print_progress(FILE *progress,
 	if (progress == NULL)
 		return;
 	fprintf(progress,
-		"sync: batch of %d sent: %d decided, %d held for the agent%s\n",
+		"sync: batch of %d sent: %d decided, %d later operations "
+		"held for the agent%s\n",
 		result->sent, result->decided, result->held,
-		result->failed ? ", the rest failed and stays queued" : "");
+		result->failed ? "; the rest is sent again later" : "");
 }
 
 int sync_drain(const struct config *config, int64_t deadline,

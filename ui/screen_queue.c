@@ -194,7 +194,7 @@ static void queue_format_text(const struct operation *op, char *buf,
 		snprintf(buf, size, "%s", op->last_error);
 	else if (op->state == OP_IN_FLIGHT)
 		snprintf(buf, size, "Sent, waiting for the answer");
-	else if (op->state == OP_QUEUED && op->attempts == 0)
+	else if (op->state == OP_QUEUED && op->sent == 0)
 		snprintf(buf, size, "Not sent yet");
 	else
 		buf[0] = '\0';
@@ -203,7 +203,7 @@ static void queue_format_text(const struct operation *op, char *buf,
 /* Whether the agent still has to acknowledge the operation's rejection. */
 static bool queue_unacknowledged(const struct operation *op)
 {
-	return op->state == OP_REJECTED && op->attempts > 0 &&
+	return op->state == OP_REJECTED && op->sent &&
 	       op->acknowledged_at == 0;
 }
 
@@ -306,10 +306,10 @@ static int queue_choices(struct queue_state *state,
 	if (op->state == OP_NEEDS_ATTENTION) {
 		queue_offer(state, choices, &count, 1, QUEUE_DO_RETRY,
 			    "Send again");
-		if (op->attempts == 0)
+		if (op->sent == 0)
 			queue_offer(state, choices, &count, 2, QUEUE_DO_CANCEL,
 				    "Cancel");
-	} else if (op->state == OP_QUEUED && op->attempts == 0) {
+	} else if (op->state == OP_QUEUED && op->sent == 0) {
 		queue_offer(state, choices, &count, 1, QUEUE_DO_CANCEL,
 			    "Cancel");
 	} else if (op->state == OP_REJECTED && op->acknowledged_at == 0) {

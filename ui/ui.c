@@ -613,16 +613,28 @@ static void ui_check_idle(struct ui *ui)
 	ui_lock_start(ui, UI_LOCK_IDLE);
 }
 
+/* How often the UI looks for journal changes made by other processes. */
+#define UI_JOURNAL_POLL_SECONDS 3
+
 static void ui_loop(struct ui *ui)
 {
 	struct pollfd fds[2];
 	time_t minute = -1;
+	time_t next_poll = 0;
 	int ready;
 
 	while (!ui->quit && stop_signal == 0) {
 		if (time(NULL) / 60 != minute) {
 			minute = time(NULL) / 60;
 			ui->dirty = true;
+		}
+		/* Another process (spotagent sync from cron) may decide
+		 * operations; its changes arrive as events like our own. */
+		if (time(NULL) >= next_poll) {
+			next_poll = time(NULL) + UI_JOURNAL_POLL_SECONDS;
+			app_poll_journal(ui->app, ui->current == SCREEN_RESULT
+							  ? ui->operation_id
+							  : NULL);
 		}
 		ui_check_idle(ui);
 		if (ui->dirty) {

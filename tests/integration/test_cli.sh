@@ -81,6 +81,26 @@ check "ledger holds it once" test "$(ledger_count "$dir/sandbox.db" "$id")" \
 status_json=$($bin --config "$conf" status --json)
 check "status counts it accepted" contains "$status_json" '"accepted": 1'
 
+# A script may run its input again after a crash: a line with its own
+# operation_id is journaled once however often it is submitted.
+line='{"type":"wallet_transfer","agent_id":"A1001","sender_account":"1000000001","receiver_account":"1000000002","currency":"GHS","amount":10,"operation_id":"0b1e7a52-3c4d-4e5f-8a6b-7c8d9e0f1a2b"}'
+printf '%s\n%s\n' "$line" "$line" |
+	$bin --config "$conf" submit >"$dir/rerun.out" 2>"$dir/rerun.err"
+check "submit of a repeated operation_id exits 0" test $? -eq 0
+check "repeated operation_id is journaled once" test "$(python3 -c "
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute('SELECT count(*) FROM operations WHERE id = ?',
+                 (sys.argv[2],)).fetchone()[0])" \
+	"$dir/journal.db" 0b1e7a52-3c4d-4e5f-8a6b-7c8d9e0f1a2b)" = 1
+printf 'ab\0cd\n' | $bin --config "$conf" submit 2>"$dir/nul.err" >/dev/null
+check "a NUL byte in a line is reported" grep -q \
+	'error: line 1: contains a NUL byte' "$dir/nul.err"
+printf '%s\n' '{"type":"wallet_transfer","agent_id":"A 1001;","sender_account":"1000000001","receiver_account":"1000000002","currency":"GHS","amount":1}' |
+	$bin --config "$conf" submit 2>"$dir/agent.err" >/dev/null
+check "an invalid agent_id is refused" grep -q 'error: line 1: Agent ID' \
+	"$dir/agent.err"
+
 # A bad setting stops start-up with exit code 2, naming setting and file.
 sed 's/^paper = 80/paper = 70/' "$conf" >"$dir/bad.conf"
 $bin --config "$dir/bad.conf" status 2>"$dir/bad.err"

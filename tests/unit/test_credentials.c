@@ -527,7 +527,8 @@ static void downgrade_to_v3(struct fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
-	raw_exec(f->path, "DROP TABLE credentials; PRAGMA user_version = 3;");
+	raw_exec(f->path, "DROP TABLE customer_cache; DROP TABLE credentials;"
+			  " PRAGMA user_version = 3;");
 }
 
 static void migrate_v3_to_v4(void **state)
@@ -563,7 +564,7 @@ static void migrate_v3_to_v4(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "4");
+	assert_string_equal(text, "5");
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
 	assert_int_equal(got.state, OP_IN_FLIGHT);
@@ -588,7 +589,7 @@ static void reopen_is_idempotent(void **state)
 	reopen(f);
 	reopen(f);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "4");
+	assert_string_equal(text, "5");
 	raw_query(f->path, "SELECT count(*) FROM credentials", NULL, text,
 		  sizeof(text));
 	assert_string_equal(text, "1");

@@ -624,8 +624,12 @@ static void expect_outcome(const struct operation *before,
 		strcpy(expected->last_error, c->text);
 	if (c->kind == JOURNAL_OUTCOME_RETRY)
 		expected->next_attempt_at = 80;
-	/* Queued again means the request never took effect. */
+	/* Queued again means the request never took effect, and so does
+	 * attention with retry_state queued (the service applied nothing). */
 	if (c->kind == JOURNAL_OUTCOME_RETRY && c->to == OP_QUEUED)
+		expected->sent = 0;
+	if (c->kind == JOURNAL_OUTCOME_ATTENTION &&
+	    c->retry_state == OP_QUEUED)
 		expected->sent = 0;
 }
 

@@ -1,0 +1,537 @@
+/* Customer management: validation and journal rows of registrations and
+ * profile updates, and the journal's cache of customers for offline
+ * lookups. */
+#define LOG_MODULE "customer"
+#include "customer.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "../offline/journal_internal.h"
+#include "currency.h"
+#include "log.h"
+#include "policy.h"
+#include "uuid.h"
+#include "validate.h"
+
+/* Limits of the central service's registration rules, in characters. */
+#define NAME_MAX_CHARS 64
+#define ADDRESS_MAX_CHARS 200
+
+/* Room for one cached profile as JSON. */
+#define CACHE_JSON_SIZE 4096
+
+/* journal_insert takes an amount of 1 or more, but a customer operation
+ * moves no money.
+ * NOTE: customer rows carry this placeholder of one minor unit, so it is
+ * counted in journal_sum_pending and the policy's max_exposure. */
+#define CUSTOMER_PLACEHOLDER_AMOUNT 1
+
+static const char *const cache_sql[STMT_TOTAL] = {
+	[STMT_CUSTOMER_CACHE_PUT] =
+		"INSERT OR REPLACE INTO customer_cache"
+		" (customer_id, phone, wallet, json, used_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* The newest rows by used_at, then by insertion, stay. */
+	[STMT_CUSTOMER_CACHE_EVICT] =
+		"DELETE FROM customer_cache WHERE rowid IN"
+		" (SELECT rowid FROM customer_cache"
+		" ORDER BY used_at DESC, rowid DESC LIMIT -1 OFFSET ?1)",
+	/* ?1 is the api_customer_key. A wallet matches any account in the
+	 * JSON, which api_customer_encode writes without spaces. */
+	[STMT_CUSTOMER_CACHE_FIND] =
+		"SELECT customer_id, json FROM customer_cache"
+		" WHERE (?1 = 0 AND phone = ?2) OR (?1 = 1 AND (wallet = ?2"
+		" OR instr(json, '\"account\":\"' || ?2 || '\"') > 0))"
+		" ORDER BY used_at DESC LIMIT 1",
+	[STMT_CUSTOMER_CACHE_TOUCH] =
+		"UPDATE customer_cache SET used_at = ?2"
+		" WHERE customer_id = ?1",
+};
+
+/* Copy text without leading and trailing ASCII spaces into out, as the
+ * validators check it. Returns 0, or -1 when it does not fit. */
+static int copy_trimmed(const char *text, char *out, size_t size)
+{
+	size_t length;
+
+	while (*text == ' ')
+		text++;
+	length = strlen(text);
+	while (length > 0 && text[length - 1] == ' ')
+		length--;
+	if (length >= size)
+		return -1;
+	memcpy(out, text, length);
+	out[length] = '\0';
+	return 0;
+}
+
+/* Set *field to which and message to text (unless NULL), and return
+ * -1. */
+static int reject(enum customer_field *field, enum customer_field which,
+		  char *message, size_t message_size, const char *text)
+{
+	*field = which;
+	if (text != NULL)
+		snprintf(message, message_size, "%s", text);
+	return -1;
+}
+
+/* Check a name and store it trimmed. */
+static int check_name(const char *text, char *out, size_t size,
+		      char *message, size_t message_size)
+{
+	if (validate_person_name(text, NAME_MAX_CHARS, message,
+				 message_size) != VALIDATE_OK)
+		return -1;
+	if (copy_trimmed(text, out, size) != 0) {
+		snprintf(message, message_size, "Name too long");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_address(const char *text, char *out, size_t size,
+			 char *message, size_t message_size)
+{
+	if (validate_address(text, ADDRESS_MAX_CHARS, message,
+			     message_size) != VALIDATE_OK)
+		return -1;
+	if (copy_trimmed(text, out, size) != 0) {
+		snprintf(message, message_size, "Address too long");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_email(const char *text, char *out, size_t size,
+		       char *message, size_t message_size)
+{
+	if (validate_email(text, message, message_size) != VALIDATE_OK)
+		return -1;
+	if (copy_trimmed(text, out, size) != 0) {
+		snprintf(message, message_size, "Email address too long");
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the ID type and number. The API spells "drivers_license" and
+ * app/validate.h "drivers_licence", so both are taken and the API's
+ * spelling is stored. */
+static int check_id(const char *type, const char *number,
+		    struct customer_registration *out,
+		    enum customer_field *field, char *message,
+		    size_t message_size)
+{
+	static const char *const types[][2] = {
+		{ "national_id", "national_id" },
+		{ "passport", "passport" },
+		{ "voter_id", "voter_id" },
+		{ "drivers_license", "drivers_licence" },
+		{ "drivers_licence", "drivers_licence" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		if (strcmp(type, types[i][0]) == 0)
+			break;
+	}
+	if (i == sizeof(types) / sizeof(types[0]))
+		return reject(field, CUSTOMER_FIELD_ID_TYPE, message,
+			      message_size,
+			      "ID type must be national_id, passport, "
+			      "drivers_license or voter_id");
+	if (validate_id_number(types[i][1], number, out->id_number,
+			       sizeof(out->id_number), message,
+			       message_size) != VALIDATE_OK)
+		return reject(field, CUSTOMER_FIELD_ID_NUMBER, message,
+			      message_size, NULL);
+	snprintf(out->id_type, sizeof(out->id_type), "%s",
+		 strcmp(types[i][1], "drivers_licence") == 0
+			 ? "drivers_license"
+			 : types[i][0]);
+	return 0;
+}
+
+/* Validate every registration field into *out, in the form's order. */
+static int validate_registration(const struct customer_registration *typed,
+				 const char *default_country_code,
+				 int64_t now, struct customer_registration *out,
+				 enum customer_field *field, char *message,
+				 size_t message_size)
+{
+	time_t seconds = (time_t)now;
+	struct tm today;
+
+	gmtime_r(&seconds, &today);
+	if (check_name(typed->first_name, out->first_name,
+		       sizeof(out->first_name), message, message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_FIRST_NAME, message,
+			      message_size, NULL);
+	if (check_name(typed->last_name, out->last_name,
+		       sizeof(out->last_name), message, message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_LAST_NAME, message,
+			      message_size, NULL);
+	if (validate_phone(typed->phone, default_country_code, out->phone,
+			   sizeof(out->phone), message,
+			   message_size) != VALIDATE_OK)
+		return reject(field, CUSTOMER_FIELD_PHONE, message,
+			      message_size, NULL);
+	if (validate_date_of_birth(typed->date_of_birth, &today,
+				   CUSTOMER_MINIMUM_AGE, out->date_of_birth,
+				   sizeof(out->date_of_birth), message,
+				   message_size) != VALIDATE_OK)
+		return reject(field, CUSTOMER_FIELD_DATE_OF_BIRTH, message,
+			      message_size, NULL);
+	if (check_id(typed->id_type, typed->id_number, out, field, message,
+		     message_size) != 0)
+		return -1;
+	if (check_address(typed->address, out->address, sizeof(out->address),
+			  message, message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_ADDRESS, message,
+			      message_size, NULL);
+	if (check_email(typed->email, out->email, sizeof(out->email), message,
+			message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_EMAIL, message,
+			      message_size, NULL);
+	if (currency_find(typed->currency) == NULL)
+		return reject(field, CUSTOMER_FIELD_CURRENCY, message,
+			      message_size, "Currency is not supported");
+	snprintf(out->currency, sizeof(out->currency), "%s", typed->currency);
+	return 0;
+}
+
+/* Fill the fields of a journal row that every customer operation shares.
+ * The payload and keys are already in op. */
+static void fill_operation(struct operation *op, const char *type,
+			   const char *agent_id, const char *currency,
+			   int64_t now)
+{
+	snprintf(op->type, sizeof(op->type), "%s", type);
+	snprintf(op->agent_id, sizeof(op->agent_id), "%s", agent_id);
+	snprintf(op->currency, sizeof(op->currency), "%s", currency);
+	op->amount = CUSTOMER_PLACEHOLDER_AMOUNT;
+	op->state = OP_QUEUED;
+	op->created_at = now;
+	op->updated_at = now;
+	op->next_attempt_at = now;
+}
+
+int customer_registration_build(const char *agent_id,
+				const struct customer_registration *typed,
+				const char *default_country_code, int64_t now,
+				struct customer_registration *out,
+				struct operation *op,
+				enum customer_field *field, char *message,
+				size_t message_size)
+{
+	struct customer_registration reg = { 0 };
+
+	*field = CUSTOMER_FIELD_NONE;
+	if (validate_registration(typed, default_country_code, now, &reg,
+				  field, message, message_size) != 0)
+		return -1;
+
+	memset(op, 0, sizeof(*op));
+	if (uuid_generate(reg.customer_id) != 0 || uuid_generate(op->id) != 0) {
+		snprintf(message, message_size,
+			 "Not saved: no random source for the customer id");
+		return -1;
+	}
+	if (api_customer_registration_encode(&reg, op->payload,
+					     sizeof(op->payload)) != API_OK ||
+	    api_dependency_keys(API_TYPE_CUSTOMER_REGISTRATION, op->payload,
+				op->keys) != API_OK) {
+		snprintf(message, message_size, "Not saved: fields too long");
+		return -1;
+	}
+	fill_operation(op, API_TYPE_CUSTOMER_REGISTRATION, agent_id,
+		       reg.currency, now);
+	*out = reg;
+	return 0;
+}
+
+/* Validate the changed fields of typed into *out. */
+static int validate_update(const struct customer_update *typed,
+			   const char *default_country_code,
+			   struct customer_update *out,
+			   enum customer_field *field, char *message,
+			   size_t message_size)
+{
+	unsigned changes = typed->changes;
+
+	if ((changes & API_CHANGE_FIRST_NAME) &&
+	    check_name(typed->first_name, out->first_name,
+		       sizeof(out->first_name), message, message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_FIRST_NAME, message,
+			      message_size, NULL);
+	if ((changes & API_CHANGE_LAST_NAME) &&
+	    check_name(typed->last_name, out->last_name,
+		       sizeof(out->last_name), message, message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_LAST_NAME, message,
+			      message_size, NULL);
+	if ((changes & API_CHANGE_PHONE) &&
+	    validate_phone(typed->phone, default_country_code, out->phone,
+			   sizeof(out->phone), message,
+			   message_size) != VALIDATE_OK)
+		return reject(field, CUSTOMER_FIELD_PHONE, message,
+			      message_size, NULL);
+	if ((changes & API_CHANGE_ADDRESS) &&
+	    check_address(typed->address, out->address, sizeof(out->address),
+			  message, message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_ADDRESS, message,
+			      message_size, NULL);
+	if ((changes & API_CHANGE_EMAIL) &&
+	    check_email(typed->email, out->email, sizeof(out->email), message,
+			message_size) != 0)
+		return reject(field, CUSTOMER_FIELD_EMAIL, message,
+			      message_size, NULL);
+	return 0;
+}
+
+int customer_update_build(const char *agent_id, const char *currency,
+			  const struct customer_update *typed,
+			  const char *default_country_code, int64_t now,
+			  struct operation *op, enum customer_field *field,
+			  char *message, size_t message_size)
+{
+	struct customer_update update = { 0 };
+
+	*field = CUSTOMER_FIELD_NONE;
+	if (!uuid_is_valid(typed->customer_id))
+		return reject(field, CUSTOMER_FIELD_CUSTOMER_ID, message,
+			      message_size, "Customer id is not a valid UUID");
+	if (typed->base_version < 1)
+		return reject(field, CUSTOMER_FIELD_BASE_VERSION, message,
+			      message_size,
+			      "Profile version must be 1 or more");
+	if (typed->changes == 0 || (typed->changes & ~0x1fu) != 0)
+		return reject(field, CUSTOMER_FIELD_NONE, message, message_size,
+			      "Change at least one field");
+	if (currency == NULL || currency_find(currency) == NULL)
+		return reject(field, CUSTOMER_FIELD_CURRENCY, message,
+			      message_size, "Currency is not supported");
+	if (validate_update(typed, default_country_code, &update, field,
+			    message, message_size) != 0)
+		return -1;
+	memcpy(update.customer_id, typed->customer_id,
+	       sizeof(update.customer_id));
+	update.base_version = typed->base_version;
+	update.changes = typed->changes;
+
+	memset(op, 0, sizeof(*op));
+	if (uuid_generate(op->id) != 0) {
+		snprintf(message, message_size,
+			 "Not saved: no random source for the operation id");
+		return -1;
+	}
+	if (api_customer_update_encode(&update, op->payload,
+				       sizeof(op->payload)) != API_OK ||
+	    api_dependency_keys(API_TYPE_CUSTOMER_UPDATE, op->payload,
+				op->keys) != API_OK) {
+		snprintf(message, message_size, "Not saved: fields too long");
+		return -1;
+	}
+	fill_operation(op, API_TYPE_CUSTOMER_UPDATE, agent_id, currency, now);
+	return 0;
+}
+
+int customer_journal(struct journal *journal, const struct operation *op,
+		     bool online, char *message, size_t message_size)
+{
+	return policy_journal(journal, op, online, message, message_size);
+}
+
+/* Prepare a cache statement. The journal logs a failure. */
+static int prepare(struct journal *journal, enum journal_statement which,
+		   sqlite3_stmt **out)
+{
+	return journal_prepare(journal, which, cache_sql[which], out) ==
+			       JOURNAL_OK
+		       ? CUSTOMER_OK
+		       : CUSTOMER_EIO;
+}
+
+/* Run a cache statement that returns no rows. */
+static int step_done(struct journal *journal, sqlite3_stmt *stmt,
+		     const char *action, const char *subject)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc != SQLITE_DONE) {
+		journal_sqlite_error(journal, rc, action, subject);
+		journal_release(stmt);
+		return CUSTOMER_EIO;
+	}
+	journal_release(stmt);
+	return CUSTOMER_OK;
+}
+
+/* Insert or replace one row, then evict beyond CUSTOMER_CACHE_MAX. Runs
+ * inside the caller's transaction. */
+static int cache_write(struct journal *journal,
+		       const struct api_customer *customer, const char *json,
+		       int64_t now)
+{
+	const char *id = customer->profile.customer_id;
+	sqlite3_stmt *stmt;
+
+	if (prepare(journal, STMT_CUSTOMER_CACHE_PUT, &stmt) != CUSTOMER_OK)
+		return CUSTOMER_EIO;
+	journal_bind_text(stmt, 1, id);
+	journal_bind_text(stmt, 2, customer->profile.phone);
+	journal_bind_text(stmt, 3, customer->wallet_count > 0
+					   ? customer->wallets[0].account
+					   : "");
+	journal_bind_text(stmt, 4, json);
+	sqlite3_bind_int64(stmt, 5, now);
+	if (step_done(journal, stmt, "cache customer", id) != CUSTOMER_OK)
+		return CUSTOMER_EIO;
+
+	if (prepare(journal, STMT_CUSTOMER_CACHE_EVICT, &stmt) != CUSTOMER_OK)
+		return CUSTOMER_EIO;
+	sqlite3_bind_int(stmt, 1, CUSTOMER_CACHE_MAX);
+	return step_done(journal, stmt, "evict cached customers for", id);
+}
+
+int customer_cache_put(struct journal *journal,
+		       const struct api_customer *customer, int64_t now)
+{
+	char json[CACHE_JSON_SIZE];
+	const char *id;
+	int rc;
+
+	if (journal == NULL || customer == NULL ||
+	    !uuid_is_valid(customer->profile.customer_id) ||
+	    api_customer_encode(customer, json, sizeof(json)) != API_OK)
+		return CUSTOMER_EINVAL;
+	id = customer->profile.customer_id;
+	if (journal_begin(journal, true, id) != JOURNAL_OK)
+		return CUSTOMER_EIO;
+	rc = cache_write(journal, customer, json, now);
+	if (rc == CUSTOMER_OK && journal_commit(journal, id) != JOURNAL_OK)
+		rc = CUSTOMER_EIO;
+	if (rc != CUSTOMER_OK)
+		journal_rollback(journal, id);
+	return rc;
+}
+
+int customer_cache_put_registration(struct journal *journal,
+				    const struct customer_registration *reg,
+				    const char *wallet_account, int64_t now)
+{
+	struct api_customer customer = { 0 };
+
+	if (reg == NULL || wallet_account == NULL ||
+	    strlen(wallet_account) >= sizeof(customer.wallets[0].account))
+		return CUSTOMER_EINVAL;
+	customer.profile = *reg;
+	customer.version = 1;
+	if (wallet_account[0] != '\0') {
+		memcpy(customer.wallets[0].account, wallet_account,
+		       strlen(wallet_account) + 1);
+		memcpy(customer.wallets[0].currency, reg->currency, 4);
+		customer.wallet_count = 1;
+	}
+	return customer_cache_put(journal, &customer, now);
+}
+
+/* Read the matching row's id and JSON into *out. */
+static int cache_find(struct journal *journal, enum api_customer_key by,
+		      const char *value, struct api_customer *out,
+		      char id[JOURNAL_ID_SIZE])
+{
+	sqlite3_stmt *stmt;
+	const char *text;
+	int rc;
+
+	if (prepare(journal, STMT_CUSTOMER_CACHE_FIND, &stmt) != CUSTOMER_OK)
+		return CUSTOMER_EIO;
+	sqlite3_bind_int(stmt, 1, (int)by);
+	journal_bind_text(stmt, 2, value);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		rc = CUSTOMER_ENOTFOUND;
+	} else if (rc != SQLITE_ROW) {
+		journal_sqlite_error(journal, rc, "look up cached customer",
+				     value);
+		rc = CUSTOMER_EIO;
+	} else {
+		text = (const char *)sqlite3_column_text(stmt, 0);
+		snprintf(id, JOURNAL_ID_SIZE, "%s", text != NULL ? text : "");
+		text = (const char *)sqlite3_column_text(stmt, 1);
+		rc = text != NULL && api_customer_decode(text, out) == API_OK
+			     ? CUSTOMER_OK
+			     : CUSTOMER_EIO;
+		if (rc != CUSTOMER_OK)
+			log_error("cached customer %s cannot be read", id);
+	}
+	journal_release(stmt);
+	return rc;
+}
+
+int customer_lookup_offline(struct journal *journal, enum api_customer_key by,
+			    const char *value, int64_t now,
+			    struct api_customer *out)
+{
+	struct api_customer found;
+	char id[JOURNAL_ID_SIZE];
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (journal == NULL || value == NULL || value[0] == '\0' ||
+	    (by != API_CUSTOMER_BY_PHONE && by != API_CUSTOMER_BY_WALLET))
+		return CUSTOMER_EINVAL;
+	rc = cache_find(journal, by, value, &found, id);
+	if (rc != CUSTOMER_OK)
+		return rc;
+
+	/* A failed touch only makes the row older for eviction. */
+	if (prepare(journal, STMT_CUSTOMER_CACHE_TOUCH, &stmt) == CUSTOMER_OK) {
+		journal_bind_text(stmt, 1, id);
+		sqlite3_bind_int64(stmt, 2, now);
+		step_done(journal, stmt, "mark cached customer used", id);
+	}
+	*out = found;
+	return CUSTOMER_OK;
+}
+
+int customer_lookup_online(struct journal *journal,
+			   struct transport *transport, const char *token,
+			   enum api_customer_key by, const char *value,
+			   int64_t now, struct api_customer *out,
+			   char *message, size_t message_size)
+{
+	int rc = api_customer_lookup(transport, token, by, value, out, message,
+				     message_size);
+	int cached;
+
+	if (rc != API_OK)
+		return rc;
+	cached = customer_cache_put(journal, out, now);
+	if (cached != CUSTOMER_OK)
+		log_warn("customer %s not cached: %s", out->profile.customer_id,
+			 customer_strerror(cached));
+	return API_OK;
+}
+
+const char *customer_strerror(int error)
+{
+	switch (error) {
+	case CUSTOMER_OK:
+		return "Success";
+	case CUSTOMER_EINVAL:
+		return "Invalid customer data or argument";
+	case CUSTOMER_EIO:
+		return "Customer cache in the journal failed";
+	case CUSTOMER_ENOTFOUND:
+		return "Customer not found on this terminal";
+	default:
+		return "Unknown error";
+	}
+}

@@ -1,0 +1,539 @@
+/* Integration test of the customer service against the sandbox over
+ * mutual TLS on localhost: registration online, offline and with a taken
+ * phone number, lookups online and from the offline cache, and a profile
+ * update on a stale version. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../app/api.h"
+#include "../../app/app.h"
+#include "../../app/log.h"
+#include "../../app/customer.h"
+
+#define AGENT "A1001"
+#define PASSWORD "counter-demo-1"
+/* Demo customers of the sandbox seed (docs/api.md, The sandbox). */
+#define AKOSUA_PHONE "+233244000002"
+#define CHIDI_WALLET "1000000003"
+#define NGOZI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c04"
+#define START_WAIT_MS 15000
+#define APPLY_WAIT_MS 30000
+
+extern char **environ;
+
+struct fixture {
+	char dir[PATH_MAX];
+	char db[PATH_MAX];
+	int port;
+	pid_t sandbox;
+	struct app app;
+};
+
+static void sleep_ms(long ms)
+{
+	struct timespec delay = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&delay, NULL);
+}
+
+static void path_join(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	assert_true(n > 0 && n < PATH_MAX);
+}
+
+/* The sandbox's default policy plus registrations and updates offline.
+ * A customer operation carries one minor unit in the journal. */
+static void write_policy(struct fixture *f)
+{
+	char path[PATH_MAX];
+	FILE *file;
+
+	path_join(path, f->dir, "policy.json");
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fputs("{\"version\":1,\"operations\":{"
+	      "\"wallet_transfer\":{\"offline_allowed\":true,"
+	      "\"max_amount\":{\"GHS\":200000},"
+	      "\"max_exposure\":{\"GHS\":1000000},"
+	      "\"max_queued\":100,\"max_age_seconds\":86400},"
+	      "\"customer_registration\":{\"offline_allowed\":true,"
+	      "\"max_amount\":{\"GHS\":1},\"max_exposure\":{\"GHS\":100},"
+	      "\"max_queued\":20,\"max_age_seconds\":86400},"
+	      "\"customer_update\":{\"offline_allowed\":true,"
+	      "\"max_amount\":{\"GHS\":1},\"max_exposure\":{\"GHS\":100},"
+	      "\"max_queued\":20,\"max_age_seconds\":86400}}}",
+	      file);
+	fclose(file);
+}
+
+/* Start the sandbox on `port` (0: a free one) and wait, bounded, for the
+ * port file it writes. */
+static void start_sandbox(struct fixture *f, int port)
+{
+	char port_file[PATH_MAX];
+	char port_text[16];
+	char policy_file[PATH_MAX];
+	char *argv[] = { "python3", "tests/sandbox/sandbox.py", "--certs",
+			 "build/certs", "--db", f->db, "--port", port_text,
+			 "--port-file", port_file, "--policy", policy_file,
+			 NULL };
+	posix_spawn_file_actions_t actions;
+	char log_path[PATH_MAX];
+
+	path_join(port_file, f->dir, "port");
+	path_join(policy_file, f->dir, "policy.json");
+	path_join(log_path, f->dir, "sandbox.log");
+	unlink(port_file);
+	snprintf(port_text, sizeof(port_text), "%d", port);
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY,
+					 0);
+	posix_spawn_file_actions_addopen(&actions, 2, log_path,
+					 O_WRONLY | O_CREAT | O_APPEND, 0600);
+	assert_int_equal(posix_spawnp(&f->sandbox, "python3", &actions, NULL,
+				      argv, environ),
+			 0);
+	posix_spawn_file_actions_destroy(&actions);
+
+	for (int waited = 0; waited < START_WAIT_MS; waited += 50) {
+		FILE *file = fopen(port_file, "r");
+
+		if (file != NULL) {
+			int got = fscanf(file, "%d", &f->port);
+
+			fclose(file);
+			if (got == 1 && f->port > 0)
+				return;
+		}
+		sleep_ms(50);
+	}
+	fail_msg("sandbox did not start within %d ms; see %s", START_WAIT_MS,
+		 log_path);
+}
+
+static void stop_sandbox(struct fixture *f)
+{
+	int status;
+
+	if (f->sandbox <= 0)
+		return;
+	kill(f->sandbox, SIGTERM);
+	for (int waited = 0; waited < 5000; waited += 50) {
+		if (waitpid(f->sandbox, &status, WNOHANG) == f->sandbox) {
+			f->sandbox = 0;
+			return;
+		}
+		sleep_ms(50);
+	}
+	kill(f->sandbox, SIGKILL);
+	waitpid(f->sandbox, &status, 0);
+	f->sandbox = 0;
+}
+
+static void write_config(struct fixture *f, const char *cert_name)
+{
+	char path[PATH_MAX];
+	char cwd[PATH_MAX];
+	char error[512];
+	FILE *file;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	path_join(path, f->dir, "spotagent.conf");
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fprintf(file,
+		"[central]\nurl = https://localhost:%d\n"
+		"ca_file = %s/build/certs/ca.pem\n"
+		"cert_file = %s/build/certs/%s.pem\n"
+		"key_file = %s/build/certs/%s.key\n"
+		"connect_timeout = 5\nrequest_timeout = 10\n"
+		"[terminal]\nid = T0001\ncurrency = GHS\n"
+		"[journal]\npath = journal.db\n"
+		"[printer]\ndevice = file:receipts.bin\n"
+		"[log]\nfile = spotagent.log\nlevel = debug\n"
+		"[sync]\nretry_min_seconds = 1\nretry_max_seconds = 2\n"
+		"idle_check_seconds = 1\n",
+		f->port, cwd, cwd, cert_name, cwd, cert_name);
+	fclose(file);
+	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
+		fail_msg("config: %s", error);
+}
+
+static int open_transport(struct fixture *f, struct transport **out)
+{
+	return sync_transport_open(&f->app.config, out);
+}
+
+/* Return the integer that a query with one text parameter reads from the
+ * sandbox's database, or -1 when it returns no row. */
+static int sandbox_count(struct fixture *f, const char *sql, const char *id)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int count = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
+					 NULL),
+			 SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		count = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return count;
+}
+
+/* Cache the sandbox's offline policy, as the sync worker does. */
+static void refresh_policy(struct fixture *f)
+{
+	struct transport *transport = NULL;
+
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(sync_refresh_policy(f->app.journal, transport),
+			 API_OK);
+	transport_close(transport);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char error[256];
+
+	assert_non_null(f);
+	mkdir("build/test-runs", 0700);
+	snprintf(f->dir, sizeof(f->dir), "build/test-runs/customer-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	path_join(f->db, f->dir, "sandbox.db");
+	write_policy(f);
+	start_sandbox(f, 0);
+	write_config(f, "client-T0001");
+	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
+	assert_int_equal(journal_open(f->app.config.journal_path,
+				      &f->app.journal),
+			 JOURNAL_OK);
+	(void)error;
+	pthread_mutex_init(&f->app.lock, NULL);
+	refresh_policy(f);
+	f->app.session.logged_in = true;
+	f->app.status.online = true;
+	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
+		 "%s", AGENT);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	journal_close(f->app.journal);
+	pthread_mutex_destroy(&f->app.lock);
+	stop_sandbox(f);
+	free(f);
+	return 0;
+}
+
+/* The form of a new customer as an agent types it. */
+static void typed_customer(struct customer_registration *typed,
+			   const char *phone)
+{
+	memset(typed, 0, sizeof(*typed));
+	snprintf(typed->first_name, sizeof(typed->first_name), "Esi");
+	snprintf(typed->last_name, sizeof(typed->last_name), "Owusu");
+	snprintf(typed->phone, sizeof(typed->phone), "%s", phone);
+	snprintf(typed->date_of_birth, sizeof(typed->date_of_birth),
+		 "17/05/1990");
+	snprintf(typed->id_type, sizeof(typed->id_type), "national_id");
+	snprintf(typed->id_number, sizeof(typed->id_number),
+		 "GHA-700000001-2");
+	snprintf(typed->address, sizeof(typed->address),
+		 " 5 Oxford Street, Accra ");
+	snprintf(typed->email, sizeof(typed->email), "esi@example.com");
+	snprintf(typed->currency, sizeof(typed->currency), "GHS");
+}
+
+/* Build and journal a registration into *reg and *op. */
+static void register_customer(struct fixture *f, const char *phone,
+			      struct customer_registration *reg,
+			      struct operation *op)
+{
+	struct customer_registration typed;
+	enum customer_field field;
+	char message[256];
+
+	typed_customer(&typed, phone);
+	if (customer_registration_build(AGENT, &typed, "233", time(NULL),
+					reg, op, &field, message,
+					sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, op, f->app.status.online, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+}
+
+static void drain(struct fixture *f)
+{
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 60, NULL),
+			 0);
+}
+
+static void login(struct fixture *f, struct api_login *out)
+{
+	struct transport *transport = NULL;
+	char message[256];
+
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(api_login(transport, AGENT, PASSWORD, out, message,
+				   sizeof(message)),
+			 API_OK);
+	transport_close(transport);
+}
+
+static void test_registration_accepted(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_registration reg;
+	struct api_customer cached;
+	struct transport *transport = NULL;
+	struct api_outcome outcome;
+	struct operation op;
+
+	register_customer(f, "020 123 4567", &reg, &op);
+	assert_string_equal(reg.phone, "+233201234567");
+	assert_string_equal(reg.address, "5 Oxford Street, Accra");
+	assert_string_equal(op.type, API_TYPE_CUSTOMER_REGISTRATION);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_ACCEPTED);
+	assert_memory_equal(op.reference, "SBX-", 4);
+
+	/* A resend replays the acceptance with the new wallet. */
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	api_submit(transport, &op, &outcome);
+	transport_close(transport);
+	assert_int_equal(outcome.result, API_OK);
+	assert_string_equal(outcome.reference, op.reference);
+	assert_int_equal(strlen(outcome.wallet_account), 10);
+	assert_int_equal(sandbox_count(f,
+				       "SELECT COUNT(*) FROM customers WHERE "
+				       "customer_id = ? AND phone = "
+				       "'+233201234567'",
+				       reg.customer_id),
+			 1);
+	assert_int_equal(sandbox_count(f,
+				       "SELECT COUNT(*) FROM wallets WHERE "
+				       "account = ?",
+				       outcome.wallet_account),
+			 1);
+
+	assert_int_equal(customer_cache_put_registration(
+				 f->app.journal, &reg, outcome.wallet_account,
+				 time(NULL)),
+			 CUSTOMER_OK);
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_WALLET,
+						 outcome.wallet_account,
+						 time(NULL), &cached),
+			 CUSTOMER_OK);
+	assert_string_equal(cached.profile.customer_id, reg.customer_id);
+}
+
+static void test_duplicate_phone_rejected(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_registration reg;
+	struct operation op;
+
+	register_customer(f, AKOSUA_PHONE, &reg, &op);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_REJECTED);
+	assert_non_null(strstr(op.last_error, "phone"));
+	assert_int_equal(sandbox_count(f,
+				       "SELECT COUNT(*) FROM customers WHERE "
+				       "customer_id = ?",
+				       reg.customer_id),
+			 0);
+}
+
+static void test_offline_registration_synced(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_registration reg;
+	struct operation op;
+	int port = f->port;
+
+	stop_sandbox(f);
+	f->app.status.online = false;
+	register_customer(f, "+233209998877", &reg, &op);
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 30, NULL),
+			 1);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_QUEUED);
+
+	start_sandbox(f, port);
+	f->app.status.online = true;
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_ACCEPTED);
+	assert_int_equal(sandbox_count(f,
+				       "SELECT COUNT(*) FROM customers WHERE "
+				       "customer_id = ?",
+				       reg.customer_id),
+			 1);
+}
+
+static void test_lookup_online_then_offline(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct api_login session;
+	struct api_customer customer;
+	char message[256];
+	int port = f->port;
+
+	login(f, &session);
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(customer_lookup_online(f->app.journal, transport,
+						session.token,
+						API_CUSTOMER_BY_PHONE,
+						AKOSUA_PHONE, time(NULL),
+						&customer, message,
+						sizeof(message)),
+			 API_OK);
+	assert_string_equal(customer.profile.last_name, "Darko");
+	assert_int_equal(customer_lookup_online(f->app.journal, transport,
+						session.token,
+						API_CUSTOMER_BY_WALLET,
+						CHIDI_WALLET, time(NULL),
+						&customer, message,
+						sizeof(message)),
+			 API_OK);
+	assert_string_equal(customer.profile.first_name, "Chidi");
+	assert_int_equal(customer_lookup_online(f->app.journal, transport,
+						session.token,
+						API_CUSTOMER_BY_PHONE,
+						"+233209999999", time(NULL),
+						&customer, message,
+						sizeof(message)),
+			 API_ENOTFOUND);
+	transport_close(transport);
+
+	stop_sandbox(f);
+	memset(&customer, 0, sizeof(customer));
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_PHONE,
+						 AKOSUA_PHONE, time(NULL),
+						 &customer),
+			 CUSTOMER_OK);
+	assert_string_equal(customer.profile.first_name, "Akosua");
+	assert_int_equal(customer.wallet_count, 1);
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_WALLET,
+						 CHIDI_WALLET, time(NULL),
+						 &customer),
+			 CUSTOMER_OK);
+	assert_string_equal(customer.profile.last_name, "Okafor");
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_WALLET,
+						 "1000000004", time(NULL),
+						 &customer),
+			 CUSTOMER_ENOTFOUND);
+	start_sandbox(f, port);
+}
+
+/* Journal a phone change of the demo customer Ngozi Eze. */
+static void update_phone(struct fixture *f, const char *phone,
+			 int64_t base_version, struct operation *op)
+{
+	struct customer_update typed = { .base_version = base_version,
+					 .changes = API_CHANGE_PHONE };
+	enum customer_field field;
+	char message[256];
+
+	snprintf(typed.customer_id, sizeof(typed.customer_id), NGOZI_ID);
+	snprintf(typed.phone, sizeof(typed.phone), "%s", phone);
+	if (customer_update_build(AGENT, "GHS", &typed, "234", time(NULL), op,
+				  &field, message, sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, op, true, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+}
+
+static void test_stale_update_needs_attention(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct api_outcome outcome;
+	struct operation first;
+	struct operation stale;
+
+	update_phone(f, "08030000044", 1, &first);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, first.id, &first),
+			 JOURNAL_OK);
+	assert_int_equal(first.state, OP_ACCEPTED);
+	assert_int_equal(sandbox_count(f,
+				       "SELECT version FROM customers WHERE "
+				       "customer_id = ?",
+				       NGOZI_ID),
+			 2);
+
+	update_phone(f, "+2348030000055", 1, &stale);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, stale.id, &stale),
+			 JOURNAL_OK);
+	assert_int_equal(stale.state, OP_NEEDS_ATTENTION);
+	assert_non_null(strstr(stale.last_error, "Changed at Spotbanc"));
+	assert_non_null(
+		strstr(stale.last_error, "theirs phone +2348030000044, "
+					 "version 2"));
+	assert_non_null(
+		strstr(stale.last_error, "yours phone +2348030000055, "
+					 "base 1"));
+
+	/* Sent alone to the profile path, the key replays the stored 412. */
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	api_submit(transport, &stale, &outcome);
+	transport_close(transport);
+	assert_int_equal(outcome.result, API_ECONFLICT_VERSION);
+	assert_non_null(strstr(outcome.message, "version 2"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registration_accepted),
+		cmocka_unit_test(test_duplicate_phone_rejected),
+		cmocka_unit_test(test_offline_registration_synced),
+		cmocka_unit_test(test_lookup_online_then_offline),
+		cmocka_unit_test(test_stale_update_needs_attention),
+	};
+
+	transport_global_init();
+	return cmocka_run_group_tests_name("integration_customer", tests,
+					   setup, teardown);
+}

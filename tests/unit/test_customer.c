@@ -1,0 +1,378 @@
+/* Unit tests of app/customer.c: form validation into journal rows, the
+ * customer payloads and the bounded offline lookup cache. */
+#include <limits.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../../app/customer.h"
+#include "../../app/receipt.h"
+
+/* 2026-12-04T15:00:00Z */
+#define NOW 1796396400
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct journal *journal;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/spotagent-test-customer-XXXXXX");
+	if (mkdtemp(f->dir) == NULL) {
+		free(f);
+		return -1;
+	}
+	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
+	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
+		rmdir(f->dir);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char name[160];
+
+	journal_close(f->journal);
+	unlink(f->path);
+	snprintf(name, sizeof(name), "%s-wal", f->path);
+	unlink(name);
+	snprintf(name, sizeof(name), "%s-shm", f->path);
+	unlink(name);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void typed_customer(struct customer_registration *typed)
+{
+	memset(typed, 0, sizeof(*typed));
+	snprintf(typed->first_name, sizeof(typed->first_name), "Esi");
+	snprintf(typed->last_name, sizeof(typed->last_name), "Owusu");
+	snprintf(typed->phone, sizeof(typed->phone), "0201234567");
+	snprintf(typed->date_of_birth, sizeof(typed->date_of_birth),
+		 "1990-05-17");
+	snprintf(typed->id_type, sizeof(typed->id_type), "drivers_license");
+	snprintf(typed->id_number, sizeof(typed->id_number), "dl-12345");
+	snprintf(typed->address, sizeof(typed->address), "5 Oxford Street");
+	snprintf(typed->currency, sizeof(typed->currency), "GHS");
+}
+
+static void registration_builds_row(void **state)
+{
+	struct customer_registration typed;
+	struct customer_registration reg;
+	struct customer_registration decoded;
+	struct operation op;
+	enum customer_field field;
+	char message[128];
+	char key[JOURNAL_KEY_SIZE];
+
+	(void)state;
+	typed_customer(&typed);
+	assert_int_equal(customer_registration_build("A1001", &typed, "233",
+						     NOW, &reg, &op, &field,
+						     message, sizeof(message)),
+			 0);
+	assert_int_equal(field, CUSTOMER_FIELD_NONE);
+	assert_string_equal(reg.phone, "+233201234567");
+	assert_string_equal(reg.id_number, "DL-12345");
+	assert_string_equal(reg.id_type, "drivers_license");
+	assert_string_equal(op.type, API_TYPE_CUSTOMER_REGISTRATION);
+	snprintf(key, sizeof(key), "customer:%s", reg.customer_id);
+	assert_string_equal(op.keys[0], key);
+	assert_string_equal(op.keys[1], "phone:+233201234567");
+	assert_non_null(strstr(op.payload, "\"email\":null"));
+	assert_int_equal(api_customer_registration_decode(op.payload,
+							  &decoded),
+			 API_OK);
+	assert_memory_equal(&decoded, &reg, sizeof(reg));
+}
+
+/* One bad field per case, with the field the form must mark. */
+static void registration_rejects_field_table(void **state)
+{
+	static const struct {
+		size_t offset;
+		const char *text;
+		enum customer_field field;
+	} cases[] = {
+		{ offsetof(struct customer_registration, first_name), "Es1",
+		  CUSTOMER_FIELD_FIRST_NAME },
+		{ offsetof(struct customer_registration, last_name), "",
+		  CUSTOMER_FIELD_LAST_NAME },
+		{ offsetof(struct customer_registration, phone), "12",
+		  CUSTOMER_FIELD_PHONE },
+		/* 18 on 2026-12-05, so 17 on NOW's date. */
+		{ offsetof(struct customer_registration, date_of_birth),
+		  "2008-12-05", CUSTOMER_FIELD_DATE_OF_BIRTH },
+		{ offsetof(struct customer_registration, id_type), "library",
+		  CUSTOMER_FIELD_ID_TYPE },
+		{ offsetof(struct customer_registration, id_number), "-AB12",
+		  CUSTOMER_FIELD_ID_NUMBER },
+		{ offsetof(struct customer_registration, address), "\t",
+		  CUSTOMER_FIELD_ADDRESS },
+		{ offsetof(struct customer_registration, email), "esi@",
+		  CUSTOMER_FIELD_EMAIL },
+		{ offsetof(struct customer_registration, currency), "XXQ",
+		  CUSTOMER_FIELD_CURRENCY },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct customer_registration typed;
+		struct customer_registration reg;
+		struct operation op;
+		enum customer_field field;
+		char message[128] = "";
+
+		typed_customer(&typed);
+		strcpy((char *)&typed + cases[i].offset, cases[i].text);
+		assert_int_equal(customer_registration_build(
+					 "A1001", &typed, "233", NOW, &reg,
+					 &op, &field, message,
+					 sizeof(message)),
+				 -1);
+		assert_int_equal(field, cases[i].field);
+		assert_true(strlen(message) > 0);
+	}
+}
+
+static void update_builds_row(void **state)
+{
+	struct customer_update typed = { .base_version = 2,
+					 .changes = API_CHANGE_PHONE |
+						    API_CHANGE_EMAIL };
+	struct customer_update decoded;
+	struct operation op;
+	enum customer_field field;
+	char message[128];
+
+	(void)state;
+	snprintf(typed.customer_id, sizeof(typed.customer_id),
+		 "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c04");
+	snprintf(typed.phone, sizeof(typed.phone), "0244000009");
+	assert_int_equal(customer_update_build("A1001", "GHS", &typed, "233",
+					       NOW, &op, &field, message,
+					       sizeof(message)),
+			 0);
+	assert_string_equal(op.keys[0],
+			    "customer:5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c04");
+	assert_string_equal(op.keys[1], "");
+	assert_string_equal(op.payload,
+			    "{\"base_version\":2,\"changes\":{\"email\":null,"
+			    "\"phone\":\"+233244000009\"},\"customer_id\":"
+			    "\"5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c04\"}");
+	assert_int_equal(api_customer_update_decode(op.payload, &decoded),
+			 API_OK);
+	assert_int_equal(decoded.changes, API_CHANGE_PHONE | API_CHANGE_EMAIL);
+	assert_string_equal(decoded.email, "");
+
+	typed.changes = 0;
+	assert_int_equal(customer_update_build("A1001", "GHS", &typed, "233",
+					       NOW, &op, &field, message,
+					       sizeof(message)),
+			 -1);
+}
+
+/* Whether a line of the layout contains text. */
+static bool layout_has(const struct receipt *receipt, const char *text)
+{
+	for (int i = 0; i < receipt->count; i++) {
+		if (strstr(receipt->lines[i].text, text) != NULL)
+			return true;
+	}
+	return false;
+}
+
+static void registration_receipt_layout(void **state)
+{
+	struct customer_registration typed;
+	struct customer_registration reg;
+	struct receipt_context context = { .terminal_id = "T0001" };
+	struct receipt receipt;
+	struct operation op;
+	enum customer_field field;
+	char message[128];
+
+	(void)state;
+	typed_customer(&typed);
+	assert_int_equal(customer_registration_build("A1001", &typed, "233",
+						     NOW, &reg, &op, &field,
+						     message, sizeof(message)),
+			 0);
+	op.state = OP_ACCEPTED;
+	snprintf(op.reference, sizeof(op.reference), "SBX-000043");
+	assert_int_equal(receipt_layout(&op, &context, RECEIPT_COLUMNS_80MM,
+					&receipt),
+			 0);
+	assert_true(layout_has(&receipt, "Customer registration"));
+	assert_true(layout_has(&receipt, "Esi Owusu"));
+	assert_true(layout_has(&receipt, "+233201234567"));
+	assert_true(layout_has(&receipt, "CONFIRMED"));
+	assert_true(layout_has(&receipt, "SBX-000043"));
+	assert_false(layout_has(&receipt, "Amount"));
+}
+
+/* A cached customer numbered n: phone +23320000nnnn, wallet 20000nnnnn. */
+static void numbered_customer(int n, struct api_customer *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->profile.customer_id, sizeof(out->profile.customer_id),
+		 "00000000-0000-4000-8000-%012d", n);
+	snprintf(out->profile.first_name, sizeof(out->profile.first_name),
+		 "Ama");
+	snprintf(out->profile.last_name, sizeof(out->profile.last_name),
+		 "Mensah");
+	snprintf(out->profile.phone, sizeof(out->profile.phone),
+		 "+23320000%04d", n);
+	snprintf(out->profile.date_of_birth,
+		 sizeof(out->profile.date_of_birth), "1990-01-01");
+	snprintf(out->profile.id_type, sizeof(out->profile.id_type),
+		 "passport");
+	snprintf(out->profile.id_number, sizeof(out->profile.id_number),
+		 "P%05d", n);
+	snprintf(out->profile.address, sizeof(out->profile.address), "Accra");
+	snprintf(out->profile.currency, sizeof(out->profile.currency), "GHS");
+	out->version = 1;
+	out->wallet_count = 1;
+	snprintf(out->wallets[0].account, sizeof(out->wallets[0].account),
+		 "20000%05d", n);
+	snprintf(out->wallets[0].currency, sizeof(out->wallets[0].currency),
+		 "GHS");
+}
+
+static int cache_rows(struct fixture *f)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *stmt = NULL;
+	int count = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+					 NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+					    "SELECT COUNT(*) FROM "
+					    "customer_cache",
+					    -1, &stmt, NULL),
+			 SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		count = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	sqlite3_close(db);
+	return count;
+}
+
+static void cache_evicts_least_recent(void **state)
+{
+	struct fixture *f = *state;
+	struct api_customer customer;
+	struct api_customer found;
+	const int extra = 5;
+
+	for (int n = 0; n < CUSTOMER_CACHE_MAX; n++) {
+		numbered_customer(n, &customer);
+		assert_int_equal(customer_cache_put(f->journal, &customer,
+						    NOW + n),
+				 CUSTOMER_OK);
+	}
+	assert_int_equal(cache_rows(f), CUSTOMER_CACHE_MAX);
+
+	/* A lookup makes customer 0 the most recently used. */
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233200000000", NOW + 5000,
+						 &found),
+			 CUSTOMER_OK);
+	for (int n = CUSTOMER_CACHE_MAX; n < CUSTOMER_CACHE_MAX + extra; n++) {
+		numbered_customer(n, &customer);
+		assert_int_equal(customer_cache_put(f->journal, &customer,
+						    NOW + 5000 + n),
+				 CUSTOMER_OK);
+	}
+	assert_int_equal(cache_rows(f), CUSTOMER_CACHE_MAX);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_WALLET,
+						 "2000000000", NOW + 9000,
+						 &found),
+			 CUSTOMER_OK);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_WALLET,
+						 "2000000001", NOW + 9000,
+						 &found),
+			 CUSTOMER_ENOTFOUND);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233200000005", NOW + 9000,
+						 &found),
+			 CUSTOMER_ENOTFOUND);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233200000006", NOW + 9000,
+						 &found),
+			 CUSTOMER_OK);
+	assert_string_equal(found.wallets[0].account, "2000000006");
+}
+
+static void cache_replaces_same_customer(void **state)
+{
+	struct fixture *f = *state;
+	struct api_customer customer;
+	struct api_customer found;
+
+	numbered_customer(7, &customer);
+	assert_int_equal(customer_cache_put(f->journal, &customer, NOW),
+			 CUSTOMER_OK);
+	customer.version = 2;
+	snprintf(customer.profile.phone, sizeof(customer.profile.phone),
+		 "+233209999999");
+	assert_int_equal(customer_cache_put(f->journal, &customer, NOW + 1),
+			 CUSTOMER_OK);
+	assert_int_equal(cache_rows(f), 1);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233200000007", NOW + 2,
+						 &found),
+			 CUSTOMER_ENOTFOUND);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233209999999", NOW + 2,
+						 &found),
+			 CUSTOMER_OK);
+	assert_int_equal(found.version, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(registration_builds_row),
+		cmocka_unit_test(registration_rejects_field_table),
+		cmocka_unit_test(update_builds_row),
+		cmocka_unit_test(registration_receipt_layout),
+		cmocka_unit_test_setup_teardown(cache_evicts_least_recent,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(cache_replaces_same_customer,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("customer", tests, NULL, NULL);
+}
