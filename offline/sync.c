@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../app/api.h"
+#include "../app/customer.h"
 #include "../app/log.h"
 #include "../app/policy.h"
 
@@ -242,6 +243,28 @@ static void note_outcomes(const struct operation *ops,
 	}
 }
 
+/* Put the customers of accepted registrations in the offline lookup
+ * cache, with the wallet the central service opened for them. A cache
+ * failure is logged there and changes nothing else. */
+static void cache_registrations(struct journal *journal,
+				const struct operation *ops,
+				const struct api_outcome *answers,
+				const struct journal_outcome *outcomes, int n,
+				int64_t now)
+{
+	struct customer_registration registration;
+
+	for (int i = 0; i < n; i++) {
+		if (outcomes[i].kind != JOURNAL_OUTCOME_ACCEPTED ||
+		    strcmp(ops[i].type, API_TYPE_CUSTOMER_REGISTRATION) != 0 ||
+		    api_customer_registration_decode(ops[i].payload,
+						     &registration) != API_OK)
+			continue;
+		customer_cache_put_registration(journal, &registration,
+						answers[i].wallet_account, now);
+	}
+}
+
 /* Send ops[0..n), already marked in flight, and record the outcomes. */
 static int send_marked(struct journal *journal, struct transport *transport,
 		       const struct config *config,
@@ -271,6 +294,7 @@ static int send_marked(struct journal *journal, struct transport *transport,
 	}
 	result->held = rc;
 	note_outcomes(ops, outcomes, n, result);
+	cache_registrations(journal, ops, answers, outcomes, n, now);
 	if (result->decided > 0)
 		note_sync_time(journal, now);
 	rc = JOURNAL_OK;

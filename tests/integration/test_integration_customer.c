@@ -382,6 +382,7 @@ static void test_offline_registration_synced(void **state)
 {
 	struct fixture *f = *state;
 	struct customer_registration reg;
+	struct api_customer cached;
 	struct operation op;
 	int port = f->port;
 
@@ -403,6 +404,17 @@ static void test_offline_registration_synced(void **state)
 				       "customer_id = ?",
 				       reg.customer_id),
 			 1);
+
+	/* The sync worker caches the accepted registration for offline
+	 * lookups, with its new wallet. */
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233209998877", time(NULL),
+						 &cached),
+			 CUSTOMER_OK);
+	assert_string_equal(cached.profile.customer_id, reg.customer_id);
+	assert_int_equal(cached.wallet_count, 1);
+	assert_int_equal(strlen(cached.wallets[0].account), 10);
 }
 
 static void test_lookup_online_then_offline(void **state)
