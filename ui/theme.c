@@ -1,5 +1,6 @@
 /* Colour pairs and the attributes used for each role of the UI. */
 #include <stdbool.h>
+#include <stdlib.h>
 
 #include "theme.h"
 
@@ -25,12 +26,21 @@ static const struct theme_style styles[THEME_ROLE_COUNT] = {
 
 static bool colours;
 
+static bool no_colour_requested(void)
+{
+	const char *value = getenv("NO_COLOR");
+
+	return value != NULL && value[0] != '\0';
+}
+
 void theme_init(void)
 {
 	short role;
 
 	colours = false;
-	if (!has_colors() || start_color() == ERR)
+	/* NO_COLOR set to any non-empty value asks for no colour
+	 * (no-color.org); the monochrome attributes carry the meaning. */
+	if (no_colour_requested() || !has_colors() || start_color() == ERR)
 		return;
 
 	/* -1 means the terminal's own colour. Without default-colour
