@@ -6,7 +6,6 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sandbox_process.h"
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/log.h"
@@ -31,16 +31,10 @@
 #define NEW_PASSWORD "Harmattan-2027"
 #define OTHER_AGENT "A1002"
 #define OTHER_PASSWORD "counter-demo-2"
-#define START_WAIT_MS 15000
 #define EVENT_WAIT_MS 20000
 
-extern char **environ;
-
 struct fixture {
-	char dir[PATH_MAX];
-	char db[PATH_MAX];
-	int port;
-	pid_t sandbox;
+	struct sandbox_process sandbox;
 	struct app app;
 };
 
@@ -50,81 +44,18 @@ struct reply {
 	char text[200];
 };
 
-static void sleep_ms(long ms)
-{
-	struct timespec delay = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&delay, NULL);
-}
-
-static void path_join(char *out, const char *dir, const char *name)
-{
-	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
-
-	assert_true(n > 0 && n < PATH_MAX);
-}
-
-/* Start the sandbox on a free port and wait, bounded, for its port
- * file. */
+/* Write the terminal's configuration with `extra` lines appended to its
+ * [terminal] section, into f->sandbox.dir. */
 static void start_sandbox(struct fixture *f)
 {
-	char port_file[PATH_MAX];
-	char *argv[] = { "python3", "tests/sandbox/sandbox.py", "--certs",
-			 "build/certs", "--db", f->db, "--port", "0",
-			 "--port-file", port_file, NULL };
-	posix_spawn_file_actions_t actions;
-	char log_path[PATH_MAX];
-
-	path_join(port_file, f->dir, "port");
-	path_join(log_path, f->dir, "sandbox.log");
-	unlink(port_file);
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY,
-					 0);
-	posix_spawn_file_actions_addopen(&actions, 2, log_path,
-					 O_WRONLY | O_CREAT | O_APPEND, 0600);
-	assert_int_equal(posix_spawnp(&f->sandbox, "python3", &actions, NULL,
-				      argv, environ),
-			 0);
-	posix_spawn_file_actions_destroy(&actions);
-
-	for (int waited = 0; waited < START_WAIT_MS; waited += 50) {
-		FILE *file = fopen(port_file, "r");
-
-		if (file != NULL) {
-			int got = fscanf(file, "%d", &f->port);
-
-			fclose(file);
-			if (got == 1 && f->port > 0)
-				return;
-		}
-		sleep_ms(50);
-	}
-	fail_msg("sandbox did not start within %d ms; see %s", START_WAIT_MS,
-		 log_path);
+	sandbox_process_start(&f->sandbox, 0, NULL);
 }
 
 static void stop_sandbox(struct fixture *f)
 {
-	int status;
-
-	if (f->sandbox <= 0)
-		return;
-	kill(f->sandbox, SIGTERM);
-	for (int waited = 0; waited < 5000; waited += 50) {
-		if (waitpid(f->sandbox, &status, WNOHANG) == f->sandbox) {
-			f->sandbox = 0;
-			return;
-		}
-		sleep_ms(50);
-	}
-	kill(f->sandbox, SIGKILL);
-	waitpid(f->sandbox, &status, 0);
-	f->sandbox = 0;
+	sandbox_process_stop(&f->sandbox);
 }
 
-/* Write the terminal's configuration with `extra` lines appended to its
- * [terminal] section, into f->dir. */
 static void write_config_file(struct fixture *f, const char *extra,
 			      char path[PATH_MAX])
 {
@@ -132,7 +63,7 @@ static void write_config_file(struct fixture *f, const char *extra,
 	FILE *file;
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	path_join(path, f->dir, "spotagent.conf");
+	sandbox_path_join(path, f->sandbox.dir, "spotagent.conf");
 	file = fopen(path, "w");
 	assert_non_null(file);
 	fprintf(file,
@@ -144,7 +75,7 @@ static void write_config_file(struct fixture *f, const char *extra,
 		"[terminal]\nid = T0001\ncurrency = GHS\n%s"
 		"[journal]\npath = journal.db\n"
 		"[log]\nfile = spotagent.log\nlevel = debug\n",
-		f->port, cwd, cwd, cwd, extra);
+		f->sandbox.port, cwd, cwd, cwd, extra);
 	fclose(file);
 }
 
@@ -164,9 +95,10 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	mkdir("build/test-runs", 0700);
-	snprintf(f->dir, sizeof(f->dir), "build/test-runs/security-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	path_join(f->db, f->dir, "sandbox.db");
+	snprintf(f->sandbox.dir, sizeof(f->sandbox.dir),
+		 "build/test-runs/security-XXXXXX");
+	assert_non_null(mkdtemp(f->sandbox.dir));
+	sandbox_path_join(f->sandbox.db, f->sandbox.dir, "sandbox.db");
 	start_sandbox(f);
 	write_config(f);
 	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
@@ -344,15 +276,16 @@ static void test_config_security_settings(void **state)
 		{ "offline_login_hours = 721\n",
 		  "[terminal] offline_login_hours" },
 	};
-	struct fixture f = { .port = 1 };
+	struct fixture f = { .sandbox = { .port = 1 } };
 	struct config config;
 	char path[PATH_MAX];
 	char error[512];
 
 	(void)state;
 	mkdir("build/test-runs", 0700);
-	snprintf(f.dir, sizeof(f.dir), "build/test-runs/security-XXXXXX");
-	assert_non_null(mkdtemp(f.dir));
+	snprintf(f.sandbox.dir, sizeof(f.sandbox.dir),
+		 "build/test-runs/security-XXXXXX");
+	assert_non_null(mkdtemp(f.sandbox.dir));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc;
 

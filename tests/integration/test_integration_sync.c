@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sandbox_process.h"
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/log.h"
@@ -31,92 +31,21 @@
 #define PASSWORD "counter-demo-1"
 #define RICH_WALLET "1000000001"  /* GHS 5,000.00 in the sandbox seed */
 #define POOR_WALLET "1000000002"  /* GHS 250.00 */
-#define START_WAIT_MS 15000
 #define APPLY_WAIT_MS 30000
 
-extern char **environ;
-
 struct fixture {
-	char dir[PATH_MAX];
-	char db[PATH_MAX];
-	int port;
-	pid_t sandbox;
+	struct sandbox_process sandbox;
 	struct app app;
 };
 
-static void sleep_ms(long ms)
-{
-	struct timespec delay = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&delay, NULL);
-}
-
-static void path_join(char *out, const char *dir, const char *name)
-{
-	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
-
-	assert_true(n > 0 && n < PATH_MAX);
-}
-
-/* Start the sandbox on `port` (0: a free one) and wait, bounded, for the
- * port file it writes. */
 static void start_sandbox(struct fixture *f, int port)
 {
-	char port_file[PATH_MAX];
-	char port_text[16];
-	char *argv[] = { "python3", "tests/sandbox/sandbox.py", "--certs",
-			 "build/certs", "--db", f->db, "--port", port_text,
-			 "--port-file", port_file, NULL };
-	posix_spawn_file_actions_t actions;
-	char log_path[PATH_MAX];
-
-	path_join(port_file, f->dir, "port");
-	path_join(log_path, f->dir, "sandbox.log");
-	unlink(port_file);
-	snprintf(port_text, sizeof(port_text), "%d", port);
-	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY,
-					 0);
-	posix_spawn_file_actions_addopen(&actions, 2, log_path,
-					 O_WRONLY | O_CREAT | O_APPEND, 0600);
-	assert_int_equal(posix_spawnp(&f->sandbox, "python3", &actions, NULL,
-				      argv, environ),
-			 0);
-	posix_spawn_file_actions_destroy(&actions);
-
-	for (int waited = 0; waited < START_WAIT_MS; waited += 50) {
-		FILE *file = fopen(port_file, "r");
-
-		if (file != NULL) {
-			int got = fscanf(file, "%d", &f->port);
-
-			fclose(file);
-			if (got == 1 && f->port > 0)
-				return;
-		}
-		sleep_ms(50);
-	}
-	fail_msg("sandbox did not start within %d ms; see %s", START_WAIT_MS,
-		 log_path);
+	sandbox_process_start(&f->sandbox, port, NULL);
 }
 
 static void stop_sandbox(struct fixture *f)
 {
-	int status;
-
-	if (f->sandbox <= 0)
-		return;
-	kill(f->sandbox, SIGTERM);
-	for (int waited = 0; waited < 5000; waited += 50) {
-		if (waitpid(f->sandbox, &status, WNOHANG) == f->sandbox) {
-			f->sandbox = 0;
-			return;
-		}
-		sleep_ms(50);
-	}
-	kill(f->sandbox, SIGKILL);
-	waitpid(f->sandbox, &status, 0);
-	f->sandbox = 0;
+	sandbox_process_stop(&f->sandbox);
 }
 
 static void write_config(struct fixture *f, const char *cert_name)
@@ -127,7 +56,7 @@ static void write_config(struct fixture *f, const char *cert_name)
 	FILE *file;
 
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	path_join(path, f->dir, "spotagent.conf");
+	sandbox_path_join(path, f->sandbox.dir, "spotagent.conf");
 	file = fopen(path, "w");
 	assert_non_null(file);
 	fprintf(file,
@@ -142,7 +71,7 @@ static void write_config(struct fixture *f, const char *cert_name)
 		"[log]\nfile = spotagent.log\nlevel = debug\n"
 		"[sync]\nretry_min_seconds = 1\nretry_max_seconds = 2\n"
 		"idle_check_seconds = 1\n",
-		f->port, cwd, cwd, cert_name, cwd, cert_name);
+		f->sandbox.port, cwd, cwd, cert_name, cwd, cert_name);
 	fclose(file);
 	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
 		fail_msg("config: %s", error);
@@ -160,7 +89,8 @@ static int ledger_count(struct fixture *f, const char *id)
 	sqlite3_stmt *stmt = NULL;
 	int count = -1;
 
-	assert_int_equal(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY,
+	assert_int_equal(sqlite3_open_v2(f->sandbox.db, &db,
+					 SQLITE_OPEN_READONLY,
 					 NULL),
 			 SQLITE_OK);
 	sqlite3_busy_timeout(db, 5000);
@@ -195,9 +125,10 @@ static int setup(void **state)
 
 	assert_non_null(f);
 	mkdir("build/test-runs", 0700);
-	snprintf(f->dir, sizeof(f->dir), "build/test-runs/sync-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	path_join(f->db, f->dir, "sandbox.db");
+	snprintf(f->sandbox.dir, sizeof(f->sandbox.dir),
+		 "build/test-runs/sync-XXXXXX");
+	assert_non_null(mkdtemp(f->sandbox.dir));
+	sandbox_path_join(f->sandbox.db, f->sandbox.dir, "sandbox.db");
 	start_sandbox(f, 0);
 	write_config(f, "client-T0001");
 	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
@@ -351,7 +282,7 @@ static void test_offline_then_applied_once(void **state)
 	enum wallet_field field;
 	char message[256];
 	char id[JOURNAL_ID_SIZE];
-	int port = f->port;
+	int port = f->sandbox.port;
 	int waited;
 
 	stop_sandbox(f);
@@ -377,14 +308,14 @@ static void test_offline_then_applied_once(void **state)
 
 	/* The worker runs while the sandbox is down, then finds it back. */
 	assert_int_equal(sync_start(&f->app.config, NULL, &worker), 0);
-	sleep_ms(1500);
+	sandbox_sleep_ms(1500);
 	start_sandbox(f, port);
 	for (waited = 0; waited < APPLY_WAIT_MS; waited += 100) {
 		assert_int_equal(journal_get(f->app.journal, id, &op),
 				 JOURNAL_OK);
 		if (op.state == OP_ACCEPTED)
 			break;
-		sleep_ms(100);
+		sandbox_sleep_ms(100);
 	}
 	sync_stop(worker);
 	assert_int_equal(op.state, OP_ACCEPTED);
