@@ -18,6 +18,7 @@ enum home_item {
 	HOME_SYNC,
 	HOME_LOGOUT,
 	HOME_PASSWORD,
+	HOME_CUSTOMER,
 	HOME_ITEM_COUNT,
 };
 
@@ -39,6 +40,7 @@ static const char *const home_names[HOME_ITEM_COUNT] = {
 	[HOME_SYNC] = "3 Sync now",
 	[HOME_LOGOUT] = "4 Log out",
 	[HOME_PASSWORD] = "5 Change password",
+	[HOME_CUSTOMER] = "6 Register customer",
 };
 
 struct home_state {
@@ -332,6 +334,8 @@ static int home_activate(const struct home_state *state, struct ui *ui,
 		return ui_switch(ui, SCREEN_LOGIN);
 	case HOME_PASSWORD:
 		return ui_switch(ui, SCREEN_PASSWORD);
+	case HOME_CUSTOMER:
+		return ui_switch(ui, SCREEN_CUSTOMER);
 	default:
 		return SCREEN_IGNORED;
 	}

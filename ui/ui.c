@@ -48,6 +48,7 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_RESULT] = &screen_result,
 	[SCREEN_QUEUE] = &screen_queue,
 	[SCREEN_PASSWORD] = &screen_password,
+	[SCREEN_CUSTOMER] = &screen_customer,
 	[SCREEN_LOCK] = &screen_lock,
 };
 
@@ -632,9 +633,12 @@ static void ui_loop(struct ui *ui)
 		 * operations; its changes arrive as events like our own. */
 		if (time(NULL) >= next_poll) {
 			next_poll = time(NULL) + UI_JOURNAL_POLL_SECONDS;
-			app_poll_journal(ui->app, ui->current == SCREEN_RESULT
-							  ? ui->operation_id
-							  : NULL);
+			app_poll_journal(ui->app,
+					 ui->current == SCREEN_RESULT ||
+							 ui->current ==
+								 SCREEN_CUSTOMER
+						 ? ui->operation_id
+						 : NULL);
 		}
 		ui_check_idle(ui);
 		if (ui->dirty) {

@@ -29,10 +29,16 @@ write_config "$dir" "$SANDBOX_PORT" || fail "cannot write the config"
 # login screen of a terminal started with the given environment has.
 colour_codes() {
 	local env=$1 i
+	# A server that is still shutting down can refuse the new session,
+	# so each start is tried up to three times.
 	tmux_cmd kill-server 2>/dev/null
-	tmux_cmd new-session -d -s ui -x 80 -y 24 \
-		"env TERM=xterm-256color $env build/spotagent --config $dir/spotagent.conf" ||
-		fail "cannot start tmux"
+	for ((i = 0; i < 3; i++)); do
+		sleep 0.2
+		tmux_cmd new-session -d -s ui -x 80 -y 24 \
+			"env TERM=xterm-256color $env build/spotagent --config $dir/spotagent.conf" &&
+			break
+	done
+	[ "$i" -lt 3 ] || fail "cannot start tmux"
 	for ((i = 0; i < 50; i++)); do
 		tmux_cmd capture-pane -p -t ui | grep -q "Agent ID" && break
 		sleep 0.2
