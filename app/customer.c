@@ -4,13 +4,16 @@
 #define LOG_MODULE "customer"
 #include "customer.h"
 
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <sqlite3.h>
 
 #include "../offline/journal_internal.h"
+#include "app.h"
 #include "currency.h"
 #include "log.h"
 #include "policy.h"
@@ -518,6 +521,102 @@ int customer_lookup_online(struct journal *journal,
 		log_warn("customer %s not cached: %s", out->profile.customer_id,
 			 customer_strerror(cached));
 	return API_OK;
+}
+
+struct lookup_request {
+	struct app *app;
+	char token[API_TOKEN_SIZE];
+	enum api_customer_key by;
+	char value[API_PHONE_SIZE + API_ACCOUNT_SIZE];
+};
+
+/* The customer found on the request thread, until the UI thread takes it. */
+static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct api_customer found;
+static bool found_ready;
+
+static void *run_lookup(void *arg)
+{
+	struct lookup_request *request = arg;
+	struct app *app = request->app;
+	struct event event = { .type = EVENT_LOOKUP };
+	struct api_customer *customer;
+	struct transport *transport;
+	int rc = API_EINVAL;
+
+	customer = calloc(1, sizeof(*customer));
+	if (customer == NULL) {
+		snprintf(event.text, sizeof(event.text), "Out of memory");
+		goto done;
+	}
+	transport = app_request_transport(app, event.text, sizeof(event.text));
+	if (transport != NULL)
+		rc = api_customer_lookup(transport, request->token,
+					 request->by, request->value, customer,
+					 event.text, sizeof(event.text));
+	if (rc == API_OK) {
+		pthread_mutex_lock(&found_lock);
+		found = *customer;
+		found_ready = true;
+		pthread_mutex_unlock(&found_lock);
+	} else {
+		log_info("customer lookup failed: %s", api_strerror(rc));
+	}
+
+done:
+	free(customer);
+	explicit_bzero(request->token, sizeof(request->token));
+	event.status = rc;
+	snprintf(event.id, sizeof(event.id), "%s", CUSTOMER_LOOKUP_EVENT_ID);
+	free(request);
+	app_request_finish(app);
+	event_post(app->events, &event);
+	return NULL;
+}
+
+int customer_lookup_start(struct app *app, enum api_customer_key by,
+			  const char *value, char *message,
+			  size_t message_size)
+{
+	struct lookup_request *request;
+
+	if (!app->session.logged_in || app->session.token[0] == '\0') {
+		snprintf(message, message_size, "Log in online first");
+		return -1;
+	}
+	request = calloc(1, sizeof(*request));
+	if (request == NULL) {
+		snprintf(message, message_size, "Out of memory");
+		return -1;
+	}
+	request->app = app;
+	request->by = by;
+	memcpy(request->token, app->session.token, sizeof(request->token));
+	snprintf(request->value, sizeof(request->value), "%s", value);
+	pthread_mutex_lock(&found_lock);
+	found_ready = false;
+	pthread_mutex_unlock(&found_lock);
+	if (app_request_start(app, run_lookup, request, message,
+			      message_size) != 0) {
+		explicit_bzero(request, sizeof(*request));
+		free(request);
+		return -1;
+	}
+	return 0;
+}
+
+int customer_lookup_take(struct api_customer *out)
+{
+	int rc = CUSTOMER_ENOTFOUND;
+
+	pthread_mutex_lock(&found_lock);
+	if (found_ready) {
+		*out = found;
+		found_ready = false;
+		rc = CUSTOMER_OK;
+	}
+	pthread_mutex_unlock(&found_lock);
+	return rc;
 }
 
 const char *customer_strerror(int error)

@@ -111,6 +111,27 @@ int customer_lookup_online(struct journal *journal,
 			   int64_t now, struct api_customer *out,
 			   char *message, size_t message_size);
 
+struct app;
+
+/* The event id of customer_lookup_start's EVENT_LOOKUP; no wallet
+ * account has letters, so it never matches a wallet lookup. */
+#define CUSTOMER_LOOKUP_EVENT_ID "customer-lookup"
+
+/* Start a lookup at the central service on app's request thread with
+ * the session token. EVENT_LOOKUP arrives with id
+ * CUSTOMER_LOOKUP_EVENT_ID and status 0 or a negative api_error (a
+ * message in text); after status 0, customer_lookup_take gives the
+ * customer. Nothing is cached: the UI thread calls customer_cache_put.
+ * Returns 0, or -1 with a line for the agent in message. */
+int customer_lookup_start(struct app *app, enum api_customer_key by,
+			  const char *value, char *message,
+			  size_t message_size);
+
+/* Move the customer found by the last successful customer_lookup_start
+ * into *out. Returns CUSTOMER_OK, or CUSTOMER_ENOTFOUND when there is
+ * none. Call on the UI thread after its event. */
+int customer_lookup_take(struct api_customer *out);
+
 /* Return a static one-line message for a customer_error. */
 const char *customer_strerror(int error);
 

@@ -34,6 +34,7 @@ enum screen_id {
 	SCREEN_QUEUE,
 	SCREEN_PASSWORD,
 	SCREEN_CUSTOMER,
+	SCREEN_FIND,
 	SCREEN_LOCK, /* drawn over the others while ui->lock is set; never
 			shown with ui_switch */
 	SCREEN_COUNT,
@@ -171,6 +172,7 @@ extern struct screen screen_result;
 extern struct screen screen_queue;
 extern struct screen screen_password;
 extern struct screen screen_customer;
+extern struct screen screen_find;
 extern struct screen screen_lock;
 
 /* Set ui->next and return SCREEN_SWITCH | SCREEN_HANDLED. */

@@ -11,6 +11,7 @@
 #include "../app/log.h"
 #include "../app/validate.h"
 #include "../offline/sync.h"
+#include "country.h"
 #include "draw.h"
 #include "fieldset.h"
 #include "screen.h"
@@ -76,19 +77,6 @@ static const char *const customer_id_types[] = {
 #define CUSTOMER_ID_TYPE_COUNT \
 	((int)(sizeof(customer_id_types) / sizeof(customer_id_types[0])))
 
-/* Country calling code for national phone numbers, by the terminal's
- * currency.
- * NOTE: a stand-in until the configuration has a country setting. A
- * currency used in several countries (XOF, XAF) cannot be mapped, so any
- * currency not listed allows only international numbers. */
-static const struct {
-	const char *currency;
-	const char *country_code;
-} customer_country_codes[] = {
-	{ "GHS", "233" },
-	{ "NGN", "234" },
-};
-
 struct customer_state {
 	enum customer_mode mode;
 	struct fieldset fields;
@@ -105,20 +93,6 @@ struct customer_state {
 };
 
 static struct customer_state customer;
-
-/* Return the calling code for currency, or NULL when there is none. */
-static const char *customer_country_code(const char *currency)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(customer_country_codes) /
-				sizeof(customer_country_codes[0]);
-	     i++) {
-		if (strcmp(currency, customer_country_codes[i].currency) == 0)
-			return customer_country_codes[i].country_code;
-	}
-	return NULL;
-}
 
 /* Return the ID type picked by the digit in text, or NULL. */
 static const char *customer_id_type(const char *text)
@@ -168,7 +142,8 @@ static void customer_check_field(struct customer_state *state,
 		break;
 	case CUSTOMER_FIELD_PHONE:
 		validate_phone(text,
-			       customer_country_code(ui->app->config.currency),
+			       country_code_for_currency(
+				       ui->app->config.currency),
 			       out, sizeof(out), message, size);
 		break;
 	case CUSTOMER_FIELD_DATE_OF_BIRTH:
@@ -500,7 +475,7 @@ static int customer_build(struct customer_state *state, struct ui *ui)
 
 	rc = customer_registration_build(
 		ui->app->session.agent_id, typed,
-		customer_country_code(ui->app->config.currency),
+		country_code_for_currency(ui->app->config.currency),
 		(int64_t)time(NULL), &state->reg, &state->op, &field, message,
 		sizeof(message));
 	free(typed);

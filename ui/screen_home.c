@@ -19,14 +19,15 @@ enum home_item {
 	HOME_LOGOUT,
 	HOME_PASSWORD,
 	HOME_CUSTOMER,
+	HOME_FIND,
 	HOME_ITEM_COUNT,
 };
 
 #define HOME_MENU_ROW 3
 #define HOME_MENU_COLUMN 4
 #define HOME_MENU_WIDTH 30
-#define HOME_QUEUE_ROW 9
-#define HOME_REJECTED_ROW 14
+#define HOME_QUEUE_ROW 10
+#define HOME_REJECTED_ROW 15
 #define HOME_REJECTED_ROWS 5
 
 /* Most unacknowledged rejections read for the block; with this many the
@@ -41,6 +42,7 @@ static const char *const home_names[HOME_ITEM_COUNT] = {
 	[HOME_LOGOUT] = "4 Log out",
 	[HOME_PASSWORD] = "5 Change password",
 	[HOME_CUSTOMER] = "6 Register customer",
+	[HOME_FIND] = "7 Find customer",
 };
 
 struct home_state {
@@ -336,6 +338,8 @@ static int home_activate(const struct home_state *state, struct ui *ui,
 		return ui_switch(ui, SCREEN_PASSWORD);
 	case HOME_CUSTOMER:
 		return ui_switch(ui, SCREEN_CUSTOMER);
+	case HOME_FIND:
+		return ui_switch(ui, SCREEN_FIND);
 	default:
 		return SCREEN_IGNORED;
 	}

@@ -49,6 +49,7 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_QUEUE] = &screen_queue,
 	[SCREEN_PASSWORD] = &screen_password,
 	[SCREEN_CUSTOMER] = &screen_customer,
+	[SCREEN_FIND] = &screen_find,
 	[SCREEN_LOCK] = &screen_lock,
 };
 
