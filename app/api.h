@@ -1,4 +1,4 @@
-/* The API client: the only module that knows the central service's paths
+/* The API client: the only module that contains the central service's paths
  * and JSON field names (contract in docs/api.md). It maps operations to
  * HTTP requests and replies to outcomes. */
 #ifndef SPOTAGENT_API_H
@@ -38,7 +38,7 @@ enum api_error {
 					update's base version */
 };
 
-/* Most operations in one batch request; the central service accepts
+/* Maximum operations in one batch request; the central service accepts
  * 1000 (docs/api.md). */
 #define API_BATCH_MAX 1000
 
@@ -78,7 +78,7 @@ struct api_wallet {
 	char currency[4];
 };
 
-/* What the central service made of one operation. */
+/* The central service's decision on one operation. */
 struct api_outcome {
 	int result;                      /* API_OK means accepted */
 	char reference[JOURNAL_REFERENCE_SIZE];
@@ -261,7 +261,7 @@ int api_policy_rule(const char *json, const char *type,
 int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
 
-/* Check that the central service answers (GET health). Returns 0 or an
+/* Check that the central service replies (GET health). Returns 0 or an
  * api_error. */
 int api_ping(struct transport *transport);
 

@@ -337,7 +337,7 @@ static int action_result(struct app *app, int rc, const char *id,
 			 "Not possible in the operation's current state");
 	else
 		snprintf(message, message_size, "%s", journal_strerror(rc));
-	log_warn("operation %s: action refused: %s", id,
+	log_warn("operation %s: action rejected: %s", id,
 		 journal_strerror(rc));
 	return -1;
 }

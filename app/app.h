@@ -26,7 +26,7 @@ struct session {
 	bool offline; /* logged in with the offline verifier: no token */
 };
 
-/* What the status bar shows; updated on the UI thread from events. */
+/* The status bar's data, updated on the UI thread from events. */
 struct app_status {
 	bool online;
 	int64_t counts[OP_STATE_COUNT];
@@ -34,7 +34,7 @@ struct app_status {
 	char printer_message[128];
 };
 
-/* What app_print_due printed, for the agent. Calls add to it. */
+/* Summary of app_print_due's printing, for the agent. Calls add to it. */
 struct app_print_report {
 	int receipts;                    /* final receipts printed */
 	int rejected;                    /* rejection notices due */

@@ -124,7 +124,7 @@ int policy_check(struct journal *journal, const struct operation *op,
 		return -1;
 	}
 	if (check_limits(journal, op, &rule, message, message_size) != 0) {
-		log_info("operation %s refused offline: %s", op->id, message);
+		log_info("operation %s rejected offline: %s", op->id, message);
 		return -1;
 	}
 	return 0;
@@ -166,7 +166,7 @@ int policy_flag_old(struct journal *journal, int64_t now)
 	return flagged;
 }
 
-/* What the policy check inside the journal's write transaction needs. */
+/* Arguments of the policy check inside the journal's write transaction. */
 struct policy_context {
 	bool online;
 	char *message;

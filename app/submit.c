@@ -15,7 +15,7 @@
 #include "uuid.h"
 #include "wallet.h"
 
-/* Longest input line accepted, newline included. */
+/* Maximum input line length accepted, newline included. */
 #define SUBMIT_LINE_MAX 4096
 
 static int read_text(json_t *line, const char *key, char *out, size_t size,

@@ -66,8 +66,8 @@ struct operation {
 					   current state is printed */
 };
 
-/* What the central service (or the agent) decided for one operation, for
- * journal_record_outcomes. */
+/* The decision of the central service (or the agent) on one operation,
+ * for journal_record_outcomes. */
 enum journal_outcome_kind {
 	JOURNAL_OUTCOME_ACCEPTED = 0,  /* text is the reference */
 	JOURNAL_OUTCOME_REJECTED = 1,  /* text is the reason */

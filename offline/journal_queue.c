@@ -46,8 +46,8 @@ static const char *const statement_sql[STMT_TOTAL] = {
 			    " sent = CASE WHEN ?5 = 'queued' THEN 0"
 			    " ELSE sent END,"
 			    " updated_at = ?3 WHERE id = ?1",
-	/* ?4 is true when the central service said it did not apply the
-	 * operation, which makes it cancellable again. */
+	/* ?4 is true when the central service reported that it did not apply
+	 * the operation, which makes it cancellable again. */
 	[STMT_MARK_ATTENTION] = "UPDATE operations"
 				" SET state = 'needs_attention',"
 				" last_error = ?2, updated_at = ?3,"

@@ -66,7 +66,7 @@ static int64_t backoff_delay(const struct config *config, int attempts,
 	return delay;
 }
 
-/* Whether an outcome says the central service could not be reached. */
+/* Whether an outcome means the central service could not be reached. */
 static bool is_link_failure(int result)
 {
 	return result == API_EUNREACHABLE || result == API_ETLS ||
@@ -124,7 +124,7 @@ static void convert_dependency(const struct api_outcome *answer,
 	snprintf(out->text, sizeof(out->text), "%s", answer->message);
 }
 
-/* Turn the central service's answer for op into a journal outcome, and
+/* Turn the central service's reply for op into a journal outcome, and
  * count it in *result. `earlier` holds the outcomes of the operations
  * before op in its batch. */
 static void convert_outcome(const struct config *config,
@@ -398,7 +398,7 @@ static void set_link(struct sync_worker *worker, bool online)
 }
 
 /* Wait until `until` (Unix seconds), a kick or stop. Returns true when
- * kicked, which asks for sending regardless of backoff. */
+ * kicked, which requests sending regardless of backoff. */
 static bool wait_for_work(struct sync_worker *worker, int64_t until)
 {
 	struct timespec deadline;
@@ -429,9 +429,9 @@ static bool is_stopping(struct sync_worker *worker)
 }
 
 /* Take the journal's sender lock, a file beside the journal locked with
- * flock(2), so that only one process sends a journal's queue at a time:
- * two senders would each send the same operations, which the idempotency
- * keys make harmless for money but which breaks the hold of operations
+ * flock(2), so that only one process sends a journal's queue at a time.
+ * Two senders would each send the same operations. The idempotency keys
+ * make that harmless for money, but it breaks the hold of operations
  * behind a rejected one. Waits until `deadline` (Unix seconds; 0 means do
  * not wait). Returns the locked descriptor, or -1 when another process
  * holds the lock or the file cannot be opened. The lock goes with the
@@ -510,7 +510,7 @@ static void send_due(struct sync_worker *worker, struct journal *journal,
 
 /* The periodic checks: the link, the policy and operations too old to
  * send without the agent. Returns true when the link has just come back,
- * which asks for sending the queue at once. */
+ * which requests sending the queue at once. */
 static bool check_link(struct sync_worker *worker, struct journal *journal,
 		       struct transport *transport, int64_t *next_policy)
 {

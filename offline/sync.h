@@ -12,7 +12,7 @@
 #include "transport.h"
 
 /* Journal meta key: RFC 3339 UTC time of the last operation the central
- * service answered (accepted or rejected). */
+ * service decided (accepted or rejected). */
 #define SYNC_META_LAST "last_sync_at"
 
 struct sync_worker;

@@ -116,11 +116,10 @@ static CURLcode set_tls_policy(CURL *curl, void *ssl_ctx, void *user)
 				     MBEDTLS_SSL_MINOR_VERSION_3);
 	mbedtls_ssl_conf_authmode(tls, MBEDTLS_SSL_VERIFY_REQUIRED);
 	mbedtls_ssl_conf_renegotiation(tls, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-	/* libcurl 7.88 turns session tickets off and resumes by session ID
-	 * only, which a server that issues tickets (OpenSSL's default) does
-	 * not honour; with tickets on, a reconnect after a dropped link skips
-	 * the full handshake. libcurl's session cache stores the ticket with
-	 * the session. */
+	/* libcurl 7.88 (lib/vtls/mbedtls.c) turns session tickets off, and
+	 * the sandbox's OpenSSL server did not resume by session ID alone
+	 * when tried here. With tickets on it does, so a reconnect after a
+	 * dropped link skips the full handshake. */
 	mbedtls_ssl_conf_session_tickets(tls,
 					 MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
 	return CURLE_OK;
@@ -226,8 +225,8 @@ static int setup_request(struct transport *t, const char *method,
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-/* Map a libcurl result to the transport's codes. `sent` tells whether any
- * request bytes left, which decides "never sent" against "unknown". */
+/* Map a libcurl result to the transport's codes. `sent` is true when any
+ * request bytes left, which separates "never sent" from "unknown". */
 static int map_curl_error(CURLcode code, bool sent, bool too_big)
 {
 	if (too_big)

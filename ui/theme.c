@@ -38,8 +38,8 @@ void theme_init(void)
 	short role;
 
 	colours = false;
-	/* NO_COLOR set to any non-empty value asks for no colour
-	 * (no-color.org); the monochrome attributes carry the meaning. */
+	/* NO_COLOR set to any non-empty value requests no colour
+	 * (no-color.org), and the monochrome attributes carry the meaning. */
 	if (no_colour_requested() || !has_colors() || start_color() == ERR)
 		return;
 

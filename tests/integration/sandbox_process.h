@@ -6,7 +6,7 @@
 #include <limits.h>
 #include <sys/types.h>
 
-/* Longest wait for the sandbox to write its port file. */
+/* Maximum wait for the sandbox to write its port file. */
 #define SANDBOX_START_WAIT_MS 15000
 
 struct sandbox_process {

@@ -8,11 +8,12 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
 source tests/lib.sh
+# shellcheck source=tests/ui/tmux.sh
+source tests/ui/tmux.sh
 
 BIN=$PWD/build/spotagent
 TMUX_SOCKET=spotagent-ui-$$
 SESSION=ui
-SCREEN_COUNT=0
 
 # Akosua Darko of the sandbox's seed (tests/sandbox/store.py), her
 # wallet, and a Ghana number no seeded customer has.
@@ -27,72 +28,7 @@ export LC_ALL=C.UTF-8
 mkdir -p build/test-runs || exit 1
 RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-find-customer.XXXXXX") || exit 1
 
-tmux_run() {
-	tmux -L "$TMUX_SOCKET" -f /dev/null "$@"
-}
-
-# shellcheck disable=SC2317 # called through the EXIT trap
-cleanup() {
-	tmux_run kill-server 2>/dev/null
-	# tmux 3.3 can leave the socket file of an exited server behind.
-	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET"
-	sandbox_stop
-}
 trap cleanup EXIT
-
-capture() {
-	tmux_run capture-pane -p -t "$SESSION" 2>/dev/null
-}
-
-# save_screen NAME: keep the current screen as RUN_DIR/screen-NN-NAME.txt.
-save_screen() {
-	SCREEN_COUNT=$((SCREEN_COUNT + 1))
-	capture >"$(printf '%s/screen-%02d-%s.txt' "$RUN_DIR" \
-		"$SCREEN_COUNT" "$1")"
-}
-
-fail() {
-	echo "FAIL: $*" >&2
-	save_screen failure
-	echo "--- screen at the failure ---" >&2
-	capture >&2
-	echo "--- screens, logs and receipts are in $RUN_DIR ---" >&2
-	exit 1
-}
-
-keys() {
-	tmux_run send-keys -t "$SESSION" "$@"
-}
-
-# wait_for TEXT [TRIES]: poll the screen every 0.2 s, at most TRIES times
-# (default 50, 10 s), until it shows TEXT. Returns 1 when it never does.
-wait_for() {
-	local text=$1 tries=${2:-50} i
-
-	for ((i = 0; i < tries; i++)); do
-		if capture | grep -qF -- "$text"; then
-			return 0
-		fi
-		sleep 0.2
-	done
-	return 1
-}
-
-# wait_for_size WIDTHxHEIGHT: at most 25 checks 0.2 s apart.
-wait_for_size() {
-	local i size
-
-	for ((i = 0; i < 25; i++)); do
-		size=$(tmux_run display-message -p -t "$SESSION" \
-			'#{pane_width}x#{pane_height}')
-		if [ "$size" = "$1" ]; then
-			return 0
-		fi
-		sleep 0.2
-	done
-	echo "pane is $size, expected $1" >&2
-	return 1
-}
 
 [ -x "$BIN" ] || fail "$BIN is missing; run make first"
 command -v tmux >/dev/null || fail "tmux is not installed"
