@@ -61,9 +61,16 @@ struct api_policy_rule {
 
 struct wallet_transfer {
 	char sender[API_ACCOUNT_SIZE];   /* sender wallet account number */
-	char receiver[API_ACCOUNT_SIZE]; /* receiver wallet account number */
+	char receiver[API_ACCOUNT_SIZE]; /* receiver wallet account number,
+					    or empty when named by id */
+	char receiver_customer_id[JOURNAL_ID_SIZE]; /* a receiver whose
+					    registration is still pending,
+					    by customer id; else empty */
 	char currency[4];                /* receiving wallet currency */
 	int64_t amount;                  /* minor units */
+	/* The name of a receiver named by customer id, for the receipt:
+	 * kept in the journal's payload but never sent. May be empty. */
+	char receiver_name[API_NAME_SIZE];
 };
 
 struct api_login {
@@ -162,12 +169,15 @@ enum api_customer_key {
 	API_CUSTOMER_BY_WALLET = 1, /* value is a wallet account number */
 };
 
-/* Encode a transfer's fields as the JSON payload kept in the journal.
- * Returns 0, or API_EINVAL when it does not fit in size. */
+/* Encode a transfer's fields as the JSON payload kept in the journal:
+ * receiver_customer_id in place of receiver_account when it is set, and
+ * receiver_name (cut on a character boundary) only with it. Returns 0, or
+ * API_EINVAL when neither receiver is set or it does not fit in size. */
 int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
 			       char *payload, size_t size);
 
-/* Decode a journal payload. Returns 0, or API_EPROTOCOL. */
+/* Decode a journal payload, which names the receiver by exactly one of
+ * account and customer id. Returns 0, or API_EPROTOCOL. */
 int api_wallet_transfer_decode(const char *payload,
 			       struct wallet_transfer *out);
 
@@ -228,11 +238,17 @@ int api_change_password(struct transport *transport, const char *token,
 			const char *old_password, const char *new_password,
 			char *message, size_t message_size);
 
+/* Maximum length in bytes of the reason of a version conflict. The sync
+ * worker keeps 200 bytes of it behind its own prefix in one
+ * JOURNAL_ERROR_SIZE reason (offline/sync.c), so this keeps it whole. */
+#define API_CONFLICT_REASON_MAX 200
+
 /* Send a journaled operation with its id as the Idempotency-Key. Always
  * fills *out; out->result is API_OK when accepted, API_EREJECTED when
  * finally rejected, API_ECONFLICT_VERSION when a profile update met a
- * newer profile (out->message compares both versions), and another
- * api_error when it should be sent again. */
+ * newer profile (out->message compares both versions in the format that
+ * customer_conflict_parse reads, at most API_CONFLICT_REASON_MAX bytes),
+ * and another api_error when it should be sent again. */
 void api_submit(struct transport *transport, const struct operation *op,
 		struct api_outcome *out);
 
@@ -255,9 +271,11 @@ int api_policy_rule(const char *json, const char *type,
 		    struct api_policy_rule *out);
 
 /* Fill keys with the dependency keys of an operation of `type` from its
- * payload: for a wallet transfer "wallet:" and each account, for a
- * registration "customer:<id>" and "phone:<e164>", for an update
- * "customer:<id>". Returns 0 or API_EPROTOCOL. */
+ * payload: for a wallet transfer "wallet:" and each account, or
+ * "customer:<id>" for a receiver named by customer id, so that it waits
+ * for that registration; for a registration "customer:<id>" and
+ * "phone:<e164>"; for an update "customer:<id>". Returns 0 or
+ * API_EPROTOCOL. */
 int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
 

@@ -31,6 +31,18 @@ int wallet_transfer_validate(const char *sender, const char *receiver,
 			     enum wallet_field *field, char *message,
 			     size_t message_size);
 
+/* As wallet_transfer_validate, for a receiver named by customer id: a
+ * customer whose registration is still pending, so that the transfer
+ * waits for it. customer_id must be a lower-case UUID; out->receiver is
+ * left empty. On failure *field is WALLET_FIELD_RECEIVER for a bad id. */
+int wallet_transfer_validate_to_customer(const char *sender,
+					 const char *customer_id,
+					 const char *currency,
+					 const char *amount,
+					 struct wallet_transfer *out,
+					 enum wallet_field *field,
+					 char *message, size_t message_size);
+
 /* Start a lookup of the receiver's wallet on a request thread; EVENT_LOOKUP
  * arrives with status 0 and the holder name in text, or a negative
  * api_error and a message in text. Returns 0 or -1 (message set). */

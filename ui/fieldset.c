@@ -9,6 +9,11 @@
 #include "draw.h"
 #include "theme.h"
 
+/* Room for a field's text: every cell of the widest field holding the
+ * longest multibyte character. */
+#define FIELDSET_TEXT_SIZE \
+	(MB_LEN_MAX * FIELDSET_SCREEN_WIDTH(FIELDSET_WIDTH_MAX) + 1)
+
 /* Each field is one column wider than its text. Formw keeps the cursor
  * inside the field, so in a field filled to its last column the cursor
  * sits on the last character and REQ_DEL_PREV deletes the one before it.
@@ -20,16 +25,27 @@
 static int field_create(struct fieldset *set, int i,
 			const struct fieldset_spec *spec)
 {
+	int columns = FIELDSET_SCREEN_WIDTH(spec->width);
 	FIELD *field;
 
-	if (spec->width < 1 || spec->width > FIELDSET_WIDTH_MAX)
+	if (spec->width < 1 || spec->width > FIELDSET_WIDTH_MAX ||
+	    spec->view < 0 || spec->view == 1)
 		return -1;
-	field = new_field(1, FIELDSET_SCREEN_WIDTH(spec->width), spec->row,
-			  spec->column, 0, 0);
+	if (spec->view > 0 && spec->view < columns)
+		columns = spec->view;
+	field = new_field(1, columns, spec->row, spec->column, 0, 0);
 	if (field == NULL)
 		return -1;
 	set->fields[i] = field;
 	set->count = i + 1;
+
+	/* A narrow view makes the field dynamic: formw then scrolls the text
+	 * sideways and lets it grow to the full width, cursor column
+	 * included. */
+	if (columns < FIELDSET_SCREEN_WIDTH(spec->width)) {
+		field_opts_off(field, O_STATIC);
+		set_max_field(field, FIELDSET_SCREEN_WIDTH(spec->width));
+	}
 
 	/* The screens check each field when the cursor leaves it, so formw
 	 * must not skip ahead. O_BLANK is off because fieldset_type does
@@ -46,9 +62,8 @@ static int field_create(struct fieldset *set, int i,
 
 	if (spec->row + 1 > set->rows)
 		set->rows = spec->row + 1;
-	if (spec->column + FIELDSET_SCREEN_WIDTH(spec->width) > set->columns)
-		set->columns = spec->column +
-			       FIELDSET_SCREEN_WIDTH(spec->width);
+	if (spec->column + columns > set->columns)
+		set->columns = spec->column + columns;
 	return 0;
 }
 
@@ -74,11 +89,48 @@ int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 	/* Backspace at the start of a field would otherwise move to the
 	 * previous field, skipping the screen's check of the field left. */
 	form_opts_off(set->form, O_BS_OVERLOAD | O_NL_OVERLOAD);
+	set->specs = specs;
 	return 0;
 
 fail:
 	fieldset_free(set);
 	return -1;
+}
+
+int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs)
+{
+	/* Each field's text, in a buffer that is wiped after use because a
+	 * field may hold a password. */
+	static char texts[FIELDSET_MAX][FIELDSET_TEXT_SIZE];
+	int count = set->count;
+	int current;
+	bool fresh;
+	int result;
+	int i;
+
+	if (set->form == NULL)
+		return -1;
+	if (set->specs == specs)
+		return 0;
+	current = fieldset_current(set);
+	fresh = set->fresh;
+	for (i = 0; i < count; i++)
+		fieldset_get(set, i, texts[i], sizeof(texts[i]));
+	for (i = 0; i < count; i++) {
+		if (set->secret[i])
+			fieldset_wipe(set, i);
+	}
+	fieldset_free(set);
+
+	result = fieldset_init(set, specs, count);
+	for (i = 0; i < count && result == 0; i++)
+		fieldset_set(set, i, texts[i]);
+	explicit_bzero(texts, sizeof(texts));
+	if (result != 0)
+		return -1;
+	fieldset_focus(set, current);
+	set->fresh = fresh;
+	return 0;
 }
 
 void fieldset_free(struct fieldset *set)
@@ -221,22 +273,13 @@ int fieldset_request(struct fieldset *set, int request)
 	return result;
 }
 
-/* Return the column of the cursor inside the current field, counted in
- * terminal columns from the field's left edge. Formw has no call that
- * returns it, so the cursor is placed on the form window and read back
- * from there. */
+/* Return the column of the cursor in the current field's text, counted
+ * in terminal columns from the text's start. Formw has no call that
+ * returns it, but ncurses declares the form structure, whose curcol is
+ * that column also when the text scrolls sideways. */
 static int cursor_column(const struct fieldset *set)
 {
-	int rows, columns, row, column, offscreen, buffers;
-	int y, x;
-
-	if (field_info(current_field(set->form), &rows, &columns, &row,
-		       &column, &offscreen, &buffers) != E_OK)
-		return 0;
-	pos_form_cursor(set->form);
-	getyx(stdscr, y, x);
-	(void)y;
-	return x - getbegx(set->sub) - column;
+	return set->form->curcol;
 }
 
 int fieldset_type(struct fieldset *set, wchar_t ch)

@@ -1,6 +1,6 @@
 /* A set of one-line text fields on the ncurses form library (formw),
- * posted on stdscr and moved after a resize without losing what was
- * typed. */
+ * posted on stdscr, moved after a resize and switched between the wide
+ * and compact layouts without losing what was typed. */
 #ifndef SPOTAGENT_UI_FIELDSET_H
 #define SPOTAGENT_UI_FIELDSET_H
 
@@ -28,9 +28,13 @@ struct fieldset_spec {
 	bool replace; /* prefilled: the cursor starts at the beginning and
 			 the first character typed, or Backspace, replaces
 			 the whole text */
+	int view;     /* columns the field takes on screen, 2 or more, when
+			 fewer than FIELDSET_SCREEN_WIDTH(width): the text
+			 then scrolls sideways. 0: the whole width shows */
 };
 
 struct fieldset {
+	const struct fieldset_spec *specs; /* the specs the fields follow */
 	FORM *form;
 	WINDOW *sub;
 	FIELD *fields[FIELDSET_MAX + 1]; /* NULL-terminated for new_form */
@@ -50,6 +54,13 @@ struct fieldset {
  * safe). */
 int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 		  int count);
+
+/* Rebuild the fields of an initialised set with other specs (as many as
+ * at init; the widths should match), such as those of the other layout.
+ * Each field keeps its text, and the cursor stays in the same field. The
+ * set is left unplaced. Does nothing when the set already follows specs.
+ * Returns 0, or -1 when formw fails (the set is then empty). */
+int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs);
 
 /* Free the form and its fields. Safe on an empty set. */
 void fieldset_free(struct fieldset *set);

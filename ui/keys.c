@@ -47,17 +47,26 @@ struct help_entry {
 	unsigned bit;
 	const char *key;
 	const char *word;
+	const char *short_word;
 };
 
-/* In the order the help line lists them. */
+/* In the order the help line lists them, with the shorter words of the
+ * compact layout. */
 static const struct help_entry help_entries[] = {
-	{ .bit = UI_HELP_CONFIRM, .key = "Enter", .word = "Confirm" },
-	{ .bit = UI_HELP_BACK, .key = "Esc", .word = "Back" },
-	{ .bit = UI_HELP_NEXT, .key = "Tab", .word = "Next" },
-	{ .bit = UI_HELP_SCROLL, .key = "Up/Down", .word = "Scroll" },
-	{ .bit = UI_HELP_SYNC, .key = "F5", .word = "Sync" },
-	{ .bit = UI_HELP_PRINT, .key = "F9", .word = "Print" },
-	{ .bit = UI_HELP_QUIT, .key = "F10", .word = "Quit" },
+	{ .bit = UI_HELP_CONFIRM, .key = "Enter", .word = "Confirm",
+	  .short_word = "OK" },
+	{ .bit = UI_HELP_BACK, .key = "Esc", .word = "Back",
+	  .short_word = "Back" },
+	{ .bit = UI_HELP_NEXT, .key = "Tab", .word = "Next",
+	  .short_word = "Next" },
+	{ .bit = UI_HELP_SCROLL, .key = "Up/Down", .word = "Scroll",
+	  .short_word = "Scroll" },
+	{ .bit = UI_HELP_SYNC, .key = "F5", .word = "Sync",
+	  .short_word = "Sync" },
+	{ .bit = UI_HELP_PRINT, .key = "F9", .word = "Print",
+	  .short_word = "Print" },
+	{ .bit = UI_HELP_QUIT, .key = "F10", .word = "Quit",
+	  .short_word = "Quit" },
 };
 
 enum ui_action keys_action(int rc, wint_t key)
@@ -74,8 +83,10 @@ enum ui_action keys_action(int rc, wint_t key)
 }
 
 void keys_help(unsigned help, const char *confirm_word,
-	       const char *back_word, char *buf, size_t size)
+	       const char *back_word, bool compact, char *buf, size_t size)
 {
+	const char *gap = compact ? " " : "  ";
+	const char *joint = compact ? ":" : " ";
 	size_t used = 0;
 	size_t i;
 
@@ -84,7 +95,7 @@ void keys_help(unsigned help, const char *confirm_word,
 	buf[0] = '\0';
 	for (i = 0; i < sizeof(help_entries) / sizeof(help_entries[0]); i++) {
 		const struct help_entry *entry = &help_entries[i];
-		const char *word = entry->word;
+		const char *word = compact ? entry->short_word : entry->word;
 		int written;
 
 		if ((help & entry->bit) == 0)
@@ -93,8 +104,9 @@ void keys_help(unsigned help, const char *confirm_word,
 			word = confirm_word;
 		if (entry->bit == UI_HELP_BACK && back_word != NULL)
 			word = back_word;
-		written = snprintf(buf + used, size - used, "%s%s %s",
-				   used > 0 ? "  " : "", entry->key, word);
+		written = snprintf(buf + used, size - used, "%s%s%s%s",
+				   used > 0 ? gap : "", entry->key, joint,
+				   word);
 		if (written < 0 || (size_t)written >= size - used)
 			return;
 		used += (size_t)written;

@@ -3,6 +3,7 @@
 #ifndef SPOTAGENT_UI_KEYS_H
 #define SPOTAGENT_UI_KEYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <wchar.h>
 
@@ -43,9 +44,11 @@ enum ui_help {
 enum ui_action keys_action(int rc, wint_t key);
 
 /* Write the help line for the UI_HELP_* bits in `help` into buf, as
- * "Enter Confirm  Esc Back  Tab Next ...". confirm_word and back_word
- * replace "Confirm" and "Back" when not NULL. Always NUL-terminates. */
+ * "Enter Confirm  Esc Back  Tab Next ...", or when compact in the shorter
+ * form "Enter:OK Esc:Back Tab:Next ...". confirm_word and back_word
+ * replace the words for Enter and Esc when not NULL. Always
+ * NUL-terminates. */
 void keys_help(unsigned help, const char *confirm_word,
-	       const char *back_word, char *buf, size_t size);
+	       const char *back_word, bool compact, char *buf, size_t size);
 
 #endif

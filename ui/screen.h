@@ -12,14 +12,20 @@
 #include "dialog.h"
 #include "keys.h"
 
-/* The smallest terminal the layouts fit. */
+/* The two layouts: the wide one for counter terminals of at least 80x24,
+ * and the compact one for POS screens from 40x16 up to that. Terminals
+ * smaller than 40x16 get only a message. */
 #define UI_ROWS 24
 #define UI_COLUMNS 80
+#define UI_COMPACT_ROWS 16
+#define UI_COMPACT_COLUMNS 40
 
 /* Content rows 0 .. UI_CONTENT_ROWS - 1 are terminal rows 1 to 21 at
  * 80x24. Row 0 is the status bar, and the last two rows are the notice
- * line and the help line. */
+ * line and the help line. The compact layout has 12 content rows, rows 1
+ * to 12 at 40x16, because its notice may take two lines. */
 #define UI_CONTENT_ROWS (UI_ROWS - 3)
+#define UI_COMPACT_CONTENT_ROWS (UI_COMPACT_ROWS - 4)
 
 /* Room for one message line, with every message the screens copy from
  * the service layer (at most 160 bytes) plus a short prefix. */
@@ -86,20 +92,42 @@ struct ui_lookup {
 
 struct ui {
 	struct app *app;
-	bool too_small;       /* smaller than UI_COLUMNS x UI_ROWS */
+	bool too_small;       /* smaller than the compact layout */
+	bool compact;         /* the 40x16 layout is in use */
+	int rows;             /* content rows of the layout in use */
+	int columns;          /* content columns: 80, or 40 when compact */
 	int top;              /* screen row of content row 0 */
-	int left;             /* screen column of the 80-column layout */
+	int left;             /* screen column of content column 0 */
 	enum screen_id current;
 	enum screen_id next;  /* set with SCREEN_SWITCH */
 	bool quit;
 	bool dirty;           /* redraw before waiting again */
 	struct dialog dialog;
-	char notice[UI_COLUMNS]; /* one line above the help, cleared by a key */
+	char notice[UI_COLUMNS]; /* above the help line, cleared by a key:
+				    one line, or two in the compact layout */
 
 	/* Handed from the form to the confirmation and result screens. */
 	struct wallet_transfer transfer;
 	struct ui_lookup lookup;
 	char operation_id[JOURNAL_ID_SIZE];
+
+	/* A receiver picked on the find or registration screen for the
+	 * transfer form, which takes it in its enter call when `set` and
+	 * clears it. A customer whose registration is still pending has no
+	 * account yet and is named by customer_id. */
+	struct {
+		bool set;
+		char account[API_ACCOUNT_SIZE];
+		char customer_id[JOURNAL_ID_SIZE];
+		char name[API_NAME_SIZE];
+		char currency[4];
+	} payee;
+
+	/* The customer whose profile the customer screen edits: set by the
+	 * find screen before it switches to SCREEN_CUSTOMER, which then
+	 * opens in edit mode instead of registration. */
+	bool edit;
+	struct api_customer edit_customer;
 
 	/* The filter the queue screen opens on, set by the home screen. */
 	enum queue_filter queue_filter;
@@ -127,6 +155,8 @@ struct screen {
 	const char *back_word;    /* help word for Esc, NULL: "Back" */
 	const char *help_keys;    /* the screen's own keys, listed first on
 				     the help line, or NULL */
+	const char *help_keys_compact; /* the same in the compact layout,
+					  or NULL for help_keys */
 
 	/* Returns 0, or -1 when curses could not create the screen's
 	 * fields or menu. */
@@ -138,8 +168,10 @@ struct screen {
 		      enum screen_id from);
 	void (*leave)(struct screen *screen, struct ui *ui);
 
-	/* Place windows, forms and menus for the terminal size, or take
-	 * them down when ui->too_small is set. */
+	/* Place windows, forms and menus for the layout in use
+	 * (ui->compact, ui->rows and ui->columns), or take them down when
+	 * ui->too_small is set. Called again after a resize that may switch
+	 * the layout, so it must keep what the agent typed. */
 	void (*layout)(struct screen *screen, struct ui *ui);
 
 	/* Reload what events have made stale, such as journal rows on

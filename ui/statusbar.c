@@ -1,13 +1,13 @@
 /* The status bar. The link state is always written as a word (ONLINE or
  * OFFLINE), and colour only adds to it. An offline login shows as
- * OFFLINE LOGIN after the agent. */
+ * OFFLINE LOGIN after the agent, or "(offline)" in the compact form. */
 #include <stdio.h>
 
 #include "draw.h"
 #include "statusbar.h"
 #include "theme.h"
 
-void statusbar_draw(const struct app *app, time_t now)
+void statusbar_draw(const struct app *app, time_t now, bool compact)
 {
 	const struct app_status *status = &app->status;
 	const char *agent = "not logged in";
@@ -15,6 +15,9 @@ void statusbar_draw(const struct app *app, time_t now)
 	const char *link = status->online ? "ONLINE" : "OFFLINE";
 	attr_t bar = theme_attr(THEME_BAR);
 	attr_t link_attr = status->online ? bar : theme_attr(THEME_OFFLINE);
+	long long queued = (long long)(status->counts[OP_QUEUED] +
+				       status->counts[OP_IN_FLIGHT]);
+	const char *printer = printer_state_name(status->printer);
 	char right[64];
 	char clock[8] = "--:--";
 	struct tm local;
@@ -22,29 +25,33 @@ void statusbar_draw(const struct app *app, time_t now)
 	int x;
 
 	if (app->session.logged_in)
-		agent = app->session.agent_name[0] != '\0'
+		agent = app->session.agent_name[0] != '\0' && !compact
 				? app->session.agent_name
 				: app->session.agent_id;
 
 	/* Words, not only colour, say that no token backs the session. */
 	if (app->session.logged_in && app->session.offline) {
-		snprintf(agent_text, sizeof(agent_text), "%s  OFFLINE LOGIN",
-			 agent);
+		snprintf(agent_text, sizeof(agent_text), "%s%s", agent,
+			 compact ? " (offline)" : "  OFFLINE LOGIN");
 		agent = agent_text;
 	}
 	if (localtime_r(&now, &local) != NULL)
 		strftime(clock, sizeof(clock), "%H:%M", &local);
-	snprintf(right, sizeof(right), "  Queue %lld  Printer %s  %s ",
-		 (long long)(status->counts[OP_QUEUED] +
-			     status->counts[OP_IN_FLIGHT]),
-		 printer_state_name(status->printer), clock);
+	if (compact)
+		snprintf(right, sizeof(right), " Q%lld P:%s %s", queued,
+			 printer, clock);
+	else
+		snprintf(right, sizeof(right), "  Queue %lld  Printer %s  %s ",
+			 queued, printer, clock);
 
 	mvwhline(stdscr, 0, 0, ' ' | bar, COLS);
 
 	/* The right part is drawn last so it always shows in full, and a
 	 * long agent name is clipped instead. */
 	right_width = draw_text_width(right) + draw_text_width(link) + 1;
-	x = draw_text(stdscr, 0, 0, COLS, bar | A_BOLD, " spotagent  ");
+	x = compact ? 0
+		    : draw_text(stdscr, 0, 0, COLS, bar | A_BOLD,
+				" spotagent  ");
 	draw_text(stdscr, 0, x, COLS - x - right_width - 1, bar, agent);
 	x = COLS - right_width;
 	if (x < 0)

@@ -148,15 +148,18 @@ static time_t ui_monotonic(void)
 	return now.tv_sec;
 }
 
-/* Work out where the layout goes for the terminal's size and let the
- * current screen place its windows there. */
+/* Pick the layout for the terminal's size, work out where it goes and
+ * let the current screen place its windows there. */
 static void ui_layout(struct ui *ui)
 {
 	struct screen *screen = ui_active(ui);
 
-	ui->too_small = LINES < UI_ROWS || COLS < UI_COLUMNS;
+	ui->compact = LINES < UI_ROWS || COLS < UI_COLUMNS;
+	ui->too_small = LINES < UI_COMPACT_ROWS || COLS < UI_COMPACT_COLUMNS;
+	ui->rows = ui->compact ? UI_COMPACT_CONTENT_ROWS : UI_CONTENT_ROWS;
+	ui->columns = ui->compact ? UI_COMPACT_COLUMNS : UI_COLUMNS;
 	ui->top = 1;
-	ui->left = ui->too_small ? 0 : (COLS - UI_COLUMNS) / 2;
+	ui->left = ui->too_small ? 0 : (COLS - ui->columns) / 2;
 
 	/* clear() rather than erase(), so the next refresh repaints the
 	 * whole terminal, which a resize leaves in an unknown state. */
@@ -544,13 +547,39 @@ static void ui_draw_too_small(void)
 {
 	char size[48];
 
-	/* TODO: a compact 40x16 layout for POS terminals. Until it exists,
-	 * smaller terminals only get this message. */
 	erase();
 	snprintf(size, sizeof(size), "This one is %dx%d", COLS, LINES);
 	draw_centered(stdscr, LINES / 2 - 1, 0, COLS, A_BOLD,
-		      "Terminal too small: need 80x24");
+		      "Terminal too small: need 40x16");
 	draw_centered(stdscr, LINES / 2, 0, COLS, A_NORMAL, size);
+}
+
+/* The notice above the help line. In the compact layout a notice too
+ * long for one line is broken at a space onto the line above. */
+static void ui_draw_notice(const struct ui *ui)
+{
+	int width = ui->columns - 2;
+	char first[UI_COLUMNS];
+	const char *rest;
+	size_t cut = draw_fit(ui->notice, width);
+
+	draw_blank(stdscr, LINES - 2, 0, -1);
+	if (!ui->compact || ui->notice[cut] == '\0') {
+		draw_text(stdscr, LINES - 2, ui->left + 1, width, A_BOLD,
+			  ui->notice);
+		return;
+	}
+	while (cut > 0 && ui->notice[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = draw_fit(ui->notice, width);
+	snprintf(first, sizeof(first), "%.*s", (int)cut, ui->notice);
+	rest = ui->notice + cut;
+	while (*rest == ' ')
+		rest++;
+	draw_blank(stdscr, LINES - 3, 0, -1);
+	draw_text(stdscr, LINES - 3, ui->left + 1, width, A_BOLD, first);
+	draw_text(stdscr, LINES - 2, ui->left + 1, width, A_BOLD, rest);
 }
 
 static void ui_draw(struct ui *ui)
@@ -566,18 +595,20 @@ static void ui_draw(struct ui *ui)
 	if (ui->too_small) {
 		ui_draw_too_small();
 	} else {
-		statusbar_draw(ui->app, time(NULL));
-		draw_blank(stdscr, LINES - 2, 0, -1);
-		draw_text(stdscr, LINES - 2, ui->left + 1, UI_COLUMNS - 2,
-			  A_BOLD, ui->notice);
+		const char *own = screen->help_keys;
+		const char *gap = ui->compact ? " " : "  ";
+
+		if (ui->compact && screen->help_keys_compact != NULL)
+			own = screen->help_keys_compact;
+		statusbar_draw(ui->app, time(NULL), ui->compact);
+		ui_draw_notice(ui);
 		keys_help(screen->help, screen->confirm_word,
-			  screen->back_word, keys, sizeof(keys));
-		snprintf(help, sizeof(help), "%s%s%s",
-			 screen->help_keys != NULL ? screen->help_keys : "",
-			 screen->help_keys != NULL ? "  " : "", keys);
+			  screen->back_word, ui->compact, keys, sizeof(keys));
+		snprintf(help, sizeof(help), "%s%s%s", own != NULL ? own : "",
+			 own != NULL ? gap : "", keys);
 		mvwhline(stdscr, LINES - 1, 0, ' ' | bar, COLS);
-		draw_text(stdscr, LINES - 1, ui->left + 1, UI_COLUMNS - 2, bar,
-			  help);
+		draw_text(stdscr, LINES - 1, ui->left + (ui->compact ? 0 : 1),
+			  ui->columns - (ui->compact ? 0 : 2), bar, help);
 		if (screen->draw != NULL)
 			screen->draw(screen, ui);
 	}
