@@ -145,24 +145,28 @@ void app_close(struct app *app)
 	pthread_mutex_destroy(&app->lock);
 }
 
-void app_poll_journal(struct app *app, const char *watched)
+int app_poll_journal(struct app *app, const char *watched)
 {
 	struct event event = { .type = EVENT_QUEUE };
 	struct operation op;
 	int64_t version = 0;
+	int rc;
 
-	if (journal_data_version(app->journal, &version) != JOURNAL_OK ||
-	    version == app->data_version)
-		return;
+	rc = journal_data_version(app->journal, &version);
+	if (rc != JOURNAL_OK)
+		return rc;
+	if (version == app->data_version)
+		return 0;
 	app->data_version = version;
 	event_post(app->events, &event);
 	if (watched == NULL || watched[0] == '\0' ||
 	    journal_get(app->journal, watched, &op) != JOURNAL_OK)
-		return;
+		return 0;
 	event.type = EVENT_OPERATION;
 	event.status = (int)op.state;
 	snprintf(event.id, sizeof(event.id), "%s", watched);
 	event_post(app->events, &event);
+	return 0;
 }
 
 void app_refresh_counts(struct app *app)

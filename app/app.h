@@ -104,8 +104,9 @@ void app_request_finish(struct app *app);
 /* Post EVENT_QUEUE, and an EVENT_OPERATION for `watched` when not NULL,
  * when the journal changed since the last call (another process, such as
  * `spotagent sync` from cron, may decide operations). The UI calls it
- * every few seconds. */
-void app_poll_journal(struct app *app, const char *watched);
+ * every few seconds. Returns 0, or the journal_error of a journal that
+ * could not be read. */
+int app_poll_journal(struct app *app, const char *watched);
 
 /* Re-read the queue counts from the journal into app->status. */
 void app_refresh_counts(struct app *app);

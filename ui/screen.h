@@ -101,6 +101,9 @@ struct ui {
 	enum screen_id current;
 	enum screen_id next;  /* set with SCREEN_SWITCH */
 	bool quit;
+	char fatal[UI_MESSAGE_SIZE]; /* why the UI stopped on an error, for
+					stderr once the terminal is back */
+	int journal_failures; /* journal polls failed in a row */
 	bool dirty;           /* redraw before waiting again */
 	struct dialog dialog;
 	char notice[UI_COLUMNS]; /* above the help line, cleared by a key:
@@ -139,6 +142,8 @@ struct ui {
 	int lock_seconds;    /* idle time before UI_LOCK_IDLE */
 	time_t last_key;     /* CLOCK_MONOTONIC seconds of the last key */
 	bool lookup_retry;   /* look the receiver up again after unlock */
+	bool session_retry;  /* the current screen's request met an expired
+				session: its on_session gets the outcome */
 	struct dialog saved_dialog;
 };
 
@@ -189,6 +194,11 @@ struct screen {
 	int (*on_event)(struct screen *screen, struct ui *ui,
 			const struct event *event);
 
+	/* After ui_session_expired: the agent logged in again online
+	 * (renewed), so the screen may send its request again, or left the
+	 * lock screen without a new token, so the request is not sent. */
+	int (*on_session)(struct screen *screen, struct ui *ui, bool renewed);
+
 	/* The digit picked in the screen's DIALOG_FOR_SCREEN dialog. */
 	int (*on_choice)(struct screen *screen, struct ui *ui, int digit);
 
@@ -213,6 +223,12 @@ int ui_switch(struct ui *ui, enum screen_id next);
 /* Cover the current screen with the lock screen, or change why it is
  * up. UI_LOCK_IDLE replaces UI_LOCK_SESSION, never the other way. */
 void ui_lock_start(struct ui *ui, enum ui_lock why);
+
+/* A request of the current screen met an expired session token: cover
+ * the screen with the lock screen, which asks for the password, and tell
+ * the screen the outcome through its on_session callback. The screen and
+ * its form stay as they are. */
+void ui_session_expired(struct ui *ui);
 
 /* Take the lock screen away and show the current screen as it was.
  * new_token: the password was checked online, so a receiver lookup that

@@ -16,6 +16,7 @@
 #include "../app/log.h"
 #include "../app/security.h"
 #include "../app/wallet.h"
+#include "crash.h"
 #include "draw.h"
 #include "screen.h"
 #include "statusbar.h"
@@ -237,16 +238,37 @@ static void ui_lookup_retry(struct ui *ui)
 	}
 }
 
+static void ui_apply(struct ui *ui, int flags);
+
+/* Tell the current screen how the lock for its request's expired session
+ * ended, so it sends the request again or marks it not sent. */
+static void ui_session_answer(struct ui *ui, bool renewed)
+{
+	struct screen *screen = screens[ui->current];
+
+	if (!ui->session_retry)
+		return;
+	ui->session_retry = false;
+	if (screen->on_session != NULL)
+		ui_apply(ui, screen->on_session(screen, ui, renewed));
+}
+
+void ui_session_expired(struct ui *ui)
+{
+	ui->session_retry = true;
+	ui_lock_start(ui, UI_LOCK_SESSION);
+}
+
 void ui_lock_end(struct ui *ui, bool new_token)
 {
 	ui_lock_remove(ui);
-	if (!ui->lookup_retry)
-		return;
-	if (new_token) {
-		ui_lookup_retry(ui);
+	if (!new_token) {
+		ui_lock_cancel(ui);
 		return;
 	}
-	ui_lock_cancel(ui);
+	if (ui->lookup_retry)
+		ui_lookup_retry(ui);
+	ui_session_answer(ui, true);
 }
 
 void ui_lock_cancel(struct ui *ui)
@@ -263,6 +285,7 @@ void ui_lock_cancel(struct ui *ui)
 			 "Session expired: not checked");
 	}
 	ui->lookup_retry = false;
+	ui_session_answer(ui, false);
 	ui->dirty = true;
 }
 
@@ -272,6 +295,7 @@ void ui_lock_logout(struct ui *ui)
 		screen_lock.leave(&screen_lock, ui);
 	ui->lock = UI_LOCK_NONE;
 	ui->lookup_retry = false;
+	ui->session_retry = false;
 	memset(&ui->saved_dialog, 0, sizeof(ui->saved_dialog));
 	ui->dialog.open = false;
 	security_logout(ui->app);
@@ -649,6 +673,41 @@ static void ui_check_idle(struct ui *ui)
 /* How often the UI looks for journal changes made by other processes. */
 #define UI_JOURNAL_POLL_SECONDS 3
 
+/* Journal reads that may fail in a row before the UI stops: a busy
+ * journal passes, but one that cannot be read cannot record the next
+ * operation either. */
+#define UI_JOURNAL_FAILURES_MAX 3
+
+/* Stop the UI because it cannot go on safely. ui_run restores the
+ * terminal, then prints the message, and the caller closes the journal. */
+static void ui_fatal(struct ui *ui, const char *message)
+{
+	snprintf(ui->fatal, sizeof(ui->fatal), "%s", message);
+	log_error("stopping the UI: %s", message);
+	ui->quit = true;
+}
+
+static void ui_poll_journal(struct ui *ui)
+{
+	bool watch = ui->current == SCREEN_RESULT ||
+		     ui->current == SCREEN_CUSTOMER;
+	char message[sizeof(ui->fatal)];
+	int rc;
+
+	rc = app_poll_journal(ui->app, watch ? ui->operation_id : NULL);
+	if (rc == 0 || rc == JOURNAL_EBUSY) {
+		ui->journal_failures = 0;
+		return;
+	}
+	if (++ui->journal_failures < UI_JOURNAL_FAILURES_MAX)
+		return;
+	snprintf(message, sizeof(message),
+		 "the journal cannot be read (%s), so no operation could be "
+		 "recorded; check the disk and start spotagent again",
+		 journal_strerror(rc));
+	ui_fatal(ui, message);
+}
+
 static void ui_loop(struct ui *ui)
 {
 	struct pollfd fds[2];
@@ -665,12 +724,7 @@ static void ui_loop(struct ui *ui)
 		 * operations; its changes arrive as events like our own. */
 		if (time(NULL) >= next_poll) {
 			next_poll = time(NULL) + UI_JOURNAL_POLL_SECONDS;
-			app_poll_journal(ui->app,
-					 ui->current == SCREEN_RESULT ||
-							 ui->current ==
-								 SCREEN_CUSTOMER
-						 ? ui->operation_id
-						 : NULL);
+			ui_poll_journal(ui);
 		}
 		ui_check_idle(ui);
 		if (ui->dirty) {
@@ -688,7 +742,12 @@ static void ui_loop(struct ui *ui)
 		fds[1].revents = 0;
 		ready = poll(fds, 2, UI_TICK_MS);
 		if (ready < 0 && errno != EINTR) {
-			log_error("poll failed: %s", strerror(errno));
+			char message[sizeof(ui->fatal)];
+
+			snprintf(message, sizeof(message),
+				 "waiting for keys failed: %s",
+				 strerror(errno));
+			ui_fatal(ui, message);
 			break;
 		}
 		if (ready > 0 &&
@@ -800,6 +859,8 @@ int ui_run(struct app *app)
 	signals_install(old_actions);
 	set_escdelay(UI_ESCAPE_DELAY_MS);
 
+	crash_save_modes();
+
 	/* newterm rather than initscr, because initscr ends the process
 	 * when the terminal type is unknown and the journal would not be
 	 * closed cleanly. */
@@ -812,6 +873,7 @@ int ui_run(struct app *app)
 			getenv("TERM") != NULL ? getenv("TERM") : "");
 		return 1;
 	}
+	crash_install();
 	log_set_quiet(1);
 	log_info("terminal UI started");
 
@@ -820,6 +882,7 @@ int ui_run(struct app *app)
 		ui_loop(&ui);
 	ui_stop(&ui);
 
+	crash_remove();
 	endwin();
 	delscreen(terminal);
 	log_set_quiet(0);
@@ -827,6 +890,10 @@ int ui_run(struct app *app)
 	if (result != 0) {
 		log_error("terminal UI failed: %s", message);
 		fprintf(stderr, "spotagent: %s\n", message);
+		return 1;
+	}
+	if (ui.fatal[0] != '\0') {
+		fprintf(stderr, "spotagent: %s\n", ui.fatal);
 		return 1;
 	}
 	log_info("terminal UI stopped");
