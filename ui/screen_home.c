@@ -30,6 +30,13 @@ enum home_item {
 #define HOME_REJECTED_ROW 15
 #define HOME_REJECTED_ROWS 5
 
+/* The compact layout: the menu right under the title, two rows of
+ * counts, then two rows for what needs the agent. */
+#define HOME_COMPACT_MENU_ROW 1
+#define HOME_COMPACT_MENU_COLUMN 1
+#define HOME_COMPACT_COUNTS_ROW 8
+#define HOME_COMPACT_ALERT_ROW 10
+
 /* Most unacknowledged rejections read for the block; with this many the
  * block shows "At least". */
 #define HOME_UNACKNOWLEDGED_MAX 32
@@ -189,16 +196,27 @@ static void home_leave(struct screen *screen, struct ui *ui)
 	home_unplace(screen->state);
 }
 
+/* The compact help line has no room for Tab, and the digits are the
+ * quicker way on a keypad anyway. */
+static void home_set_help(struct screen *screen, bool compact)
+{
+	screen->help = UI_HELP_CONFIRM | UI_HELP_SYNC | UI_HELP_QUIT;
+	if (!compact)
+		screen->help |= UI_HELP_NEXT;
+}
+
 static void home_layout(struct screen *screen, struct ui *ui)
 {
 	struct home_state *state = screen->state;
+	int row = ui->compact ? HOME_COMPACT_MENU_ROW : HOME_MENU_ROW;
+	int column = ui->compact ? HOME_COMPACT_MENU_COLUMN : HOME_MENU_COLUMN;
 
 	home_unplace(state);
+	home_set_help(screen, ui->compact);
 	if (ui->too_small)
 		return;
 	state->sub = derwin(stdscr, HOME_ITEM_COUNT, HOME_MENU_WIDTH,
-			    ui_row(ui, HOME_MENU_ROW),
-			    ui_column(ui, HOME_MENU_COLUMN));
+			    ui_row(ui, row), ui_column(ui, column));
 	if (state->sub == NULL)
 		return;
 	set_menu_win(state->menu, stdscr);
@@ -294,15 +312,103 @@ static void home_draw_rejected(const struct home_state *state,
 		  "   Press 2 to review");
 }
 
+/* The two rows of counts of the compact layout. */
+static void home_draw_compact_counts(const struct ui *ui)
+{
+	const int64_t *counts = ui->app->status.counts;
+	int x = ui_column(ui, 1);
+	int width = ui->columns - 2;
+	int top = ui_row(ui, HOME_COMPACT_COUNTS_ROW);
+	char line[UI_COLUMNS * 2];
+
+	snprintf(line, sizeof(line), "Queued %lld  In flight %lld",
+		 (long long)counts[OP_QUEUED],
+		 (long long)counts[OP_IN_FLIGHT]);
+	draw_line(stdscr, top, x, width, A_NORMAL, line);
+	snprintf(line, sizeof(line), "Accepted %lld  Rejected %lld",
+		 (long long)counts[OP_ACCEPTED],
+		 (long long)counts[OP_REJECTED]);
+	draw_line(stdscr, top + 1, x, width, A_NORMAL, line);
+}
+
+/* The two alert rows of the compact layout, for the most urgent of:
+ * rejections after sending, operations that need attention, operations
+ * waiting to be sent. Returns the rows' attributes. */
+static attr_t home_compact_alert(const struct home_state *state,
+				 const struct ui *ui, char *first,
+				 char *second, size_t size)
+{
+	/* Both buffers have `size` bytes, enough for any reason. */
+	const int64_t *counts = ui->app->status.counts;
+	long long attention = (long long)counts[OP_NEEDS_ATTENTION];
+	long long waiting = (long long)(counts[OP_QUEUED] +
+					counts[OP_IN_FLIGHT]);
+
+	if (state->error[0] != '\0') {
+		snprintf(first, size, "Cannot check for rejections");
+		snprintf(second, size, "%s", state->error);
+		return theme_attr(THEME_ERROR);
+	}
+	if (state->unacknowledged > 0) {
+		snprintf(first, size, "!! %s%d REJECTED after sending",
+			 state->unacknowledged >= HOME_UNACKNOWLEDGED_MAX
+				 ? "At least "
+				 : "",
+			 state->unacknowledged);
+		snprintf(second, size, "Press 2. Reason: %s",
+			 state->reason[0] != '\0' ? state->reason
+						  : "none given");
+		return theme_attr(THEME_ERROR) | A_REVERSE;
+	}
+	if (attention > 0) {
+		snprintf(first, size, "%lld operation%s NEED%s ATTENTION",
+			 attention, attention == 1 ? "" : "s",
+			 attention == 1 ? "S" : "");
+		snprintf(second, size, "Press 2 to review");
+		return theme_attr(THEME_ERROR);
+	}
+	if (waiting == 0) {
+		snprintf(first, size, "Nothing waiting to be sent");
+		return A_NORMAL;
+	}
+	snprintf(first, size, "%lld waiting to be sent", waiting);
+	if (!ui->app->status.online)
+		snprintf(second, size, "Offline: sent when the link is back");
+	return theme_attr(THEME_PENDING);
+}
+
+static void home_draw_compact_alert(const struct home_state *state,
+				    const struct ui *ui)
+{
+	int x = ui_column(ui, 1);
+	int width = ui->columns - 2;
+	int top = ui_row(ui, HOME_COMPACT_ALERT_ROW);
+	char first[JOURNAL_ERROR_SIZE + 32] = "";
+	char second[JOURNAL_ERROR_SIZE + 32] = "";
+	attr_t attr;
+
+	attr = home_compact_alert(state, ui, first, second, sizeof(first));
+	draw_line(stdscr, top, x, width, attr | A_BOLD, first);
+	draw_line(stdscr, top + 1, x, width, attr, second);
+}
+
 static void home_draw(const struct screen *screen, const struct ui *ui)
 {
 	const struct session *session = &ui->app->session;
+	const char *agent = session->agent_name[0] != '\0'
+				    ? session->agent_name
+				    : session->agent_id;
 	char title[UI_COLUMNS * 2];
 
-	(void)screen;
-	snprintf(title, sizeof(title), "  Home - %s",
-		 session->agent_name[0] != '\0' ? session->agent_name
-						: session->agent_id);
+	if (ui->compact) {
+		snprintf(title, sizeof(title), " Home - %s", agent);
+		draw_line(stdscr, ui_row(ui, 0), ui_column(ui, 0),
+			  ui->columns, theme_attr(THEME_TITLE), title);
+		home_draw_compact_counts(ui);
+		home_draw_compact_alert(screen->state, ui);
+		return;
+	}
+	snprintf(title, sizeof(title), "  Home - %s", agent);
 	draw_line(stdscr, ui_row(ui, 1), ui_column(ui, 0), UI_COLUMNS,
 		  theme_attr(THEME_TITLE), title);
 	home_draw_queue(screen->state, ui);
@@ -380,6 +486,7 @@ struct screen screen_home = {
 	.name = "home",
 	.cursor = false,
 	.help = UI_HELP_CONFIRM | UI_HELP_NEXT | UI_HELP_SYNC | UI_HELP_QUIT,
+	.help_keys_compact = "1-7:Pick",
 	.init = home_init,
 	.enter = home_enter,
 	.leave = home_leave,

@@ -22,8 +22,22 @@
 /* The digit of the log out choice in the F10 dialog. */
 #define LOCK_CHOICE_LOGOUT 1
 
+/* The compact layout: the label on the field's row, and two rows each
+ * for the explanation and the status. */
+#define LOCK_COMPACT_LABEL_COLUMN 1
+#define LOCK_COMPACT_FIELD_COLUMN 12
+#define LOCK_COMPACT_VIEW 27
+#define LOCK_COMPACT_TEXT_ROW 5
+#define LOCK_COMPACT_FIELD_ROW 8
+#define LOCK_COMPACT_STATUS_ROW 10
+
 static const struct fieldset_spec lock_specs[1] = {
 	{ .row = 0, .column = 0, .width = LOCK_WIDTH, .secret = true },
+};
+
+static const struct fieldset_spec lock_compact_specs[1] = {
+	{ .row = 0, .column = 0, .width = LOCK_WIDTH, .secret = true,
+	  .view = LOCK_COMPACT_VIEW },
 };
 
 struct lock_state {
@@ -65,6 +79,7 @@ static void lock_set_help(struct screen *screen, enum ui_lock why)
 {
 	screen->help = UI_HELP_CONFIRM;
 	screen->help_keys = "F10 Log out";
+	screen->help_keys_compact = "F10:Log out";
 	screen->confirm_word = "Unlock";
 	if (why == UI_LOCK_SESSION) {
 		screen->help |= UI_HELP_BACK;
@@ -109,39 +124,136 @@ static void lock_layout(struct screen *screen, struct ui *ui)
 		fieldset_unplace(&state->fields);
 		return;
 	}
+	if (ui->compact) {
+		fieldset_use(&state->fields, lock_compact_specs);
+		fieldset_place(&state->fields,
+			       ui_row(ui, LOCK_COMPACT_FIELD_ROW),
+			       ui_column(ui, LOCK_COMPACT_FIELD_COLUMN));
+		return;
+	}
+	fieldset_use(&state->fields, lock_specs);
 	fieldset_place(&state->fields, ui_row(ui, LOCK_FIELD_ROW),
 		       ui_column(ui, LOCK_FIELD_COLUMN));
 }
 
-static void lock_draw(const struct screen *screen, const struct ui *ui)
+/* Return the byte length of text's first line when wrapped at width
+ * columns. The line ends after a '\n' or the last blank that fits, or at
+ * the cut when neither does. */
+static size_t lock_wrap(const char *text, int width)
 {
-	const struct lock_state *state = screen->state;
+	size_t fit = draw_fit(text, width);
+	size_t i;
+
+	if (text[fit] == '\n')
+		return fit + 1;
+	if (text[fit] == '\0' || text[fit] == ' ')
+		return fit;
+	for (i = fit; i > 0; i--) {
+		if (text[i - 1] == ' ')
+			return i;
+	}
+	return fit;
+}
+
+/* Draw text wrapped at blanks over `rows` rows from content row `row`,
+ * blanking the rows it does not need. What does not fit is cut. */
+static void lock_draw_wrapped(const struct ui *ui, int row, int rows,
+			      attr_t attr, const char *text)
+{
+	char line[UI_MESSAGE_SIZE];
+	int column = LOCK_COMPACT_LABEL_COLUMN;
+	int width = ui->columns - column - 1;
+	size_t length;
+	int i;
+
+	for (i = 0; i < rows; i++) {
+		while (*text == ' ')
+			text++;
+		length = lock_wrap(text, width);
+		snprintf(line, sizeof(line), "%.*s", (int)length, text);
+		draw_line(stdscr, ui_row(ui, row + i), ui_column(ui, column),
+			  width, attr, line);
+		text += length;
+	}
+}
+
+static const char *lock_title(const struct lock_state *state)
+{
+	return state->why == UI_LOCK_SESSION ? "Session expired"
+					     : "Terminal locked";
+}
+
+/* The explanation. Its '\n' breaks the line in the compact layout and
+ * is drawn as a blank in the wide one. */
+static const char *lock_text(const struct lock_state *state)
+{
+	return state->why == UI_LOCK_SESSION
+		       ? "Log in again to finish the check;\nEsc goes on "
+			 "without it."
+		       : "Enter your password to go on.\nUnsent work is "
+			 "kept.";
+}
+
+static void lock_draw_wide(const struct lock_state *state,
+			   const struct ui *ui)
+{
 	const struct session *session = &ui->app->session;
 	int x = ui_column(ui, 0);
 	char line[UI_COLUMNS * 2];
 
+	snprintf(line, sizeof(line), "  %s", lock_title(state));
 	draw_line(stdscr, ui_row(ui, 1), x, UI_COLUMNS,
-		  theme_attr(THEME_TITLE),
-		  state->why == UI_LOCK_SESSION ? "  Session expired"
-						: "  Terminal locked");
+		  theme_attr(THEME_TITLE), line);
 	if (session->agent_name[0] != '\0')
 		snprintf(line, sizeof(line), "  Agent %s (%s)",
 			 session->agent_id, session->agent_name);
 	else
 		snprintf(line, sizeof(line), "  Agent %s", session->agent_id);
 	draw_line(stdscr, ui_row(ui, 3), x, UI_COLUMNS, A_NORMAL, line);
-	draw_line(stdscr, ui_row(ui, 5), x, UI_COLUMNS, A_NORMAL,
-		  state->why == UI_LOCK_SESSION
-			  ? "  Log in again to finish the check; Esc goes on "
-			    "without it."
-			  : "  Enter your password to go on. Unsent work is "
-			    "kept.");
+	snprintf(line, sizeof(line), "  %s", lock_text(state));
+	draw_line(stdscr, ui_row(ui, 5), x, UI_COLUMNS, A_NORMAL, line);
 	draw_line(stdscr, ui_row(ui, LOCK_FIELD_ROW), x + LOCK_LABEL_COLUMN,
 		  LOCK_FIELD_COLUMN - LOCK_LABEL_COLUMN, A_BOLD, "Password");
 	draw_line(stdscr, ui_row(ui, LOCK_STATUS_ROW), x + LOCK_LABEL_COLUMN,
 		  UI_COLUMNS - LOCK_LABEL_COLUMN,
 		  state->status_is_error ? theme_attr(THEME_ERROR) : A_BOLD,
 		  state->status);
+}
+
+/* The compact layout puts the agent's name on a row of its own. */
+static void lock_draw_compact(const struct lock_state *state,
+			      const struct ui *ui)
+{
+	const struct session *session = &ui->app->session;
+	int x = ui_column(ui, LOCK_COMPACT_LABEL_COLUMN);
+	int width = ui->columns - LOCK_COMPACT_LABEL_COLUMN - 1;
+	char line[UI_COLUMNS * 2];
+
+	draw_line(stdscr, ui_row(ui, 0), x, width, theme_attr(THEME_TITLE),
+		  lock_title(state));
+	snprintf(line, sizeof(line), "Agent %s", session->agent_id);
+	draw_line(stdscr, ui_row(ui, 2), x, width, A_NORMAL, line);
+	draw_line(stdscr, ui_row(ui, 3), x, width, A_NORMAL,
+		  session->agent_name);
+	lock_draw_wrapped(ui, LOCK_COMPACT_TEXT_ROW, 2, A_NORMAL,
+			  lock_text(state));
+	draw_line(stdscr, ui_row(ui, LOCK_COMPACT_FIELD_ROW), x,
+		  LOCK_COMPACT_FIELD_COLUMN - LOCK_COMPACT_LABEL_COLUMN,
+		  A_BOLD, "Password");
+	lock_draw_wrapped(ui, LOCK_COMPACT_STATUS_ROW, 2,
+			  state->status_is_error ? theme_attr(THEME_ERROR)
+						 : A_BOLD,
+			  state->status);
+}
+
+static void lock_draw(const struct screen *screen, const struct ui *ui)
+{
+	const struct lock_state *state = screen->state;
+
+	if (ui->compact)
+		lock_draw_compact(state, ui);
+	else
+		lock_draw_wide(state, ui);
 	fieldset_draw_mask(&state->fields, 0);
 	fieldset_show_cursor(&state->fields);
 }
@@ -257,6 +369,7 @@ struct screen screen_lock = {
 	.confirm_word = "Unlock",
 	.back_word = "Not now",
 	.help_keys = "F10 Log out",
+	.help_keys_compact = "F10:Log out",
 	.init = lock_init,
 	.enter = lock_enter,
 	.leave = lock_leave,

@@ -24,11 +24,29 @@ enum login_field {
 #define LOGIN_FIELD_ROW 5   /* content row of the agent ID field */
 #define LOGIN_STATUS_ROW 12
 
+/* The compact layout: each label on its field's row, one row for the
+ * message of the current field, and two rows for the status. */
+#define LOGIN_COMPACT_LABEL_COLUMN 1
+#define LOGIN_COMPACT_FIELD_COLUMN 12
+#define LOGIN_COMPACT_VIEW 27
+#define LOGIN_COMPACT_FIELD_ROW 4
+#define LOGIN_COMPACT_MESSAGE_ROW 8
+#define LOGIN_COMPACT_STATUS_ROW 10
+#define LOGIN_COMPACT_STATUS_ROWS 2
+
 /* Each field's row relative to the first, with its message below it. */
 static const struct fieldset_spec login_specs[LOGIN_FIELD_COUNT] = {
 	[LOGIN_FIELD_AGENT] = { .row = 0, .column = 0, .width = LOGIN_WIDTH },
 	[LOGIN_FIELD_PASSWORD] = { .row = 3, .column = 0, .width = LOGIN_WIDTH,
 				   .secret = true },
+};
+
+static const struct fieldset_spec login_compact_specs[LOGIN_FIELD_COUNT] = {
+	[LOGIN_FIELD_AGENT] = { .row = 0, .column = 0, .width = LOGIN_WIDTH,
+				.view = LOGIN_COMPACT_VIEW },
+	[LOGIN_FIELD_PASSWORD] = { .row = 2, .column = 0, .width = LOGIN_WIDTH,
+				   .secret = true,
+				   .view = LOGIN_COMPACT_VIEW },
 };
 
 static const char *const login_labels[LOGIN_FIELD_COUNT] = {
@@ -107,13 +125,59 @@ static void login_layout(struct screen *screen, struct ui *ui)
 		fieldset_unplace(&state->fields);
 		return;
 	}
+	if (ui->compact) {
+		fieldset_use(&state->fields, login_compact_specs);
+		fieldset_place(&state->fields,
+			       ui_row(ui, LOGIN_COMPACT_FIELD_ROW),
+			       ui_column(ui, LOGIN_COMPACT_FIELD_COLUMN));
+		return;
+	}
+	fieldset_use(&state->fields, login_specs);
 	fieldset_place(&state->fields, ui_row(ui, LOGIN_FIELD_ROW),
 		       ui_column(ui, LOGIN_FIELD_COLUMN));
 }
 
-static void login_draw(const struct screen *screen, const struct ui *ui)
+/* Return the byte length of text's first line when wrapped at width
+ * columns. The line ends after the last blank that fits, or at the cut
+ * when no blank does. */
+static size_t login_wrap(const char *text, int width)
 {
-	const struct login_state *state = screen->state;
+	size_t fit = draw_fit(text, width);
+	size_t i;
+
+	if (text[fit] == '\0' || text[fit] == ' ')
+		return fit;
+	for (i = fit; i > 0; i--) {
+		if (text[i - 1] == ' ')
+			return i;
+	}
+	return fit;
+}
+
+/* Draw text wrapped at blanks over `rows` rows from content row `row`,
+ * blanking the rows it does not need. What does not fit is cut. */
+static void login_draw_wrapped(const struct ui *ui, int row, int rows,
+			       int column, attr_t attr, const char *text)
+{
+	char line[UI_MESSAGE_SIZE];
+	int width = ui->columns - column - 1;
+	size_t length;
+	int i;
+
+	for (i = 0; i < rows; i++) {
+		while (*text == ' ')
+			text++;
+		length = login_wrap(text, width);
+		snprintf(line, sizeof(line), "%.*s", (int)length, text);
+		draw_line(stdscr, ui_row(ui, row + i), ui_column(ui, column),
+			  width, attr, line);
+		text += length;
+	}
+}
+
+static void login_draw_wide(const struct login_state *state,
+			    const struct ui *ui)
+{
 	int current = fieldset_current(&state->fields);
 	int x = ui_column(ui, 0);
 	int i;
@@ -137,7 +201,51 @@ static void login_draw(const struct screen *screen, const struct ui *ui)
 		  UI_COLUMNS - LOGIN_LABEL_COLUMN,
 		  state->status_is_error ? theme_attr(THEME_ERROR) : A_BOLD,
 		  state->status);
+}
 
+/* The compact layout has one message row: the current field's message,
+ * or else the other field's, so that none is hidden. */
+static void login_draw_compact(const struct login_state *state,
+			       const struct ui *ui)
+{
+	int current = fieldset_current(&state->fields);
+	const char *message = state->messages[current];
+	int i;
+
+	draw_line(stdscr, ui_row(ui, 0), ui_column(ui, 0), ui->columns,
+		  theme_attr(THEME_TITLE), " Agent login");
+	draw_line(stdscr, ui_row(ui, 2), ui_column(ui, 0), ui->columns,
+		  A_NORMAL, " Enter your agent ID and password.");
+	for (i = 0; i < LOGIN_FIELD_COUNT; i++) {
+		int row = LOGIN_COMPACT_FIELD_ROW + login_compact_specs[i].row;
+
+		draw_line(stdscr, ui_row(ui, row),
+			  ui_column(ui, LOGIN_COMPACT_LABEL_COLUMN),
+			  LOGIN_COMPACT_FIELD_COLUMN -
+				  LOGIN_COMPACT_LABEL_COLUMN,
+			  i == current ? A_BOLD : A_NORMAL, login_labels[i]);
+		if (message[0] == '\0')
+			message = state->messages[i];
+	}
+	login_draw_wrapped(ui, LOGIN_COMPACT_MESSAGE_ROW, 1,
+			   LOGIN_COMPACT_LABEL_COLUMN, theme_attr(THEME_ERROR),
+			   message);
+	login_draw_wrapped(ui, LOGIN_COMPACT_STATUS_ROW,
+			   LOGIN_COMPACT_STATUS_ROWS,
+			   LOGIN_COMPACT_LABEL_COLUMN,
+			   state->status_is_error ? theme_attr(THEME_ERROR)
+						  : A_BOLD,
+			   state->status);
+}
+
+static void login_draw(const struct screen *screen, const struct ui *ui)
+{
+	const struct login_state *state = screen->state;
+
+	if (ui->compact)
+		login_draw_compact(state, ui);
+	else
+		login_draw_wide(state, ui);
 	fieldset_draw_mask(&state->fields, LOGIN_FIELD_PASSWORD);
 	fieldset_show_cursor(&state->fields);
 }

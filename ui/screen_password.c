@@ -18,27 +18,68 @@ enum password_field {
 	PASSWORD_FIELD_COUNT = 3,
 };
 
-/* NOTE: the rules allow 64 characters, but at 80 columns a field has
- * room for 62, so a longer password cannot be set from this screen. */
-#define PASSWORD_WIDTH 62
+/* The rules allow 64 characters. At 80 columns a field has room for 63
+ * from its column, so the wide view scrolls for the last one. */
+#define PASSWORD_WIDTH 64
+#define PASSWORD_VIEW 63
 #define PASSWORD_LABEL_COLUMN 2
 #define PASSWORD_FIELD_COLUMN 16
 #define PASSWORD_FIELD_ROW 3
 #define PASSWORD_RULES_ROW 11
 #define PASSWORD_STATUS_ROW 15
 
+/* The compact layout: each label on its field's row, then the rules and
+ * the status below. A status longer than PASSWORD_COMPACT_STATUS_ROWS
+ * rows covers the rules, which it restates when it is about them. */
+#define PASSWORD_COMPACT_LABEL_COLUMN 1
+#define PASSWORD_COMPACT_FIELD_COLUMN 12
+#define PASSWORD_COMPACT_VIEW 27
+#define PASSWORD_COMPACT_FIELD_ROW 2
+#define PASSWORD_COMPACT_RULES_ROW 5
+#define PASSWORD_COMPACT_STATUS_ROWS 3
+
+static const char password_rules[] =
+	"10 to 64 characters, with a letter and a digit; not your agent "
+	"ID, not the old password, and none of the 3 before it.";
+
 static const struct fieldset_spec password_specs[PASSWORD_FIELD_COUNT] = {
 	[PASSWORD_FIELD_OLD] = { .row = 0, .column = 0,
-				 .width = PASSWORD_WIDTH, .secret = true },
+				 .width = PASSWORD_WIDTH, .secret = true,
+				 .view = PASSWORD_VIEW },
 	[PASSWORD_FIELD_NEW] = { .row = 3, .column = 0,
-				 .width = PASSWORD_WIDTH, .secret = true },
+				 .width = PASSWORD_WIDTH, .secret = true,
+				 .view = PASSWORD_VIEW },
 	[PASSWORD_FIELD_REPEAT] = { .row = 5, .column = 0,
-				    .width = PASSWORD_WIDTH, .secret = true },
+				    .width = PASSWORD_WIDTH, .secret = true,
+				    .view = PASSWORD_VIEW },
 };
+
+static const struct fieldset_spec
+	password_compact_specs[PASSWORD_FIELD_COUNT] = {
+		[PASSWORD_FIELD_OLD] = { .row = 0, .column = 0,
+					 .width = PASSWORD_WIDTH,
+					 .secret = true,
+					 .view = PASSWORD_COMPACT_VIEW },
+		[PASSWORD_FIELD_NEW] = { .row = 1, .column = 0,
+					 .width = PASSWORD_WIDTH,
+					 .secret = true,
+					 .view = PASSWORD_COMPACT_VIEW },
+		[PASSWORD_FIELD_REPEAT] = { .row = 2, .column = 0,
+					    .width = PASSWORD_WIDTH,
+					    .secret = true,
+					    .view = PASSWORD_COMPACT_VIEW },
+	};
 
 static const char *const password_labels[PASSWORD_FIELD_COUNT] = {
 	[PASSWORD_FIELD_OLD] = "Old password",
 	[PASSWORD_FIELD_NEW] = "New password",
+	[PASSWORD_FIELD_REPEAT] = "Repeat new",
+};
+
+/* Shorter, for the 11 columns before a compact field. */
+static const char *const password_compact_labels[PASSWORD_FIELD_COUNT] = {
+	[PASSWORD_FIELD_OLD] = "Old",
+	[PASSWORD_FIELD_NEW] = "New",
 	[PASSWORD_FIELD_REPEAT] = "Repeat new",
 };
 
@@ -114,6 +155,14 @@ static void password_layout(struct screen *screen, struct ui *ui)
 		fieldset_unplace(&state->fields);
 		return;
 	}
+	if (ui->compact) {
+		fieldset_use(&state->fields, password_compact_specs);
+		fieldset_place(&state->fields,
+			       ui_row(ui, PASSWORD_COMPACT_FIELD_ROW),
+			       ui_column(ui, PASSWORD_COMPACT_FIELD_COLUMN));
+		return;
+	}
+	fieldset_use(&state->fields, password_specs);
 	fieldset_place(&state->fields, ui_row(ui, PASSWORD_FIELD_ROW),
 		       ui_column(ui, PASSWORD_FIELD_COLUMN));
 }
@@ -134,12 +183,47 @@ static int password_wrap(const char *text, int width)
 	return (int)fit;
 }
 
-static void password_draw(const struct screen *screen, const struct ui *ui)
+/* Return how many rows text takes when wrapped at width columns, at
+ * most `max`. */
+static int password_wrapped_rows(const char *text, int width, int max)
 {
-	const struct password_state *state = screen->state;
+	int rows = 0;
+
+	while (*text != '\0' && rows < max) {
+		text += password_wrap(text, width);
+		rows++;
+	}
+	return rows;
+}
+
+/* Draw text wrapped at width columns into `rows` rows from screen row y,
+ * blanking the rows it does not need. What does not fit is cut. */
+static void password_draw_wrapped(int y, int x, int width, int rows,
+				  attr_t attr, const char *text)
+{
+	char line[2 * UI_MESSAGE_SIZE];
+	int length;
+	int i;
+
+	for (i = 0; i < rows; i++) {
+		length = password_wrap(text, width);
+		snprintf(line, sizeof(line), "%.*s", length, text);
+		draw_line(stdscr, y + i, x, width, attr, line);
+		text += length;
+	}
+}
+
+static attr_t password_status_attr(const struct password_state *state)
+{
+	return state->status_is_error ? theme_attr(THEME_ERROR) : A_BOLD;
+}
+
+static void password_draw_wide(const struct password_state *state,
+			       const struct ui *ui)
+{
 	int current = fieldset_current(&state->fields);
 	int x = ui_column(ui, 0);
-	char first[sizeof(state->status)];
+	int width = UI_COLUMNS - PASSWORD_LABEL_COLUMN;
 	int row;
 	int i;
 
@@ -151,33 +235,66 @@ static void password_draw(const struct screen *screen, const struct ui *ui)
 			  PASSWORD_FIELD_COLUMN - PASSWORD_LABEL_COLUMN,
 			  i == current ? A_BOLD : A_NORMAL,
 			  password_labels[i]);
-		fieldset_draw_mask(&state->fields, i);
 	}
-	row = PASSWORD_RULES_ROW;
-	draw_line(stdscr, ui_row(ui, row), x + PASSWORD_LABEL_COLUMN,
-		  UI_COLUMNS - PASSWORD_LABEL_COLUMN, A_DIM,
-		  "10 to 64 characters, with a letter and a digit; not your "
-		  "agent ID,");
-	draw_line(stdscr, ui_row(ui, row + 1), x + PASSWORD_LABEL_COLUMN,
-		  UI_COLUMNS - PASSWORD_LABEL_COLUMN, A_DIM,
-		  "not the old password, and none of the 3 before it.");
+	password_draw_wrapped(ui_row(ui, PASSWORD_RULES_ROW),
+			      x + PASSWORD_LABEL_COLUMN, width, 2, A_DIM,
+			      password_rules);
 
 	/* A message from the central service may take two lines. */
-	row = PASSWORD_STATUS_ROW;
-	draw_blank(stdscr, ui_row(ui, row + 1), x, UI_COLUMNS);
-	i = password_wrap(state->status, UI_COLUMNS - PASSWORD_LABEL_COLUMN);
-	snprintf(first, sizeof(first), "%.*s", i, state->status);
-	draw_line(stdscr, ui_row(ui, row), x + PASSWORD_LABEL_COLUMN,
-		  UI_COLUMNS - PASSWORD_LABEL_COLUMN,
-		  state->status_is_error ? theme_attr(THEME_ERROR) : A_BOLD,
-		  first);
-	if (state->status[i] != '\0')
-		draw_line(stdscr, ui_row(ui, row + 1),
-			  x + PASSWORD_LABEL_COLUMN,
-			  UI_COLUMNS - PASSWORD_LABEL_COLUMN,
-			  state->status_is_error ? theme_attr(THEME_ERROR)
-						 : A_BOLD,
-			  state->status + i);
+	password_draw_wrapped(ui_row(ui, PASSWORD_STATUS_ROW),
+			      x + PASSWORD_LABEL_COLUMN, width, 2,
+			      password_status_attr(state), state->status);
+}
+
+static void password_draw_compact(const struct password_state *state,
+				  const struct ui *ui)
+{
+	int current = fieldset_current(&state->fields);
+	int x = ui_column(ui, PASSWORD_COMPACT_LABEL_COLUMN);
+	int width = ui->columns - PASSWORD_COMPACT_LABEL_COLUMN - 1;
+	int last = ui->rows - 1;
+	int status_rows;
+	int row;
+	int i;
+
+	draw_line(stdscr, ui_row(ui, 0), x, width, theme_attr(THEME_TITLE),
+		  "Change password");
+	for (i = 0; i < PASSWORD_FIELD_COUNT; i++) {
+		row = PASSWORD_COMPACT_FIELD_ROW +
+		      password_compact_specs[i].row;
+		draw_line(stdscr, ui_row(ui, row), x,
+			  PASSWORD_COMPACT_FIELD_COLUMN -
+				  PASSWORD_COMPACT_LABEL_COLUMN,
+			  i == current ? A_BOLD : A_NORMAL,
+			  password_compact_labels[i]);
+	}
+
+	/* The status ends on the last content row, and the rules get the
+	 * rows above it that are left. */
+	status_rows = password_wrapped_rows(
+		state->status, width,
+		last - PASSWORD_COMPACT_RULES_ROW + 1);
+	if (status_rows < PASSWORD_COMPACT_STATUS_ROWS)
+		status_rows = PASSWORD_COMPACT_STATUS_ROWS;
+	row = last - status_rows + 1;
+	password_draw_wrapped(ui_row(ui, PASSWORD_COMPACT_RULES_ROW), x,
+			      width, row - PASSWORD_COMPACT_RULES_ROW, A_DIM,
+			      password_rules);
+	password_draw_wrapped(ui_row(ui, row), x, width, status_rows,
+			      password_status_attr(state), state->status);
+}
+
+static void password_draw(const struct screen *screen, const struct ui *ui)
+{
+	const struct password_state *state = screen->state;
+	int i;
+
+	if (ui->compact)
+		password_draw_compact(state, ui);
+	else
+		password_draw_wide(state, ui);
+	for (i = 0; i < PASSWORD_FIELD_COUNT; i++)
+		fieldset_draw_mask(&state->fields, i);
 	fieldset_show_cursor(&state->fields);
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # NO_COLOR: with it set, the terminal draws with attributes only; without
 # it, the same screen uses colour. Runs the real binary in tmux at 80x24
-# against a sandbox on 127.0.0.1.
+# and at 40x16 against a sandbox on 127.0.0.1.
 set -u
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
@@ -26,15 +26,17 @@ sandbox_start "$dir" || fail "the sandbox did not start"
 write_config "$dir" "$SANDBOX_PORT" || fail "cannot write the config"
 
 # Print how many SGR colour sequences (30-37, 40-47, 38;5, 48;5) the
-# login screen of a terminal started with the given environment has.
+# login screen of a terminal of WIDTH x HEIGHT started with the given
+# environment has.
 colour_codes() {
-	local env=$1 i
+	local env=$1 width=$2 height=$3 i
+	local screen="$dir/screen-${env%%=*}-${width}x$height.txt"
 	# A server that is still shutting down can refuse the new session,
 	# so each start is tried up to three times.
 	tmux_cmd kill-server 2>/dev/null
 	for ((i = 0; i < 3; i++)); do
 		sleep 0.2
-		tmux_cmd new-session -d -s ui -x 80 -y 24 \
+		tmux_cmd new-session -d -s ui -x "$width" -y "$height" \
 			"env TERM=xterm-256color $env build/spotagent --config $dir/spotagent.conf" &&
 			break
 	done
@@ -46,15 +48,21 @@ colour_codes() {
 	tmux_cmd capture-pane -p -t ui | grep -q "Agent ID" ||
 		fail "the login screen did not appear ($env)"
 	sleep 1
-	tmux_cmd capture-pane -e -p -t ui >"$dir/screen-${env%%=*}.txt"
-	grep -oE $'\e\\[[0-9;]*m' "$dir/screen-${env%%=*}.txt" |
+	tmux_cmd capture-pane -e -p -t ui >"$screen"
+	grep -oE $'\e\\[[0-9;]*m' "$screen" |
 		grep -cE '(^|[[;])(3[0-7]|4[0-7]|38;5|48;5)[;m]'
 }
 
-with_colour=$(colour_codes "NO_COLOR=")
-without_colour=$(colour_codes "NO_COLOR=1")
-[ "$with_colour" -gt 0 ] ||
-	fail "without NO_COLOR the screen has no colour (saved in $dir)"
-[ "$without_colour" -eq 0 ] ||
-	fail "with NO_COLOR=1 the screen still has $without_colour colour codes"
-echo "ok: $with_colour colour codes normally, none with NO_COLOR"
+for size in 80x24 40x16; do
+	width=${size%x*}
+	height=${size#*x}
+	with_colour=$(colour_codes "NO_COLOR=" "$width" "$height")
+	without_colour=$(colour_codes "NO_COLOR=1" "$width" "$height")
+	[ "$with_colour" -gt 0 ] ||
+		fail "without NO_COLOR the $size screen has no colour" \
+			"(saved in $dir)"
+	[ "$without_colour" -eq 0 ] ||
+		fail "with NO_COLOR=1 the $size screen still has" \
+			"$without_colour colour codes"
+	echo "ok: $size: $with_colour colour codes normally, none with NO_COLOR"
+done
