@@ -387,6 +387,15 @@ static int password_on_event(struct screen *screen, struct ui *ui,
 		snprintf(ui->notice, sizeof(ui->notice), "Password changed");
 		return ui_switch(ui, SCREEN_HOME);
 	}
+	if (event->status == API_ESESSION) {
+		/* The fields stay filled, so the change goes again once the
+		 * agent has logged in again. */
+		password_set_status(state, true,
+				    "Session expired: the password was not "
+				    "changed");
+		ui_session_expired(ui);
+		return SCREEN_HANDLED;
+	}
 	password_set_status(state, true,
 			    text[0] != '\0' ? text
 					    : api_strerror(event->status));
@@ -395,6 +404,18 @@ static int password_on_event(struct screen *screen, struct ui *ui,
 		fieldset_focus(&state->fields, PASSWORD_FIELD_OLD);
 	}
 	return SCREEN_HANDLED;
+}
+
+/* Send the change again after a new login, or leave the form as it is
+ * with the expiry in the status. */
+static int password_on_session(struct screen *screen, struct ui *ui,
+			       bool renewed)
+{
+	struct password_state *state = screen->state;
+
+	if (!renewed)
+		return SCREEN_REDRAW;
+	return password_submit(state, ui);
 }
 
 struct screen screen_password = {
@@ -409,6 +430,7 @@ struct screen screen_password = {
 	.on_action = password_on_action,
 	.on_text = password_on_text,
 	.on_event = password_on_event,
+	.on_session = password_on_session,
 	.destroy = password_destroy,
 	.state = &password,
 };

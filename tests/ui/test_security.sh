@@ -200,16 +200,32 @@ wait_for "Akosua Darko" 75 ||
 on_screen "GHS 3.00" || fail "after logging in the amount is gone"
 save_screen session-renewed
 
-# Offline login: the central service is gone, and the agent logged in
-# online on this terminal a moment ago.
+# A password change that meets an expired token: after the new login
+# the change goes again with the form as typed.
 keys Escape
 wait_for "Sender wallet" || fail "Esc did not go back to the form"
 keys Escape
-wait_for "4 Log out" || fail "Esc did not go back home"
+wait_for "5 Change password" || fail "Esc did not go back home"
+keys 5
+wait_for "Repeat" || fail "5 did not open the password form"
+keys counter-demo-1 Tab "$NEW_PASSWORD" Tab "$NEW_PASSWORD"
+sleep 3
+keys Enter
+wait_for "Session expired" || fail "the change did not ask to log in"
+save_screen password-session-expired
+keys counter-demo-1 Enter
+wait_for "Password changed" 75 ||
+	fail "the change was not sent again after logging in"
+save_screen password-changed-after-login
+
+# Offline login: the central service is gone, and the agent logged in
+# online on this terminal a moment ago. The verifier has the new
+# password.
+wait_for "4 Log out" || fail "the password change did not go home"
 keys 4
 wait_for "Agent ID" || fail "4 did not log out"
 sandbox_stop
-keys counter-demo-1 Enter
+keys "$NEW_PASSWORD" Enter
 wait_for "OFFLINE LOGIN" || fail "the status bar does not show OFFLINE LOGIN"
 save_screen offline-login
 keys 1
@@ -220,5 +236,5 @@ wait_for "not checked: offline login" ||
 save_screen offline-confirm
 
 echo "ok: idle lock, unlock with the form intact, password change," \
-	"expired session and offline login"
+	"expired session for a lookup and a password change, offline login"
 exit 0
