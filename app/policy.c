@@ -55,12 +55,36 @@ static int load_rule(struct journal *journal, const char *type,
 	return 0;
 }
 
-static int check_limits(struct journal *journal, const struct operation *op,
-			const struct api_policy_rule *rule, char *message,
-			size_t message_size)
+/* Check the rule's count limit on unconfirmed operations of op's type. */
+static int check_count(struct journal *journal, const struct operation *op,
+		       const struct api_policy_rule *rule, char *message,
+		       size_t message_size)
+{
+	int64_t count = 0;
+
+	if (journal_sum_pending(journal, op->type, NULL, &count, NULL) !=
+	    JOURNAL_OK) {
+		snprintf(message, message_size,
+			 "Journal cannot be read; operation not saved");
+		return -1;
+	}
+	if (count + 1 > rule->max_queued) {
+		snprintf(message, message_size,
+			 "Offline limit: at most %lld unconfirmed operations "
+			 "of this kind",
+			 (long long)rule->max_queued);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the rule's per-currency limits on op's amount and on the total
+ * that the central service has not confirmed yet. */
+static int check_amounts(struct journal *journal, const struct operation *op,
+			 const struct api_policy_rule *rule, char *message,
+			 size_t message_size)
 {
 	char limit_text[CURRENCY_TEXT_MAX];
-	int64_t count = 0;
 	int64_t total = 0;
 	int i;
 
@@ -83,9 +107,7 @@ static int check_limits(struct journal *journal, const struct operation *op,
 		return -1;
 	}
 	if (journal_sum_pending(journal, NULL, op->currency, NULL, &total) !=
-		    JOURNAL_OK ||
-	    journal_sum_pending(journal, op->type, NULL, &count, NULL) !=
-		    JOURNAL_OK) {
+	    JOURNAL_OK) {
 		snprintf(message, message_size,
 			 "Journal cannot be read; operation not saved");
 		return -1;
@@ -98,14 +120,20 @@ static int check_limits(struct journal *journal, const struct operation *op,
 			 op->currency, op->currency, limit_text);
 		return -1;
 	}
-	if (count + 1 > rule->max_queued) {
-		snprintf(message, message_size,
-			 "Offline limit: at most %lld unconfirmed operations "
-			 "of this kind",
-			 (long long)rule->max_queued);
-		return -1;
-	}
 	return 0;
+}
+
+/* Check every limit of the rule. An operation that moves no money
+ * (amount 0, such as a customer registration) has only the count limit,
+ * so its rule needs no currencies. */
+static int check_limits(struct journal *journal, const struct operation *op,
+			const struct api_policy_rule *rule, char *message,
+			size_t message_size)
+{
+	if (op->amount > 0 &&
+	    check_amounts(journal, op, rule, message, message_size) != 0)
+		return -1;
+	return check_count(journal, op, rule, message, message_size);
 }
 
 int policy_check(struct journal *journal, const struct operation *op,

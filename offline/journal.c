@@ -325,7 +325,7 @@ static const char *check_operation(const struct operation *op)
 		return "agent id is empty or too long";
 	if (currency_find(op->currency) == NULL)
 		return "currency is not a known ISO 4217 code";
-	if (op->amount < 1 || op->amount > CURRENCY_AMOUNT_MAX)
+	if (op->amount < 0 || op->amount > CURRENCY_AMOUNT_MAX)
 		return "amount is out of range";
 	if (!journal_text_fits(op->payload, sizeof(op->payload), true))
 		return "payload is too long";

@@ -46,7 +46,9 @@ struct operation {
 	enum op_state state;
 	char agent_id[JOURNAL_AGENT_SIZE];
 	char currency[4];
-	int64_t amount;                 /* minor units of currency */
+	int64_t amount;                 /* minor units of currency; 0 for
+					   an operation that moves no money,
+					   such as a customer registration */
 	char payload[JOURNAL_PAYLOAD_SIZE];
 	int64_t created_at;             /* Unix seconds */
 	int64_t updated_at;
@@ -104,7 +106,7 @@ void journal_close(struct journal *journal);
  * reference and last_error empty. Returns JOURNAL_EEXIST for a duplicate
  * id, JOURNAL_EINVAL for empty or oversized fields, an id that is not a
  * canonical UUID, an unknown currency or an amount outside
- * 1..CURRENCY_AMOUNT_MAX. */
+ * 0..CURRENCY_AMOUNT_MAX. */
 int journal_insert(struct journal *journal, const struct operation *op);
 
 /* Insert op as journal_insert does, after check(journal, op, context)

@@ -23,6 +23,16 @@ DEFAULT_POLICY = {
             "max_queued": 100,
             "max_age_seconds": 86400,
         },
+        "customer_registration": {
+            "offline_allowed": True,
+            "max_queued": 50,
+            "max_age_seconds": 86400,
+        },
+        "customer_update": {
+            "offline_allowed": True,
+            "max_queued": 50,
+            "max_age_seconds": 86400,
+        },
     },
 }
 

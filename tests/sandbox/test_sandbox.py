@@ -40,12 +40,21 @@ FAULTS_PATH = "/v1/sandbox/faults"
 BATCH_1000_MAX_SECONDS = 2.0
 DEFAULT_POLICY = {
     "version": 1,
-    "operations": {"wallet_transfer": {
-        "offline_allowed": True,
-        "max_amount": {"GHS": 200000, "NGN": 10000000},
-        "max_exposure": {"GHS": 1000000, "NGN": 50000000},
-        "max_queued": 100,
-        "max_age_seconds": 86400}}}
+    "operations": {
+        "wallet_transfer": {
+            "offline_allowed": True,
+            "max_amount": {"GHS": 200000, "NGN": 10000000},
+            "max_exposure": {"GHS": 1000000, "NGN": 50000000},
+            "max_queued": 100,
+            "max_age_seconds": 86400},
+        "customer_registration": {
+            "offline_allowed": True,
+            "max_queued": 50,
+            "max_age_seconds": 86400},
+        "customer_update": {
+            "offline_allowed": True,
+            "max_queued": 50,
+            "max_age_seconds": 86400}}}
 
 # The NGN pair of demo wallets, which shares no wallet with the GHS pair
 # that batch_item uses by default.

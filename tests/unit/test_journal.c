@@ -259,6 +259,29 @@ static void insert_get_round_trip(void **state)
 	assert_operation_equal(&got, &op);
 }
 
+/* An operation that moves no money, such as a customer registration,
+ * is journaled with amount 0 and adds nothing to the pending sums. */
+static void insert_zero_amount(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation got;
+	int64_t count = -1;
+	int64_t total = -1;
+
+	make_op(&op, 8, 1700000000);
+	strcpy(op.type, "customer_registration");
+	op.amount = 0;
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
+	assert_int_equal(got.amount, 0);
+	assert_int_equal(journal_sum_pending(f->journal, op.type, op.currency,
+					     &count, &total),
+			 JOURNAL_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(total, 0);
+}
+
 /* Insert ignores the state, attempts, reference and last_error in op. */
 static void insert_starts_queued(void **state)
 {
@@ -423,7 +446,6 @@ enum op_defect {
 	DEFECT_CURRENCY_LOWER,
 	DEFECT_CURRENCY_EMPTY,
 	DEFECT_CURRENCY_UNKNOWN,
-	DEFECT_AMOUNT_ZERO,
 	DEFECT_AMOUNT_NEGATIVE,
 	DEFECT_AMOUNT_OVER_MAX,
 	DEFECT_PAYLOAD_UNTERMINATED,
@@ -469,9 +491,6 @@ static void apply_defect(struct operation *op, enum op_defect defect)
 		break;
 	case DEFECT_CURRENCY_UNKNOWN:
 		strcpy(op->currency, "XXX");
-		break;
-	case DEFECT_AMOUNT_ZERO:
-		op->amount = 0;
 		break;
 	case DEFECT_AMOUNT_NEGATIVE:
 		op->amount = -500;
@@ -1423,6 +1442,7 @@ int main(void)
 		JOURNAL_TEST(open_creates_schema),
 		JOURNAL_TEST(schema_rejects_unknown_state),
 		JOURNAL_TEST(insert_get_round_trip),
+		JOURNAL_TEST(insert_zero_amount),
 		JOURNAL_TEST(insert_starts_queued),
 		JOURNAL_TEST(insert_duplicate_id),
 		JOURNAL_TEST(insert_invalid_table),
