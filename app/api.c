@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "../drivers/utf8.h"
 
 #define PATH_HEALTH "/v1/health"
 #define PATH_SESSIONS "/v1/sessions"
@@ -28,6 +29,10 @@ static const char *const json_headers[] = {
 	"Accept: application/json",
 	NULL,
 };
+
+static int copy_optional(json_t *object, const char *key, char *buf,
+			 size_t size);
+static int dump_into(json_t *object, char *buf, size_t size);
 
 /* Copy a JSON string member into buf. Returns 0, or -1 when it is missing,
  * not a string, empty, or does not fit. */
@@ -65,27 +70,73 @@ static void format_time(int64_t seconds, char *buf, size_t size)
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Copy the longest prefix of text that has at most max bytes, ends on a
+ * character boundary and is valid UTF-8 into out (max + 1 bytes), which
+ * may be text itself. Returns whether all of text was copied. */
+static bool copy_utf8_prefix(const char *text, size_t max, char *out)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t used = 0;
+
+	while (s[used] != '\0') {
+		uint32_t code;
+		size_t len = utf8_decode(s + used, &code);
+
+		if (code == UTF8_INVALID || used + len > max)
+			break;
+		used += len;
+	}
+	memmove(out, text, used);
+	out[used] = '\0';
+	return s[used] == '\0';
+}
+
 int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
 			       char *payload, size_t size)
 {
+	char name[API_NAME_SIZE];
 	json_t *object;
-	char *text;
-	int result = API_EINVAL;
+	bool by_id = transfer->receiver_customer_id[0] != '\0';
 
+	if (!by_id && transfer->receiver[0] == '\0')
+		return API_EINVAL;
 	object = json_pack("{s:s, s:s, s:s, s:I}", "sender_account",
-			   transfer->sender, "receiver_account",
-			   transfer->receiver, "currency", transfer->currency,
-			   "amount", (json_int_t)transfer->amount);
+			   transfer->sender,
+			   by_id ? "receiver_customer_id" : "receiver_account",
+			   by_id ? transfer->receiver_customer_id
+				 : transfer->receiver,
+			   "currency", transfer->currency, "amount",
+			   (json_int_t)transfer->amount);
 	if (object == NULL)
 		return API_EINVAL;
-	text = json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS);
-	if (text != NULL && strlen(text) < size) {
-		memcpy(payload, text, strlen(text) + 1);
-		result = API_OK;
+	copy_utf8_prefix(transfer->receiver_name, sizeof(name) - 1, name);
+	if (by_id && name[0] != '\0' &&
+	    json_object_set_new(object, "receiver_name",
+				json_string(name)) != 0) {
+		json_decref(object);
+		return API_EINVAL;
 	}
-	free(text);
-	json_decref(object);
-	return result;
+	return dump_into(object, payload, size);
+}
+
+/* Read the receiver of a transfer payload: exactly one of an account and
+ * a customer id, and the optional name that goes with the id. */
+static int read_receiver(json_t *object, struct wallet_transfer *out)
+{
+	bool by_account = json_object_get(object, "receiver_account") != NULL;
+	bool by_id = json_object_get(object, "receiver_customer_id") != NULL;
+
+	if (by_account == by_id)
+		return -1;
+	if (by_account)
+		return copy_string(object, "receiver_account", out->receiver,
+				   sizeof(out->receiver));
+	if (copy_string(object, "receiver_customer_id",
+			out->receiver_customer_id,
+			sizeof(out->receiver_customer_id)) != 0)
+		return -1;
+	return copy_optional(object, "receiver_name", out->receiver_name,
+			     sizeof(out->receiver_name));
 }
 
 int api_wallet_transfer_decode(const char *payload,
@@ -104,8 +155,7 @@ int api_wallet_transfer_decode(const char *payload,
 		goto out;
 	if (copy_string(object, "sender_account", parsed.sender,
 			sizeof(parsed.sender)) != 0 ||
-	    copy_string(object, "receiver_account", parsed.receiver,
-			sizeof(parsed.receiver)) != 0 ||
+	    read_receiver(object, &parsed) != 0 ||
 	    copy_string(object, "currency", parsed.currency,
 			sizeof(parsed.currency)) != 0)
 		goto out;
@@ -743,8 +793,9 @@ int api_change_password(struct transport *transport, const char *token,
 	return error;
 }
 
-/* Build the request object of a journaled operation: its payload plus
- * id, agent and creation time. The text is the same on every resend, as
+/* Build the request object of a journaled operation: its payload, less
+ * the receipt-only receiver_name, plus id, agent and creation time. The
+ * text is the same on every resend, as
  * the idempotency rules require. Returns NULL for an unreadable row. */
 static json_t *operation_json(const struct operation *op)
 {
@@ -758,6 +809,8 @@ static json_t *operation_json(const struct operation *op)
 	root = json_loads(op->payload, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(root))
 		goto fail;
+	/* The receiver's name is only for the receipt. */
+	json_object_del(root, "receiver_name");
 	format_time(op->created_at, created, sizeof(created));
 	if (json_object_set_new(root, "operation_id",
 				json_string(op->id)) != 0 ||
@@ -782,45 +835,134 @@ static char *operation_body(const struct operation *op)
 	return text;
 }
 
-/* Write "theirs phone +233..., version 3; yours phone +233..., base 2"
- * into out->message for a 412 version conflict: each field the update
- * changes, as the central service's `current` profile has it and as the
- * update wanted it. Values are cut to 24 bytes so that both versions fit
- * one journal reason. */
+/* One changed field of a version conflict: its name, then per side (0:
+ * the central service's profile, 1: the update) its value, whether it
+ * has one, and whether the value was cut. */
+struct conflict_field {
+	const char *name;
+	char values[2][API_ADDRESS_SIZE];
+	bool present[2];
+	bool cut[2];
+};
+
+/* Encode a conflict as the documented reason object: {"version":V,
+ * "base":B,"fields":[[name, central, edit(, cut bits)], ...]}. */
+static char *dump_conflict(json_int_t version, json_int_t base,
+			   const struct conflict_field *fields, int count)
+{
+	json_t *list = json_array();
+	json_t *root;
+	char *text;
+
+	for (int i = 0; i < count && list != NULL; i++) {
+		const struct conflict_field *f = &fields[i];
+		json_t *central = f->present[0] ? json_string(f->values[0])
+						: json_null();
+		json_t *edit = f->present[1] ? json_string(f->values[1])
+					     : json_null();
+		json_t *row = json_pack("[s, o, o]", f->name, central, edit);
+		int bits = (f->cut[0] ? 1 : 0) | (f->cut[1] ? 2 : 0);
+
+		if (row != NULL && bits != 0)
+			json_array_append_new(row, json_integer(bits));
+		if (row == NULL || json_array_append_new(list, row) != 0) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	root = json_pack("{s:I, s:I, s:o}", "version", version, "base", base,
+			 "fields", list);
+	text = root != NULL ? json_dumps(root, JSON_COMPACT |
+						       JSON_PRESERVE_ORDER)
+			    : NULL;
+	json_decref(root);
+	return text;
+}
+
+/* Cut the longest remaining value of fields by one character. Returns
+ * false when every value is already empty.
+ * NOTE: the cut is on a code point, so it can drop a combining mark and
+ * leave its base letter last. */
+static bool cut_longest(struct conflict_field *fields, int count)
+{
+	struct conflict_field *longest = NULL;
+	int side = 0;
+	size_t max = 0;
+
+	for (int i = 0; i < count; i++) {
+		for (int k = 0; k < 2; k++) {
+			size_t length = strlen(fields[i].values[k]);
+
+			if (length > max) {
+				max = length;
+				longest = &fields[i];
+				side = k;
+			}
+		}
+	}
+	if (longest == NULL)
+		return false;
+	copy_utf8_prefix(longest->values[side], max - 1,
+			 longest->values[side]);
+	longest->cut[side] = true;
+	return true;
+}
+
+/* Write a 412 version conflict's reason into out->message: for each
+ * field the update changes, the value in the central service's `current`
+ * profile and the update's value. The longest values are cut, one
+ * character at a time, until the reason has at most
+ * API_CONFLICT_REASON_MAX bytes; customer_conflict_parse reads it. */
 static void read_version_conflict(json_t *current, const struct operation *op,
 				  struct api_outcome *out)
 {
-	struct customer_update update;
+	struct customer_update update = { 0 };
+	struct conflict_field fields[UPDATE_FIELD_COUNT];
 	json_t *version = json_object_get(current, "version");
-	char theirs[JOURNAL_ERROR_SIZE] = "";
-	char yours[JOURNAL_ERROR_SIZE] = "";
-	size_t t = 0;
-	size_t y = 0;
+	char *text = NULL;
+	int count = 0;
 
 	out->result = API_ECONFLICT_VERSION;
 	if (api_customer_update_decode(op->payload, &update) != API_OK)
 		update.changes = 0;
+	memset(fields, 0, sizeof(fields));
 	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
-		const char *name = update_fields[i].name;
-		const char *value =
-			json_string_value(json_object_get(current, name));
-		const char *mine = update_text(&update, i);
+		const char *central = json_string_value(
+			json_object_get(current, update_fields[i].name));
+		const char *edit = update_text(&update, i);
 
 		if ((update.changes & update_fields[i].bit) == 0)
 			continue;
-		if (t < sizeof(theirs))
-			t += snprintf(theirs + t, sizeof(theirs) - t,
-				      "%s %.24s, ", name,
-				      value != NULL ? value : "none");
-		if (y < sizeof(yours))
-			y += snprintf(yours + y, sizeof(yours) - y,
-				      "%s %.24s, ", name,
-				      mine[0] != '\0' ? mine : "none");
+		fields[count].name = update_fields[i].name;
+		fields[count].present[0] = central != NULL;
+		fields[count].present[1] = edit[0] != '\0';
+		fields[count].cut[0] = !copy_utf8_prefix(
+			central != NULL ? central : "",
+			sizeof(fields[count].values[0]) - 1,
+			fields[count].values[0]);
+		copy_utf8_prefix(edit, sizeof(fields[count].values[1]) - 1,
+				 fields[count].values[1]);
+		count++;
 	}
-	snprintf(out->message, sizeof(out->message),
-		 "theirs %sversion %lld; yours %sbase %lld", theirs,
-		 (long long)json_integer_value(version), yours,
-		 (long long)update.base_version);
+
+	/* Bounded: each round removes a character or ends the loop. */
+	for (;;) {
+		free(text);
+		text = dump_conflict(json_integer_value(version),
+				     (json_int_t)update.base_version, fields,
+				     count);
+		if (text == NULL || strlen(text) <= API_CONFLICT_REASON_MAX ||
+		    !cut_longest(fields, count))
+			break;
+	}
+	if (text != NULL && strlen(text) <= API_CONFLICT_REASON_MAX)
+		snprintf(out->message, sizeof(out->message), "%s", text);
+	else
+		snprintf(out->message, sizeof(out->message),
+			 "{\"version\":%lld,\"base\":%lld,\"fields\":[]}",
+			 (long long)json_integer_value(version),
+			 (long long)update.base_version);
+	free(text);
 }
 
 /* Copy the new wallet of an accepted registration, if the reply has one,
@@ -1105,6 +1247,8 @@ int api_policy_fetch(struct transport *transport, char *json, size_t size)
 	return error;
 }
 
+/* Read the per-currency limits. A rule for operations that move no money
+ * may leave out both objects, and then has no currencies. */
 static int read_limits(json_t *rule, struct api_policy_rule *out)
 {
 	json_t *amounts = json_object_get(rule, "max_amount");
@@ -1112,6 +1256,8 @@ static int read_limits(json_t *rule, struct api_policy_rule *out)
 	const char *currency;
 	json_t *value;
 
+	if (amounts == NULL && exposures == NULL)
+		return 0;
 	if (!json_is_object(amounts) || !json_is_object(exposures))
 		return -1;
 	json_object_foreach(amounts, currency, value) {
@@ -1238,7 +1384,12 @@ int api_dependency_keys(const char *type, const char *payload,
 	    api_wallet_transfer_decode(payload, &transfer) != API_OK)
 		return API_EPROTOCOL;
 	snprintf(keys[0], JOURNAL_KEY_SIZE, "wallet:%s", transfer.sender);
-	snprintf(keys[1], JOURNAL_KEY_SIZE, "wallet:%s", transfer.receiver);
+	if (transfer.receiver_customer_id[0] != '\0')
+		snprintf(keys[1], JOURNAL_KEY_SIZE, "customer:%s",
+			 transfer.receiver_customer_id);
+	else
+		snprintf(keys[1], JOURNAL_KEY_SIZE, "wallet:%s",
+			 transfer.receiver);
 	return API_OK;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "../offline/journal_internal.h"
@@ -26,12 +27,6 @@
 
 /* Room for one cached profile as JSON. */
 #define CACHE_JSON_SIZE 4096
-
-/* journal_insert takes an amount of 1 or more, but a customer operation
- * moves no money.
- * NOTE: customer rows carry this placeholder of one minor unit, so it is
- * counted in journal_sum_pending and the policy's max_exposure. */
-#define CUSTOMER_PLACEHOLDER_AMOUNT 1
 
 static const char *const cache_sql[STMT_TOTAL] = {
 	[STMT_CUSTOMER_CACHE_PUT] =
@@ -218,7 +213,7 @@ static void fill_operation(struct operation *op, const char *type,
 	snprintf(op->type, sizeof(op->type), "%s", type);
 	snprintf(op->agent_id, sizeof(op->agent_id), "%s", agent_id);
 	snprintf(op->currency, sizeof(op->currency), "%s", currency);
-	op->amount = CUSTOMER_PLACEHOLDER_AMOUNT;
+	op->amount = 0; /* a customer operation moves no money */
 	op->state = OP_QUEUED;
 	op->created_at = now;
 	op->updated_at = now;
@@ -478,6 +473,58 @@ static int cache_find(struct journal *journal, enum api_customer_key by,
 	return rc;
 }
 
+/* The newest registration journaled with the key "phone:<e164>" and not
+ * yet decided. It is prepared on each use rather than cached, because
+ * lookups are rare and the cache's slots are defined in offline/. */
+static const char pending_sql[] =
+	"SELECT o.id, o.payload FROM operations o"
+	" JOIN operation_keys k ON k.operation_id = o.id"
+	" WHERE k.key = 'phone:' || ?1 AND o.type = '"
+	API_TYPE_CUSTOMER_REGISTRATION "'"
+	" AND o.state IN ('queued', 'in_flight', 'needs_attention')"
+	" ORDER BY o.created_at DESC, o.rowid DESC LIMIT 1";
+
+/* Find a pending registration by phone into *out, as version 0 without
+ * wallets. Returns CUSTOMER_OK, CUSTOMER_ENOTFOUND or CUSTOMER_EIO. */
+static int pending_find(struct journal *journal, const char *phone,
+			struct api_customer *out)
+{
+	struct api_customer pending = { 0 };
+	sqlite3_stmt *stmt = NULL;
+	const char *payload;
+	int rc;
+
+	rc = sqlite3_prepare_v2(journal->db, pending_sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		journal_sqlite_error(journal, rc, "prepare pending lookup of",
+				     phone);
+		return CUSTOMER_EIO;
+	}
+	sqlite3_bind_text(stmt, 1, phone, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		rc = CUSTOMER_ENOTFOUND;
+	} else if (rc != SQLITE_ROW) {
+		journal_sqlite_error(journal, rc,
+				     "look up pending registration", phone);
+		rc = CUSTOMER_EIO;
+	} else {
+		payload = (const char *)sqlite3_column_text(stmt, 1);
+		rc = payload != NULL && api_customer_registration_decode(
+						payload, &pending.profile) ==
+						API_OK
+			     ? CUSTOMER_OK
+			     : CUSTOMER_EIO;
+		if (rc != CUSTOMER_OK)
+			log_error("registration %s cannot be read",
+				  (const char *)sqlite3_column_text(stmt, 0));
+	}
+	sqlite3_finalize(stmt);
+	if (rc == CUSTOMER_OK)
+		*out = pending;
+	return rc;
+}
+
 int customer_lookup_offline(struct journal *journal, enum api_customer_key by,
 			    const char *value, int64_t now,
 			    struct api_customer *out)
@@ -491,6 +538,8 @@ int customer_lookup_offline(struct journal *journal, enum api_customer_key by,
 	    (by != API_CUSTOMER_BY_PHONE && by != API_CUSTOMER_BY_WALLET))
 		return CUSTOMER_EINVAL;
 	rc = cache_find(journal, by, value, &found, id);
+	if (rc == CUSTOMER_ENOTFOUND && by == API_CUSTOMER_BY_PHONE)
+		return pending_find(journal, value, out);
 	if (rc != CUSTOMER_OK)
 		return rc;
 
@@ -616,6 +665,104 @@ int customer_lookup_take(struct api_customer *out)
 		rc = CUSTOMER_OK;
 	}
 	pthread_mutex_unlock(&found_lock);
+	return rc;
+}
+
+/* Names of the fields a conflict may list: those of a profile update. */
+static bool is_update_field(const char *name)
+{
+	static const char *const names[] = { "first_name", "last_name",
+					     "phone", "address", "email" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Copy a conflict value, a string or null (none), into out. */
+static int read_conflict_value(json_t *value, char *out, size_t size)
+{
+	const char *text = json_string_value(value);
+
+	if (json_is_null(value)) {
+		out[0] = '\0';
+		return 0;
+	}
+	if (text == NULL || strlen(text) >= size)
+		return -1;
+	memcpy(out, text, strlen(text) + 1);
+	return 0;
+}
+
+/* Read one entry of a conflict's fields: [name, central, edit(, bits)]. */
+static int read_conflict_field(json_t *entry, struct customer_conflict *out)
+{
+	size_t size = json_array_size(entry);
+	const char *name = json_string_value(json_array_get(entry, 0));
+	json_t *bits = json_array_get(entry, 3);
+	int n = out->count;
+
+	if (!json_is_array(entry) || (size != 3 && size != 4) ||
+	    name == NULL || !is_update_field(name) ||
+	    (size == 4 && (!json_is_integer(bits) ||
+			   json_integer_value(bits) < 1 ||
+			   json_integer_value(bits) > 3)))
+		return -1;
+	snprintf(out->fields[n].name, sizeof(out->fields[n].name), "%s", name);
+	if (read_conflict_value(json_array_get(entry, 1),
+				out->fields[n].central,
+				sizeof(out->fields[n].central)) != 0 ||
+	    read_conflict_value(json_array_get(entry, 2), out->fields[n].edit,
+				sizeof(out->fields[n].edit)) != 0)
+		return -1;
+	if (size == 4) {
+		json_int_t cut = json_integer_value(bits);
+
+		out->fields[n].central_cut = (cut & 1) != 0;
+		out->fields[n].edit_cut = (cut & 2) != 0;
+	}
+	out->count++;
+	return 0;
+}
+
+int customer_conflict_parse(const char *reason, struct customer_conflict *out)
+{
+	struct customer_conflict *parsed;
+	const char *start = reason != NULL ? strchr(reason, '{') : NULL;
+	json_t *root = NULL;
+	json_t *version;
+	json_t *base;
+	json_t *fields;
+	json_t *entry;
+	size_t i;
+	int rc = CUSTOMER_EINVAL;
+
+	if (start == NULL || strlen(start) > API_CONFLICT_REASON_MAX)
+		return CUSTOMER_EINVAL;
+	parsed = calloc(1, sizeof(*parsed));
+	root = json_loads(start, JSON_REJECT_DUPLICATES, NULL);
+	version = json_object_get(root, "version");
+	base = json_object_get(root, "base");
+	fields = json_object_get(root, "fields");
+	if (parsed == NULL || !json_is_integer(version) ||
+	    json_integer_value(version) < 1 || !json_is_integer(base) ||
+	    json_integer_value(base) < 1 || !json_is_array(fields) ||
+	    json_array_size(fields) > CUSTOMER_CONFLICT_FIELDS_MAX ||
+	    json_object_size(root) != 3)
+		goto out;
+	parsed->version = json_integer_value(version);
+	parsed->base_version = json_integer_value(base);
+	json_array_foreach(fields, i, entry) {
+		if (read_conflict_field(entry, parsed) != 0)
+			goto out;
+	}
+	*out = *parsed;
+	rc = CUSTOMER_OK;
+out:
+	json_decref(root);
+	free(parsed);
 	return rc;
 }
 

@@ -95,9 +95,14 @@ int customer_cache_put_registration(struct journal *journal,
 				    const char *wallet_account, int64_t now);
 
 /* Look a customer up in the cache by phone (E.164) or by any of its
- * wallet accounts, and mark the row used at now. Returns CUSTOMER_OK,
- * CUSTOMER_ENOTFOUND, CUSTOMER_EINVAL for a bad argument, or CUSTOMER_EIO.
- * *out is changed only on success. */
+ * wallet accounts, and mark the row used at now. By phone, a customer
+ * that is not cached but whose registration is journaled on this terminal
+ * and not yet accepted (queued, in flight or needs attention) is found
+ * too, newest registration first, with out->version 0 and no wallets:
+ * version 0 means "registration pending", and such a customer can be
+ * paid only by customer id. A cached customer wins over a pending
+ * registration. Returns CUSTOMER_OK, CUSTOMER_ENOTFOUND, CUSTOMER_EINVAL
+ * for a bad argument, or CUSTOMER_EIO. *out is changed only on success. */
 int customer_lookup_offline(struct journal *journal, enum api_customer_key by,
 			    const char *value, int64_t now,
 			    struct api_customer *out);
@@ -131,6 +136,40 @@ int customer_lookup_start(struct app *app, enum api_customer_key by,
  * into *out. Returns CUSTOMER_OK, or CUSTOMER_ENOTFOUND when there is
  * none. Call on the UI thread after its event. */
 int customer_lookup_take(struct api_customer *out);
+
+/* Most changed fields in one conflict: every field a profile update may
+ * change (enum api_customer_change). */
+#define CUSTOMER_CONFLICT_FIELDS_MAX 5
+
+/* A profile update's version conflict, as customer_conflict_parse reads
+ * it from the reason. A value is empty when the profile has none (an
+ * email removed or never given). A value marked cut is a prefix of the
+ * real one, cut on a character boundary so that the reason fits. */
+struct customer_conflict {
+	int64_t version;      /* the central service's current version */
+	int64_t base_version; /* the version the update was made on */
+	int count;            /* entries used in fields */
+	struct {
+		char name[16];    /* JSON name, such as "phone" or "address" */
+		char central[API_CONFLICT_REASON_MAX + 1];
+		char edit[API_CONFLICT_REASON_MAX + 1];
+		bool central_cut;
+		bool edit_cut;
+	} fields[CUSTOMER_CONFLICT_FIELDS_MAX];
+};
+
+/* Read the reason of a version conflict, as the journal stores it (the
+ * sync worker's prefix, "Changed at Spotbanc since you read it: ", is
+ * skipped), into *out. The reason is any text without '{', then one JSON
+ * object of at most API_CONFLICT_REASON_MAX bytes:
+ *     {"version":3,"base":2,"fields":[["phone","+233...","+233..."],
+ *      ["email",null,"esi@example.com",1]]}
+ * Each entry of fields is the field's name, the central service's value
+ * and the update's value (null for none), and optionally the cut bits: 1
+ * when the central value is cut, 2 when the update's value is. Returns
+ * CUSTOMER_OK, or CUSTOMER_EINVAL when reason is not such a conflict;
+ * *out is changed only on success. */
+int customer_conflict_parse(const char *reason, struct customer_conflict *out);
 
 /* Return a static one-line message for a customer_error. */
 const char *customer_strerror(int error);

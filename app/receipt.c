@@ -256,13 +256,36 @@ static int add_origin(struct receipt *out, const struct operation *op,
 	return 0;
 }
 
+/* Hex digits of a customer id shown for a receiver without a name. */
+#define SHORT_ID_LENGTH 8
+
+/* Write the "To" value: the account, or for a receiver named by customer
+ * id the customer's name, else "new customer" and the id's first
+ * SHORT_ID_LENGTH digits, so the line is never empty. */
+static void receiver_text(const struct wallet_transfer *transfer, char *text,
+			  size_t size)
+{
+	const char *name = transfer->receiver_name;
+
+	if (transfer->receiver_customer_id[0] == '\0')
+		snprintf(text, size, "%s", transfer->receiver);
+	else if (strspn(name, " ") != strlen(name))
+		snprintf(text, size, "%s", name);
+	else
+		snprintf(text, size, "new customer %.*s", SHORT_ID_LENGTH,
+			 transfer->receiver_customer_id);
+}
+
 static int add_details(struct receipt *out, const struct operation *op,
 		       const struct receipt_context *context,
 		       const struct wallet_transfer *transfer)
 {
+	char receiver[sizeof(transfer->receiver_name) + JOURNAL_ID_SIZE];
+
+	receiver_text(transfer, receiver, sizeof(receiver));
 	if (add_origin(out, op, context) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "From", transfer->sender) < 0 ||
-	    add_pair(out, RECEIPT_STYLE_PLAIN, "To", transfer->receiver) < 0 ||
+	    add_pair(out, RECEIPT_STYLE_PLAIN, "To", receiver) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) < 0)
 		return -1;
 	return add_rule(out);

@@ -33,6 +33,43 @@ static int read_text(json_t *line, const char *key, char *out, size_t size,
 	return 0;
 }
 
+/* Read the receiver: exactly one of "receiver_account" and, for a
+ * customer whose registration may still be queued, "receiver_customer_id"
+ * (a lower-case UUID). */
+static int parse_receiver(json_t *line, struct wallet_transfer *transfer,
+			  char *message, size_t message_size)
+{
+	bool by_account = json_object_get(line, "receiver_account") != NULL;
+	bool by_id = json_object_get(line, "receiver_customer_id") != NULL;
+
+	if (by_account == by_id) {
+		snprintf(message, message_size,
+			 "give exactly one of \"receiver_account\" and "
+			 "\"receiver_customer_id\"");
+		return -1;
+	}
+	if (by_account) {
+		if (read_text(line, "receiver_account", transfer->receiver,
+			      sizeof(transfer->receiver), message,
+			      message_size) != 0)
+			return -1;
+		return wallet_account_check(transfer->receiver, message,
+					    message_size);
+	}
+	if (read_text(line, "receiver_customer_id",
+		      transfer->receiver_customer_id,
+		      sizeof(transfer->receiver_customer_id), message,
+		      message_size) != 0)
+		return -1;
+	if (!uuid_is_valid(transfer->receiver_customer_id)) {
+		snprintf(message, message_size,
+			 "\"receiver_customer_id\" must be a UUID in "
+			 "lower-case hex");
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse and check one wallet transfer line into *transfer and agent. */
 static int parse_transfer(json_t *line, struct wallet_transfer *transfer,
 			  char agent[JOURNAL_AGENT_SIZE], char *message,
@@ -46,13 +83,10 @@ static int parse_transfer(json_t *line, struct wallet_transfer *transfer,
 	    security_agent_id_check(agent, message, message_size) != 0 ||
 	    read_text(line, "sender_account", transfer->sender,
 		      sizeof(transfer->sender), message, message_size) != 0 ||
-	    read_text(line, "receiver_account", transfer->receiver,
-		      sizeof(transfer->receiver), message, message_size) != 0 ||
+	    wallet_account_check(transfer->sender, message, message_size) ||
+	    parse_receiver(line, transfer, message, message_size) != 0 ||
 	    read_text(line, "currency", transfer->currency,
 		      sizeof(transfer->currency), message, message_size) != 0)
-		return -1;
-	if (wallet_account_check(transfer->sender, message, message_size) ||
-	    wallet_account_check(transfer->receiver, message, message_size))
 		return -1;
 	if (strcmp(transfer->sender, transfer->receiver) == 0) {
 		snprintf(message, message_size,

@@ -40,26 +40,15 @@ int wallet_account_check(const char *text, char *message,
 	return 0;
 }
 
-int wallet_transfer_validate(const char *sender, const char *receiver,
-			     const char *currency, const char *amount,
-			     struct wallet_transfer *out,
-			     enum wallet_field *field, char *message,
-			     size_t message_size)
+/* Check the currency and amount fields into *parsed, the part of the
+ * form that both kinds of receiver share. */
+static int check_currency_amount(const char *currency, const char *amount,
+				 struct wallet_transfer *parsed,
+				 enum wallet_field *field, char *message,
+				 size_t message_size)
 {
-	struct wallet_transfer parsed = { 0 };
 	int rc;
 
-	*field = WALLET_FIELD_SENDER;
-	if (wallet_account_check(sender, message, message_size) != 0)
-		return -1;
-	*field = WALLET_FIELD_RECEIVER;
-	if (wallet_account_check(receiver, message, message_size) != 0)
-		return -1;
-	if (strcmp(sender, receiver) == 0) {
-		snprintf(message, message_size,
-			 "Receiver must differ from the sender");
-		return -1;
-	}
 	*field = WALLET_FIELD_CURRENCY;
 	if (currency_find(currency) == NULL) {
 		snprintf(message, message_size,
@@ -67,7 +56,7 @@ int wallet_transfer_validate(const char *sender, const char *receiver,
 		return -1;
 	}
 	*field = WALLET_FIELD_AMOUNT;
-	rc = currency_parse(currency, amount, &parsed.amount);
+	rc = currency_parse(currency, amount, &parsed->amount);
 	if (rc == CURRENCY_ERANGE) {
 		char limit[CURRENCY_TEXT_MAX];
 
@@ -81,10 +70,66 @@ int wallet_transfer_validate(const char *sender, const char *receiver,
 		snprintf(message, message_size, "%s", currency_strerror(rc));
 		return -1;
 	}
+	snprintf(parsed->currency, sizeof(parsed->currency), "%s", currency);
+	return 0;
+}
+
+int wallet_transfer_validate(const char *sender, const char *receiver,
+			     const char *currency, const char *amount,
+			     struct wallet_transfer *out,
+			     enum wallet_field *field, char *message,
+			     size_t message_size)
+{
+	struct wallet_transfer parsed = { 0 };
+
+	*field = WALLET_FIELD_SENDER;
+	if (wallet_account_check(sender, message, message_size) != 0)
+		return -1;
+	*field = WALLET_FIELD_RECEIVER;
+	if (wallet_account_check(receiver, message, message_size) != 0)
+		return -1;
+	if (strcmp(sender, receiver) == 0) {
+		snprintf(message, message_size,
+			 "Receiver must differ from the sender");
+		return -1;
+	}
+	if (check_currency_amount(currency, amount, &parsed, field, message,
+				  message_size) != 0)
+		return -1;
 
 	snprintf(parsed.sender, sizeof(parsed.sender), "%s", sender);
 	snprintf(parsed.receiver, sizeof(parsed.receiver), "%s", receiver);
-	snprintf(parsed.currency, sizeof(parsed.currency), "%s", currency);
+	*out = parsed;
+	*field = WALLET_FIELD_NONE;
+	return 0;
+}
+
+int wallet_transfer_validate_to_customer(const char *sender,
+					 const char *customer_id,
+					 const char *currency,
+					 const char *amount,
+					 struct wallet_transfer *out,
+					 enum wallet_field *field,
+					 char *message, size_t message_size)
+{
+	struct wallet_transfer parsed = { 0 };
+
+	*field = WALLET_FIELD_SENDER;
+	if (wallet_account_check(sender, message, message_size) != 0)
+		return -1;
+	*field = WALLET_FIELD_RECEIVER;
+	if (customer_id == NULL || !uuid_is_valid(customer_id)) {
+		snprintf(message, message_size,
+			 "Receiver: the customer id is not a valid UUID");
+		return -1;
+	}
+	if (check_currency_amount(currency, amount, &parsed, field, message,
+				  message_size) != 0)
+		return -1;
+
+	snprintf(parsed.sender, sizeof(parsed.sender), "%s", sender);
+	snprintf(parsed.receiver_customer_id,
+		 sizeof(parsed.receiver_customer_id), "%s", customer_id);
 	*out = parsed;
 	*field = WALLET_FIELD_NONE;
 	return 0;

@@ -106,3 +106,30 @@ void sandbox_process_stop(struct sandbox_process *s)
 	waitpid(s->pid, &status, 0);
 	s->pid = 0;
 }
+
+void sandbox_write_config(const struct sandbox_process *s,
+			  const char *cert_name, const char *terminal_extra,
+			  char *path)
+{
+	char cwd[PATH_MAX];
+	FILE *file;
+
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	sandbox_path_join(path, s->dir, "spotagent.conf");
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fprintf(file,
+		"[central]\nurl = https://localhost:%d\n"
+		"ca_file = %s/build/certs/ca.pem\n"
+		"cert_file = %s/build/certs/%s.pem\n"
+		"key_file = %s/build/certs/%s.key\n"
+		"connect_timeout = 5\nrequest_timeout = 10\n"
+		"[terminal]\nid = T0001\ncurrency = GHS\n%s"
+		"[journal]\npath = journal.db\n"
+		"[printer]\ndevice = file:receipts.bin\n"
+		"[log]\nfile = spotagent.log\nlevel = debug\n"
+		"[sync]\nretry_min_seconds = 1\nretry_max_seconds = 2\n"
+		"idle_check_seconds = 1\n",
+		s->port, cwd, cwd, cert_name, cwd, cert_name, terminal_extra);
+	assert_int_equal(fclose(file), 0);
+}

@@ -30,6 +30,16 @@ void sandbox_path_join(char *out, const char *dir, const char *name);
 void sandbox_process_start(struct sandbox_process *s, int port,
 			   const char *const *extra);
 
+/* Write s->dir/spotagent.conf for a terminal of this sandbox: the URL
+ * https://localhost:<s->port>, the build's CA and the client certificate
+ * cert_name (such as "client-T0001"), terminal T0001 in GHS with
+ * terminal_extra added to [terminal] ("" for none), the journal, receipts
+ * and log in s->dir, and sync retries of 1 to 2 s. Its path goes into
+ * path (PATH_MAX bytes). Fails the running test when it cannot write. */
+void sandbox_write_config(const struct sandbox_process *s,
+			  const char *cert_name, const char *terminal_extra,
+			  char *path);
+
 /* Stop the sandbox: SIGTERM, up to 5 s, then SIGKILL. Does nothing when
  * it is not running. */
 void sandbox_process_stop(struct sandbox_process *s);

@@ -1,7 +1,7 @@
 /* Integration test of the customer service against the sandbox over
  * mutual TLS on localhost: registration online, offline and with a taken
- * phone number, lookups online and from the offline cache, and a profile
- * update on a stale version. */
+ * phone number, lookups online and from the offline cache, and profile
+ * updates: accepted, on a stale version and to a taken phone number. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,6 +33,8 @@
 #define AKOSUA_PHONE "+233244000002"
 #define CHIDI_WALLET "1000000003"
 #define NGOZI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c04"
+#define KOFI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c01"
+#define CHIDI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c03"
 #define APPLY_WAIT_MS 30000
 
 struct fixture {
@@ -40,39 +42,9 @@ struct fixture {
 	struct app app;
 };
 
-/* The sandbox's default policy plus registrations and updates offline.
- * A customer operation carries one minor unit in the journal. */
-static void write_policy(struct fixture *f)
-{
-	char path[PATH_MAX];
-	FILE *file;
-
-	sandbox_path_join(path, f->sandbox.dir, "policy.json");
-	file = fopen(path, "w");
-	assert_non_null(file);
-	fputs("{\"version\":1,\"operations\":{"
-	      "\"wallet_transfer\":{\"offline_allowed\":true,"
-	      "\"max_amount\":{\"GHS\":200000},"
-	      "\"max_exposure\":{\"GHS\":1000000},"
-	      "\"max_queued\":100,\"max_age_seconds\":86400},"
-	      "\"customer_registration\":{\"offline_allowed\":true,"
-	      "\"max_amount\":{\"GHS\":1},\"max_exposure\":{\"GHS\":100},"
-	      "\"max_queued\":20,\"max_age_seconds\":86400},"
-	      "\"customer_update\":{\"offline_allowed\":true,"
-	      "\"max_amount\":{\"GHS\":1},\"max_exposure\":{\"GHS\":100},"
-	      "\"max_queued\":20,\"max_age_seconds\":86400}}}",
-	      file);
-	fclose(file);
-}
-
-/* Start the sandbox with the policy that write_policy wrote. */
 static void start_sandbox(struct fixture *f, int port)
 {
-	char policy_file[PATH_MAX];
-	const char *extra[] = { "--policy", policy_file, NULL };
-
-	sandbox_path_join(policy_file, f->sandbox.dir, "policy.json");
-	sandbox_process_start(&f->sandbox, port, extra);
+	sandbox_process_start(&f->sandbox, port, NULL);
 }
 
 static void stop_sandbox(struct fixture *f)
@@ -83,28 +55,9 @@ static void stop_sandbox(struct fixture *f)
 static void write_config(struct fixture *f, const char *cert_name)
 {
 	char path[PATH_MAX];
-	char cwd[PATH_MAX];
 	char error[512];
-	FILE *file;
 
-	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	sandbox_path_join(path, f->sandbox.dir, "spotagent.conf");
-	file = fopen(path, "w");
-	assert_non_null(file);
-	fprintf(file,
-		"[central]\nurl = https://localhost:%d\n"
-		"ca_file = %s/build/certs/ca.pem\n"
-		"cert_file = %s/build/certs/%s.pem\n"
-		"key_file = %s/build/certs/%s.key\n"
-		"connect_timeout = 5\nrequest_timeout = 10\n"
-		"[terminal]\nid = T0001\ncurrency = GHS\n"
-		"[journal]\npath = journal.db\n"
-		"[printer]\ndevice = file:receipts.bin\n"
-		"[log]\nfile = spotagent.log\nlevel = debug\n"
-		"[sync]\nretry_min_seconds = 1\nretry_max_seconds = 2\n"
-		"idle_check_seconds = 1\n",
-		f->sandbox.port, cwd, cwd, cert_name, cwd, cert_name);
-	fclose(file);
+	sandbox_write_config(&f->sandbox, cert_name, "", path);
 	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
 		fail_msg("config: %s", error);
 }
@@ -159,7 +112,6 @@ static int setup(void **state)
 		 "build/test-runs/customer-XXXXXX");
 	assert_non_null(mkdtemp(f->sandbox.dir));
 	sandbox_path_join(f->sandbox.db, f->sandbox.dir, "sandbox.db");
-	write_policy(f);
 	start_sandbox(f, 0);
 	write_config(f, "client-T0001");
 	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
@@ -433,6 +385,7 @@ static void test_stale_update_needs_attention(void **state)
 	struct fixture *f = *state;
 	struct transport *transport = NULL;
 	struct api_outcome outcome;
+	struct customer_conflict conflict;
 	struct operation first;
 	struct operation stale;
 
@@ -453,19 +406,129 @@ static void test_stale_update_needs_attention(void **state)
 			 JOURNAL_OK);
 	assert_int_equal(stale.state, OP_NEEDS_ATTENTION);
 	assert_non_null(strstr(stale.last_error, "Changed at Spotbanc"));
-	assert_non_null(
-		strstr(stale.last_error, "theirs phone +2348030000044, "
-					 "version 2"));
-	assert_non_null(
-		strstr(stale.last_error, "yours phone +2348030000055, "
-					 "base 1"));
+	assert_int_equal(customer_conflict_parse(stale.last_error, &conflict),
+			 CUSTOMER_OK);
+	assert_int_equal(conflict.version, 2);
+	assert_int_equal(conflict.base_version, 1);
+	assert_int_equal(conflict.count, 1);
+	assert_string_equal(conflict.fields[0].name, "phone");
+	assert_string_equal(conflict.fields[0].central, "+2348030000044");
+	assert_string_equal(conflict.fields[0].edit, "+2348030000055");
+	assert_false(conflict.fields[0].central_cut);
+	assert_false(conflict.fields[0].edit_cut);
 
 	/* Sent alone to the profile path, the key replays the stored 412. */
 	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
 	api_submit(transport, &stale, &outcome);
 	transport_close(transport);
 	assert_int_equal(outcome.result, API_ECONFLICT_VERSION);
-	assert_non_null(strstr(outcome.message, "version 2"));
+	assert_int_equal(customer_conflict_parse(outcome.message, &conflict),
+			 CUSTOMER_OK);
+	assert_int_equal(conflict.version, 2);
+}
+
+/* Journal an update of the demo customer Kofi Boateng on base_version
+ * and send it. */
+static void update_kofi(struct fixture *f, struct customer_update *typed,
+			int64_t base_version, struct operation *op)
+{
+	enum customer_field field;
+	char message[256];
+
+	snprintf(typed->customer_id, sizeof(typed->customer_id), KOFI_ID);
+	typed->base_version = base_version;
+	if (customer_update_build(AGENT, "GHS", typed, "233", time(NULL), op,
+				  &field, message, sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, op, true, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op->id, op), JOURNAL_OK);
+}
+
+/* A stale edit of two long fields: the conflict's values are cut on
+ * character boundaries, so that the whole reason fits the journal. */
+static void test_conflict_cuts_long_values(void **state)
+{
+	/* 121 characters in 189 bytes, with combining marks, commas and
+	 * quotes. */
+	static const char address[] =
+		"Flat 2, \"Ọ̀nà\" House, "
+		"Ọbáfẹ́mi Awólọ́wọ̀ Way, "
+		"Ìkẹjà, Èkó; ẹ̀gbẹ́ ọjà "
+		"Ọ̀ṣọ́dì, \"Àdúgbò\" "
+		"Ìsàlẹ̀ Ẹ̀kọ́, "
+		"Ọ̀nà Àgbáyé, Ilé Àṣẹ";
+	struct fixture *f = *state;
+	struct customer_update email = { .changes = API_CHANGE_EMAIL };
+	struct customer_update stale = { .changes = API_CHANGE_ADDRESS |
+						    API_CHANGE_FIRST_NAME };
+	struct customer_conflict conflict;
+	struct operation op;
+	size_t length;
+
+	/* Another terminal's edit raises the profile to version 2. */
+	snprintf(email.email, sizeof(email.email), "kofi@example.org");
+	update_kofi(f, &email, 1, &op);
+	assert_int_equal(op.state, OP_ACCEPTED);
+
+	snprintf(stale.address, sizeof(stale.address), "%s", address);
+	snprintf(stale.first_name, sizeof(stale.first_name), "Kọ́fí");
+	update_kofi(f, &stale, 1, &op);
+	assert_int_equal(op.state, OP_NEEDS_ATTENTION);
+	assert_true(strlen(op.last_error) < JOURNAL_ERROR_SIZE - 1);
+
+	assert_int_equal(customer_conflict_parse(op.last_error, &conflict),
+			 CUSTOMER_OK);
+	assert_int_equal(conflict.version, 2);
+	assert_int_equal(conflict.base_version, 1);
+	assert_int_equal(conflict.count, 2);
+	assert_string_equal(conflict.fields[0].name, "first_name");
+	assert_string_equal(conflict.fields[0].central, "Kofi");
+	assert_string_equal(conflict.fields[0].edit, "Kọ́fí");
+	assert_false(conflict.fields[0].central_cut);
+	assert_false(conflict.fields[0].edit_cut);
+	assert_string_equal(conflict.fields[1].name, "address");
+	assert_string_equal(conflict.fields[1].central, "12 Ring Road, Accra");
+	assert_false(conflict.fields[1].central_cut);
+	assert_true(conflict.fields[1].edit_cut);
+	length = strlen(conflict.fields[1].edit);
+	assert_true(length > 20);
+	assert_true(length < strlen(address));
+	assert_memory_equal(conflict.fields[1].edit, address, length);
+	/* The cut falls between characters: the next byte starts one. */
+	assert_true(((unsigned char)address[length] & 0xC0) != 0x80);
+}
+
+/* A profile update to a phone number another customer has is rejected
+ * and changes nothing. */
+static void test_update_duplicate_phone_rejected(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_update typed = { .base_version = 1,
+					 .changes = API_CHANGE_PHONE };
+	enum customer_field field;
+	struct operation op;
+	char message[256];
+
+	snprintf(typed.customer_id, sizeof(typed.customer_id), CHIDI_ID);
+	snprintf(typed.phone, sizeof(typed.phone), AKOSUA_PHONE);
+	if (customer_update_build(AGENT, "GHS", &typed, "234", time(NULL), &op,
+				  &field, message, sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, &op, true, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_REJECTED);
+	assert_non_null(strstr(op.last_error, "phone"));
+	assert_int_equal(sandbox_count(f,
+				       "SELECT version FROM customers WHERE "
+				       "customer_id = ?",
+				       CHIDI_ID),
+			 1);
 }
 
 int main(void)
@@ -476,6 +539,8 @@ int main(void)
 		cmocka_unit_test(test_offline_registration_synced),
 		cmocka_unit_test(test_lookup_online_then_offline),
 		cmocka_unit_test(test_stale_update_needs_attention),
+		cmocka_unit_test(test_conflict_cuts_long_values),
+		cmocka_unit_test(test_update_duplicate_phone_rejected),
 	};
 
 	transport_global_init();

@@ -1,6 +1,7 @@
 /* Integration test of security management against the sandbox over mutual
  * TLS on localhost: offline login after an online login, the offline
- * lockout across a journal reopen, and password change. */
+ * lockout across a journal reopen, password change, and requests after
+ * the session token expired. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,6 +24,7 @@
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/log.h"
+#include "../../app/customer.h"
 #include "../../app/security.h"
 #include "../../offline/credentials.h"
 
@@ -32,6 +34,11 @@
 #define OTHER_AGENT "A1002"
 #define OTHER_PASSWORD "counter-demo-2"
 #define EVENT_WAIT_MS 20000
+/* Session lifetime of the token expiry tests, in seconds: long enough
+ * for the requests after a new login, short enough to wait out. */
+#define TOKEN_TTL "3"
+/* A demo customer of the sandbox seed (docs/api.md, The sandbox). */
+#define AKOSUA_PHONE "+233244000002"
 
 struct fixture {
 	struct sandbox_process sandbox;
@@ -46,9 +53,12 @@ struct reply {
 
 /* Write the terminal's configuration with `extra` lines appended to its
  * [terminal] section, into f->sandbox.dir. */
+/* Extra sandbox arguments of the running test, or NULL. */
+static const char *const *sandbox_extra;
+
 static void start_sandbox(struct fixture *f)
 {
-	sandbox_process_start(&f->sandbox, 0, NULL);
+	sandbox_process_start(&f->sandbox, 0, sandbox_extra);
 }
 
 static void stop_sandbox(struct fixture *f)
@@ -56,35 +66,13 @@ static void stop_sandbox(struct fixture *f)
 	sandbox_process_stop(&f->sandbox);
 }
 
-static void write_config_file(struct fixture *f, const char *extra,
-			      char path[PATH_MAX])
-{
-	char cwd[PATH_MAX];
-	FILE *file;
-
-	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	sandbox_path_join(path, f->sandbox.dir, "spotagent.conf");
-	file = fopen(path, "w");
-	assert_non_null(file);
-	fprintf(file,
-		"[central]\nurl = https://localhost:%d\n"
-		"ca_file = %s/build/certs/ca.pem\n"
-		"cert_file = %s/build/certs/client-T0001.pem\n"
-		"key_file = %s/build/certs/client-T0001.key\n"
-		"connect_timeout = 5\nrequest_timeout = 10\n"
-		"[terminal]\nid = T0001\ncurrency = GHS\n%s"
-		"[journal]\npath = journal.db\n"
-		"[log]\nfile = spotagent.log\nlevel = debug\n",
-		f->sandbox.port, cwd, cwd, cwd, extra);
-	fclose(file);
-}
-
 static void write_config(struct fixture *f)
 {
 	char path[PATH_MAX];
 	char error[512];
 
-	write_config_file(f, "offline_login_hours = 72\n", path);
+	sandbox_write_config(&f->sandbox, "client-T0001",
+			     "offline_login_hours = 72\n", path);
 	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
 		fail_msg("config: %s", error);
 }
@@ -122,8 +110,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Wait, bounded, for the request's EVENT_LOGIN and join its thread. */
-static struct reply wait_reply(struct fixture *f)
+/* Wait, bounded, for the request's event of `type` and join its
+ * thread. */
+static struct reply wait_event(struct fixture *f, enum event_type type)
 {
 	struct pollfd fd = { .fd = event_channel_fd(f->app.events),
 			     .events = POLLIN };
@@ -133,7 +122,7 @@ static struct reply wait_reply(struct fixture *f)
 	for (int waited = 0; waited < EVENT_WAIT_MS; waited += 100) {
 		while (event_read(f->app.events, &event) == 1) {
 			app_apply_event(&f->app, &event);
-			if (event.type != EVENT_LOGIN)
+			if (event.type != type)
 				continue;
 			reply.status = event.status;
 			snprintf(reply.text, sizeof(reply.text), "%.*s",
@@ -142,8 +131,14 @@ static struct reply wait_reply(struct fixture *f)
 		}
 		poll(&fd, 1, 100);
 	}
-	fail_msg("no EVENT_LOGIN within %d ms", EVENT_WAIT_MS);
+	fail_msg("no event of type %d within %d ms", (int)type,
+		 EVENT_WAIT_MS);
 	return reply;
+}
+
+static struct reply wait_reply(struct fixture *f)
+{
+	return wait_event(f, EVENT_LOGIN);
 }
 
 static struct reply login(struct fixture *f, const char *agent,
@@ -289,7 +284,8 @@ static void test_config_security_settings(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int rc;
 
-		write_config_file(&f, cases[i].extra, path);
+		sandbox_write_config(&f.sandbox, "client-T0001",
+				     cases[i].extra, path);
 		rc = config_load(path, &config, error, sizeof(error));
 		if (cases[i].expected != NULL) {
 			assert_int_equal(rc, -1);
@@ -402,6 +398,148 @@ static void test_change_password_online(void **state)
 	assert_string_equal(message, "Change password needs a connection");
 }
 
+/* Start the sandbox with sessions that expire after TOKEN_TTL seconds. */
+static int setup_short_token(void **state)
+{
+	static const char *const extra[] = { "--token-ttl", TOKEN_TTL, NULL };
+
+	sandbox_extra = extra;
+	return setup(state);
+}
+
+static int teardown_short_token(void **state)
+{
+	sandbox_extra = NULL;
+	return teardown(state);
+}
+
+/* Wait, bounded, until the session's token has expired at the sandbox. */
+static void wait_for_expiry(struct fixture *f)
+{
+	int64_t until = f->app.session.expires_at + 1;
+
+	assert_true(until - time(NULL) <= 10);
+	for (int i = 0; i < 120 && time(NULL) <= until; i++)
+		sandbox_sleep_ms(100);
+	assert_true(time(NULL) > until);
+}
+
+static struct reply lookup_customer(struct fixture *f)
+{
+	char message[256];
+
+	assert_int_equal(customer_lookup_start(&f->app, API_CUSTOMER_BY_PHONE,
+					       AKOSUA_PHONE, message,
+					       sizeof(message)),
+			 0);
+	return wait_event(f, EVENT_LOOKUP);
+}
+
+/* Log in online and check the result of api_login for password. */
+static int login_status(struct fixture *f, const char *password)
+{
+	struct transport *transport = NULL;
+	struct api_login result = { 0 };
+	char message[256];
+	int rc;
+
+	assert_int_equal(sync_transport_open(&f->app.config, &transport),
+			 TRANSPORT_OK);
+	rc = api_login(transport, AGENT, password, &result, message,
+		       sizeof(message));
+	transport_close(transport);
+	explicit_bzero(&result, sizeof(result));
+	return rc;
+}
+
+/* The token expires while the agent fills a form: the online requests
+ * fail with the expired-session error and change nothing, and after the
+ * password is typed again the same requests succeed. */
+static void test_token_expiry_mid_form(void **state)
+{
+	struct fixture *f = *state;
+	struct api_customer customer;
+	struct reply reply;
+	char message[256];
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+	assert_false(f->app.session.offline);
+	wait_for_expiry(f);
+
+	reply = lookup_customer(f);
+	assert_int_equal(reply.status, API_ESESSION);
+	assert_true(reply.text[0] != '\0');
+	assert_int_equal(customer_lookup_take(&customer), CUSTOMER_ENOTFOUND);
+
+	reply = change_password(f, PASSWORD, NEW_PASSWORD);
+	assert_int_equal(reply.status, API_ESESSION);
+	assert_int_equal(login_status(f, NEW_PASSWORD), API_EAUTH);
+	assert_int_equal(login_status(f, PASSWORD), API_OK);
+	assert_true(f->app.session.logged_in);
+
+	/* The password again gives a new token; the same requests work. */
+	assert_int_equal(security_unlock_start(&f->app, PASSWORD, message,
+					       sizeof(message)),
+			 0);
+	reply = wait_reply(f);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_unlock_finish(&f->app), 1);
+
+	reply = lookup_customer(f);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(customer_lookup_take(&customer), CUSTOMER_OK);
+	assert_string_equal(customer.profile.first_name, "Akosua");
+
+	reply = change_password(f, PASSWORD, NEW_PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(login_status(f, NEW_PASSWORD), API_OK);
+}
+
+/* A registration is an operation, sent with the terminal's certificate
+ * and no session token (docs/api.md, POST /v1/customers), so it is
+ * journaled and accepted after the token expired. Only the screens can
+ * ask for the password first. */
+static void test_registration_after_expiry(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_registration typed = { 0 };
+	struct customer_registration reg;
+	enum customer_field field;
+	struct operation op;
+	struct reply reply;
+	char message[256];
+
+	reply = login(f, AGENT, PASSWORD);
+	assert_int_equal(reply.status, 0);
+	assert_int_equal(security_login_finish(&f->app), 0);
+	wait_for_expiry(f);
+	reply = lookup_customer(f);
+	assert_int_equal(reply.status, API_ESESSION);
+
+	snprintf(typed.first_name, sizeof(typed.first_name), "Abena");
+	snprintf(typed.last_name, sizeof(typed.last_name), "Osei");
+	snprintf(typed.phone, sizeof(typed.phone), "0209997766");
+	snprintf(typed.date_of_birth, sizeof(typed.date_of_birth),
+		 "1979-11-02");
+	snprintf(typed.id_type, sizeof(typed.id_type), "voter_id");
+	snprintf(typed.id_number, sizeof(typed.id_number), "VT-4455667");
+	snprintf(typed.address, sizeof(typed.address), "7 Market Lane, Ho");
+	snprintf(typed.currency, sizeof(typed.currency), "GHS");
+	if (customer_registration_build(AGENT, &typed, "233", time(NULL), &reg,
+					&op, &field, message,
+					sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, &op, true, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 60, NULL),
+			 0);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_ACCEPTED);
+}
+
 static void test_unlock_offline_counts_failures(void **state)
 {
 	struct fixture *f = *state;
@@ -453,6 +591,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_unlock_offline_counts_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_expiry_mid_form,
+						setup_short_token,
+						teardown_short_token),
+		cmocka_unit_test_setup_teardown(test_registration_after_expiry,
+						setup_short_token,
+						teardown_short_token),
 	};
 
 	transport_global_init();

@@ -51,28 +51,9 @@ static void stop_sandbox(struct fixture *f)
 static void write_config(struct fixture *f, const char *cert_name)
 {
 	char path[PATH_MAX];
-	char cwd[PATH_MAX];
 	char error[512];
-	FILE *file;
 
-	assert_non_null(getcwd(cwd, sizeof(cwd)));
-	sandbox_path_join(path, f->sandbox.dir, "spotagent.conf");
-	file = fopen(path, "w");
-	assert_non_null(file);
-	fprintf(file,
-		"[central]\nurl = https://localhost:%d\n"
-		"ca_file = %s/build/certs/ca.pem\n"
-		"cert_file = %s/build/certs/%s.pem\n"
-		"key_file = %s/build/certs/%s.key\n"
-		"connect_timeout = 5\nrequest_timeout = 10\n"
-		"[terminal]\nid = T0001\ncurrency = GHS\n"
-		"[journal]\npath = journal.db\n"
-		"[printer]\ndevice = file:receipts.bin\n"
-		"[log]\nfile = spotagent.log\nlevel = debug\n"
-		"[sync]\nretry_min_seconds = 1\nretry_max_seconds = 2\n"
-		"idle_check_seconds = 1\n",
-		f->sandbox.port, cwd, cwd, cert_name, cwd, cert_name);
-	fclose(file);
+	sandbox_write_config(&f->sandbox, cert_name, "", path);
 	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
 		fail_msg("config: %s", error);
 }

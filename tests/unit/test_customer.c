@@ -361,6 +361,226 @@ static void cache_replaces_same_customer(void **state)
 	assert_int_equal(found.version, 2);
 }
 
+/* Journal a registration of typed_customer with `phone` and move it to
+ * `state`, returning its payload's customer in *reg. */
+static void journal_registration(struct fixture *f, const char *phone,
+				 enum op_state state,
+				 struct customer_registration *reg)
+{
+	struct customer_registration typed;
+	enum customer_field field;
+	struct operation op;
+	char message[128];
+
+	typed_customer(&typed);
+	snprintf(typed.phone, sizeof(typed.phone), "%s", phone);
+	assert_int_equal(customer_registration_build("A1001", &typed, "233",
+						     NOW, reg, &op, &field,
+						     message,
+						     sizeof(message)),
+			 0);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	if (state == OP_IN_FLIGHT)
+		assert_int_equal(journal_mark_in_flight(f->journal, op.id,
+							NOW),
+				 JOURNAL_OK);
+	if (state == OP_NEEDS_ATTENTION)
+		assert_int_equal(journal_mark_attention(f->journal, op.id,
+							"Refused", NOW),
+				 JOURNAL_OK);
+	if (state == OP_REJECTED)
+		assert_int_equal(journal_mark_rejected(f->journal, op.id,
+						       "duplicate phone", NOW),
+				 JOURNAL_OK);
+	if (state == OP_ACCEPTED)
+		assert_int_equal(journal_mark_accepted(f->journal, op.id,
+						       "SBX-000001", NOW),
+				 JOURNAL_OK);
+}
+
+static void pending_registration_found(void **state)
+{
+	static const struct {
+		const char *phone;
+		enum op_state state;
+		int expected;
+	} cases[] = {
+		{ "+233201000001", OP_QUEUED, CUSTOMER_OK },
+		{ "+233201000002", OP_IN_FLIGHT, CUSTOMER_OK },
+		{ "+233201000003", OP_NEEDS_ATTENTION, CUSTOMER_OK },
+		{ "+233201000004", OP_REJECTED, CUSTOMER_ENOTFOUND },
+		{ "+233201000005", OP_ACCEPTED, CUSTOMER_ENOTFOUND },
+	};
+	struct fixture *f = *state;
+	struct customer_registration reg;
+	struct api_customer found;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		journal_registration(f, cases[i].phone, cases[i].state, &reg);
+		memset(&found, 0xff, sizeof(found));
+		assert_int_equal(customer_lookup_offline(f->journal,
+							 API_CUSTOMER_BY_PHONE,
+							 cases[i].phone, NOW,
+							 &found),
+				 cases[i].expected);
+		if (cases[i].expected != CUSTOMER_OK)
+			continue;
+		assert_int_equal(found.version, 0);
+		assert_int_equal(found.wallet_count, 0);
+		assert_string_equal(found.profile.customer_id, reg.customer_id);
+		assert_string_equal(found.profile.first_name, "Esi");
+		assert_string_equal(found.profile.phone, cases[i].phone);
+	}
+
+	/* Only the phone finds a pending registration. */
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_WALLET,
+						 "+233201000001", NOW, &found),
+			 CUSTOMER_ENOTFOUND);
+}
+
+static void pending_newest_and_cache_wins(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_registration older;
+	struct customer_registration newer;
+	struct api_customer customer;
+	struct api_customer found;
+
+	journal_registration(f, "+233201000009", OP_NEEDS_ATTENTION, &older);
+	journal_registration(f, "+233201000009", OP_QUEUED, &newer);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233201000009", NOW, &found),
+			 CUSTOMER_OK);
+	assert_string_equal(found.profile.customer_id, newer.customer_id);
+
+	numbered_customer(9, &customer);
+	snprintf(customer.profile.phone, sizeof(customer.profile.phone),
+		 "+233201000009");
+	customer.version = 3;
+	assert_int_equal(customer_cache_put(f->journal, &customer, NOW),
+			 CUSTOMER_OK);
+	assert_int_equal(customer_lookup_offline(f->journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233201000009", NOW + 1,
+						 &found),
+			 CUSTOMER_OK);
+	assert_int_equal(found.version, 3);
+	assert_string_equal(found.profile.customer_id,
+			    customer.profile.customer_id);
+}
+
+#define PREFIX "Changed at Spotbanc since you read it: "
+
+static void conflict_parse_accepts_table(void **state)
+{
+	static const struct {
+		const char *reason;
+		int64_t version;
+		int64_t base_version;
+		int count;
+		const char *name;    /* of the last field */
+		const char *central; /* of the last field */
+		const char *edit;    /* of the last field */
+		bool central_cut;
+		bool edit_cut;
+	} cases[] = {
+		{ PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"address\","
+			 "\"12 Ring Road, \\\"Osu\\\", Accra\",\"9 High St, "
+			 "Tema\"]]}",
+		  3, 2, 1, "address", "12 Ring Road, \"Osu\", Accra",
+		  "9 High St, Tema", false, false },
+		{ "{\"version\":2,\"base\":1,\"fields\":[[\"first_name\","
+		  "\"Nkechi\",\"Ṅkẹ́chị\"],"
+		  "[\"last_name\",\"李\","
+		  "\"Παπαδοπούλου\"]]}",
+		  2, 1, 2, "last_name", "李", "Παπαδοπούλου",
+		  false, false },
+		{ PREFIX "{\"version\":7,\"base\":6,\"fields\":[[\"address\","
+			 "\"Ɔdɔ Street, Kumas\","
+			 "\"Plot 4\",1]]}",
+		  7, 6, 1, "address", "Ɔdɔ Street, Kumas", "Plot 4", true,
+		  false },
+		{ PREFIX "{\"version\":7,\"base\":6,\"fields\":[[\"phone\","
+			 "\"+233244000001\",\"+23324\",3]]}",
+		  7, 6, 1, "phone", "+233244000001", "+23324", true, true },
+		{ PREFIX "{\"version\":4,\"base\":3,\"fields\":[[\"email\","
+			 "null,\"esi@example.com\"],"
+			 "[\"email\",\"a@b.c\",null]]}",
+		  4, 3, 2, "email", "a@b.c", "", false, false },
+		{ PREFIX "{\"version\":4,\"base\":3,\"fields\":[]}", 4, 3,
+		  0, NULL, NULL, NULL, false, false },
+	};
+	struct customer_conflict conflict;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int last = cases[i].count - 1;
+
+		memset(&conflict, 0, sizeof(conflict));
+		assert_int_equal(customer_conflict_parse(cases[i].reason,
+							 &conflict),
+				 CUSTOMER_OK);
+		assert_int_equal(conflict.version, cases[i].version);
+		assert_int_equal(conflict.base_version, cases[i].base_version);
+		assert_int_equal(conflict.count, cases[i].count);
+		if (last < 0)
+			continue;
+		assert_string_equal(conflict.fields[last].name, cases[i].name);
+		assert_string_equal(conflict.fields[last].central,
+				    cases[i].central);
+		assert_string_equal(conflict.fields[last].edit, cases[i].edit);
+		assert_int_equal(conflict.fields[last].central_cut,
+				 cases[i].central_cut);
+		assert_int_equal(conflict.fields[last].edit_cut,
+				 cases[i].edit_cut);
+	}
+}
+
+static void conflict_parse_rejects_table(void **state)
+{
+	static const char *const reasons[] = {
+		"",
+		"Rejected: The sender's balance is too low for this transfer.",
+		"Held: earlier operation 0d9c8b7a-6f5e-4d3c-9b2a-1f0e9d8c7b6a "
+		"on customer:6a5b was rejected; check and retry or cancel",
+		PREFIX "theirs phone +233244000044, version 3; yours phone "
+		       "+233244000055, base 2",
+		PREFIX "{}",
+		PREFIX "{\"version\":3,\"base\":2}",
+		PREFIX "{\"version\":0,\"base\":2,\"fields\":[]}",
+		PREFIX "{\"version\":3,\"base\":\"2\",\"fields\":[]}",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[]} and more",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[],\"x\":1}",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"balance\","
+		       "\"1\",\"2\"]]}",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"phone\","
+		       "\"1\"]]}",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"phone\","
+		       "\"1\",\"2\",4]]}",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"phone\","
+		       "1,\"2\"]]}",
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"phone\","
+		       "\"1\",\"2\"],[\"phone\",\"1\",\"2\"],[\"phone\","
+		       "\"1\",\"2\"],[\"phone\",\"1\",\"2\"],[\"phone\","
+		       "\"1\",\"2\"],[\"phone\",\"1\",\"2\"]]}",
+		/* Cut by the sync worker's %.200s: not a whole object. */
+		PREFIX "{\"version\":3,\"base\":2,\"fields\":[[\"address\","
+		       "\"12 Ring Road",
+	};
+	struct customer_conflict conflict = { .version = 42 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		assert_int_equal(customer_conflict_parse(reasons[i], &conflict),
+				 CUSTOMER_EINVAL);
+		assert_int_equal(conflict.version, 42);
+	}
+	assert_int_equal(customer_conflict_parse(NULL, &conflict),
+			 CUSTOMER_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +592,12 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(cache_replaces_same_customer,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_registration_found,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(pending_newest_and_cache_wins,
+						setup, teardown),
+		cmocka_unit_test(conflict_parse_accepts_table),
+		cmocka_unit_test(conflict_parse_rejects_table),
 	};
 
 	return cmocka_run_group_tests_name("customer", tests, NULL, NULL);

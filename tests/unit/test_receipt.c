@@ -546,6 +546,52 @@ static void test_layout_too_many_lines(void **state)
 	}
 }
 
+/* A transfer to a customer whose registration is pending, named in the
+ * "To" line by name, else as a new customer with a short id. */
+static void test_layout_receiver_by_customer_id(void **state)
+{
+	static const struct {
+		const char *name;     /* receiver_name in the payload */
+		const char *expected; /* value of the "To" line */
+	} cases[] = {
+		{ "Esi Owusu", "Esi Owusu" },
+		{ "Ἀθηνᾶ Παπαδοπούλου",
+		  "Ἀθηνᾶ Παπαδοπούλου" },
+		{ "", "new customer 6a5b4c3d" },
+		{ "   ", "new customer 6a5b4c3d" },
+	};
+	struct wallet_transfer transfer = {
+		.sender = "0244000001",
+		.receiver_customer_id = "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d",
+		.currency = "GHS",
+		.amount = 123450,
+	};
+	struct receipt receipt;
+	struct operation op;
+	char value[256];
+	int index;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make_operation(&op, OP_QUEUED, NULL);
+		snprintf(transfer.receiver_name, sizeof(transfer.receiver_name),
+			 "%s", cases[i].name);
+		assert_int_equal(api_wallet_transfer_encode(&transfer,
+							    op.payload,
+							    sizeof(op.payload)),
+				 0);
+		assert_int_equal(receipt_layout(&op, &default_context,
+						RECEIPT_COLUMNS_58MM,
+						&receipt),
+				 0);
+		check_widths(&receipt, RECEIPT_COLUMNS_58MM);
+		index = find_line(&receipt, "To ");
+		assert_true(index >= 0);
+		join_value(&receipt, index, " ", value, sizeof(value));
+		assert_string_equal(value, cases[i].expected);
+	}
+}
+
 static void test_encode_small_receipt(void **state)
 {
 	static const unsigned char expected[] = {
@@ -674,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_layout_corrupt_payload),
 		cmocka_unit_test(test_layout_rejects_bad_rows),
 		cmocka_unit_test(test_layout_too_many_lines),
+		cmocka_unit_test(test_layout_receiver_by_customer_id),
 		cmocka_unit_test(test_encode_small_receipt),
 		cmocka_unit_test(test_encode_layout),
 		cmocka_unit_test(test_encode_blocks_injection),
