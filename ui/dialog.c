@@ -104,30 +104,11 @@ static int wrap_text(const char *text, int width, struct dialog_line *lines,
 	int count;
 
 	for (count = 0; count < max && *text != '\0'; count++) {
-		size_t cut = draw_fit(text, width);
+		size_t cut = draw_wrap_cut(text, width);
 
-		/* A word cut in the middle moves whole to the next line,
-		 * unless it is longer than the line. */
-		if (text[cut] != '\0' && text[cut] != '\n' &&
-		    text[cut] != ' ') {
-			size_t space = cut;
-
-			while (space > 0 && text[space] != ' ')
-				space--;
-			if (space > 0)
-				cut = space;
-		}
-		if (cut == 0 && text[0] != '\n')
-			cut = 1; /* a character wider than the line */
 		lines[count].start = text;
 		lines[count].length = cut;
-		text += cut;
-		if (*text == '\n') {
-			text++;
-			continue;
-		}
-		while (*text == ' ')
-			text++;
+		text = draw_wrap_next(text, cut);
 	}
 	return count;
 }

@@ -152,3 +152,73 @@ void draw_line(WINDOW *win, int y, int x, int width, attr_t attr,
 	draw_blank(win, y, x, width);
 	draw_text(win, y, x, width, attr, text);
 }
+
+size_t draw_wrap_cut(const char *text, int width)
+{
+	size_t cut = draw_fit(text, width);
+	size_t space = cut;
+
+	if (text[cut] != '\0' && text[cut] != '\n' && text[cut] != ' ') {
+		while (space > 0 && text[space] != ' ')
+			space--;
+		if (space > 0)
+			cut = space;
+	}
+
+	/* A character wider than the line still takes a line of its own,
+	 * whole, so the cut stays on a character boundary. */
+	if (cut == 0 && text[0] != '\0' && text[0] != '\n') {
+		cut = 1;
+		while (((unsigned char)text[cut] & 0xC0) == 0x80)
+			cut++;
+	}
+	return cut;
+}
+
+const char *draw_wrap_next(const char *text, size_t cut)
+{
+	const char *rest = text + cut;
+
+	if (*rest == '\n')
+		return rest + 1;
+	while (*rest == ' ')
+		rest++;
+	return rest;
+}
+
+int draw_wrapped_rows(const char *text, int width, int max)
+{
+	int rows = 0;
+
+	while (*text != '\0' && rows < max) {
+		text = draw_wrap_next(text, draw_wrap_cut(text, width));
+		rows++;
+	}
+	return rows;
+}
+
+void draw_wrapped(WINDOW *win, int y, int x, int width, int rows,
+		  attr_t attr, const char *text)
+{
+	char line[DRAW_LINE_SIZE];
+	int i;
+
+	for (i = 0; i < rows; i++) {
+		size_t cut = draw_wrap_cut(text, width);
+
+		size_t length = cut;
+
+		/* Only zero-width characters can make a line longer than the
+		 * buffer. The rest of such a line is dropped. */
+		if (length >= sizeof(line)) {
+			length = sizeof(line) - 1;
+			while (length > 0 &&
+			       ((unsigned char)text[length] & 0xC0) == 0x80)
+				length--;
+		}
+		memcpy(line, text, length);
+		line[length] = '\0';
+		draw_line(win, y + i, x, width, attr, line);
+		text = draw_wrap_next(text, cut);
+	}
+}

@@ -36,4 +36,28 @@ void draw_blank(WINDOW *win, int y, int x, int width);
 void draw_line(WINDOW *win, int y, int x, int width, attr_t attr,
 	       const char *text);
 
+/* Room for one drawn line of draw_wrapped: the widest layout's columns,
+ * each holding the longest UTF-8 character. */
+#define DRAW_LINE_SIZE (4 * 80 + 1)
+
+/* Return the byte length of text's first line when it is wrapped at width
+ * columns: up to a '\n', else up to the last blank that fits when the text
+ * goes on, else the longest start that fits. A character wider than the
+ * line still takes a line of its own, so the result is 0 only for empty
+ * text or a leading '\n'. */
+size_t draw_wrap_cut(const char *text, int width);
+
+/* Return where the line after a first line of `cut` bytes starts: past
+ * the '\n' or the blanks that ended it. */
+const char *draw_wrap_next(const char *text, size_t cut);
+
+/* Return the rows text takes when wrapped at width columns, counting at
+ * most max. */
+int draw_wrapped_rows(const char *text, int width, int max);
+
+/* Draw text wrapped at width columns into `rows` rows from (y, x),
+ * blanking the rows it does not fill. What does not fit is cut. */
+void draw_wrapped(WINDOW *win, int y, int x, int width, int rows,
+		  attr_t attr, const char *text);
+
 #endif

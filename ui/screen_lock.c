@@ -136,45 +136,15 @@ static void lock_layout(struct screen *screen, struct ui *ui)
 		       ui_column(ui, LOCK_FIELD_COLUMN));
 }
 
-/* Return the byte length of text's first line when wrapped at width
- * columns. The line ends after a '\n' or the last blank that fits, or at
- * the cut when neither does. */
-static size_t lock_wrap(const char *text, int width)
-{
-	size_t fit = draw_fit(text, width);
-	size_t i;
-
-	if (text[fit] == '\n')
-		return fit + 1;
-	if (text[fit] == '\0' || text[fit] == ' ')
-		return fit;
-	for (i = fit; i > 0; i--) {
-		if (text[i - 1] == ' ')
-			return i;
-	}
-	return fit;
-}
-
 /* Draw text wrapped at blanks over `rows` rows from content row `row`,
  * blanking the rows it does not need. What does not fit is cut. */
 static void lock_draw_wrapped(const struct ui *ui, int row, int rows,
 			      attr_t attr, const char *text)
 {
-	char line[UI_MESSAGE_SIZE];
 	int column = LOCK_COMPACT_LABEL_COLUMN;
-	int width = ui->columns - column - 1;
-	size_t length;
-	int i;
 
-	for (i = 0; i < rows; i++) {
-		while (*text == ' ')
-			text++;
-		length = lock_wrap(text, width);
-		snprintf(line, sizeof(line), "%.*s", (int)length, text);
-		draw_line(stdscr, ui_row(ui, row + i), ui_column(ui, column),
-			  width, attr, line);
-		text += length;
-	}
+	draw_wrapped(stdscr, ui_row(ui, row), ui_column(ui, column),
+		     ui->columns - column - 1, rows, attr, text);
 }
 
 static const char *lock_title(const struct lock_state *state)

@@ -167,52 +167,6 @@ static void password_layout(struct screen *screen, struct ui *ui)
 		       ui_column(ui, PASSWORD_FIELD_COLUMN));
 }
 
-/* Return where the second line of text starts when it is wrapped at
- * width columns: after the last blank that fits, else at the cut. */
-static int password_wrap(const char *text, int width)
-{
-	size_t fit = draw_fit(text, width);
-	size_t i;
-
-	if (text[fit] == '\0')
-		return (int)fit;
-	for (i = fit; i > 0; i--) {
-		if (text[i] == ' ')
-			return (int)i + 1;
-	}
-	return (int)fit;
-}
-
-/* Return how many rows text takes when wrapped at width columns, at
- * most `max`. */
-static int password_wrapped_rows(const char *text, int width, int max)
-{
-	int rows = 0;
-
-	while (*text != '\0' && rows < max) {
-		text += password_wrap(text, width);
-		rows++;
-	}
-	return rows;
-}
-
-/* Draw text wrapped at width columns into `rows` rows from screen row y,
- * blanking the rows it does not need. What does not fit is cut. */
-static void password_draw_wrapped(int y, int x, int width, int rows,
-				  attr_t attr, const char *text)
-{
-	char line[2 * UI_MESSAGE_SIZE];
-	int length;
-	int i;
-
-	for (i = 0; i < rows; i++) {
-		length = password_wrap(text, width);
-		snprintf(line, sizeof(line), "%.*s", length, text);
-		draw_line(stdscr, y + i, x, width, attr, line);
-		text += length;
-	}
-}
-
 static attr_t password_status_attr(const struct password_state *state)
 {
 	return state->status_is_error ? theme_attr(THEME_ERROR) : A_BOLD;
@@ -236,14 +190,14 @@ static void password_draw_wide(const struct password_state *state,
 			  i == current ? A_BOLD : A_NORMAL,
 			  password_labels[i]);
 	}
-	password_draw_wrapped(ui_row(ui, PASSWORD_RULES_ROW),
-			      x + PASSWORD_LABEL_COLUMN, width, 2, A_DIM,
-			      password_rules);
+	draw_wrapped(stdscr, ui_row(ui, PASSWORD_RULES_ROW),
+		     x + PASSWORD_LABEL_COLUMN, width, 2, A_DIM,
+		     password_rules);
 
 	/* A message from the central service may take two lines. */
-	password_draw_wrapped(ui_row(ui, PASSWORD_STATUS_ROW),
-			      x + PASSWORD_LABEL_COLUMN, width, 2,
-			      password_status_attr(state), state->status);
+	draw_wrapped(stdscr, ui_row(ui, PASSWORD_STATUS_ROW),
+		     x + PASSWORD_LABEL_COLUMN, width, 2,
+		     password_status_attr(state), state->status);
 }
 
 static void password_draw_compact(const struct password_state *state,
@@ -271,17 +225,15 @@ static void password_draw_compact(const struct password_state *state,
 
 	/* The status ends on the last content row, and the rules get the
 	 * rows above it that are left. */
-	status_rows = password_wrapped_rows(
-		state->status, width,
-		last - PASSWORD_COMPACT_RULES_ROW + 1);
+	status_rows = draw_wrapped_rows(state->status, width,
+					last - PASSWORD_COMPACT_RULES_ROW + 1);
 	if (status_rows < PASSWORD_COMPACT_STATUS_ROWS)
 		status_rows = PASSWORD_COMPACT_STATUS_ROWS;
 	row = last - status_rows + 1;
-	password_draw_wrapped(ui_row(ui, PASSWORD_COMPACT_RULES_ROW), x,
-			      width, row - PASSWORD_COMPACT_RULES_ROW, A_DIM,
-			      password_rules);
-	password_draw_wrapped(ui_row(ui, row), x, width, status_rows,
-			      password_status_attr(state), state->status);
+	draw_wrapped(stdscr, ui_row(ui, PASSWORD_COMPACT_RULES_ROW), x, width,
+		     row - PASSWORD_COMPACT_RULES_ROW, A_DIM, password_rules);
+	draw_wrapped(stdscr, ui_row(ui, row), x, width, status_rows,
+		     password_status_attr(state), state->status);
 }
 
 static void password_draw(const struct screen *screen, const struct ui *ui)
