@@ -1,6 +1,6 @@
 /* The find customer screen: one field for a phone number or a wallet
  * account, looked up at Spotbanc when online, else in the terminal's
- * cache, and the profile found. */
+ * cache, and the profile found with its actions: edit, transfer. */
 #define LOG_MODULE "ui"
 #include <stdio.h>
 #include <string.h>
@@ -15,11 +15,22 @@
 #include "screen.h"
 #include "theme.h"
 
+/* The wide layout. */
 #define FIND_LABEL_COLUMN 2
 #define FIND_FIELD_COLUMN 20
 #define FIND_FIELD_ROW 3
 #define FIND_STATE_ROW 6
 #define FIND_PROFILE_ROW 8
+#define FIND_ACTION_ROW 17
+
+/* The compact layout: the label in columns 0 to 11 and the field from
+ * column 12, a hint or state row, then the message or the profile. */
+#define FIND_COMPACT_FIELD_COLUMN 12
+#define FIND_COMPACT_FIELD_ROW 1
+#define FIND_COMPACT_STATE_ROW 2
+#define FIND_COMPACT_PROFILE_ROW 3
+#define FIND_COMPACT_ACTION_ROW 10
+
 #define FIND_WALLET_MIN_DIGITS 6
 #define FIND_WALLET_MAX_DIGITS 20
 #define FIND_TEXT_SIZE (4 * FIELDSET_WIDTH_MAX + 1)
@@ -27,10 +38,11 @@
 enum find_result {
 	FIND_NONE = 0,
 	FIND_CHECKING,
-	FIND_FOUND,
+	FIND_FOUND,  /* the profile shows, with its actions */
 	FIND_FAILED, /* message says why, found nothing included */
 };
 
+/* The field fits both layouts whole, so they share one spec. */
 static const struct fieldset_spec find_specs[] = {
 	{ .row = 0, .width = 20 },
 };
@@ -39,7 +51,8 @@ struct find_state {
 	struct fieldset fields;
 	enum find_result result;
 	bool online;                  /* the profile came from Spotbanc */
-	struct api_customer customer; /* once found */
+	struct api_customer customer; /* once found; version 0 while its
+					 registration is pending here */
 	enum api_customer_key by;     /* of the lookup sent */
 	char value[API_PHONE_SIZE + API_ACCOUNT_SIZE];
 	char message[UI_MESSAGE_SIZE];
@@ -62,17 +75,24 @@ static void find_destroy(struct screen *screen)
 	fieldset_free(&state->fields);
 }
 
+/* Forget the result and empty the field for a new search. */
+static void find_clear(struct find_state *state)
+{
+	fieldset_set(&state->fields, 0, "");
+	state->result = FIND_NONE;
+	state->message[0] = '\0';
+}
+
 static void find_enter(struct screen *screen, struct ui *ui,
 		       enum screen_id from)
 {
 	struct find_state *state = screen->state;
 
 	(void)ui;
-	if (from != SCREEN_HOME)
-		return;
-	fieldset_set(&state->fields, 0, "");
-	state->result = FIND_NONE;
-	state->message[0] = '\0';
+	/* Back from the edit form or the transfer form, the customer found
+	 * still shows. */
+	if (from == SCREEN_HOME)
+		find_clear(state);
 }
 
 static void find_leave(struct screen *screen, struct ui *ui)
@@ -91,8 +111,13 @@ static void find_layout(struct screen *screen, struct ui *ui)
 		fieldset_unplace(&state->fields);
 		return;
 	}
-	fieldset_place(&state->fields, ui_row(ui, FIND_FIELD_ROW),
-		       ui_column(ui, FIND_FIELD_COLUMN));
+	if (ui->compact)
+		fieldset_place(&state->fields,
+			       ui_row(ui, FIND_COMPACT_FIELD_ROW),
+			       ui_column(ui, FIND_COMPACT_FIELD_COLUMN));
+	else
+		fieldset_place(&state->fields, ui_row(ui, FIND_FIELD_ROW),
+			       ui_column(ui, FIND_FIELD_COLUMN));
 }
 
 /* Wipe the profile rows off the terminal. erase() also wipes the field's
@@ -141,6 +166,30 @@ static void find_offline(struct find_state *state, struct ui *ui,
 			 "Cannot read the cache: %s", customer_strerror(rc));
 }
 
+/* After Spotbanc returned "not found": a customer whose registration is
+ * journaled here and not yet accepted is found with version 0. Any other
+ * cached row is out of date, because Spotbanc no longer has it. */
+static void find_pending(struct find_state *state, struct ui *ui)
+{
+	struct api_customer pending;
+	int rc = customer_lookup_offline(ui->app->journal, state->by,
+					 state->value, (int64_t)time(NULL),
+					 &pending);
+
+	if (rc == CUSTOMER_OK && pending.version == 0) {
+		state->customer = pending;
+		state->online = false;
+		state->result = FIND_FOUND;
+		return;
+	}
+	if (rc != CUSTOMER_OK && rc != CUSTOMER_ENOTFOUND)
+		log_warn("pending registrations not searched: %s",
+			 customer_strerror(rc));
+	state->result = FIND_FAILED;
+	snprintf(state->message, sizeof(state->message),
+		 "No such customer at Spotbanc: check the number");
+}
+
 static int find_start(struct find_state *state, struct ui *ui)
 {
 	char text[FIND_TEXT_SIZE];
@@ -163,6 +212,8 @@ static int find_start(struct find_state *state, struct ui *ui)
 			return SCREEN_HANDLED | SCREEN_REDRAW;
 		}
 	}
+	state->by = by;
+	snprintf(state->value, sizeof(state->value), "%s", value);
 	if (session->offline || session->token[0] == '\0') {
 		find_offline(state, ui, by, value);
 		return SCREEN_HANDLED | SCREEN_REDRAW;
@@ -173,22 +224,63 @@ static int find_start(struct find_state *state, struct ui *ui)
 		return SCREEN_HANDLED | SCREEN_REDRAW;
 	}
 	state->result = FIND_CHECKING;
-	state->by = by;
-	snprintf(state->value, sizeof(state->value), "%s", value);
 	snprintf(state->message, sizeof(state->message),
 		 "Looking up %s at Spotbanc...", value);
 	return SCREEN_HANDLED | SCREEN_REDRAW;
 }
 
+/* Draw text over at most two rows of the compact layout from content row
+ * `row`, wrapped at blanks. */
+static void find_draw_wrapped(const struct ui *ui, int row, attr_t attr,
+			      const char *text)
+{
+	draw_wrapped(stdscr, ui_row(ui, row), ui_column(ui, 0), ui->columns,
+		     2, attr, text);
+}
+
+/* Draw a label and its value on a content row of either layout. */
 static void find_draw_value(const struct ui *ui, int row, const char *label,
 			    const char *value)
 {
-	int x = ui_column(ui, 0);
+	int label_column = ui->compact ? 0 : FIND_LABEL_COLUMN;
+	int value_column = ui->compact ? FIND_COMPACT_FIELD_COLUMN
+				       : FIND_FIELD_COLUMN;
 
-	draw_line(stdscr, ui_row(ui, row), x + FIND_LABEL_COLUMN,
-		  FIND_FIELD_COLUMN - FIND_LABEL_COLUMN, A_NORMAL, label);
-	draw_line(stdscr, ui_row(ui, row), x + FIND_FIELD_COLUMN,
-		  UI_COLUMNS - FIND_FIELD_COLUMN, A_BOLD, value);
+	draw_line(stdscr, ui_row(ui, row), ui_column(ui, label_column),
+		  value_column - label_column, A_NORMAL, label);
+	draw_line(stdscr, ui_row(ui, row), ui_column(ui, value_column),
+		  ui->columns - value_column, A_BOLD, value);
+}
+
+/* Write where the profile came from into buf, and return its
+ * attributes. */
+static attr_t find_source(const struct find_state *state,
+			  const struct ui *ui, char *buf, size_t size)
+{
+	long long version = (long long)state->customer.version;
+
+	if (state->customer.version == 0) {
+		snprintf(buf, size, "%s",
+			 ui->compact ? "REGISTRATION PENDING"
+				     : "Registration pending: journaled on "
+				       "this terminal, not yet accepted");
+		return theme_attr(THEME_PENDING) | A_BOLD;
+	}
+	if (state->online) {
+		if (ui->compact)
+			snprintf(buf, size, "From Spotbanc, version %lld",
+				 version);
+		else
+			snprintf(buf, size, "Customer found, from Spotbanc");
+		return theme_attr(THEME_OK) | A_BOLD;
+	}
+	if (ui->compact)
+		snprintf(buf, size, "From cache, may be old, version %lld",
+			 version);
+	else
+		snprintf(buf, size, "Customer found, from this terminal's "
+				    "cache (may be out of date)");
+	return theme_attr(THEME_PENDING) | A_BOLD;
 }
 
 static void find_draw_profile(const struct find_state *state,
@@ -197,21 +289,22 @@ static void find_draw_profile(const struct find_state *state,
 	const struct customer_registration *p = &state->customer.profile;
 	char text[2 * API_PERSON_NAME_SIZE + 2 * UI_MESSAGE_SIZE];
 	size_t used = 0;
-	int row = FIND_PROFILE_ROW;
+	int row = ui->compact ? FIND_COMPACT_PROFILE_ROW : FIND_PROFILE_ROW;
+	attr_t attr = find_source(state, ui, text, sizeof(text));
 	int i;
 
-	draw_line(stdscr, ui_row(ui, FIND_STATE_ROW),
-		  ui_column(ui, FIND_LABEL_COLUMN),
-		  UI_COLUMNS - FIND_LABEL_COLUMN,
-		  state->online ? theme_attr(THEME_OK) | A_BOLD
-				: theme_attr(THEME_PENDING) | A_BOLD,
-		  state->online ? "Customer found, from Spotbanc"
-				: "Customer found, from this terminal's "
-				  "cache (may be out of date)");
+	if (ui->compact)
+		draw_line(stdscr, ui_row(ui, FIND_COMPACT_STATE_ROW),
+			  ui_column(ui, 0), ui->columns, attr, text);
+	else
+		draw_line(stdscr, ui_row(ui, FIND_STATE_ROW),
+			  ui_column(ui, FIND_LABEL_COLUMN),
+			  ui->columns - FIND_LABEL_COLUMN, attr, text);
 	snprintf(text, sizeof(text), "%s %s", p->first_name, p->last_name);
 	find_draw_value(ui, row++, "Name", text);
 	find_draw_value(ui, row++, "Phone", p->phone);
-	find_draw_value(ui, row++, "Date of birth", p->date_of_birth);
+	find_draw_value(ui, row++, ui->compact ? "Born" : "Date of birth",
+			p->date_of_birth);
 	snprintf(text, sizeof(text), "%s %s", p->id_type, p->id_number);
 	find_draw_value(ui, row++, "ID", text);
 	find_draw_value(ui, row++, "Address", p->address);
@@ -225,33 +318,156 @@ static void find_draw_profile(const struct find_state *state,
 					 "%s%s %s", i > 0 ? ", " : "",
 					 state->customer.wallets[i].account,
 					 state->customer.wallets[i].currency);
-	find_draw_value(ui, row, "Wallets", text[0] != '\0' ? text : "none");
+	find_draw_value(ui, row++, "Wallets",
+			text[0] != '\0' ? text : "none yet");
+	if (!ui->compact) {
+		snprintf(text, sizeof(text), "%lld",
+			 (long long)state->customer.version);
+		find_draw_value(ui, row, "Profile version",
+				state->customer.version > 0 ? text
+							    : "none yet");
+	}
+}
+
+/* The actions on the customer found, by digit. */
+static void find_draw_actions(const struct ui *ui)
+{
+	int row = ui->compact ? FIND_COMPACT_ACTION_ROW : FIND_ACTION_ROW;
+	int column = ui->compact ? 0 : FIND_LABEL_COLUMN;
+
+	draw_line(stdscr, ui_row(ui, row), ui_column(ui, column),
+		  ui->columns - column, A_BOLD,
+		  ui->compact ? "1 Edit profile  2 Transfer"
+			      : "1 Edit profile   2 Transfer to this "
+				"customer");
+	draw_line(stdscr, ui_row(ui, row + 1), ui_column(ui, column),
+		  ui->columns - column, A_NORMAL,
+		  ui->compact ? "Enter: refresh  Esc: new search"
+			      : "Enter looks the customer up again, Esc "
+				"starts a new search");
 }
 
 static void find_draw(const struct screen *screen, const struct ui *ui)
 {
 	const struct find_state *state = screen->state;
-	int x = ui_column(ui, 0);
+	attr_t attr = state->result == FIND_FAILED ? theme_attr(THEME_ERROR)
+						   : A_NORMAL;
 
-	draw_line(stdscr, ui_row(ui, 1), x, UI_COLUMNS,
-		  theme_attr(THEME_TITLE), "  Find customer");
-	draw_line(stdscr, ui_row(ui, FIND_FIELD_ROW), x + FIND_LABEL_COLUMN,
-		  FIND_FIELD_COLUMN - FIND_LABEL_COLUMN, A_BOLD,
-		  "Phone or wallet");
-	draw_line(stdscr, ui_row(ui, FIND_FIELD_ROW + 1),
-		  x + FIND_FIELD_COLUMN, UI_COLUMNS - FIND_FIELD_COLUMN, A_DIM,
-		  "+233... or 0... for a phone, 6-20 digits for a wallet");
-	if (state->result == FIND_FOUND)
+	if (ui->compact) {
+		draw_line(stdscr, ui_row(ui, 0), ui_column(ui, 0),
+			  ui->columns, theme_attr(THEME_TITLE),
+			  "Find customer");
+		draw_line(stdscr, ui_row(ui, FIND_COMPACT_FIELD_ROW),
+			  ui_column(ui, 0), FIND_COMPACT_FIELD_COLUMN, A_BOLD,
+			  "Number");
+		if (state->result != FIND_FOUND) {
+			draw_line(stdscr, ui_row(ui, FIND_COMPACT_STATE_ROW),
+				  ui_column(ui, 0), ui->columns, A_DIM,
+				  "A phone, or a wallet of 6-20 digits");
+			find_draw_wrapped(ui, FIND_COMPACT_PROFILE_ROW, attr,
+					  state->message);
+		}
+	} else {
+		draw_line(stdscr, ui_row(ui, 1), ui_column(ui, 0),
+			  ui->columns, theme_attr(THEME_TITLE),
+			  "  Find customer");
+		draw_line(stdscr, ui_row(ui, FIND_FIELD_ROW),
+			  ui_column(ui, FIND_LABEL_COLUMN),
+			  FIND_FIELD_COLUMN - FIND_LABEL_COLUMN, A_BOLD,
+			  "Phone or wallet");
+		draw_line(stdscr, ui_row(ui, FIND_FIELD_ROW + 1),
+			  ui_column(ui, FIND_FIELD_COLUMN),
+			  ui->columns - FIND_FIELD_COLUMN, A_DIM,
+			  "+233... or 0... for a phone, 6-20 digits for a "
+			  "wallet");
+		if (state->result != FIND_FOUND)
+			draw_line(stdscr, ui_row(ui, FIND_STATE_ROW),
+				  ui_column(ui, FIND_LABEL_COLUMN),
+				  ui->columns - FIND_LABEL_COLUMN, attr,
+				  state->message);
+	}
+	if (state->result == FIND_FOUND) {
 		find_draw_profile(state, ui);
-	else
-		draw_line(stdscr, ui_row(ui, FIND_STATE_ROW),
-			  x + FIND_LABEL_COLUMN,
-			  UI_COLUMNS - FIND_LABEL_COLUMN,
-			  state->result == FIND_FAILED
-				  ? theme_attr(THEME_ERROR)
-				  : A_NORMAL,
-			  state->message);
+		find_draw_actions(ui);
+	}
 	fieldset_show_cursor(&state->fields);
+}
+
+/* Open the edit form on the customer found. */
+static int find_edit(struct find_state *state, struct ui *ui)
+{
+	ui->edit = true;
+	ui->edit_customer = state->customer;
+	return ui_switch(ui, SCREEN_CUSTOMER);
+}
+
+/* Hand the customer found to the transfer form: by their wallet in the
+ * terminal's currency, or by customer id while the registration is
+ * pending, so the transfer waits for it. */
+static int find_pay(struct find_state *state, struct ui *ui)
+{
+	const struct api_customer *c = &state->customer;
+	const char *currency = ui->app->config.currency;
+	char name[2 * API_PERSON_NAME_SIZE + 2];
+	size_t length;
+	int i;
+
+	memset(&ui->payee, 0, sizeof(ui->payee));
+	for (i = 0; i < c->wallet_count && i < API_CUSTOMER_WALLETS_MAX; i++) {
+		if (strcmp(c->wallets[i].currency, currency) == 0) {
+			snprintf(ui->payee.account, sizeof(ui->payee.account),
+				 "%s", c->wallets[i].account);
+			break;
+		}
+	}
+	if (ui->payee.account[0] == '\0' && c->version == 0)
+		snprintf(ui->payee.customer_id, sizeof(ui->payee.customer_id),
+			 "%s", c->profile.customer_id);
+	if (ui->payee.account[0] == '\0' &&
+	    ui->payee.customer_id[0] == '\0') {
+		snprintf(ui->notice, sizeof(ui->notice),
+			 "This customer has no %s wallet", currency);
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	}
+
+	/* Cut the name on a character boundary to fit the payee's. */
+	snprintf(name, sizeof(name), "%s %s", c->profile.first_name,
+		 c->profile.last_name);
+	length = strlen(name);
+	if (length >= sizeof(ui->payee.name)) {
+		length = sizeof(ui->payee.name) - 1;
+		while (length > 0 &&
+		       ((unsigned char)name[length] & 0xc0) == 0x80)
+			length--;
+	}
+	memcpy(ui->payee.name, name, length);
+	ui->payee.name[length] = '\0';
+	snprintf(ui->payee.currency, sizeof(ui->payee.currency), "%s",
+		 currency);
+	ui->payee.set = true;
+	return ui_switch(ui, SCREEN_TRANSFER);
+}
+
+/* Keys while a customer shows: Enter looks them up again, Esc starts a
+ * new search, and an editing key goes back to the field. */
+static int find_on_found_action(struct find_state *state, struct ui *ui,
+				enum ui_action action)
+{
+	switch (action) {
+	case UI_ACTION_CONFIRM:
+		find_wipe(ui);
+		return find_start(state, ui);
+	case UI_ACTION_BACK:
+		find_clear(state);
+		find_wipe(ui);
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	default:
+		if (!fieldset_edit(&state->fields, action))
+			return SCREEN_IGNORED;
+		state->result = FIND_NONE;
+		find_wipe(ui);
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	}
 }
 
 static int find_on_action(struct screen *screen, struct ui *ui,
@@ -259,6 +475,8 @@ static int find_on_action(struct screen *screen, struct ui *ui,
 {
 	struct find_state *state = screen->state;
 
+	if (state->result == FIND_FOUND)
+		return find_on_found_action(state, ui, action);
 	if (fieldset_edit(&state->fields, action))
 		return SCREEN_HANDLED;
 	switch (action) {
@@ -274,11 +492,20 @@ static int find_on_action(struct screen *screen, struct ui *ui,
 	}
 }
 
+/* While a customer shows, 1 and 2 pick an action and any other
+ * character starts a new search with it. */
 static int find_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 {
 	struct find_state *state = screen->state;
 
-	(void)ui;
+	if (state->result == FIND_FOUND) {
+		if (ch == L'1')
+			return find_edit(state, ui);
+		if (ch == L'2')
+			return find_pay(state, ui);
+		find_clear(state);
+		find_wipe(ui);
+	}
 	fieldset_type(&state->fields, ch);
 	return SCREEN_HANDLED;
 }
@@ -304,8 +531,7 @@ static int find_on_event(struct screen *screen, struct ui *ui,
 	}
 	state->result = FIND_FAILED;
 	if (event->status == API_ENOTFOUND)
-		snprintf(state->message, sizeof(state->message),
-			 "No such customer at Spotbanc: check the number");
+		find_pending(state, ui);
 	else if (event->status == API_ESESSION)
 		snprintf(state->message, sizeof(state->message),
 			 "Session expired: log out and in again");

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# UI test: run the real spotagent in a private tmux server at 80x24
-# against the sandbox and open "6 Register customer". A date of birth
-# under 18 must get its message under the field. A valid registration
-# must reach the journal as accepted and the sandbox's customers table.
-# Screens are saved in the run folder for diagnosis.
+# UI test: run the real spotagent in a private tmux server against the
+# sandbox and register a customer through "6 Register customer", once at
+# 80x24 and once in the compact layout at 40x16. A date of birth under
+# 18 must get its message. A resize to 40x16 and back in the middle of
+# the form must keep what was typed. Each registration must reach the
+# journal as accepted and the sandbox's customers table, and its result
+# must offer a transfer to the new customer. Screens are saved in the run
+# folder, and some are compared with the expected text in full.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
@@ -15,10 +18,12 @@ BIN=$PWD/build/spotagent
 TMUX_SOCKET=spotagent-ui-$$
 SESSION=ui
 
-# A Ghana number not in the sandbox's seed; the terminal's currency is
+# Ghana numbers not in the sandbox's seed; the terminal's currency is
 # GHS, so the national form gets country code 233.
-PHONE_TYPED=0244555777
-PHONE_E164=+233244555777
+WIDE_PHONE=0244555777
+WIDE_E164=+233244555777
+COMPACT_PHONE=0244555778
+COMPACT_E164=+233244555778
 
 # tmux and spotagent both need a UTF-8 locale for names and box lines.
 export LANG=C.UTF-8
@@ -29,79 +34,79 @@ RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-customer.XXXXXX") || exit 1
 
 trap cleanup EXIT
 
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
+on_screen() {
+	capture | grep -qF -- "$1"
+}
 
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+# screen_rows FIRST LAST: pane lines FIRST to LAST (from 1), without
+# trailing blanks.
+screen_rows() {
+	capture | sed -n "$1,$2p" | sed 's/ *$//'
+}
 
-# The pane runs spotagent and then records its exit status. Stderr goes
-# to a file because curses owns the terminal.
-command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
+# expect_rows FIRST LAST NAME: compare pane lines FIRST to LAST with the
+# expected text on stdin, retrying for at most 5 s while the screen
+# settles. Prints a diff and returns 1 when they still differ.
+expect_rows() {
+	local expected i
 
-# Log in.
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys A1001 Enter
-keys counter-demo-1 Enter
-wait_for "6 Register customer" ||
-	fail "the home menu has no '6 Register customer' after login"
-save_screen home
-for item in "1 Wallet transfer" "2 Queue" "3 Sync now" "4 Log out" \
-	"5 Change password"; do
-	capture | grep -qF -- "$item" ||
-		fail "the home menu does not list '$item'"
-done
+	expected=$(cat)
+	for ((i = 0; i < 25; i++)); do
+		[ "$(screen_rows "$1" "$2")" = "$expected" ] && return 0
+		sleep 0.2
+	done
+	echo "--- $3: expected (<) and shown (>) ---" >&2
+	diff <(echo "$expected") <(screen_rows "$1" "$2") >&2
+	return 1
+}
 
-keys 6
-wait_for "Date of birth" || fail "the registration form did not open on 6"
-save_screen form
+# start_agent DIR WIDTH HEIGHT: spotagent with the configuration in DIR
+# in a new tmux session of that size, logged in as A1001.
+start_agent() {
+	local command
 
-# A date of birth ten years ago is under the minimum age of 18; its
-# message appears when the cursor leaves the field.
-young=$(date -u -d '10 years ago' +%Y-%m-%d) || fail "date cannot count back"
-keys Kwame Tab Asante Tab "$PHONE_TYPED" Tab "$young" Tab
-wait_for "the minimum age is 18" ||
-	fail "no minimum age message under the date of birth"
-save_screen under-age
+	command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
+		"$1/spotagent.conf" "$1/stderr.txt" "$1/exit-status")
+	tmux_run new-session -d -s "$SESSION" -x "$2" -y "$3" "$command" ||
+		fail "cannot start tmux"
+	wait_for_size "$2x$3" || fail "the tmux pane is not $2x$3"
+	wait_for "Agent" || fail "the login screen did not appear"
+	keys A1001 Enter
+	keys counter-demo-1 Enter
+	wait_for "6 Register customer" ||
+		fail "the home menu has no '6 Register customer' after login"
+}
 
-# Correct the date of birth and fill the other fields.
-keys BTab
-for ((i = 0; i < 10; i++)); do
-	keys BSpace
-done
-keys 1990-05-17 Tab
-sleep 0.3
-capture | grep -qF "the minimum age is 18" &&
-	fail "the minimum age message stayed after a valid date of birth"
-keys 2 Tab G1234567 Tab "14 Oxford Street, Osu" Tab kwame@example.com
-save_screen form-filled
-keys Enter
-wait_for "Confirm customer registration" ||
-	fail "Enter on the last field did not show the confirmation"
-capture | grep -qF -- "$PHONE_E164" ||
-	fail "the confirmation does not show the phone as $PHONE_E164"
-capture | grep -qF -- "passport G1234567" ||
-	fail "the confirmation does not show the ID document"
-save_screen confirm
+# quit_agent DIR: F10, confirm, and check the exit status.
+quit_agent() {
+	local i status
 
-# Journal it and wait at most 20 s for the central service's reply.
-keys Enter
-wait_for "Operation " || fail "no operation id after confirming"
-save_screen journaled
-wait_for "CONFIRMED" 100 ||
-	fail "the registration was not CONFIRMED within 20 s"
-wait_for "Wallet account" || fail "the result shows no wallet account line"
-save_screen result
-shown_id=$(capture | sed -n 's/.*Operation \([0-9a-f-]\{36\}\).*/\1/p' |
-	head -n 1)
+	keys F10
+	wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
+	keys Enter
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$1/exit-status" ] && break
+		sleep 0.2
+	done
+	[ -s "$1/exit-status" ] || fail "spotagent did not exit within 10 s"
+	status=$(cat "$1/exit-status")
+	[ "$status" = "0" ] || fail "spotagent exited with status $status"
+	tmux_run kill-session -t "$SESSION" 2>/dev/null
+}
 
-# The journal has the registration, accepted, under the id shown.
-python3 - "$RUN_DIR/journal.db" "$shown_id" <<'PY' ||
+# clear_field N: N backspaces.
+clear_field() {
+	local i
+
+	for ((i = 0; i < $1; i++)); do
+		keys BSpace
+	done
+}
+
+# check_journal DIR SHOWN_ID: the journal in DIR has exactly one
+# operation, the accepted registration shown on the result.
+check_journal() {
+	python3 - "$1/journal.db" "$2" <<'PY'
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], timeout=10)
 rows = conn.execute("SELECT id, type, state FROM operations").fetchall()
@@ -112,42 +117,202 @@ if op_id != sys.argv[2]:
     sys.exit(f"the screen shows {sys.argv[2]!r}, the journal has {op_id!r}")
 if op_type != "customer_registration":
     sys.exit(f"the journaled type is {op_type!r}")
+if state != "accepted":
+    sys.exit(f"the registration is {state!r}, expected 'accepted'")
 PY
-	fail "the journal does not match the registration"
-state=$(python3 - "$RUN_DIR/journal.db" <<'PY'
+}
+
+# sandbox_customer PHONE: the customer's "first last" in the sandbox.
+sandbox_customer() {
+	python3 - "$RUN_DIR/sandbox.db" "$1" <<'PY'
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], timeout=10)
-print(conn.execute("SELECT state FROM operations").fetchone()[0])
+rows = conn.execute("SELECT first_name, last_name FROM customers"
+                    " WHERE phone = ?", (sys.argv[2],)).fetchall()
+print("; ".join(f"{first} {last}" for first, last in rows))
 PY
-) || fail "cannot read the operation state from the journal"
-[ "$state" = "accepted" ] ||
-	fail "the journal has the registration as $state, expected accepted"
+}
 
-# The sandbox's customers table has the new customer's phone.
-count=$(python3 - "$RUN_DIR/sandbox.db" "$PHONE_E164" <<'PY'
-import sqlite3, sys
-conn = sqlite3.connect(sys.argv[1], timeout=10)
-print(conn.execute("SELECT count(*) FROM customers WHERE phone = ?",
-                   (sys.argv[2],)).fetchone()[0])
-PY
-) || fail "cannot read the sandbox's customers table"
-[ "$count" = "1" ] ||
-	fail "the sandbox has $count customers with phone $PHONE_E164," \
-		"expected 1"
+# finish_registration DIR E164 NAME: confirm, journal, wait for the
+# central service, and check the journal, the sandbox and the transfer
+# offered on the result.
+finish_registration() {
+	local dir=$1 e164=$2 name=$3 shown_id wallet i
 
-# Back home, then quit through the confirmation dialog.
+	keys Enter
+	wait_for "Confirm customer registration" ||
+		fail "Enter on the last field did not show the confirmation"
+	on_screen "$e164" || fail "the confirmation does not show $e164"
+	on_screen "passport G1234567" ||
+		fail "the confirmation does not show the ID document"
+	save_screen confirm
+
+	# Journal it and wait at most 20 s for the central service's reply.
+	keys Enter
+	wait_for "Operation" || fail "no operation id after confirming"
+	save_screen journaled
+	wait_for "CONFIRMED" 100 ||
+		fail "the registration was not CONFIRMED within 20 s"
+	wait_for "Wallet" || fail "the result shows no wallet line"
+	wait_for "1 Transfer to this customer" ||
+		fail "the result does not offer a transfer"
+	save_screen result
+	shown_id=$(capture | grep -oE '[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}' |
+		head -n 1)
+	[ -n "$shown_id" ] || fail "the result shows no operation id"
+	check_journal "$dir" "$shown_id" ||
+		fail "the journal does not match the registration"
+	[ "$(sandbox_customer "$e164")" = "$name" ] ||
+		fail "the sandbox has '$(sandbox_customer "$e164")' for" \
+			"$e164, expected '$name'"
+
+	# 1 hands the new wallet to the transfer form.
+	for ((i = 0; i < 50; i++)); do
+		capture | grep -qE 'Wallet[ a-z]* +1[0-9]{5}' && break
+		sleep 0.2
+	done
+	capture | grep -qE 'Wallet[ a-z]* +1[0-9]{5}' ||
+		fail "the result shows no wallet account within 10 s"
+	wallet=$(capture | sed -n 's/.*Wallet[ a-z]*  *\(1[0-9]\{5,19\}\).*/\1/p' |
+		head -n 1)
+	keys 1
+	wait_for "Wallet transfer" || fail "1 on the result did not open a transfer"
+	on_screen "$wallet" ||
+		fail "the transfer form does not have the new wallet $wallet"
+	save_screen transfer
+	keys Escape
+	wait_for "6 Register customer" || fail "Esc on the transfer did not go home"
+	echo "registered $e164 as $shown_id, wallet $wallet"
+}
+
+[ -x "$BIN" ] || fail "$BIN is missing; run make first"
+command -v tmux >/dev/null || fail "tmux is not installed"
+
+sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
+
+# --- 80x24 -----------------------------------------------------------
+WIDE_DIR=$RUN_DIR/wide
+write_config "$WIDE_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+start_agent "$WIDE_DIR" 80 24
+save_screen home
+keys 6
+wait_for "Date of birth" || fail "the registration form did not open on 6"
+save_screen form
+
+# A date of birth ten years ago is under the minimum age of 18; its
+# message appears when the cursor leaves the field.
+young=$(date -u -d '10 years ago' +%Y-%m-%d) || fail "date cannot count back"
+keys Kwame Tab Asante Tab "$WIDE_PHONE" Tab "$young" Tab
+wait_for "the minimum age is 18" ||
+	fail "no minimum age message under the date of birth"
+save_screen under-age
+
+# Correct the date of birth, type the ID type, then resize in the middle
+# of the form: to the compact layout and back.
+keys BTab
+clear_field 10
+keys 1990-05-17 Tab 2 Tab G12345
+wait_for G12345 || fail "the ID number typed does not show"
+tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
+	fail "cannot resize the window to 40x16"
+wait_for_size 40x16 || fail "the pane did not become 40x16"
+expect_rows 2 13 "form at 40x16 after a resize" <<EOF || fail "the compact form lost input"
+Register customer
+First name  Kwame
+Last name   Asante
+Phone       $WIDE_PHONE
+Born        1990-05-17
+ID type     2  passport
+ID number   G12345
+Address
+E-mail
+EOF
+save_screen resized-compact
+
+# Typing goes on in the same field in the compact layout.
+keys 67
+wait_for "G1234567" || fail "typing after the resize did not reach ID number"
+tmux_run resize-window -t "$SESSION" -x 80 -y 24 ||
+	fail "cannot resize the window to 80x24"
+wait_for_size 80x24 || fail "the pane did not become 80x24"
+expect_rows 3 20 "form at 80x24 after resizing back" <<EOF || fail "the wide form lost input"
+  Register customer
+
+  First name        Kwame
+
+  Last name         Asante
+
+  Phone             $WIDE_PHONE
+
+  Date of birth     1990-05-17   YYYY-MM-DD or DD/MM/YYYY
+
+  ID type           2   1 national_id 2 passport 3 voter_id 4 drivers_licence
+
+  ID number         G1234567
+
+  Address
+
+  E-mail (optional)
+EOF
+save_screen resized-wide
+on_screen "the minimum age is 18" &&
+	fail "the minimum age message stayed after a valid date of birth"
+
+keys Tab "14 Oxford Street, Osu" Tab kwame@example.com
+save_screen form-filled
+finish_registration "$WIDE_DIR" "$WIDE_E164" "Kwame Asante"
+quit_agent "$WIDE_DIR"
+
+# --- 40x16 -----------------------------------------------------------
+# A name with accents keeps its width; the last field's message shows on
+# the message rows of the compact layout.
+COMPACT_DIR=$RUN_DIR/compact
+write_config "$COMPACT_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+start_agent "$COMPACT_DIR" 40 16
+keys 6
+wait_for "Register customer" || fail "the registration form did not open on 6"
+keys Adwoa Tab Nyamékyé Tab "$COMPACT_PHONE" Tab 17/05/1990 Tab 5 Tab
+wait_for "Type 1 to 4 for the ID type" ||
+	fail "no message for ID type 5 on the compact message rows"
+save_screen compact-bad-type
+keys BTab BSpace 2 Tab G1234567 Tab "7 Ring Road Central, Accra" Tab
+expect_rows 2 16 "compact form filled" <<EOF || fail "the compact form differs"
+Register customer
+First name  Adwoa
+Last name   Nyamékyé
+Phone       $COMPACT_PHONE
+Born        17/05/1990
+ID type     2  passport
+ID number   G1234567
+Address     7 Ring Road Central, Accra
+E-mail
+optional
+
+
+
+
+Enter:OK Esc:Back Tab:Next F10:Quit
+EOF
+save_screen compact-form
 keys Enter
-wait_for "6 Register customer" || fail "Enter on the result did not go home"
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+wait_for "Confirm customer registration" ||
+	fail "Enter on the last field did not show the confirmation"
+expect_rows 2 10 "compact confirmation" <<EOF || fail "the compact confirmation differs"
+Confirm customer registration
+Name        Adwoa Nyamékyé
+Phone       $COMPACT_E164
+Born        1990-05-17
+ID          passport G1234567
+Address     7 Ring Road Central, Accra
+E-mail      none
+Currency    GHS
+Enter registers, Esc goes back
+EOF
+# Back to the form and forward again keeps every field.
+keys Escape
+wait_for "ID number   G1234567" || fail "Esc on the confirmation lost the form"
+finish_registration "$COMPACT_DIR" "$COMPACT_E164" "Adwoa Nyamékyé"
+quit_agent "$COMPACT_DIR"
 
-echo "ok: customer $PHONE_E164 registered through the UI as $shown_id"
+echo "ok: customers registered at 80x24 and 40x16, input kept across resizes"
 exit 0

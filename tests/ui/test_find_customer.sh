@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# UI test: run the real spotagent in a private tmux server at 80x24
-# against the sandbox and open "7 Find customer". A seeded customer must
-# be found by phone and by wallet at Spotbanc, an unknown phone must get
-# a not-found message, and with the sandbox stopped the customer must
-# come from the terminal's cache. Screens are saved in the run folder.
+# UI test: run the real spotagent in a private tmux server against the
+# sandbox and open "7 Find customer", at 80x24 and then resized to the
+# compact layout at 40x16. A seeded customer must be found by phone and
+# by wallet at Spotbanc, and an unknown phone must get a not-found
+# message. A registration delayed by sandbox faults must be found marked
+# "registration pending". The actions must open the edit and transfer
+# forms. With the sandbox stopped, the customer must come from the
+# terminal's cache. Screens are saved in the run folder, and some are
+# compared with the expected text in full.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
@@ -16,10 +20,13 @@ TMUX_SOCKET=spotagent-ui-$$
 SESSION=ui
 
 # Akosua Darko of the sandbox's seed (tests/sandbox/store.py), her
-# wallet, and a Ghana number no seeded customer has.
+# wallet, a Ghana number no seeded customer has, and the number of the
+# customer registered here while the sandbox delays operations.
 AKOSUA_PHONE=+233244000002
 AKOSUA_WALLET=1000000002
 UNKNOWN_PHONE=0244999111
+PENDING_PHONE=0244555901
+PENDING_E164=+233244555901
 
 # tmux and spotagent both need a UTF-8 locale for names and box lines.
 export LANG=C.UTF-8
@@ -30,10 +37,46 @@ RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-find-customer.XXXXXX") || exit 1
 
 trap cleanup EXIT
 
+on_screen() {
+	capture | grep -qF -- "$1"
+}
+
+# screen_rows FIRST LAST: pane lines FIRST to LAST (from 1), without
+# trailing blanks.
+screen_rows() {
+	capture | sed -n "$1,$2p" | sed 's/ *$//'
+}
+
+# expect_rows FIRST LAST NAME: compare pane lines FIRST to LAST with the
+# expected text on stdin, retrying for at most 5 s while the screen
+# settles. Prints a diff and returns 1 when they still differ.
+expect_rows() {
+	local expected i
+
+	expected=$(cat)
+	for ((i = 0; i < 25; i++)); do
+		[ "$(screen_rows "$1" "$2")" = "$expected" ] && return 0
+		sleep 0.2
+	done
+	echo "--- $3: expected (<) and shown (>) ---" >&2
+	diff <(echo "$expected") <(screen_rows "$1" "$2") >&2
+	return 1
+}
+
+# clear_field: the field is 20 characters wide.
+clear_field() {
+	local i
+
+	for ((i = 0; i < 20; i++)); do
+		keys BSpace
+	done
+}
+
 [ -x "$BIN" ] || fail "$BIN is missing; run make first"
 command -v tmux >/dev/null || fail "tmux is not installed"
 
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
+SANDBOX_FLAGS="--faults" sandbox_start "$RUN_DIR" ||
+	fail "the sandbox did not start"
 write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
 
 # The pane runs spotagent and then records its exit status. Stderr goes
@@ -52,40 +95,42 @@ keys counter-demo-1 Enter
 wait_for "7 Find customer" ||
 	fail "the home menu has no '7 Find customer' after login"
 save_screen home
-for item in "1 Wallet transfer" "2 Queue" "3 Sync now" "4 Log out" \
-	"5 Change password" "6 Register customer"; do
-	capture | grep -qF -- "$item" ||
-		fail "the home menu does not list '$item'"
-done
-
-# clear_field: the field is 20 characters wide.
-clear_field() {
-	local i
-
-	for ((i = 0; i < 20; i++)); do
-		keys BSpace
-	done
-}
 
 keys 7
 wait_for "Phone or wallet" || fail "the find screen did not open on 7"
 
-# By phone, online.
+# By phone, online, with the actions on the customer found.
 keys "$AKOSUA_PHONE" Enter
 wait_for "from Spotbanc" || fail "no profile from Spotbanc for $AKOSUA_PHONE"
-for text in "Akosua Darko" "$AKOSUA_PHONE" 1992-11-02 "passport G1234567" \
-	"4 Harper Road, Kumasi" "$AKOSUA_WALLET"; do
-	capture | grep -qF -- "$text" ||
-		fail "the profile found by phone does not show '$text'"
-done
+expect_rows 3 21 "profile found by phone at 80x24" <<EOF ||
+  Find customer
+
+  Phone or wallet   $AKOSUA_PHONE
+                    +233... or 0... for a phone, 6-20 digits for a wallet
+
+  Customer found, from Spotbanc
+
+  Name              Akosua Darko
+  Phone             $AKOSUA_PHONE
+  Date of birth     1992-11-02
+  ID                passport G1234567
+  Address           4 Harper Road, Kumasi
+  E-mail            none
+  Wallets           $AKOSUA_WALLET GHS
+  Profile version   1
+
+  1 Edit profile   2 Transfer to this customer
+  Enter looks the customer up again, Esc starts a new search
+EOF
+	fail "the profile found by phone differs"
 save_screen by-phone
 
-# An unknown phone, in the national form.
+# An unknown phone, in the national form; Backspace edits the number.
 clear_field
 keys "$UNKNOWN_PHONE" Enter
 wait_for "No such customer at Spotbanc" ||
 	fail "no not-found message for $UNKNOWN_PHONE"
-capture | grep -qF "Akosua Darko" &&
+on_screen "Akosua Darko" &&
 	fail "the profile stayed on the screen after a failed lookup"
 save_screen unknown
 
@@ -93,21 +138,144 @@ save_screen unknown
 clear_field
 keys "$AKOSUA_WALLET" Enter
 wait_for "from Spotbanc" || fail "no profile from Spotbanc for the wallet"
-capture | grep -qF "Akosua Darko" ||
+on_screen "Akosua Darko" ||
 	fail "the wallet $AKOSUA_WALLET did not find Akosua Darko"
 save_screen by-wallet
+
+# Esc on a customer found starts a new search with an empty field.
+keys Escape
+wait_for_gone() {
+	local i
+
+	for ((i = 0; i < 25; i++)); do
+		on_screen "$1" || return 0
+		sleep 0.2
+	done
+	return 1
+}
+wait_for_gone "Akosua Darko" || fail "Esc did not clear the customer found"
+on_screen "$AKOSUA_WALLET" && fail "Esc did not empty the field"
+keys Escape
+wait_for "7 Find customer" || fail "the second Esc did not go home"
+
+# Delay every operation with 503 replies, and register a customer: the
+# registration stays pending on this terminal.
+sandbox_faults "$SANDBOX_PORT" '{"faults": [{"path": "/v1/operations/batch",
+	"kind": "status", "status": 503, "retry_after": 1, "count": 1000}]}' \
+	>/dev/null || fail "the sandbox did not take the faults"
+keys 6
+wait_for "Date of birth" || fail "the registration form did not open on 6"
+keys Esi Tab Ofori Tab "$PENDING_PHONE" Tab 1985-03-09 Tab 2 Tab G7654321 \
+	Tab "22 Castle Road, Cape Coast" Tab
+keys Enter
+wait_for "Confirm customer registration" ||
+	fail "the registration was not ready to confirm"
+keys Enter
+wait_for "PENDING" || fail "the delayed registration is not PENDING"
+keys Enter
+wait_for "7 Find customer" || fail "Enter on the result did not go home"
+
+# Spotbanc does not know the customer yet; the journal does.
+keys 7
+wait_for "Phone or wallet" || fail "the find screen did not open on 7"
+keys "$PENDING_PHONE" Enter
+wait_for "Registration pending" ||
+	fail "the pending registration was not found"
+for text in "Esi Ofori" "$PENDING_E164" "22 Castle Road, Cape Coast" \
+	"Wallets           none yet" "Profile version   none yet"; do
+	on_screen "$text" ||
+		fail "the pending customer does not show '$text'"
+done
+save_screen pending
+
+# 2 hands the pending customer to the transfer form, by customer id.
+keys 2
+wait_for "Wallet transfer" || fail "2 did not open the transfer form"
+on_screen "Esi Ofori" || fail "the transfer form does not name Esi Ofori"
+save_screen pending-transfer
+keys Escape
+wait_for "1 Wallet transfer" || fail "Esc on the transfer did not go home"
+
+# Let the registration through; it then comes from Spotbanc at version 1.
+sandbox_faults_clear "$SANDBOX_PORT" || fail "cannot clear the faults"
+keys F5
+keys 7
+wait_for "Phone or wallet" || fail "the find screen did not open on 7"
+for ((i = 0; i < 20; i++)); do
+	keys "$PENDING_PHONE" Enter
+	wait_for "from Spotbanc" 10 && break
+	keys Escape
+	sleep 1
+done
+on_screen "Profile version   1" ||
+	fail "the registration was not accepted within about 40 s"
+save_screen accepted
+
+# --- 40x16 -----------------------------------------------------------
+keys Escape
+tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
+	fail "cannot resize the window to 40x16"
+wait_for_size 40x16 || fail "the pane did not become 40x16"
+keys "$AKOSUA_WALLET" Enter
+expect_rows 2 16 "profile found by wallet at 40x16" <<EOF ||
+Find customer
+Number      $AKOSUA_WALLET
+From Spotbanc, version 1
+Name        Akosua Darko
+Phone       $AKOSUA_PHONE
+Born        1992-11-02
+ID          passport G1234567
+Address     4 Harper Road, Kumasi
+E-mail      none
+Wallets     $AKOSUA_WALLET GHS
+1 Edit profile  2 Transfer
+Enter: refresh  Esc: new search
+
+
+Enter:Look up Esc:Back F5:Sync F10:Quit
+EOF
+	fail "the compact profile differs"
+save_screen compact-found
+
+# 1 opens the edit form on her profile; Esc comes back to her.
+keys 1
+wait_for "Edit customer profile" || fail "1 did not open the edit form"
+on_screen "4 Harper Road" || fail "the edit form is not filled in"
+keys Escape
+wait_for "1 Edit profile  2 Transfer" ||
+	fail "Esc on the edit form did not return to the customer found"
+
+# 2 hands her wallet to the transfer form.
+keys 2
+wait_for "Wallet transfer" || fail "2 did not open the transfer form"
+on_screen "$AKOSUA_WALLET" ||
+	fail "the transfer form does not have the wallet $AKOSUA_WALLET"
+keys Escape
+wait_for "7 Find customer" || fail "Esc on the transfer did not go home"
+
+# An unknown number: the message wraps on two compact rows.
+keys 7
+wait_for "Number" || fail "the find screen did not open on 7"
+keys "$UNKNOWN_PHONE" Enter
+expect_rows 4 6 "not found at 40x16" <<EOF ||
+A phone, or a wallet of 6-20 digits
+No such customer at Spotbanc: check the
+number
+EOF
+	fail "the compact not-found message differs"
 
 # With the sandbox stopped, the lookups above answer from the cache.
 sandbox_stop
 clear_field
 keys "$AKOSUA_WALLET" Enter
-wait_for "cache (may be out of date)" 100 ||
+wait_for "From cache, may be old" 100 ||
 	fail "no cached profile while Spotbanc is down"
-capture | grep -qF "Akosua Darko" ||
-	fail "the cached profile is not Akosua Darko's"
+on_screen "Akosua Darko" || fail "the cached profile is not Akosua Darko's"
 save_screen cached
 
-# Home, then quit through the confirmation dialog.
+# Esc twice goes home, then quit through the confirmation dialog.
+keys Escape
+sleep 0.3
 keys Escape
 wait_for "7 Find customer" || fail "Esc did not go home"
 keys F10
@@ -121,5 +289,5 @@ done
 status=$(cat "$RUN_DIR/exit-status")
 [ "$status" = "0" ] || fail "spotagent exited with status $status"
 
-echo "ok: Akosua Darko found by phone and wallet, online and from the cache"
+echo "ok: customers found online, pending and from the cache at 80x24 and 40x16"
 exit 0
