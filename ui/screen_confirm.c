@@ -1,6 +1,7 @@
 /* The confirmation screen: what will be sent, with the receiver's holder
- * name once the lookup returns. Enter journals the transfer, unless the
- * lookup returned that the receiver's wallet does not exist. */
+ * name once the lookup returns, or the name of a receiver whose
+ * registration is pending. Enter journals the transfer, unless the lookup
+ * returned that the receiver's wallet does not exist. */
 #include <stdio.h>
 #include <string.h>
 
@@ -12,6 +13,30 @@
 
 #define CONFIRM_LABEL_COLUMN 4
 #define CONFIRM_VALUE_COLUMN 16
+
+/* The compact layout: labels from column 0, values from column 8. */
+#define CONFIRM_COMPACT_VALUE_COLUMN 8
+
+/* Content rows of each line in the two layouts. */
+struct confirm_rows {
+	int title;
+	int from;
+	int to;
+	int holder;
+	int amount;
+	int keys;
+	int message; /* two rows when compact */
+};
+
+static const struct confirm_rows confirm_wide_rows = {
+	.title = 1, .from = 3, .to = 5, .holder = 6, .amount = 8, .keys = 11,
+	.message = 13,
+};
+
+static const struct confirm_rows confirm_compact_rows = {
+	.title = 0, .from = 2, .to = 3, .holder = 4, .amount = 6, .keys = 8,
+	.message = 9,
+};
 
 struct confirm_state {
 	char message[UI_MESSAGE_SIZE]; /* why the transfer was not journaled */
@@ -27,6 +52,8 @@ static struct confirm_state confirm;
  * be journaled and sent once the central service can be reached. */
 static bool confirm_receiver_unknown(const struct ui *ui)
 {
+	if (ui->transfer.receiver_customer_id[0] != '\0')
+		return false;
 	return ui->lookup.state == LOOKUP_NOT_FOUND &&
 	       strcmp(ui->lookup.account, ui->transfer.receiver) == 0;
 }
@@ -54,14 +81,15 @@ static void confirm_draw_value(const struct ui *ui, int row,
 			       const char *value)
 {
 	int x = ui_column(ui, 0);
+	int label_column = ui->compact ? 0 : CONFIRM_LABEL_COLUMN;
+	int value_column = ui->compact ? CONFIRM_COMPACT_VALUE_COLUMN
+				       : CONFIRM_VALUE_COLUMN;
 
-	draw_line(stdscr, ui_row(ui, row), x, CONFIRM_VALUE_COLUMN, A_NORMAL,
-		  "");
-	draw_text(stdscr, ui_row(ui, row), x + CONFIRM_LABEL_COLUMN,
-		  CONFIRM_VALUE_COLUMN - CONFIRM_LABEL_COLUMN, A_NORMAL,
-		  label);
-	draw_line(stdscr, ui_row(ui, row), x + CONFIRM_VALUE_COLUMN,
-		  UI_COLUMNS - CONFIRM_VALUE_COLUMN, attr, value);
+	draw_line(stdscr, ui_row(ui, row), x, value_column, A_NORMAL, "");
+	draw_text(stdscr, ui_row(ui, row), x + label_column,
+		  value_column - label_column, A_NORMAL, label);
+	draw_line(stdscr, ui_row(ui, row), x + value_column,
+		  ui->columns - value_column, attr, value);
 }
 
 static void confirm_draw_holder(const struct ui *ui, int row)
@@ -70,6 +98,12 @@ static void confirm_draw_holder(const struct ui *ui, int row)
 	char text[sizeof(lookup->text) + 32];
 	attr_t attr = A_BOLD;
 
+	/* A receiver named by customer id has no wallet to look up. */
+	if (ui->transfer.receiver_customer_id[0] != '\0') {
+		confirm_draw_value(ui, row, "", theme_attr(THEME_PENDING),
+				   "registration pending");
+		return;
+	}
 	switch (lookup->state) {
 	case LOOKUP_FOUND:
 		snprintf(text, sizeof(text), "%s", lookup->text);
@@ -92,36 +126,77 @@ static void confirm_draw_holder(const struct ui *ui, int row)
 	confirm_draw_value(ui, row, "", attr, text);
 }
 
+/* Draw the message on one row, or in the compact layout on two: broken
+ * at the last space that fits, else cut. */
+static void confirm_draw_message(const struct ui *ui, int row,
+				 const char *message)
+{
+	attr_t attr = theme_attr(THEME_ERROR);
+	int x = ui_column(ui, ui->compact ? 0 : CONFIRM_LABEL_COLUMN);
+	int width = ui->columns - (ui->compact ? 0 : CONFIRM_LABEL_COLUMN);
+	char first[UI_MESSAGE_SIZE];
+	size_t cut = draw_fit(message, width);
+
+	if (!ui->compact || message[cut] == '\0') {
+		draw_line(stdscr, ui_row(ui, row), x, width, attr, message);
+		if (ui->compact)
+			draw_blank(stdscr, ui_row(ui, row + 1), x, width);
+		return;
+	}
+	while (cut > 0 && message[cut] != ' ')
+		cut--;
+	if (cut == 0)
+		cut = draw_fit(message, width);
+	snprintf(first, sizeof(first), "%.*s", (int)cut, message);
+	message += cut;
+	while (*message == ' ')
+		message++;
+	draw_line(stdscr, ui_row(ui, row), x, width, attr, first);
+	draw_line(stdscr, ui_row(ui, row + 1), x, width, attr, message);
+}
+
 static void confirm_draw(const struct screen *screen, const struct ui *ui)
 {
 	const struct confirm_state *state = screen->state;
 	const struct wallet_transfer *transfer = &ui->transfer;
+	const struct confirm_rows *rows =
+		ui->compact ? &confirm_compact_rows : &confirm_wide_rows;
 	char amount[CURRENCY_TEXT_MAX];
 	char text[CURRENCY_TEXT_MAX + 8];
+	const char *receiver = transfer->receiver;
 	int row;
 
-	draw_line(stdscr, ui_row(ui, 1), ui_column(ui, 0), UI_COLUMNS,
-		  theme_attr(THEME_TITLE), "  Confirm wallet transfer");
-	confirm_draw_value(ui, 3, "From", A_BOLD, transfer->sender);
-	confirm_draw_value(ui, 5, "To", A_BOLD, transfer->receiver);
-	confirm_draw_holder(ui, 6);
+	for (row = 0; row < ui->rows; row++)
+		draw_blank(stdscr, ui_row(ui, row), ui_column(ui, 0),
+			   ui->columns);
+	draw_line(stdscr, ui_row(ui, rows->title), ui_column(ui, 0),
+		  ui->columns, theme_attr(THEME_TITLE),
+		  ui->compact ? "Confirm wallet transfer"
+			      : "  Confirm wallet transfer");
+	confirm_draw_value(ui, rows->from, "From", A_BOLD, transfer->sender);
+
+	/* A pending customer is named, with "registration pending" under
+	 * the name where the holder would be. */
+	if (transfer->receiver_customer_id[0] != '\0')
+		receiver = transfer->receiver_name[0] != '\0'
+				   ? transfer->receiver_name
+				   : "New customer";
+	confirm_draw_value(ui, rows->to, "To", A_BOLD, receiver);
+	confirm_draw_holder(ui, rows->holder);
 
 	if (currency_format(transfer->currency, transfer->amount, amount,
 			    sizeof(amount)) < 0)
 		snprintf(amount, sizeof(amount), "?");
 	snprintf(text, sizeof(text), "%s %s", transfer->currency, amount);
-	confirm_draw_value(ui, 8, "Amount", A_BOLD, text);
+	confirm_draw_value(ui, rows->amount, "Amount", A_BOLD, text);
 
-	confirm_draw_value(ui, 11, "", A_BOLD,
+	confirm_draw_value(ui, rows->keys, "", A_BOLD,
 			   confirm_receiver_unknown(ui)
 				   ? "Esc Edit the receiver wallet"
 				   : "Enter Confirm  Esc Edit");
-	confirm_draw_value(ui, 13, "", theme_attr(THEME_ERROR),
-			   state->message);
-	for (row = 14; row < UI_CONTENT_ROWS; row++)
-		draw_blank(stdscr, ui_row(ui, row), ui_column(ui, 0),
-			   UI_COLUMNS);
+	confirm_draw_message(ui, rows->message, state->message);
 }
+
 
 static int confirm_submit(struct confirm_state *state, struct ui *ui)
 {

@@ -12,12 +12,32 @@
 #include "screen.h"
 #include "theme.h"
 
-#define RESULT_STATE_ROW 1
-#define RESULT_ID_ROW 2
-#define RESULT_PRINT_ROW 3
-#define RESULT_BOX_ROW 5
-#define RESULT_BOX_ROWS (UI_CONTENT_ROWS - RESULT_BOX_ROW)
-#define RESULT_VISIBLE_LINES (RESULT_BOX_ROWS - 2)
+/* Content rows of each line in the two layouts. The receipt box takes
+ * the rows from box to the last content row. The compact box starts a
+ * row lower when the receiver line is shown. */
+struct result_rows {
+	int state;
+	int id;
+	int print;
+	int receiver;
+	int box;
+};
+
+static const struct result_rows result_wide_rows = {
+	.state = 1, .id = 2, .print = 3, .receiver = 4, .box = 5,
+};
+
+static const struct result_rows result_compact_rows = {
+	.state = 0, .id = 1, .print = 2, .receiver = 3, .box = 3,
+};
+
+/* The compact help line leaves out Esc (the same as Enter here), F5 and
+ * F10, which all still work, so that it fits 40 columns. */
+#define RESULT_HELP \
+	(UI_HELP_CONFIRM | UI_HELP_BACK | UI_HELP_SCROLL | UI_HELP_SYNC | \
+	 UI_HELP_PRINT | UI_HELP_QUIT)
+#define RESULT_HELP_COMPACT \
+	(UI_HELP_CONFIRM | UI_HELP_SCROLL | UI_HELP_PRINT)
 
 struct result_state {
 	struct operation op;
@@ -31,6 +51,8 @@ struct result_state {
 	bool printed_pending; /* the offline PENDING one was tried */
 	char print_message[UI_MESSAGE_SIZE];
 	bool print_failed;
+	struct wallet_transfer transfer; /* the payload, when a transfer */
+	bool is_transfer;
 };
 
 static struct result_state result;
@@ -57,6 +79,11 @@ static void result_load(struct result_state *state, struct ui *ui)
 	int rc = journal_get(ui->app->journal, ui->operation_id, &state->op);
 
 	state->loaded = rc == JOURNAL_OK;
+	state->is_transfer =
+		state->loaded &&
+		strcmp(state->op.type, API_TYPE_WALLET_TRANSFER) == 0 &&
+		api_wallet_transfer_decode(state->op.payload,
+					   &state->transfer) == 0;
 	if (!state->loaded) {
 		log_error("cannot read operation %s: %s", ui->operation_id,
 			  journal_strerror(rc));
@@ -135,9 +162,42 @@ static void result_layout(struct screen *screen, struct ui *ui)
 			    : RECEIPT_COLUMNS_80MM;
 
 	/* The preview matches the printed receipt, unless the paper's width
-	 * plus the box's borders is wider than the terminal. */
-	state->columns = paper + 4 <= COLS ? paper : RECEIPT_COLUMNS_58MM;
+	 * plus the box's borders is wider than the layout. */
+	state->columns = paper + 4 <= ui->columns ? paper
+						  : RECEIPT_COLUMNS_58MM;
+	screen->help = ui->compact ? RESULT_HELP_COMPACT : RESULT_HELP;
 	result_build_receipt(state, ui);
+}
+
+/* Whether the receiver is a customer whose registration is still
+ * pending: the transfer names it by customer id and has not been
+ * accepted, which the central service does only after the
+ * registration. */
+static bool result_receiver_pending(const struct result_state *state)
+{
+	if (!state->is_transfer ||
+	    state->transfer.receiver_customer_id[0] == '\0')
+		return false;
+	return state->op.state == OP_QUEUED ||
+	       state->op.state == OP_IN_FLIGHT ||
+	       state->op.state == OP_NEEDS_ATTENTION;
+}
+
+/* Content row of the receipt box's top border. */
+static int result_box_row(const struct result_state *state,
+			  const struct ui *ui)
+{
+	if (!ui->compact)
+		return result_wide_rows.box;
+	return result_compact_rows.box +
+	       (result_receiver_pending(state) ? 1 : 0);
+}
+
+/* Receipt lines the box shows, inside its top and bottom borders. */
+static int result_visible_lines(const struct result_state *state,
+				const struct ui *ui)
+{
+	return ui->rows - result_box_row(state, ui) - 2;
 }
 
 /* The big state line and its attributes. */
@@ -153,11 +213,13 @@ static attr_t result_state_text(const struct result_state *state,
 	switch (op->state) {
 	case OP_QUEUED:
 	case OP_IN_FLIGHT:
-		snprintf(text, size, "%s",
-			 ui->app->status.online
-				 ? "PENDING - waiting for Spotbanc"
-				 : "PENDING - offline, will be sent "
-				   "automatically");
+		if (ui->app->status.online)
+			snprintf(text, size, "PENDING - waiting for Spotbanc");
+		else if (ui->compact)
+			snprintf(text, size, "PENDING - offline, sent later");
+		else
+			snprintf(text, size, "PENDING - offline, will be sent "
+					     "automatically");
 		return theme_attr(THEME_PENDING) | A_REVERSE;
 	case OP_ACCEPTED:
 		snprintf(text, size, "CONFIRMED  Ref %s", op->reference);
@@ -167,7 +229,9 @@ static attr_t result_state_text(const struct result_state *state,
 		return theme_attr(THEME_ERROR) | A_REVERSE;
 	case OP_NEEDS_ATTENTION:
 	default:
-		snprintf(text, size, "NEEDS ATTENTION - call support");
+		snprintf(text, size, "%s",
+			 ui->compact ? "NEEDS ATTENTION - see queue"
+				     : "NEEDS ATTENTION - call support");
 		return theme_attr(THEME_ERROR) | A_REVERSE;
 	}
 }
@@ -194,9 +258,9 @@ static void result_draw_line(const struct receipt_line *line, int y, int x,
 
 /* First receipt line to show: the scroll position, kept inside the
  * receipt. */
-static int result_first_line(const struct result_state *state)
+static int result_first_line(const struct result_state *state, int visible)
 {
-	int last = state->receipt.count - RESULT_VISIBLE_LINES;
+	int last = state->receipt.count - visible;
 	int first = state->scroll;
 
 	if (first > last)
@@ -207,24 +271,25 @@ static int result_first_line(const struct result_state *state)
 static void result_draw_receipt(const struct result_state *state,
 				const struct ui *ui)
 {
+	int visible = result_visible_lines(state, ui);
 	int width = state->columns + 4;
-	int top = ui_row(ui, RESULT_BOX_ROW);
-	int left = ui_column(ui, (UI_COLUMNS - width) / 2);
-	int bottom = top + RESULT_BOX_ROWS - 1;
-	int first = result_first_line(state);
+	int top = ui_row(ui, result_box_row(state, ui));
+	int left = ui_column(ui, (ui->columns - width) / 2);
+	int bottom = top + visible + 1;
+	int first = result_first_line(state, visible);
 	int i;
 
 	mvwhline(stdscr, top, left, ACS_HLINE, width);
 	mvwhline(stdscr, bottom, left, ACS_HLINE, width);
-	mvwvline(stdscr, top, left, ACS_VLINE, RESULT_BOX_ROWS);
-	mvwvline(stdscr, top, left + width - 1, ACS_VLINE, RESULT_BOX_ROWS);
+	mvwvline(stdscr, top, left, ACS_VLINE, visible + 2);
+	mvwvline(stdscr, top, left + width - 1, ACS_VLINE, visible + 2);
 	mvwaddch(stdscr, top, left, ACS_ULCORNER);
 	mvwaddch(stdscr, top, left + width - 1, ACS_URCORNER);
 	mvwaddch(stdscr, bottom, left, ACS_LLCORNER);
 	mvwaddch(stdscr, bottom, left + width - 1, ACS_LRCORNER);
 	draw_text(stdscr, top, left + 2, width - 4, A_BOLD, " Receipt ");
 
-	for (i = 0; i < RESULT_VISIBLE_LINES; i++) {
+	for (i = 0; i < visible; i++) {
 		int y = top + 1 + i;
 
 		draw_blank(stdscr, y, left + 1, width - 2);
@@ -238,43 +303,67 @@ static void result_draw_receipt(const struct result_state *state,
 	if (first > 0)
 		draw_text(stdscr, top, left + width - 12, 10, A_BOLD,
 			  " more: Up ");
-	if (first + RESULT_VISIBLE_LINES < state->receipt.count)
+	if (first + visible < state->receipt.count)
 		draw_text(stdscr, bottom, left + width - 14, 12, A_BOLD,
 			  " more: Down ");
+}
+
+/* Write the receiver of a transfer to a pending customer as "To Name -
+ * registration pending"; the receipt names the customer without the
+ * state of the registration. */
+static void result_receiver_text(const struct result_state *state,
+				 char *text, size_t size)
+{
+	const char *name = state->transfer.receiver_name;
+
+	snprintf(text, size, "To %s - registration pending",
+		 name[0] != '\0' ? name : "new customer");
 }
 
 static void result_draw(const struct screen *screen, const struct ui *ui)
 {
 	const struct result_state *state = screen->state;
+	const struct result_rows *rows =
+		ui->compact ? &result_compact_rows : &result_wide_rows;
 	char text[JOURNAL_ERROR_SIZE + 32];
-	int x = ui_column(ui, 0);
+	int margin = ui->compact ? 0 : 2;
+	int x = ui_column(ui, margin);
+	int width = ui->columns - 2 * margin;
 	attr_t attr;
 	int row;
 
-	for (row = 0; row < UI_CONTENT_ROWS; row++)
+	for (row = 0; row < ui->rows; row++)
 		draw_blank(stdscr, ui_row(ui, row), 0, -1);
 
 	attr = result_state_text(state, ui, text, sizeof(text));
-	draw_line(stdscr, ui_row(ui, RESULT_STATE_ROW), x, UI_COLUMNS,
-		  attr | A_BOLD, "");
-	draw_text(stdscr, ui_row(ui, RESULT_STATE_ROW), x + 2, UI_COLUMNS - 4,
-		  attr | A_BOLD, text);
+	draw_line(stdscr, ui_row(ui, rows->state), ui_column(ui, 0),
+		  ui->columns, attr | A_BOLD, "");
+	draw_text(stdscr, ui_row(ui, rows->state),
+		  ui_column(ui, ui->compact ? 1 : 2),
+		  ui->columns - (ui->compact ? 2 : 4), attr | A_BOLD, text);
 
-	snprintf(text, sizeof(text), "Operation %s", ui->operation_id);
-	draw_text(stdscr, ui_row(ui, RESULT_ID_ROW), x + 2, UI_COLUMNS - 4,
-		  A_NORMAL, text);
-	draw_text(stdscr, ui_row(ui, RESULT_PRINT_ROW), x + 2,
-		  UI_COLUMNS - 4,
+	/* "Op " keeps the whole id within 40 columns. */
+	snprintf(text, sizeof(text), "%s %s",
+		 ui->compact ? "Op" : "Operation", ui->operation_id);
+	draw_text(stdscr, ui_row(ui, rows->id), x, width, A_NORMAL, text);
+	draw_text(stdscr, ui_row(ui, rows->print), x, width,
 		  state->print_failed ? theme_attr(THEME_ERROR) : A_BOLD,
 		  state->print_message);
+	if (result_receiver_pending(state)) {
+		result_receiver_text(state, text, sizeof(text));
+		draw_text(stdscr, ui_row(ui, rows->receiver), x, width,
+			  theme_attr(THEME_PENDING) | A_BOLD, text);
+	}
 	result_draw_receipt(state, ui);
 }
 
-static void result_scroll(struct result_state *state, int lines)
+static void result_scroll(struct result_state *state, const struct ui *ui,
+			  int lines)
 {
-	int last = state->receipt.count - RESULT_VISIBLE_LINES;
+	int visible = result_visible_lines(state, ui);
+	int last = state->receipt.count - visible;
 
-	state->scroll = result_first_line(state) + lines;
+	state->scroll = result_first_line(state, visible) + lines;
 	if (state->scroll > last)
 		state->scroll = last;
 	if (state->scroll < 0)
@@ -296,16 +385,18 @@ static int result_on_action(struct screen *screen, struct ui *ui,
 		result_print(state, ui, state->printed);
 		return SCREEN_HANDLED;
 	case UI_ACTION_NEXT:
-		result_scroll(state, 1);
+		result_scroll(state, ui, 1);
 		return SCREEN_HANDLED;
 	case UI_ACTION_PREV:
-		result_scroll(state, -1);
+		result_scroll(state, ui, -1);
 		return SCREEN_HANDLED;
 	case UI_ACTION_PAGE_DOWN:
-		result_scroll(state, RESULT_VISIBLE_LINES);
+		result_scroll(state, ui,
+			      result_visible_lines(state, ui));
 		return SCREEN_HANDLED;
 	case UI_ACTION_PAGE_UP:
-		result_scroll(state, -RESULT_VISIBLE_LINES);
+		result_scroll(state, ui,
+			      -result_visible_lines(state, ui));
 		return SCREEN_HANDLED;
 	default:
 		return SCREEN_IGNORED;
@@ -335,8 +426,7 @@ static int result_on_event(struct screen *screen, struct ui *ui,
 struct screen screen_result = {
 	.name = "result",
 	.cursor = false,
-	.help = UI_HELP_CONFIRM | UI_HELP_BACK | UI_HELP_SCROLL |
-		UI_HELP_SYNC | UI_HELP_PRINT | UI_HELP_QUIT,
+	.help = RESULT_HELP,
 	.confirm_word = "Home",
 	.back_word = "Home",
 	.enter = result_enter,

@@ -8,7 +8,11 @@
 #    it was never sent, the agent cancels it; if the sync worker has
 #    tried it already, Cancel is not offered, and it is CONFIRMED once the
 #    sandbox is back.
-# Screens are saved in the run folder for diagnosis.
+# 3. At 40x16 the list keeps time, type, amount and state for both
+#    operations, and the details of the rejection wrap its whole reason
+#    within 40 columns.
+# Enter on a row opens the operation's details with its numbered
+# actions. Screens are saved in the run folder for diagnosis.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
@@ -159,13 +163,17 @@ on_screen "NOT ACKNOWLEDGED" ||
 	fail "the selected row is not marked NOT ACKNOWLEDGED"
 
 keys Enter
-wait_for "1 Acknowledge" || fail "Enter did not open the action dialog"
-save_screen dialog-rejected
-on_screen "2 Print notice" || fail "the dialog does not offer 2 Print notice"
+wait_for "1 Acknowledge" || fail "Enter did not open the details"
+save_screen details-rejected
+on_screen "2 Print notice" ||
+	fail "the details do not offer 2 Print notice"
 on_screen "9 Print receipt copy" ||
-	fail "the dialog does not offer 9 Print receipt copy"
-on_screen "Cancel" && fail "the dialog offers Cancel for a rejection"
-on_screen "$rejected_id" || fail "the dialog does not show the operation id"
+	fail "the details do not offer 9 Print receipt copy"
+on_screen "Cancel" && fail "the details offer Cancel for a rejection"
+on_screen "Operation $rejected_id" ||
+	fail "the details do not show the operation id"
+on_screen "Reason: ${reason:0:40}" ||
+	fail "the details do not show the reason '$reason'"
 
 keys 1
 wait_for "Acknowledged" || fail "1 did not acknowledge the rejection"
@@ -221,15 +229,15 @@ on_screen "Operation $pending_id" ||
 save_screen queue-waiting
 
 keys Enter
-wait_for "9 Print receipt copy" || fail "Enter did not open the dialog"
-save_screen dialog-waiting
+wait_for "9 Print receipt copy" || fail "Enter did not open the details"
+save_screen details-waiting
 # Refused connections leave the request unsent (sent = 0), so the agent
 # may still cancel it.
 sent=$(journal_value "$pending_id" sent) ||
 	fail "cannot read the sent flag of $pending_id"
 if [ "$sent" -eq 0 ]; then
 	on_screen "1 Cancel" ||
-		fail "the dialog offers no Cancel for a never-sent operation"
+		fail "the details offer no Cancel for a never-sent operation"
 	keys 1
 	wait_for "Cancelled" || fail "1 did not cancel the operation"
 	wait_for "No operations are waiting" ||
@@ -242,11 +250,14 @@ if [ "$sent" -eq 0 ]; then
 	on_screen "REJECTED by Spotbanc" &&
 		fail "a cancelled operation shows as rejected by Spotbanc"
 	outcome="cancelled before it was sent"
+	pending_word=REJECTED
 else
 	on_screen "Cancel" &&
-		fail "the dialog offers Cancel for a request that may have arrived"
+		fail "the details offer Cancel for a request that may have" \
+			"arrived"
 	keys Escape
-	wait_gone "9 Print receipt copy" || fail "Esc did not close the dialog"
+	wait_gone "9 Print receipt copy" ||
+		fail "Esc did not close the details"
 	sandbox_start "$RUN_DIR" "$port" ||
 		fail "the sandbox did not start again on port $port"
 	keys F5
@@ -265,7 +276,54 @@ else
 	[ "$count" = "1" ] ||
 		fail "the ledger has $count rows for $pending_id, expected 1"
 	outcome="CONFIRMED after $attempts attempt(s) while offline"
+	pending_word=CONFIRMED
 fi
+
+# --- 3. The compact layout ---------------------------------------------------
+
+tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
+	fail "tmux cannot resize the window to 40x16"
+wait_for_size 40x16 || fail "the window did not shrink to 40x16"
+# The cancelled branch went home; the other is still in the queue.
+if ! on_screen "Queue: "; then
+	keys 2
+	wait_for "Queue: " || fail "2 did not open the queue at 40x16"
+fi
+keys 5
+wait_for "Queue: All" || fail "5 did not show the All filter at 40x16"
+wait_for "GHS 900.00" || fail "the compact list lacks the rejected transfer"
+save_screen compact-list
+# Rows 2 to 5, with each row's local time (HH:MM) masked.
+actual=$(capture | sed -n 2,5p | sed 's/[[:space:]]*$//' |
+	sed 's/^\(.\)[0-9][0-9]:[0-9][0-9] /\1HH:MM /')
+expected=$(printf '%s\n' "Queue: All" \
+	" Time  Type             Amount State" \
+	">HH:MM Transfer      GHS 12.50 $pending_word" \
+	" HH:MM Transfer     GHS 900.00 REJECTED")
+if [ "$actual" != "$expected" ]; then
+	printf -- '--- expected ---\n%s\n' "$expected" >&2
+	fail "the compact list differs from the expected text"
+fi
+capture | tail -n 1 | grep -qF "1-5:Filter Enter:Open Esc:Home" ||
+	fail "the compact help line of the queue is wrong"
+
+keys Down Enter
+wait_for "9 Print receipt copy" || fail "Enter did not open the details"
+save_screen compact-details-rejected
+on_screen "Op $rejected_id" ||
+	fail "the compact details do not show 'Op $rejected_id'"
+on_screen "Acknowledge" &&
+	fail "the details offer Acknowledge after the acknowledgement"
+# The reason, wrapped at spaces, reads the same with the rows joined.
+joined=$(capture | sed -n 3,12p | tr '\n' ' ' | tr -s ' ')
+squeezed=$(tr -s ' ' <<<"Reason: $reason")
+[[ $joined == *"$squeezed"* ]] ||
+	fail "the compact details do not show the whole reason '$reason'"
+capture | tail -n 1 | grep -qF "0-9:Action Esc:List Up/Down:Scroll" ||
+	fail "the compact help line of the details is wrong"
+keys Escape
+wait_gone "9 Print receipt copy" || fail "Esc did not close the details"
+wait_for "Queue: All" || fail "Esc did not go back to the compact list"
 
 count=$(notice_count) || fail "cannot read $RECEIPTS"
 [ "$count" = "1" ] || fail "at the end $RECEIPTS holds $count notices"
