@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `make bench`: measure the store-and-forward figures against baselines
-# taken in the same run, print each as "name: value", and record them
-# with the machine and command in docs/benchmarks.md. Talks only to the
-# sandbox and the fault proxy it starts on 127.0.0.1.
+# `make bench`: measure the store-and-forward, offline login and offline
+# customer lookup figures against baselines taken in the same run, print
+# each as "name: value", and record them with the machine and command in
+# docs/benchmarks.md. Talks only to the sandbox and the fault proxy it
+# starts on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
@@ -109,6 +110,24 @@ figure resident_kib_idle_100k "$idle_rss" \
 	"sync --watch with $IDLE_OPERATIONS queued, link refused" \
 	"same with an empty journal: $empty_rss KiB (ratio $(ratio "$idle_rss" "$empty_rss")); goal under 16384"
 
+# 4. Offline login check and offline customer lookup on a journal file
+# alone, each against the bare library call it is built on.
+security=build/tests/bench_security
+$security login "$dir" >"$dir/login.out"
+login_ms=$(value_of login_check_ms "$dir/login.out")
+figure offline_login_check_ratio "$(value_of offline_login_check_ratio "$dir/login.out")" \
+	"median offline login check, $login_ms ms ($(value_of login_checks "$dir/login.out") checks alternating wrong and right password, each writing its failure count)" \
+	"bare mbedTLS PBKDF2-HMAC-SHA256, same password, salt and $(value_of login_iterations "$dir/login.out") iterations: $(value_of login_bare_ms "$dir/login.out") ms; goal ratio at most 1.2; check about 100 ms"
+if ! python3 -c "import sys; sys.exit(not 50 <= $login_ms <= 200)"; then
+	echo "bench: warning: one offline login check took $login_ms ms," \
+		"outside 50..200 ms; CREDENTIALS_ITERATIONS assumes about 100 ms" >&2
+fi
+
+$security lookup "$dir" >"$dir/lookup.out"
+figure customer_cache_lookup_ratio "$(value_of customer_cache_lookup_ratio "$dir/lookup.out")" \
+	"median lookup by phone of a cached customer, $(value_of customer_lookup_ms "$dir/lookup.out") ms; of a queued registration, $(value_of customer_pending_lookup_ms "$dir/lookup.out") ms ($(value_of customer_cache_rows "$dir/lookup.out") cached, $(value_of customer_pending_registrations "$dir/lookup.out") registrations queued)" \
+	"bare indexed SQLite SELECT of one row by phone, same row count and file: $(value_of customer_bare_select_ms "$dir/lookup.out") ms; goal lookup under 5 ms"
+
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 disk=$(df -T build | awk 'NR == 2 { print $2 }')
 {
@@ -122,7 +141,8 @@ disk=$(df -T build | awk 'NR == 2 { print $2 }')
 	echo "latency; it does not limit bandwidth. The drain uses"
 	echo "\`batch_size = $BATCH_SIZE\`; the default of 100 suits the"
 	echo "bandwidth of a real 2G link and needs about ten times the round"
-	echo "trips."
+	echo "trips. The offline login and customer lookup figures use a"
+	echo "journal file alone, with no network."
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "- machine: $(nproc) cores, $cpu," \
