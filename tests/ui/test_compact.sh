@@ -19,42 +19,9 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-compact-$$
-SESSION=ui
+ui_setup compact
+
 NEW_PASSWORD=Harmattan-2027
-
-# tmux and spotagent both need a UTF-8 locale for the box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-compact.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	save_screen failure
-	echo "--- screen at the failure ---" >&2
-	capture >&2
-	echo "--- screens and logs are in $RUN_DIR ---" >&2
-	exit 1
-}
-
-on_screen() {
-	capture | grep -qF -- "$1"
-}
-
-# resize WIDTH HEIGHT: resize the window and wait until the pane has
-# that size and spotagent has drawn TEXT (the third argument).
-resize() {
-	tmux_run resize-window -t "$SESSION" -x "$1" -y "$2" ||
-		fail "cannot resize the window to $1x$2"
-	wait_for_size "$1x$2" || fail "the pane did not become $1x$2"
-	wait_for "$3" || fail "after resizing to $1x$2, '$3' did not appear"
-	sleep 0.3
-}
 
 # expect_screen NAME: compare the screen with the expected text on
 # standard input, with the clock in the status bar written as HH:MM.
@@ -96,41 +63,8 @@ fits_width() {
 		fail "the dialog's bottom edge is not whole"
 }
 
-# erase COUNT: press Backspace COUNT times.
-erase() {
-	local i
-
-	for ((i = 0; i < $1; i++)); do
-		keys BSpace
-	done
-}
-
-# wait_exit: wait up to 10 s for spotagent to exit with status 0.
-wait_exit() {
-	local i status
-
-	for ((i = 0; i < 50; i++)); do
-		[ -s "$RUN_DIR/exit-status" ] && break
-		sleep 0.2
-	done
-	[ -s "$RUN_DIR/exit-status" ] ||
-		fail "spotagent did not exit within 10 s"
-	status=$(cat "$RUN_DIR/exit-status")
-	[ "$status" = "0" ] || fail "spotagent exited with status $status"
-}
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-
-command=$(printf 'SPOTAGENT_LOCK_SECONDS=6 %q --config %q 2>%q; echo $? >%q' \
-	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
+start_sandbox "$RUN_DIR"
+start_agent "$RUN_DIR" 80 24 SPOTAGENT_LOCK_SECONDS=6
 
 # 1. Type at 80x24, then resize with the input in the fields.
 wait_for "Agent ID" || fail "the login screen did not appear"
@@ -292,37 +226,14 @@ wait_for "Agent login" || fail "4 did not log out"
 keys "$NEW_PASSWORD" Enter
 wait_for "1-7:Pick" || fail "the new password did not log in at 40x16"
 
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-wait_exit
+quit_agent "$RUN_DIR"
 grep -qE "counter-demo|$NEW_PASSWORD|wrong-password" \
 	"$RUN_DIR/spotagent.log" && fail "a password is in the log"
 
 # 4. An expired session at 40x16: tokens live 2 s, and the lookup on the
 # confirmation screen meets an expired one. The transfer form is filled
 # at 80x24, so that only the lock screen is checked at 40x16 here.
-sandbox_stop
-tmux_run kill-server 2>/dev/null
-RUN_DIR=$RUN_DIR/expiry
-SANDBOX_FLAGS="--token-ttl 2" sandbox_start "$RUN_DIR" ||
-	fail "the sandbox with short tokens did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-command=$(printf 'SPOTAGENT_LOCK_SECONDS=600 %q --config %q 2>%q' \
-	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux again"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys A1001 Enter counter-demo-1 Enter
-wait_for "1 Wallet transfer" || fail "the home menu did not appear"
-keys 1
-wait_for "Sender wallet" || fail "the transfer form did not open on 1"
-keys 1000000001 Tab 1000000002 Tab Tab 3.00
-wait_for "3.00" || fail "the amount did not appear"
-sleep 3
-keys Enter
-wait_for "Session expired" || fail "an expired token did not ask to log in"
+expire_at_lookup "$RUN_DIR/expiry"
 resize 40 16 "Esc goes on without it."
 expect_screen session-expired <<'EOF'
 A1001            ONLINE Q0 P:ready HH:MM
@@ -343,11 +254,8 @@ A1001            ONLINE Q0 P:ready HH:MM
 F10:Log out Enter:Log in Esc:Not now
 EOF
 keys counter-demo-1 Enter
-for ((i = 0; i < 50; i++)); do
-	on_screen "Session expired" || break
-	sleep 0.2
-done
-on_screen "Session expired" && fail "logging in again did not close the prompt"
+wait_gone "Session expired" ||
+	fail "logging in again did not close the prompt"
 resize 80 24 "Confirm wallet transfer"
 wait_for "Akosua Darko" 75 ||
 	fail "the lookup was not sent again after logging in at 40x16"
@@ -356,30 +264,14 @@ save_screen session-renewed
 # 5. A message dialog at 40x16: a transfer that Spotbanc rejects after it
 # was sent, while the agent is on the Change password screen. The
 # sandbox delays its reply by 6 s, which leaves time to get there.
-sandbox_stop
-tmux_run kill-server 2>/dev/null
-RUN_DIR=$(dirname "$RUN_DIR")/rejected
-SANDBOX_FLAGS="--faults" sandbox_start "$RUN_DIR" ||
-	fail "the sandbox with faults did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-command=$(printf 'SPOTAGENT_LOCK_SECONDS=600 %q --config %q 2>%q' \
-	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux a third time"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys A1001 Enter counter-demo-1 Enter
-wait_for "1 Wallet transfer" || fail "the home menu did not appear"
+SANDBOX_FLAGS="--faults" restart_in "$(dirname "$RUN_DIR")/rejected" \
+	SPOTAGENT_LOCK_SECONDS=600
 sandbox_faults "$SANDBOX_PORT" '{"faults": [{"path":
 	"/v1/operations/batch", "kind": "slow", "seconds": 6}]}' >/dev/null ||
 	fail "the sandbox did not take the slow fault"
 
 # 1000000002 has a balance of GHS 250.00, so the sandbox rejects GHS 900.00.
-keys 1
-wait_for "Sender wallet" || fail "the transfer form did not open on 1"
-keys 1000000002 Tab 1000000001 Tab Tab 900.00 Enter
-wait_for "GHS 900.00" || fail "the confirmation does not show GHS 900.00"
-keys Enter
+send_transfer 1000000002 1000000001 900.00
 wait_for "Operation " || fail "the result screen did not appear"
 keys Escape
 wait_for "5 Change password" || fail "Esc did not go back home"

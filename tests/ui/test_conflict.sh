@@ -13,9 +13,7 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-conflict-$$
-SESSION=ui
+ui_setup conflict
 
 # Akosua Darko, a demo customer at profile version 1 (docs/api.md).
 CUSTOMER_ID=5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c02
@@ -24,34 +22,7 @@ CENTRAL_ADDRESS="7 Oxford Street, Osu, Accra"
 EDIT_ADDRESS="12 Rue de l'Église, Lomé"
 EDIT_EMAIL=akosua@example.org
 
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-conflict.XXXXXX") || exit 1
 JOURNAL=$RUN_DIR/journal.db
-
-trap cleanup EXIT
-
-on_screen() {
-	capture | grep -qF -- "$1"
-}
-
-# expect_rows FIRST LAST NAME: compare terminal rows FIRST to LAST (1 is
-# the status bar) with the expected text on stdin, without trailing
-# blanks.
-expect_rows() {
-	local first=$1 last=$2 name=$3 expected actual
-
-	expected=$(cat)
-	actual=$(capture | sed -n "${first},${last}p" | sed 's/[[:space:]]*$//')
-	if [ "$actual" != "$expected" ]; then
-		echo "--- expected rows $first-$last of the $name ---" >&2
-		echo "$expected" >&2
-		fail "the $name differs from the expected text"
-	fi
-}
 
 # journal_states: print "type state" for each operation of the journal.
 journal_states() {
@@ -77,29 +48,12 @@ print(f"{row[0]}\t{row[1]}")
 ' "$RUN_DIR/sandbox.db" "$CUSTOMER_ID"
 }
 
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-
-command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
-
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys A1001 Enter
-keys counter-demo-1 Enter
-wait_for "7 Find customer" || fail "the home menu did not appear after login"
+start_sandbox "$RUN_DIR"
+start_agent "$RUN_DIR" 80 24
+login A1001 counter-demo-1 "7 Find customer"
 
 # Look the customer up at version 1 and open the edit form.
-keys 7
-wait_for "Find customer" || fail "7 did not open the find screen"
-keys "$PHONE" Enter
-wait_for "Akosua Darko" || fail "the lookup of $PHONE did not find Akosua"
+find_customer "$PHONE" "Akosua Darko"
 wait_for "1 Edit profile" || fail "the find screen offers no 1 Edit profile"
 save_screen found
 keys 1
@@ -120,9 +74,7 @@ grep -q '"status": *201' <<<"$reply" ||
 # This terminal's edit, made on version 1: the address and an email.
 keys Tab Tab Tab
 wait_for "Address" || fail "the edit form has no Address field"
-for ((i = 0; i < 40; i++)); do
-	keys BSpace
-done
+erase 40
 keys "$EDIT_ADDRESS" Tab "$EDIT_EMAIL"
 wait_for "$EDIT_EMAIL" || fail "the email typed is not on the edit form"
 save_screen edited
@@ -156,7 +108,7 @@ save_screen queue
 keys Enter
 wait_for "This edit:" || fail "Enter did not open the conflict's details"
 save_screen details-80x24
-expect_rows 3 14 "conflict details at 80x24" <<EOF
+expect_rows 3 14 "conflict details at 80x24" <<EOF ||
   Operation
 
   Profile update  ATTENTION
@@ -170,18 +122,17 @@ expect_rows 3 14 "conflict details at 80x24" <<EOF
     This edit: $EDIT_EMAIL
   Customer $CUSTOMER_ID
 EOF
+	fail "the conflict details at 80x24 differ from the expected text"
 on_screen "1 Send again" || fail "the details do not offer 1 Send again"
 on_screen "9 Print receipt copy" ||
 	fail "the details do not offer 9 Print receipt copy"
 on_screen "Cancel" && fail "the details offer Cancel for a sent update"
 
 # The same details at 40x16: the text wraps and scrolls.
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "tmux cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the window did not shrink to 40x16"
+resize 40 16
 wait_for "more: Down" || fail "the compact details do not offer more"
 save_screen details-40x16
-expect_rows 2 13 "conflict details at 40x16" <<EOF
+expect_rows 2 13 "conflict details at 40x16" <<EOF ||
 Operation                    more: Down
 Profile update  ATTENTION
 Changed at Spotbanc since you read it:
@@ -195,6 +146,7 @@ Email
   This edit: $EDIT_EMAIL
 1 Send again   9 Print receipt copy
 EOF
+	fail "the conflict details at 40x16 differ from the expected text"
 capture | tail -n 1 | grep -qF "0-9:Action Esc:List Up/Down:Scroll" ||
 	fail "the compact help line of the details is wrong"
 # The customer and operation ids follow the versions.
@@ -206,16 +158,7 @@ keys Escape
 wait_for "Queue: Needs attention" || fail "Esc did not go back to the list"
 
 # Quit through the confirmation dialog.
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+quit_agent "$RUN_DIR"
 
 echo "ok: the conflicting edit waits in needs attention with both versions"
 exit 0

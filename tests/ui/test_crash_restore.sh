@@ -11,37 +11,18 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-crash-$$
-SESSION=ui
-
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-crash.XXXXXX") || exit 1
-trap cleanup EXIT
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
+ui_setup crash
 command -v sqlite3 >/dev/null || fail "sqlite3 is not installed"
 
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+start_sandbox "$RUN_DIR"
 
 # After spotagent ends, the same non-interactive shell records the
 # terminal modes, which nothing but spotagent's own handler restores, and
 # then stays so the pane can be read.
-command=$(printf '%q --config %q 2>%q; echo $? >%q; stty -a >%q; sleep 60' \
-	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status" "$RUN_DIR/stty.txt")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys C-u A1001 Enter
-keys counter-demo-1 Enter
-wait_for "1 Wallet transfer" || fail "the home menu did not appear"
+command=$(agent_command "$RUN_DIR")
+command+=$(printf '; stty -a >%q; sleep 60' "$RUN_DIR/stty.txt")
+start_session 80 24 "$command"
+login A1001 counter-demo-1
 save_screen home
 
 shell_pid=$(tmux_run display-message -p -t "$SESSION" '#{pane_pid}')
@@ -49,11 +30,8 @@ agent_pid=$(pgrep -P "$shell_pid" -f spotagent | head -n 1)
 [ -n "$agent_pid" ] || fail "cannot find the spotagent process"
 kill -SEGV "$agent_pid"
 
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/stty.txt" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/stty.txt" ] || fail "spotagent did not end within 10 s"
+wait_until 50 test -s "$RUN_DIR/stty.txt" ||
+	fail "spotagent did not end within 10 s"
 save_screen after-crash
 
 status=$(cat "$RUN_DIR/exit-status")

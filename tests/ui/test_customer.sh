@@ -14,9 +14,7 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-ui-$$
-SESSION=ui
+ui_setup customer
 
 # Ghana numbers not in the sandbox's seed; the terminal's currency is
 # GHS, so the national form gets country code 233.
@@ -24,84 +22,6 @@ WIDE_PHONE=0244555777
 WIDE_E164=+233244555777
 COMPACT_PHONE=0244555778
 COMPACT_E164=+233244555778
-
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-customer.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-on_screen() {
-	capture | grep -qF -- "$1"
-}
-
-# screen_rows FIRST LAST: pane lines FIRST to LAST (from 1), without
-# trailing blanks.
-screen_rows() {
-	capture | sed -n "$1,$2p" | sed 's/ *$//'
-}
-
-# expect_rows FIRST LAST NAME: compare pane lines FIRST to LAST with the
-# expected text on stdin, retrying for at most 5 s while the screen
-# settles. Prints a diff and returns 1 when they still differ.
-expect_rows() {
-	local expected i
-
-	expected=$(cat)
-	for ((i = 0; i < 25; i++)); do
-		[ "$(screen_rows "$1" "$2")" = "$expected" ] && return 0
-		sleep 0.2
-	done
-	echo "--- $3: expected (<) and shown (>) ---" >&2
-	diff <(echo "$expected") <(screen_rows "$1" "$2") >&2
-	return 1
-}
-
-# start_agent DIR WIDTH HEIGHT: spotagent with the configuration in DIR
-# in a new tmux session of that size, logged in as A1001.
-start_agent() {
-	local command
-
-	command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-		"$1/spotagent.conf" "$1/stderr.txt" "$1/exit-status")
-	tmux_run new-session -d -s "$SESSION" -x "$2" -y "$3" "$command" ||
-		fail "cannot start tmux"
-	wait_for_size "$2x$3" || fail "the tmux pane is not $2x$3"
-	wait_for "Agent" || fail "the login screen did not appear"
-	keys A1001 Enter
-	keys counter-demo-1 Enter
-	wait_for "6 Register customer" ||
-		fail "the home menu has no '6 Register customer' after login"
-}
-
-# quit_agent DIR: F10, confirm, and check the exit status.
-quit_agent() {
-	local i status
-
-	keys F10
-	wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-	keys Enter
-	for ((i = 0; i < 50; i++)); do
-		[ -s "$1/exit-status" ] && break
-		sleep 0.2
-	done
-	[ -s "$1/exit-status" ] || fail "spotagent did not exit within 10 s"
-	status=$(cat "$1/exit-status")
-	[ "$status" = "0" ] || fail "spotagent exited with status $status"
-	tmux_run kill-session -t "$SESSION" 2>/dev/null
-}
-
-# clear_field N: N backspaces.
-clear_field() {
-	local i
-
-	for ((i = 0; i < $1; i++)); do
-		keys BSpace
-	done
-}
 
 # check_journal DIR SHOWN_ID: the journal in DIR has exactly one
 # operation, the accepted registration shown on the result.
@@ -137,7 +57,7 @@ PY
 # central service, and check the journal, the sandbox and the transfer
 # offered on the result.
 finish_registration() {
-	local dir=$1 e164=$2 name=$3 shown_id wallet i
+	local dir=$1 e164=$2 name=$3 shown_id wallet
 
 	keys Enter
 	wait_for "Confirm customer registration" ||
@@ -167,11 +87,7 @@ finish_registration() {
 			"$e164, expected '$name'"
 
 	# 1 hands the new wallet to the transfer form.
-	for ((i = 0; i < 50; i++)); do
-		capture | grep -qE 'Wallet[ a-z]* +1[0-9]{5}' && break
-		sleep 0.2
-	done
-	capture | grep -qE 'Wallet[ a-z]* +1[0-9]{5}' ||
+	wait_for_re 'Wallet[ a-z]* +1[0-9]{5}' ||
 		fail "the result shows no wallet account within 10 s"
 	wallet=$(capture | sed -n 's/.*Wallet[ a-z]*  *\(1[0-9]\{5,19\}\).*/\1/p' |
 		head -n 1)
@@ -185,15 +101,13 @@ finish_registration() {
 	echo "registered $e164 as $shown_id, wallet $wallet"
 }
 
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
 sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
 
 # --- 80x24 -----------------------------------------------------------
 WIDE_DIR=$RUN_DIR/wide
 write_config "$WIDE_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
 start_agent "$WIDE_DIR" 80 24
+login A1001 counter-demo-1 "6 Register customer"
 save_screen home
 keys 6
 wait_for "Date of birth" || fail "the registration form did not open on 6"
@@ -210,12 +124,10 @@ save_screen under-age
 # Correct the date of birth, type the ID type, then resize in the middle
 # of the form: to the compact layout and back.
 keys BTab
-clear_field 10
+erase 10
 keys 1990-05-17 Tab 2 Tab G12345
 wait_for G12345 || fail "the ID number typed does not show"
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the pane did not become 40x16"
+resize 40 16
 expect_rows 2 13 "form at 40x16 after a resize" <<EOF || fail "the compact form lost input"
 Register customer
 First name  Kwame
@@ -232,9 +144,7 @@ save_screen resized-compact
 # Typing goes on in the same field in the compact layout.
 keys 67
 wait_for "G1234567" || fail "typing after the resize did not reach ID number"
-tmux_run resize-window -t "$SESSION" -x 80 -y 24 ||
-	fail "cannot resize the window to 80x24"
-wait_for_size 80x24 || fail "the pane did not become 80x24"
+resize 80 24
 expect_rows 3 20 "form at 80x24 after resizing back" <<EOF || fail "the wide form lost input"
   Register customer
 
@@ -269,6 +179,7 @@ quit_agent "$WIDE_DIR"
 COMPACT_DIR=$RUN_DIR/compact
 write_config "$COMPACT_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
 start_agent "$COMPACT_DIR" 40 16
+login A1001 counter-demo-1 "6 Register customer"
 keys 6
 wait_for "Register customer" || fail "the registration form did not open on 6"
 keys Adwoa Tab Nyamékyé Tab "$COMPACT_PHONE" Tab 17/05/1990 Tab 5 Tab

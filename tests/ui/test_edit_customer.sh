@@ -7,8 +7,9 @@
 # sandbox delays operations end with the second in needs attention, and
 # the result shows both versions. At 40x16, a customer registered while
 # operations are delayed is found pending and edited, and once both
-# operations go through the profile is at version 2. Screens are saved in the run folder, and some
-# are compared with the expected text in full.
+# operations go through the profile is at version 2. Screens are saved
+# in the run folder, and some are compared with the expected text in
+# full.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
@@ -16,9 +17,7 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-ui-$$
-SESSION=ui
+ui_setup edit-customer
 
 # Kofi Boateng of the sandbox's seed (tests/sandbox/store.py) and his
 # wallet; a Ghana number no seeded customer has for the registration.
@@ -32,93 +31,6 @@ NEW_E164=+233244555931
 HOLD_FAULT='{"faults": [{"path": "/v1/operations/batch", "kind": "status",
 	"status": 503, "retry_after": 1, "count": 1000}]}'
 
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-edit-customer.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-on_screen() {
-	capture | grep -qF -- "$1"
-}
-
-# screen_rows FIRST LAST: pane lines FIRST to LAST (from 1), without
-# trailing blanks.
-screen_rows() {
-	capture | sed -n "$1,$2p" | sed 's/ *$//'
-}
-
-# expect_rows FIRST LAST NAME: compare pane lines FIRST to LAST with the
-# expected text on stdin, retrying for at most 5 s while the screen
-# settles. Prints a diff and returns 1 when they still differ.
-expect_rows() {
-	local expected i
-
-	expected=$(cat)
-	for ((i = 0; i < 25; i++)); do
-		[ "$(screen_rows "$1" "$2")" = "$expected" ] && return 0
-		sleep 0.2
-	done
-	echo "--- $3: expected (<) and shown (>) ---" >&2
-	diff <(echo "$expected") <(screen_rows "$1" "$2") >&2
-	return 1
-}
-
-# start_agent DIR WIDTH HEIGHT: spotagent with the configuration in DIR
-# in a new tmux session of that size, logged in as A1001.
-start_agent() {
-	local command
-
-	command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-		"$1/spotagent.conf" "$1/stderr.txt" "$1/exit-status")
-	tmux_run new-session -d -s "$SESSION" -x "$2" -y "$3" "$command" ||
-		fail "cannot start tmux"
-	wait_for_size "$2x$3" || fail "the tmux pane is not $2x$3"
-	wait_for "Agent" || fail "the login screen did not appear"
-	keys A1001 Enter
-	keys counter-demo-1 Enter
-	wait_for "7 Find customer" ||
-		fail "the home menu has no '7 Find customer' after login"
-}
-
-# quit_agent DIR: F10, confirm, and check the exit status.
-quit_agent() {
-	local i status
-
-	keys F10
-	wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-	keys Enter
-	for ((i = 0; i < 50; i++)); do
-		[ -s "$1/exit-status" ] && break
-		sleep 0.2
-	done
-	[ -s "$1/exit-status" ] || fail "spotagent did not exit within 10 s"
-	status=$(cat "$1/exit-status")
-	[ "$status" = "0" ] || fail "spotagent exited with status $status"
-	tmux_run kill-session -t "$SESSION" 2>/dev/null
-}
-
-# erase N: N backspaces.
-erase() {
-	local i
-
-	for ((i = 0; i < $1; i++)); do
-		keys BSpace
-	done
-}
-
-# find_customer NUMBER TEXT: from the home screen, look NUMBER up and
-# wait for TEXT.
-find_customer() {
-	keys 7
-	wait_for "Find customer" || fail "the find screen did not open on 7"
-	keys "$1" Enter
-	wait_for "$2" 50 || fail "looking up $1 did not show '$2'"
-}
-
 # sandbox_profile PHONE: "version|address|email" of the sandbox's
 # customer with that phone.
 sandbox_profile() {
@@ -131,9 +43,6 @@ print("" if row is None else "|".join(str(v or "") for v in row))
 PY
 }
 
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
 SANDBOX_FLAGS="--faults" sandbox_start "$RUN_DIR" ||
 	fail "the sandbox did not start"
 
@@ -141,6 +50,7 @@ SANDBOX_FLAGS="--faults" sandbox_start "$RUN_DIR" ||
 WIDE_DIR=$RUN_DIR/wide
 write_config "$WIDE_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
 start_agent "$WIDE_DIR" 80 24
+login A1001 counter-demo-1 "7 Find customer"
 find_customer "$KOFI_WALLET" "from Spotbanc"
 keys 1
 expect_rows 3 20 "edit form at 80x24" <<EOF || fail "the edit form differs"
@@ -251,17 +161,13 @@ quit_agent "$WIDE_DIR"
 COMPACT_DIR=$RUN_DIR/compact
 write_config "$COMPACT_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
 start_agent "$COMPACT_DIR" 40 16
+login A1001 counter-demo-1 "7 Find customer"
 
 # Register while operations are delayed.
 sandbox_faults "$SANDBOX_PORT" "$HOLD_FAULT" >/dev/null ||
 	fail "the sandbox did not take the faults"
-keys 6
-wait_for "Register customer" || fail "the registration form did not open"
-keys Yaa Tab Asantewaa Tab "$NEW_PHONE" Tab 1988-08-08 Tab 2 Tab G5550931 \
-	Tab "1 Cocoa Lane, Ejisu" Tab Enter
-wait_for "Confirm customer registration" ||
-	fail "the registration was not ready to confirm"
-keys Enter
+register_customer Yaa Asantewaa "$NEW_PHONE" 1988-08-08 G5550931 \
+	"1 Cocoa Lane, Ejisu"
 wait_for "PENDING" || fail "the delayed registration is not PENDING"
 keys Enter
 

@@ -19,52 +19,13 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-fields-$$
-SESSION=ui
+ui_setup fields
 
 # Screen rows and columns (from 0) of the transfer form's fields at 80x24:
 # the status bar is row 0, and the fields start in column 22.
 SENDER_ROW=4
 RECEIVER_ROW=7
 FIELD_COLUMN=22
-
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-fields.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	save_screen failure
-	echo "--- screen at the failure ---" >&2
-	capture >&2
-	echo "--- screens and logs are in $RUN_DIR ---" >&2
-	exit 1
-}
-
-# wait_for_re REGEX [TRIES]: as wait_for, with an extended regular
-# expression.
-wait_for_re() {
-	local regex=$1 tries=${2:-50} i
-
-	for ((i = 0; i < tries; i++)); do
-		if capture | grep -qE -- "$regex"; then
-			return 0
-		fi
-		sleep 0.2
-	done
-	return 1
-}
-
-# on_screen TEXT: whether the screen shows TEXT now.
-on_screen() {
-	capture | grep -qF -- "$1"
-}
 
 # cursor: print the pane's cursor position as COLUMN,ROW.
 cursor() {
@@ -77,20 +38,7 @@ field_shows() {
 	wait_for_re "^    $1 +$2 " 25 || fail "$3: '$1' does not show '$2'"
 }
 
-# erase COUNT: press Backspace COUNT times.
-erase() {
-	local i
-
-	for ((i = 0; i < $1; i++)); do
-		keys BSpace
-	done
-}
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
+start_sandbox "$RUN_DIR"
 
 # The receiver's holder name carries a right-to-left override, a left-to-
 # right isolate, a right-to-left mark, a pop, ESC and BEL. On screen it
@@ -108,12 +56,7 @@ if changed != 1:
     sys.exit(f"expected 1 customer for wallet 1000000002, found {changed}")
 ' "$RUN_DIR/sandbox.db" || fail "cannot set the holder name in the sandbox"
 
-command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
+start_agent "$RUN_DIR" 80 24
 
 # 1. A wrong password, then Enter on the empty password field.
 wait_for "Agent ID" || fail "the login screen did not appear"
@@ -238,16 +181,7 @@ on_screen "Enter Confirm" || fail "Enter is not offered for a known receiver"
 # Back to the form and quit there, so nothing is sent.
 keys Escape
 wait_for "Sender wallet" || fail "Esc did not go back to the form"
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+quit_agent "$RUN_DIR"
 
 echo "ok: full fields, login messages, unknown receiver and holder name"
 exit 0

@@ -15,9 +15,7 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-ui-$$
-SESSION=ui
+ui_setup find-customer
 
 # Akosua Darko of the sandbox's seed (tests/sandbox/store.py), her
 # wallet, a Ghana number no seeded customer has, and the number of the
@@ -28,80 +26,13 @@ UNKNOWN_PHONE=0244999111
 PENDING_PHONE=0244555901
 PENDING_E164=+233244555901
 
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-find-customer.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-on_screen() {
-	capture | grep -qF -- "$1"
-}
-
-# screen_rows FIRST LAST: pane lines FIRST to LAST (from 1), without
-# trailing blanks.
-screen_rows() {
-	capture | sed -n "$1,$2p" | sed 's/ *$//'
-}
-
-# expect_rows FIRST LAST NAME: compare pane lines FIRST to LAST with the
-# expected text on stdin, retrying for at most 5 s while the screen
-# settles. Prints a diff and returns 1 when they still differ.
-expect_rows() {
-	local expected i
-
-	expected=$(cat)
-	for ((i = 0; i < 25; i++)); do
-		[ "$(screen_rows "$1" "$2")" = "$expected" ] && return 0
-		sleep 0.2
-	done
-	echo "--- $3: expected (<) and shown (>) ---" >&2
-	diff <(echo "$expected") <(screen_rows "$1" "$2") >&2
-	return 1
-}
-
-# clear_field: the field is 20 characters wide.
-clear_field() {
-	local i
-
-	for ((i = 0; i < 20; i++)); do
-		keys BSpace
-	done
-}
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
-SANDBOX_FLAGS="--faults" sandbox_start "$RUN_DIR" ||
-	fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-
-# The pane runs spotagent and then records its exit status. Stderr goes
-# to a file because curses owns the terminal.
-command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
-
-# Log in.
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys A1001 Enter
-keys counter-demo-1 Enter
-wait_for "7 Find customer" ||
-	fail "the home menu has no '7 Find customer' after login"
+SANDBOX_FLAGS="--faults" start_sandbox "$RUN_DIR"
+start_agent "$RUN_DIR" 80 24
+login A1001 counter-demo-1 "7 Find customer"
 save_screen home
 
-keys 7
-wait_for "Phone or wallet" || fail "the find screen did not open on 7"
-
 # By phone, online, with the actions on the customer found.
-keys "$AKOSUA_PHONE" Enter
-wait_for "from Spotbanc" || fail "no profile from Spotbanc for $AKOSUA_PHONE"
+find_customer "$AKOSUA_PHONE" "from Spotbanc"
 expect_rows 3 21 "profile found by phone at 80x24" <<EOF ||
   Find customer
 
@@ -126,7 +57,7 @@ EOF
 save_screen by-phone
 
 # An unknown phone, in the national form; Backspace edits the number.
-clear_field
+erase 20
 keys "$UNKNOWN_PHONE" Enter
 wait_for "No such customer at Spotbanc" ||
 	fail "no not-found message for $UNKNOWN_PHONE"
@@ -135,7 +66,7 @@ on_screen "Akosua Darko" &&
 save_screen unknown
 
 # By wallet, online; the failed lookup before cleared the profile.
-clear_field
+erase 20
 keys "$AKOSUA_WALLET" Enter
 wait_for "from Spotbanc" || fail "no profile from Spotbanc for the wallet"
 on_screen "Akosua Darko" ||
@@ -144,16 +75,7 @@ save_screen by-wallet
 
 # Esc on a customer found starts a new search with an empty field.
 keys Escape
-wait_for_gone() {
-	local i
-
-	for ((i = 0; i < 25; i++)); do
-		on_screen "$1" || return 0
-		sleep 0.2
-	done
-	return 1
-}
-wait_for_gone "Akosua Darko" || fail "Esc did not clear the customer found"
+wait_gone "Akosua Darko" 25 || fail "Esc did not clear the customer found"
 on_screen "$AKOSUA_WALLET" && fail "Esc did not empty the field"
 keys Escape
 wait_for "7 Find customer" || fail "the second Esc did not go home"
@@ -163,24 +85,14 @@ wait_for "7 Find customer" || fail "the second Esc did not go home"
 sandbox_faults "$SANDBOX_PORT" '{"faults": [{"path": "/v1/operations/batch",
 	"kind": "status", "status": 503, "retry_after": 1, "count": 1000}]}' \
 	>/dev/null || fail "the sandbox did not take the faults"
-keys 6
-wait_for "Date of birth" || fail "the registration form did not open on 6"
-keys Esi Tab Ofori Tab "$PENDING_PHONE" Tab 1985-03-09 Tab 2 Tab G7654321 \
-	Tab "22 Castle Road, Cape Coast" Tab
-keys Enter
-wait_for "Confirm customer registration" ||
-	fail "the registration was not ready to confirm"
-keys Enter
+register_customer Esi Ofori "$PENDING_PHONE" 1985-03-09 G7654321 \
+	"22 Castle Road, Cape Coast"
 wait_for "PENDING" || fail "the delayed registration is not PENDING"
 keys Enter
 wait_for "7 Find customer" || fail "Enter on the result did not go home"
 
 # Spotbanc does not know the customer yet; the journal does.
-keys 7
-wait_for "Phone or wallet" || fail "the find screen did not open on 7"
-keys "$PENDING_PHONE" Enter
-wait_for "Registration pending" ||
-	fail "the pending registration was not found"
+find_customer "$PENDING_PHONE" "Registration pending"
 for text in "Esi Ofori" "$PENDING_E164" "22 Castle Road, Cape Coast" \
 	"Wallets           none yet" "Profile version   none yet"; do
 	on_screen "$text" ||
@@ -213,9 +125,7 @@ save_screen accepted
 
 # --- 40x16 -----------------------------------------------------------
 keys Escape
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the pane did not become 40x16"
+resize 40 16
 keys "$AKOSUA_WALLET" Enter
 expect_rows 2 16 "profile found by wallet at 40x16" <<EOF ||
 Find customer
@@ -254,9 +164,7 @@ keys Escape
 wait_for "7 Find customer" || fail "Esc on the transfer did not go home"
 
 # An unknown number: the message wraps on two compact rows.
-keys 7
-wait_for "Number" || fail "the find screen did not open on 7"
-keys "$UNKNOWN_PHONE" Enter
+find_customer "$UNKNOWN_PHONE" "No such customer at Spotbanc"
 expect_rows 4 6 "not found at 40x16" <<EOF ||
 A phone, or a wallet of 6-20 digits
 No such customer at Spotbanc: check the
@@ -266,7 +174,7 @@ EOF
 
 # With the sandbox stopped, the lookups above answer from the cache.
 sandbox_stop
-clear_field
+erase 20
 keys "$AKOSUA_WALLET" Enter
 wait_for "From cache, may be old" 100 ||
 	fail "no cached profile while Spotbanc is down"
@@ -278,16 +186,7 @@ keys Escape
 sleep 0.3
 keys Escape
 wait_for "7 Find customer" || fail "Esc did not go home"
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+quit_agent "$RUN_DIR"
 
 echo "ok: customers found online, pending and from the cache at 80x24 and 40x16"
 exit 0

@@ -20,39 +20,10 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-queue-$$
-SESSION=ui
+ui_setup queue
 
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-queue.XXXXXX") || exit 1
 JOURNAL=$RUN_DIR/journal.db
 RECEIPTS=$RUN_DIR/receipts.bin
-
-trap cleanup EXIT
-
-# wait_gone TEXT [TRIES]: as wait_for, until the screen no longer shows
-# TEXT.
-wait_gone() {
-	local text=$1 tries=${2:-50} i
-
-	for ((i = 0; i < tries; i++)); do
-		if ! capture | grep -qF -- "$text"; then
-			return 0
-		fi
-		sleep 0.2
-	done
-	return 1
-}
-
-# on_screen TEXT: whether the screen shows TEXT now.
-on_screen() {
-	capture | grep -qF -- "$1"
-}
 
 # journal_value ID COLUMN: print one column of operation ID from the
 # terminal's journal (an empty line for NULL).
@@ -78,46 +49,10 @@ print(data.count(b"REJECTION NOTICE"))
 ' "$RECEIPTS"
 }
 
-# shown_operation_id: the operation id that the screen shows after
-# "Operation ", the first one when there are several.
-shown_operation_id() {
-	capture | sed -n 's/.*Operation \([0-9a-f-]\{36\}\).*/\1/p' |
-		head -n 1
-}
-
-# send_transfer SENDER RECEIVER AMOUNT: from the home screen, fill the
-# form and confirm it; the result screen follows.
-send_transfer() {
-	keys 1
-	wait_for "Sender wallet" || fail "the transfer form did not open on 1"
-	keys "$1" Tab "$2" Tab
-	wait_for "$2" || fail "the receiver wallet $2 is not on the form"
-	keys Tab "$3" Enter
-	wait_for "GHS $3" || fail "the confirmation does not show GHS $3"
-	save_screen "confirm-$3"
-	keys Enter
-}
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
+start_sandbox "$RUN_DIR"
 port=$SANDBOX_PORT
-write_config "$RUN_DIR" "$port" || fail "cannot write the config"
-
-# The pane runs spotagent and then records its exit status. Stderr goes
-# to a file because curses owns the terminal.
-command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
-
-wait_for "Agent ID" || fail "the login screen did not appear"
-keys A1001 Enter
-keys counter-demo-1 Enter
-wait_for "2 Queue" || fail "the home menu did not appear after login"
+start_agent "$RUN_DIR" 80 24
+login A1001 counter-demo-1 "2 Queue"
 on_screen "REJECTED by Spotbanc" &&
 	fail "the home screen shows a rejection before any transfer"
 
@@ -271,19 +206,14 @@ else
 	save_screen queue-confirmed
 	[ "$(journal_value "$pending_id" state)" = "accepted" ] ||
 		fail "the operation is not accepted in the journal"
-	count=$(ledger_count "$RUN_DIR/sandbox.db" "$pending_id") ||
-		fail "cannot count the ledger rows"
-	[ "$count" = "1" ] ||
-		fail "the ledger has $count rows for $pending_id, expected 1"
+	expect_one_ledger_row "$pending_id"
 	outcome="CONFIRMED after $attempts attempt(s) while offline"
 	pending_word=CONFIRMED
 fi
 
 # --- 3. The compact layout ---------------------------------------------------
 
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "tmux cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the window did not shrink to 40x16"
+resize 40 16
 # The cancelled branch went home; the other is still in the queue.
 if ! on_screen "Queue: "; then
 	keys 2
@@ -329,16 +259,7 @@ count=$(notice_count) || fail "cannot read $RECEIPTS"
 [ "$count" = "1" ] || fail "at the end $RECEIPTS holds $count notices"
 
 # Quit through the confirmation dialog.
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+quit_agent "$RUN_DIR"
 
 echo "ok: rejection acknowledged with one notice; offline transfer" \
 	"$outcome"

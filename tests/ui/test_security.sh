@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # UI test: run the real spotagent in a private tmux server at 80x24
-# against the sandbox with a 3-second idle lock. It checks that the lock
+# against the sandbox with a 6-second idle lock. It checks that the lock
 # hides a half-filled transfer form, ignores Esc, rejects a wrong
 # password, and gives the form back intact. Then it changes the password
 # through the home menu and logs in with the new one. With short-lived
@@ -13,52 +13,12 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-ui-$$
-SESSION=ui
+ui_setup security
+
 NEW_PASSWORD=Harmattan-2027
 
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-security.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*" >&2
-	save_screen failure
-	echo "--- screen at the failure ---" >&2
-	capture >&2
-	echo "--- screens and logs are in $RUN_DIR ---" >&2
-	exit 1
-}
-
-on_screen() {
-	capture | grep -qF -- "$1"
-}
-
-# login AGENT PASSWORD: from the login screen to the home menu.
-login() {
-	wait_for "Agent ID" || fail "the login screen did not appear"
-	keys C-u "$1" Enter
-	keys "$2" Enter
-	wait_for "1 Wallet transfer" ||
-		fail "the home menu did not appear after logging in as $1"
-}
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
-
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-
-command=$(printf 'SPOTAGENT_LOCK_SECONDS=6 %q --config %q 2>%q; echo $? >%q' \
-	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
+start_sandbox "$RUN_DIR"
+start_agent "$RUN_DIR" 80 24 SPOTAGENT_LOCK_SECONDS=6
 
 # The login screen itself never locks.
 wait_for "Agent ID" || fail "the login screen did not appear"
@@ -93,11 +53,7 @@ save_screen wrong-password
 keys counter-demo-1 Enter
 wait_for "Sender wallet" || fail "the right password did not unlock"
 save_screen unlocked
-screen=$(capture)
-grep -q 'Sender wallet *1000000001' <<<"$screen" ||
-	fail "after unlocking, the sender wallet input is gone"
-grep -q 'Receiver wallet *1000000002' <<<"$screen" ||
-	fail "after unlocking, the receiver wallet input is gone"
+check_form_input 1000000001 1000000002 "after unlocking"
 
 # Change the password: first a rule broken on the terminal.
 keys Escape
@@ -145,39 +101,13 @@ keys 1
 wait_for "Agent login" || fail "1 did not log out from the lock screen"
 on_screen "not logged in" || fail "the status bar still shows the agent"
 
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+quit_agent "$RUN_DIR"
 grep -qE "counter-demo|$NEW_PASSWORD|wrong-password|not-the-password" \
 	"$RUN_DIR/spotagent.log" && fail "a password is in the log"
 
 # Session expiry: a sandbox whose tokens live 2 s, and no idle lock in
 # the way. The lookup on the confirmation screen meets an expired token.
-sandbox_stop
-tmux_run kill-server 2>/dev/null
-RUN_DIR=$RUN_DIR/expiry
-SANDBOX_FLAGS="--token-ttl 2" sandbox_start "$RUN_DIR" ||
-	fail "the sandbox with short tokens did not start"
-write_config "$RUN_DIR" "$SANDBOX_PORT" || fail "cannot write the config"
-command=$(printf 'SPOTAGENT_LOCK_SECONDS=600 %q --config %q 2>%q' \
-	"$BIN" "$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux again"
-login A1001 counter-demo-1
-keys 1
-wait_for "Sender wallet" || fail "the transfer form did not open on 1"
-keys 1000000001 Tab 1000000002 Tab Tab 3.00
-wait_for "3.00" || fail "the amount did not appear"
-sleep 3
-keys Enter
-wait_for "Session expired" || fail "an expired token did not ask to log in"
+expire_at_lookup "$RUN_DIR/expiry"
 save_screen session-expired
 on_screen "1000000002" && fail "the password prompt shows the receiver"
 
@@ -228,9 +158,8 @@ sandbox_stop
 keys "$NEW_PASSWORD" Enter
 wait_for "OFFLINE LOGIN" || fail "the status bar does not show OFFLINE LOGIN"
 save_screen offline-login
-keys 1
-wait_for "Sender wallet" || fail "the transfer form did not open offline"
-keys 1000000001 Tab 1000000002 Tab Tab 3.00 Enter
+fill_transfer 1000000001 1000000002 3.00
+keys Enter
 wait_for "not checked: offline login" ||
 	fail "the offline confirmation does not skip the lookup"
 save_screen offline-confirm

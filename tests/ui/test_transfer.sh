@@ -17,59 +17,7 @@ source tests/lib.sh
 # shellcheck source=tests/ui/tmux.sh
 source tests/ui/tmux.sh
 
-BIN=$PWD/build/spotagent
-TMUX_SOCKET=spotagent-ui-$$
-SESSION=ui
-
-# tmux and spotagent both need a UTF-8 locale for names and box lines.
-export LANG=C.UTF-8
-export LC_ALL=C.UTF-8
-
-mkdir -p build/test-runs || exit 1
-RUN_DIR=$(mktemp -d "$PWD/build/test-runs/ui-transfer.XXXXXX") || exit 1
-
-trap cleanup EXIT
-
-# expect_rows FIRST LAST NAME: compare terminal rows FIRST to LAST (1 is
-# the status bar) with the expected text on stdin, without trailing
-# blanks.
-expect_rows() {
-	local first=$1 last=$2 name=$3 expected actual
-
-	expected=$(cat)
-	actual=$(capture | sed -n "${first},${last}p" | sed 's/[[:space:]]*$//')
-	if [ "$actual" != "$expected" ]; then
-		echo "--- expected rows $first-$last of the $name ---" >&2
-		echo "$expected" >&2
-		fail "the $name differs from the expected text"
-	fi
-}
-
-# wait_gone TEXT: as wait_for, at most 50 checks 0.2 s apart, until the
-# screen no longer shows TEXT.
-wait_gone() {
-	local i
-
-	for ((i = 0; i < 50; i++)); do
-		capture | grep -qF -- "$1" || return 0
-		sleep 0.2
-	done
-	return 1
-}
-
-# Both account numbers typed on the form must be on the screen.
-check_form_input() {
-	local screen
-
-	screen=$(capture)
-	grep -q 'Sender wallet *1000000001' <<<"$screen" ||
-		fail "$1: the sender wallet input is gone"
-	grep -q 'Receiver wallet *1000000002' <<<"$screen" ||
-		fail "$1: the receiver wallet input is gone"
-}
-
-[ -x "$BIN" ] || fail "$BIN is missing; run make first"
-command -v tmux >/dev/null || fail "tmux is not installed"
+ui_setup transfer
 
 # A policy that lets registrations, like transfers, wait offline.
 cat >"$RUN_DIR/policy.json" <<'EOF' || fail "cannot write the policy"
@@ -81,25 +29,14 @@ cat >"$RUN_DIR/policy.json" <<'EOF' || fail "cannot write the policy"
 EOF
 export SANDBOX_FLAGS="--policy $RUN_DIR/policy.json"
 
-sandbox_start "$RUN_DIR" || fail "the sandbox did not start"
+start_sandbox "$RUN_DIR"
 port=$SANDBOX_PORT
-write_config "$RUN_DIR" "$port" || fail "cannot write the config"
-
-# The pane runs spotagent and then records its exit status. Stderr goes
-# to a file because curses owns the terminal.
-command=$(printf '%q --config %q 2>%q; echo $? >%q' "$BIN" \
-	"$RUN_DIR/spotagent.conf" "$RUN_DIR/stderr.txt" \
-	"$RUN_DIR/exit-status")
-tmux_run new-session -d -s "$SESSION" -x 80 -y 24 "$command" ||
-	fail "cannot start tmux"
-wait_for_size 80x24 || fail "the tmux pane is not 80x24"
+start_agent "$RUN_DIR" 80 24
 
 # Log in.
 wait_for "Agent ID" || fail "the login screen did not appear"
 save_screen login
-keys A1001 Enter
-keys counter-demo-1 Enter
-wait_for "1 Wallet transfer" || fail "the home menu did not appear after login"
+login A1001 counter-demo-1
 save_screen home
 capture | grep -q "Ama Mensah" ||
 	fail "the agent's name is not on the home screen"
@@ -117,34 +54,25 @@ capture | grep -q 'Currency *GHS' || fail "the currency is not prefilled"
 save_screen form
 
 # A resize in the middle of the form must keep what was typed.
-tmux_run resize-window -t "$SESSION" -x 100 -y 30 ||
-	fail "tmux cannot resize the window"
-wait_for_size 100x30 || fail "the window did not grow to 100x30"
+resize 100 30
 sleep 0.5
 save_screen form-100x30
-check_form_input "at 100x30"
-tmux_run resize-window -t "$SESSION" -x 80 -y 24 ||
-	fail "tmux cannot resize the window back"
-wait_for_size 80x24 || fail "the window did not shrink back to 80x24"
+check_form_input 1000000001 1000000002 "at 100x30"
+resize 80 24
 sleep 0.5
 save_screen form-80x24
-check_form_input "back at 80x24"
+check_form_input 1000000001 1000000002 "back at 80x24"
 
 # The compact layout shows the same fields with short labels.
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "tmux cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the window did not shrink to 40x16"
+resize 40 16
 wait_for "Receiver    1000000002" ||
 	fail "the receiver wallet input is gone at 40x16"
 save_screen form-40x16
 capture | grep -q 'Sender *1000000001' ||
 	fail "the sender wallet input is gone at 40x16"
-tmux_run resize-window -t "$SESSION" -x 80 -y 24 ||
-	fail "tmux cannot resize the window back"
-wait_for_size 80x24 || fail "the window did not grow back to 80x24"
-wait_for "Receiver wallet" || fail "the wide form did not come back"
+resize 80 24 "Receiver wallet"
 save_screen form-80x24-again
-check_form_input "back at 80x24 from 40x16"
+check_form_input 1000000001 1000000002 "back at 80x24 from 40x16"
 
 keys Tab 12.50 Enter
 wait_for "GHS 12.50" || fail "the confirmation does not show GHS 12.50"
@@ -159,8 +87,7 @@ save_screen result
 reference=$(capture | grep -o 'Ref SBX-[A-Za-z0-9-]*' | head -n 1)
 [ -n "$reference" ] || fail "the result screen shows no 'Ref SBX-' reference"
 reference=${reference#Ref }
-shown_id=$(capture | sed -n 's/.*Operation \([0-9a-f-]\{36\}\).*/\1/p' |
-	head -n 1)
+shown_id=$(shown_operation_id)
 
 # The receipt: an ESC/POS job (ESC @ first) with the state and reference.
 receipts=$RUN_DIR/receipts.bin
@@ -184,25 +111,17 @@ print(rows[0][0])
 [ "$operation_id" = "$shown_id" ] ||
 	fail "the screen shows operation '$shown_id', the journal has" \
 		"'$operation_id'"
-count=$(ledger_count "$RUN_DIR/sandbox.db" "$operation_id") ||
-	fail "cannot count the ledger rows"
-[ "$count" = "1" ] ||
-	fail "the ledger has $count rows for operation $operation_id," \
-		"expected 1"
+expect_one_ledger_row "$operation_id"
 
 # --- A second transfer in the compact layout ------------------------------
 
 keys Enter
 wait_for "1 Wallet transfer" || fail "Enter on the result did not go home"
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "tmux cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the window did not shrink to 40x16"
-keys 1
-wait_for "Sender" || fail "the compact transfer form did not open on 1"
-keys 1000000001 Tab 1000000002 Tab Tab 5.00
+resize 40 16
+fill_transfer 1000000001 1000000002 5.00
 wait_for "Amount      5.00" || fail "the amount is not on the compact form"
 save_screen compact-form
-expect_rows 2 10 "compact form" <<'EOF'
+expect_rows 2 10 "compact form" <<'EOF' ||
 Wallet transfer
 
 Sender      1000000001
@@ -213,6 +132,7 @@ Amount      5.00
 
 e.g. 12.50
 EOF
+	fail "the compact form differs from the expected text"
 capture | tail -n 1 | grep -qF "Enter:OK Esc:Back Tab:Next F5:Sync" ||
 	fail "the compact help line of the form is wrong"
 
@@ -220,7 +140,7 @@ keys Enter
 wait_for "Akosua Darko" ||
 	fail "the compact confirmation does not show Akosua Darko"
 save_screen compact-confirm
-expect_rows 2 10 "compact confirmation" <<'EOF'
+expect_rows 2 10 "compact confirmation" <<'EOF' ||
 Confirm wallet transfer
 
 From    1000000001
@@ -231,6 +151,7 @@ Amount  GHS 5.00
 
         Enter Confirm  Esc Edit
 EOF
+	fail "the compact confirmation differs from the expected text"
 
 keys Enter
 wait_for "CONFIRMED" 100 ||
@@ -249,29 +170,18 @@ for text in "Receipt" "SPOTBANC" "Wallet transfer" "Terminal  *T0001"; do
 done
 capture | tail -n 1 | grep -qF "Enter:Home Up/Down:Scroll F9:Print" ||
 	fail "the compact help line of the result is wrong"
-count=$(ledger_count "$RUN_DIR/sandbox.db" "$compact_id") ||
-	fail "cannot count the ledger rows"
-[ "$count" = "1" ] ||
-	fail "the ledger has $count rows for operation $compact_id," \
-		"expected 1"
+expect_one_ledger_row "$compact_id"
 
 # --- A transfer to a customer whose registration is pending ---------------
 
 keys Enter
 wait_for "1 Wallet transfer" || fail "Enter on the result did not go home"
-tmux_run resize-window -t "$SESSION" -x 80 -y 24 ||
-	fail "tmux cannot resize the window to 80x24"
-wait_for_size 80x24 || fail "the window did not grow to 80x24"
+resize 80 24
 sandbox_stop
 wait_for "OFFLINE" 100 || fail "the status bar did not say OFFLINE in 20 s"
 
-keys 6
-wait_for "Date of birth" || fail "the registration form did not open on 6"
-keys Yaa Tab Mensah Tab +233244555123 Tab 1990-05-17 Tab 2 Tab G7654321 \
-	Tab "3 Castle Road, Accra" Tab Enter
-wait_for "Confirm customer registration" ||
-	fail "the registration form did not reach its confirmation"
-keys Enter
+register_customer Yaa Mensah +233244555123 1990-05-17 G7654321 \
+	"3 Castle Road, Accra"
 wait_for "1 Transfer to this customer" ||
 	fail "the journaled registration offers no transfer"
 save_screen registration-pending
@@ -280,12 +190,9 @@ wait_for "Yaa Mensah - registration pending" ||
 	fail "the transfer form does not name the pending customer"
 save_screen pending-form-80x24
 
-tmux_run resize-window -t "$SESSION" -x 40 -y 16 ||
-	fail "tmux cannot resize the window to 40x16"
-wait_for_size 40x16 || fail "the window did not shrink to 40x16"
-wait_for "Sender" || fail "the compact form did not come back"
+resize 40 16 "Sender"
 save_screen pending-form-40x16
-expect_rows 2 10 "compact form of a pending customer" <<'EOF'
+expect_rows 2 10 "compact form of a pending customer" <<'EOF' ||
 Wallet transfer
 
 Sender
@@ -296,12 +203,14 @@ Amount
 
 account number
 EOF
+	fail "the compact form of a pending customer differs from the" \
+		"expected text"
 
 keys 1000000001 Tab Tab Tab 20.00 Enter
 wait_for "registration pending" ||
 	fail "the confirmation does not say registration pending"
 save_screen pending-confirm
-expect_rows 2 8 "compact confirmation of a pending customer" <<'EOF'
+expect_rows 2 8 "compact confirmation of a pending customer" <<'EOF' ||
 Confirm wallet transfer
 
 From    1000000001
@@ -310,6 +219,8 @@ To      Yaa Mensah
 
 Amount  GHS 20.00
 EOF
+	fail "the compact confirmation of a pending customer differs from" \
+		"the expected text"
 
 keys Enter
 wait_for "PENDING - offline, sent later" ||
@@ -329,10 +240,7 @@ wait_for "CONFIRMED" 150 ||
 wait_gone "registration pending" ||
 	fail "the confirmed result still says registration pending"
 save_screen pending-confirmed
-count=$(ledger_count "$RUN_DIR/sandbox.db" "$pending_id") ||
-	fail "cannot count the ledger rows"
-[ "$count" = "1" ] ||
-	fail "the ledger has $count rows for operation $pending_id, expected 1"
+expect_one_ledger_row "$pending_id"
 balance=$(python3 -c '
 import sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], timeout=10)
@@ -345,17 +253,7 @@ print(",".join(str(row[0]) for row in rows))
 	fail "the new customer's wallet holds '$balance', expected 2000"
 
 # Quit through the confirmation dialog.
-keys F10
-wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
-save_screen quit
-keys Enter
-for ((i = 0; i < 50; i++)); do
-	[ -s "$RUN_DIR/exit-status" ] && break
-	sleep 0.2
-done
-[ -s "$RUN_DIR/exit-status" ] || fail "spotagent did not exit within 10 s"
-status=$(cat "$RUN_DIR/exit-status")
-[ "$status" = "0" ] || fail "spotagent exited with status $status"
+quit_agent "$RUN_DIR"
 
 echo "ok: wallet transfers through the UI confirmed at 80x24 ($reference)," \
 	"at 40x16 and to a customer registered offline"
