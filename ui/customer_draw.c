@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "customer_draw.h"
+#include "state_line.h"
 #include "draw.h"
 #include "theme.h"
 
@@ -351,52 +352,29 @@ static void customer_draw_confirm_update(const struct customer_state *state,
 					 "back to the form");
 }
 
-/* The state line of the result and its attributes. It never claims more
- * than the journal row, so it shows PENDING until the central service
- * accepts. conflict is the parsed reason of a version conflict, or
- * NULL. */
+/* The state line of the result and its attributes. conflict is the
+ * parsed reason of a version conflict, or NULL. */
 static attr_t customer_state_text(const struct customer_state *state,
 				  const struct ui *ui,
 				  const struct customer_conflict *conflict,
 				  char *text, size_t size)
 {
 	const struct operation *op = &state->op;
+	char attention[UI_MESSAGE_SIZE];
+	const char *why = NULL;
 
-	if (!state->loaded) {
-		snprintf(text, size, "UNKNOWN - %s", state->message);
-		return theme_attr(THEME_ERROR) | A_REVERSE;
+	if (conflict != NULL) {
+		snprintf(attention, sizeof(attention),
+			 "NEEDS ATTENTION: changed at Spotbanc since version "
+			 "%lld, which is now version %lld",
+			 (long long)conflict->base_version,
+			 (long long)conflict->version);
+		why = attention;
+	} else if (op->last_error[0] == '\0') {
+		why = "NEEDS ATTENTION - call support";
 	}
-	switch (op->state) {
-	case OP_QUEUED:
-	case OP_IN_FLIGHT:
-		snprintf(text, size, "%s",
-			 ui->app->status.online
-				 ? "PENDING - waiting for Spotbanc"
-				 : "PENDING - offline, will be sent "
-				   "automatically");
-		return theme_attr(THEME_PENDING) | A_REVERSE;
-	case OP_ACCEPTED:
-		snprintf(text, size, "CONFIRMED  Ref %s", op->reference);
-		return theme_attr(THEME_OK) | A_REVERSE;
-	case OP_REJECTED:
-		snprintf(text, size, "REJECTED: %s", op->last_error);
-		return theme_attr(THEME_ERROR) | A_REVERSE;
-	case OP_NEEDS_ATTENTION:
-	default:
-		if (conflict != NULL)
-			snprintf(text, size,
-				 "NEEDS ATTENTION: changed at Spotbanc since "
-				 "version %lld, which is now version %lld",
-				 (long long)conflict->base_version,
-				 (long long)conflict->version);
-		else if (op->last_error[0] != '\0')
-			snprintf(text, size, "NEEDS ATTENTION: %s",
-				 op->last_error);
-		else
-			snprintf(text, size,
-				 "NEEDS ATTENTION - call support");
-		return theme_attr(THEME_ERROR) | A_REVERSE;
-	}
+	return state_line(ui, op, state->loaded ? NULL : state->message, why,
+			  text, size);
 }
 
 /* Return the form label of a field by its JSON name, or the name. */

@@ -10,6 +10,7 @@
 #include "../app/receipt.h"
 #include "draw.h"
 #include "screen.h"
+#include "state_line.h"
 #include "theme.h"
 
 /* Content rows of each line in the two layouts. The receipt box takes
@@ -204,36 +205,11 @@ static int result_visible_lines(const struct result_state *state,
 static attr_t result_state_text(const struct result_state *state,
 				const struct ui *ui, char *text, size_t size)
 {
-	const struct operation *op = &state->op;
-
-	if (!state->loaded) {
-		snprintf(text, size, "UNKNOWN - %s", state->load_error);
-		return theme_attr(THEME_ERROR) | A_REVERSE;
-	}
-	switch (op->state) {
-	case OP_QUEUED:
-	case OP_IN_FLIGHT:
-		if (ui->app->status.online)
-			snprintf(text, size, "PENDING - waiting for Spotbanc");
-		else if (ui->compact)
-			snprintf(text, size, "PENDING - offline, sent later");
-		else
-			snprintf(text, size, "PENDING - offline, will be sent "
-					     "automatically");
-		return theme_attr(THEME_PENDING) | A_REVERSE;
-	case OP_ACCEPTED:
-		snprintf(text, size, "CONFIRMED  Ref %s", op->reference);
-		return theme_attr(THEME_OK) | A_REVERSE;
-	case OP_REJECTED:
-		snprintf(text, size, "REJECTED: %s", op->last_error);
-		return theme_attr(THEME_ERROR) | A_REVERSE;
-	case OP_NEEDS_ATTENTION:
-	default:
-		snprintf(text, size, "%s",
-			 ui->compact ? "NEEDS ATTENTION - see queue"
-				     : "NEEDS ATTENTION - call support");
-		return theme_attr(THEME_ERROR) | A_REVERSE;
-	}
+	return state_line(ui, &state->op,
+			  state->loaded ? NULL : state->load_error,
+			  ui->compact ? "NEEDS ATTENTION - see queue"
+				      : "NEEDS ATTENTION - call support",
+			  text, size);
 }
 
 static void result_draw_line(const struct receipt_line *line, int y, int x,
