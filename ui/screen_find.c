@@ -510,6 +510,29 @@ static int find_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 	return SCREEN_HANDLED;
 }
 
+/* Keep the lookup waiting while the agent logs in again over the
+ * screen; find_on_session then sends it again or uses the cache. */
+static int find_session_expired(struct find_state *state, struct ui *ui)
+{
+	state->result = FIND_CHECKING;
+	snprintf(state->message, sizeof(state->message),
+		 "Session expired: log in again to look %s up", state->value);
+	ui_session_expired(ui);
+	return SCREEN_REDRAW;
+}
+
+static int find_on_session(struct screen *screen, struct ui *ui,
+			   bool renewed)
+{
+	struct find_state *state = screen->state;
+
+	if (renewed)
+		return find_start(state, ui);
+	state->result = FIND_FAILED;
+	find_offline(state, ui, state->by, state->value);
+	return SCREEN_REDRAW;
+}
+
 static int find_on_event(struct screen *screen, struct ui *ui,
 			 const struct event *event)
 {
@@ -533,8 +556,7 @@ static int find_on_event(struct screen *screen, struct ui *ui,
 	if (event->status == API_ENOTFOUND)
 		find_pending(state, ui);
 	else if (event->status == API_ESESSION)
-		snprintf(state->message, sizeof(state->message),
-			 "Session expired: log out and in again");
+		return find_session_expired(state, ui);
 	else
 		/* Spotbanc cannot be reached: the cache may know. */
 		find_offline(state, ui, state->by, state->value);
@@ -554,6 +576,7 @@ struct screen screen_find = {
 	.on_action = find_on_action,
 	.on_text = find_on_text,
 	.on_event = find_on_event,
+	.on_session = find_on_session,
 	.destroy = find_destroy,
 	.state = &find,
 };

@@ -148,10 +148,26 @@ wait_for "Password changed" 75 ||
 	fail "the change was not sent again after logging in"
 save_screen password-changed-after-login
 
+# A customer lookup that meets an expired token is sent again after the
+# new login, with the number still typed.
+wait_for "7 Find customer" || fail "the password change did not go home"
+keys 7
+wait_for_re '^ *Find customer *$' || fail "7 did not open the find screen"
+keys 0244000001
+sleep 3
+keys Enter
+wait_for "Session expired" || fail "the lookup did not ask to log in"
+save_screen lookup-session-expired
+keys "$NEW_PASSWORD" Enter
+wait_for "Kofi" 75 || fail "the lookup was not sent again after logging in"
+on_screen "0244000001" || fail "the typed number is gone after logging in"
+save_screen lookup-after-login
+keys Escape Escape
+
 # Offline login: the central service is gone, and the agent logged in
 # online on this terminal a moment ago. The verifier has the new
 # password.
-wait_for "4 Log out" || fail "the password change did not go home"
+wait_for "4 Log out" || fail "Esc did not go back home"
 keys 4
 wait_for "Agent ID" || fail "4 did not log out"
 sandbox_stop
