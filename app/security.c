@@ -448,7 +448,7 @@ int security_password_check(const char *agent_id, const char *old_password,
 					 "(0-9)");
 	if (used < sizeof(rules) && strcasecmp(new_password, agent_id) == 0)
 		used += (size_t)snprintf(rules + used, sizeof(rules) - used,
-					 "; it must not be the agent id");
+					 "; it must not be the agent ID");
 	if (used < sizeof(rules) && strcmp(new_password, old_password) == 0)
 		used += (size_t)snprintf(rules + used, sizeof(rules) - used,
 					 "; it must differ from the old "
@@ -468,6 +468,13 @@ int security_change_password_start(struct app *app,
 	struct login_request request = { .kind = REQUEST_PASSWORD };
 	int rc;
 
+	if (app->session.logged_in && app->session.offline &&
+	    app->status.online) {
+		snprintf(message, message_size,
+			 "You logged in offline: log out and in again to "
+			 "change the password");
+		return -1;
+	}
 	if (!app->session.logged_in || app->session.offline ||
 	    app->session.token[0] == '\0' || !app->status.online) {
 		snprintf(message, message_size,

@@ -158,9 +158,13 @@ static void find_offline(struct find_state *state, struct ui *ui,
 	if (rc == CUSTOMER_ENOTFOUND)
 		snprintf(state->message, sizeof(state->message),
 			 "No customer with %s %s in this terminal's cache "
-			 "(offline)",
+			 "(%s)",
 			 by == API_CUSTOMER_BY_WALLET ? "wallet" : "phone",
-			 value);
+			 value,
+			 ui->app->session.offline && ui->app->status.online
+				 ? "offline login: log out and in to search "
+				   "Spotbanc"
+				 : "offline");
 	else
 		snprintf(state->message, sizeof(state->message),
 			 "Cannot read the cache: %s", customer_strerror(rc));

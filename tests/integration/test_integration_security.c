@@ -317,7 +317,7 @@ static void test_password_rules_on_terminal(void **state)
 		{ PASSWORD, "no-digits-here", "no-digits-here",
 		  "one letter (A-Z or a-z) and one digit" },
 		{ PASSWORD, "1234567890", "1234567890", "one digit" },
-		{ "a1001", "a1001", "a1001", "must not be the agent id" },
+		{ "a1001", "a1001", "a1001", "must not be the agent ID" },
 		{ PASSWORD, PASSWORD, PASSWORD,
 		  "differ from the old password" },
 		{ PASSWORD, NEW_PASSWORD, NEW_PASSWORD, NULL },
@@ -389,13 +389,23 @@ static void test_change_password_online(void **state)
 	assert_int_equal(security_login_finish(&f->app), 0);
 	assert_true(f->app.session.offline);
 
-	/* An offline session cannot change the password. */
+	/* An offline session cannot change the password: without a link
+	 * it needs one, and with the link back it needs an online login. */
+	f->app.status.online = false;
 	assert_int_equal(security_change_password_start(&f->app, NEW_PASSWORD,
 							"Harmattan-2028",
 							message,
 							sizeof(message)),
 			 -1);
 	assert_string_equal(message, "Change password needs a connection");
+	f->app.status.online = true;
+	assert_int_equal(security_change_password_start(&f->app, NEW_PASSWORD,
+							"Harmattan-2028",
+							message,
+							sizeof(message)),
+			 -1);
+	assert_string_equal(message, "You logged in offline: log out and in "
+				     "again to change the password");
 }
 
 /* Start the sandbox with sessions that expire after TOKEN_TTL seconds. */
