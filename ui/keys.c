@@ -6,8 +6,14 @@
 
 #include "keys.h"
 
-/* The Esc key as wget_wch returns it once ESCDELAY has passed. */
-#define KEY_ESCAPE 27
+/* Control keys as raw() mode delivers them, instead of as signals or
+ * flow control. Ctrl-Z (26), Ctrl-\ (28), Ctrl-S (19) and Ctrl-Q (17)
+ * have no binding, so the UI loop ignores them: at a counter they must
+ * neither suspend, end nor freeze the session. */
+#define KEY_CTRL_C 3
+
+/* BEL, which ends an operating system command such as ESC ] 0 ; title. */
+#define KEY_BEL 7
 
 struct key_binding {
 	bool function_key; /* wget_wch returned KEY_CODE_YES */
@@ -19,7 +25,7 @@ static const struct key_binding bindings[] = {
 	{ .function_key = false, .key = '\r', .action = UI_ACTION_CONFIRM },
 	{ .function_key = false, .key = '\n', .action = UI_ACTION_CONFIRM },
 	{ .function_key = true, .key = KEY_ENTER, .action = UI_ACTION_CONFIRM },
-	{ .function_key = false, .key = KEY_ESCAPE, .action = UI_ACTION_BACK },
+	{ .function_key = false, .key = KEYS_ESCAPE, .action = UI_ACTION_BACK },
 	{ .function_key = false, .key = '\t', .action = UI_ACTION_NEXT },
 	{ .function_key = true, .key = KEY_DOWN, .action = UI_ACTION_NEXT },
 	{ .function_key = true, .key = KEY_BTAB, .action = UI_ACTION_PREV },
@@ -40,6 +46,7 @@ static const struct key_binding bindings[] = {
 	{ .function_key = true, .key = KEY_F(5), .action = UI_ACTION_SYNC },
 	{ .function_key = true, .key = KEY_F(9), .action = UI_ACTION_PRINT },
 	{ .function_key = true, .key = KEY_F(10), .action = UI_ACTION_QUIT },
+	{ .function_key = false, .key = KEY_CTRL_C, .action = UI_ACTION_QUIT },
 	{ .function_key = true, .key = KEY_RESIZE, .action = UI_ACTION_RESIZE },
 };
 
@@ -80,6 +87,72 @@ enum ui_action keys_action(int rc, wint_t key)
 			return bindings[i].action;
 	}
 	return UI_ACTION_NONE;
+}
+
+/* The state after ESC and `key`: what the second byte introduces. */
+static enum keys_sequence keys_sequence_intro(wint_t key)
+{
+	switch (key) {
+	case '[':
+		return KEYS_SEQUENCE_CSI_FIRST;
+	case 'O':
+		return KEYS_SEQUENCE_LAST_KEY;
+	case ']':
+	case 'P':
+	case 'X':
+	case '^':
+	case '_':
+		return KEYS_SEQUENCE_STRING;
+	default:
+		return KEYS_SEQUENCE_END; /* Alt+key */
+	}
+}
+
+/* The state after `key` inside a CSI. */
+static enum keys_sequence keys_sequence_csi(enum keys_sequence state,
+					    wint_t key)
+{
+	/* The Linux console sends F1 to F5 as ESC [ [ A to ESC [ [ E. */
+	if (state == KEYS_SEQUENCE_CSI_FIRST && key == '[')
+		return KEYS_SEQUENCE_LAST_KEY;
+	if (key >= 0x20 && key <= 0x3f)
+		return KEYS_SEQUENCE_CSI;
+
+	/* A final byte, or a key that cannot be in a CSI. */
+	return KEYS_SEQUENCE_END;
+}
+
+enum keys_sequence keys_sequence_next(enum keys_sequence state, int rc,
+				      wint_t key)
+{
+	bool function_key = rc == KEY_CODE_YES;
+
+	if (function_key && key == KEY_RESIZE)
+		return KEYS_SEQUENCE_BROKEN;
+	if (!function_key && key == KEYS_ESCAPE &&
+	    state != KEYS_SEQUENCE_STRING)
+		return KEYS_SEQUENCE_BROKEN;
+
+	switch (state) {
+	case KEYS_SEQUENCE_START:
+		return function_key ? KEYS_SEQUENCE_END
+				    : keys_sequence_intro(key);
+	case KEYS_SEQUENCE_CSI_FIRST:
+	case KEYS_SEQUENCE_CSI:
+		return function_key ? KEYS_SEQUENCE_END
+				    : keys_sequence_csi(state, key);
+	case KEYS_SEQUENCE_STRING:
+		if (function_key)
+			return KEYS_SEQUENCE_STRING;
+		if (key == KEYS_ESCAPE)
+			return KEYS_SEQUENCE_STRING_ESC;
+		return key == KEY_BEL ? KEYS_SEQUENCE_END
+				      : KEYS_SEQUENCE_STRING;
+	default:
+		/* KEYS_SEQUENCE_LAST_KEY, and the ESC \ that ends a
+		 * string, or whatever follows that Esc. */
+		return KEYS_SEQUENCE_END;
+	}
 }
 
 void keys_help(unsigned help, const char *confirm_word,

@@ -7,6 +7,11 @@
 #include <stddef.h>
 #include <wchar.h>
 
+/* The Esc key as wget_wch returns it: the ESC byte, alone once
+ * ESCDELAY has passed, or as the start of a sequence curses did not
+ * match. */
+#define KEYS_ESCAPE 27
+
 enum ui_action {
 	UI_ACTION_NONE = 0, /* not bound, so a printable key goes to on_text */
 	UI_ACTION_CONFIRM,
@@ -37,6 +42,32 @@ enum ui_help {
 	UI_HELP_PRINT = 1 << 5,
 	UI_HELP_QUIT = 1 << 6,
 };
+
+/* Position of keys_sequence_next in an escape sequence. An escape
+ * sequence is an Esc followed at once by more keys: a key the terminfo
+ * entry does not know, an Alt+key or pasted terminal output. */
+enum keys_sequence {
+	KEYS_SEQUENCE_START = 0, /* the Esc was read */
+	KEYS_SEQUENCE_CSI_FIRST, /* ESC [ was read */
+	KEYS_SEQUENCE_CSI,       /* parameter or intermediate bytes */
+	KEYS_SEQUENCE_LAST_KEY,  /* one key ends it: ESC O x, ESC [ [ x */
+	KEYS_SEQUENCE_STRING,    /* ESC ] and the like, up to BEL or ST */
+	KEYS_SEQUENCE_STRING_ESC, /* an Esc inside a string, before ST */
+	KEYS_SEQUENCE_END,       /* the key read completes the sequence */
+	KEYS_SEQUENCE_BROKEN,    /* the key read is not part of it: an Esc
+				    that starts anew, or KEY_RESIZE */
+};
+
+/* Step the escape sequence in `state` with the next result of wget_wch.
+ * ESC [ ends with a byte in 0x40..0x7E (ECMA-48 CSI), and ESC O and
+ * ESC [ [ end with one more key. ESC ] ESC P ESC X ESC ^ ESC _ end with
+ * BEL or ESC \, and an Esc with any other key (Alt+key) ends with that
+ * key. A key outside 0x20..0x7E inside a CSI also ends it. Returns the
+ * new state: KEYS_SEQUENCE_END when the key completes the sequence, and
+ * KEYS_SEQUENCE_BROKEN when the key belongs to no sequence and must be
+ * handled on its own. */
+enum keys_sequence keys_sequence_next(enum keys_sequence state, int rc,
+				      wint_t key);
 
 /* Map one result of wget_wch (rc is OK or KEY_CODE_YES, key the value it
  * stored) to an action. Returns UI_ACTION_NONE for keys not in the

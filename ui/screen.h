@@ -243,6 +243,11 @@ void ui_lock_cancel(struct ui *ui);
  * The journal and its queue are kept. */
 void ui_lock_logout(struct ui *ui);
 
+/* Drop every key typed but not yet handled, so that a screen that shows
+ * a confirmation gets only keys pressed after it showed, not the
+ * rest of a paste. Call it from the screen's enter. */
+void ui_flush_typeahead(struct ui *ui);
+
 /* Wake the sync worker and report it on the notice line. */
 void ui_sync_now(struct ui *ui);
 

@@ -74,6 +74,10 @@ static void confirm_enter(struct screen *screen, struct ui *ui,
 	(void)from;
 	state->message[0] = '\0';
 	confirm_set_help(screen, ui);
+
+	/* A line break pasted into the form after the one that opened this
+	 * screen must not confirm what the agent has not seen yet. */
+	ui_flush_typeahead(ui);
 }
 
 static void confirm_draw_value(const struct ui *ui, int row,

@@ -165,9 +165,14 @@ static void home_load(struct home_state *state, struct ui *ui)
 static void home_enter(struct screen *screen, struct ui *ui,
 		       enum screen_id from)
 {
-	(void)from;
+	struct home_state *state = screen->state;
+
+	/* The menu keeps its item between visits, but after a login it
+	 * starts on item 1, so Enter does not pick "4 Log out" again. */
+	if (from == SCREEN_LOGIN)
+		set_current_item(state->menu, state->items[HOME_TRANSFER]);
 	app_refresh_counts(ui->app);
-	home_load(screen->state, ui);
+	home_load(state, ui);
 }
 
 static void home_reload(struct screen *screen, struct ui *ui)
@@ -264,8 +269,7 @@ static void home_draw_queue(const struct home_state *state,
 	line[0] = '\0';
 	if (counts[OP_NEEDS_ATTENTION] > 0)
 		snprintf(line, sizeof(line),
-			 "%lld operation%s NEED%s ATTENTION before sending: "
-			 "%s",
+			 "%lld operation%s NEED%s ATTENTION: %s",
 			 (long long)counts[OP_NEEDS_ATTENTION],
 			 counts[OP_NEEDS_ATTENTION] == 1 ? "" : "s",
 			 counts[OP_NEEDS_ATTENTION] == 1 ? "S" : "",

@@ -41,6 +41,12 @@
 #define UI_KEYS_PER_ROUND 256
 #define UI_EVENTS_PER_ROUND 256
 
+/* The maximum number of keys read as one escape sequence, so that a
+ * string sequence whose end never comes (ESC ] and a paste without BEL)
+ * cannot swallow a whole paste. Key and colour sequences are well under
+ * 32 keys. */
+#define UI_SEQUENCE_KEYS_MAX 256
+
 static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_LOGIN] = &screen_login,
 	[SCREEN_HOME] = &screen_home,
@@ -62,11 +68,22 @@ struct ui_news {
 	char attention_id[JOURNAL_ID_SIZE]; /* the last of them */
 };
 
+/* raw() turns the terminal's signal keys off, so SIGINT here comes from
+ * outside (kill -INT) and stops the UI like SIGTERM. */
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
 #define STOP_SIGNAL_COUNT (sizeof(stop_signals) / sizeof(stop_signals[0]))
 
 /* The signal that asked the UI to stop, or 0. */
 static volatile sig_atomic_t stop_signal;
+
+/* A key read while looking at what follows an Esc, to be handled next. */
+struct ui_pending_key {
+	bool present;
+	int rc;
+	wint_t key;
+};
+
+static struct ui_pending_key pending_key;
 
 static void on_stop_signal(int signo)
 {
@@ -381,8 +398,84 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 	ui_apply(ui, flags);
 }
 
+void ui_flush_typeahead(struct ui *ui)
+{
+	/* flushinp empties both curses' queue and the terminal's.
+	 * NOTE: the part of a paste that reaches the terminal after this
+	 * call, in a later write, is still handled as typed keys. */
+	flushinp();
+	pending_key.present = false;
+	log_debug("typeahead flushed on entering the %s screen",
+		  screens[ui->current]->name);
+	ui->dirty = true;
+}
+
+/* The pending key if there is one, else the next key from curses. */
+static int ui_next_key(wint_t *key)
+{
+	if (pending_key.present) {
+		pending_key.present = false;
+		*key = pending_key.key;
+		return pending_key.rc;
+	}
+	return wget_wch(stdscr, key);
+}
+
+static void ui_keep_key(int rc, wint_t key)
+{
+	pending_key.present = true;
+	pending_key.rc = rc;
+	pending_key.key = key;
+}
+
+/* Read the rest of an escape sequence after an Esc was read and drop it
+ * whole. Returns false when nothing followed the Esc at once, so it is a
+ * lone Esc. */
+static bool ui_drop_sequence(struct ui *ui)
+{
+	enum keys_sequence state;
+	wint_t key;
+	int count;
+	int rc;
+
+	/* curses returns an Esc alone only after ESCDELAY without another
+	 * key, or at once with the keys that followed it and matched no
+	 * terminfo key, so a key that is there now came with the Esc. */
+	rc = wget_wch(stdscr, &key);
+	if (rc == ERR)
+		return false;
+	state = keys_sequence_next(KEYS_SEQUENCE_START, rc, key);
+	if (state == KEYS_SEQUENCE_BROKEN) {
+		ui_keep_key(rc, key);
+		return false;
+	}
+
+	/* The rest may come in the terminal's next write. */
+	wtimeout(stdscr, UI_ESCAPE_DELAY_MS);
+	for (count = 2; count < UI_SEQUENCE_KEYS_MAX; count++) {
+		if (state == KEYS_SEQUENCE_END)
+			break;
+		rc = wget_wch(stdscr, &key);
+		if (rc == ERR)
+			break;
+		state = keys_sequence_next(state, rc, key);
+		if (state == KEYS_SEQUENCE_BROKEN) {
+			ui_keep_key(rc, key);
+			break;
+		}
+	}
+	nodelay(stdscr, TRUE);
+
+	log_debug("ignored an escape sequence of %d keys", count);
+	ui->last_key = ui_monotonic();
+	ui->dirty = true;
+	snprintf(ui->notice, sizeof(ui->notice), "Unknown key ignored");
+	return true;
+}
+
 /* Handle every key curses has, including KEY_RESIZE, which curses makes
- * up after SIGWINCH. */
+ * up after SIGWINCH. Only a lone Esc is UI_ACTION_BACK: an Esc followed
+ * at once by more keys is dropped with them. */
 static void ui_read_keys(struct ui *ui)
 {
 	wint_t key;
@@ -390,9 +483,11 @@ static void ui_read_keys(struct ui *ui)
 	int count;
 
 	for (count = 0; count < UI_KEYS_PER_ROUND && !ui->quit; count++) {
-		rc = wget_wch(stdscr, &key);
+		rc = ui_next_key(&key);
 		if (rc == ERR)
 			break;
+		if (rc == OK && key == KEYS_ESCAPE && ui_drop_sequence(ui))
+			continue;
 		ui_handle_key(ui, rc, key);
 	}
 }
@@ -491,13 +586,14 @@ static void ui_news_text(const struct ui_news *news, char *text,
 							       : " for each");
 	if (used < size && news->attention == 1)
 		used += (size_t)snprintf(text + used, size - used,
-					 "Operation %s needs attention before "
-					 "it is sent.\n",
+					 "Operation %s needs your attention: "
+					 "it is not sent again on its own.\n",
 					 news->attention_id);
 	else if (used < size && news->attention > 1)
 		used += (size_t)snprintf(text + used, size - used,
-					 "%d operations need attention before "
-					 "they are sent.\n",
+					 "%d operations need your attention: "
+					 "they are not sent again on their "
+					 "own.\n",
 					 news->attention);
 	if (used < size)
 		snprintf(text + used, size - used,
@@ -797,7 +893,10 @@ static int ui_start(struct ui *ui, char *message, size_t message_size)
 {
 	int i;
 
-	cbreak();
+	/* raw() rather than cbreak(): Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S
+	 * reach the key table as keys instead of ending, suspending or
+	 * freezing the session. */
+	raw();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
@@ -853,6 +952,7 @@ int ui_run(struct app *app)
 		return 1;
 	}
 	memset(&ui, 0, sizeof(ui));
+	memset(&pending_key, 0, sizeof(pending_key));
 	ui.app = app;
 	setlocale(LC_ALL, "");
 	stop_signal = 0;

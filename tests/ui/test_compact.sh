@@ -138,7 +138,8 @@ wait_for "Quit spotagent?" || fail "F10 did not ask to quit"
 fits_width
 save_screen quit-question
 keys Escape
-wait_for "1-7:Pick" || fail "Esc did not close the quit question"
+wait_gone "Quit spotagent?" || fail "Esc did not close the quit question"
+wait_for "1-7:Pick" || fail "the home help line did not come back"
 
 # 3. Change password: typed text survives a resize both ways.
 keys 5
@@ -202,7 +203,9 @@ wait_for "1 Log out (unsent work stays queued)" ||
 fits_width
 save_screen lock-logout
 keys Escape
-wait_for "F10:Log out Enter:Unlock" || fail "Esc did not close the choice"
+wait_gone "1 Log out (unsent work stays queued)" ||
+	fail "Esc did not close the choice"
+wait_for "F10:Log out Enter:Unlock" || fail "the lock help line is gone"
 on_screen "Terminal locked" || fail "Esc on the choice unlocked"
 
 keys counter-demo-1 Enter
