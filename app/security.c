@@ -12,13 +12,17 @@
 #include "../offline/credentials.h"
 #include "log.h"
 
-#define PASSWORD_MAX 128
-
 /* Password rules of the central service (docs/api.md). The rule that a
  * new password is not one of the last 3 only the central service can
  * check. */
 #define RULE_LENGTH_MIN 10
 #define RULE_LENGTH_MAX 64
+
+/* Bytes of the longest password: the rules' maximum in characters of up
+ * to 4 bytes of UTF-8 each, as the offline verifier takes. */
+#define PASSWORD_MAX (4 * RULE_LENGTH_MAX)
+_Static_assert(PASSWORD_MAX <= CREDENTIALS_PASSWORD_MAX,
+	       "the offline verifier must take every valid password");
 
 enum request_kind {
 	REQUEST_LOGIN,    /* online login, offline fallback */

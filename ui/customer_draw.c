@@ -183,6 +183,14 @@ static void customer_draw_compact_form(const struct customer_state *state,
 	customer_draw_message(ui, theme_attr(THEME_ERROR), message);
 }
 
+/* Return the columns a field of the wide form takes on screen. */
+static int customer_field_columns(const struct fieldset_spec *spec)
+{
+	if (spec->view > 0 && spec->view < FIELDSET_SCREEN_WIDTH(spec->width))
+		return spec->view;
+	return FIELDSET_SCREEN_WIDTH(spec->width);
+}
+
 static void customer_draw_form(const struct customer_state *state,
 			       const struct ui *ui)
 {
@@ -199,10 +207,9 @@ static void customer_draw_form(const struct customer_state *state,
 	}
 	for (i = 0; i < CUSTOMER_FORM_FIELDS; i++) {
 		int row = CUSTOMER_FIELD_ROW + customer_wide_specs[i].row;
-		int column =
-			CUSTOMER_FIELD_COLUMN +
-			FIELDSET_SCREEN_WIDTH(customer_wide_specs[i].width) +
-			2;
+		int column = CUSTOMER_FIELD_COLUMN +
+			     customer_field_columns(&customer_wide_specs[i]) +
+			     2;
 
 		customer_hint(state, ui, i, hint, sizeof(hint));
 		draw_line(stdscr, ui_row(ui, row), ui_column(ui, column),
@@ -266,6 +273,8 @@ static void customer_draw_confirm_registration(
 			    "Born", reg->date_of_birth);
 	snprintf(text, sizeof(text), "%s %s", reg->id_type, reg->id_number);
 	customer_draw_value(ui, customer_list_row(ui, 3), "ID", "ID", text);
+	/* NOTE: an address or e-mail wider than its row, up to 200 and 254
+	 * characters, is cut here. The form shows it in full by scrolling. */
 	customer_draw_value(ui, customer_list_row(ui, 4), "Address",
 			    "Address", reg->address);
 	customer_draw_value(ui, customer_list_row(ui, 5), "E-mail", "E-mail",

@@ -18,6 +18,11 @@
 #define CUSTOMER_FIELD_ROW 3   /* content row of the first field */
 #define CUSTOMER_MESSAGE_ROW 20
 
+/* Columns of the wide layout's scrolling views: names leave room for a
+ * hint, and the address and email end in column 76. */
+#define CUSTOMER_NAME_VIEW 41
+#define CUSTOMER_LONG_VIEW 57
+
 /* The compact layout: a label in columns 0 to 11 and its field from
  * column 12 on each row, then one hint row and two message rows for the
  * current field. */
@@ -28,7 +33,8 @@
 #define CUSTOMER_COMPACT_MESSAGE_ROW 10
 #define CUSTOMER_COMPACT_MESSAGE_ROWS 2
 
-/* The text buffers hold a full field of 4-byte UTF-8 characters. */
+/* The text buffers hold a full field of 4-byte UTF-8 characters, which
+ * is more than the longest text the fields' lengths let through. */
 #define CUSTOMER_TEXT_SIZE (4 * FIELDSET_WIDTH_MAX + 1)
 
 enum customer_mode {

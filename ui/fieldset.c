@@ -14,6 +14,30 @@
 #define FIELDSET_TEXT_SIZE \
 	(MB_LEN_MAX * FIELDSET_SCREEN_WIDTH(FIELDSET_WIDTH_MAX) + 1)
 
+/* Grow a dynamic field to its maximum of `columns` before any text is
+ * typed. When formw grows a field itself, as typing reaches its end, it
+ * copies the field's buffer into a wider window. With ncurses 6.4 that
+ * buffer has one cell per character, then a NUL cell and stale cells in
+ * place of the second cells of double-width characters. The copy shows
+ * those as "^@" and old text, so a field must never grow while edited. */
+static int grow_field(FIELD *field, int columns)
+{
+	static char blanks[FIELDSET_SCREEN_WIDTH(FIELDSET_WIDTH_MAX) + 1];
+	int rows;
+	int grown;
+	int max;
+
+	memset(blanks, ' ', (size_t)columns);
+	blanks[columns] = '\0';
+	if (set_field_buffer(field, 0, blanks) != E_OK ||
+	    set_field_buffer(field, 0, "") != E_OK)
+		return -1;
+	if (dynamic_field_info(field, &rows, &grown, &max) != E_OK ||
+	    grown != columns)
+		return -1;
+	return 0;
+}
+
 /* Each field is one column wider than its text. Formw keeps the cursor
  * inside the field, so in a field filled to its last column the cursor
  * sits on the last character and REQ_DEL_PREV deletes the one before it.
@@ -29,7 +53,7 @@ static int field_create(struct fieldset *set, int i,
 	FIELD *field;
 
 	if (spec->width < 1 || spec->width > FIELDSET_WIDTH_MAX ||
-	    spec->view < 0 || spec->view == 1)
+	    spec->view < 0 || spec->view == 1 || spec->length < 0)
 		return -1;
 	if (spec->view > 0 && spec->view < columns)
 		columns = spec->view;
@@ -40,11 +64,12 @@ static int field_create(struct fieldset *set, int i,
 	set->count = i + 1;
 
 	/* A narrow view makes the field dynamic: formw then scrolls the text
-	 * sideways and lets it grow to the full width, cursor column
-	 * included. */
+	 * sideways within the full width, cursor column included. */
 	if (columns < FIELDSET_SCREEN_WIDTH(spec->width)) {
 		field_opts_off(field, O_STATIC);
 		set_max_field(field, FIELDSET_SCREEN_WIDTH(spec->width));
+		if (grow_field(field, FIELDSET_SCREEN_WIDTH(spec->width)) != 0)
+			return -1;
 	}
 
 	/* The screens check each field when the cursor leaves it, so formw
@@ -55,6 +80,7 @@ static int field_create(struct fieldset *set, int i,
 	set->width[i] = spec->width;
 	set->replace[i] = spec->replace;
 	set->secret[i] = spec->secret;
+	set->length[i] = spec->length;
 	if (spec->secret)
 		field_opts_off(field, O_PUBLIC);
 	set_field_back(field, theme_attr(THEME_FIELD));
@@ -73,6 +99,7 @@ int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 	int i;
 
 	memset(set, 0, sizeof(*set));
+	set->column = INT_MAX;
 	if (count <= 0 || count > FIELDSET_MAX)
 		return -1;
 
@@ -104,6 +131,7 @@ int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs)
 	static char texts[FIELDSET_MAX][FIELDSET_TEXT_SIZE];
 	int count = set->count;
 	int current;
+	int column;
 	bool fresh;
 	int result;
 	int i;
@@ -112,7 +140,9 @@ int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs)
 		return -1;
 	if (set->specs == specs)
 		return 0;
+	fieldset_unplace(set);
 	current = fieldset_current(set);
+	column = set->column;
 	fresh = set->fresh;
 	for (i = 0; i < count; i++)
 		fieldset_get(set, i, texts[i], sizeof(texts[i]));
@@ -130,6 +160,7 @@ int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs)
 		return -1;
 	fieldset_focus(set, current);
 	set->fresh = fresh;
+	set->column = column;
 	return 0;
 }
 
@@ -154,9 +185,23 @@ static void wipe_copy(const struct fieldset *set, int index, char *copy)
 		explicit_bzero(copy, strlen(copy));
 }
 
+/* Return the number of UTF-8 characters in text, counting each invalid
+ * byte as one. */
+static int utf8_count(const char *text)
+{
+	int count = 0;
+
+	for (; *text != '\0'; text++) {
+		if (((unsigned char)*text & 0xC0) != 0x80)
+			count++;
+	}
+	return count;
+}
+
 /* Return the width in terminal columns of field `index`'s text, up to
- * its last non-blank, so leading blanks count. */
-static int text_width(const struct fieldset *set, int index)
+ * its last non-blank, so leading blanks count. Stores the number of
+ * characters in *chars unless chars is NULL. */
+static int text_width(const struct fieldset *set, int index, int *chars)
 {
 	/* Room for every cell of the widest field, each holding the longest
 	 * multibyte character (MB_LEN_MAX bytes). */
@@ -177,6 +222,8 @@ static int text_width(const struct fieldset *set, int index)
 	text[length] = '\0';
 	wipe_copy(set, index, raw);
 	width = draw_text_width(text);
+	if (chars != NULL)
+		*chars = utf8_count(text);
 	explicit_bzero(text, sizeof(text));
 	return width;
 }
@@ -190,13 +237,51 @@ static size_t utf8_boundary(const char *text, size_t length)
 	return length;
 }
 
+/* Return the column of the cursor in the current field's text, counted
+ * in terminal columns from the text's start. Formw has no call that
+ * returns it, but ncurses declares the form structure, whose curcol is
+ * that column also when the text scrolls sideways. */
+static int cursor_column(const struct fieldset *set)
+{
+	return set->form->curcol;
+}
+
+/* Move the cursor of the current, posted field to terminal column
+ * `column` of its text, or after the text when it is narrower.
+ *
+ * Formw's buffer has one cell per character, but the requests that
+ * search it (REQ_END_LINE, REQ_END_FIELD) take a cell's index for the
+ * cursor's column, which is wrong after a double-width character. Worse,
+ * ncurses 6.4 copies the window to the buffer when the cursor leaves a
+ * field and leaves the last cells of the row non-blank there. So
+ * REQ_END_LINE then puts the cursor on the field's last column.
+ * REQ_RIGHT_CHAR steps over each character's width in the window, so
+ * moving right from the start of the line is right. */
+static void move_to_column(struct fieldset *set, int column)
+{
+	int end = text_width(set, fieldset_current(set), NULL);
+	int i;
+
+	if (column > end)
+		column = end;
+	form_driver(set->form, REQ_BEG_LINE);
+	for (i = 0; i < FIELDSET_WIDTH_MAX && cursor_column(set) < column;
+	     i++) {
+		if (form_driver(set->form, REQ_RIGHT_CHAR) != E_OK)
+			break;
+	}
+}
+
 /* Put the cursor of the current field at its beginning while its
- * prefilled text is to be replaced, else after its text. */
+ * prefilled text is to be replaced, else at set->column. */
 static void place_cursor(struct fieldset *set)
 {
-	if (set->posted)
-		form_driver(set->form,
-			    set->fresh ? REQ_BEG_LINE : REQ_END_LINE);
+	if (!set->posted)
+		return;
+	if (set->fresh)
+		form_driver(set->form, REQ_BEG_LINE);
+	else
+		move_to_column(set, set->column);
 }
 
 int fieldset_place(struct fieldset *set, int y, int x)
@@ -225,7 +310,10 @@ int fieldset_place(struct fieldset *set, int y, int x)
 
 void fieldset_unplace(struct fieldset *set)
 {
+	/* Posting the form again puts formw's cursor at column 0, so
+	 * fieldset_place restores this one. */
 	if (set->posted) {
+		set->column = cursor_column(set);
 		form_driver(set->form, REQ_VALIDATION);
 		unpost_form(set->form);
 		set->posted = false;
@@ -258,6 +346,7 @@ void fieldset_focus(struct fieldset *set, int index)
 		return;
 	set_current_field(set->form, set->fields[index]);
 	set->fresh = set->replace[index];
+	set->column = INT_MAX;
 	place_cursor(set);
 }
 
@@ -273,20 +362,12 @@ int fieldset_request(struct fieldset *set, int request)
 	return result;
 }
 
-/* Return the column of the cursor in the current field's text, counted
- * in terminal columns from the text's start. Formw has no call that
- * returns it, but ncurses declares the form structure, whose curcol is
- * that column also when the text scrolls sideways. */
-static int cursor_column(const struct fieldset *set)
-{
-	return set->form->curcol;
-}
-
 int fieldset_type(struct fieldset *set, wchar_t ch)
 {
 	int index = fieldset_current(set);
 	int width = wcwidth(ch);
 	int used;
+	int chars;
 	int result;
 
 	if (!set->posted)
@@ -305,10 +386,12 @@ int fieldset_type(struct fieldset *set, wchar_t ch)
 
 	/* Insert mode puts ch at the cursor, which can be past the end of
 	 * the text, so the text ends at the further of the two. */
-	used = text_width(set, index);
+	used = text_width(set, index, &chars);
 	if (cursor_column(set) > used)
 		used = cursor_column(set);
 	if (used + width > set->width[index])
+		return E_REQUEST_DENIED;
+	if (set->length[index] > 0 && chars >= set->length[index])
 		return E_REQUEST_DENIED;
 
 	result = form_driver_w(set->form, OK, ch);
@@ -336,7 +419,7 @@ static void move_right(struct fieldset *set)
 {
 	if (!set->posted)
 		return;
-	if (cursor_column(set) < text_width(set, fieldset_current(set)))
+	if (cursor_column(set) < text_width(set, fieldset_current(set), NULL))
 		fieldset_request(set, REQ_RIGHT_CHAR);
 	else
 		set->fresh = false;
@@ -361,7 +444,9 @@ bool fieldset_edit(struct fieldset *set, enum ui_action action)
 		fieldset_request(set, REQ_BEG_LINE);
 		return true;
 	case UI_ACTION_END:
-		fieldset_request(set, REQ_END_LINE);
+		set->fresh = false;
+		if (set->posted)
+			move_to_column(set, INT_MAX);
 		return true;
 	default:
 		return false;
@@ -397,6 +482,17 @@ void fieldset_get(const struct fieldset *set, int index, char *buf,
 	wipe_copy(set, index, raw);
 }
 
+/* Cut text after its first `count` UTF-8 characters. */
+static void clip_chars(char *text, int count)
+{
+	for (; *text != '\0'; text++) {
+		if (((unsigned char)*text & 0xC0) != 0x80 && count-- == 0) {
+			*text = '\0';
+			return;
+		}
+	}
+}
+
 void fieldset_set(struct fieldset *set, int index, const char *text)
 {
 	char clipped[MB_LEN_MAX * FIELDSET_WIDTH_MAX + 1];
@@ -409,6 +505,8 @@ void fieldset_set(struct fieldset *set, int index, const char *text)
 		length = utf8_boundary(text, sizeof(clipped) - 1);
 	memcpy(clipped, text, length);
 	clipped[length] = '\0';
+	if (set->length[index] > 0)
+		clip_chars(clipped, set->length[index]);
 	set_field_buffer(set->fields[index], 0, clipped);
 	if (set->posted && fieldset_current(set) == index)
 		fieldset_focus(set, index);
@@ -439,7 +537,7 @@ void fieldset_draw_mask(const struct fieldset *set, int index)
 	if (field_info(set->fields[index], &rows, &width, &row, &column,
 		       &offscreen, &buffers) != E_OK)
 		return;
-	stars = text_width(set, index);
+	stars = text_width(set, index, NULL);
 	if (stars > width)
 		stars = width;
 

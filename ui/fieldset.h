@@ -12,8 +12,9 @@
 
 #define FIELDSET_MAX 8
 
-/* Maximum text width of a field, in terminal columns. */
-#define FIELDSET_WIDTH_MAX 64
+/* Maximum text width of a field, in terminal columns: an address of 200
+ * characters, as the central service takes, of two columns each. */
+#define FIELDSET_WIDTH_MAX 400
 
 /* Columns a field of text width `width` takes on screen: one more than
  * its text, for the cursor after the last character. */
@@ -31,6 +32,9 @@ struct fieldset_spec {
 	int view;     /* columns the field takes on screen, 2 or more, when
 			 fewer than FIELDSET_SCREEN_WIDTH(width): the text
 			 then scrolls sideways. 0: the whole width shows */
+	int length;   /* maximum characters, for a limit that is counted
+			 in characters rather than columns. 0: only width
+			 limits the text */
 };
 
 struct fieldset {
@@ -45,8 +49,12 @@ struct fieldset {
 	int width[FIELDSET_MAX];    /* maximum text width in columns */
 	bool replace[FIELDSET_MAX];
 	bool secret[FIELDSET_MAX];
+	int length[FIELDSET_MAX];   /* maximum characters, 0 for no limit */
 	bool fresh;                 /* the current field is a `replace` field
 				       that nothing has been typed into */
+	int column;                 /* where fieldset_place puts the cursor
+				       in the current field: a column of its
+				       text, or INT_MAX for after the text */
 };
 
 /* Create count fields from specs. Returns 0, or -1 when a spec is out of
@@ -57,8 +65,9 @@ int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 
 /* Rebuild the fields of an initialised set with other specs (as many as
  * at init; the widths should match), such as those of the other layout.
- * Each field keeps its text, and the cursor stays in the same field. The
- * set is left unplaced. Does nothing when the set already follows specs.
+ * Each field keeps its text. Once the set is placed again, the cursor is
+ * in the same field at the same column of its text. The set is left
+ * unplaced. Does nothing when the set already follows specs.
  * Returns 0, or -1 when formw fails (the set is then empty). */
 int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs);
 
@@ -66,8 +75,9 @@ int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs);
 void fieldset_free(struct fieldset *set);
 
 /* Post the form on stdscr with its top-left corner at (y, x), moving it
- * there if it was posted elsewhere. Returns 0, or -1 when it does not fit
- * the terminal. */
+ * there if it was posted elsewhere. The cursor keeps its column in the
+ * current field's text. Returns 0, or -1 when it does not fit the
+ * terminal. */
 int fieldset_place(struct fieldset *set, int y, int x);
 
 /* Unpost the form, keeping every field's text. */
@@ -88,8 +98,8 @@ int fieldset_request(struct fieldset *set, int request);
 
 /* Insert one typed character at the cursor of the current field. Returns
  * E_REQUEST_DENIED, changing nothing, when the text would then be wider
- * than the field's width or the character has no width of its own (a
- * combining mark), else formw's result. */
+ * than the field's width or longer than its length, or the character has
+ * no width of its own (a combining mark), else formw's result. */
 int fieldset_type(struct fieldset *set, wchar_t ch);
 
 /* Apply an editing action (erase, delete, left, right, home, end) to the
@@ -104,8 +114,8 @@ bool fieldset_edit(struct fieldset *set, enum ui_action action);
 void fieldset_get(const struct fieldset *set, int index, char *buf,
 		  size_t size);
 
-/* Replace field `index`'s text, cut to the field's width at a character
- * boundary. */
+/* Replace field `index`'s text, cut at a character boundary to the
+ * field's width and length. */
 void fieldset_set(struct fieldset *set, int index, const char *text);
 
 /* Blank field `index` and overwrite formw's text copies of it, for a

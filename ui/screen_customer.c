@@ -14,38 +14,66 @@
 #include "country.h"
 #include "customer_draw.h"
 
-#define CUSTOMER_NAME_MAX 64    /* characters, as the central service */
+/* The central service's maximum lengths in characters. */
+#define CUSTOMER_NAME_MAX 64
 #define CUSTOMER_ADDRESS_MAX 200
+#define CUSTOMER_EMAIL_MAX (API_EMAIL_SIZE - 1)
 
-/* Indexed by enum customer_field. The widths fit 80 columns, so a name,
- * address or email longer than its field cannot be typed, and both
- * layouts keep the same widths.
- * NOTE: the central service takes addresses of up to 200 characters and
- * emails of up to 254, but the form holds only 56 of them. */
+/* Text widths in terminal columns: room for the maximum length of
+ * characters of two columns each, while .length stops the text at the
+ * central service's maximum. Email addresses are ASCII only, one column
+ * per character. */
+#define CUSTOMER_NAME_WIDTH (2 * CUSTOMER_NAME_MAX)
+#define CUSTOMER_ADDRESS_WIDTH (2 * CUSTOMER_ADDRESS_MAX)
+#define CUSTOMER_EMAIL_WIDTH CUSTOMER_EMAIL_MAX
+
+/* Indexed by enum customer_field. Both layouts keep the same widths, and
+ * the views fit 80 columns, so names, addresses and emails scroll
+ * sideways. */
 const struct fieldset_spec customer_wide_specs[CUSTOMER_FORM_FIELDS] = {
-	[CUSTOMER_FIELD_FIRST_NAME] = { .row = 0, .width = 40 },
-	[CUSTOMER_FIELD_LAST_NAME] = { .row = 2, .width = 40 },
+	[CUSTOMER_FIELD_FIRST_NAME] = { .row = 0,
+					.width = CUSTOMER_NAME_WIDTH,
+					.length = CUSTOMER_NAME_MAX,
+					.view = CUSTOMER_NAME_VIEW },
+	[CUSTOMER_FIELD_LAST_NAME] = { .row = 2,
+				       .width = CUSTOMER_NAME_WIDTH,
+				       .length = CUSTOMER_NAME_MAX,
+				       .view = CUSTOMER_NAME_VIEW },
 	[CUSTOMER_FIELD_PHONE] = { .row = 4, .width = 20 },
 	[CUSTOMER_FIELD_DATE_OF_BIRTH] = { .row = 6, .width = 10 },
 	[CUSTOMER_FIELD_ID_TYPE] = { .row = 8, .width = 1 },
 	[CUSTOMER_FIELD_ID_NUMBER] = { .row = 10, .width = 20 },
-	[CUSTOMER_FIELD_ADDRESS] = { .row = 12, .width = 56 },
-	[CUSTOMER_FIELD_EMAIL] = { .row = 14, .width = 56 },
+	[CUSTOMER_FIELD_ADDRESS] = { .row = 12,
+				     .width = CUSTOMER_ADDRESS_WIDTH,
+				     .length = CUSTOMER_ADDRESS_MAX,
+				     .view = CUSTOMER_LONG_VIEW },
+	[CUSTOMER_FIELD_EMAIL] = { .row = 14,
+				   .width = CUSTOMER_EMAIL_WIDTH,
+				   .length = CUSTOMER_EMAIL_MAX,
+				   .view = CUSTOMER_LONG_VIEW },
 };
 
 const struct fieldset_spec
 	customer_compact_specs[CUSTOMER_FORM_FIELDS] = {
-		[CUSTOMER_FIELD_FIRST_NAME] = { .row = 0, .width = 40,
+		[CUSTOMER_FIELD_FIRST_NAME] = { .row = 0,
+						.width = CUSTOMER_NAME_WIDTH,
+						.length = CUSTOMER_NAME_MAX,
 						.view = CUSTOMER_COMPACT_VIEW },
-		[CUSTOMER_FIELD_LAST_NAME] = { .row = 1, .width = 40,
+		[CUSTOMER_FIELD_LAST_NAME] = { .row = 1,
+					       .width = CUSTOMER_NAME_WIDTH,
+					       .length = CUSTOMER_NAME_MAX,
 					       .view = CUSTOMER_COMPACT_VIEW },
 		[CUSTOMER_FIELD_PHONE] = { .row = 2, .width = 20 },
 		[CUSTOMER_FIELD_DATE_OF_BIRTH] = { .row = 3, .width = 10 },
 		[CUSTOMER_FIELD_ID_TYPE] = { .row = 4, .width = 1 },
 		[CUSTOMER_FIELD_ID_NUMBER] = { .row = 5, .width = 20 },
-		[CUSTOMER_FIELD_ADDRESS] = { .row = 6, .width = 56,
+		[CUSTOMER_FIELD_ADDRESS] = { .row = 6,
+					     .width = CUSTOMER_ADDRESS_WIDTH,
+					     .length = CUSTOMER_ADDRESS_MAX,
 					     .view = CUSTOMER_COMPACT_VIEW },
-		[CUSTOMER_FIELD_EMAIL] = { .row = 7, .width = 56,
+		[CUSTOMER_FIELD_EMAIL] = { .row = 7,
+					   .width = CUSTOMER_EMAIL_WIDTH,
+					   .length = CUSTOMER_EMAIL_MAX,
 					   .view = CUSTOMER_COMPACT_VIEW },
 	};
 
@@ -513,6 +541,10 @@ static int customer_form_confirm(struct customer_state *state, struct ui *ui)
 	if (customer_build(state, ui) != 0)
 		return SCREEN_HANDLED;
 	customer_set_mode(state, ui, CUSTOMER_MODE_CONFIRM);
+
+	/* Keys typed or pasted before the confirmation showed must not
+	 * confirm it. */
+	ui_flush_typeahead(ui);
 	return SCREEN_HANDLED | SCREEN_REDRAW;
 }
 

@@ -13,7 +13,12 @@
 #include "screen.h"
 #include "theme.h"
 
-#define LOCK_WIDTH 32
+/* The password field's width in terminal columns. The password rules
+ * allow 64 characters (security_password_check), and the field takes 64
+ * columns, as on the change password screen. Its wide view ends in the
+ * last of 80 columns and scrolls for the longest passwords. */
+#define LOCK_WIDTH 64
+#define LOCK_VIEW 62
 #define LOCK_LABEL_COLUMN 4
 #define LOCK_FIELD_COLUMN 18
 #define LOCK_FIELD_ROW 8
@@ -32,7 +37,8 @@
 #define LOCK_COMPACT_STATUS_ROW 10
 
 static const struct fieldset_spec lock_specs[1] = {
-	{ .row = 0, .column = 0, .width = LOCK_WIDTH, .secret = true },
+	{ .row = 0, .column = 0, .width = LOCK_WIDTH, .secret = true,
+	  .view = LOCK_VIEW },
 };
 
 static const struct fieldset_spec lock_compact_specs[1] = {

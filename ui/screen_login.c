@@ -18,7 +18,13 @@ enum login_field {
 	LOGIN_FIELD_COUNT = 2,
 };
 
-#define LOGIN_WIDTH 32
+/* Field widths in terminal columns. The password rules allow 64
+ * characters (security_password_check), and the password field takes 64
+ * columns, as on the change password screen. Its wide view ends in the
+ * last of 80 columns and scrolls for the longest passwords. */
+#define LOGIN_AGENT_WIDTH 32
+#define LOGIN_PASSWORD_WIDTH 64
+#define LOGIN_PASSWORD_VIEW 62
 #define LOGIN_LABEL_COLUMN 4
 #define LOGIN_FIELD_COLUMN 18
 #define LOGIN_FIELD_ROW 5   /* content row of the agent ID field */
@@ -36,15 +42,20 @@ enum login_field {
 
 /* Each field's row relative to the first, with its message below it. */
 static const struct fieldset_spec login_specs[LOGIN_FIELD_COUNT] = {
-	[LOGIN_FIELD_AGENT] = { .row = 0, .column = 0, .width = LOGIN_WIDTH },
-	[LOGIN_FIELD_PASSWORD] = { .row = 3, .column = 0, .width = LOGIN_WIDTH,
-				   .secret = true },
+	[LOGIN_FIELD_AGENT] = { .row = 0, .column = 0,
+				.width = LOGIN_AGENT_WIDTH },
+	[LOGIN_FIELD_PASSWORD] = { .row = 3, .column = 0,
+				   .width = LOGIN_PASSWORD_WIDTH,
+				   .secret = true,
+				   .view = LOGIN_PASSWORD_VIEW },
 };
 
 static const struct fieldset_spec login_compact_specs[LOGIN_FIELD_COUNT] = {
-	[LOGIN_FIELD_AGENT] = { .row = 0, .column = 0, .width = LOGIN_WIDTH,
+	[LOGIN_FIELD_AGENT] = { .row = 0, .column = 0,
+				.width = LOGIN_AGENT_WIDTH,
 				.view = LOGIN_COMPACT_VIEW },
-	[LOGIN_FIELD_PASSWORD] = { .row = 2, .column = 0, .width = LOGIN_WIDTH,
+	[LOGIN_FIELD_PASSWORD] = { .row = 2, .column = 0,
+				   .width = LOGIN_PASSWORD_WIDTH,
 				   .secret = true,
 				   .view = LOGIN_COMPACT_VIEW },
 };
@@ -225,7 +236,7 @@ static void login_draw(const struct screen *screen, const struct ui *ui)
 static int login_submit(struct login_state *state, struct ui *ui)
 {
 	char agent[JOURNAL_AGENT_SIZE];
-	char password[4 * LOGIN_WIDTH + 1];
+	char password[4 * LOGIN_PASSWORD_WIDTH + 1];
 	char message[160];
 	int result;
 

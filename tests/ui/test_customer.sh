@@ -7,6 +7,12 @@
 # journal as accepted and the sandbox's customers table, and its result
 # must offer a transfer to the new customer. Screens are saved in the run
 # folder, and some are compared with the expected text in full.
+# Double-width characters, emoji and mixed text are edited in both
+# layouts and in fields that scroll sideways: after Tab and Shift-Tab
+# the cursor is back after the text, Backspace deletes the last
+# character, and a resize keeps the cursor's column. At 80x24 the
+# customer has an address of 200 characters and an e-mail of 254, the
+# central service's maximum lengths, which must reach it in full.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 # shellcheck source=tests/lib.sh
@@ -22,6 +28,11 @@ WIDE_PHONE=0244555777
 WIDE_E164=+233244555777
 COMPACT_PHONE=0244555778
 COMPACT_E164=+233244555778
+
+# Exactly 200 characters, some of them two bytes long, and 254.
+LONG_ADDRESS=$(repeat 'Nyamékyé House, 14 Oxford Street, Osu. ' 6)
+LONG_ADDRESS="${LONG_ADDRESS:0:199}X"
+LONG_EMAIL="k$(repeat a 63)@$(repeat b 63).$(repeat c 63).$(repeat d 57).com"
 
 # check_journal DIR SHOWN_ID: the journal in DIR has exactly one
 # operation, the accepted registration shown on the result.
@@ -39,6 +50,19 @@ if op_type != "customer_registration":
     sys.exit(f"the journaled type is {op_type!r}")
 if state != "accepted":
     sys.exit(f"the registration is {state!r}, expected 'accepted'")
+PY
+}
+
+# sandbox_contact PHONE: the customer's address and e-mail in the
+# sandbox, on two lines.
+sandbox_contact() {
+	python3 - "$RUN_DIR/sandbox.db" "$1" <<'PY'
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=10)
+for address, email in conn.execute("SELECT address, email FROM customers"
+                                   " WHERE phone = ?", (sys.argv[2],)):
+    print(address)
+    print(email)
 PY
 }
 
@@ -113,6 +137,31 @@ keys 6
 wait_for "Date of birth" || fail "the registration form did not open on 6"
 save_screen form
 
+# Fields start in column 20, First name in row 4 and Last name in row 6.
+# 王小明 is 6 columns wide: the cursor comes back after it, and
+# Backspace deletes 明.
+keys '王小明'
+expect_cursor 26 4 "王小明 typed in First name"
+keys Tab BTab
+expect_cursor 26 4 "back in First name after Tab and Shift-Tab"
+keys BSpace X
+wait_for_re '^  First name +王小X( |$)' ||
+	fail "Backspace and X after 王小明 did not give 王小X"
+expect_cursor 25 4 "X typed after Backspace in First name"
+
+# Emoji and mixed text: Ama😀王b is 8 columns wide.
+keys Tab 'Ama😀王b' BTab Tab
+expect_cursor 28 6 "back in Last name after Ama😀王b"
+erase 2
+wait_for_re '^  Last name +Ama😀( |$)' ||
+	fail "Backspace twice after Ama😀王b did not give Ama😀"
+expect_cursor 25 6 "Backspace twice in Last name"
+save_screen wide-characters
+erase 4
+keys BTab
+erase 3
+wait_for_re '^  First name *$' || fail "the first name was not erased"
+
 # A date of birth ten years ago is under the minimum age of 18; its
 # message appears when the cursor leaves the field.
 young=$(date -u -d '10 years ago' +%Y-%m-%d) || fail "date cannot count back"
@@ -127,7 +176,14 @@ keys BTab
 erase 10
 keys 1990-05-17 Tab 2 Tab G12345
 wait_for G12345 || fail "the ID number typed does not show"
+
+# The cursor stays between G123 and 45 across the resize: ID number is in
+# column 20 of row 14 at 80x24, and in column 12 of row 7 at 40x16.
+keys Left Left
+expect_cursor 24 14 "Left twice in ID number"
 resize 40 16
+expect_cursor 16 7 "ID number after the resize to 40x16"
+keys Right Right
 expect_rows 2 13 "form at 40x16 after a resize" <<EOF || fail "the compact form lost input"
 Register customer
 First name  Kwame
@@ -168,9 +224,33 @@ save_screen resized-wide
 on_screen "the minimum age is 18" &&
 	fail "the minimum age message stayed after a valid date of birth"
 
-keys Tab "14 Oxford Street, Osu" Tab kwame@example.com
+# The address scrolls sideways: 30 characters of 2 columns are wider
+# than its 57 columns on screen, from column 20 of row 16. The cursor
+# stays on the last of them and comes back there after Tab and
+# Shift-Tab.
+keys Tab "$(repeat 王 30)"
+expect_cursor 76 16 "30 double-width characters typed in Address"
+keys Tab BTab
+expect_cursor 76 16 "back in Address after Tab and Shift-Tab"
+keys BSpace X
+wait_for_re '^  Address +王+X *$' ||
+	fail "Backspace and X at the end of the address did not give 王X"
+save_screen address-scrolled
+on_screen '^@' && fail "the address shows NUL cells as ^@"
+erase 30
+wait_for_re '^  Address *$' || fail "the address was not erased"
+
+# The full lengths: the field rejects a 201st character of the address
+# and a 255th of the e-mail.
+keys "${LONG_ADDRESS}Q" Tab "${LONG_EMAIL}x"
+wait_for_re '^  E-mail \(optional\) +d+\.com *$' ||
+	fail "the end of the long e-mail does not show"
 save_screen form-filled
 finish_registration "$WIDE_DIR" "$WIDE_E164" "Kwame Asante"
+[ "$(sandbox_contact "$WIDE_E164")" = "$LONG_ADDRESS"$'\n'"$LONG_EMAIL" ] ||
+	fail "the sandbox has address and e-mail" \
+		"'$(sandbox_contact "$WIDE_E164")', expected '$LONG_ADDRESS'" \
+		"and '$LONG_EMAIL'"
 quit_agent "$WIDE_DIR"
 
 # --- 40x16 -----------------------------------------------------------
@@ -182,6 +262,25 @@ start_agent "$COMPACT_DIR" 40 16
 login A1001 counter-demo-1 "6 Register customer"
 keys 6
 wait_for "Register customer" || fail "the registration form did not open on 6"
+
+# First name scrolls sideways here: 15 characters of 2 columns are wider
+# than its 27 columns on screen, from column 12 of row 2.
+keys "$(repeat 王 15)"
+expect_cursor 38 2 "15 double-width characters typed in First name"
+keys Tab BTab
+expect_cursor 38 2 "back in First name after Tab and Shift-Tab"
+keys BSpace X
+wait_for_re '^First name +王+X *$' ||
+	fail "Backspace and X in the compact first name did not give 王X"
+save_screen compact-scrolled
+erase 15
+keys 'Ama😀王b' Tab BTab
+expect_cursor 20 2 "back in the compact First name after Ama😀王b"
+erase 2
+wait_for_re '^First name +Ama😀 *$' ||
+	fail "Backspace twice after Ama😀王b did not give Ama😀"
+erase 4
+wait_for_re '^First name *$' || fail "the compact first name was not erased"
 keys Adwoa Tab Nyamékyé Tab "$COMPACT_PHONE" Tab 17/05/1990 Tab 5 Tab
 wait_for "Type 1 to 4 for the ID type" ||
 	fail "no message for ID type 5 on the compact message rows"

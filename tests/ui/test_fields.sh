@@ -11,6 +11,9 @@
 #    the receiver field.
 # 4. A holder name with bidirectional and C0 controls is shown without
 #    them.
+# 5. A password of 40 characters, set on the change password screen,
+#    logs in and unlocks at 80x24 and at 40x16, with a 6-second idle
+#    lock.
 # Screens are saved in the run folder for diagnosis.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -183,5 +186,48 @@ keys Escape
 wait_for "Sender wallet" || fail "Esc did not go back to the form"
 quit_agent "$RUN_DIR"
 
-echo "ok: full fields, login messages, unknown receiver and holder name"
+# 5. A new sandbox, where A1001's password is counter-demo-1 again.
+LONG_PASSWORD=$(repeat Kente-2027 4)
+[ "${#LONG_PASSWORD}" = 40 ] || fail "the long password is not 40 characters"
+restart_in "$RUN_DIR/long-password" SPOTAGENT_LOCK_SECONDS=6
+keys 5
+wait_for "Repeat new" || fail "5 did not open the change password screen"
+keys counter-demo-1 Tab "$LONG_PASSWORD" Tab "$LONG_PASSWORD" Enter
+wait_for "Password changed" ||
+	fail "the change to a 40-character password got no 'Password changed'"
+
+# unlock_with PASSWORD WHEN: wait at most 15 s for the idle lock, unlock
+# with PASSWORD, and fail naming WHEN unless the home menu comes back.
+unlock_with() {
+	wait_for "Terminal locked" 75 ||
+		fail "$2: the terminal did not lock within 15 s"
+	keys "$1" Enter
+	wait_gone "Terminal locked" ||
+		fail "$2: the 40-character password did not unlock"
+	wait_for "Wallet transfer" || fail "$2: the home menu did not return"
+}
+
+# At 80x24 the wide password view shows all 40 '*'.
+keys 4
+wait_for "Agent login" || fail "4 did not log out"
+keys "$LONG_PASSWORD"
+wait_for "Password      $(repeat '*' 40)" ||
+	fail "the 40-character password is not 40 '*' at 80x24"
+keys Enter
+wait_for "1 Wallet transfer" ||
+	fail "the 40-character password did not log in at 80x24"
+unlock_with "$LONG_PASSWORD" "80x24"
+
+resize 40 16 "1-7:Pick"
+keys 4
+wait_for "Agent login" || fail "4 did not log out at 40x16"
+keys "$LONG_PASSWORD" Enter
+wait_for "1-7:Pick" || fail "the 40-character password did not log in at 40x16"
+unlock_with "$LONG_PASSWORD" "40x16"
+quit_agent "$RUN_DIR"
+grep -qF -- "$LONG_PASSWORD" "$RUN_DIR/spotagent.log" &&
+	fail "the 40-character password is in the log"
+
+echo "ok: full fields, login messages, unknown receiver, holder name and" \
+	"40-character passwords"
 exit 0

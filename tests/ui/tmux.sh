@@ -358,3 +358,30 @@ expect_one_ledger_row() {
 	[ "$count" = "1" ] ||
 		fail "the ledger has $count rows for operation $1, expected 1"
 }
+
+# cursor_position: print the pane's cursor position as COLUMN,ROW, both
+# counted from 0.
+cursor_position() {
+	tmux_run display-message -p -t "$SESSION" '#{cursor_x},#{cursor_y}'
+}
+
+# cursor_is COLUMN ROW: whether the cursor is at COLUMN, ROW now.
+cursor_is() {
+	[ "$(cursor_position)" = "$1,$2" ]
+}
+
+# expect_cursor COLUMN ROW WHEN: wait at most 5 s for the cursor to be at
+# COLUMN, ROW, and fail naming WHEN if it never is.
+expect_cursor() {
+	wait_until 25 cursor_is "$1" "$2" ||
+		fail "$3: the cursor is at $(cursor_position), expected $1,$2"
+}
+
+# repeat TEXT COUNT: print TEXT COUNT times, without a newline.
+repeat() {
+	local i
+
+	for ((i = 0; i < $2; i++)); do
+		printf '%s' "$1"
+	done
+}
