@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "customer.h"
 #include "log.h"
 #include "receipt.h"
 
@@ -346,11 +347,36 @@ static int action_result(struct app *app, int rc, const char *id,
 	return -1;
 }
 
+/* Whether op is a profile update set aside by a version conflict: the
+ * central service's 412, a final response that applied nothing. */
+static bool is_version_conflict(const struct operation *op,
+				struct customer_conflict *conflict)
+{
+	return op->state == OP_NEEDS_ATTENTION &&
+	       strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0 &&
+	       customer_conflict_parse(op->last_error, conflict) ==
+		       CUSTOMER_OK;
+}
+
 int app_retry_operation(struct app *app, const char *id, char *message,
 			size_t message_size)
 {
-	int rc = journal_retry_attention(app->journal, id, (int64_t)time(NULL));
+	struct customer_conflict conflict;
+	struct operation op;
+	int rc;
 
+	/* The central service replays its first response to the same key. */
+	if (journal_get(app->journal, id, &op) == JOURNAL_OK &&
+	    is_version_conflict(&op, &conflict)) {
+		log_warn("operation %s: send again rejected: version conflict "
+			 "with profile version %lld",
+			 id, (long long)conflict.version);
+		snprintf(message, message_size,
+			 "Sending again meets the same conflict; discard "
+			 "this edit");
+		return -1;
+	}
+	rc = journal_retry_attention(app->journal, id, (int64_t)time(NULL));
 	if (rc == JOURNAL_OK)
 		sync_kick(app->sync);
 	return action_result(app, rc, id, "Queued to send again", message,
@@ -360,11 +386,69 @@ int app_retry_operation(struct app *app, const char *id, char *message,
 int app_cancel_operation(struct app *app, const char *id, char *message,
 			 size_t message_size)
 {
-	int rc = journal_cancel(app->journal, id,
-				"Cancelled by the agent before it was sent",
-				(int64_t)time(NULL));
+	char printed[160];
+	struct operation op;
+	bool transfer;
+	int rc;
 
-	return action_result(app, rc, id, "Cancelled", message, message_size);
+	transfer = journal_get(app->journal, id, &op) == JOURNAL_OK &&
+		   strcmp(op.type, API_TYPE_WALLET_TRANSFER) == 0;
+	rc = journal_cancel(app->journal, id,
+			    "Cancelled by the agent before it was sent",
+			    (int64_t)time(NULL));
+	if (action_result(app, rc, id, "Cancelled", message, message_size) !=
+	    0)
+		return -1;
+	if (!transfer)
+		return 0;
+
+	/* The customer may hold its PENDING receipt. journal_list_unprinted
+	 * leaves out what was never sent, so app_print_due would not print
+	 * this notice, and a failed print is not tried again by itself.
+	 * NOTE: receipt_layout heads it "REJECTION NOTICE"; the status
+	 * REJECTED and the reason show that the agent cancelled it. */
+	if (app_print_notice(app, id, printed, sizeof(printed)) == 0)
+		snprintf(message, message_size,
+			 "Cancelled; cancellation notice printed");
+	else
+		snprintf(message, message_size, "Cancelled. %s", printed);
+	return 0;
+}
+
+int app_discard_operation(struct app *app, const char *id, char *message,
+			  size_t message_size)
+{
+	struct customer_conflict conflict;
+	char reason[JOURNAL_ERROR_SIZE];
+	struct operation op;
+	int rc;
+
+	/* Only the agent's actions on this terminal change a needs-attention
+	 * row, and journal_discard checks the state again as it writes. */
+	rc = journal_get(app->journal, id, &op);
+	if (rc != JOURNAL_OK)
+		return action_result(app, rc, id, "Discarded", message,
+				     message_size);
+	if (!is_version_conflict(&op, &conflict)) {
+		log_warn("operation %s: discard rejected: %s in state %s is "
+			 "not a profile update in a version conflict",
+			 id, op.type, journal_state_name(op.state));
+		snprintf(message, message_size,
+			 "Only a profile edit in a version conflict can be "
+			 "discarded");
+		return -1;
+	}
+
+	snprintf(reason, sizeof(reason),
+		 "Discarded by the agent after a version conflict: Spotbanc "
+		 "has profile version %lld, this edit was made on version "
+		 "%lld; nothing was changed",
+		 (long long)conflict.version, (long long)conflict.base_version);
+	rc = journal_discard(app->journal, id, reason, (int64_t)time(NULL));
+	return action_result(app, rc, id,
+			     "Edit discarded; find the customer to edit the "
+			     "current profile",
+			     message, message_size);
 }
 
 int app_acknowledge_operation(struct app *app, const char *id,

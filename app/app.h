@@ -115,13 +115,23 @@ void app_refresh_counts(struct app *app);
  * transaction and wakes the sync worker when something became due.
  * Returns 0, or -1 with a line for the agent in message (for example when
  * the operation's state does not allow the action).
- * - retry: a needs-attention operation is sent again with its own key;
- * - cancel: an operation that was never sent becomes rejected;
+ * - retry: a needs-attention operation is sent again with its own key,
+ *   except a profile update in a version conflict, because the central
+ *   service replays the same conflict to the same key;
+ * - cancel: an operation that was never sent becomes rejected, and a
+ *   cancelled transfer gets a printed notice (a printer failure is named
+ *   in message, and the cancellation stands);
+ * - discard: a profile update in needs attention whose reason is a
+ *   version conflict (customer_conflict_parse) becomes rejected and
+ *   acknowledged, because that answer is final and applied nothing; any
+ *   other operation is refused, since its outcome may be unknown;
  * - acknowledge: the agent has seen a rejection. */
 int app_retry_operation(struct app *app, const char *id, char *message,
 			size_t message_size);
 int app_cancel_operation(struct app *app, const char *id, char *message,
 			 size_t message_size);
+int app_discard_operation(struct app *app, const char *id, char *message,
+			  size_t message_size);
 int app_acknowledge_operation(struct app *app, const char *id,
 			      char *message, size_t message_size);
 

@@ -48,7 +48,24 @@ static const char *const cache_sql[STMT_TOTAL] = {
 	[STMT_CUSTOMER_CACHE_TOUCH] =
 		"UPDATE customer_cache SET used_at = ?2"
 		" WHERE customer_id = ?1",
+	/* The oldest accepted profile update made on the version that the
+	 * cache holds. It walks the cache, at most CUSTOMER_CACHE_MAX rows,
+	 * with one probe of operation_keys' primary key each, and parses
+	 * JSON only for accepted updates. */
+	[STMT_CUSTOMER_CACHE_FOLLOW] =
+		"SELECT o.id, o.payload, c.json FROM customer_cache c"
+		" JOIN operation_keys k ON k.key = 'customer:' || c.customer_id"
+		" JOIN operations o ON o.id = k.operation_id"
+		" WHERE o.type = '" API_TYPE_CUSTOMER_UPDATE "'"
+		" AND o.state = 'accepted'"
+		" AND json_extract(o.payload, '$.base_version') ="
+		" json_extract(c.json, '$.version')"
+		" ORDER BY o.created_at, o.rowid LIMIT 1",
 };
+
+/* Most accepted updates applied to the cache in one lookup. More wait for
+ * the next lookup. */
+#define FOLLOW_MAX 64
 
 /* Copy text without leading and trailing ASCII spaces into out, as the
  * validators check it. Returns 0, or -1 when it does not fit. */
@@ -439,6 +456,110 @@ int customer_cache_put_registration(struct journal *journal,
 	return customer_cache_put(journal, &customer, now);
 }
 
+/* Apply the changed fields of update to customer, and the version that
+ * the central service gives an accepted update: every accepted update
+ * raises the version by 1, and it is accepted only on the current
+ * version (docs/api.md, POST /v1/customers/{customer_id}/profile). */
+static void apply_update(const struct customer_update *update,
+			 struct api_customer *customer)
+{
+	struct customer_registration *profile = &customer->profile;
+
+	if (update->changes & API_CHANGE_FIRST_NAME)
+		memcpy(profile->first_name, update->first_name,
+		       sizeof(profile->first_name));
+	if (update->changes & API_CHANGE_LAST_NAME)
+		memcpy(profile->last_name, update->last_name,
+		       sizeof(profile->last_name));
+	if (update->changes & API_CHANGE_PHONE)
+		memcpy(profile->phone, update->phone, sizeof(profile->phone));
+	if (update->changes & API_CHANGE_ADDRESS)
+		memcpy(profile->address, update->address,
+		       sizeof(profile->address));
+	if (update->changes & API_CHANGE_EMAIL)
+		memcpy(profile->email, update->email, sizeof(profile->email));
+	customer->version = update->base_version + 1;
+}
+
+/* Read the next accepted update that the cache has not followed into
+ * *update, with the cached customer it applies to. Returns CUSTOMER_OK,
+ * CUSTOMER_ENOTFOUND when there is none, or CUSTOMER_EIO. */
+static int follow_next(struct journal *journal, struct customer_update *update,
+		       struct api_customer *customer)
+{
+	sqlite3_stmt *stmt;
+	const char *id;
+	const char *payload;
+	const char *json;
+	int rc;
+
+	if (prepare(journal, STMT_CUSTOMER_CACHE_FOLLOW, &stmt) != CUSTOMER_OK)
+		return CUSTOMER_EIO;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		journal_release(stmt);
+		return CUSTOMER_ENOTFOUND;
+	}
+	if (rc != SQLITE_ROW) {
+		journal_sqlite_error(journal, rc, "find accepted updates for",
+				     "the customer cache");
+		journal_release(stmt);
+		return CUSTOMER_EIO;
+	}
+	id = (const char *)sqlite3_column_text(stmt, 0);
+	payload = (const char *)sqlite3_column_text(stmt, 1);
+	json = (const char *)sqlite3_column_text(stmt, 2);
+	rc = CUSTOMER_OK;
+	if (payload == NULL || json == NULL ||
+	    api_customer_update_decode(payload, update) != API_OK ||
+	    api_customer_decode(json, customer) != API_OK ||
+	    strcmp(update->customer_id, customer->profile.customer_id) != 0) {
+		log_error("accepted update %s cannot be applied to the "
+			  "customer cache",
+			  id != NULL ? id : "(null)");
+		rc = CUSTOMER_EIO;
+	}
+	journal_release(stmt);
+	return rc;
+}
+
+/* Bring cached profiles up to date with the profile updates that the
+ * central service accepted since they were cached, so that an edit made
+ * offline from the cache is made on the current version. Any connection
+ * (the sync worker's, or `spotagent sync` in another process) may have
+ * recorded the acceptance, so the cache follows the journal here, before
+ * it is read. Returns CUSTOMER_OK or CUSTOMER_EIO. */
+static int cache_follow_updates(struct journal *journal, int64_t now)
+{
+	struct customer_update *update = malloc(sizeof(*update));
+	struct api_customer *customer = malloc(sizeof(*customer));
+	int rc = CUSTOMER_EIO;
+
+	if (update == NULL || customer == NULL)
+		goto out;
+	for (int i = 0; i < FOLLOW_MAX; i++) {
+		rc = follow_next(journal, update, customer);
+		if (rc == CUSTOMER_ENOTFOUND) {
+			rc = CUSTOMER_OK;
+			break;
+		}
+		if (rc != CUSTOMER_OK)
+			break;
+		apply_update(update, customer);
+		rc = customer_cache_put(journal, customer, now);
+		if (rc != CUSTOMER_OK)
+			break;
+		log_info("cached customer %s follows an accepted update: "
+			 "profile version %lld",
+			 customer->profile.customer_id,
+			 (long long)customer->version);
+	}
+out:
+	free(update);
+	free(customer);
+	return rc;
+}
+
 /* Read the matching row's id and JSON into *out. */
 static int cache_find(struct journal *journal, enum api_customer_key by,
 		      const char *value, struct api_customer *out,
@@ -537,6 +658,13 @@ int customer_lookup_offline(struct journal *journal, enum api_customer_key by,
 	if (journal == NULL || value == NULL || value[0] == '\0' ||
 	    (by != API_CUSTOMER_BY_PHONE && by != API_CUSTOMER_BY_WALLET))
 		return CUSTOMER_EINVAL;
+
+	/* A stale row is still better than none, so a failure here is
+	 * only logged. */
+	if (cache_follow_updates(journal, now) != CUSTOMER_OK)
+		log_warn("customer cache not brought up to date before the "
+			 "lookup of %s",
+			 value);
 	rc = cache_find(journal, by, value, &found, id);
 	if (rc == CUSTOMER_ENOTFOUND && by == API_CUSTOMER_BY_PHONE)
 		return pending_find(journal, value, out);

@@ -101,8 +101,12 @@ int customer_cache_put_registration(struct journal *journal,
  * too, newest registration first, with out->version 0 and no wallets:
  * version 0 means "registration pending", and such a customer can be
  * paid only by customer id. A cached customer wins over a pending
- * registration. Returns CUSTOMER_OK, CUSTOMER_ENOTFOUND, CUSTOMER_EINVAL
- * for a bad argument, or CUSTOMER_EIO. *out is changed only on success. */
+ * registration. Before it reads the cache, it applies to each cached
+ * customer the profile updates that the central service accepted on the
+ * cached version: their changed fields, and the version raised by one as
+ * for every accepted update. Returns CUSTOMER_OK, CUSTOMER_ENOTFOUND,
+ * CUSTOMER_EINVAL for a bad argument, or CUSTOMER_EIO. *out is changed
+ * only on success. */
 int customer_lookup_offline(struct journal *journal, enum api_customer_key by,
 			    const char *value, int64_t now,
 			    struct api_customer *out);

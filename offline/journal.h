@@ -206,6 +206,17 @@ int journal_retry_attention(struct journal *journal, const char *id,
 int journal_cancel(struct journal *journal, const char *id,
 		   const char *reason, int64_t now);
 
+/* Agent action: close a needs-attention operation whose request reached
+ * the central service (sent may be 1) when its final response applied
+ * nothing, such as a profile update's version conflict. It becomes
+ * rejected with reason, counts as acknowledged and needs no rejection
+ * notice, so journal_list_unprinted skips it. The journal cannot tell a
+ * final response from an unknown outcome: the caller checks the reason
+ * first (app_discard_operation). JOURNAL_ESTATE from any other state,
+ * JOURNAL_EINVAL for a NULL or oversized reason. */
+int journal_discard(struct journal *journal, const char *id,
+		    const char *reason, int64_t now);
+
 /* Agent action: mark a rejected operation as seen. */
 int journal_acknowledge(struct journal *journal, const char *id, int64_t now);
 

@@ -59,6 +59,12 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_CANCEL] = "UPDATE operations SET state = 'rejected',"
 			" last_error = ?2, acknowledged_at = ?3,"
 			" updated_at = ?3 WHERE id = ?1",
+	/* A final response that applied nothing needs no notice, so the row
+	 * counts as printed in its new state. */
+	[STMT_DISCARD] = "UPDATE operations SET state = 'rejected',"
+			 " last_error = ?2, acknowledged_at = ?3,"
+			 " printed_state = 'rejected', updated_at = ?3"
+			 " WHERE id = ?1 AND state = 'needs_attention'",
 	/* A second acknowledgement keeps the time of the first. */
 	[STMT_ACKNOWLEDGE] = "UPDATE operations"
 			     " SET acknowledged_at ="
@@ -103,14 +109,15 @@ enum state_change_kind {
 	CHANGE_ATTENTION,
 	CHANGE_RETRY_ATTENTION,
 	CHANGE_CANCEL,
+	CHANGE_DISCARD,
 	CHANGE_ACKNOWLEDGE,
 };
 
 /* One allowed state change: its UPDATE, the states it may start from,
  * whether the operation's request must never have left (sent == 0), and
  * the state it leads to. Accepted is final. Rejected allows only the
- * acknowledgement, which keeps the state, and only the agent's retry or
- * cancel leaves needs_attention. */
+ * acknowledgement, which keeps the state, and only the agent's retry,
+ * cancel or discard leaves needs_attention. */
 struct state_change {
 	const char *name;
 	enum journal_statement statement;
@@ -172,6 +179,14 @@ static const struct state_change state_changes[] = {
 		.allowed_from = STATE_BIT(OP_QUEUED) |
 				STATE_BIT(OP_NEEDS_ATTENTION),
 		.never_sent = true,
+		.to = OP_REJECTED,
+	},
+	/* Sent or not: the caller has checked that the central service's
+	 * response was final and applied nothing. */
+	[CHANGE_DISCARD] = {
+		.name = "discard",
+		.statement = STMT_DISCARD,
+		.allowed_from = STATE_BIT(OP_NEEDS_ATTENTION),
 		.to = OP_REJECTED,
 	},
 	[CHANGE_ACKNOWLEDGE] = {
@@ -639,6 +654,23 @@ int journal_cancel(struct journal *journal, const char *id,
 	rc = change_one(journal, &c, now);
 	if (rc == JOURNAL_OK)
 		log_info("operation %s: cancelled by the agent", id);
+	return rc;
+}
+
+int journal_discard(struct journal *journal, const char *id,
+		    const char *reason, int64_t now)
+{
+	struct change c = {.id = id, .kind = CHANGE_DISCARD, .text = reason};
+	int rc;
+
+	if (!journal_text_fits(reason, JOURNAL_ERROR_SIZE, true)) {
+		log_warn("discard: reason is missing or longer than %d bytes",
+			 JOURNAL_ERROR_SIZE - 1);
+		return JOURNAL_EINVAL;
+	}
+	rc = change_one(journal, &c, now);
+	if (rc == JOURNAL_OK)
+		log_info("operation %s: discarded by the agent", id);
 	return rc;
 }
 

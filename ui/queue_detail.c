@@ -179,14 +179,18 @@ static void queue_offer(struct queue_detail *detail, int digit,
 }
 
 /* Fill the choices that detail->op's state allows, numbered for a
- * keypad. */
+ * keypad. A version conflict is final because the central service replays
+ * it to the same key, so the agent can only discard it. */
 static void queue_set_choices(struct queue_detail *detail)
 {
 	const struct operation *op = &detail->op;
+	struct customer_conflict conflict;
 
 	memset(detail->actions, 0, sizeof(detail->actions));
 	detail->choice_count = 0;
-	if (op->state == OP_NEEDS_ATTENTION) {
+	if (queue_conflict(op, &conflict)) {
+		queue_offer(detail, 1, QUEUE_DO_DISCARD, "Discard this edit");
+	} else if (op->state == OP_NEEDS_ATTENTION) {
 		queue_offer(detail, 1, QUEUE_DO_RETRY, "Send again");
 		if (op->sent == 0)
 			queue_offer(detail, 2, QUEUE_DO_CANCEL, "Cancel");
@@ -303,6 +307,32 @@ static void queue_add_conflict(struct queue_detail_text *text,
 	}
 }
 
+/* Add whether the operation's request left the terminal, as the journal
+ * row records it, for an operation not yet decided. */
+static void queue_add_progress(struct queue_detail_text *text,
+			       const struct operation *op, bool conflict)
+{
+	const char *progress = NULL;
+
+	if (conflict)
+		progress = "Sent, and Spotbanc applied nothing: it would "
+			   "give the same answer again.";
+	else if (op->state == OP_NEEDS_ATTENTION && op->sent)
+		progress = "Sent: Spotbanc may have received it.";
+	else if (op->state == OP_NEEDS_ATTENTION)
+		progress = "Not applied at Spotbanc: it was not sent, or "
+			   "Spotbanc applied nothing.";
+	else if (op->state == OP_IN_FLIGHT)
+		progress = "Sent, waiting for the answer.";
+	else if (op->state == OP_QUEUED && op->sent)
+		progress = "Sent before; it will be sent again with the same "
+			   "key.";
+	else if (op->state == OP_QUEUED)
+		progress = "Not sent yet.";
+	if (progress != NULL)
+		queue_printf(text, 0, 0, A_NORMAL, "%s", progress);
+}
+
 /* Build the details of detail->op, one fact per paragraph, with the last
  * error in full, or the versions of a conflict field by field. The
  * compact layout labels the id "Op" so that it fits one line. */
@@ -317,6 +347,7 @@ static void queue_detail_build(const struct queue_detail *detail,
 	time_t when = (time_t)op->created_at;
 	struct tm local;
 	const char *label = "Last error";
+	bool in_conflict = queue_conflict(op, &conflict);
 
 	text->count = 0;
 	if (op->state == OP_REJECTED || op->state == OP_NEEDS_ATTENTION)
@@ -338,11 +369,12 @@ static void queue_detail_build(const struct queue_detail *detail,
 	if (op->state == OP_ACCEPTED)
 		queue_printf(text, 0, 0, A_NORMAL, "Reference %s",
 			     op->reference);
-	else if (queue_conflict(op, &conflict))
+	else if (in_conflict)
 		queue_add_conflict(text, &conflict);
 	else if (op->last_error[0] != '\0')
 		queue_printf(text, 0, 0, A_NORMAL, "%s: %s", label,
 			     op->last_error);
+	queue_add_progress(text, op, in_conflict);
 	if (queue_unacknowledged(op))
 		queue_printf(text, 0, 0, theme_attr(THEME_ERROR),
 			     "Rejected after it was sent; not acknowledged "

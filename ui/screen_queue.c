@@ -116,7 +116,16 @@ struct queue_state {
 	/* The details view, shown when `detail` is set. */
 	bool detail;
 	struct queue_detail view;
+
+	/* The action that the open confirmation dialog is for, or
+	 * QUEUE_DO_NOTHING. */
+	enum queue_action confirming;
 };
+
+/* The digit that confirms a cancel or a discard; Esc or any other
+ * listed digit keeps the operation. */
+#define QUEUE_CONFIRM_YES 1
+#define QUEUE_CONFIRM_NO 0
 
 static struct queue_state queue;
 
@@ -651,10 +660,10 @@ static int queue_on_action(struct screen *screen, struct ui *ui,
 	}
 }
 
-/* Carry out the digit's action on the operation of the details view,
- * show the service layer's message on the notice line, and go back to
- * the list. */
-static int queue_act(struct screen *screen, struct ui *ui, int digit)
+/* Carry out an action on the operation of the details view, show the
+ * service layer's message on the notice line, and go back to the list. */
+static int queue_run(struct screen *screen, struct ui *ui,
+		     enum queue_action action)
 {
 	struct queue_state *state = screen->state;
 	const char *id = state->view.op.id;
@@ -662,12 +671,15 @@ static int queue_act(struct screen *screen, struct ui *ui, int digit)
 
 	/* Both print functions return "Receipt printed", so the message
 	 * names the print that came out, as the result screen does. */
-	switch (state->view.actions[digit]) {
+	switch (action) {
 	case QUEUE_DO_RETRY:
 		app_retry_operation(ui->app, id, message, sizeof(message));
 		break;
 	case QUEUE_DO_CANCEL:
 		app_cancel_operation(ui->app, id, message, sizeof(message));
+		break;
+	case QUEUE_DO_DISCARD:
+		app_discard_operation(ui->app, id, message, sizeof(message));
 		break;
 	case QUEUE_DO_ACKNOWLEDGE:
 		app_acknowledge_operation(ui->app, id, message,
@@ -694,6 +706,86 @@ static int queue_act(struct screen *screen, struct ui *ui, int digit)
 	queue_close_detail(screen);
 	state->stale = true;
 	return SCREEN_HANDLED;
+}
+
+/* Write the question before a cancel or a discard: the operation, and
+ * what the action changes. */
+static void queue_confirm_text(const struct operation *op,
+			       enum queue_action action, char *text,
+			       size_t size)
+{
+	struct customer_conflict conflict;
+	char amount[CURRENCY_TEXT_MAX + 8];
+
+	queue_format_amount(op, amount, sizeof(amount));
+	if (action == QUEUE_DO_DISCARD && queue_conflict(op, &conflict)) {
+		snprintf(text, size,
+			 "Discard this profile edit?\nOperation %s\n"
+			 "Spotbanc applied nothing from it and keeps "
+			 "version %lld. The edit is closed as rejected; find "
+			 "the customer again to edit the current profile.",
+			 op->id, (long long)conflict.version);
+		return;
+	}
+	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) == 0) {
+		snprintf(text, size,
+			 "Cancel this transfer of %s?\nOperation %s\n"
+			 "It was never sent, so no money moves. It is closed "
+			 "as rejected and a notice is printed for the "
+			 "customer.",
+			 amount, op->id);
+		return;
+	}
+	snprintf(text, size,
+		 "Cancel this %s?\nOperation %s\nIt was never sent, so "
+		 "Spotbanc changes nothing. It is closed as rejected.",
+		 queue_type_word(op->type, false), op->id);
+}
+
+/* Ask before a cancel or a discard, which cannot be undone. */
+static int queue_ask(struct screen *screen, struct ui *ui,
+		     enum queue_action action)
+{
+	struct queue_state *state = screen->state;
+	bool discard = action == QUEUE_DO_DISCARD;
+	const struct dialog_choice choices[] = {
+		{ .digit = QUEUE_CONFIRM_YES,
+		  .label = discard ? "Discard it" : "Cancel it" },
+		{ .digit = QUEUE_CONFIRM_NO, .label = "Keep it" },
+	};
+	char text[DIALOG_TEXT_SIZE];
+
+	queue_confirm_text(&state->view.op, action, text, sizeof(text));
+	dialog_choose(&ui->dialog, discard ? "Discard edit" : "Cancel",
+		      text, choices, 2);
+	state->confirming = action;
+	return SCREEN_HANDLED | SCREEN_REDRAW;
+}
+
+/* Start the digit's action. A cancel or a discard opens a question
+ * first. */
+static int queue_act(struct screen *screen, struct ui *ui, int digit)
+{
+	struct queue_state *state = screen->state;
+	enum queue_action action = state->view.actions[digit];
+
+	if (action == QUEUE_DO_CANCEL || action == QUEUE_DO_DISCARD)
+		return queue_ask(screen, ui, action);
+	return queue_run(screen, ui, action);
+}
+
+/* Run the action of queue_ask's dialog when the agent picked
+ * QUEUE_CONFIRM_YES. Esc closes the dialog without a call. */
+static int queue_on_choice(struct screen *screen, struct ui *ui, int digit)
+{
+	struct queue_state *state = screen->state;
+	enum queue_action action = state->confirming;
+
+	state->confirming = QUEUE_DO_NOTHING;
+	if (digit != QUEUE_CONFIRM_YES || action == QUEUE_DO_NOTHING ||
+	    !state->detail)
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	return queue_run(screen, ui, action);
 }
 
 /* A digit picks a filter on the list, and an action on the details. */
@@ -739,5 +831,6 @@ struct screen screen_queue = {
 	.on_action = queue_on_action,
 	.on_text = queue_on_text,
 	.on_event = queue_on_event,
+	.on_choice = queue_on_choice,
 	.state = &queue,
 };

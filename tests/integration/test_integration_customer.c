@@ -1,7 +1,9 @@
 /* Integration test of the customer service against the sandbox over
  * mutual TLS on localhost: registration online, offline and with a taken
  * phone number, lookups online and from the offline cache, and profile
- * updates: accepted, on a stale version and to a taken phone number. */
+ * updates: accepted, on a stale version and to a taken phone number, the
+ * offline cache following an accepted update, and the agent discarding a
+ * conflicting update. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,6 +36,7 @@
 #define CHIDI_WALLET "1000000003"
 #define NGOZI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c04"
 #define KOFI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c01"
+#define AKOSUA_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c02"
 #define CHIDI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c03"
 #define APPLY_WAIT_MS 30000
 
@@ -427,6 +430,144 @@ static void test_stale_update_needs_attention(void **state)
 	assert_int_equal(conflict.version, 2);
 }
 
+/* The agent cannot send a conflicting update again, only discard it,
+ * which closes it as acknowledged with no notice due. */
+static void test_conflict_discarded(void **state)
+{
+	struct fixture *f = *state;
+	struct operation first;
+	struct operation stale;
+	struct operation after;
+	char message[256];
+
+	update_phone(f, "+2348030000066", 2, &first);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, first.id, &first),
+			 JOURNAL_OK);
+	assert_int_equal(first.state, OP_ACCEPTED);
+	update_phone(f, "+2348030000077", 2, &stale);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, stale.id, &stale),
+			 JOURNAL_OK);
+	assert_int_equal(stale.state, OP_NEEDS_ATTENTION);
+	assert_int_equal(stale.sent, 1);
+
+	assert_int_equal(app_retry_operation(&f->app, stale.id, message,
+					     sizeof(message)),
+			 -1);
+	assert_non_null(strstr(message, "same conflict"));
+	assert_int_equal(app_discard_operation(&f->app, stale.id, message,
+					       sizeof(message)),
+			 0);
+	assert_non_null(strstr(message, "discarded"));
+
+	assert_int_equal(journal_get(f->app.journal, stale.id, &after),
+			 JOURNAL_OK);
+	assert_int_equal(after.state, OP_REJECTED);
+	assert_true(after.acknowledged_at > 0);
+	assert_true(after.printed);
+	assert_non_null(strstr(after.last_error,
+			       "Discarded by the agent after a version "
+			       "conflict"));
+	assert_non_null(strstr(after.last_error, "version 3"));
+	assert_int_equal(sandbox_count(f,
+				       "SELECT version FROM customers WHERE "
+				       "customer_id = ?",
+				       NGOZI_ID),
+			 3);
+}
+
+/* After its own update is accepted, the terminal's cache has the new
+ * fields and version, so the next edit made offline from the cache is
+ * accepted instead of meeting a conflict. */
+static void test_cache_follows_accepted_update(void **state)
+{
+	struct fixture *f = *state;
+	struct transport *transport = NULL;
+	struct customer_update typed = { .changes = API_CHANGE_PHONE |
+						    API_CHANGE_ADDRESS };
+	struct api_login session;
+	struct api_customer customer;
+	struct api_customer cached;
+	enum customer_field field;
+	struct operation op;
+	char message[256];
+	int64_t version;
+
+	login(f, &session);
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	assert_int_equal(customer_lookup_online(f->app.journal, transport,
+						session.token,
+						API_CUSTOMER_BY_PHONE,
+						AKOSUA_PHONE, time(NULL),
+						&customer, message,
+						sizeof(message)),
+			 API_OK);
+	transport_close(transport);
+	version = customer.version;
+
+	snprintf(typed.customer_id, sizeof(typed.customer_id), AKOSUA_ID);
+	typed.base_version = version;
+	snprintf(typed.phone, sizeof(typed.phone), "+233244000092");
+	snprintf(typed.address, sizeof(typed.address), "7 Castle Road, Accra");
+	if (customer_update_build(AGENT, "GHS", &typed, "233", time(NULL), &op,
+				  &field, message, sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, &op, true, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_ACCEPTED);
+	assert_int_equal(sandbox_count(f,
+				       "SELECT version FROM customers WHERE "
+				       "customer_id = ?",
+				       AKOSUA_ID),
+			 version + 1);
+
+	/* Offline, by the new phone. The old phone is not found. */
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_PHONE,
+						 "+233244000092", time(NULL),
+						 &cached),
+			 CUSTOMER_OK);
+	assert_int_equal(cached.version, version + 1);
+	assert_string_equal(cached.profile.customer_id, AKOSUA_ID);
+	assert_string_equal(cached.profile.address, "7 Castle Road, Accra");
+	assert_string_equal(cached.profile.first_name,
+			    customer.profile.first_name);
+	assert_int_equal(cached.wallet_count, customer.wallet_count);
+	assert_string_equal(cached.wallets[0].account,
+			    customer.wallets[0].account);
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_PHONE,
+						 AKOSUA_PHONE, time(NULL),
+						 &cached),
+			 CUSTOMER_ENOTFOUND);
+
+	/* The next edit, made on the cached version, is accepted. */
+	typed.base_version = version + 1;
+	typed.changes = API_CHANGE_ADDRESS;
+	snprintf(typed.address, sizeof(typed.address), "9 Castle Road, Accra");
+	if (customer_update_build(AGENT, "GHS", &typed, "233", time(NULL), &op,
+				  &field, message, sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	if (customer_journal(f->app.journal, &op, true, message,
+			     sizeof(message)) != 0)
+		fail_msg("journal: %s", message);
+	drain(f);
+	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
+	assert_int_equal(op.state, OP_ACCEPTED);
+	assert_int_equal(customer_lookup_offline(f->app.journal,
+						 API_CUSTOMER_BY_WALLET,
+						 customer.wallets[0].account,
+						 time(NULL), &cached),
+			 CUSTOMER_OK);
+	assert_int_equal(cached.version, version + 2);
+	assert_string_equal(cached.profile.address, "9 Castle Road, Accra");
+	assert_string_equal(cached.profile.phone, "+233244000092");
+}
+
 /* Journal an update of the demo customer Kofi Boateng on base_version
  * and send it. */
 static void update_kofi(struct fixture *f, struct customer_update *typed,
@@ -539,8 +680,10 @@ int main(void)
 		cmocka_unit_test(test_offline_registration_synced),
 		cmocka_unit_test(test_lookup_online_then_offline),
 		cmocka_unit_test(test_stale_update_needs_attention),
+		cmocka_unit_test(test_conflict_discarded),
 		cmocka_unit_test(test_conflict_cuts_long_values),
 		cmocka_unit_test(test_update_duplicate_phone_rejected),
+		cmocka_unit_test(test_cache_follows_accepted_update),
 	};
 
 	transport_global_init();

@@ -5,7 +5,8 @@
 #    the home screen and prints one rejection notice; the agent
 #    acknowledges it in the queue and the block goes.
 # 2. A transfer made while the sandbox is stopped waits in the queue. If
-#    it was never sent, the agent cancels it; if the sync worker has
+#    it was never sent, the agent cancels it after a question (Esc keeps
+#    it), and a cancellation notice is printed. If the sync worker has
 #    tried it already, Cancel is not offered, and it is CONFIRMED once the
 #    sandbox is back.
 # 3. At 40x16 the list keeps time, type, amount and state for both
@@ -174,7 +175,21 @@ if [ "$sent" -eq 0 ]; then
 	on_screen "1 Cancel" ||
 		fail "the details offer no Cancel for a never-sent operation"
 	keys 1
-	wait_for "Cancelled" || fail "1 did not cancel the operation"
+	wait_for "Cancel this transfer of GHS 12.50?" ||
+		fail "1 did not ask before cancelling"
+	save_screen cancel-question
+	on_screen "no money moves" ||
+		fail "the question does not say what cancelling changes"
+	keys Escape
+	wait_gone "Cancel this transfer" || fail "Esc did not close the question"
+	[ "$(journal_value "$pending_id" state)" = "queued" ] ||
+		fail "Esc on the question changed the operation"
+	keys 1
+	wait_for "Cancel this transfer of GHS 12.50?" ||
+		fail "1 did not ask again"
+	keys 1
+	wait_for "Cancelled; cancellation notice printed" ||
+		fail "1 in the question did not cancel and print a notice"
 	wait_for "No operations are waiting" ||
 		fail "the cancelled operation is still under Waiting"
 	save_screen queue-cancelled
@@ -186,6 +201,7 @@ if [ "$sent" -eq 0 ]; then
 		fail "a cancelled operation shows as rejected by Spotbanc"
 	outcome="cancelled before it was sent"
 	pending_word=REJECTED
+	notices=2
 else
 	on_screen "Cancel" &&
 		fail "the details offer Cancel for a request that may have" \
@@ -209,6 +225,7 @@ else
 	expect_one_ledger_row "$pending_id"
 	outcome="CONFIRMED after $attempts attempt(s) while offline"
 	pending_word=CONFIRMED
+	notices=1
 fi
 
 # --- 3. The compact layout ---------------------------------------------------
@@ -256,7 +273,8 @@ wait_gone "9 Print receipt copy" || fail "Esc did not close the details"
 wait_for "Queue: All" || fail "Esc did not go back to the compact list"
 
 count=$(notice_count) || fail "cannot read $RECEIPTS"
-[ "$count" = "1" ] || fail "at the end $RECEIPTS holds $count notices"
+[ "$count" = "$notices" ] ||
+	fail "at the end $RECEIPTS holds $count notices, expected $notices"
 
 # Quit through the confirmation dialog.
 quit_agent "$RUN_DIR"

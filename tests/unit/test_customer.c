@@ -1,5 +1,6 @@
 /* Unit tests of app/customer.c: form validation into journal rows, the
- * customer payloads and the bounded offline lookup cache. */
+ * customer payloads and the bounded offline lookup cache, and the agent's
+ * actions on a conflicting profile update (app/app.c). */
 #include <limits.h>
 #include <stdbool.h>
 #include <sqlite3.h>
@@ -14,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "../../app/app.h"
 #include "../../app/customer.h"
 #include "../../app/receipt.h"
 
@@ -581,6 +583,154 @@ static void conflict_parse_rejects_table(void **state)
 			 CUSTOMER_EINVAL);
 }
 
+#define CONFLICT_REASON                                                     \
+	"Changed at Spotbanc since you read it: {\"version\":3,\"base\":2," \
+	"\"fields\":[[\"phone\",\"+233244000001\",\"+233244000009\"]]}"
+
+/* How an operation reaches its state before the agent acts. */
+enum discard_setup {
+	SETUP_SENT_ATTENTION,   /* sent, then set aside with the reason */
+	SETUP_UNSENT_ATTENTION, /* set aside before it was sent */
+	SETUP_QUEUED_AGAIN,     /* set aside, then sent again by the agent */
+	SETUP_ACCEPTED,
+};
+
+/* Journal a profile update as `type` and bring it to its state. */
+static void journal_for_discard(struct fixture *f, const char *type,
+				enum discard_setup setup, const char *reason,
+				struct operation *op)
+{
+	struct customer_update typed = { .base_version = 2,
+					 .changes = API_CHANGE_PHONE };
+	enum customer_field field;
+	char message[128];
+
+	snprintf(typed.customer_id, sizeof(typed.customer_id),
+		 "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c01");
+	snprintf(typed.phone, sizeof(typed.phone), "+233244000009");
+	assert_int_equal(customer_update_build("A1001", "GHS", &typed, "233",
+					       NOW, op, &field, message,
+					       sizeof(message)),
+			 0);
+	snprintf(op->type, sizeof(op->type), "%s", type);
+	assert_int_equal(journal_insert(f->journal, op), JOURNAL_OK);
+	if (setup == SETUP_ACCEPTED) {
+		assert_int_equal(journal_mark_accepted(f->journal, op->id,
+						       "SBX-1", NOW),
+				 JOURNAL_OK);
+		return;
+	}
+	if (setup != SETUP_UNSENT_ATTENTION)
+		assert_int_equal(journal_mark_in_flight(f->journal, op->id,
+							NOW),
+				 JOURNAL_OK);
+	assert_int_equal(journal_mark_attention(f->journal, op->id, reason,
+						NOW),
+			 JOURNAL_OK);
+	if (setup == SETUP_QUEUED_AGAIN)
+		assert_int_equal(journal_retry_attention(f->journal, op->id,
+							 NOW),
+				 JOURNAL_OK);
+}
+
+/* Only a profile update set aside by a version conflict can be
+ * discarded; any other operation keeps its state. */
+static void discard_only_version_conflict(void **state)
+{
+	static const struct {
+		const char *type;
+		enum discard_setup setup;
+		const char *reason;
+		int result;
+		enum op_state after;
+	} cases[] = {
+		{ API_TYPE_CUSTOMER_UPDATE, SETUP_SENT_ATTENTION,
+		  CONFLICT_REASON, 0, OP_REJECTED },
+		{ API_TYPE_CUSTOMER_UPDATE, SETUP_UNSENT_ATTENTION,
+		  CONFLICT_REASON, 0, OP_REJECTED },
+		{ API_TYPE_CUSTOMER_UPDATE, SETUP_SENT_ATTENTION,
+		  "Refused by the central service (proxy); check the "
+		  "terminal's configuration, then send again",
+		  -1, OP_NEEDS_ATTENTION },
+		{ API_TYPE_CUSTOMER_UPDATE, SETUP_SENT_ATTENTION,
+		  "Changed at Spotbanc since you read it: {\"version\":3}",
+		  -1, OP_NEEDS_ATTENTION },
+		{ API_TYPE_WALLET_TRANSFER, SETUP_SENT_ATTENTION,
+		  CONFLICT_REASON, -1, OP_NEEDS_ATTENTION },
+		{ API_TYPE_CUSTOMER_REGISTRATION, SETUP_SENT_ATTENTION,
+		  CONFLICT_REASON, -1, OP_NEEDS_ATTENTION },
+		{ API_TYPE_CUSTOMER_UPDATE, SETUP_QUEUED_AGAIN,
+		  CONFLICT_REASON, -1, OP_QUEUED },
+		{ API_TYPE_CUSTOMER_UPDATE, SETUP_ACCEPTED, "", -1,
+		  OP_ACCEPTED },
+	};
+	struct fixture *f = *state;
+	struct app app = { .journal = f->journal };
+	struct operation op;
+	struct operation after;
+	char message[192];
+	int rc;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		journal_for_discard(f, cases[i].type, cases[i].setup,
+				    cases[i].reason, &op);
+		message[0] = '\0';
+		rc = app_discard_operation(&app, op.id, message,
+					   sizeof(message));
+		if (rc != cases[i].result)
+			print_message("failing case %zu: %s\n", i, message);
+		assert_int_equal(rc, cases[i].result);
+		assert_int_equal(journal_get(f->journal, op.id, &after),
+				 JOURNAL_OK);
+		assert_int_equal(after.state, cases[i].after);
+		if (rc != 0) {
+			assert_string_equal(after.last_error, cases[i].reason);
+			assert_int_equal(after.acknowledged_at, 0);
+			continue;
+		}
+		assert_true(after.acknowledged_at > 0);
+		assert_non_null(strstr(after.last_error,
+				       "Discarded by the agent after a "
+				       "version conflict"));
+		assert_non_null(strstr(after.last_error, "version 3"));
+		assert_non_null(strstr(after.last_error, "version 2"));
+	}
+	assert_int_equal(app_discard_operation(&app,
+					       "123e4567-e89b-42d3-a456-"
+					       "426614174000",
+					       message, sizeof(message)),
+			 -1);
+}
+
+/* Sending a version conflict again is rejected, because the central
+ * service replays the same response to the same key. */
+static void retry_rejects_version_conflict(void **state)
+{
+	struct fixture *f = *state;
+	struct app app = { .journal = f->journal };
+	struct operation conflict;
+	struct operation held;
+	char message[192];
+
+	journal_for_discard(f, API_TYPE_CUSTOMER_UPDATE, SETUP_SENT_ATTENTION,
+			    CONFLICT_REASON, &conflict);
+	assert_int_equal(app_retry_operation(&app, conflict.id, message,
+					     sizeof(message)),
+			 -1);
+	assert_non_null(strstr(message, "same conflict"));
+	assert_int_equal(journal_get(f->journal, conflict.id, &conflict),
+			 JOURNAL_OK);
+	assert_int_equal(conflict.state, OP_NEEDS_ATTENTION);
+
+	journal_for_discard(f, API_TYPE_CUSTOMER_UPDATE, SETUP_SENT_ATTENTION,
+			    "Refused by the central service (proxy)", &held);
+	assert_int_equal(app_retry_operation(&app, held.id, message,
+					     sizeof(message)),
+			 0);
+	assert_int_equal(journal_get(f->journal, held.id, &held), JOURNAL_OK);
+	assert_int_equal(held.state, OP_QUEUED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -598,6 +748,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test(conflict_parse_accepts_table),
 		cmocka_unit_test(conflict_parse_rejects_table),
+		cmocka_unit_test_setup_teardown(discard_only_version_conflict,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(retry_rejects_version_conflict,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("customer", tests, NULL, NULL);

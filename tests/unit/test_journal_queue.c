@@ -888,6 +888,7 @@ enum agent_action {
 	ACTION_ATTENTION,
 	ACTION_RETRY,
 	ACTION_CANCEL,
+	ACTION_DISCARD,
 	ACTION_ACKNOWLEDGE,
 };
 
@@ -923,6 +924,16 @@ static const struct agent_case agent_cases[] = {
 	{OP_ACCEPTED, false, ACTION_CANCEL, JOURNAL_ESTATE, OP_ACCEPTED},
 	{OP_REJECTED, true, ACTION_CANCEL, JOURNAL_ESTATE, OP_REJECTED},
 
+	/* Discard takes a needs-attention operation whether or not it was
+	 * sent, and nothing else. */
+	{OP_NEEDS_ATTENTION, true, ACTION_DISCARD, 0, OP_REJECTED},
+	{OP_NEEDS_ATTENTION, false, ACTION_DISCARD, 0, OP_REJECTED},
+	{OP_QUEUED, false, ACTION_DISCARD, JOURNAL_ESTATE, OP_QUEUED},
+	{OP_QUEUED, true, ACTION_DISCARD, JOURNAL_ESTATE, OP_QUEUED},
+	{OP_IN_FLIGHT, true, ACTION_DISCARD, JOURNAL_ESTATE, OP_IN_FLIGHT},
+	{OP_ACCEPTED, false, ACTION_DISCARD, JOURNAL_ESTATE, OP_ACCEPTED},
+	{OP_REJECTED, true, ACTION_DISCARD, JOURNAL_ESTATE, OP_REJECTED},
+
 	{OP_REJECTED, true, ACTION_ACKNOWLEDGE, 0, OP_REJECTED},
 	{OP_QUEUED, false, ACTION_ACKNOWLEDGE, JOURNAL_ESTATE, OP_QUEUED},
 	{OP_IN_FLIGHT, true, ACTION_ACKNOWLEDGE, JOURNAL_ESTATE,
@@ -942,6 +953,8 @@ static int run_agent_action(struct journal *journal, const char *id,
 		return journal_retry_attention(journal, id, 60);
 	case ACTION_CANCEL:
 		return journal_cancel(journal, id, "customer left", 60);
+	case ACTION_DISCARD:
+		return journal_discard(journal, id, "profile changed", 60);
 	case ACTION_ACKNOWLEDGE:
 		return journal_acknowledge(journal, id, 60);
 	}
@@ -968,6 +981,12 @@ static void expect_agent_action(const struct operation *before,
 		expected->state = OP_REJECTED;
 		strcpy(expected->last_error, "customer left");
 		expected->acknowledged_at = 60;
+		break;
+	case ACTION_DISCARD:
+		expected->state = OP_REJECTED;
+		strcpy(expected->last_error, "profile changed");
+		expected->acknowledged_at = 60;
+		expected->printed = 1;
 		break;
 	case ACTION_ACKNOWLEDGE:
 		expected->acknowledged_at = 60;
@@ -1023,6 +1042,7 @@ static void agent_action_table(void **state)
 		else
 			expected = before;
 		assert_operation_equal(&after, &expected);
+		assert_int_equal(after.printed, expected.printed);
 	}
 }
 
@@ -1053,6 +1073,15 @@ static void agent_action_invalid(void **state)
 			 JOURNAL_EINVAL);
 	assert_int_equal(journal_cancel(f->journal, op.id, long_reason, 5),
 			 JOURNAL_EINVAL);
+	assert_int_equal(journal_mark_attention(f->journal, op.id, "x", 5),
+			 JOURNAL_OK);
+	assert_int_equal(journal_discard(f->journal, op.id, NULL, 5),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_discard(f->journal, op.id, long_reason, 5),
+			 JOURNAL_EINVAL);
+	assert_int_equal(state_of(f, op.id), OP_NEEDS_ATTENTION);
+	assert_int_equal(journal_retry_attention(f->journal, op.id, 5),
+			 JOURNAL_OK);
 	assert_int_equal(journal_mark_attention(f->journal, op.id, NULL, 5),
 			 JOURNAL_EINVAL);
 	assert_int_equal(journal_mark_attention(f->journal, op.id,
@@ -1077,6 +1106,37 @@ static void acknowledge_twice(void **state)
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
 	assert_int_equal(got.acknowledged_at, 70);
 	assert_int_equal(got.updated_at, 70);
+}
+
+/* A discarded operation was sent but needs no rejection notice, unlike
+ * one the central service rejected. */
+static void discard_needs_no_notice(void **state)
+{
+	struct fixture *f = *state;
+	struct operation discarded;
+	struct operation rejected;
+	struct operation got[4];
+
+	make_op(&discarded, 1, 1, 0, NULL, NULL);
+	bring_to_state(f, &discarded, OP_IN_FLIGHT);
+	assert_int_equal(journal_mark_attention(f->journal, discarded.id,
+						"conflict", 20),
+			 JOURNAL_OK);
+	assert_int_equal(journal_discard(f->journal, discarded.id,
+					 "discarded", 30),
+			 JOURNAL_OK);
+	make_op(&rejected, 2, 2, 0, NULL, NULL);
+	bring_to_state(f, &rejected, OP_REJECTED);
+
+	assert_int_equal(journal_list_unprinted(f->journal, got, 4), 1);
+	assert_string_equal(got[0].id, rejected.id);
+	assert_int_equal(journal_list_unacknowledged(f->journal, got, 4), 1);
+	assert_string_equal(got[0].id, rejected.id);
+	assert_int_equal(journal_get(f->journal, discarded.id, got),
+			 JOURNAL_OK);
+	assert_int_equal(got[0].state, OP_REJECTED);
+	assert_int_equal(got[0].sent, 1);
+	assert_int_equal(got[0].acknowledged_at, 30);
 }
 
 /* A held operation that the agent sends again is in the next batch. */
@@ -1585,6 +1645,7 @@ int main(void)
 		QUEUE_TEST(agent_action_table),
 		QUEUE_TEST(agent_action_invalid),
 		QUEUE_TEST(acknowledge_twice),
+		QUEUE_TEST(discard_needs_no_notice),
 		QUEUE_TEST(retry_attention_sends_again),
 		QUEUE_TEST(list_table),
 		QUEUE_TEST(list_unacknowledged_filters),
