@@ -18,15 +18,12 @@
 #include "../app/wallet.h"
 #include "crash.h"
 #include "draw.h"
+#include "input.h"
+#include "news.h"
 #include "screen.h"
 #include "statusbar.h"
 #include "theme.h"
 #include "ui.h"
-
-/* How long curses waits after an Esc byte for the rest of a function
- * key's sequence. Terminals send a key's sequence in one write, so 50 ms
- * is enough, and a lone Esc still acts without a noticeable delay. */
-#define UI_ESCAPE_DELAY_MS 50
 
 /* The poll timeout, so the clock in the status bar moves on. */
 #define UI_TICK_MS 1000
@@ -41,11 +38,6 @@
 #define UI_KEYS_PER_ROUND 256
 #define UI_EVENTS_PER_ROUND 256
 
-/* The maximum number of keys read as one escape sequence, so that a
- * string sequence whose end never comes (ESC ] and a paste without BEL)
- * cannot swallow a whole paste. Key and colour sequences are well under
- * 32 keys. */
-#define UI_SEQUENCE_KEYS_MAX 256
 
 static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_LOGIN] = &screen_login,
@@ -60,14 +52,6 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_LOCK] = &screen_lock,
 };
 
-/* News from a round of events for the agent: rejections and operations
- * set aside. */
-struct ui_news {
-	struct app_print_report rejected;   /* from app_print_due */
-	int attention;                      /* operations set aside */
-	char attention_id[JOURNAL_ID_SIZE]; /* the last of them */
-};
-
 /* raw() turns the terminal's signal keys off, so SIGINT here comes from
  * outside (kill -INT) and stops the UI like SIGTERM. */
 static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
@@ -75,15 +59,6 @@ static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
 
 /* The signal that asked the UI to stop, or 0. */
 static volatile sig_atomic_t stop_signal;
-
-/* A key read while looking at what follows an Esc, to be handled next. */
-struct ui_pending_key {
-	bool present;
-	int rc;
-	wint_t key;
-};
-
-static struct ui_pending_key pending_key;
 
 static void on_stop_signal(int signo)
 {
@@ -400,77 +375,10 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 
 void ui_flush_typeahead(struct ui *ui)
 {
-	/* flushinp empties both curses' queue and the terminal's.
-	 * NOTE: the part of a paste that reaches the terminal after this
-	 * call, in a later write, is still handled as typed keys. */
-	flushinp();
-	pending_key.present = false;
+	input_flush();
 	log_debug("typeahead flushed on entering the %s screen",
 		  screens[ui->current]->name);
 	ui->dirty = true;
-}
-
-/* The pending key if there is one, else the next key from curses. */
-static int ui_next_key(wint_t *key)
-{
-	if (pending_key.present) {
-		pending_key.present = false;
-		*key = pending_key.key;
-		return pending_key.rc;
-	}
-	return wget_wch(stdscr, key);
-}
-
-static void ui_keep_key(int rc, wint_t key)
-{
-	pending_key.present = true;
-	pending_key.rc = rc;
-	pending_key.key = key;
-}
-
-/* Read the rest of an escape sequence after an Esc was read and drop it
- * whole. Returns false when nothing followed the Esc at once, so it is a
- * lone Esc. */
-static bool ui_drop_sequence(struct ui *ui)
-{
-	enum keys_sequence state;
-	wint_t key;
-	int count;
-	int rc;
-
-	/* curses returns an Esc alone only after ESCDELAY without another
-	 * key, or at once with the keys that followed it and matched no
-	 * terminfo key, so a key that is there now came with the Esc. */
-	rc = wget_wch(stdscr, &key);
-	if (rc == ERR)
-		return false;
-	state = keys_sequence_next(KEYS_SEQUENCE_START, rc, key);
-	if (state == KEYS_SEQUENCE_BROKEN) {
-		ui_keep_key(rc, key);
-		return false;
-	}
-
-	/* The rest may come in the terminal's next write. */
-	wtimeout(stdscr, UI_ESCAPE_DELAY_MS);
-	for (count = 2; count < UI_SEQUENCE_KEYS_MAX; count++) {
-		if (state == KEYS_SEQUENCE_END)
-			break;
-		rc = wget_wch(stdscr, &key);
-		if (rc == ERR)
-			break;
-		state = keys_sequence_next(state, rc, key);
-		if (state == KEYS_SEQUENCE_BROKEN) {
-			ui_keep_key(rc, key);
-			break;
-		}
-	}
-	nodelay(stdscr, TRUE);
-
-	log_debug("ignored an escape sequence of %d keys", count);
-	ui->last_key = ui_monotonic();
-	ui->dirty = true;
-	snprintf(ui->notice, sizeof(ui->notice), "Unknown key ignored");
-	return true;
 }
 
 /* Handle every key curses has, including KEY_RESIZE, which curses makes
@@ -483,11 +391,17 @@ static void ui_read_keys(struct ui *ui)
 	int count;
 
 	for (count = 0; count < UI_KEYS_PER_ROUND && !ui->quit; count++) {
-		rc = ui_next_key(&key);
+		bool dropped = false;
+
+		rc = input_read(&key, &dropped);
+		if (dropped) {
+			ui->last_key = ui_monotonic();
+			ui->dirty = true;
+			snprintf(ui->notice, sizeof(ui->notice),
+				 "Unknown key ignored");
+		}
 		if (rc == ERR)
 			break;
-		if (rc == OK && key == KEYS_ESCAPE && ui_drop_sequence(ui))
-			continue;
 		ui_handle_key(ui, rc, key);
 	}
 }
@@ -518,118 +432,9 @@ static void ui_note_lookup(struct ui *ui, const struct event *event)
 	ui_event_text(event, lookup->text, sizeof(lookup->text));
 }
 
-/* Note what an EVENT_OPERATION means for the agent: an operation set
- * aside is counted. Receipts and rejection notices are printed by
- * app_apply_event. */
-static void ui_note_operation(const struct event *event,
-			      struct ui_news *news)
-{
-	/* Longer than a UUID: not an operation id. */
-	if (strnlen(event->id, sizeof(event->id)) >= JOURNAL_ID_SIZE)
-		return;
-	if (event->status == OP_NEEDS_ATTENTION) {
-		news->attention++;
-		snprintf(news->attention_id, sizeof(news->attention_id), "%.*s",
-			 JOURNAL_ID_SIZE - 1, event->id);
-	}
-}
-
-/* Write the news as one line for the notice line. */
-static void ui_news_line(const struct ui_news *news, char *line,
-			 size_t size)
-{
-	const struct app_print_report *report = &news->rejected;
-
-	if (report->failed > 0)
-		snprintf(line, size, "Rejection notice not printed: %.48s",
-			 report->print_message);
-	else if (report->rejected > 0)
-		snprintf(line, size,
-			 "Spotbanc REJECTED %d operation%s after sending; "
-			 "notice%s printed",
-			 report->rejected, report->rejected == 1 ? "" : "s",
-			 report->rejected == 1 ? "" : "s");
-	else
-		snprintf(line, size,
-			 "%d operation%s need%s attention: see the queue",
-			 news->attention, news->attention == 1 ? "" : "s",
-			 news->attention == 1 ? "s" : "");
-}
-
-/* Write the news as a dialog's text. */
-static void ui_news_text(const struct ui_news *news, char *text,
-			 size_t size)
-{
-	const struct app_print_report *report = &news->rejected;
-	size_t used = 0;
-
-	if (report->rejected == 1)
-		used = (size_t)snprintf(text, size,
-					"Spotbanc REJECTED operation %s "
-					"after it was sent.\nReason: %s\n",
-					report->id, report->reason);
-	else if (report->rejected > 1)
-		used = (size_t)snprintf(text, size,
-					"Spotbanc REJECTED %d operations "
-					"after they were sent.\nLatest "
-					"reason: %s\n",
-					report->rejected, report->reason);
-	if (used < size && report->failed > 0)
-		used += (size_t)snprintf(text + used, size - used,
-					 "Notice not printed: %s. Print it "
-					 "from the queue.\n",
-					 report->print_message);
-	else if (used < size && report->rejected > 0)
-		used += (size_t)snprintf(text + used, size - used,
-					 "A rejection notice was printed%s.\n",
-					 report->rejected == 1 ? ""
-							       : " for each");
-	if (used < size && news->attention == 1)
-		used += (size_t)snprintf(text + used, size - used,
-					 "Operation %s needs your attention: "
-					 "it is not sent again on its own.\n",
-					 news->attention_id);
-	else if (used < size && news->attention > 1)
-		used += (size_t)snprintf(text + used, size - used,
-					 "%d operations need your attention: "
-					 "they are not sent again on their "
-					 "own.\n",
-					 news->attention);
-	if (used < size)
-		snprintf(text + used, size - used,
-			 "Review in the queue: 2 on the home screen.");
-}
-
-/* Tell the agent about rejections and operations set aside: a dialog
- * where nothing else shows them, else the notice line. */
-static void ui_tell_news(struct ui *ui, const struct ui_news *news)
-{
-	const struct app_print_report *report = &news->rejected;
-	char text[DIALOG_TEXT_SIZE];
-	bool result_shows_it = ui->current == SCREEN_RESULT &&
-			       news->attention == 0 && report->rejected == 1 &&
-			       strcmp(report->id, ui->operation_id) == 0;
-
-	if (report->rejected == 0 && news->attention == 0)
-		return;
-	ui->dirty = true;
-
-	/* Home and the queue list them, the result screen shows its own
-	 * operation, and a dialog must not replace one that is open. */
-	if (ui->dialog.open || ui->current == SCREEN_HOME ||
-	    ui->current == SCREEN_QUEUE || result_shows_it) {
-		ui_news_line(news, ui->notice, sizeof(ui->notice));
-		return;
-	}
-	ui_news_text(news, text, sizeof(text));
-	dialog_tell(&ui->dialog,
-		    report->rejected > 0 ? "Rejected" : "Needs attention",
-		    text);
-}
-
 static void ui_read_events(struct ui *ui)
 {
-	struct ui_news news;
+	struct news news;
 	struct event event;
 	int count;
 
@@ -656,11 +461,11 @@ static void ui_read_events(struct ui *ui)
 			flags |= screen->on_event(screen, ui, &event);
 		ui_apply(ui, flags);
 		if (event.type == EVENT_OPERATION)
-			ui_note_operation(&event, &news);
+			news_note_operation(&event, &news);
 	}
 	news.rejected = ui->app->printed;
 	memset(&ui->app->printed, 0, sizeof(ui->app->printed));
-	ui_tell_news(ui, &news);
+	news_tell(ui, &news);
 }
 
 static void ui_draw_too_small(void)
@@ -901,7 +706,7 @@ static int ui_start(struct ui *ui, char *message, size_t message_size)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
-	set_escdelay(UI_ESCAPE_DELAY_MS);
+	set_escdelay(INPUT_ESCAPE_DELAY_MS);
 	theme_init();
 
 	for (i = 0; i < SCREEN_COUNT; i++) {
@@ -952,12 +757,11 @@ int ui_run(struct app *app)
 		return 1;
 	}
 	memset(&ui, 0, sizeof(ui));
-	memset(&pending_key, 0, sizeof(pending_key));
 	ui.app = app;
 	setlocale(LC_ALL, "");
 	stop_signal = 0;
 	signals_install(old_actions);
-	set_escdelay(UI_ESCAPE_DELAY_MS);
+	set_escdelay(INPUT_ESCAPE_DELAY_MS);
 
 	crash_save_modes();
 
