@@ -12,7 +12,9 @@
 #include "../offline/transport.h"
 
 #define API_ACCOUNT_SIZE 33
-#define API_NAME_SIZE 65
+/* A person's full name: first and last name of up to 64 characters each
+ * and a space, at most 4 bytes of UTF-8 each. */
+#define API_NAME_SIZE (4 * (64 + 1 + 64) + 1)
 #define API_TOKEN_SIZE 257
 #define API_MESSAGE_SIZE 257
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../drivers/utf8.h"
 #include "currency.h"
 #include "log.h"
 #include "policy.h"
@@ -158,8 +159,10 @@ static void *run_lookup(void *arg)
 	explicit_bzero(request->token, sizeof(request->token));
 
 	if (rc == API_OK) {
-		snprintf(event.text, sizeof(event.text), "%s",
-			 wallet.holder_name);
+		/* The screens show no more than the event carries, so a long
+		 * name is cut there, on a character boundary. */
+		utf8_copy_prefix(wallet.holder_name, sizeof(event.text) - 1,
+				 event.text);
 		pthread_mutex_lock(&app->lock);
 		app->pending_wallet = wallet;
 		pthread_mutex_unlock(&app->lock);

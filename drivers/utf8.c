@@ -1,5 +1,7 @@
-/* Strict UTF-8 decoding shared by the receipt layout and the ESC/POS
- * encoder. */
+/* Strict UTF-8 decoding and cutting, shared by the receipt layout, the
+ * ESC/POS encoder and text from the network. */
+#include <string.h>
+
 #include "utf8.h"
 
 size_t utf8_decode(const unsigned char *s, uint32_t *code)
@@ -42,4 +44,22 @@ size_t utf8_decode(const unsigned char *s, uint32_t *code)
 	}
 	*code = value;
 	return extra + 1;
+}
+
+bool utf8_copy_prefix(const char *text, size_t max, char *out)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t used = 0;
+
+	while (s[used] != '\0') {
+		uint32_t code;
+		size_t length = utf8_decode(s + used, &code);
+
+		if (code == UTF8_INVALID || used + length > max)
+			break;
+		used += length;
+	}
+	memmove(out, text, used);
+	out[used] = '\0';
+	return s[used] == '\0';
 }

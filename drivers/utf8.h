@@ -2,6 +2,7 @@
 #ifndef SPOTAGENT_UTF8_H
 #define SPOTAGENT_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,5 +16,10 @@
  * next byte that can start a character. The NUL terminator is never
  * consumed as part of a longer sequence. */
 size_t utf8_decode(const unsigned char *s, uint32_t *code);
+
+/* Copy the longest prefix of text that has at most max bytes, ends on a
+ * character boundary and is valid UTF-8 into out (max + 1 bytes), which
+ * may be text itself. Returns whether all of text was copied. */
+bool utf8_copy_prefix(const char *text, size_t max, char *out);
 
 #endif

@@ -402,7 +402,7 @@ static void home_draw(const struct screen *screen, const struct ui *ui)
 	const char *agent = session->agent_name[0] != '\0'
 				    ? session->agent_name
 				    : session->agent_id;
-	char title[UI_COLUMNS * 2];
+	char title[API_NAME_SIZE + 16];
 
 	if (ui->compact) {
 		snprintf(title, sizeof(title), " Home - %s", agent);

@@ -175,7 +175,7 @@ static void lock_draw_wide(const struct lock_state *state,
 {
 	const struct session *session = &ui->app->session;
 	int x = ui_column(ui, 0);
-	char line[UI_COLUMNS * 2];
+	char line[JOURNAL_AGENT_SIZE + API_NAME_SIZE + 16];
 
 	snprintf(line, sizeof(line), "  %s", lock_title(state));
 	draw_line(stdscr, ui_row(ui, 1), x, UI_COLUMNS,

@@ -301,7 +301,7 @@ static void result_draw(const struct screen *screen, const struct ui *ui)
 	const struct result_state *state = screen->state;
 	const struct result_rows *rows =
 		ui->compact ? &result_compact_rows : &result_wide_rows;
-	char text[JOURNAL_ERROR_SIZE + 32];
+	char text[API_NAME_SIZE + JOURNAL_ERROR_SIZE];
 	int margin = ui->compact ? 0 : 2;
 	int x = ui_column(ui, margin);
 	int width = ui->columns - 2 * margin;

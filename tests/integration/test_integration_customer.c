@@ -248,6 +248,54 @@ static void test_registration_accepted(void **state)
 	assert_string_equal(cached.profile.customer_id, reg.customer_id);
 }
 
+/* A holder whose first and last names both have the full 64 characters,
+ * each of 3 bytes in UTF-8, is named in full by the wallet lookup. */
+static void test_long_name_wallet_lookup(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_registration typed;
+	struct customer_registration reg;
+	struct transport *transport = NULL;
+	struct api_outcome outcome;
+	struct api_login session;
+	struct api_wallet wallet;
+	struct operation op;
+	enum customer_field field;
+	char expected[API_NAME_SIZE];
+	char message[256];
+	size_t used = 0;
+
+	typed_customer(&typed, "020 123 4999");
+	for (int i = 0; i < 64; i++) {
+		memcpy(typed.first_name + used, "\xe7\x8e\x8b", 3); /* 王 */
+		memcpy(typed.last_name + used, "\xe6\x98\x8e", 3);  /* 明 */
+		used += 3;
+	}
+	typed.first_name[used] = '\0';
+	typed.last_name[used] = '\0';
+	if (customer_registration_build(AGENT, &typed, "233", time(NULL),
+					&reg, &op, &field, message,
+					sizeof(message)) != 0)
+		fail_msg("build: field %d: %s", field, message);
+	assert_int_equal(customer_journal(f->app.journal, &op, true, message,
+					  sizeof(message)),
+			 0);
+	drain(f);
+
+	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
+	api_submit(transport, &op, &outcome);
+	assert_int_equal(outcome.result, API_OK);
+	login(f, &session);
+	assert_int_equal(api_wallet_lookup(transport, session.token,
+					   outcome.wallet_account, &wallet,
+					   message, sizeof(message)),
+			 API_OK);
+	transport_close(transport);
+	snprintf(expected, sizeof(expected), "%s %s", typed.first_name,
+		 typed.last_name);
+	assert_string_equal(wallet.holder_name, expected);
+}
+
 static void test_duplicate_phone_rejected(void **state)
 {
 	struct fixture *f = *state;
@@ -676,6 +724,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registration_accepted),
+		cmocka_unit_test(test_long_name_wallet_lookup),
 		cmocka_unit_test(test_duplicate_phone_rejected),
 		cmocka_unit_test(test_offline_registration_synced),
 		cmocka_unit_test(test_lookup_online_then_offline),
