@@ -23,6 +23,8 @@ static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
 static const char *const reset_names[] = { "rmcup", "cnorm", "sgr0" };
 #define RESET_COUNT (sizeof(reset_names) / sizeof(reset_names[0]))
 
+#define PASTE_MODE_OFF "\033[?2004l"
+
 static struct termios shell_modes;
 static bool have_modes;
 static const char *reset_strings[RESET_COUNT];
@@ -71,6 +73,8 @@ static void on_crash(int signo)
 			write_all(STDOUT_FILENO, reset_strings[i],
 				  strlen(reset_strings[i]));
 	}
+	/* Bracketed paste, which ui/input.c turns on, is not in terminfo. */
+	write_all(STDOUT_FILENO, PASTE_MODE_OFF, strlen(PASTE_MODE_OFF));
 	write_text("spotagent: stopped by signal ");
 	write_number(signo);
 	write_text(". Operations confirmed before it are kept in the "

@@ -3,6 +3,9 @@
 #define LOG_MODULE "ui"
 #include "input.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "../app/log.h"
 #include "keys.h"
 
@@ -12,9 +15,31 @@
  * 32 keys. */
 #define INPUT_SEQUENCE_KEYS_MAX 256
 
-/* Sequences dropped in one input_read before it gives up for this round,
- * so a paste of escape codes cannot keep the loop from drawing. */
-#define INPUT_SEQUENCES_PER_READ 64
+/* Sequences and pasted line breaks skipped in one input_read before it
+ * gives up for this round, so a paste cannot keep the loop from
+ * drawing. */
+#define INPUT_SKIPPED_PER_READ 64
+
+/* Bracketed paste: with it on, the terminal sends ESC [ 200 ~ before
+ * pasted text and ESC [ 201 ~ after it, so a paste is told from typing. */
+#define PASTE_ON "\033[?2004h"
+#define PASTE_OFF "\033[?2004l"
+#define PASTE_START "[200~"
+#define PASTE_END "[201~"
+
+/* Keys after the Esc that are kept to recognise a paste marker. */
+#define MARKER_KEYS 8
+
+/* What the keys after an Esc turned out to be. */
+enum sequence {
+	SEQUENCE_NONE = 0,    /* nothing followed: a lone Esc */
+	SEQUENCE_DROPPED,     /* an unknown sequence, dropped */
+	SEQUENCE_PASTE_START, /* pasted text follows */
+	SEQUENCE_PASTE_END,
+};
+
+/* Whether the keys read now are pasted, not typed. */
+static bool pasting;
 
 /* A key read while looking at what follows an Esc, to be handled next. */
 static struct {
@@ -41,12 +66,23 @@ static void keep_key(int rc, wint_t key)
 	pending.key = key;
 }
 
+/* Tell a paste marker from other sequences by the keys after the Esc. */
+static enum sequence classify(const char *keys)
+{
+	if (strcmp(keys, PASTE_START) == 0)
+		return SEQUENCE_PASTE_START;
+	if (strcmp(keys, PASTE_END) == 0)
+		return SEQUENCE_PASTE_END;
+	return SEQUENCE_DROPPED;
+}
+
 /* Read the rest of an escape sequence after an Esc was read and drop it
- * whole. Returns false when nothing followed the Esc at once, so it is a
- * lone Esc. */
-static bool drop_sequence(void)
+ * whole. Returns SEQUENCE_NONE when nothing followed the Esc at once, so
+ * it is a lone Esc. */
+static enum sequence drop_sequence(void)
 {
 	enum keys_sequence state;
+	char keys[MARKER_KEYS + 1] = "";
 	wint_t key;
 	int count;
 	int rc;
@@ -56,12 +92,14 @@ static bool drop_sequence(void)
 	 * terminfo key, so a key that is there now came with the Esc. */
 	rc = wget_wch(stdscr, &key);
 	if (rc == ERR)
-		return false;
+		return SEQUENCE_NONE;
 	state = keys_sequence_next(KEYS_SEQUENCE_START, rc, key);
 	if (state == KEYS_SEQUENCE_BROKEN) {
 		keep_key(rc, key);
-		return false;
+		return SEQUENCE_NONE;
 	}
+	if (rc == OK && key < 0x80)
+		keys[0] = (char)key;
 
 	/* The rest may come in the terminal's next write. */
 	wtimeout(stdscr, INPUT_ESCAPE_DELAY_MS);
@@ -76,29 +114,67 @@ static bool drop_sequence(void)
 			keep_key(rc, key);
 			break;
 		}
+		if (count - 1 < MARKER_KEYS && rc == OK && key < 0x80) {
+			keys[count - 1] = (char)key;
+			keys[count] = '\0';
+		}
 	}
 	nodelay(stdscr, TRUE);
-	log_debug("ignored an escape sequence of %d keys", count);
-	return true;
+	log_debug("read an escape sequence of %d keys", count);
+	return classify(keys);
+}
+
+/* Whether a key would move on or confirm: dropped inside a paste, so that
+ * pasted text never leaves its field or confirms anything. */
+static bool is_paste_control(int rc, wint_t key)
+{
+	if (rc == KEY_CODE_YES)
+		return key == KEY_ENTER;
+	return key == L'\r' || key == L'\n' || key == L'\t';
 }
 
 int input_read(wint_t *key, bool *dropped)
 {
 	int rc = next_key(key);
-	int sequences;
+	int skipped;
 
 	*dropped = false;
-	for (sequences = 0; sequences < INPUT_SEQUENCES_PER_READ; sequences++) {
-		if (rc != OK || *key != KEYS_ESCAPE || !drop_sequence())
+	for (skipped = 0; skipped < INPUT_SKIPPED_PER_READ; skipped++) {
+		enum sequence sequence = SEQUENCE_NONE;
+
+		if (rc == ERR)
+			return ERR;
+		if (rc == OK && *key == KEYS_ESCAPE)
+			sequence = drop_sequence();
+		if (sequence == SEQUENCE_PASTE_START)
+			pasting = true;
+		else if (sequence == SEQUENCE_PASTE_END)
+			pasting = false;
+		else if (sequence == SEQUENCE_DROPPED)
+			*dropped = true;
+		else if (!pasting || !is_paste_control(rc, *key))
 			return rc;
-		*dropped = true;
 		rc = next_key(key);
 	}
 
-	/* The key after the last sequence is handled in the next round. */
+	/* The key after the last one skipped is handled in the next
+	 * round. */
 	if (rc != ERR)
 		keep_key(rc, *key);
 	return ERR;
+}
+
+void input_start(void)
+{
+	pasting = false;
+	fputs(PASTE_ON, stdout);
+	fflush(stdout);
+}
+
+void input_stop(void)
+{
+	fputs(PASTE_OFF, stdout);
+	fflush(stdout);
 }
 
 void input_flush(void)

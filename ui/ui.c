@@ -778,6 +778,7 @@ int ui_run(struct app *app)
 		return 1;
 	}
 	crash_install();
+	input_start();
 	log_set_quiet(1);
 	log_info("terminal UI started");
 
@@ -786,6 +787,7 @@ int ui_run(struct app *app)
 		ui_loop(&ui);
 	ui_stop(&ui);
 
+	input_stop();
 	crash_remove();
 	endwin();
 	delscreen(terminal);

@@ -3,7 +3,8 @@
 # accident. The real spotagent runs in a private tmux server at 80x24
 # against the sandbox. Alt+key, a pasted escape sequence and an unknown
 # keypad key are ignored whole instead of acting as Esc. A pasted
-# transfer with line breaks stops at its confirmation. Ctrl-C opens the
+# transfer with line breaks stops at its confirmation, and a bracketed
+# paste, even in two pieces, stays in its field. Ctrl-C opens the
 # quit question, while Ctrl-Z, Ctrl-\ and Ctrl-S change nothing, and
 # SIGTERM still ends the UI with the terminal modes restored. The home
 # menu starts on its first item after logging in again.
@@ -199,6 +200,36 @@ check_control_keys() {
 	echo "ok: Ctrl-C opens the quit question; Ctrl-Z, Ctrl-\\ and Ctrl-S are ignored"
 }
 
+# A terminal with bracketed paste marks a paste, so its tabs and line
+# breaks are dropped: pasted text stays in the field it went into, even
+# when the paste arrives in two pieces.
+check_bracketed_paste() {
+	local before after piece
+
+	restart_agent
+	before=$(operation_count) || fail "cannot count the operations"
+	keys 1
+	wait_for "Sender wallet" || fail "the transfer form did not open on 1"
+	for piece in $'1000000001\t1000000002\t\t3.00\n' $'\n'; do
+		tmux_run set-buffer -b piece "$piece" ||
+			fail "cannot fill the tmux paste buffer"
+		tmux_run paste-buffer -p -d -b piece -t "$SESSION" ||
+			fail "cannot paste into the pane"
+		sleep 0.3
+	done
+	wait_for "Sender wallet     10000000011000000002" ||
+		fail "the bracketed paste did not stay in the sender field"
+	save_screen bracketed-paste
+	off_screen "Confirm wallet transfer" ||
+		fail "a bracketed paste reached the confirmation"
+	off_screen "Unknown key ignored" ||
+		fail "the paste markers were reported as unknown keys"
+	after=$(operation_count) || fail "cannot count the operations"
+	[ "$after" = "$before" ] ||
+		fail "the bracketed paste journaled an operation"
+	echo "ok: a bracketed paste stays in its field"
+}
+
 check_home_after_login() {
 	restart_agent
 	keys 4
@@ -219,5 +250,6 @@ check_home_after_login() {
 
 check_escape_sequences
 check_pasted_transfer
+check_bracketed_paste
 check_control_keys
 check_home_after_login
