@@ -21,7 +21,8 @@
 #define INPUT_SKIPPED_PER_READ 64
 
 /* Bracketed paste: with it on, the terminal sends ESC [ 200 ~ before
- * pasted text and ESC [ 201 ~ after it, so a paste is told from typing. */
+ * pasted text and ESC [ 201 ~ after it, so a paste can be distinguished
+ * from typing. */
 #define PASTE_ON "\033[?2004h"
 #define PASTE_OFF "\033[?2004l"
 #define PASTE_START "[200~"
@@ -30,7 +31,7 @@
 /* Keys after the Esc that are kept to recognise a paste marker. */
 #define MARKER_KEYS 8
 
-/* What the keys after an Esc turned out to be. */
+/* The kind of the keys read after an Esc. */
 enum sequence {
 	SEQUENCE_NONE = 0,    /* nothing followed: a lone Esc */
 	SEQUENCE_DROPPED,     /* an unknown sequence, dropped */
