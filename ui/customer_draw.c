@@ -428,12 +428,28 @@ static void customer_draw_conflict(const struct ui *ui,
 	}
 }
 
+/* Copy profile into out with the name and phone that update changes. */
+static void customer_apply_changes(const struct customer_registration *profile,
+				   const struct customer_update *update,
+				   struct customer_registration *out)
+{
+	*out = *profile;
+	if (update->changes & API_CHANGE_FIRST_NAME)
+		snprintf(out->first_name, sizeof(out->first_name), "%s",
+			 update->first_name);
+	if (update->changes & API_CHANGE_LAST_NAME)
+		snprintf(out->last_name, sizeof(out->last_name), "%s",
+			 update->last_name);
+	if (update->changes & API_CHANGE_PHONE)
+		snprintf(out->phone, sizeof(out->phone), "%s", update->phone);
+}
+
 static void customer_draw_result(const struct customer_state *state,
 				 const struct ui *ui)
 {
 	char text[2 * API_PERSON_NAME_SIZE + JOURNAL_ERROR_SIZE];
-	const struct customer_registration *who =
-		state->editing ? &state->base.profile : &state->reg;
+	struct customer_registration edited;
+	const struct customer_registration *who = &state->reg;
 	struct customer_conflict conflict;
 	bool conflicted = state->editing && state->loaded &&
 			  state->op.state == OP_NEEDS_ATTENTION &&
@@ -442,6 +458,13 @@ static void customer_draw_result(const struct customer_state *state,
 	attr_t attr = customer_state_text(state, ui,
 					  conflicted ? &conflict : NULL, text,
 					  sizeof(text));
+
+	/* An edit shows the customer with the changes it sends. */
+	if (state->editing) {
+		customer_apply_changes(&state->base.profile, &state->update,
+				       &edited);
+		who = &edited;
+	}
 	int row = ui->compact ? 1 : 3;
 	int column = ui->compact ? 0 : CUSTOMER_LABEL_COLUMN;
 

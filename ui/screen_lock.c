@@ -164,7 +164,7 @@ static const char *lock_title(const struct lock_state *state)
 static const char *lock_text(const struct lock_state *state)
 {
 	return state->why == UI_LOCK_SESSION
-		       ? "Log in again to finish the check;\nEsc goes on "
+		       ? "Log in again to send the request;\nEsc goes on "
 			 "without it."
 		       : "Enter your password to go on.\nUnsent work is "
 			 "kept.";

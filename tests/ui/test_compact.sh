@@ -245,7 +245,7 @@ A1001            ONLINE Q0 P:ready HH:MM
  Agent A1001
  Ama Mensah
 
- Log in again to finish the check;
+ Log in again to send the request;
  Esc goes on without it.
 
  Password
