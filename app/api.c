@@ -1,7 +1,7 @@
-/* The API client: every path and JSON field name of the central service's
- * contract (docs/api.md) lives here and nowhere else. */
+/* The API client's HTTP side: the central service's paths, requests,
+ * replies and error mapping (docs/api.md). Payloads are in api_payload.c. */
 #define LOG_MODULE "api"
-#include "api.h"
+#include "api_internal.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "log.h"
-#include "../drivers/utf8.h"
 
 #define PATH_HEALTH "/v1/health"
 #define PATH_SESSIONS "/v1/sessions"
@@ -29,23 +28,6 @@ static const char *const json_headers[] = {
 	"Accept: application/json",
 	NULL,
 };
-
-static int copy_optional(json_t *object, const char *key, char *buf,
-			 size_t size);
-static int dump_into(json_t *object, char *buf, size_t size);
-
-/* Copy a JSON string member into buf. Returns 0, or -1 when it is missing,
- * not a string, empty, or does not fit. */
-static int copy_string(json_t *object, const char *key, char *buf,
-		       size_t size)
-{
-	const char *text = json_string_value(json_object_get(object, key));
-
-	if (text == NULL || text[0] == '\0' || strlen(text) >= size)
-		return -1;
-	memcpy(buf, text, strlen(text) + 1);
-	return 0;
-}
 
 /* Parse "2026-12-04T15:00:00Z" into Unix seconds. Returns -1 on bad text. */
 static int64_t parse_time(const char *text)
@@ -68,377 +50,6 @@ static void format_time(int64_t seconds, char *buf, size_t size)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Copy the longest prefix of text that has at most max bytes, ends on a
- * character boundary and is valid UTF-8 into out (max + 1 bytes), which
- * may be text itself. Returns whether all of text was copied. */
-static bool copy_utf8_prefix(const char *text, size_t max, char *out)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t used = 0;
-
-	while (s[used] != '\0') {
-		uint32_t code;
-		size_t len = utf8_decode(s + used, &code);
-
-		if (code == UTF8_INVALID || used + len > max)
-			break;
-		used += len;
-	}
-	memmove(out, text, used);
-	out[used] = '\0';
-	return s[used] == '\0';
-}
-
-int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
-			       char *payload, size_t size)
-{
-	char name[API_NAME_SIZE];
-	json_t *object;
-	bool by_id = transfer->receiver_customer_id[0] != '\0';
-
-	if (!by_id && transfer->receiver[0] == '\0')
-		return API_EINVAL;
-	object = json_pack("{s:s, s:s, s:s, s:I}", "sender_account",
-			   transfer->sender,
-			   by_id ? "receiver_customer_id" : "receiver_account",
-			   by_id ? transfer->receiver_customer_id
-				 : transfer->receiver,
-			   "currency", transfer->currency, "amount",
-			   (json_int_t)transfer->amount);
-	if (object == NULL)
-		return API_EINVAL;
-	copy_utf8_prefix(transfer->receiver_name, sizeof(name) - 1, name);
-	if (by_id && name[0] != '\0' &&
-	    json_object_set_new(object, "receiver_name",
-				json_string(name)) != 0) {
-		json_decref(object);
-		return API_EINVAL;
-	}
-	return dump_into(object, payload, size);
-}
-
-/* Read the receiver of a transfer payload: exactly one of an account and
- * a customer id, and the optional name that goes with the id. */
-static int read_receiver(json_t *object, struct wallet_transfer *out)
-{
-	bool by_account = json_object_get(object, "receiver_account") != NULL;
-	bool by_id = json_object_get(object, "receiver_customer_id") != NULL;
-
-	if (by_account == by_id)
-		return -1;
-	if (by_account)
-		return copy_string(object, "receiver_account", out->receiver,
-				   sizeof(out->receiver));
-	if (copy_string(object, "receiver_customer_id",
-			out->receiver_customer_id,
-			sizeof(out->receiver_customer_id)) != 0)
-		return -1;
-	return copy_optional(object, "receiver_name", out->receiver_name,
-			     sizeof(out->receiver_name));
-}
-
-int api_wallet_transfer_decode(const char *payload,
-			       struct wallet_transfer *out)
-{
-	struct wallet_transfer parsed = { 0 };
-	json_t *object;
-	json_t *amount;
-	int result = API_EPROTOCOL;
-
-	object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(object))
-		goto out;
-	amount = json_object_get(object, "amount");
-	if (!json_is_integer(amount) || json_integer_value(amount) <= 0)
-		goto out;
-	if (copy_string(object, "sender_account", parsed.sender,
-			sizeof(parsed.sender)) != 0 ||
-	    read_receiver(object, &parsed) != 0 ||
-	    copy_string(object, "currency", parsed.currency,
-			sizeof(parsed.currency)) != 0)
-		goto out;
-	parsed.amount = (int64_t)json_integer_value(amount);
-	*out = parsed;
-	result = API_OK;
-out:
-	json_decref(object);
-	return result;
-}
-
-/* Copy an optional JSON string member (absent or null gives "") into
- * buf. Returns 0, or -1 when it has another type or does not fit. */
-static int copy_optional(json_t *object, const char *key, char *buf,
-			 size_t size)
-{
-	json_t *value = json_object_get(object, key);
-	const char *text = json_string_value(value);
-
-	if (value == NULL || json_is_null(value)) {
-		buf[0] = '\0';
-		return 0;
-	}
-	if (text == NULL || strlen(text) >= size)
-		return -1;
-	memcpy(buf, text, strlen(text) + 1);
-	return 0;
-}
-
-/* Dump object as compact JSON with sorted keys into buf and drop it.
- * Returns 0, or API_EINVAL when it is NULL or does not fit. */
-static int dump_into(json_t *object, char *buf, size_t size)
-{
-	char *text = object != NULL
-			     ? json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS)
-			     : NULL;
-	int result = API_EINVAL;
-
-	if (text != NULL && strlen(text) < size) {
-		memcpy(buf, text, strlen(text) + 1);
-		result = API_OK;
-	}
-	free(text);
-	json_decref(object);
-	return result;
-}
-
-/* A JSON string, or null for the empty string (no email address). */
-static json_t *string_or_null(const char *text)
-{
-	return text[0] != '\0' ? json_string(text) : json_null();
-}
-
-/* The registration fields shared by a registration payload and a looked-up
- * profile, without customer_id and currency. */
-static json_t *profile_fields(const struct customer_registration *reg)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o}",
-			 "first_name", reg->first_name, "last_name",
-			 reg->last_name, "phone", reg->phone,
-			 "date_of_birth", reg->date_of_birth, "id_type",
-			 reg->id_type, "id_number", reg->id_number,
-			 "address", reg->address, "email",
-			 string_or_null(reg->email));
-}
-
-/* Read the profile fields and customer_id of object into *out. */
-static int read_profile(json_t *object, struct customer_registration *out)
-{
-	if (copy_string(object, "customer_id", out->customer_id,
-			sizeof(out->customer_id)) != 0 ||
-	    copy_string(object, "first_name", out->first_name,
-			sizeof(out->first_name)) != 0 ||
-	    copy_string(object, "last_name", out->last_name,
-			sizeof(out->last_name)) != 0 ||
-	    copy_string(object, "phone", out->phone, sizeof(out->phone)) != 0 ||
-	    copy_string(object, "date_of_birth", out->date_of_birth,
-			sizeof(out->date_of_birth)) != 0 ||
-	    copy_string(object, "id_type", out->id_type,
-			sizeof(out->id_type)) != 0 ||
-	    copy_string(object, "id_number", out->id_number,
-			sizeof(out->id_number)) != 0 ||
-	    copy_string(object, "address", out->address,
-			sizeof(out->address)) != 0 ||
-	    copy_optional(object, "email", out->email, sizeof(out->email)) != 0)
-		return -1;
-	return 0;
-}
-
-int api_customer_registration_encode(const struct customer_registration *reg,
-				     char *payload, size_t size)
-{
-	json_t *object = profile_fields(reg);
-
-	if (object == NULL ||
-	    json_object_set_new(object, "customer_id",
-				json_string(reg->customer_id)) != 0 ||
-	    json_object_set_new(object, "currency",
-				json_string(reg->currency)) != 0) {
-		json_decref(object);
-		return API_EINVAL;
-	}
-	return dump_into(object, payload, size);
-}
-
-int api_customer_registration_decode(const char *payload,
-				     struct customer_registration *out)
-{
-	struct customer_registration parsed = { 0 };
-	json_t *object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
-	int result = API_EPROTOCOL;
-
-	if (json_is_object(object) && read_profile(object, &parsed) == 0 &&
-	    copy_string(object, "currency", parsed.currency,
-			sizeof(parsed.currency)) == 0) {
-		*out = parsed;
-		result = API_OK;
-	}
-	json_decref(object);
-	return result;
-}
-
-/* The changeable profile fields: bit, JSON name and offset of the text in
- * struct customer_update. */
-static const struct {
-	unsigned bit;
-	const char *name;
-	size_t offset;
-	size_t size;
-} update_fields[] = {
-	{ API_CHANGE_FIRST_NAME, "first_name",
-	  offsetof(struct customer_update, first_name), API_PERSON_NAME_SIZE },
-	{ API_CHANGE_LAST_NAME, "last_name",
-	  offsetof(struct customer_update, last_name), API_PERSON_NAME_SIZE },
-	{ API_CHANGE_PHONE, "phone", offsetof(struct customer_update, phone),
-	  API_PHONE_SIZE },
-	{ API_CHANGE_ADDRESS, "address",
-	  offsetof(struct customer_update, address), API_ADDRESS_SIZE },
-	{ API_CHANGE_EMAIL, "email", offsetof(struct customer_update, email),
-	  API_EMAIL_SIZE },
-};
-
-#define UPDATE_FIELD_COUNT (sizeof(update_fields) / sizeof(update_fields[0]))
-
-static const char *update_text(const struct customer_update *update,
-			       size_t field)
-{
-	return (const char *)update + update_fields[field].offset;
-}
-
-int api_customer_update_encode(const struct customer_update *update,
-			       char *payload, size_t size)
-{
-	json_t *changes = json_object();
-	json_t *object;
-
-	if (changes == NULL || update->base_version < 1 ||
-	    (update->changes & ~(unsigned)0x1f) != 0 || update->changes == 0) {
-		json_decref(changes);
-		return API_EINVAL;
-	}
-	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
-		json_t *value;
-
-		if ((update->changes & update_fields[i].bit) == 0)
-			continue;
-		value = string_or_null(update_text(update, i));
-		if (json_object_set_new(changes, update_fields[i].name,
-					value) != 0) {
-			json_decref(changes);
-			return API_EINVAL;
-		}
-	}
-	object = json_pack("{s:s, s:I, s:o}", "customer_id",
-			   update->customer_id, "base_version",
-			   (json_int_t)update->base_version, "changes",
-			   changes);
-	return dump_into(object, payload, size);
-}
-
-int api_customer_update_decode(const char *payload,
-			       struct customer_update *out)
-{
-	struct customer_update parsed = { 0 };
-	json_t *object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
-	json_t *changes = json_object_get(object, "changes");
-	json_t *base = json_object_get(object, "base_version");
-	int result = API_EPROTOCOL;
-
-	if (!json_is_object(changes) || !json_is_integer(base) ||
-	    json_integer_value(base) < 1 ||
-	    copy_string(object, "customer_id", parsed.customer_id,
-			sizeof(parsed.customer_id)) != 0)
-		goto out;
-	parsed.base_version = json_integer_value(base);
-	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
-		if (json_object_get(changes, update_fields[i].name) == NULL)
-			continue;
-		if (copy_optional(changes, update_fields[i].name,
-				  (char *)&parsed + update_fields[i].offset,
-				  update_fields[i].size) != 0)
-			goto out;
-		parsed.changes |= update_fields[i].bit;
-	}
-	if (parsed.changes == 0)
-		goto out;
-	*out = parsed;
-	result = API_OK;
-out:
-	json_decref(object);
-	return result;
-}
-
-int api_customer_encode(const struct api_customer *customer, char *json,
-			size_t size)
-{
-	json_t *object = profile_fields(&customer->profile);
-	json_t *wallets = json_array();
-
-	if (object == NULL || wallets == NULL ||
-	    json_object_set_new(object, "customer_id",
-				json_string(customer->profile.customer_id)) ||
-	    json_object_set_new(object, "version",
-				json_integer(customer->version)))
-		goto fail;
-	for (int i = 0; i < customer->wallet_count; i++) {
-		if (json_array_append_new(
-			    wallets,
-			    json_pack("{s:s, s:s}", "account",
-				      customer->wallets[i].account,
-				      "currency",
-				      customer->wallets[i].currency)) != 0)
-			goto fail;
-	}
-	if (json_object_set(object, "wallets", wallets) != 0)
-		goto fail;
-	json_decref(wallets);
-	return dump_into(object, json, size);
-fail:
-	json_decref(wallets);
-	json_decref(object);
-	return API_EINVAL;
-}
-
-static int read_customer(json_t *root, struct api_customer *out)
-{
-	struct api_customer parsed = { 0 };
-	json_t *version = json_object_get(root, "version");
-	json_t *wallets = json_object_get(root, "wallets");
-	json_t *wallet;
-	size_t i;
-
-	if (read_profile(root, &parsed.profile) != 0 ||
-	    !json_is_integer(version) || !json_is_array(wallets))
-		return API_EPROTOCOL;
-	parsed.version = json_integer_value(version);
-	json_array_foreach(wallets, i, wallet) {
-		int n = parsed.wallet_count;
-
-		/* NOTE: wallets past API_CUSTOMER_WALLETS_MAX are dropped. */
-		if (n >= API_CUSTOMER_WALLETS_MAX)
-			break;
-		if (copy_string(wallet, "account", parsed.wallets[n].account,
-				sizeof(parsed.wallets[n].account)) != 0 ||
-		    copy_string(wallet, "currency", parsed.wallets[n].currency,
-				sizeof(parsed.wallets[n].currency)) != 0)
-			return API_EPROTOCOL;
-		parsed.wallet_count++;
-	}
-	if (parsed.wallet_count > 0)
-		memcpy(parsed.profile.currency, parsed.wallets[0].currency, 4);
-	*out = parsed;
-	return API_OK;
-}
-
-int api_customer_decode(const char *json, struct api_customer *out)
-{
-	json_t *root = json_loads(json, 0, NULL);
-	int result = json_is_object(root) ? read_customer(root, out)
-					  : API_EPROTOCOL;
-
-	json_decref(root);
-	return result;
 }
 
 /* Copy the documented error object's message (or its code) into message
@@ -684,7 +295,6 @@ int api_customer_lookup(struct transport *transport, const char *token,
 	char path[64];
 	const char *headers[] = { authorization, "Accept: application/json",
 				  NULL };
-	json_t *root;
 	int error;
 
 	if (token == NULL || token[0] == '\0' || value == NULL ||
@@ -712,10 +322,7 @@ int api_customer_lookup(struct transport *transport, const char *token,
 		return error;
 	}
 	if (resp.status == 200) {
-		root = json_loads(resp.body, 0, NULL);
-		error = json_is_object(root) ? read_customer(root, out)
-					     : API_EPROTOCOL;
-		json_decref(root);
+		error = api_customer_decode(resp.body, out);
 		set_message(message, message_size, error);
 	} else {
 		error = map_status(resp.status);
@@ -835,136 +442,6 @@ static char *operation_body(const struct operation *op)
 	return text;
 }
 
-/* One changed field of a version conflict: its name, then per side (0:
- * the central service's profile, 1: the update) its value, whether it
- * has one, and whether the value was cut. */
-struct conflict_field {
-	const char *name;
-	char values[2][API_ADDRESS_SIZE];
-	bool present[2];
-	bool cut[2];
-};
-
-/* Encode a conflict as the documented reason object: {"version":V,
- * "base":B,"fields":[[name, central, edit(, cut bits)], ...]}. */
-static char *dump_conflict(json_int_t version, json_int_t base,
-			   const struct conflict_field *fields, int count)
-{
-	json_t *list = json_array();
-	json_t *root;
-	char *text;
-
-	for (int i = 0; i < count && list != NULL; i++) {
-		const struct conflict_field *f = &fields[i];
-		json_t *central = f->present[0] ? json_string(f->values[0])
-						: json_null();
-		json_t *edit = f->present[1] ? json_string(f->values[1])
-					     : json_null();
-		json_t *row = json_pack("[s, o, o]", f->name, central, edit);
-		int bits = (f->cut[0] ? 1 : 0) | (f->cut[1] ? 2 : 0);
-
-		if (row != NULL && bits != 0)
-			json_array_append_new(row, json_integer(bits));
-		if (row == NULL || json_array_append_new(list, row) != 0) {
-			json_decref(list);
-			list = NULL;
-		}
-	}
-	root = json_pack("{s:I, s:I, s:o}", "version", version, "base", base,
-			 "fields", list);
-	text = root != NULL ? json_dumps(root, JSON_COMPACT |
-						       JSON_PRESERVE_ORDER)
-			    : NULL;
-	json_decref(root);
-	return text;
-}
-
-/* Cut the longest remaining value of fields by one character. Returns
- * false when every value is already empty.
- * NOTE: the cut is on a code point, so it can drop a combining mark and
- * leave its base letter last. */
-static bool cut_longest(struct conflict_field *fields, int count)
-{
-	struct conflict_field *longest = NULL;
-	int side = 0;
-	size_t max = 0;
-
-	for (int i = 0; i < count; i++) {
-		for (int k = 0; k < 2; k++) {
-			size_t length = strlen(fields[i].values[k]);
-
-			if (length > max) {
-				max = length;
-				longest = &fields[i];
-				side = k;
-			}
-		}
-	}
-	if (longest == NULL)
-		return false;
-	copy_utf8_prefix(longest->values[side], max - 1,
-			 longest->values[side]);
-	longest->cut[side] = true;
-	return true;
-}
-
-/* Write a 412 version conflict's reason into out->message: for each
- * field the update changes, the value in the central service's `current`
- * profile and the update's value. The longest values are cut, one
- * character at a time, until the reason has at most
- * API_CONFLICT_REASON_MAX bytes; customer_conflict_parse reads it. */
-static void read_version_conflict(json_t *current, const struct operation *op,
-				  struct api_outcome *out)
-{
-	struct customer_update update = { 0 };
-	struct conflict_field fields[UPDATE_FIELD_COUNT];
-	json_t *version = json_object_get(current, "version");
-	char *text = NULL;
-	int count = 0;
-
-	out->result = API_ECONFLICT_VERSION;
-	if (api_customer_update_decode(op->payload, &update) != API_OK)
-		update.changes = 0;
-	memset(fields, 0, sizeof(fields));
-	for (size_t i = 0; i < UPDATE_FIELD_COUNT; i++) {
-		const char *central = json_string_value(
-			json_object_get(current, update_fields[i].name));
-		const char *edit = update_text(&update, i);
-
-		if ((update.changes & update_fields[i].bit) == 0)
-			continue;
-		fields[count].name = update_fields[i].name;
-		fields[count].present[0] = central != NULL;
-		fields[count].present[1] = edit[0] != '\0';
-		fields[count].cut[0] = !copy_utf8_prefix(
-			central != NULL ? central : "",
-			sizeof(fields[count].values[0]) - 1,
-			fields[count].values[0]);
-		copy_utf8_prefix(edit, sizeof(fields[count].values[1]) - 1,
-				 fields[count].values[1]);
-		count++;
-	}
-
-	/* Bounded: each round removes a character or ends the loop. */
-	for (;;) {
-		free(text);
-		text = dump_conflict(json_integer_value(version),
-				     (json_int_t)update.base_version, fields,
-				     count);
-		if (text == NULL || strlen(text) <= API_CONFLICT_REASON_MAX ||
-		    !cut_longest(fields, count))
-			break;
-	}
-	if (text != NULL && strlen(text) <= API_CONFLICT_REASON_MAX)
-		snprintf(out->message, sizeof(out->message), "%s", text);
-	else
-		snprintf(out->message, sizeof(out->message),
-			 "{\"version\":%lld,\"base\":%lld,\"fields\":[]}",
-			 (long long)json_integer_value(version),
-			 (long long)update.base_version);
-	free(text);
-}
-
 /* Copy the new wallet of an accepted registration, if the reply has one,
  * into out->wallet_account. */
 static void read_wallet_account(json_t *reply, struct api_outcome *out)
@@ -1060,8 +537,8 @@ void api_submit(struct transport *transport, const struct operation *op,
 				  sizeof(code));
 		out->result = operation_result(resp.status, code);
 		if (out->result == API_ECONFLICT_VERSION)
-			read_version_conflict(json_object_get(root, "current"),
-					      op, out);
+			api_read_version_conflict(
+				json_object_get(root, "current"), op, out);
 		log_info("operation %s: central service returned %ld %s",
 			 op->id, resp.status, code);
 		json_decref(root);
@@ -1144,8 +621,8 @@ static void read_batch_item(json_t *item, const struct operation *op,
 		return;
 	}
 	if (out->result == API_ECONFLICT_VERSION) {
-		read_version_conflict(json_object_get(item, "current"), op,
-				      out);
+		api_read_version_conflict(json_object_get(item, "current"),
+					  op, out);
 		return;
 	}
 	read_error_object(json_object_get(item, "error"),
@@ -1220,8 +697,6 @@ void api_submit_batch(struct transport *transport,
 	free(resp.body);
 }
 
-static int check_policy_rules(const char *json);
-
 int api_policy_fetch(struct transport *transport, char *json, size_t size)
 {
 	struct transport_response resp;
@@ -1233,7 +708,7 @@ int api_policy_fetch(struct transport *transport, char *json, size_t size)
 		return map_transport(error);
 	if (resp.status != 200) {
 		error = map_status(resp.status);
-	} else if (check_policy_rules(resp.body) != API_OK) {
+	} else if (api_check_policy_rules(resp.body) != API_OK) {
 		error = API_EPROTOCOL;
 	} else if (resp.body_len >= size) {
 		log_error("policy of %zu bytes does not fit the cache",
@@ -1245,152 +720,6 @@ int api_policy_fetch(struct transport *transport, char *json, size_t size)
 	}
 	free(resp.body);
 	return error;
-}
-
-/* Read the per-currency limits. A rule for operations that move no money
- * may leave out both objects, and then has no currencies. */
-static int read_limits(json_t *rule, struct api_policy_rule *out)
-{
-	json_t *amounts = json_object_get(rule, "max_amount");
-	json_t *exposures = json_object_get(rule, "max_exposure");
-	const char *currency;
-	json_t *value;
-
-	if (amounts == NULL && exposures == NULL)
-		return 0;
-	if (!json_is_object(amounts) || !json_is_object(exposures))
-		return -1;
-	json_object_foreach(amounts, currency, value) {
-		json_t *exposure = json_object_get(exposures, currency);
-		int i = out->limit_count;
-
-		if (i >= API_POLICY_CURRENCIES || strlen(currency) != 3 ||
-		    !json_is_integer(value) || !json_is_integer(exposure) ||
-		    json_integer_value(value) < 0 ||
-		    json_integer_value(exposure) < 0)
-			return -1;
-		memcpy(out->limits[i].currency, currency, 4);
-		out->limits[i].max_amount = json_integer_value(value);
-		out->limits[i].max_exposure = json_integer_value(exposure);
-		out->limit_count++;
-	}
-	return 0;
-}
-
-static int read_nonnegative(json_t *rule, const char *key, int64_t *out)
-{
-	json_t *value = json_object_get(rule, key);
-
-	if (!json_is_integer(value) || json_integer_value(value) < 0)
-		return -1;
-	*out = json_integer_value(value);
-	return 0;
-}
-
-/* Read one operation type's rule. Returns 0, or -1 when a field is
- * missing, of the wrong type or negative. */
-static int read_rule(json_t *rule, struct api_policy_rule *out)
-{
-	if (!json_is_boolean(json_object_get(rule, "offline_allowed")) ||
-	    read_nonnegative(rule, "max_queued", &out->max_queued) != 0 ||
-	    read_nonnegative(rule, "max_age_seconds",
-			     &out->max_age_seconds) != 0 ||
-	    read_limits(rule, out) != 0)
-		return -1;
-	out->offline_allowed =
-		json_is_true(json_object_get(rule, "offline_allowed"));
-	return 0;
-}
-
-/* Check every rule of a policy, so that a malformed policy never
- * replaces the cached one. */
-static int check_policy_rules(const char *json)
-{
-	json_t *root = json_loads(json, 0, NULL);
-	json_t *operations = json_object_get(root, "operations");
-	const char *type;
-	json_t *rule;
-	int result = API_EPROTOCOL;
-
-	if (!json_is_integer(json_object_get(root, "version")) ||
-	    !json_is_object(operations))
-		goto out;
-	json_object_foreach(operations, type, rule) {
-		struct api_policy_rule parsed = { 0 };
-
-		if (read_rule(rule, &parsed) != 0) {
-			log_error("policy rule for %s is malformed; the cached "
-				  "policy stays",
-				  type);
-			goto out;
-		}
-	}
-	result = API_OK;
-out:
-	json_decref(root);
-	return result;
-}
-
-int api_policy_rule(const char *json, const char *type,
-		    struct api_policy_rule *out)
-{
-	struct api_policy_rule parsed = { 0 };
-	json_t *root = json_loads(json, 0, NULL);
-	json_t *operations = json_object_get(root, "operations");
-	json_t *rule;
-	int result = API_EPROTOCOL;
-
-	if (!json_is_integer(json_object_get(root, "version")) ||
-	    !json_is_object(operations))
-		goto out;
-	rule = json_object_get(operations, type);
-	if (rule == NULL) {
-		result = API_ENOTFOUND;
-		goto out;
-	}
-	if (read_rule(rule, &parsed) != 0)
-		goto out;
-	*out = parsed;
-	result = API_OK;
-out:
-	json_decref(root);
-	return result;
-}
-
-int api_dependency_keys(const char *type, const char *payload,
-			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE])
-{
-	struct wallet_transfer transfer;
-	struct customer_registration reg;
-	struct customer_update update;
-
-	memset(keys, 0, JOURNAL_KEYS_MAX * JOURNAL_KEY_SIZE);
-	if (strcmp(type, API_TYPE_CUSTOMER_REGISTRATION) == 0) {
-		if (api_customer_registration_decode(payload, &reg) != API_OK)
-			return API_EPROTOCOL;
-		snprintf(keys[0], JOURNAL_KEY_SIZE, "customer:%s",
-			 reg.customer_id);
-		snprintf(keys[1], JOURNAL_KEY_SIZE, "phone:%s", reg.phone);
-		return API_OK;
-	}
-	if (strcmp(type, API_TYPE_CUSTOMER_UPDATE) == 0) {
-		if (api_customer_update_decode(payload, &update) != API_OK)
-			return API_EPROTOCOL;
-		snprintf(keys[0], JOURNAL_KEY_SIZE, "customer:%s",
-			 update.customer_id);
-		return API_OK;
-	}
-	if (strcmp(type, API_TYPE_WALLET_TRANSFER) != 0 ||
-	    api_wallet_transfer_decode(payload, &transfer) != API_OK)
-		return API_EPROTOCOL;
-	snprintf(keys[0], JOURNAL_KEY_SIZE, "wallet:%s", transfer.sender);
-	if (transfer.receiver_customer_id[0] != '\0')
-		snprintf(keys[1], JOURNAL_KEY_SIZE, "customer:%s",
-			 transfer.receiver_customer_id);
-	else
-		snprintf(keys[1], JOURNAL_KEY_SIZE, "wallet:%s",
-			 transfer.receiver);
-	return API_OK;
 }
 
 int api_ping(struct transport *transport)
