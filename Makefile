@@ -70,7 +70,8 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJ)
 
 $(BUILD)/tests/test_integration_%: \
 		$(BUILD)/obj/tests/integration/test_integration_%.o \
-		$(BUILD)/obj/tests/integration/sandbox_process.o $(CORE_OBJ)
+		$(BUILD)/obj/tests/integration/sandbox_process.o \
+		$(BUILD)/obj/tests/integration/app_fixture.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 

@@ -273,10 +273,10 @@ int api_policy_rule(const char *json, const char *type,
 		    struct api_policy_rule *out);
 
 /* Fill keys with the dependency keys of an operation of `type` from its
- * payload: for a wallet transfer "wallet:" and each account, or
+ * payload. A wallet transfer gets "wallet:" and each account, or
  * "customer:<id>" for a receiver named by customer id, so that it waits
- * for that registration; for a registration "customer:<id>" and
- * "phone:<e164>"; for an update "customer:<id>". Returns 0 or
+ * for that registration. A registration gets "customer:<id>" and
+ * "phone:<e164>", and an update "customer:<id>". Returns 0 or
  * API_EPROTOCOL. */
 int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);

@@ -120,7 +120,7 @@ void app_refresh_counts(struct app *app);
  *   service replays the same conflict to the same key;
  * - cancel: an operation that was never sent becomes rejected, and a
  *   cancelled transfer gets a printed notice (a printer failure is named
- *   in message, and the cancellation stands);
+ *   in message, and the cancellation is kept);
  * - discard: a profile update in needs attention whose reason is a
  *   version conflict (customer_conflict_parse) becomes rejected and
  *   acknowledged, because that answer is final and applied nothing; any

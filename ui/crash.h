@@ -6,11 +6,11 @@
 /* Save the terminal modes the shell had. Call before curses starts. */
 void crash_save_modes(void);
 
-/* Install handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT that
- * restore the saved modes, leave the alternate screen, show the cursor,
- * write one line on stderr and then let the signal end the process as it
- * would have (with a core dump where enabled). Call after curses started,
- * so its terminfo entry is known. */
+/* Install handlers for SIGSEGV, SIGBUS, SIGFPE, SIGILL and SIGABRT. Each
+ * restores the saved modes, leaves the alternate screen, shows the cursor
+ * and writes one line on stderr. The signal then ends the process as it
+ * would have, with a core dump where enabled. Call after curses started,
+ * so that its terminfo entry is known. */
 void crash_install(void);
 
 /* Put the previous handlers back. Call before curses ends. */

@@ -370,7 +370,7 @@ static attr_t customer_state_text(const struct customer_state *state,
 {
 	const struct operation *op = &state->op;
 	char attention[UI_MESSAGE_SIZE];
-	const char *why = NULL;
+	const char *attention_text = NULL;
 
 	if (conflict != NULL) {
 		snprintf(attention, sizeof(attention),
@@ -378,12 +378,12 @@ static attr_t customer_state_text(const struct customer_state *state,
 			 "%lld, which is now version %lld",
 			 (long long)conflict->base_version,
 			 (long long)conflict->version);
-		why = attention;
+		attention_text = attention;
 	} else if (op->last_error[0] == '\0') {
-		why = "NEEDS ATTENTION - call support";
+		attention_text = "NEEDS ATTENTION - call support";
 	}
-	return state_line(ui, op, state->loaded ? NULL : state->message, why,
-			  text, size);
+	return state_line(ui, op, state->loaded ? NULL : state->message,
+			  attention_text, text, size);
 }
 
 /* Return the form label of a field by its JSON name, or the name. */
@@ -449,7 +449,7 @@ static void customer_draw_result(const struct customer_state *state,
 {
 	char text[2 * API_PERSON_NAME_SIZE + JOURNAL_ERROR_SIZE];
 	struct customer_registration edited;
-	const struct customer_registration *who = &state->reg;
+	const struct customer_registration *customer = &state->reg;
 	struct customer_conflict conflict;
 	bool conflicted = state->editing && state->loaded &&
 			  state->op.state == OP_NEEDS_ATTENTION &&
@@ -463,7 +463,7 @@ static void customer_draw_result(const struct customer_state *state,
 	if (state->editing) {
 		customer_apply_changes(&state->base.profile, &state->update,
 				       &edited);
-		who = &edited;
+		customer = &edited;
 	}
 	int row = ui->compact ? 1 : 3;
 	int column = ui->compact ? 0 : CUSTOMER_LABEL_COLUMN;
@@ -480,10 +480,10 @@ static void customer_draw_result(const struct customer_state *state,
 		customer_draw_text(ui, row, A_NORMAL, text);
 		row += 2;
 	}
-	snprintf(text, sizeof(text), "%s %s", who->first_name,
-		 who->last_name);
+	snprintf(text, sizeof(text), "%s %s", customer->first_name,
+		 customer->last_name);
 	customer_draw_value(ui, row++, "Customer", "Customer", text);
-	customer_draw_value(ui, row++, "Phone", "Phone", who->phone);
+	customer_draw_value(ui, row++, "Phone", "Phone", customer->phone);
 	if (state->editing) {
 		snprintf(text, sizeof(text), "%lld",
 			 (long long)(state->base.version >= 1

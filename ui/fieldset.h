@@ -63,11 +63,12 @@ struct fieldset {
 int fieldset_init(struct fieldset *set, const struct fieldset_spec *specs,
 		  int count);
 
-/* Rebuild the fields of an initialised set with other specs (as many as
- * at init; the widths should match), such as those of the other layout.
- * Each field keeps its text. Once the set is placed again, the cursor is
- * in the same field at the same column of its text. The set is left
- * unplaced. Does nothing when the set already follows specs.
+/* Rebuild the fields of an initialised set with other specs, such as
+ * those of the other layout. There must be as many as at init, and the
+ * widths should match. Each field keeps its text. Once the set is placed
+ * again, the cursor is in the same field at the same column of its text.
+ * The set is left unplaced. Does nothing when the set already follows
+ * specs.
  * Returns 0, or -1 when formw fails (the set is then empty). */
 int fieldset_use(struct fieldset *set, const struct fieldset_spec *specs);
 

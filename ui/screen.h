@@ -225,7 +225,7 @@ int ui_switch(struct ui *ui, enum screen_id next);
 void ui_lock_start(struct ui *ui, enum ui_lock why);
 
 /* A request of the current screen met an expired session token: cover
- * the screen with the lock screen, which asks for the password, and tell
+ * the screen with the lock screen, which prompts for the password, and tell
  * the screen the outcome through its on_session callback. The screen and
  * its form stay as they are. */
 void ui_session_expired(struct ui *ui);

@@ -9,7 +9,7 @@
 #include "screen.h"
 
 /* Write op's state line into text and return its attributes. It never
- * claims more than the journal row, so it says PENDING until the central
+ * claims more than the journal row, so it shows PENDING until the central
  * service accepts. load_error, when not NULL, means the row could not be
  * read and is shown instead. attention is the text for an operation in
  * needs attention, or NULL for "NEEDS ATTENTION: " and its last error. */

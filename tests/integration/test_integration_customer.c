@@ -23,7 +23,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "sandbox_process.h"
+#include "app_fixture.h"
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/log.h"
@@ -40,90 +40,28 @@
 #define CHIDI_ID "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c03"
 #define APPLY_WAIT_MS 30000
 
-struct fixture {
-	struct sandbox_process sandbox;
-	struct app app;
-};
-
-static void start_sandbox(struct fixture *f, int port)
+static void start_sandbox(struct app_fixture *f, int port)
 {
 	sandbox_process_start(&f->sandbox, port, NULL);
 }
 
-static void stop_sandbox(struct fixture *f)
+static void stop_sandbox(struct app_fixture *f)
 {
 	sandbox_process_stop(&f->sandbox);
 }
 
-static void write_config(struct fixture *f, const char *cert_name)
-{
-	char path[PATH_MAX];
-	char error[512];
-
-	sandbox_write_config(&f->sandbox, cert_name, "", path);
-	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
-		fail_msg("config: %s", error);
-}
-
-static int open_transport(struct fixture *f, struct transport **out)
+static int open_transport(struct app_fixture *f, struct transport **out)
 {
 	return sync_transport_open(&f->app.config, out);
 }
 
-/* Return the integer that a query with one text parameter reads from the
- * sandbox's database, or -1 when it returns no row. */
-static int sandbox_count(struct fixture *f, const char *sql, const char *id)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-	int count = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->sandbox.db, &db,
-					 SQLITE_OPEN_READONLY,
-					 NULL),
-			 SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		count = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return count;
-}
-
-/* Cache the sandbox's offline policy, as the sync worker does. */
-static void refresh_policy(struct fixture *f)
-{
-	struct transport *transport = NULL;
-
-	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
-	assert_int_equal(sync_refresh_policy(f->app.journal, transport),
-			 API_OK);
-	transport_close(transport);
-}
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char error[256];
+	struct app_fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	mkdir("build/test-runs", 0700);
-	snprintf(f->sandbox.dir, sizeof(f->sandbox.dir),
-		 "build/test-runs/customer-XXXXXX");
-	assert_non_null(mkdtemp(f->sandbox.dir));
-	sandbox_path_join(f->sandbox.db, f->sandbox.dir, "sandbox.db");
-	start_sandbox(f, 0);
-	write_config(f, "client-T0001");
-	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
-	assert_int_equal(journal_open(f->app.config.journal_path,
-				      &f->app.journal),
-			 JOURNAL_OK);
-	(void)error;
+	app_fixture_setup(f, "customer");
 	pthread_mutex_init(&f->app.lock, NULL);
-	refresh_policy(f);
 	f->app.session.logged_in = true;
 	f->app.status.online = true;
 	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
@@ -134,12 +72,10 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 
-	journal_close(f->app.journal);
 	pthread_mutex_destroy(&f->app.lock);
-	stop_sandbox(f);
-	free(f);
+	app_fixture_teardown(f);
 	return 0;
 }
 
@@ -163,7 +99,7 @@ static void typed_customer(struct customer_registration *typed,
 }
 
 /* Build and journal a registration into *reg and *op. */
-static void register_customer(struct fixture *f, const char *phone,
+static void register_customer(struct app_fixture *f, const char *phone,
 			      struct customer_registration *reg,
 			      struct operation *op)
 {
@@ -181,13 +117,13 @@ static void register_customer(struct fixture *f, const char *phone,
 		fail_msg("journal: %s", message);
 }
 
-static void drain(struct fixture *f)
+static void drain(struct app_fixture *f)
 {
 	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 60, NULL),
 			 0);
 }
 
-static void login(struct fixture *f, struct api_login *out)
+static void login(struct app_fixture *f, struct api_login *out)
 {
 	struct transport *transport = NULL;
 	char message[256];
@@ -201,7 +137,7 @@ static void login(struct fixture *f, struct api_login *out)
 
 static void test_registration_accepted(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct customer_registration reg;
 	struct api_customer cached;
 	struct transport *transport = NULL;
@@ -224,13 +160,13 @@ static void test_registration_accepted(void **state)
 	assert_int_equal(outcome.result, API_OK);
 	assert_string_equal(outcome.reference, op.reference);
 	assert_int_equal(strlen(outcome.wallet_account), 10);
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT COUNT(*) FROM customers WHERE "
 				       "customer_id = ? AND phone = "
 				       "'+233201234567'",
 				       reg.customer_id),
 			 1);
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT COUNT(*) FROM wallets WHERE "
 				       "account = ?",
 				       outcome.wallet_account),
@@ -252,7 +188,7 @@ static void test_registration_accepted(void **state)
  * each of 3 bytes in UTF-8, is named in full by the wallet lookup. */
 static void test_long_name_wallet_lookup(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct customer_registration typed;
 	struct customer_registration reg;
 	struct transport *transport = NULL;
@@ -298,7 +234,7 @@ static void test_long_name_wallet_lookup(void **state)
 
 static void test_duplicate_phone_rejected(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct customer_registration reg;
 	struct operation op;
 
@@ -307,7 +243,7 @@ static void test_duplicate_phone_rejected(void **state)
 	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
 	assert_int_equal(op.state, OP_REJECTED);
 	assert_non_null(strstr(op.last_error, "phone"));
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT COUNT(*) FROM customers WHERE "
 				       "customer_id = ?",
 				       reg.customer_id),
@@ -316,7 +252,7 @@ static void test_duplicate_phone_rejected(void **state)
 
 static void test_offline_registration_synced(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct customer_registration reg;
 	struct api_customer cached;
 	struct operation op;
@@ -335,7 +271,7 @@ static void test_offline_registration_synced(void **state)
 	drain(f);
 	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
 	assert_int_equal(op.state, OP_ACCEPTED);
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT COUNT(*) FROM customers WHERE "
 				       "customer_id = ?",
 				       reg.customer_id),
@@ -355,7 +291,7 @@ static void test_offline_registration_synced(void **state)
 
 static void test_lookup_online_then_offline(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct transport *transport = NULL;
 	struct api_login session;
 	struct api_customer customer;
@@ -413,7 +349,7 @@ static void test_lookup_online_then_offline(void **state)
 }
 
 /* Journal a phone change of the demo customer Ngozi Eze. */
-static void update_phone(struct fixture *f, const char *phone,
+static void update_phone(struct app_fixture *f, const char *phone,
 			 int64_t base_version, struct operation *op)
 {
 	struct customer_update typed = { .base_version = base_version,
@@ -433,7 +369,7 @@ static void update_phone(struct fixture *f, const char *phone,
 
 static void test_stale_update_needs_attention(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct transport *transport = NULL;
 	struct api_outcome outcome;
 	struct customer_conflict conflict;
@@ -445,7 +381,7 @@ static void test_stale_update_needs_attention(void **state)
 	assert_int_equal(journal_get(f->app.journal, first.id, &first),
 			 JOURNAL_OK);
 	assert_int_equal(first.state, OP_ACCEPTED);
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT version FROM customers WHERE "
 				       "customer_id = ?",
 				       NGOZI_ID),
@@ -482,7 +418,7 @@ static void test_stale_update_needs_attention(void **state)
  * which closes it as acknowledged with no notice due. */
 static void test_conflict_discarded(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct operation first;
 	struct operation stale;
 	struct operation after;
@@ -518,7 +454,7 @@ static void test_conflict_discarded(void **state)
 			       "Discarded by the agent after a version "
 			       "conflict"));
 	assert_non_null(strstr(after.last_error, "version 3"));
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT version FROM customers WHERE "
 				       "customer_id = ?",
 				       NGOZI_ID),
@@ -530,7 +466,7 @@ static void test_conflict_discarded(void **state)
  * accepted instead of meeting a conflict. */
 static void test_cache_follows_accepted_update(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct transport *transport = NULL;
 	struct customer_update typed = { .changes = API_CHANGE_PHONE |
 						    API_CHANGE_ADDRESS };
@@ -567,7 +503,7 @@ static void test_cache_follows_accepted_update(void **state)
 	drain(f);
 	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
 	assert_int_equal(op.state, OP_ACCEPTED);
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT version FROM customers WHERE "
 				       "customer_id = ?",
 				       AKOSUA_ID),
@@ -618,7 +554,7 @@ static void test_cache_follows_accepted_update(void **state)
 
 /* Journal an update of the demo customer Kofi Boateng on base_version
  * and send it. */
-static void update_kofi(struct fixture *f, struct customer_update *typed,
+static void update_kofi(struct app_fixture *f, struct customer_update *typed,
 			int64_t base_version, struct operation *op)
 {
 	enum customer_field field;
@@ -649,7 +585,7 @@ static void test_conflict_cuts_long_values(void **state)
 		"Ọ̀ṣọ́dì, \"Àdúgbò\" "
 		"Ìsàlẹ̀ Ẹ̀kọ́, "
 		"Ọ̀nà Àgbáyé, Ilé Àṣẹ";
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct customer_update email = { .changes = API_CHANGE_EMAIL };
 	struct customer_update stale = { .changes = API_CHANGE_ADDRESS |
 						    API_CHANGE_FIRST_NAME };
@@ -694,7 +630,7 @@ static void test_conflict_cuts_long_values(void **state)
  * and changes nothing. */
 static void test_update_duplicate_phone_rejected(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct customer_update typed = { .base_version = 1,
 					 .changes = API_CHANGE_PHONE };
 	enum customer_field field;
@@ -713,7 +649,7 @@ static void test_update_duplicate_phone_rejected(void **state)
 	assert_int_equal(journal_get(f->app.journal, op.id, &op), JOURNAL_OK);
 	assert_int_equal(op.state, OP_REJECTED);
 	assert_non_null(strstr(op.last_error, "phone"));
-	assert_int_equal(sandbox_count(f,
+	assert_int_equal(app_fixture_sandbox_int(f,
 				       "SELECT version FROM customers WHERE "
 				       "customer_id = ?",
 				       CHIDI_ID),

@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "sandbox_process.h"
+#include "app_fixture.h"
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/customer.h"
@@ -33,95 +33,31 @@
 #define AKOSUA_PHONE "+233244000002"
 #define DRAIN_SECONDS 60
 
-struct fixture {
-	struct sandbox_process sandbox;
-	struct app app;
-};
-
-static void start_sandbox(struct fixture *f, int port)
+static void start_sandbox(struct app_fixture *f, int port)
 {
 	sandbox_process_start(&f->sandbox, port, NULL);
 }
 
-static void write_config(struct fixture *f)
-{
-	char path[PATH_MAX];
-	char error[512];
-
-	sandbox_write_config(&f->sandbox, "client-T0001", "", path);
-	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
-		fail_msg("config: %s", error);
-}
-
-/* Cache the sandbox's offline policy, as the sync worker does. */
-static void refresh_policy(struct fixture *f)
-{
-	struct transport *transport = NULL;
-
-	assert_int_equal(sync_transport_open(&f->app.config, &transport),
-			 TRANSPORT_OK);
-	assert_int_equal(sync_refresh_policy(f->app.journal, transport),
-			 API_OK);
-	transport_close(transport);
-}
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct app_fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	mkdir("build/test-runs", 0700);
-	snprintf(f->sandbox.dir, sizeof(f->sandbox.dir),
-		 "build/test-runs/pending-XXXXXX");
-	assert_non_null(mkdtemp(f->sandbox.dir));
-	sandbox_path_join(f->sandbox.db, f->sandbox.dir, "sandbox.db");
-	start_sandbox(f, 0);
-	write_config(f);
-	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
-	assert_int_equal(journal_open(f->app.config.journal_path,
-				      &f->app.journal),
-			 JOURNAL_OK);
-	refresh_policy(f);
+	app_fixture_setup(f, "pending");
 	*state = f;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 
-	journal_close(f->app.journal);
-	sandbox_process_stop(&f->sandbox);
-	free(f);
+	app_fixture_teardown(f);
 	return 0;
 }
 
-/* Read one text column that a query with one text parameter selects from
- * the sandbox's database into out; "" when it returns no row. */
-static void sandbox_text(struct fixture *f, const char *sql, const char *id,
-			 char *out, size_t size)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	assert_int_equal(sqlite3_open_v2(f->sandbox.db, &db,
-					 SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	out[0] = '\0';
-	if (sqlite3_step(stmt) == SQLITE_ROW &&
-	    sqlite3_column_text(stmt, 0) != NULL)
-		snprintf(out, size, "%s",
-			 (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-}
-
 /* Journal a registration of a customer with phone, as typed offline. */
-static void register_offline(struct fixture *f, const char *phone,
+static void register_offline(struct app_fixture *f, const char *phone,
 			     struct customer_registration *reg,
 			     struct operation *op)
 {
@@ -149,7 +85,7 @@ static void register_offline(struct fixture *f, const char *phone,
 
 /* Journal an offline transfer of `amount` GHS from Kofi's wallet to the
  * customer customer_id, named by id. */
-static void transfer_to_customer(struct fixture *f, const char *customer_id,
+static void transfer_to_customer(struct app_fixture *f, const char *customer_id,
 				 const char *name, const char *amount,
 				 struct operation *op)
 {
@@ -173,7 +109,7 @@ static void transfer_to_customer(struct fixture *f, const char *customer_id,
 
 /* Find the customer pending under phone, as the agent does offline, and
  * journal a transfer to them. */
-static void transfer_to_pending(struct fixture *f, const char *phone,
+static void transfer_to_pending(struct app_fixture *f, const char *phone,
 				const char *amount, struct operation *op)
 {
 	struct api_customer pending;
@@ -205,12 +141,12 @@ static bool receipt_has_pair(const struct receipt *receipt,
 	return false;
 }
 
-static int drain(struct fixture *f)
+static int drain(struct app_fixture *f)
 {
 	return sync_drain(&f->app.config, time(NULL) + DRAIN_SECONDS, NULL);
 }
 
-static void reload(struct fixture *f, struct operation *op)
+static void reload(struct app_fixture *f, struct operation *op)
 {
 	assert_int_equal(journal_get(f->app.journal, op->id, op), JOURNAL_OK);
 }
@@ -223,7 +159,7 @@ static long reference_number(const char *reference)
 
 /* Journal a registration and a transfer to the new customer offline,
  * then sync them in batches of batch_size operations. */
-static void check_transfer_waits(struct fixture *f, int batch_size)
+static void check_transfer_waits(struct app_fixture *f, int batch_size)
 {
 	struct customer_registration reg;
 	struct api_customer cached;
@@ -263,18 +199,25 @@ static void check_transfer_waits(struct fixture *f, int batch_size)
 		    reference_number(transfer.reference));
 
 	/* The ledger moved the money into the new customer's wallet. */
-	sandbox_text(f, "SELECT account FROM wallets WHERE customer_id = ?",
-		     reg.customer_id, account, sizeof(account));
+	app_fixture_sandbox_text(f,
+				 "SELECT account FROM wallets WHERE "
+				 "customer_id = ?",
+				 reg.customer_id, account, sizeof(account));
 	assert_int_equal(strlen(account), 10);
-	sandbox_text(f, "SELECT receiver FROM ledger WHERE operation_id = ?",
-		     transfer.id, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT receiver FROM ledger WHERE "
+				 "operation_id = ?",
+				 transfer.id, text, sizeof(text));
 	assert_string_equal(text, account);
-	sandbox_text(f, "SELECT sender || ' ' || amount FROM ledger"
-		     " WHERE operation_id = ?",
-		     transfer.id, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT sender || ' ' || amount FROM ledger "
+				 "WHERE operation_id = ?",
+				 transfer.id, text, sizeof(text));
 	assert_string_equal(text, KOFI_WALLET " 1250");
-	sandbox_text(f, "SELECT balance FROM wallets WHERE account = ?",
-		     account, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT balance FROM wallets WHERE account = "
+				 "?",
+				 account, text, sizeof(text));
 	assert_string_equal(text, "1250");
 
 	/* Accepted, the customer is cached with the wallet, no longer
@@ -290,7 +233,7 @@ static void check_transfer_waits(struct fixture *f, int batch_size)
 
 /* Journal a registration that the sandbox rejects and a transfer to its
  * customer offline, then sync them in batches of batch_size operations. */
-static void check_rejected_holds(struct fixture *f, int batch_size)
+static void check_rejected_holds(struct app_fixture *f, int batch_size)
 {
 	struct customer_registration reg;
 	struct operation registration;
@@ -321,12 +264,15 @@ static void check_rejected_holds(struct fixture *f, int batch_size)
 	reload(f, &held);
 	assert_int_equal(held.state, OP_NEEDS_ATTENTION);
 	assert_int_equal(held.sent, 0);
-	sandbox_text(f, "SELECT COUNT(*) FROM ledger WHERE operation_id = ?",
-		     held.id, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT COUNT(*) FROM ledger WHERE "
+				 "operation_id = ?",
+				 held.id, text, sizeof(text));
 	assert_string_equal(text, "0");
-	sandbox_text(f, "SELECT COUNT(*) FROM idempotency"
-		     " WHERE idempotency_key = ?",
-		     held.id, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT COUNT(*) FROM idempotency WHERE "
+				 "idempotency_key = ?",
+				 held.id, text, sizeof(text));
 	assert_string_equal(text, "0");
 
 	/* The agent cancels the held transfer and enters it again. With the
@@ -341,11 +287,15 @@ static void check_rejected_holds(struct fixture *f, int batch_size)
 	reload(f, &late);
 	assert_int_equal(late.state, OP_REJECTED);
 	assert_non_null(strstr(late.last_error, "not registered"));
-	sandbox_text(f, "SELECT COUNT(*) FROM ledger WHERE operation_id = ?",
-		     late.id, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT COUNT(*) FROM ledger WHERE "
+				 "operation_id = ?",
+				 late.id, text, sizeof(text));
 	assert_string_equal(text, "0");
-	sandbox_text(f, "SELECT COUNT(*) FROM customers WHERE customer_id = ?",
-		     reg.customer_id, text, sizeof(text));
+	app_fixture_sandbox_text(f,
+				 "SELECT COUNT(*) FROM customers WHERE "
+				 "customer_id = ?",
+				 reg.customer_id, text, sizeof(text));
 	assert_string_equal(text, "0");
 }
 

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "sandbox_process.h"
+#include "app_fixture.h"
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/log.h"
@@ -33,92 +33,37 @@
 #define POOR_WALLET "1000000002"  /* GHS 250.00 */
 #define APPLY_WAIT_MS 30000
 
-struct fixture {
-	struct sandbox_process sandbox;
-	struct app app;
-};
-
-static void start_sandbox(struct fixture *f, int port)
+static void start_sandbox(struct app_fixture *f, int port)
 {
 	sandbox_process_start(&f->sandbox, port, NULL);
 }
 
-static void stop_sandbox(struct fixture *f)
+static void stop_sandbox(struct app_fixture *f)
 {
 	sandbox_process_stop(&f->sandbox);
 }
 
-static void write_config(struct fixture *f, const char *cert_name)
-{
-	char path[PATH_MAX];
-	char error[512];
-
-	sandbox_write_config(&f->sandbox, cert_name, "", path);
-	if (config_load(path, &f->app.config, error, sizeof(error)) != 0)
-		fail_msg("config: %s", error);
-}
-
-static int open_transport(struct fixture *f, struct transport **out)
+static int open_transport(struct app_fixture *f, struct transport **out)
 {
 	return sync_transport_open(&f->app.config, out);
 }
 
 /* Count the sandbox's ledger rows for one operation. */
-static int ledger_count(struct fixture *f, const char *id)
+static int ledger_count(struct app_fixture *f, const char *id)
 {
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-	int count = -1;
-
-	assert_int_equal(sqlite3_open_v2(f->sandbox.db, &db,
-					 SQLITE_OPEN_READONLY,
-					 NULL),
-			 SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT COUNT(*) FROM ledger "
-					    "WHERE operation_id = ?",
-					    -1, &stmt, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_text(stmt, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		count = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	sqlite3_close(db);
-	return count;
-}
-
-/* Cache the sandbox's offline policy, as the sync worker does. */
-static void refresh_policy(struct fixture *f)
-{
-	struct transport *transport = NULL;
-
-	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
-	assert_int_equal(sync_refresh_policy(f->app.journal, transport),
-			 API_OK);
-	transport_close(transport);
+	return app_fixture_sandbox_int(f,
+				       "SELECT COUNT(*) FROM ledger "
+				       "WHERE operation_id = ?",
+				       id);
 }
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-	char error[256];
+	struct app_fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	mkdir("build/test-runs", 0700);
-	snprintf(f->sandbox.dir, sizeof(f->sandbox.dir),
-		 "build/test-runs/sync-XXXXXX");
-	assert_non_null(mkdtemp(f->sandbox.dir));
-	sandbox_path_join(f->sandbox.db, f->sandbox.dir, "sandbox.db");
-	start_sandbox(f, 0);
-	write_config(f, "client-T0001");
-	log_open(f->app.config.log_target, LOG_LEVEL_DEBUG);
-	assert_int_equal(journal_open(f->app.config.journal_path,
-				      &f->app.journal),
-			 JOURNAL_OK);
-	(void)error;
+	app_fixture_setup(f, "sync");
 	pthread_mutex_init(&f->app.lock, NULL);
-	refresh_policy(f);
 	f->app.session.logged_in = true;
 	f->app.status.online = true;
 	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
@@ -129,17 +74,15 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 
-	journal_close(f->app.journal);
 	pthread_mutex_destroy(&f->app.lock);
-	stop_sandbox(f);
-	free(f);
+	app_fixture_teardown(f);
 	return 0;
 }
 
 /* Journal a transfer through the service layer. */
-static void submit(struct fixture *f, const char *from, const char *to,
+static void submit(struct app_fixture *f, const char *from, const char *to,
 		   const char *amount, char id[JOURNAL_ID_SIZE])
 {
 	struct wallet_transfer transfer;
@@ -157,7 +100,7 @@ static void submit(struct fixture *f, const char *from, const char *to,
 
 static void test_login_and_lookup(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct transport *transport = NULL;
 	struct api_login login = { 0 };
 	struct api_wallet wallet = { 0 };
@@ -190,7 +133,7 @@ static void test_login_and_lookup(void **state)
 
 static void test_transfer_accepted_once(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct transport *transport = NULL;
 	struct api_outcome outcome;
 	struct operation op;
@@ -219,7 +162,7 @@ static void test_transfer_accepted_once(void **state)
 
 static void test_transfer_rejected_with_reason(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct operation op;
 	char id[JOURNAL_ID_SIZE];
 
@@ -234,12 +177,12 @@ static void test_transfer_rejected_with_reason(void **state)
 
 static void test_untrusted_certificates(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct transport *transport = NULL;
 	struct config good = f->app.config;
 
 	/* A client certificate from another CA is refused by the sandbox. */
-	write_config(f, "client-rogue");
+	app_fixture_load_config(f, "client-rogue");
 	assert_int_equal(open_transport(f, &transport), TRANSPORT_OK);
 	assert_int_equal(api_ping(transport), API_ETLS);
 	transport_close(transport);
@@ -256,7 +199,7 @@ static void test_untrusted_certificates(void **state)
 
 static void test_offline_then_applied_once(void **state)
 {
-	struct fixture *f = *state;
+	struct app_fixture *f = *state;
 	struct sync_worker *worker = NULL;
 	struct wallet_transfer transfer;
 	struct operation op;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# UI test: a crash while the terminal UI holds the terminal. The real
+# UI test: a crash while the terminal UI controls the terminal. The real
 # spotagent runs in a private tmux server at 80x24 against the sandbox;
 # after a login the test sends it SIGSEGV and checks that the terminal
 # modes are back (echo, canonical input), the alternate screen is gone,
