@@ -294,6 +294,43 @@ for row in conn.execute("SELECT operation_id, reference, amount, currency "
 ' "${1:?ledger_list: missing DB}"
 }
 
+# balances DB
+# Print every account of the sandbox database DB with its balance in minor
+# units, one a line sorted by account, separated by a tab: the customer
+# wallets and the system accounts (float:AGENT:CUR, fees:CUR, bank:CODE,
+# remit:COUNTRY:CUR). The sum per currency never changes.
+balances() {
+	python3 -c '
+import os, sqlite3, sys
+if not os.path.isfile(sys.argv[1]):
+    sys.exit(f"balances: no database at {sys.argv[1]}")
+conn = sqlite3.connect(sys.argv[1], timeout=10)
+for row in conn.execute("SELECT account, balance FROM wallets UNION ALL "
+                        "SELECT account, balance FROM accounts "
+                        "ORDER BY account"):
+    print("\t".join(str(value) for value in row))
+' "${1:?balances: missing DB}"
+}
+
+# cash_out_code DB WALLET
+# Print the newest unused cash-out code of WALLET in the sandbox database
+# DB, which stands in for the SMS that the customer would receive.
+# Returns 1 with a message on stderr when the wallet has none.
+cash_out_code() {
+	python3 -c '
+import os, sqlite3, sys
+if not os.path.isfile(sys.argv[1]):
+    sys.exit(f"cash_out_code: no database at {sys.argv[1]}")
+conn = sqlite3.connect(sys.argv[1], timeout=10)
+row = conn.execute("SELECT code FROM cash_out_codes WHERE wallet_account = ? "
+                   "AND used_by IS NULL ORDER BY rowid DESC LIMIT 1",
+                   (sys.argv[2],)).fetchone()
+if row is None:
+    sys.exit(f"cash_out_code: wallet {sys.argv[2]} has no unused code")
+print(row[0])
+' "${1:?cash_out_code: missing DB}" "${2:?cash_out_code: missing WALLET}"
+}
+
 # sandbox_request METHOD PORT PATH [BODY]
 # Send one request with the client certificate of terminal T0001 to the
 # sandbox at https://localhost:PORT and print the reply body. BODY is sent
@@ -342,4 +379,41 @@ sandbox_faults() {
 sandbox_faults_clear() {
 	sandbox_request DELETE "${1:?sandbox_faults_clear: missing PORT}" \
 		/v1/sandbox/faults >/dev/null
+}
+
+# sandbox_session_request METHOD PORT PATH TOKEN [BODY]
+# Like sandbox_request, but with "Authorization: Bearer TOKEN" for the
+# calls that need a session, such as POST /v1/cash-out/codes. TOKEN comes
+# from POST /v1/sessions sent with sandbox_request as the same terminal,
+# T0001, because a session belongs to the terminal that opened it.
+sandbox_session_request() {
+	python3 -c '
+import http.client, os, ssl, sys
+method, port, path, token, body, certs = sys.argv[1:7]
+context = ssl.create_default_context(cafile=os.path.join(certs, "ca.pem"))
+context.load_cert_chain(os.path.join(certs, "client-T0001.pem"),
+                        os.path.join(certs, "client-T0001.key"))
+conn = http.client.HTTPSConnection("localhost", int(port), timeout=10,
+                                   context=context)
+headers = {"Authorization": f"Bearer {token}"}
+if body:
+    headers["Content-Type"] = "application/json"
+try:
+    conn.request(method, path, body=body.encode() or None, headers=headers)
+    reply = conn.getresponse()
+    text = reply.read().decode("utf-8", "replace")
+except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+    sys.exit(f"sandbox_session_request: {method} {path} on port {port} "
+             f"failed: {error}")
+finally:
+    conn.close()
+if not 200 <= reply.status < 300:
+    sys.exit(f"sandbox_session_request: {method} {path} returned "
+             f"{reply.status}: {text}")
+print(text)
+' "${1:?sandbox_session_request: missing METHOD}" \
+		"${2:?sandbox_session_request: missing PORT}" \
+		"${3:?sandbox_session_request: missing PATH}" \
+		"${4:?sandbox_session_request: missing TOKEN}" "${5:-}" \
+		"$SANDBOX_CERTS"
 }

@@ -58,6 +58,7 @@ for binary in build/tests/test_*; do
 done
 
 run_suite sandbox 300 python3 tests/sandbox/test_sandbox.py
+run_suite sandbox_money 300 python3 tests/sandbox/test_money.py
 run_suite proxy 120 python3 tests/proxy/test_proxy.py
 
 for script in tests/integration/test_*.sh; do

@@ -1,12 +1,17 @@
 """Idempotent application of operations: the keys in progress, the
-idempotency store and the ledger of applied wallet transfers."""
+idempotency store, and wallet transfers."""
 
 import threading
 
+import accounts
+import banks
 import customers
-from protocol import (AMOUNT_MAX, ApiError, canonical_json, key_reused_error,
-                      rejection, rfc3339)
-from store import next_reference
+import money
+import quotes
+from accounts import transfer_account
+from fees import check_fee
+from protocol import ApiError, canonical_json, key_reused_error, rejection, \
+    rfc3339
 
 # Statuses of business answers that are final, so they are stored and
 # replayed like an acceptance.
@@ -123,40 +128,17 @@ def apply_new(conn, terminal_id, operation_type, request, digest, now):
 def apply_transfer(conn, terminal_id, request, now):
     """Check the business rules and move the money, inside the caller's
     transaction. Raises a 422 ApiError on a business rejection."""
-    sender, receiver = check_transfer(conn, request)
-    amount = request["amount"]
-    conn.execute("UPDATE wallets SET balance = balance - ? "
-                 "WHERE account = ?", (amount, sender))
-    conn.execute("UPDATE wallets SET balance = balance + ? "
-                 "WHERE account = ?", (amount, receiver))
-
-    seq = conn.execute(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM ledger").fetchone()[0]
-    reference = next_reference(conn)
-    applied_at = rfc3339(now)
-    conn.execute(
-        "INSERT INTO ledger VALUES (?, ?, ?, 'wallet_transfer', ?, ?, ?, "
-        "?, ?, ?, ?, ?)",
-        (seq, request["operation_id"], reference, sender, receiver,
-         request["currency"], amount, terminal_id, request["agent_id"],
-         request["created_at"], applied_at))
-    return {"operation_id": request["operation_id"],
-            "status": "accepted", "reference": reference,
-            "applied_at": applied_at}
+    sender, receiver, fee = check_transfer(conn, request)
+    return accounts.apply_movement(conn, "wallet_transfer", terminal_id,
+                                   request, sender, receiver, fee, now)
 
 
 def check_transfer(conn, request):
-    """Return the (sender, receiver) accounts of the transfer, or raise a
-    422 ApiError when a business rule rejects it."""
-    agent_id = request["agent_id"]
-    if conn.execute("SELECT 1 FROM agents WHERE agent_id = ?",
-                    (agent_id,)).fetchone() is None:
-        raise rejection("unknown_agent",
-                        f"The agent {agent_id} is not known.")
+    """Return the (sender, receiver, fee) of the transfer, or raise a 422
+    ApiError when a business rule rejects it."""
+    accounts.check_agent(conn, request["agent_id"])
     amount = request["amount"]
-    if not 1 <= amount <= AMOUNT_MAX:
-        raise rejection("invalid_amount",
-                        f"The amount must be 1 to {AMOUNT_MAX} minor units.")
+    accounts.check_amount(amount)
     currency = request["currency"]
     sender = transfer_account(conn, request, "sender", currency)
     receiver = transfer_account(conn, request, "receiver", currency)
@@ -177,37 +159,20 @@ def check_transfer(conn, request):
             raise rejection("currency_mismatch",
                             f"The {side} wallet holds {wallets[side][0]}, "
                             f"not {currency}.")
-    if wallets["sender"][1] < amount:
+    fee = check_fee(request, "wallet_transfer")
+    if wallets["sender"][1] < amount + fee:
         raise rejection("insufficient_funds",
                         "The sender's balance is too low for this transfer.")
-    return sender, receiver
-
-
-def transfer_account(conn, request, side, currency):
-    """Return the account of one side of a transfer: SIDE_account, or the
-    wallet in the transfer's currency of the customer SIDE_customer_id.
-
-    Raises 422 customer_not_found or wallet_not_found when a customer
-    named by id has no such wallet.
-    """
-    account = request.get(f"{side}_account")
-    if account is not None:
-        return account
-    customer_id = request[f"{side}_customer_id"]
-    if customers.find_customer(conn, customer_id) is None:
-        raise rejection("customer_not_found",
-                        f"The {side} customer {customer_id} is not "
-                        f"registered.")
-    account = customers.wallet_of(conn, customer_id, currency)
-    if account is None:
-        raise rejection("wallet_not_found",
-                        f"The {side} customer {customer_id} has no "
-                        f"{currency} wallet.")
-    return account
+    return sender, receiver, fee
 
 
 APPLY_FUNCTIONS = {
     "wallet_transfer": apply_transfer,
     "customer_registration": customers.apply_registration,
     "customer_update": customers.apply_update,
+    "bank_transfer": banks.apply_bank_transfer,
+    "cash_in": money.apply_cash_in,
+    "cash_out": money.apply_cash_out,
+    "send_money": quotes.apply_send_money,
+    "reversal": money.apply_reversal,
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Generate the test PKI for the sandbox and the terminals: a CA, the
-# sandbox's server certificate, two terminal client certificates, and a
+# sandbox's server certificate, three terminal client certificates, and a
 # second, untrusted CA with one client certificate for negative tests.
 #
 # Usage: make-certs.sh OUTDIR
@@ -98,6 +98,7 @@ make_ca ca "Spotbanc Sandbox Test CA"
 make_leaf server localhost server_ext ca
 make_leaf client-T0001 T0001 client_ext ca
 make_leaf client-T0002 T0002 client_ext ca
+make_leaf client-T0003 T0003 client_ext ca
 
 # The rogue client claims terminal T0001 but is signed by a CA the sandbox
 # does not trust, so a handshake with it must fail.
@@ -106,14 +107,16 @@ make_leaf client-rogue T0001 client_ext rogue-ca
 
 # Check the chains before anything is moved into place.
 openssl verify -CAfile "$work/ca.pem" "$work/server.pem" \
-	"$work/client-T0001.pem" "$work/client-T0002.pem" >/dev/null
+	"$work/client-T0001.pem" "$work/client-T0002.pem" \
+	"$work/client-T0003.pem" >/dev/null
 openssl verify -CAfile "$work/rogue-ca.pem" "$work/client-rogue.pem" \
 	>/dev/null
 
 chmod 600 "$work"/*.key
 chmod 644 "$work"/*.pem
 for name in ca.key server.pem server.key client-T0001.pem client-T0001.key \
-	client-T0002.pem client-T0002.key rogue-ca.pem client-rogue.pem \
+	client-T0002.pem client-T0002.key client-T0003.pem \
+	client-T0003.key rogue-ca.pem client-rogue.pem \
 	client-rogue.key; do
 	mv -f "$work/$name" "$out/$name"
 done

@@ -33,6 +33,22 @@ DEFAULT_POLICY = {
             "max_queued": 50,
             "max_age_seconds": 86400,
         },
+        "cash_in": {
+            "offline_allowed": True,
+            "max_amount": {"GHS": 200000, "NGN": 10000000},
+            "max_exposure": {"GHS": 1000000, "NGN": 50000000},
+            "max_queued": 100,
+            "max_age_seconds": 86400,
+        },
+        "reversal": {
+            "offline_allowed": True,
+            "max_amount": {"GHS": 200000, "NGN": 10000000},
+            "max_exposure": {"GHS": 1000000, "NGN": 50000000},
+            "max_queued": 20,
+            "max_age_seconds": 86400,
+        },
+        # bank_transfer, cash_out and send_money are missing, so they are
+        # online only.
     },
 }
 

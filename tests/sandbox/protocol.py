@@ -24,12 +24,23 @@ BATCH_PATH = "/v1/operations/batch"
 FAULTS_PATH = "/v1/sandbox/faults"
 CUSTOMERS_PATH = "/v1/customers"
 PASSWORD_PATH = "/v1/sessions/password"
+BANK_TRANSFER_PATH = "/v1/transfers/bank"
+CASH_IN_PATH = "/v1/cash-in"
+CASH_OUT_PATH = "/v1/cash-out"
+CASH_OUT_CODES_PATH = "/v1/cash-out/codes"
+SEND_MONEY_PATH = "/v1/transfers/send-money"
+QUOTES_PATH = "/v1/quotes"
+REVERSALS_PATH = "/v1/reversals"
 OPERATION_TYPES = ("wallet_transfer", "customer_registration",
-                   "customer_update")
+                   "customer_update", "bank_transfer", "cash_in",
+                   "cash_out", "send_money", "reversal")
+FUNDING_SOURCES = ("cash", "wallet")
 
-# Dependency keys of batch items (see BatchItem): a wallet's account, a
-# customer's registration and a customer's profile.
+# Dependency keys of batch items (see BatchItem): a wallet's account, an
+# operation (which its reversal depends on), a customer's registration and
+# a customer's profile. An agent's float is no key (see dependency_keys).
 WALLET_KEY = "wallet"
+OPERATION_KEY = "operation"
 CUSTOMER_KEY = "customer"
 PROFILE_KEY = "profile"
 
@@ -40,6 +51,12 @@ UUID_RE = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 AGENT_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+BANK_CODE_RE = re.compile(r"[A-Z0-9]{1,16}")
+# A bank account number or IBAN as the agent typed it, without spaces.
+BANK_ACCOUNT_RE = re.compile(r"[A-Za-z0-9]{1,34}")
+PHONE_RE = re.compile(r"\+[1-9][0-9]{7,14}")
+NAME_MAX_LENGTH = 128  # of an account holder or receiver name
+REASON_MAX_LENGTH = 200
 TIME_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
                      r"(\.[0-9]{1,9})?Z")
 
@@ -122,12 +139,19 @@ def in_progress_error():
                     [("Retry-After", str(RETRY_AFTER_IN_PROGRESS))])
 
 
+def float_account(agent_id, currency):
+    """Return the account name of an agent's float in a currency."""
+    return f"float:{agent_id}:{currency}"
+
+
 def dependency_error(index, key):
     """Return the error of a batch item held back by the earlier item at
     index, which was not accepted and has the dependency key."""
     kind, value = key
     if kind == WALLET_KEY:
         subject = f"on wallet {value}"
+    elif kind == OPERATION_KEY:
+        subject = f"with or reversing operation {value}"
     elif kind == CUSTOMER_KEY:
         subject = f"registering customer {value}"
     else:
@@ -246,10 +270,115 @@ def check_transfer_fields(request):
     require_format(request, "currency", CURRENCY_RE,
                    "an ISO 4217 code such as GHS")
     check_created_at(request)
-    amount = request.get("amount")
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        raise bad_request("The field amount must be an integer of minor "
-                          "units.")
+    require_integer(request, "amount")
+    if "fee" in request:
+        require_fee(request)
+
+
+def require_integer(request, field):
+    """Return request[field], or raise 400 unless it is a JSON integer."""
+    value = request.get(field)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise bad_request(f"The field {field} must be an integer of minor "
+                          f"units.")
+    return value
+
+
+def require_fee(request):
+    fee = require_integer(request, "fee")
+    if not 0 <= fee <= AMOUNT_MAX:
+        raise bad_request(f"The field fee must be 0 to {AMOUNT_MAX} minor "
+                          f"units.")
+    return fee
+
+
+def check_money_fields(request):
+    """Raise 400 unless the fields that every money operation but a
+    reversal carries (agent_id, created_at, currency, amount and fee)
+    have the right types and formats."""
+    require_format(request, "agent_id", AGENT_ID_RE,
+                   "1 to 32 letters, digits, '-' or '_'")
+    check_created_at(request)
+    require_format(request, "currency", CURRENCY_RE,
+                   "an ISO 4217 code such as GHS")
+    require_integer(request, "amount")
+    require_fee(request)
+
+
+def check_funding(request):
+    """Raise 400 unless funding is cash or wallet, with sender_account
+    given exactly when it is wallet."""
+    funding = request.get("funding")
+    if funding not in FUNDING_SOURCES:
+        raise bad_request("The field funding must be cash or wallet.")
+    if funding == "wallet":
+        require_format(request, "sender_account", ACCOUNT_RE,
+                       "6 to 20 digits")
+    elif "sender_account" in request:
+        raise bad_request("Send the field sender_account only with "
+                          "funding wallet.")
+
+
+def check_bank_transfer_fields(request):
+    check_money_fields(request)
+    check_funding(request)
+    require_format(request, "bank_code", BANK_CODE_RE,
+                   "1 to 16 upper-case letters or digits")
+    require_format(request, "account_number", BANK_ACCOUNT_RE,
+                   "1 to 34 letters or digits without spaces")
+    require_string(request, "account_name", NAME_MAX_LENGTH)
+
+
+def check_cash_in_fields(request):
+    """Raise 400 unless a cash-in's fields are well formed. The receiver
+    is named by exactly one of receiver_account and
+    receiver_customer_id, as for a transfer."""
+    check_money_fields(request)
+    by_account = "receiver_account" in request
+    if by_account == ("receiver_customer_id" in request):
+        raise bad_request("Send exactly one of the fields receiver_account "
+                          "and receiver_customer_id.")
+    if by_account:
+        require_format(request, "receiver_account", ACCOUNT_RE,
+                       "6 to 20 digits")
+    else:
+        require_format(request, "receiver_customer_id", UUID_RE,
+                       "a UUID in lower-case hex")
+
+
+def check_cash_out_fields(request):
+    check_money_fields(request)
+    require_format(request, "sender_account", ACCOUNT_RE, "6 to 20 digits")
+    # The code is the customer's input, so a wrong one of any length is
+    # the business rejection invalid_code rather than a 400.
+    require_string(request, "code", 16)
+
+
+def check_send_money_fields(request):
+    check_money_fields(request)
+    check_funding(request)
+    require_format(request, "quote_id", UUID_RE, "a UUID in lower-case hex")
+    require_string(request, "receiver_name", NAME_MAX_LENGTH)
+    require_format(request, "receiver_phone", PHONE_RE,
+                   "in E.164 form, such as +2348030000009")
+    if "receiver_account" in request:
+        require_format(request, "receiver_account", BANK_ACCOUNT_RE,
+                       "1 to 34 letters or digits without spaces")
+    require_format(request, "receive_currency", CURRENCY_RE,
+                   "an ISO 4217 code such as NGN")
+    require_integer(request, "receive_amount")
+
+
+def check_reversal_fields(request):
+    require_format(request, "agent_id", AGENT_ID_RE,
+                   "1 to 32 letters, digits, '-' or '_'")
+    check_created_at(request)
+    require_format(request, "original_operation_id", UUID_RE,
+                   "a UUID in lower-case hex")
+    require_string(request, "reason", REASON_MAX_LENGTH)
+    require_format(request, "currency", CURRENCY_RE,
+                   "an ISO 4217 code such as GHS")
+    require_integer(request, "amount")
 
 
 def check_registration_fields(request):
@@ -283,9 +412,12 @@ FIELD_CHECKS = {
     "wallet_transfer": check_transfer_fields,
     "customer_registration": check_registration_fields,
     "customer_update": check_update_fields,
+    "bank_transfer": check_bank_transfer_fields,
+    "cash_in": check_cash_in_fields,
+    "cash_out": check_cash_out_fields,
+    "send_money": check_send_money_fields,
+    "reversal": check_reversal_fields,
 }
-
-
 def dependency_keys(operation_type, item):
     """Return the (keys, needs) dependency keys of an operation, read from
     its fields that are strings, also when the operation is malformed.
@@ -294,6 +426,11 @@ def dependency_keys(operation_type, item):
     besides them. A transfer's side named by customer id needs the
     customer's registration, and Sandbox.decide_items adds that
     customer's wallet to keys once the customer exists.
+
+    An agent's float is no key, so one cash operation rejected for too
+    little float does not hold back the agent's later ones. Each is
+    checked against the float's balance when it is applied, in item
+    order, so a cash-out earlier in the batch still funds a later cash-in.
     """
     def text(field):
         value = item.get(field)
@@ -308,14 +445,18 @@ def dependency_keys(operation_type, item):
         keys.append((PROFILE_KEY, customer_id))
         needs.append((CUSTOMER_KEY, customer_id))
     elif operation_type not in ("customer_registration", "customer_update"):
-        # A transfer, or an item of no known type: a malformed item keeps
-        # the wallets it names, because later items on those wallets must
-        # wait for it like for any item not accepted.
+        # A money operation, or an item of no known type: a malformed item
+        # keeps the wallets it names, because later items on those wallets
+        # must wait for it like for any item not accepted. The receiver
+        # account of send money is abroad, so it is no key.
         for side in ("sender", "receiver"):
-            if text(f"{side}_account"):
+            if text(f"{side}_account") and not (
+                    side == "receiver" and operation_type == "send_money"):
                 keys.append((WALLET_KEY, text(f"{side}_account")))
             if text(f"{side}_customer_id"):
                 needs.append((CUSTOMER_KEY, text(f"{side}_customer_id")))
+        if operation_type == "reversal" and text("original_operation_id"):
+            keys.append((OPERATION_KEY, text("original_operation_id")))
     return tuple(keys), tuple(needs)
 
 

@@ -3,12 +3,15 @@
 
 Tests and the demo run it on 127.0.0.1 as the terminal's HTTPS peer. It
 implements the contract in docs/api.md with mutual TLS and keeps its state
-(agents, sessions, customers, wallets, the idempotency store and the ledger
-of applied operations) in one SQLite file. Python 3 standard library only.
+(agents, sessions, customers, wallets, floats and system accounts, the
+idempotency store and the ledger of applied operations) in one SQLite
+file. Python 3 standard library only.
 
 This file is the command line. The modules next to it hold the parts:
 protocol (wire formats and checks), store (database), ledger (idempotent
-application), service (the operations), policy, faults and server (HTTPS).
+application), accounts (balances and ledger rows), fees, banks, money
+(cash-in, cash-out, reversals, balances), quotes (send money), customers,
+passwords, service (the operations), policy, faults and server (HTTPS).
 """
 
 import argparse
@@ -20,8 +23,11 @@ import sys
 import threading
 
 from faults import FaultQueue
+from fees import FeeSchedule, FeesError, load_fees
 from policy import DEFAULT_POLICY, PolicyError, load_policy, policy_text
 from protocol import log
+from money import DEFAULT_CODE_TTL
+from quotes import DEFAULT_QUOTE_TTL
 from server import SandboxServer, make_tls_context
 from service import Sandbox
 from store import Store
@@ -63,6 +69,17 @@ def parse_args(argv):
     parser.add_argument("--policy", metavar="FILE",
                         help="publish the offline policy in this JSON file "
                              "instead of the default one")
+    parser.add_argument("--fees", metavar="FILE",
+                        help="publish and charge the fee schedule in this "
+                             "JSON file instead of the default one")
+    parser.add_argument("--quote-ttl", type=int, default=DEFAULT_QUOTE_TTL,
+                        metavar="SECONDS",
+                        help="how long a send money quote stays valid, in "
+                             f"seconds (default {DEFAULT_QUOTE_TTL})")
+    parser.add_argument("--code-ttl", type=int, default=DEFAULT_CODE_TTL,
+                        metavar="SECONDS",
+                        help="how long a cash-out code stays valid, in "
+                             f"seconds (default {DEFAULT_CODE_TTL})")
     parser.add_argument("--faults", action="store_true",
                         help="for tests: serve /v1/sandbox/faults, which "
                              "queues injected faults (default off)")
@@ -72,6 +89,10 @@ def parse_args(argv):
         parser.error("--port must be 0 to 65535")
     if args.token_ttl < 1:
         parser.error("--token-ttl must be at least 1 second")
+    if args.quote_ttl < 1:
+        parser.error("--quote-ttl must be at least 1 second")
+    if args.code_ttl < 1:
+        parser.error("--code-ttl must be at least 1 second")
     if not 0 <= args.transfer_delay <= 60:
         parser.error("--transfer-delay must be 0 to 60 seconds")
     return args
@@ -91,6 +112,17 @@ def main(argv):
               file=sys.stderr)
         return 1
     try:
+        if args.fees:
+            FeeSchedule.use(load_fees(args.fees))
+    except OSError as error:
+        print(f"sandbox: failed to read fee schedule file {args.fees}: "
+              f"{error.strerror}", file=sys.stderr)
+        return 1
+    except FeesError as error:
+        print(f"sandbox: invalid fee schedule file {args.fees}: {error}",
+              file=sys.stderr)
+        return 1
+    try:
         tls = make_tls_context(args.certs)
     except (OSError, ssl.SSLError) as error:
         print(f"sandbox: failed to load certificates from {args.certs}: "
@@ -102,7 +134,8 @@ def main(argv):
         print(f"sandbox: failed to open database {args.db}: {error}",
               file=sys.stderr)
         return 1
-    sandbox = Sandbox(store, args.token_ttl, args.transfer_delay, policy)
+    sandbox = Sandbox(store, args.token_ttl, args.transfer_delay, policy,
+                      args.quote_ttl, args.code_ttl)
     faults = FaultQueue() if args.faults else None
     try:
         server = SandboxServer(args.port, tls, sandbox, faults)
@@ -124,7 +157,9 @@ def main(argv):
         write_port_file(args.port_file, port)
     print(f"sandbox: listening on https://localhost:{port}", flush=True)
     log(f"started on 127.0.0.1:{port}, db {args.db}, token lifetime "
-        f"{args.token_ttl} s, policy {args.policy or 'default'}, faults "
+        f"{args.token_ttl} s, policy {args.policy or 'default'}, fees "
+        f"{args.fees or 'default'}, quote lifetime {args.quote_ttl} s, "
+        f"cash-out code lifetime {args.code_ttl} s, faults "
         f"{'on' if args.faults else 'off'}")
 
     thread = threading.Thread(target=server.serve_forever,

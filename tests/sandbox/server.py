@@ -13,10 +13,12 @@ import time
 import traceback
 
 from faults import parse_faults
-from protocol import (BATCH_MAX_BODY_BYTES, BATCH_PATH, CUSTOMERS_PATH,
-                      DISCARD_MAX_BYTES, FAULTS_PATH, MAX_BODY_BYTES,
-                      PASSWORD_PATH, TRANSFER_PATH, ApiError, bad_request,
-                      canonical_json, log)
+from protocol import (BANK_TRANSFER_PATH, BATCH_MAX_BODY_BYTES, BATCH_PATH,
+                      CASH_IN_PATH, CASH_OUT_CODES_PATH, CASH_OUT_PATH,
+                      CUSTOMERS_PATH, DISCARD_MAX_BYTES, FAULTS_PATH,
+                      MAX_BODY_BYTES, PASSWORD_PATH, QUOTES_PATH,
+                      REVERSALS_PATH, SEND_MONEY_PATH, TRANSFER_PATH,
+                      ApiError, bad_request, canonical_json, log)
 
 HANDSHAKE_TIMEOUT = 10  # seconds for a TLS handshake to finish
 IDLE_TIMEOUT = 60  # seconds a keep-alive connection may stay idle
@@ -33,9 +35,27 @@ ROUTES = [
     (re.compile(re.escape(CUSTOMERS_PATH) + r"/([^/]*)/profile"),
      {"POST": "route_profile"}),
     (re.compile(r"/v1/wallets/([^/]*)"), {"GET": "route_wallet"}),
+    (re.compile(r"/v1/wallets/([^/]*)/balance"), {"GET": "route_balance"}),
+    (re.compile(r"/v1/wallets/([^/]*)/statement"),
+     {"GET": "route_statement"}),
+    (re.compile(r"/v1/agents/([^/]*)/float"), {"GET": "route_float"}),
     (re.compile(re.escape(TRANSFER_PATH)), {"POST": "route_transfer"}),
     (re.compile(re.escape(BATCH_PATH)), {"POST": "route_batch"}),
     (re.compile(r"/v1/policy"), {"GET": "route_policy"}),
+    (re.compile(r"/v1/fees"), {"GET": "route_fees"}),
+    (re.compile(r"/v1/banks"), {"GET": "route_banks"}),
+    (re.compile(r"/v1/banks/([^/]*)/accounts/([^/]*)"),
+     {"GET": "route_name_enquiry"}),
+    (re.compile(r"/v1/corridors"), {"GET": "route_corridors"}),
+    (re.compile(re.escape(QUOTES_PATH)), {"POST": "route_quote"}),
+    (re.compile(re.escape(CASH_OUT_CODES_PATH)),
+     {"POST": "route_cash_out_code"}),
+    (re.compile(re.escape(BANK_TRANSFER_PATH)),
+     {"POST": "route_bank_transfer"}),
+    (re.compile(re.escape(CASH_IN_PATH)), {"POST": "route_cash_in"}),
+    (re.compile(re.escape(CASH_OUT_PATH)), {"POST": "route_cash_out"}),
+    (re.compile(re.escape(SEND_MONEY_PATH)), {"POST": "route_send_money"}),
+    (re.compile(re.escape(REVERSALS_PATH)), {"POST": "route_reversal"}),
 ]
 # Only with --faults: without it, these paths are 404 like any other
 # unknown path.
@@ -172,6 +192,63 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route_wallet(self, body, account):
         return self.server.sandbox.wallet_lookup(
             self.terminal_id, self.headers.get("Authorization"), account)
+
+    def route_fees(self, body):
+        return self.server.sandbox.fees()
+
+    def route_banks(self, body):
+        return self.server.sandbox.banks()
+
+    def route_corridors(self, body):
+        return self.server.sandbox.corridors()
+
+    def route_name_enquiry(self, body, bank_code, account):
+        return self.server.sandbox.name_enquiry(
+            self.terminal_id, self.headers.get("Authorization"), bank_code,
+            account)
+
+    def route_balance(self, body, account):
+        return self.server.sandbox.wallet_balance(
+            self.terminal_id, self.headers.get("Authorization"), account)
+
+    def route_statement(self, body, account):
+        return self.server.sandbox.statement(
+            self.terminal_id, self.headers.get("Authorization"), account)
+
+    def route_float(self, body, agent_id):
+        return self.server.sandbox.agent_float(
+            self.terminal_id, self.headers.get("Authorization"), agent_id)
+
+    def route_quote(self, body):
+        return self.server.sandbox.quote(
+            self.terminal_id, self.headers.get("Authorization"), body)
+
+    def route_cash_out_code(self, body):
+        return self.server.sandbox.cash_out_code(
+            self.terminal_id, self.headers.get("Authorization"), body)
+
+    def route_bank_transfer(self, body):
+        return self.money(body, "bank_transfer")
+
+    def route_cash_in(self, body):
+        return self.money(body, "cash_in")
+
+    def route_cash_out(self, body):
+        return self.money(body, "cash_out")
+
+    def route_send_money(self, body):
+        return self.money(body, "send_money")
+
+    def route_reversal(self, body):
+        return self.money(body, "reversal")
+
+    def money(self, body, operation_type):
+        """Run a journaled money operation other than a wallet
+        transfer."""
+        def operation(terminal_id, key, body):
+            return self.server.sandbox.money_operation(
+                operation_type, terminal_id, key, body)
+        return self.journaled(operation, body)
 
     def route_password(self, body):
         return self.server.sandbox.change_password(

@@ -1,7 +1,8 @@
 """The contract's operations, independent of HTTP: health, login and
 password change, wallet and customer lookups, the journaled operations
-(transfers, customer registrations and profile updates) alone and in
-batches, and the offline policy."""
+(money movements, customer registrations and profile updates) alone and
+in batches, the session lookups of money, and the published lists: the
+offline policy, fees, banks and corridors."""
 
 import hashlib
 import hmac
@@ -10,11 +11,17 @@ import re
 import secrets
 import time
 
+import accounts
+import banks
 import customers
 import ledger
+import money
 import passwords
+import quotes
+from fees import FeeSchedule
 from ledger import APPLIED, REPLAYED
-from protocol import (ACCOUNT_RE, UUID_RE, WALLET_KEY, ApiError, bad_request,
+from protocol import (ACCOUNT_RE, AGENT_ID_RE, FIELD_CHECKS, OPERATION_KEY,
+                      UUID_RE, WALLET_KEY, ApiError, bad_request,
                       check_registration_fields, check_update_fields,
                       compact_json, dependency_error, in_progress_error,
                       invalid_token, log, parse_batch, parse_object,
@@ -32,11 +39,15 @@ def hash_token(token):
 class Sandbox:
     """The contract's operations on one Store."""
 
-    def __init__(self, store, token_ttl, transfer_delay, policy_text):
+    def __init__(self, store, token_ttl, transfer_delay, policy_text,
+                 quote_ttl=quotes.DEFAULT_QUOTE_TTL,
+                 code_ttl=money.DEFAULT_CODE_TTL):
         self.store = store
         self.token_ttl = token_ttl
         self.transfer_delay = transfer_delay
         self.policy_text = policy_text
+        self.quote_ttl = quote_ttl
+        self.code_ttl = code_ttl
         self.keys = ledger.KeysInProgress()
         self.dummy_salt = secrets.token_bytes(16)
 
@@ -45,6 +56,15 @@ class Sandbox:
 
     def policy(self):
         return 200, self.policy_text, []
+
+    def fees(self):
+        return 200, FeeSchedule.text, []
+
+    def banks(self):
+        return 200, banks.BANKS_TEXT, []
+
+    def corridors(self):
+        return 200, quotes.CORRIDORS_TEXT, []
 
     def login(self, terminal_id, body):
         """Check an agent's password and open a session for the terminal."""
@@ -135,6 +155,61 @@ class Sandbox:
                            f"No wallet has the account number {account}.")
         return 200, {"account": row[0], "holder_name": row[1],
                      "currency": row[2]}, []
+
+    def name_enquiry(self, terminal_id, authorization, bank_code, account):
+        """Return the holder's name of an account at a bank."""
+        self.authenticate(terminal_id, authorization)
+        return 200, banks.name_enquiry(self.store.connection(), bank_code,
+                                       account), []
+
+    def wallet_balance(self, terminal_id, authorization, account):
+        self.authenticate(terminal_id, authorization)
+        return 200, money.wallet_balance(self.store.connection(), account,
+                                         time.time()), []
+
+    def statement(self, terminal_id, authorization, account):
+        self.authenticate(terminal_id, authorization)
+        return 200, money.statement(self.store.connection(), account,
+                                    time.time()), []
+
+    def agent_float(self, terminal_id, authorization, agent_id):
+        """Return the session's agent's floats; another agent's are 403."""
+        own = self.authenticate(terminal_id, authorization)
+        if not AGENT_ID_RE.fullmatch(agent_id):
+            raise bad_request("An agent id is 1 to 32 letters, digits, "
+                              "'-' or '_'.")
+        if agent_id != own:
+            raise ApiError(403, "forbidden",
+                           "A session may read its own agent's float "
+                           "only.")
+        return 200, money.agent_floats(self.store.connection(), agent_id,
+                                       time.time()), []
+
+    def cash_out_code(self, terminal_id, authorization, body):
+        """Send a cash-out code to a wallet holder (in the sandbox, to the
+        log)."""
+        agent_id = self.authenticate(terminal_id, authorization)
+        reply = money.create_cash_out_code(self.store.connection(), body,
+                                           time.time(), self.code_ttl)
+        log(f"agent {agent_id} on {terminal_id} requested a cash-out code "
+            f"for wallet {reply['wallet_account']}")
+        return 201, reply, []
+
+    def quote(self, terminal_id, authorization, body):
+        agent_id = self.authenticate(terminal_id, authorization)
+        reply = quotes.create_quote(self.store.connection(), terminal_id,
+                                    agent_id, body, time.time(),
+                                    self.quote_ttl)
+        return 201, reply, []
+
+    def money_operation(self, operation_type, terminal_id, key, body):
+        """Apply a money movement other than a wallet transfer at most once
+        per Idempotency-Key."""
+        request = parse_operation(key, body, FIELD_CHECKS[operation_type])
+        return self.apply_single(
+            terminal_id, operation_type, request,
+            f"{request['amount']} {request['currency']} by agent "
+            f"{request['agent_id']}")
 
     def transfer(self, terminal_id, key, body):
         """Apply a wallet transfer at most once per Idempotency-Key."""
@@ -259,7 +334,8 @@ class Sandbox:
         Operations on one wallet or customer must apply in their order, so
         a new item that shares a dependency key with an earlier item that
         got anything but 201 is held back with 424, and its keys count as
-        failed too.
+        failed too. A failed item's own operation id counts as well, so
+        that a reversal of it later in the batch is held back.
         """
         now = time.time()
         failed = {}  # key: index of the earliest item with it not accepted
@@ -277,6 +353,9 @@ class Sandbox:
             if result[0]["status"] != 201:
                 for key in keys:
                     failed.setdefault(key, index)
+                if isinstance(item.operation_id, str):
+                    failed.setdefault((OPERATION_KEY, item.operation_id),
+                                      index)
             results.append(result)
         return results
 
@@ -325,12 +404,17 @@ RESULT_FIELDS = {
 def item_keys(conn, item):
     """Return the item's dependency keys that its failure holds back.
 
-    A transfer side named by customer id adds that customer's wallet in
-    the transfer's currency, when the customer exists by now, so that the
-    transfer keeps its order with items naming that wallet's account.
+    A side of a transfer or cash-in named by customer id adds that
+    customer's wallet in the operation's currency, when the customer
+    exists by now, so that the operation keeps its order with items
+    naming that wallet's account. A reversal adds the wallets of the
+    operation it reverses.
     """
     keys = list(item.keys)
-    if item.request is not None and item.type == "wallet_transfer":
+    if item.request is not None and item.type == "reversal":
+        keys += reversal_keys(conn, item.request)
+    if item.request is not None and item.type in ("wallet_transfer",
+                                                  "cash_in"):
         for side in ("sender", "receiver"):
             customer_id = item.request.get(f"{side}_customer_id")
             if customer_id is None:
@@ -340,6 +424,18 @@ def item_keys(conn, item):
             if account is not None:
                 keys.append((WALLET_KEY, account))
     return tuple(keys)
+
+
+def reversal_keys(conn, request):
+    """Return the wallet keys of the operation that a reversal names,
+    once that operation is in the ledger. Its float, settlement and fee
+    accounts give none."""
+    row = conn.execute("SELECT sender, receiver FROM ledger "
+                       "WHERE operation_id = ?",
+                       (request["original_operation_id"],)).fetchone()
+    if row is None:
+        return []
+    return accounts.account_keys(row[0]) + accounts.account_keys(row[1])
 
 
 def dependency_result(items, item, keys, failed):

@@ -13,7 +13,7 @@ SQLITE_BUSY_TIMEOUT = 10  # seconds a connection waits for the write lock
 # distinct statements, so the cache never evicts one it needs again.
 SQLITE_CACHED_STATEMENTS = 256
 PBKDF2_ITERATIONS = 100_000
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SEED_AGENTS = [
     ("A1001", "Ama Mensah", "counter-demo-1"),
@@ -49,6 +49,9 @@ SEED_WALLETS = [
     ("1000000003", 2, "NGN", 10000000),
     ("1000000004", 3, "NGN", 0),
 ]
+# Every agent's float in each currency, minor units: GHS 10,000.00 and
+# NGN 500,000.00.
+SEED_FLOATS = [("GHS", 1000000), ("NGN", 50000000)]
 PROFILE_FIELDS = ("first_name", "last_name", "phone", "date_of_birth",
                   "id_type", "id_number", "address", "email")
 
@@ -106,6 +109,10 @@ CREATE TABLE idempotency (
     response TEXT NOT NULL,          -- the body exactly as first sent
     created_at TEXT NOT NULL
 );
+-- Every money movement between two accounts: a wallet's account number,
+-- or a system account of the accounts table. The sender pays amount plus
+-- fee, the receiver gets amount and fees:CURRENCY gets fee. A reversal
+-- records the fee it refunds as a negative fee.
 CREATE TABLE ledger (
     seq INTEGER PRIMARY KEY,
     operation_id TEXT NOT NULL UNIQUE,
@@ -118,7 +125,60 @@ CREATE TABLE ledger (
     terminal_id TEXT NOT NULL,
     agent_id TEXT NOT NULL,
     created_at TEXT NOT NULL,        -- the terminal's time
-    applied_at TEXT NOT NULL
+    applied_at TEXT NOT NULL,
+    fee INTEGER NOT NULL DEFAULT 0   -- minor units of currency
+);
+-- System accounts: agents' floats (float:A1001:GHS), fee income
+-- (fees:GHS), bank settlement (bank:058) and send money settlement
+-- (remit:NG:GHS). Only a float must stay at 0 or above.
+CREATE TABLE accounts (
+    account TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,              -- float, fees, bank or remit
+    agent_id TEXT REFERENCES agents(agent_id),  -- floats only
+    currency TEXT NOT NULL,
+    balance INTEGER NOT NULL,        -- minor units
+    CHECK (kind != 'float' OR balance >= 0)
+);
+-- Accounts at the banks of GET /v1/banks that the name enquiry knows.
+CREATE TABLE bank_accounts (
+    bank_code TEXT NOT NULL,
+    account TEXT NOT NULL,
+    holder_name TEXT NOT NULL,
+    PRIMARY KEY (bank_code, account)
+);
+-- Cash-out codes sent to wallet holders. At most one unused code per
+-- wallet: a new request deletes the unused one.
+CREATE TABLE cash_out_codes (
+    wallet_account TEXT NOT NULL REFERENCES wallets(account),
+    amount INTEGER NOT NULL,
+    code TEXT NOT NULL,              -- 6 digits
+    created_at INTEGER NOT NULL,     -- Unix seconds
+    expires_at INTEGER NOT NULL,     -- Unix seconds
+    used_by TEXT                     -- the cash-out's operation_id
+);
+CREATE TABLE quotes (
+    quote_id TEXT PRIMARY KEY,       -- UUID
+    terminal_id TEXT NOT NULL,
+    agent_id TEXT NOT NULL,
+    destination_country TEXT NOT NULL,
+    delivery_method TEXT NOT NULL,
+    send_currency TEXT NOT NULL,
+    receive_currency TEXT NOT NULL,
+    send_amount INTEGER NOT NULL,
+    receive_amount INTEGER NOT NULL,
+    rate TEXT NOT NULL,              -- as the reply has it
+    fee INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,     -- Unix seconds
+    expires_at INTEGER NOT NULL,     -- Unix seconds
+    used_by TEXT UNIQUE              -- the send money's operation_id
+);
+-- One row per applied reversal. original_operation_id is UNIQUE, so an
+-- operation is reversed at most once.
+CREATE TABLE reversals (
+    operation_id TEXT PRIMARY KEY REFERENCES ledger(operation_id),
+    original_operation_id TEXT NOT NULL UNIQUE
+        REFERENCES ledger(operation_id),
+    reason TEXT NOT NULL
 );
 CREATE TABLE customer_operations (
     seq INTEGER PRIMARY KEY,
@@ -140,6 +200,28 @@ CREATE TABLE reference_sequence (
     last INTEGER NOT NULL
 );
 """
+
+
+def seed_money(conn):
+    """Insert the floats, the system accounts and the bank accounts of
+    the demo data. Imported here, because those modules import this
+    one."""
+    import accounts
+    import banks
+    for agent_id, _, _ in SEED_AGENTS:
+        for currency, balance in SEED_FLOATS:
+            conn.execute("INSERT INTO accounts VALUES (?, 'float', ?, ?, ?)",
+                         (accounts.float_account(agent_id, currency),
+                          agent_id, currency, balance))
+    for currency, _ in SEED_FLOATS:
+        conn.execute("INSERT INTO accounts VALUES (?, 'fees', NULL, ?, 0)",
+                     (accounts.fees_account(currency), currency))
+    for bank in banks.BANKS:
+        conn.execute("INSERT INTO accounts VALUES (?, 'bank', NULL, ?, 0)",
+                     (accounts.bank_account(bank["code"]), bank["currency"]))
+    for bank_code, account, holder in banks.seed_bank_accounts():
+        conn.execute("INSERT INTO bank_accounts VALUES (?, ?, ?)",
+                     (bank_code, account, holder))
 
 
 def hash_password(password, salt, iterations):
@@ -197,6 +279,12 @@ class Store:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0:
                 self.create(conn)
+            elif version < SCHEMA_VERSION:
+                raise RuntimeError(
+                    f"{path} has schema version {version}, from an older "
+                    f"sandbox without floats, fees and system accounts, "
+                    f"but this one needs version {SCHEMA_VERSION}; delete "
+                    f"the file to start afresh")
             elif version != SCHEMA_VERSION:
                 raise RuntimeError(
                     f"{path} has schema version {version}, expected "
@@ -236,5 +324,6 @@ class Store:
                          (account, SEED_CUSTOMERS[holder]["customer_id"],
                           currency, balance))
         conn.execute("INSERT INTO reference_sequence VALUES (0)")
+        seed_money(conn)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         log("created the database with demo data")

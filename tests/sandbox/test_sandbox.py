@@ -54,6 +54,18 @@ DEFAULT_POLICY = {
         "customer_update": {
             "offline_allowed": True,
             "max_queued": 50,
+            "max_age_seconds": 86400},
+        "cash_in": {
+            "offline_allowed": True,
+            "max_amount": {"GHS": 200000, "NGN": 10000000},
+            "max_exposure": {"GHS": 1000000, "NGN": 50000000},
+            "max_queued": 100,
+            "max_age_seconds": 86400},
+        "reversal": {
+            "offline_allowed": True,
+            "max_amount": {"GHS": 200000, "NGN": 10000000},
+            "max_exposure": {"GHS": 1000000, "NGN": 50000000},
+            "max_queued": 20,
             "max_age_seconds": 86400}}}
 
 # The NGN pair of demo wallets, which shares no wallet with the GHS pair
