@@ -1,5 +1,6 @@
 /* The API client's HTTP side: the central service's paths, requests,
- * replies and error mapping (docs/api.md). Payloads are in api_payload.c. */
+ * replies and error mapping (docs/api.md). Payload codecs are in
+ * api_payload.c and api_money.c, the money requests in api_requests.c. */
 #define LOG_MODULE "api"
 #include "api_internal.h"
 
@@ -17,20 +18,33 @@
 #define PATH_SESSIONS "/v1/sessions"
 #define PATH_PASSWORD "/v1/sessions/password"
 #define PATH_WALLETS "/v1/wallets/"
-#define PATH_WALLET_TRANSFER "/v1/transfers/wallet"
 #define PATH_BATCH "/v1/operations/batch"
 #define PATH_POLICY "/v1/policy"
 #define PATH_CUSTOMERS "/v1/customers"
 #define PATH_PROFILE "/profile"
 
-static const char *const json_headers[] = {
+/* The single endpoint of each journaled operation type but a profile
+ * update, whose path names its customer. */
+static const struct {
+	const char *type;
+	const char *path;
+} operation_paths[] = {
+	{ API_TYPE_WALLET_TRANSFER, "/v1/transfers/wallet" },
+	{ API_TYPE_CUSTOMER_REGISTRATION, "/v1/customers" },
+	{ API_TYPE_BANK_TRANSFER, "/v1/transfers/bank" },
+	{ API_TYPE_CASH_IN, "/v1/cash-in" },
+	{ API_TYPE_CASH_OUT, "/v1/cash-out" },
+	{ API_TYPE_SEND_MONEY, "/v1/transfers/send-money" },
+	{ API_TYPE_REVERSAL, "/v1/reversals" },
+};
+
+const char *const api_json_headers[] = {
 	"Content-Type: application/json",
 	"Accept: application/json",
 	NULL,
 };
 
-/* Parse "2026-12-04T15:00:00Z" into Unix seconds. Returns -1 on bad text. */
-static int64_t parse_time(const char *text)
+int64_t api_parse_time(const char *text)
 {
 	struct tm tm = { 0 };
 	const char *end;
@@ -69,10 +83,8 @@ static void read_error_object(json_t *error, long status, char *message,
 	snprintf(code, code_size, "%s", name != NULL ? name : "");
 }
 
-/* Read the error body of a reply into message; returns nothing but logs
- * the status and code for operators. */
-static void read_error(const struct transport_response *resp, char *message,
-		       size_t size)
+void api_read_error(const struct transport_response *resp, char *message,
+		    size_t size)
 {
 	json_t *root = json_loads(resp->body, 0, NULL);
 	char code[64];
@@ -84,8 +96,7 @@ static void read_error(const struct transport_response *resp, char *message,
 	json_decref(root);
 }
 
-/* Map a transport failure to an api_error. */
-static int map_transport(int error)
+int api_map_transport(int error)
 {
 	switch (error) {
 	case TRANSPORT_ECONNECT:
@@ -102,8 +113,7 @@ static int map_transport(int error)
 	}
 }
 
-/* Map an HTTP error status to an api_error. */
-static int map_status(long status)
+int api_map_status(long status)
 {
 	if (status == 401 || status == 403)
 		return API_ESESSION;
@@ -139,7 +149,7 @@ static int operation_result(long status, const char *code)
 	return API_EREFUSED;
 }
 
-static void set_message(char *message, size_t size, int error)
+void api_set_message(char *message, size_t size, int error)
 {
 	if (message != NULL && size > 0)
 		snprintf(message, size, "%s", api_strerror(error));
@@ -156,7 +166,7 @@ static int parse_login(const char *body, struct api_login *out)
 	    copy_string(agent, "name", parsed.agent_name,
 			sizeof(parsed.agent_name)))
 		goto out;
-	parsed.expires_at = parse_time(
+	parsed.expires_at = api_parse_time(
 		json_string_value(json_object_get(root, "expires_at")));
 	if (parsed.expires_at < 0)
 		goto out;
@@ -181,34 +191,34 @@ int api_login(struct transport *transport, const char *agent_id,
 	body = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
 	json_decref(request);
 	if (body == NULL) {
-		set_message(message, message_size, API_EINVAL);
+		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
 	error = transport_request(transport, "POST", PATH_SESSIONS,
-				  json_headers, body, &resp);
+				  api_json_headers, body, &resp);
 	explicit_bzero(body, strlen(body));
 	free(body);
 	if (error != TRANSPORT_OK) {
-		error = map_transport(error);
-		set_message(message, message_size, error);
+		error = api_map_transport(error);
+		api_set_message(message, message_size, error);
 		return error;
 	}
 
 	if (resp.status == 201 || resp.status == 200) {
 		error = parse_login(resp.body, out);
-		set_message(message, message_size, error);
+		api_set_message(message, message_size, error);
 	} else if (resp.status == 401) {
 		error = API_EAUTH;
-		read_error(&resp, message, message_size);
+		api_read_error(&resp, message, message_size);
 	} else {
-		error = map_status(resp.status);
-		read_error(&resp, message, message_size);
+		error = api_map_status(resp.status);
+		api_read_error(&resp, message, message_size);
 	}
 	free(resp.body);
 	return error;
 }
 
-static bool is_account_number(const char *text)
+bool api_is_account_number(const char *text)
 {
 	size_t length = strlen(text);
 
@@ -247,9 +257,9 @@ int api_wallet_lookup(struct transport *transport, const char *token,
 				  NULL };
 	int error;
 
-	if (!is_account_number(account) || token == NULL ||
+	if (!api_is_account_number(account) || token == NULL ||
 	    token[0] == '\0') {
-		set_message(message, message_size, API_EINVAL);
+		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
 	snprintf(authorization, sizeof(authorization),
@@ -259,16 +269,16 @@ int api_wallet_lookup(struct transport *transport, const char *token,
 				  &resp);
 	explicit_bzero(authorization, sizeof(authorization));
 	if (error != TRANSPORT_OK) {
-		error = map_transport(error);
-		set_message(message, message_size, error);
+		error = api_map_transport(error);
+		api_set_message(message, message_size, error);
 		return error;
 	}
 	if (resp.status == 200) {
 		error = parse_wallet(resp.body, out);
-		set_message(message, message_size, error);
+		api_set_message(message, message_size, error);
 	} else {
-		error = map_status(resp.status);
-		read_error(&resp, message, message_size);
+		error = api_map_status(resp.status);
+		api_read_error(&resp, message, message_size);
 	}
 	free(resp.body);
 	return error;
@@ -299,9 +309,9 @@ int api_customer_lookup(struct transport *transport, const char *token,
 
 	if (token == NULL || token[0] == '\0' || value == NULL ||
 	    (by == API_CUSTOMER_BY_PHONE && !is_e164(value)) ||
-	    (by == API_CUSTOMER_BY_WALLET && !is_account_number(value)) ||
+	    (by == API_CUSTOMER_BY_WALLET && !api_is_account_number(value)) ||
 	    (by != API_CUSTOMER_BY_PHONE && by != API_CUSTOMER_BY_WALLET)) {
-		set_message(message, message_size, API_EINVAL);
+		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
 	/* The phone's '+' is sent as %2B, and the rest are digits. */
@@ -317,16 +327,16 @@ int api_customer_lookup(struct transport *transport, const char *token,
 				  &resp);
 	explicit_bzero(authorization, sizeof(authorization));
 	if (error != TRANSPORT_OK) {
-		error = map_transport(error);
-		set_message(message, message_size, error);
+		error = api_map_transport(error);
+		api_set_message(message, message_size, error);
 		return error;
 	}
 	if (resp.status == 200) {
 		error = api_customer_decode(resp.body, out);
-		set_message(message, message_size, error);
+		api_set_message(message, message_size, error);
 	} else {
-		error = map_status(resp.status);
-		read_error(&resp, message, message_size);
+		error = api_map_status(resp.status);
+		api_read_error(&resp, message, message_size);
 	}
 	free(resp.body);
 	return error;
@@ -354,15 +364,15 @@ int api_change_password(struct transport *transport, const char *token,
 {
 	struct transport_response resp;
 	char authorization[API_TOKEN_SIZE + 32];
-	const char *headers[] = { authorization, json_headers[0],
-				  json_headers[1], NULL };
+	const char *headers[] = { authorization, api_json_headers[0],
+				  api_json_headers[1], NULL };
 	json_t *request;
 	char *body;
 	int error;
 
 	if (token == NULL || token[0] == '\0' || old_password == NULL ||
 	    new_password == NULL) {
-		set_message(message, message_size, API_EINVAL);
+		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
 	request = json_pack("{s:s, s:s}", "old_password", old_password,
@@ -370,7 +380,7 @@ int api_change_password(struct transport *transport, const char *token,
 	body = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
 	json_decref(request);
 	if (body == NULL) {
-		set_message(message, message_size, API_EINVAL);
+		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
 	snprintf(authorization, sizeof(authorization),
@@ -381,17 +391,17 @@ int api_change_password(struct transport *transport, const char *token,
 	explicit_bzero(body, strlen(body));
 	free(body);
 	if (error != TRANSPORT_OK) {
-		error = map_transport(error);
-		set_message(message, message_size, error);
+		error = api_map_transport(error);
+		api_set_message(message, message_size, error);
 		return error;
 	}
 
 	if (resp.status == 204 || resp.status == 200) {
 		error = API_OK;
-		set_message(message, message_size, error);
+		api_set_message(message, message_size, error);
 	} else {
-		error = map_status(resp.status);
-		read_error(&resp, message, message_size);
+		error = api_map_status(resp.status);
+		api_read_error(&resp, message, message_size);
 		if (resp.status == 401 &&
 		    reply_has_code(&resp, "invalid_credentials"))
 			error = API_EAUTH;
@@ -400,24 +410,44 @@ int api_change_password(struct transport *transport, const char *token,
 	return error;
 }
 
-/* Build the request object of a journaled operation: its payload, less
- * the receipt-only receiver_name, plus id, agent and creation time. The
- * text is the same on every resend, as
- * the idempotency rules require. Returns NULL for an unreadable row. */
-static json_t *operation_json(const struct operation *op)
+/* Add the fields of op's secret part, if it has one, to root. Returns 0,
+ * or -1 when the secret is not a JSON object or repeats a payload field.
+ * The secret's text never goes to the log. */
+static int merge_secret(json_t *root, const struct operation *op)
+{
+	json_t *secret;
+	const char *key;
+	json_t *value;
+	int rc = 0;
+
+	if (op->secret[0] == '\0')
+		return 0;
+	secret = json_loads(op->secret, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(secret)) {
+		json_decref(secret);
+		return -1;
+	}
+	json_object_foreach(secret, key, value) {
+		if (json_object_get(root, key) != NULL ||
+		    json_object_set(root, key, value) != 0) {
+			rc = -1;
+			break;
+		}
+	}
+	json_decref(secret);
+	return rc;
+}
+
+json_t *api_operation_json(const struct operation *op)
 {
 	char created[32];
 	json_t *root;
 
-	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0 &&
-	    strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) != 0 &&
-	    strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) != 0)
-		return NULL;
 	root = json_loads(op->payload, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(root))
+	if (!json_is_object(root) ||
+	    api_strip_receipt_fields(op->type, root) != API_OK ||
+	    merge_secret(root, op) != 0)
 		goto fail;
-	/* The receiver's name is only for the receipt. */
-	json_object_del(root, "receiver_name");
 	format_time(op->created_at, created, sizeof(created));
 	if (json_object_set_new(root, "operation_id",
 				json_string(op->id)) != 0 ||
@@ -433,7 +463,7 @@ fail:
 
 static char *operation_body(const struct operation *op)
 {
-	json_t *root = operation_json(op);
+	json_t *root = api_operation_json(op);
 	char *text = NULL;
 
 	if (root != NULL)
@@ -472,23 +502,29 @@ static void read_acceptance(const struct transport_response *resp,
 
 /* Write the single endpoint's path of op into path. An update's customer
  * id comes from its payload; an unreadable one gives a path that the
- * central service rejects with 400. */
+ * central service rejects with 400. api_operation_json refuses unknown
+ * types before a path is needed. */
 static void operation_path(const struct operation *op, char *path,
 			   size_t size)
 {
 	struct customer_update update = { 0 };
+	size_t count = sizeof(operation_paths) / sizeof(operation_paths[0]);
 
-	if (strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0) {
-		snprintf(path, size, "%s", PATH_CUSTOMERS);
-	} else if (strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0) {
+	if (strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0) {
 		if (api_customer_update_decode(op->payload, &update) != API_OK)
 			snprintf(update.customer_id,
 				 sizeof(update.customer_id), "invalid");
 		snprintf(path, size, "%s/%s%s", PATH_CUSTOMERS,
 			 update.customer_id, PATH_PROFILE);
-	} else {
-		snprintf(path, size, "%s", PATH_WALLET_TRANSFER);
+		return;
 	}
+	for (size_t i = 0; i < count; i++) {
+		if (strcmp(op->type, operation_paths[i].type) == 0) {
+			snprintf(path, size, "%s", operation_paths[i].path);
+			return;
+		}
+	}
+	snprintf(path, size, "%s", "/v1/invalid");
 }
 
 void api_submit(struct transport *transport, const struct operation *op,
@@ -496,8 +532,8 @@ void api_submit(struct transport *transport, const struct operation *op,
 {
 	struct transport_response resp;
 	char key_header[JOURNAL_ID_SIZE + 32];
-	const char *headers[] = { json_headers[0], json_headers[1], key_header,
-				  NULL };
+	const char *headers[] = { api_json_headers[0], api_json_headers[1],
+				  key_header, NULL };
 	char path[128];
 	char *body = NULL;
 	int error;
@@ -518,9 +554,11 @@ void api_submit(struct transport *transport, const struct operation *op,
 
 	error = transport_request(transport, "POST", path, headers, body,
 				  &resp);
+	/* The body may carry the operation's secret part. */
+	explicit_bzero(body, strlen(body));
 	free(body);
 	if (error != TRANSPORT_OK) {
-		out->result = map_transport(error);
+		out->result = api_map_transport(error);
 		snprintf(out->message, sizeof(out->message), "%s",
 			 transport_strerror(error));
 		return;
@@ -568,7 +606,7 @@ static char *batch_body(const struct operation *ops, int n)
 	if (root == NULL)
 		return NULL;
 	for (int i = 0; i < n; i++) {
-		json_t *item = operation_json(&ops[i]);
+		json_t *item = api_operation_json(&ops[i]);
 
 		if (item != NULL &&
 		    json_object_set_new(item, "type",
@@ -673,11 +711,13 @@ void api_submit_batch(struct transport *transport,
 			 -1);
 		return;
 	}
-	error = transport_request(transport, "POST", PATH_BATCH, json_headers,
-				  body, &resp);
+	error = transport_request(transport, "POST", PATH_BATCH,
+				  api_json_headers, body, &resp);
+	/* The body may carry the operations' secret parts. */
+	explicit_bzero(body, strlen(body));
 	free(body);
 	if (error != TRANSPORT_OK) {
-		fail_all(outcomes, n, map_transport(error),
+		fail_all(outcomes, n, api_map_transport(error),
 			 transport_strerror(error), -1);
 		return;
 	}
@@ -691,7 +731,7 @@ void api_submit_batch(struct transport *transport,
 
 		if (result == API_EREJECTED)
 			result = API_EREFUSED;
-		read_error(&resp, message, sizeof(message));
+		api_read_error(&resp, message, sizeof(message));
 		fail_all(outcomes, n, result, message, resp.retry_after);
 	}
 	free(resp.body);
@@ -702,12 +742,12 @@ int api_policy_fetch(struct transport *transport, char *json, size_t size)
 	struct transport_response resp;
 	int error;
 
-	error = transport_request(transport, "GET", PATH_POLICY, json_headers,
-				  NULL, &resp);
+	error = transport_request(transport, "GET", PATH_POLICY,
+				  api_json_headers, NULL, &resp);
 	if (error != TRANSPORT_OK)
-		return map_transport(error);
+		return api_map_transport(error);
 	if (resp.status != 200) {
-		error = map_status(resp.status);
+		error = api_map_status(resp.status);
 	} else if (api_check_policy_rules(resp.body) != API_OK) {
 		error = API_EPROTOCOL;
 	} else if (resp.body_len >= size) {
@@ -727,11 +767,11 @@ int api_ping(struct transport *transport)
 	struct transport_response resp;
 	int error;
 
-	error = transport_request(transport, "GET", PATH_HEALTH, json_headers,
-				  NULL, &resp);
+	error = transport_request(transport, "GET", PATH_HEALTH,
+				  api_json_headers, NULL, &resp);
 	if (error != TRANSPORT_OK)
-		return map_transport(error);
-	error = resp.status == 200 ? API_OK : map_status(resp.status);
+		return api_map_transport(error);
+	error = resp.status == 200 ? API_OK : api_map_status(resp.status);
 	free(resp.body);
 	return error;
 }

@@ -70,6 +70,8 @@ struct wallet_transfer {
 					    by customer id; else empty */
 	char currency[4];                /* receiving wallet currency */
 	int64_t amount;                  /* minor units */
+	int64_t fee;                     /* minor units of currency, shown
+					    to the customer; 0 when free */
 	/* The name of a receiver named by customer id, for the receipt:
 	 * kept in the journal's payload but never sent. May be empty. */
 	char receiver_name[API_NAME_SIZE];
@@ -172,14 +174,16 @@ enum api_customer_key {
 };
 
 /* Encode a transfer's fields as the JSON payload kept in the journal:
- * receiver_customer_id in place of receiver_account when it is set, and
- * receiver_name (cut on a character boundary) only with it. Returns 0, or
- * API_EINVAL when neither receiver is set or it does not fit in size. */
+ * receiver_customer_id in place of receiver_account when it is set,
+ * receiver_name (cut on a character boundary) only with it, and always the
+ * fee. Returns 0, or API_EINVAL when neither receiver is set, the fee is
+ * negative or it does not fit in size. */
 int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
 			       char *payload, size_t size);
 
 /* Decode a journal payload, which names the receiver by exactly one of
- * account and customer id. Returns 0, or API_EPROTOCOL. */
+ * account and customer id. A payload without a fee (written before fees
+ * existed) gives fee 0. Returns 0, or API_EPROTOCOL. */
 int api_wallet_transfer_decode(const char *payload,
 			       struct wallet_transfer *out);
 
@@ -276,8 +280,12 @@ int api_policy_rule(const char *json, const char *type,
  * payload. A wallet transfer gets "wallet:" and each account, or
  * "customer:<id>" for a receiver named by customer id, so that it waits
  * for that registration. A registration gets "customer:<id>" and
- * "phone:<e164>", and an update "customer:<id>". Returns 0 or
- * API_EPROTOCOL. */
+ * "phone:<e164>", and an update "customer:<id>". The money operations of
+ * app/api_money.h get "wallet:<account>" for each customer wallet they
+ * name (a send-money receiver is abroad, so not one), a cash-in named by
+ * customer id "customer:<id>", and a reversal "op:<original id>". The
+ * agent's float key is left to the caller, because the payload does not
+ * carry the agent id. Unused keys are empty. Returns 0 or API_EPROTOCOL. */
 int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
 

@@ -43,15 +43,16 @@ int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
 	json_t *object;
 	bool by_id = transfer->receiver_customer_id[0] != '\0';
 
-	if (!by_id && transfer->receiver[0] == '\0')
+	if ((!by_id && transfer->receiver[0] == '\0') || transfer->fee < 0)
 		return API_EINVAL;
-	object = json_pack("{s:s, s:s, s:s, s:I}", "sender_account",
+	object = json_pack("{s:s, s:s, s:s, s:I, s:I}", "sender_account",
 			   transfer->sender,
 			   by_id ? "receiver_customer_id" : "receiver_account",
 			   by_id ? transfer->receiver_customer_id
 				 : transfer->receiver,
 			   "currency", transfer->currency, "amount",
-			   (json_int_t)transfer->amount);
+			   (json_int_t)transfer->amount, "fee",
+			   (json_int_t)transfer->fee);
 	if (object == NULL)
 		return API_EINVAL;
 	utf8_copy_prefix(transfer->receiver_name, sizeof(name) - 1, name);
@@ -102,7 +103,8 @@ int api_wallet_transfer_decode(const char *payload,
 			sizeof(parsed.sender)) != 0 ||
 	    read_receiver(object, &parsed) != 0 ||
 	    copy_string(object, "currency", parsed.currency,
-			sizeof(parsed.currency)) != 0)
+			sizeof(parsed.currency)) != 0 ||
+	    api_read_fee(object, &parsed.fee) != 0)
 		goto out;
 	parsed.amount = (int64_t)json_integer_value(amount);
 	*out = parsed;
@@ -600,8 +602,9 @@ int api_dependency_keys(const char *type, const char *payload,
 			 update.customer_id);
 		return API_OK;
 	}
-	if (strcmp(type, API_TYPE_WALLET_TRANSFER) != 0 ||
-	    api_wallet_transfer_decode(payload, &transfer) != API_OK)
+	if (strcmp(type, API_TYPE_WALLET_TRANSFER) != 0)
+		return api_money_dependency_keys(type, payload, keys);
+	if (api_wallet_transfer_decode(payload, &transfer) != API_OK)
 		return API_EPROTOCOL;
 	snprintf(keys[0], JOURNAL_KEY_SIZE, "wallet:%s", transfer.sender);
 	if (transfer.receiver_customer_id[0] != '\0')

@@ -196,6 +196,7 @@ void app_apply_event(struct app *app, const struct event *event)
 		break;
 	case EVENT_LOGIN:
 	case EVENT_LOOKUP:
+	case EVENT_MONEY:
 		join_request(app);
 		break;
 	case EVENT_PRINTER:

@@ -12,6 +12,8 @@ enum event_type {
 	EVENT_LOGIN = 4,       /* status: 0 or a negative api_error */
 	EVENT_LOOKUP = 5,      /* status: 0 or a negative api_error */
 	EVENT_PRINTER = 6,     /* status: printer_state */
+	EVENT_MONEY = 7,       /* a money request finished (app/money.h);
+				  status: 0 or a negative api_error */
 };
 
 /* Small enough that one write to a pipe is atomic (PIPE_BUF). */

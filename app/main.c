@@ -1,7 +1,8 @@
 /* spotagent: start-up, command line and the headless commands (status,
- * sync); the interactive terminal itself lives in ui/. */
+ * sync, submit, report); the interactive terminal itself lives in ui/. */
 #define LOG_MODULE "main"
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include "../ui/ui.h"
 #include "app.h"
 #include "log.h"
+#include "report.h"
 #include "submit.h"
 
 #define SPOTAGENT_VERSION "0.1.0"
@@ -35,6 +37,9 @@ struct options {
 	bool watch;
 	bool timeout_given;
 	long timeout;
+	bool close_day;  /* report --close */
+	bool force;      /* report --close --force */
+	int64_t day;     /* report --day N; 0 for the open day */
 };
 
 static void print_usage(FILE *out)
@@ -56,6 +61,15 @@ static void print_usage(FILE *out)
 		"on\n"
 		"                    standard input; prints \"queued ID\" "
 		"for each\n"
+		"  report [--json] [--day N]\n"
+		"                    end-of-day report of the open day, or of "
+		"closed\n"
+		"                    day N, as text or JSON\n"
+		"  report --close [--force] [--json]\n"
+		"                    close the open day and print its "
+		"report;\n"
+		"                    --force closes with operations still "
+		"pending\n"
 		"\n"
 		"Options:\n"
 		"  -c, --config FILE configuration file (default %s)\n"
@@ -88,8 +102,16 @@ static int check_option_use(const struct options *options)
 {
 	const char *wrong = NULL;
 
-	if (options->json && !is_command(options, "status"))
+	if (options->json && !is_command(options, "status") &&
+	    !is_command(options, "report"))
 		wrong = "--json";
+	else if ((options->close_day || options->day != 0) &&
+		 !is_command(options, "report"))
+		wrong = options->close_day ? "--close" : "--day";
+	else if (options->force && !options->close_day)
+		wrong = "--force";
+	else if (options->day != 0 && options->close_day)
+		wrong = "--day";
 	else if (options->watch && !is_command(options, "sync"))
 		wrong = "--watch";
 	else if (options->timeout_given &&
@@ -97,9 +119,36 @@ static int check_option_use(const struct options *options)
 		wrong = "--timeout";
 	if (wrong == NULL)
 		return 0;
-	fprintf(stderr, "spotagent: %s does not apply to %s\n", wrong,
-		options->command != NULL ? options->command : "the terminal");
+	if (options->close_day && strcmp(wrong, "--day") == 0)
+		fprintf(stderr, "spotagent: --day does not apply to --close, "
+				"which closes the open day\n");
+	else if (strcmp(wrong, "--force") == 0)
+		fprintf(stderr, "spotagent: --force applies only to report "
+				"--close\n");
+	else
+		fprintf(stderr, "spotagent: %s does not apply to %s\n", wrong,
+			options->command != NULL ? options->command
+						 : "the terminal");
 	return -1;
+}
+
+/* Parse the day number of --day. Returns -1 after printing what is
+ * wrong. */
+static int parse_day(const char *text, int64_t *day)
+{
+	char *end = NULL;
+	long long value;
+
+	errno = 0;
+	value = strtoll(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || value < 1) {
+		fprintf(stderr, "spotagent: --day must be a day number, 1 or "
+				"more (got \"%s\")\n",
+			text);
+		return -1;
+	}
+	*day = value;
+	return 0;
 }
 
 /* Parse argv. Returns -1 after printing what is wrong, 1 when the program
@@ -113,6 +162,9 @@ static int parse_options(int argc, char **argv, struct options *options)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "watch", no_argument, NULL, 'w' },
+		{ "close", no_argument, NULL, 'C' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "day", required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end = NULL;
@@ -138,6 +190,16 @@ static int parse_options(int argc, char **argv, struct options *options)
 		case 'w':
 			options->watch = true;
 			break;
+		case 'C':
+			options->close_day = true;
+			break;
+		case 'f':
+			options->force = true;
+			break;
+		case 'd':
+			if (parse_day(optarg, &options->day) < 0)
+				return -1;
+			break;
 		case 't':
 			options->timeout_given = true;
 			options->timeout = strtol(optarg, &end, 10);
@@ -162,7 +224,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 	}
 	if (options->command != NULL && strcmp(options->command, "status") &&
 	    strcmp(options->command, "sync") &&
-	    strcmp(options->command, "submit")) {
+	    strcmp(options->command, "submit") &&
+	    strcmp(options->command, "report")) {
 		fprintf(stderr, "spotagent: unknown command \"%s\"\n",
 			options->command);
 		print_usage(stderr);
@@ -296,6 +359,104 @@ static int run_submit(const struct config *config)
 	return failed == 0 ? EXIT_DONE : EXIT_FAILED;
 }
 
+/* Print the report laid out for 80 mm paper, with centred lines centred
+ * on its width. */
+static int print_report_text(const struct report *report,
+			     const struct config *config)
+{
+	const struct receipt_context context = {
+		.terminal_id = config->terminal_id,
+	};
+	struct receipt receipt;
+
+	if (report_layout(report, &context, RECEIPT_COLUMNS_80MM,
+			  &receipt) != 0) {
+		fprintf(stderr, "spotagent: the report has more lines than a "
+				"receipt holds; use --json\n");
+		return EXIT_FAILED;
+	}
+	for (int i = 0; i < receipt.count; i++) {
+		const struct receipt_line *line = &receipt.lines[i];
+		int pad = 0;
+
+		if (line->style == RECEIPT_STYLE_CENTER)
+			pad = (receipt.columns - (int)strlen(line->text)) / 2;
+		printf("%*s%s\n", pad > 0 ? pad : 0, "", line->text);
+	}
+	return EXIT_DONE;
+}
+
+static int print_report_json(const struct report *report)
+{
+	static char json[REPORT_JSON_SIZE];
+	int rc = report_json(report, json, sizeof(json));
+
+	if (rc != REPORT_OK) {
+		fprintf(stderr, "spotagent: %s\n", report_strerror(rc));
+		return EXIT_FAILED;
+	}
+	printf("%s\n", json);
+	return EXIT_DONE;
+}
+
+/* Build, read or close the day's report on the journal, with the reason
+ * on stderr when refused. */
+static int load_report(struct journal *journal, const struct options *options,
+		       struct report *report)
+{
+	int rc;
+
+	if (options->close_day)
+		rc = report_close_day(journal, (int64_t)time(NULL),
+				      options->force, report);
+	else if (options->day != 0)
+		rc = report_get_closed(journal, options->day, report);
+	else
+		rc = report_build(journal, report);
+	if (rc == REPORT_OK)
+		return 0;
+
+	if (rc == REPORT_EINVAL && options->day != 0)
+		fprintf(stderr, "spotagent: day %lld is not closed\n",
+			(long long)options->day);
+	else
+		fprintf(stderr, "spotagent: %s\n", report_strerror(rc));
+	return -1;
+}
+
+static int run_report(const struct config *config,
+		      const struct options *options)
+{
+	static struct report report;
+	struct journal *journal = NULL;
+	char message[PATH_MAX + 256];
+	int rc;
+
+	if (access(config->journal_path, F_OK) != 0) {
+		fprintf(stderr,
+			"spotagent: journal %s does not exist yet; check "
+			"[journal] path (the terminal creates it on first "
+			"start)\n",
+			config->journal_path);
+		return EXIT_FAILED;
+	}
+	rc = journal_open(config->journal_path, &journal);
+	if (rc != JOURNAL_OK) {
+		app_describe_journal_error(config->journal_path, rc, message,
+					   sizeof(message));
+		fprintf(stderr, "spotagent: %s\n", message);
+		return EXIT_FAILED;
+	}
+	rc = load_report(journal, options, &report);
+	journal_close(journal);
+	if (rc != 0)
+		return EXIT_FAILED;
+
+	if (options->json)
+		return print_report_json(&report);
+	return print_report_text(&report, config);
+}
+
 static int run_terminal(struct app *app)
 {
 	char error[512];
@@ -346,6 +507,8 @@ int main(int argc, char **argv)
 		result = run_status(&app.config, options.json);
 	else if (strcmp(options.command, "submit") == 0)
 		result = run_submit(&app.config);
+	else if (strcmp(options.command, "report") == 0)
+		result = run_report(&app.config, &options);
 	else if (options.watch)
 		result = run_watch(&app.config);
 	else

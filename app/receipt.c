@@ -86,6 +86,16 @@ static size_t utf8_length(unsigned char lead)
 	return lead < 0xF0 ? 3 : 4;
 }
 
+/* Number of code points in text that clean_text has made valid UTF-8. */
+static int utf8_count(const char *text)
+{
+	int count = 0;
+
+	for (; *text != '\0'; text += utf8_length((unsigned char)*text))
+		count++;
+	return count;
+}
+
 /* Find the first chunk of text that fits in width code points: up to the
  * last space that fits (the space itself is dropped) or, for a word longer
  * than width, the first width code points. Sets *bytes and *count to the
@@ -193,7 +203,8 @@ static int add_pair(struct receipt *out, enum receipt_style style,
 }
 
 /* Append text as left-aligned lines wrapped at the full width. */
-static int add_paragraph(struct receipt *out, const char *text)
+int receipt_add_paragraph(struct receipt *out, enum receipt_style style,
+			  const char *text)
 {
 	char clean[VALUE_SIZE];
 	const char *rest = clean;
@@ -207,10 +218,15 @@ static int add_paragraph(struct receipt *out, const char *text)
 		int count;
 
 		rest = next_chunk(chunk, out->columns, &bytes, &count);
-		if (add_line(out, RECEIPT_STYLE_PLAIN, chunk, bytes) < 0)
+		if (add_line(out, style, chunk, bytes) < 0)
 			return -1;
 	} while (*rest != '\0');
 	return 0;
+}
+
+static int add_paragraph(struct receipt *out, const char *text)
+{
+	return receipt_add_paragraph(out, RECEIPT_STYLE_PLAIN, text);
 }
 
 static int add_header(struct receipt *out,
@@ -310,6 +326,19 @@ static int add_amount(struct receipt *out, const struct operation *op,
 
 	if (add_pair(out, RECEIPT_STYLE_TOTAL, "Amount", amount) < 0)
 		return -1;
+
+	/* A free transfer, or one journaled before fees, prints none. */
+	if (transfer->fee > 0 &&
+	    (receipt_format_amount(transfer->currency, transfer->fee, amount,
+				   sizeof(amount)) < 0 ||
+	     receipt_add_columns(out, RECEIPT_STYLE_PLAIN, "Fee", amount) <
+		     0 ||
+	     receipt_format_amount(transfer->currency,
+				   transfer->amount + transfer->fee, amount,
+				   sizeof(amount)) < 0 ||
+	     receipt_add_columns(out, RECEIPT_STYLE_TOTAL, "From wallet",
+				 amount) < 0))
+		return -1;
 	return add_rule(out);
 }
 
@@ -345,6 +374,108 @@ static int add_status(struct receipt *out, const struct operation *op)
 	}
 	log_warn("operation %s: unknown state %d", op->id, (int)op->state);
 	return -1;
+}
+
+/* --- The building blocks other layouts share (receipt.h). --- */
+
+int receipt_begin(struct receipt *out, int columns)
+{
+	out->columns = columns;
+	out->count = 0;
+	if (columns != RECEIPT_COLUMNS_58MM && columns != RECEIPT_COLUMNS_80MM)
+		return -1;
+	return 0;
+}
+
+int receipt_add_header(struct receipt *out,
+		       const struct receipt_context *context,
+		       const char *title)
+{
+	return add_header(out, context, title);
+}
+
+int receipt_add_rule(struct receipt *out)
+{
+	return add_rule(out);
+}
+
+int receipt_add_pair(struct receipt *out, enum receipt_style style,
+		     const char *label, const char *value)
+{
+	return add_pair(out, style, label, value);
+}
+
+int receipt_add_columns(struct receipt *out, enum receipt_style style,
+			const char *left, const char *right)
+{
+	char clean_left[sizeof(out->lines[0].text)];
+	char clean_right[sizeof(out->lines[0].text)];
+	int left_count;
+	int right_count;
+
+	if (clean_text(left, clean_left, sizeof(clean_left)) < 0 ||
+	    clean_text(right, clean_right, sizeof(clean_right)) < 0)
+		return -1;
+	left_count = utf8_count(clean_left);
+	right_count = utf8_count(clean_right);
+	if (left_count > out->columns || right_count > out->columns) {
+		log_warn("\"%s\" or \"%s\" is wider than %d columns",
+			 clean_left, clean_right, out->columns);
+		return -1;
+	}
+
+	/* At least one space between the two. */
+	if (left_count + 1 + right_count <= out->columns)
+		return add_aligned(out, style, clean_left, clean_right,
+				   strlen(clean_right), right_count);
+	if (add_line(out, style, clean_left, strlen(clean_left)) < 0)
+		return -1;
+	return add_aligned(out, style, "", clean_right, strlen(clean_right),
+			   right_count);
+}
+
+int receipt_add_origin(struct receipt *out, const struct operation *op,
+		       const struct receipt_context *context)
+{
+	return add_origin(out, op, context);
+}
+
+int receipt_add_status(struct receipt *out, const struct operation *op)
+{
+	return add_status(out, op);
+}
+
+int receipt_add_footer(struct receipt *out,
+		       const struct receipt_context *context)
+{
+	if (add_rule(out) < 0 ||
+	    add_text(out, RECEIPT_STYLE_CENTER, "Keep this receipt") < 0)
+		return -1;
+	if (context->copy &&
+	    add_text(out, RECEIPT_STYLE_CENTER, "*** COPY ***") < 0)
+		return -1;
+	return 0;
+}
+
+int receipt_format_amount(const char *currency, int64_t amount, char *buf,
+			  size_t size)
+{
+	char number[CURRENCY_TEXT_MAX];
+	int result;
+
+	result = currency_format(currency, amount, number, sizeof(number));
+	if (result < 0) {
+		log_warn("amount %lld %s: %s", (long long)amount,
+			 currency == NULL ? "(null)" : currency,
+			 currency_strerror(result));
+		return -1;
+	}
+	if ((size_t)snprintf(buf, size, "%s %s", currency, number) >= size) {
+		log_warn("amount %s %s does not fit in %zu bytes", currency,
+			 number, size);
+		return -1;
+	}
+	return 0;
 }
 
 static bool has_nul(const char *field, size_t size)
@@ -448,8 +579,7 @@ static int layout_customer(const struct operation *op,
 	    add_origin(out, op, context) < 0 || add_customer(out, op) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) < 0 ||
 	    add_rule(out) < 0 || add_status(out, op) < 0 ||
-	    add_rule(out) < 0 ||
-	    add_text(out, RECEIPT_STYLE_CENTER, "Keep this receipt") < 0)
+	    receipt_add_footer(out, context) < 0)
 		return -1;
 	return 0;
 }
@@ -460,23 +590,22 @@ int receipt_layout(const struct operation *op,
 {
 	struct wallet_transfer transfer;
 
-	out->columns = columns;
-	out->count = 0;
-	if (columns != RECEIPT_COLUMNS_58MM && columns != RECEIPT_COLUMNS_80MM)
+	if (receipt_begin(out, columns) < 0)
 		return -1;
 	if (check_terminators(op) < 0)
 		return -1;
 	if (strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0 ||
 	    strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0)
 		return layout_customer(op, context, out);
+	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0)
+		return receipt_money_layout(op, context, columns, out);
 	if (read_transfer(op, &transfer) < 0)
 		return -1;
 
 	if (add_header(out, context, "Wallet transfer") < 0 ||
 	    add_details(out, op, context, &transfer) < 0 ||
 	    add_amount(out, op, &transfer) < 0 || add_status(out, op) < 0 ||
-	    add_rule(out) < 0 ||
-	    add_text(out, RECEIPT_STYLE_CENTER, "Keep this receipt") < 0)
+	    receipt_add_footer(out, context) < 0)
 		return -1;
 	return 0;
 }

@@ -4,6 +4,8 @@
 #define SPOTAGENT_RECEIPT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "../drivers/escpos.h"
 #include "../offline/journal.h"
@@ -47,6 +49,64 @@ struct receipt_context {
 int receipt_layout(const struct operation *op,
 		   const struct receipt_context *context, int columns,
 		   struct receipt *out);
+
+/* --- Building blocks of layouts, shared by the operation receipts
+ * (receipt.c, receipt_money.c) and the day report (report.c). Text is
+ * cleaned of control characters first. Each returns 0, or -1 when the
+ * receipt has no line left or the text cannot fit. --- */
+
+/* Start an empty layout of `columns` (32 or 48). Returns -1 for another
+ * width. */
+int receipt_begin(struct receipt *out, int columns);
+
+/* Append "SPOTBANC", the title, and the copy or rejection-notice marks
+ * that context asks for, centred, then a rule. */
+int receipt_add_header(struct receipt *out,
+		       const struct receipt_context *context,
+		       const char *title);
+
+/* Append a line of dashes. */
+int receipt_add_rule(struct receipt *out);
+
+/* Append text wrapped at the full width in `style`. */
+int receipt_add_paragraph(struct receipt *out, enum receipt_style style,
+			  const char *text);
+
+/* Append a label (at most 9 columns) and its value right-aligned, the
+ * value wrapped onto further lines when it is too long. */
+int receipt_add_pair(struct receipt *out, enum receipt_style style,
+		     const char *label, const char *value);
+
+/* Append left and right on one line, right-aligned, or right alone on a
+ * second line when the two do not fit. Neither may pass the width. */
+int receipt_add_columns(struct receipt *out, enum receipt_style style,
+			const char *left, const char *right);
+
+/* Append the date (op's created_at in UTC), terminal and agent lines. */
+int receipt_add_origin(struct receipt *out, const struct operation *op,
+		       const struct receipt_context *context);
+
+/* Append the status of op: PENDING, CONFIRMED with the reference,
+ * REJECTED with the reason, or NEEDS ATTENTION. */
+int receipt_add_status(struct receipt *out, const struct operation *op);
+
+/* Append the closing lines: "Keep this receipt", and on a reprint a
+ * second copy mark. */
+int receipt_add_footer(struct receipt *out,
+		       const struct receipt_context *context);
+
+/* Write "GHS 1,234.50" (negative with a '-' before the number) into buf.
+ * Returns 0, or -1 for an unknown currency or a buffer too small. */
+int receipt_format_amount(const char *currency, int64_t amount, char *buf,
+			  size_t size);
+
+/* Lay out the receipt of a cash-in, cash-out, bank transfer, send money
+ * or reversal (receipt_money.c), as receipt_layout does. Returns 0, or -1
+ * for another type and the failures of receipt_layout. The cash-out code
+ * is never printed. */
+int receipt_money_layout(const struct operation *op,
+			 const struct receipt_context *context, int columns,
+			 struct receipt *out);
 
 /* Encode a layout as one ESC/POS print job into buf (reset first, cut
  * last). Returns 0, or a negative escpos_error. */

@@ -1,16 +1,17 @@
 /* Wallet management: checks of the transfer form, receiver lookup on the
- * request thread, and journaling a wallet-to-wallet transfer. */
+ * request thread, and journaling a wallet-to-wallet transfer with its
+ * fee. */
 #define LOG_MODULE "wallet"
 #include "wallet.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../drivers/utf8.h"
 #include "currency.h"
 #include "log.h"
+#include "money.h"
 #include "policy.h"
 #include "uuid.h"
 
@@ -246,20 +247,12 @@ int wallet_transfer_submit(struct app *app,
 			   char id_out[JOURNAL_ID_SIZE], char *message,
 			   size_t message_size)
 {
-	struct operation op;
+	struct money_operation op = { .type = API_TYPE_WALLET_TRANSFER };
 
-	if (!app->session.logged_in) {
-		snprintf(message, message_size, "Log in first");
+	/* money_prepare sets the fee from the cached schedule, the one the
+	 * confirmation screen showed. */
+	op.u.wallet = *transfer;
+	if (money_prepare(app->journal, &op, message, message_size) != 0)
 		return -1;
-	}
-	if (wallet_transfer_build(app->session.agent_id, transfer,
-				  (int64_t)time(NULL), &op, message,
-				  message_size) != 0 ||
-	    wallet_transfer_journal(app->journal, &op, app->status.online,
-				    message, message_size) != 0)
-		return -1;
-	memcpy(id_out, op.id, JOURNAL_ID_SIZE);
-	app_refresh_counts(app);
-	sync_kick(app->sync);
-	return 0;
+	return money_submit(app, &op, id_out, message, message_size);
 }

@@ -36,15 +36,17 @@ enum operation_column {
 	COLUMN_AGE_APPROVED,
 	COLUMN_SENT,
 	COLUMN_PRINTED,
+	COLUMN_SECRET,
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {
-	/* The other columns start at their defaults. */
+	/* The other columns start at their defaults. An empty secret is
+	 * stored as NULL. */
 	[STMT_INSERT] = "INSERT INTO operations (id, type, state, agent_id,"
 			" currency, amount, payload, created_at, updated_at,"
-			" next_attempt_at)"
+			" next_attempt_at, secret)"
 			" VALUES (?1, ?2, 'queued', ?3, ?4, ?5, ?6, ?7, ?8,"
-			" ?9)",
+			" ?9, nullif(?10, ''))",
 	[STMT_INSERT_KEY] = "INSERT INTO operation_keys (operation_id, key)"
 			    " VALUES (?1, ?2)",
 	[STMT_GET] = "SELECT " JOURNAL_OPERATION_COLUMNS " FROM operations"
@@ -221,6 +223,7 @@ int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
 		{COLUMN_PAYLOAD, op.payload, sizeof(op.payload)},
 		{COLUMN_REFERENCE, op.reference, sizeof(op.reference)},
 		{COLUMN_LAST_ERROR, op.last_error, sizeof(op.last_error)},
+		{COLUMN_SECRET, op.secret, sizeof(op.secret)},
 	};
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		rc = copy_text_column(stmt, texts[i].column, texts[i].dst,
@@ -329,6 +332,8 @@ static const char *check_operation(const struct operation *op)
 		return "amount is out of range";
 	if (!journal_text_fits(op->payload, sizeof(op->payload), true))
 		return "payload is too long";
+	if (!journal_text_fits(op->secret, sizeof(op->secret), true))
+		return "secret is too long";
 	return check_keys(op);
 }
 
@@ -359,6 +364,7 @@ static int insert_row(struct journal *journal, const struct operation *op)
 	sqlite3_bind_int64(stmt, 7, op->created_at);
 	sqlite3_bind_int64(stmt, 8, op->updated_at);
 	sqlite3_bind_int64(stmt, 9, op->next_attempt_at);
+	journal_bind_text(stmt, 10, op->secret);
 
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE)

@@ -17,6 +17,7 @@
 #define JOURNAL_KEY_SIZE 48
 #define JOURNAL_META_KEY_SIZE 65
 #define JOURNAL_META_VALUE_SIZE 16385 /* room for the cached policy */
+#define JOURNAL_SECRET_SIZE 256   /* JSON object of the secret fields */
 
 enum journal_error {
 	JOURNAL_OK = 0,
@@ -66,6 +67,18 @@ struct operation {
 					   central service */
 	int printed;                    /* the receipt or notice of its
 					   current state is printed */
+	/* Fields sent to the central service but never kept once the
+	 * operation is decided, as a JSON object such as
+	 * {"code":"123456"}; empty when there are none. The journal stores
+	 * it in its own column, clears it in the transaction that moves the
+	 * operation to accepted or rejected, and runs with secure_delete so
+	 * that SQLite overwrites the cleared bytes.
+	 * NOTE: the value is plain text in the journal file while the
+	 * operation waits to be sent (minutes for an online-only cash-out)
+	 * and in the WAL file until a checkpoint overwrites those frames.
+	 * Encrypting it with AES-GCM needs the at-rest key that the card
+	 * data will use, which does not exist yet. */
+	char secret[JOURNAL_SECRET_SIZE];
 };
 
 /* The decision of the central service (or the agent) on one operation,
@@ -101,7 +114,7 @@ int journal_open(const char *path, struct journal **out);
 void journal_close(struct journal *journal);
 
 /* Insert op in state OP_QUEUED in one transaction, with its dependency
- * keys, created_at,
+ * keys, secret, created_at,
  * updated_at and next_attempt_at taken from op; attempts start at 0 and
  * reference and last_error empty. Returns JOURNAL_EEXIST for a duplicate
  * id, JOURNAL_EINVAL for empty or oversized fields, an id that is not a
@@ -138,7 +151,10 @@ int journal_next_due(struct journal *journal, int64_t now,
  * All journal_mark_ functions return JOURNAL_ENOTFOUND for an unknown id,
  * JOURNAL_ESTATE (and change nothing) when the current state does not allow
  * the change, and JOURNAL_EINVAL for a NULL or oversized text argument.
- * Accepted and rejected are final states. */
+ * Accepted and rejected are final states. Every change to one of them
+ * (journal_mark_accepted, journal_mark_rejected, journal_record_outcomes,
+ * journal_cancel, journal_discard) sets the operation's secret to empty
+ * in the same transaction. */
 int journal_mark_in_flight(struct journal *journal, const char *id,
 			   int64_t now);
 
@@ -244,6 +260,58 @@ int journal_list_unprinted(struct journal *journal, struct operation *ops,
  * marked), so the newer state still gets printed. */
 int journal_mark_printed(struct journal *journal, const char *id,
 			 enum op_state state);
+
+/* Fill ops with up to max operations that carry dependency key `key`
+ * (such as "op:<id>" of a reversal) and whose state bit (1 << state) is
+ * in state_mask, oldest first. Returns the number filled or a negative
+ * journal_error. */
+int journal_list_by_key(struct journal *journal, const char *key,
+			unsigned state_mask, struct operation *ops, int max);
+
+/* --- Day closings (offline/journal_day.c). A day holds the operations
+ * journaled after the previous close, in insertion order, so a wrong
+ * clock cannot move an operation to another day. --- */
+
+#define JOURNAL_DAY_REPORT_SIZE 8192 /* a closed day's report, NUL included */
+
+struct journal_day {
+	int64_t day;                    /* 1 for the journal's first day */
+	int64_t opened_at;              /* Unix seconds: the previous close's
+					   closed_at, else the first
+					   operation's created_at; 0 when
+					   there is neither */
+	int64_t closed_at;              /* 0 while the day is open */
+	int64_t operations;             /* operations in the day */
+	char last_id[JOURNAL_ID_SIZE];  /* the day's last operation in
+					   insertion order; empty if none */
+};
+
+/* Fill *out with the open day and call visit(op, context) on each of its
+ * operations in insertion order, all inside one read transaction. visit
+ * may read the journal but not write to it or begin a transaction; it
+ * returns 0 to go on, and any other value stops the scan with
+ * JOURNAL_ECHECK. visit may be NULL. Returns JOURNAL_OK or a negative
+ * journal_error. */
+int journal_day_scan(struct journal *journal,
+		     int (*visit)(const struct operation *op, void *context),
+		     void *context, struct journal_day *out);
+
+/* Record the close of day->day at day->closed_at with its report (text
+ * of at most JOURNAL_DAY_REPORT_SIZE - 1 bytes) in one write transaction.
+ * day->last_id must be an operation journaled after the previous close's
+ * last one; later operations belong to the next day. Returns JOURNAL_OK;
+ * JOURNAL_EEXIST when day->day is already closed (another close got in
+ * first); JOURNAL_EINVAL when day->day is not the open day, last_id is
+ * not after the previous close, or report is empty or too long;
+ * JOURNAL_ENOTFOUND when last_id is not in the journal. */
+int journal_day_record(struct journal *journal, const struct journal_day *day,
+		       const char *report);
+
+/* Read the close of day `day` into *out and its report into report (size
+ * bytes, NUL included). Returns JOURNAL_ENOTFOUND when the day is not
+ * closed, JOURNAL_EINVAL when the report does not fit in size. */
+int journal_day_get(struct journal *journal, int64_t day,
+		    struct journal_day *out, char *report, size_t size);
 
 /* Count and sum the amounts of operations of `type` in `currency` that are
  * queued, in flight or need attention (not yet decided by the central

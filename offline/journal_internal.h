@@ -11,11 +11,12 @@
 #include "journal.h"
 
 /* Columns of struct operation, in the order journal_read_operation reads
- * them. Keys are in their own table. */
+ * them. Keys are in their own table. A missing secret is NULL. */
 #define JOURNAL_OPERATION_COLUMNS \
 	"id, type, state, agent_id, currency, amount, payload, created_at," \
 	" updated_at, next_attempt_at, attempts, reference, last_error," \
-	" acknowledged_at, age_approved, sent, printed_state IS state"
+	" acknowledged_at, age_approved, sent, printed_state IS state," \
+	" coalesce(secret, '')"
 
 /* Index into the statement cache of struct journal. Each file keeps the
  * SQL of its own statements in a table indexed by these values. */
@@ -53,6 +54,13 @@ enum journal_statement {
 	STMT_ACKNOWLEDGE,
 	STMT_HOLD_DEPENDENTS,
 	STMT_QUEUE_SCAN,
+	/* journal_day.c: lookups by key and the day closings */
+	STMT_LIST_BY_KEY,
+	STMT_DAY_LATEST,
+	STMT_DAY_GET,
+	STMT_DAY_SCAN,
+	STMT_DAY_ROWID,
+	STMT_DAY_INSERT,
 	/* credentials.c: offline login verifiers */
 	STMT_CREDENTIALS_STORE,
 	STMT_CREDENTIALS_READ,

@@ -33,13 +33,16 @@ static const char *const statement_sql[STMT_TOTAL] = {
 				" attempts = attempts + 1, sent = 1,"
 				" updated_at = ?3"
 				" WHERE id = ?1",
-	/* The failures before the acceptance stay in the log only. */
+	/* The failures before the acceptance stay in the log only. Each
+	 * change to accepted or rejected clears the secret, which the
+	 * schema's CHECK requires of a decided row. */
 	[STMT_MARK_ACCEPTED] = "UPDATE operations SET state = 'accepted',"
 			       " reference = ?2, last_error = '',"
+			       " secret = NULL,"
 			       " updated_at = ?3 WHERE id = ?1",
 	[STMT_MARK_REJECTED] = "UPDATE operations SET state = 'rejected',"
-			       " last_error = ?2, updated_at = ?3"
-			       " WHERE id = ?1",
+			       " last_error = ?2, secret = NULL,"
+			       " updated_at = ?3 WHERE id = ?1",
 	/* Back to queued means the request never took effect. */
 	[STMT_MARK_RETRY] = "UPDATE operations SET state = ?5,"
 			    " last_error = ?2, next_attempt_at = ?4,"
@@ -58,12 +61,13 @@ static const char *const statement_sql[STMT_TOTAL] = {
 				 " age_approved = 1 WHERE id = ?1",
 	[STMT_CANCEL] = "UPDATE operations SET state = 'rejected',"
 			" last_error = ?2, acknowledged_at = ?3,"
-			" updated_at = ?3 WHERE id = ?1",
+			" secret = NULL, updated_at = ?3 WHERE id = ?1",
 	/* A final response that applied nothing needs no notice, so the row
 	 * counts as printed in its new state. */
 	[STMT_DISCARD] = "UPDATE operations SET state = 'rejected',"
 			 " last_error = ?2, acknowledged_at = ?3,"
-			 " printed_state = 'rejected', updated_at = ?3"
+			 " printed_state = 'rejected', secret = NULL,"
+			 " updated_at = ?3"
 			 " WHERE id = ?1 AND state = 'needs_attention'",
 	/* A second acknowledgement keeps the time of the first. */
 	[STMT_ACKNOWLEDGE] = "UPDATE operations"

@@ -15,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 5
+#define JOURNAL_SCHEMA_VERSION 7
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -117,6 +117,42 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	"CREATE INDEX customer_cache_wallet ON customer_cache (wallet);"
 	"CREATE INDEX customer_cache_used ON customer_cache (used_at);"
 	"PRAGMA user_version = 5;",
+
+	/* The agent's closed days, written by offline/journal_day.c. Day 1
+	 * is the journal's first. last_operation_id is the last operation
+	 * of the day in insertion order (rowid), so every later row belongs
+	 * to the next day whatever its created_at. report is the day's
+	 * report as app/report.c writes it. Times are Unix seconds. */
+	"CREATE TABLE day_closes ("
+	" day INTEGER PRIMARY KEY NOT NULL CHECK (day > 0),"
+	" opened_at INTEGER NOT NULL,"
+	" closed_at INTEGER NOT NULL,"
+	" last_operation_id TEXT NOT NULL UNIQUE"
+	"  REFERENCES operations (id),"
+	" report TEXT NOT NULL"
+	") STRICT;"
+	"PRAGMA user_version = 6;",
+
+	/* The secret part of an operation (struct operation's secret), which
+	 * only a queued, in-flight or needs-attention row may hold. A
+	 * cash-out journaled by version 6 kept the customer's code in its
+	 * payload: a pending one's code moves to the secret, and every
+	 * cash-out payload loses it. A payload that is not JSON is left as
+	 * it is, and CASE keeps the JSON functions away from it. */
+	"ALTER TABLE operations ADD COLUMN secret TEXT"
+	" CHECK (secret IS NULL"
+	" OR state IN ('queued', 'in_flight', 'needs_attention'));"
+	"UPDATE operations"
+	" SET secret = json_object('code', json_extract(payload, '$.code'))"
+	" WHERE type = 'cash_out'"
+	" AND state IN ('queued', 'in_flight', 'needs_attention')"
+	" AND CASE WHEN json_valid(payload)"
+	" THEN json_type(payload, '$.code') = 'text' ELSE 0 END;"
+	"UPDATE operations SET payload = json_remove(payload, '$.code')"
+	" WHERE type = 'cash_out'"
+	" AND CASE WHEN json_valid(payload)"
+	" THEN json_type(payload, '$.code') IS NOT NULL ELSE 0 END;"
+	"PRAGMA user_version = 7;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {
@@ -329,7 +365,10 @@ static int check_schema(struct journal *journal, const char *path,
 	return JOURNAL_OK;
 }
 
-/* Switch to WAL and set the per-connection pragmas. */
+/* Switch to WAL and set the per-connection pragmas. secure_delete makes
+ * SQLite overwrite deleted content with zeros, such as a secret that a
+ * decided operation no longer holds. Debian's SQLite 3.40 has it on by
+ * default (SQLITE_SECURE_DELETE); other builds may not. */
 static int configure_connection(struct journal *journal, const char *path)
 {
 	sqlite3_stmt *stmt = NULL;
@@ -356,7 +395,8 @@ static int configure_connection(struct journal *journal, const char *path)
 	}
 
 	rc = journal_exec(journal,
-			  "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+			  "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+			  " PRAGMA secure_delete = ON",
 			  "set pragmas on", path);
 out:
 	sqlite3_finalize(stmt);

@@ -20,6 +20,7 @@
 #include "../app/customer.h"
 #include "../app/log.h"
 #include "../app/policy.h"
+#include "../app/refdata.h"
 
 struct sync_worker {
 	struct config config;
@@ -508,9 +509,10 @@ static void send_due(struct sync_worker *worker, struct journal *journal,
 	}
 }
 
-/* The periodic checks: the link, the policy and operations too old to
- * send without the agent. Returns true when the link has just come back,
- * which requests sending the queue at once. */
+/* The periodic checks: the link, the policy with the reference data and
+ * operations too old to send without the agent. Both caches are fetched
+ * again at the next check until both succeed. Returns true when the link
+ * has just come back, which requests sending the queue at once. */
 static bool check_link(struct sync_worker *worker, struct journal *journal,
 		       struct transport *transport, int64_t *next_policy)
 {
@@ -520,7 +522,10 @@ static bool check_link(struct sync_worker *worker, struct journal *journal,
 
 	set_link(worker, online);
 	if (online && now >= *next_policy) {
-		if (sync_refresh_policy(journal, transport) == API_OK)
+		int policy = sync_refresh_policy(journal, transport);
+		int refdata = refdata_refresh(journal, transport);
+
+		if (policy == API_OK && refdata == API_OK)
 			*next_policy = now + worker->config.policy_refresh;
 	}
 	if (policy_flag_old(journal, now) > 0)
@@ -686,6 +691,9 @@ int sync_drain(const struct config *config, int64_t deadline,
 	if (sync_refresh_policy(journal, transport) != API_OK &&
 	    progress != NULL)
 		fprintf(progress, "sync: offline policy not refreshed\n");
+	if (refdata_refresh(journal, transport) != API_OK && progress != NULL)
+		fprintf(progress, "sync: fee schedule, bank list or corridor "
+				  "list not refreshed\n");
 	if (policy_flag_old(journal, now_seconds()) > 0 && progress != NULL)
 		fprintf(progress, "sync: old operations set aside for the "
 				  "agent\n");

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# `make bench`: measure the store-and-forward, offline login and offline
-# customer lookup figures against baselines taken in the same run, print
-# each as "name: value", and record them with the machine and command in
-# docs/benchmarks.md. Talks only to the sandbox and the fault proxy it
-# starts on 127.0.0.1.
+# `make bench`: measure the store-and-forward, offline login, offline
+# customer lookup, end-of-day report and fee figures against baselines
+# taken in the same run, print each as "name: value", and record them
+# with the machine and command in docs/benchmarks.md. Talks only to the
+# sandbox and the fault proxy it starts on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
@@ -128,6 +128,18 @@ figure customer_cache_lookup_ratio "$(value_of customer_cache_lookup_ratio "$dir
 	"median lookup by phone of a cached customer, $(value_of customer_lookup_ms "$dir/lookup.out") ms; of a queued registration, $(value_of customer_pending_lookup_ms "$dir/lookup.out") ms ($(value_of customer_cache_rows "$dir/lookup.out") cached, $(value_of customer_pending_registrations "$dir/lookup.out") registrations queued)" \
 	"bare indexed SQLite SELECT of one row by phone, same row count and file: $(value_of customer_bare_select_ms "$dir/lookup.out") ms; goal lookup under 5 ms"
 
+# 5. The end-of-day report of a busy day and the fee on a confirmation
+# screen, on a journal file alone, each against the bare library call.
+money=build/tests/bench_money
+$money report "$dir" >"$dir/report.out"
+figure eod_report_ratio "$(value_of eod_report_ratio "$dir/report.out")" \
+	"median report_build of a day of $(value_of report_operations "$dir/report.out") operations (cash-in, cash-out, bank transfer; accepted, rejected, queued), $(value_of report_build_ms "$dir/report.out") ms" \
+	"bare SQLite GROUP BY type, currency and state over the same rows: $(value_of report_bare_group_ms "$dir/report.out") ms; goal report under 500 ms"
+$money fee "$dir" >"$dir/fee.out"
+figure fee_lookup_ratio "$(value_of fee_lookup_ratio "$dir/fee.out")" \
+	"median fee from the journal's cached schedule, $(value_of fee_cached_ms "$dir/fee.out") ms" \
+	"bare jansson parse of the same schedule text: $(value_of fee_bare_parse_ms "$dir/fee.out") ms; goal fee under 1 ms"
+
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 disk=$(df -T build | awk 'NR == 2 { print $2 }')
 {
@@ -141,8 +153,8 @@ disk=$(df -T build | awk 'NR == 2 { print $2 }')
 	echo "latency; it does not limit bandwidth. The drain uses"
 	echo "\`batch_size = $BATCH_SIZE\`; the default of 100 suits the"
 	echo "bandwidth of a real 2G link and needs about ten times the round"
-	echo "trips. The offline login and customer lookup figures use a"
-	echo "journal file alone, with no network."
+	echo "trips. The offline login, customer lookup, end-of-day report and fee"
+	echo "figures use a journal file alone, with no network."
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "- machine: $(nproc) cores, $cpu," \

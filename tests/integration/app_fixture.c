@@ -16,6 +16,7 @@
 #include "../../app/api.h"
 #include "../../app/config.h"
 #include "../../app/log.h"
+#include "../../app/refdata.h"
 #include "../../offline/sync.h"
 
 void app_fixture_load_config(struct app_fixture *f, const char *cert_name)
@@ -39,6 +40,16 @@ void app_fixture_refresh_policy(struct app_fixture *f)
 	transport_close(transport);
 }
 
+void app_fixture_refresh_refdata(struct app_fixture *f)
+{
+	struct transport *transport = NULL;
+
+	assert_int_equal(sync_transport_open(&f->app.config, &transport),
+			 TRANSPORT_OK);
+	assert_int_equal(refdata_refresh(f->app.journal, transport), API_OK);
+	transport_close(transport);
+}
+
 void app_fixture_setup(struct app_fixture *f, const char *name)
 {
 	int length;
@@ -56,6 +67,7 @@ void app_fixture_setup(struct app_fixture *f, const char *name)
 				      &f->app.journal),
 			 JOURNAL_OK);
 	app_fixture_refresh_policy(f);
+	app_fixture_refresh_refdata(f);
 }
 
 void app_fixture_teardown(struct app_fixture *f)

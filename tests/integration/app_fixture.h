@@ -30,6 +30,11 @@ void app_fixture_load_config(struct app_fixture *f, const char *cert_name);
 /* Cache the sandbox's offline policy, as the sync worker does. */
 void app_fixture_refresh_policy(struct app_fixture *f);
 
+/* Cache the sandbox's fee schedule, bank list and corridors, as the sync
+ * worker does with the policy. app_fixture_setup calls it, because
+ * money_prepare needs the fee schedule. */
+void app_fixture_refresh_refdata(struct app_fixture *f);
+
 /* Return the integer that a query with one text parameter reads from the
  * sandbox's database, or -1 when it returns no row. */
 int app_fixture_sandbox_int(const struct app_fixture *f, const char *sql,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The headless commands as a kiosk script uses them: --version, status,
-# sync, and start-up refusing a bad configuration. Each check prints "ok"
-# or "FAIL", and the script closes with "N passed, N failed".
+# sync, submit, report, and start-up refusing a bad configuration. Each
+# check prints "ok" or "FAIL", and the script closes with "N passed, N
+# failed".
 set -u
 cd "$(dirname "$0")/../.."
 source tests/lib.sh
@@ -100,6 +101,64 @@ printf '%s\n' '{"type":"wallet_transfer","agent_id":"A 1001;","sender_account":"
 	$bin --config "$conf" submit 2>"$dir/agent.err" >/dev/null
 check "an invalid agent_id is refused" grep -q 'error: line 1: Agent ID' \
 	"$dir/agent.err"
+
+# The end-of-day report: the open day with one transfer confirmed and the
+# repeated one still queued, a close refused while it is pending, then
+# forced.
+report_text=$($bin --config "$conf" report 2>"$dir/report.err")
+check "report exits 0" test $? -eq 0
+check "report of the open day is an X report" contains "$report_text" \
+	"X REPORT (day still open)"
+check "report has a wallet transfer line" contains "$report_text" \
+	"^Wallet transfer GHS$"
+check "report counts the confirmed transfer" contains "$report_text" \
+	"^Confirmed 1 .* GHS 1\.50$"
+check "report counts the queued transfer" contains "$report_text" \
+	"^Pending 1 .* GHS 0\.10$"
+report_json=$($bin --config "$conf" report --json)
+check "report --json is the open day 1" contains "$report_json" \
+	'^{"day":1,"status":"open",'
+check "report --json has the pending total" contains "$report_json" \
+	'"pending":{"count":1,"amount":10,"fee":0}'
+check "report --json is valid JSON" python3 -c '
+import json, sys
+report = json.loads(sys.argv[1])
+sys.exit(report["closed_at"] is not None)' "$report_json"
+
+$bin --config "$conf" report --close >"$dir/close.out" 2>"$dir/close.err"
+check "close with a pending operation exits 1" test $? -eq 1
+check "close names the pending operations" grep -q "still pending" \
+	"$dir/close.err"
+check "refused close prints no report" test ! -s "$dir/close.out"
+$bin --config "$conf" report --day 1 >/dev/null 2>"$dir/day.err"
+check "report of a day not closed exits 1" test $? -eq 1
+check "report names the day not closed" grep -q "day 1 is not closed" \
+	"$dir/day.err"
+
+closed_json=$($bin --config "$conf" report --close --force --json)
+check "forced close exits 0" test $? -eq 0
+check "forced close prints the closed day 1" contains "$closed_json" \
+	'^{"day":1,"status":"closed",'
+check "forced close keeps the pending operation" contains \
+	"$closed_json" '"pending":{"count":1,"amount":10,"fee":0}'
+check "closed day reads back as recorded" test \
+	"$($bin --config "$conf" report --day 1 --json)" = "$closed_json"
+check "closed day prints as a Z report" contains \
+	"$($bin --config "$conf" report --day 1)" "Z REPORT"
+$bin --config "$conf" report --close --force >/dev/null 2>"$dir/empty.err"
+check "close of an empty day exits 1" test $? -eq 1
+check "close of an empty day says so" grep -q "nothing to close" \
+	"$dir/empty.err"
+report_text=$($bin --config "$conf" report)
+check "the next day starts empty" contains "$report_text" "^No operations$"
+check "the next day is day 2" contains "$report_text" "^Day  *2$"
+
+for args in "report --force" "report --day 0" "report --day x" \
+	"status --close" "report --close --day 1" "sync --day 1"; do
+	# shellcheck disable=SC2086 # the options are split on purpose
+	$bin --config "$conf" $args >/dev/null 2>"$dir/report-usage.err"
+	check "\"$args\" exits 2" test $? -eq 2
+done
 
 # A bad setting stops start-up with exit code 2, naming setting and file.
 sed 's/^paper = 80/paper = 70/' "$conf" >"$dir/bad.conf"

@@ -520,14 +520,17 @@ static void invalid_arguments_table(void **state)
 			 CREDENTIALS_EINVAL);
 }
 
-/* Turn the fixture's journal back into a version 3 file: migration 4
- * only adds the credentials table, so dropping it and the version is
+/* Turn the fixture's journal back into a version 3 file: migrations 4
+ * to 7 only add the credentials, customer cache and day close tables and
+ * the operations' secret column, so dropping them and the version is
  * what a version 3 build leaves on disk. */
 static void downgrade_to_v3(struct fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
 	raw_exec(f->path, "DROP TABLE customer_cache; DROP TABLE credentials;"
+			  " DROP TABLE day_closes;"
+			  " ALTER TABLE operations DROP COLUMN secret;"
 			  " PRAGMA user_version = 3;");
 }
 
@@ -564,7 +567,7 @@ static void migrate_v3_to_v4(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "5");
+	assert_string_equal(text, "7");
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
 	assert_int_equal(got.state, OP_IN_FLIGHT);
@@ -589,7 +592,7 @@ static void reopen_is_idempotent(void **state)
 	reopen(f);
 	reopen(f);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "5");
+	assert_string_equal(text, "7");
 	raw_query(f->path, "SELECT count(*) FROM credentials", NULL, text,
 		  sizeof(text));
 	assert_string_equal(text, "1");

@@ -114,6 +114,7 @@ static void assert_operation_equal(const struct operation *a,
 		assert_string_equal(a->keys[i], b->keys[i]);
 	assert_int_equal(a->acknowledged_at, b->acknowledged_at);
 	assert_int_equal(a->age_approved, b->age_approved);
+	assert_string_equal(a->secret, b->secret);
 }
 
 /* Run sql on a second connection, with ?1 bound to param when not NULL. */
@@ -179,7 +180,7 @@ static void open_creates_schema(void **state)
 	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
 	assert_string_equal(text, "wal");
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "5");
+	assert_string_equal(text, "7");
 	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
 	assert_string_equal(text, "1397768522");
 	raw_query(f->path,
@@ -189,7 +190,8 @@ static void open_creates_schema(void **state)
 		  text, sizeof(text));
 	assert_string_equal(text, "credentials,customer_cache,"
 				  "customer_cache_phone,customer_cache_used,"
-				  "customer_cache_wallet,meta,operation_keys,"
+				  "customer_cache_wallet,day_closes,meta,"
+				  "operation_keys,"
 				  "operation_keys_operation,operations,"
 				  "operations_due,operations_queue,"
 				  "operations_unprinted");
@@ -247,6 +249,7 @@ static void insert_get_round_trip(void **state)
 	op.payload[0] = '{';
 	op.updated_at = 1700000001;
 	op.next_attempt_at = 1700000002;
+	memset(op.secret, 's', sizeof(op.secret) - 1);
 	/* Keys come back in byte order, so these are given sorted. */
 	for (int i = 0; i < JOURNAL_KEYS_MAX; i++) {
 		memset(op.keys[i], 'k', sizeof(op.keys[i]) - 1);
@@ -453,6 +456,7 @@ enum op_defect {
 	DEFECT_KEY_LAST_UNTERMINATED,
 	DEFECT_KEY_DUPLICATE,
 	DEFECT_KEY_DUPLICATE_AFTER_EMPTY,
+	DEFECT_SECRET_UNTERMINATED,
 	DEFECT_COUNT,
 };
 
@@ -516,6 +520,9 @@ static void apply_defect(struct operation *op, enum op_defect defect)
 	case DEFECT_KEY_DUPLICATE_AFTER_EMPTY:
 		strcpy(op->keys[0], "customer:233201234567");
 		strcpy(op->keys[3], "customer:233201234567");
+		break;
+	case DEFECT_SECRET_UNTERMINATED:
+		memset(op->secret, 's', sizeof(op->secret));
 		break;
 	case DEFECT_COUNT:
 		break;
@@ -785,10 +792,12 @@ static void expect_after(const struct operation *before, enum action action,
 	case ACTION_ACCEPT:
 		expected->state = OP_ACCEPTED;
 		strcpy(expected->reference, "REF-NEW");
+		expected->secret[0] = '\0';
 		break;
 	case ACTION_REJECT:
 		expected->state = OP_REJECTED;
 		strcpy(expected->last_error, "limit exceeded");
+		expected->secret[0] = '\0';
 		break;
 	case ACTION_RETRY_QUEUED:
 		expected->state = OP_QUEUED;
@@ -817,6 +826,7 @@ static void state_change_table(void **state)
 		int rc;
 
 		make_op(&op, (int)i, 1);
+		strcpy(op.secret, "{\"code\":\"123456\"}");
 		bring_to_state(f, &op, c->from);
 		assert_int_equal(journal_get(f->journal, op.id, &before),
 				 JOURNAL_OK);
@@ -1256,7 +1266,7 @@ static void migrate_v1_to_v2(void **state)
 	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
 
 	raw_query(path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "5");
+	assert_string_equal(text, "7");
 	raw_query(path,
 		  "SELECT count(*) FROM pragma_index_list('operations')"
 		  " WHERE name = 'operations_queue'",
@@ -1378,6 +1388,568 @@ static void locked_by_other_writer(void **state)
 			 JOURNAL_OK);
 }
 
+/* Insert op with its keys after moving it to state through the journal's
+ * own state changes. */
+static void insert_in_state(struct journal *journal, struct operation *op,
+			    enum op_state state)
+{
+	assert_int_equal(journal_insert(journal, op), JOURNAL_OK);
+	switch (state) {
+	case OP_QUEUED:
+		break;
+	case OP_IN_FLIGHT:
+		assert_int_equal(journal_mark_in_flight(journal, op->id, 1),
+				 JOURNAL_OK);
+		break;
+	case OP_ACCEPTED:
+		assert_int_equal(journal_mark_accepted(journal, op->id,
+						       "REF-1", 1),
+				 JOURNAL_OK);
+		break;
+	case OP_REJECTED:
+		assert_int_equal(journal_mark_rejected(journal, op->id,
+						       "no", 1),
+				 JOURNAL_OK);
+		break;
+	case OP_NEEDS_ATTENTION:
+		assert_int_equal(journal_mark_attention(journal, op->id,
+							"check", 1),
+				 JOURNAL_OK);
+		break;
+	}
+	op->state = state;
+}
+
+static void list_by_key_table(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned all = (1u << OP_STATE_COUNT) - 1;
+	struct operation ops[4];
+	struct operation got[4];
+	static const struct {
+		const char *key;
+		unsigned mask;
+		int max;
+		int expected[4]; /* indexes into ops, -1 ends */
+	} cases[] = {
+		{"op:original", 1u << OP_QUEUED | 1u << OP_ACCEPTED, 4,
+		 {2, 0, -1}},
+		{"op:original", all, 4, {2, 0, 1, -1}},
+		{"op:original", all, 2, {2, 0, -1}},
+		{"op:original", 1u << OP_REJECTED, 4, {1, -1}},
+		{"op:original", 1u << OP_NEEDS_ATTENTION, 4, {-1}},
+		{"op:original", 1u << OP_STATE_COUNT, 4, {-1}},
+		{"wallet:1000000001", all, 4, {3, 1, -1}},
+		{"float:A1001:GHS", all, 4, {-1}},
+		{"op:original", all, 0, {-1}},
+	};
+
+	/* Journal order is created_at first: ops[2] is the oldest. */
+	make_op(&ops[0], 0, 200);
+	strcpy(ops[0].keys[0], "op:original");
+	make_op(&ops[1], 1, 300);
+	strcpy(ops[1].keys[0], "wallet:1000000001");
+	strcpy(ops[1].keys[1], "op:original");
+	make_op(&ops[2], 2, 100);
+	strcpy(ops[2].keys[0], "op:original");
+	make_op(&ops[3], 3, 50);
+	strcpy(ops[3].keys[0], "wallet:1000000001");
+	insert_in_state(f->journal, &ops[0], OP_QUEUED);
+	insert_in_state(f->journal, &ops[1], OP_REJECTED);
+	insert_in_state(f->journal, &ops[2], OP_ACCEPTED);
+	insert_in_state(f->journal, &ops[3], OP_IN_FLIGHT);
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int expected = 0;
+		int n;
+
+		print_message("case %zu: %s\n", i, cases[i].key);
+		while (cases[i].expected[expected] >= 0)
+			expected++;
+		n = journal_list_by_key(f->journal, cases[i].key,
+					cases[i].mask, got, cases[i].max);
+		assert_int_equal(n, expected);
+		for (int j = 0; j < n; j++) {
+			const struct operation *want =
+				&ops[cases[i].expected[j]];
+
+			assert_string_equal(got[j].id, want->id);
+			assert_int_equal(got[j].state, want->state);
+		}
+	}
+
+	/* Rows come with their keys. */
+	assert_int_equal(journal_list_by_key(f->journal, "op:original",
+					     1u << OP_REJECTED, got, 1),
+			 1);
+	assert_string_equal(got[0].keys[0], "op:original");
+	assert_string_equal(got[0].keys[1], "wallet:1000000001");
+}
+
+static void list_by_key_invalid(void **state)
+{
+	struct fixture *f = *state;
+	struct operation got[1];
+	char long_key[JOURNAL_KEY_SIZE + 1];
+
+	memset(long_key, 'k', sizeof(long_key) - 1);
+	long_key[sizeof(long_key) - 1] = '\0';
+	assert_int_equal(journal_list_by_key(f->journal, "", 1, got, 1),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_list_by_key(f->journal, NULL, 1, got, 1),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_list_by_key(f->journal, long_key, 1, got, 1),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_list_by_key(f->journal, "k", 1, got, -1),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_list_by_key(f->journal, "k", 1, NULL, 1),
+			 JOURNAL_EINVAL);
+}
+
+/* A version 5 file, as a version 5 build leaves it: the current schema
+ * without the day closings and the secret column. */
+static void downgrade_to_v5(struct fixture *f)
+{
+	journal_close(f->journal);
+	f->journal = NULL;
+	raw_exec(f->path, "DROP TABLE day_closes", NULL);
+	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
+	raw_exec(f->path, "PRAGMA user_version = 5", NULL);
+}
+
+static void migrate_v5_to_v6(void **state)
+{
+	struct fixture *f = *state;
+	struct operation ops[3];
+	struct operation got;
+	struct journal_day day;
+	char report[64];
+	char text[64];
+
+	for (int i = 0; i < 3; i++) {
+		make_op(&ops[i], i, 100 + i);
+		snprintf(ops[i].keys[0], JOURNAL_KEY_SIZE, "op:%d", i);
+	}
+	insert_in_state(f->journal, &ops[0], OP_ACCEPTED);
+	insert_in_state(f->journal, &ops[1], OP_REJECTED);
+	insert_in_state(f->journal, &ops[2], OP_QUEUED);
+	downgrade_to_v5(f);
+	raw_query(f->path,
+		  "SELECT count(*) FROM sqlite_schema"
+		  " WHERE name = 'day_closes'",
+		  text, sizeof(text));
+	assert_string_equal(text, "0");
+
+	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
+	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "7");
+	raw_query(f->path, "SELECT count(*) FROM operations", text,
+		  sizeof(text));
+	assert_string_equal(text, "3");
+	raw_query(f->path, "SELECT count(*) FROM operation_keys", text,
+		  sizeof(text));
+	assert_string_equal(text, "3");
+	raw_query(f->path, "SELECT count(*) FROM day_closes", text,
+		  sizeof(text));
+	assert_string_equal(text, "0");
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(journal_get(f->journal, ops[i].id, &got),
+				 JOURNAL_OK);
+		assert_int_equal(got.state, ops[i].state);
+		assert_int_equal(got.amount, ops[i].amount);
+		assert_string_equal(got.keys[0], ops[i].keys[0]);
+	}
+
+	/* The old rows make up the first open day, which closes. */
+	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &day),
+			 JOURNAL_OK);
+	assert_int_equal(day.day, 1);
+	assert_int_equal(day.operations, 3);
+	assert_int_equal(day.opened_at, 100);
+	assert_string_equal(day.last_id, ops[2].id);
+	day.closed_at = 500;
+	assert_int_equal(journal_day_record(f->journal, &day, "{}"),
+			 JOURNAL_OK);
+	assert_int_equal(journal_day_get(f->journal, 1, &day, report,
+					 sizeof(report)),
+			 JOURNAL_OK);
+	assert_int_equal(day.operations, 3);
+	assert_string_equal(report, "{}");
+}
+
+static void day_record_checks(void **state)
+{
+	struct fixture *f = *state;
+	struct operation ops[2];
+	struct journal_day open;
+	struct journal_day day;
+	char report[8];
+	char small[2];
+
+	make_op(&ops[0], 0, 100);
+	make_op(&ops[1], 1, 90);
+	assert_int_equal(journal_insert(f->journal, &ops[0]), JOURNAL_OK);
+	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &open),
+			 JOURNAL_OK);
+	assert_int_equal(open.day, 1);
+	assert_int_equal(open.operations, 1);
+	open.closed_at = 150;
+
+	/* Not the open day, an unknown last operation, a bad report. */
+	day = open;
+	day.day = 2;
+	assert_int_equal(journal_day_record(f->journal, &day, "{}"),
+			 JOURNAL_EINVAL);
+	day = open;
+	strcpy(day.last_id, "00000000-0000-4000-8000-000000000000");
+	assert_int_equal(journal_day_record(f->journal, &day, "{}"),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_day_record(f->journal, &open, ""),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_day_get(f->journal, 1, &day, report,
+					 sizeof(report)),
+			 JOURNAL_ENOTFOUND);
+
+	assert_int_equal(journal_day_record(f->journal, &open, "{\"d\":1}"),
+			 JOURNAL_OK);
+	/* A second close of day 1 lost the race. */
+	assert_int_equal(journal_day_record(f->journal, &open, "{}"),
+			 JOURNAL_EEXIST);
+
+	/* A later row is in day 2 although its clock is earlier. */
+	assert_int_equal(journal_insert(f->journal, &ops[1]), JOURNAL_OK);
+	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &day),
+			 JOURNAL_OK);
+	assert_int_equal(day.day, 2);
+	assert_int_equal(day.opened_at, 150);
+	assert_int_equal(day.operations, 1);
+	assert_string_equal(day.last_id, ops[1].id);
+
+	/* Day 2 cannot end at day 1's operation. */
+	day.closed_at = 200;
+	strcpy(day.last_id, ops[0].id);
+	assert_int_equal(journal_day_record(f->journal, &day, "{}"),
+			 JOURNAL_EINVAL);
+
+	assert_int_equal(journal_day_get(f->journal, 1, &day, small,
+					 sizeof(small)),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_day_get(f->journal, 1, &day, report,
+					 sizeof(report)),
+			 JOURNAL_OK);
+	assert_string_equal(report, "{\"d\":1}");
+	assert_int_equal(day.closed_at, 150);
+	assert_int_equal(day.opened_at, 100);
+}
+
+static int stop_after_one(const struct operation *op, void *context)
+{
+	int *seen = context;
+
+	(void)op;
+	(*seen)++;
+	return 1;
+}
+
+static void day_scan_stops(void **state)
+{
+	struct fixture *f = *state;
+	struct operation ops[2];
+	struct journal_day day;
+	int seen = 0;
+
+	make_op(&ops[0], 0, 100);
+	make_op(&ops[1], 1, 110);
+	assert_int_equal(journal_insert(f->journal, &ops[0]), JOURNAL_OK);
+	assert_int_equal(journal_insert(f->journal, &ops[1]), JOURNAL_OK);
+	assert_int_equal(journal_day_scan(f->journal, stop_after_one, &seen,
+					  &day),
+			 JOURNAL_ECHECK);
+	assert_int_equal(seen, 1);
+	/* The read transaction is over: a write goes through. */
+	make_op(&ops[0], 2, 120);
+	assert_int_equal(journal_insert(f->journal, &ops[0]), JOURNAL_OK);
+}
+
+
+/* The secret column of operation id, or "(null)", on a second
+ * connection. */
+static void raw_secret(const char *path, const char *id, char *out,
+		       size_t size)
+{
+	char sql[160];
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(secret, '(null)') FROM operations"
+		 " WHERE id = '%s'",
+		 id);
+	raw_query(path, sql, out, size);
+}
+
+#define SECRET "{\"code\":\"918273\"}"
+
+/* Every read returns a pending operation's secret, and an empty one is
+ * stored as NULL. */
+static void secret_kept_while_pending(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	struct operation plain;
+	struct operation got[2];
+	char text[64];
+
+	make_op(&op, 1, 100);
+	strcpy(op.secret, SECRET);
+	strcpy(op.keys[0], "wallet:1000000001");
+	make_op(&plain, 2, 200);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_insert(f->journal, &plain), JOURNAL_OK);
+	raw_secret(f->path, op.id, text, sizeof(text));
+	assert_string_equal(text, SECRET);
+	raw_secret(f->path, plain.id, text, sizeof(text));
+	assert_string_equal(text, "(null)");
+
+	assert_int_equal(journal_next_due(f->journal, 100, &got[0]),
+			 JOURNAL_OK);
+	assert_string_equal(got[0].secret, SECRET);
+	assert_int_equal(journal_next_batch(f->journal, INT64_MAX, got, 2), 2);
+	assert_string_equal(got[0].secret, SECRET);
+	assert_string_equal(got[1].secret, "");
+	assert_int_equal(journal_list(f->journal, 1u << OP_QUEUED, 0, got, 2),
+			 2);
+	assert_string_equal(got[1].secret, SECRET);
+	assert_int_equal(journal_list_by_key(f->journal, "wallet:1000000001",
+					     1u << OP_QUEUED, got, 2),
+			 1);
+	assert_string_equal(got[0].secret, SECRET);
+
+	/* Changes short of a decision keep it. */
+	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 110),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_retry(f->journal, op.id, OP_IN_FLIGHT,
+					    "timed out", 120, 110),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_attention(f->journal, op.id, "check",
+						130),
+			 JOURNAL_OK);
+	assert_int_equal(journal_retry_attention(f->journal, op.id, 140),
+			 JOURNAL_OK);
+	assert_int_equal(journal_get(f->journal, op.id, &got[0]), JOURNAL_OK);
+	assert_string_equal(got[0].secret, SECRET);
+}
+
+enum final_path {
+	FINAL_MARK_ACCEPTED,
+	FINAL_MARK_REJECTED,
+	FINAL_OUTCOME_ACCEPTED,
+	FINAL_OUTCOME_REJECTED,
+	FINAL_CANCEL,
+	FINAL_DISCARD,
+};
+
+/* Move op, queued or in flight, to a final state by `path`. */
+static int run_final(struct journal *journal, const char *id,
+		     enum final_path path)
+{
+	struct journal_outcome outcome = {
+		.kind = path == FINAL_OUTCOME_ACCEPTED
+				? JOURNAL_OUTCOME_ACCEPTED
+				: JOURNAL_OUTCOME_REJECTED,
+		.text = "REF-9",
+	};
+
+	strcpy(outcome.id, id);
+	switch (path) {
+	case FINAL_MARK_ACCEPTED:
+		return journal_mark_accepted(journal, id, "REF-9", 50);
+	case FINAL_MARK_REJECTED:
+		return journal_mark_rejected(journal, id, "no funds", 50);
+	case FINAL_OUTCOME_ACCEPTED:
+	case FINAL_OUTCOME_REJECTED:
+		return journal_record_outcomes(journal, &outcome, 1, 50);
+	case FINAL_CANCEL:
+		return journal_cancel(journal, id, "customer left", 50);
+	case FINAL_DISCARD:
+		return journal_discard(journal, id, "version conflict", 50);
+	}
+	return -100;
+}
+
+/* Each way to a final state clears the secret in the file; a change the
+ * state does not allow keeps it. */
+static void secret_cleared_when_final(void **state)
+{
+	static const struct {
+		enum final_path path;
+		enum op_state from;
+		int result;
+		enum op_state to;
+		const char *stored; /* secret column afterwards */
+	} cases[] = {
+		{FINAL_MARK_ACCEPTED, OP_IN_FLIGHT, JOURNAL_OK, OP_ACCEPTED,
+		 "(null)"},
+		{FINAL_MARK_REJECTED, OP_QUEUED, JOURNAL_OK, OP_REJECTED,
+		 "(null)"},
+		{FINAL_OUTCOME_ACCEPTED, OP_IN_FLIGHT, 0, OP_ACCEPTED,
+		 "(null)"},
+		{FINAL_OUTCOME_REJECTED, OP_IN_FLIGHT, 0, OP_REJECTED,
+		 "(null)"},
+		{FINAL_CANCEL, OP_QUEUED, JOURNAL_OK, OP_REJECTED, "(null)"},
+		{FINAL_CANCEL, OP_IN_FLIGHT, JOURNAL_ESTATE, OP_IN_FLIGHT,
+		 SECRET},
+		{FINAL_DISCARD, OP_NEEDS_ATTENTION, JOURNAL_OK, OP_REJECTED,
+		 "(null)"},
+		{FINAL_DISCARD, OP_QUEUED, JOURNAL_ESTATE, OP_QUEUED, SECRET},
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct operation op;
+		struct operation got;
+		char text[64];
+		int rc;
+
+		make_op(&op, (int)i, 1);
+		strcpy(op.secret, SECRET);
+		bring_to_state(f, &op, cases[i].from);
+		rc = run_final(f->journal, op.id, cases[i].path);
+		if (rc != cases[i].result)
+			print_message("failing case %zu\n", i);
+		assert_int_equal(rc, cases[i].result);
+		assert_int_equal(journal_get(f->journal, op.id, &got),
+				 JOURNAL_OK);
+		assert_int_equal(got.state, cases[i].to);
+		raw_secret(f->path, op.id, text, sizeof(text));
+		assert_string_equal(text, cases[i].stored);
+		assert_string_equal(got.secret,
+				    rc == JOURNAL_OK || rc > 0 ? "" : SECRET);
+	}
+}
+
+/* The CHECK constraint keeps a secret out of a decided row even for
+ * other writers. */
+static void schema_rejects_decided_secret(void **state)
+{
+	struct fixture *f = *state;
+	struct operation op;
+	sqlite3 *db = NULL;
+	int rc;
+
+	make_op(&op, 1, 100);
+	strcpy(op.secret, SECRET);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	rc = sqlite3_exec(db, "UPDATE operations SET state = 'accepted'",
+			  NULL, NULL, NULL);
+	assert_int_equal(rc, SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* Once an operation is decided and the journal closed, which checkpoints
+ * and removes the WAL file, the secret's bytes are nowhere in the file.
+ * Debian's SQLite 3.40 is built with SQLITE_SECURE_DELETE, so there this
+ * checks the clearing, not the journal's secure_delete pragma. */
+static void secret_overwritten_in_file(void **state)
+{
+	struct fixture *f = *state;
+	const char *marker = "zq7-secret-marker-5521";
+	struct operation op;
+	char wal[160];
+	size_t size;
+	char *data;
+
+	make_op(&op, 1, 100);
+	snprintf(op.secret, sizeof(op.secret), "{\"code\":\"%s\"}", marker);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 110),
+			 JOURNAL_OK);
+	assert_int_equal(journal_mark_accepted(f->journal, op.id, "R-1", 120),
+			 JOURNAL_OK);
+	journal_close(f->journal);
+	f->journal = NULL;
+
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	assert_false(file_exists(wal));
+	data = read_whole_file(f->path, &size);
+	assert_null(memmem(data, size, marker, strlen(marker)));
+	free(data);
+}
+
+/* A version 6 file, as a version 6 build leaves it: the current schema
+ * without the secret column. */
+static void downgrade_to_v6(struct fixture *f)
+{
+	journal_close(f->journal);
+	f->journal = NULL;
+	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
+	raw_exec(f->path, "PRAGMA user_version = 6", NULL);
+}
+
+/* The upgrade keeps every row, moves a pending cash-out's code from its
+ * payload to its secret and drops a decided one's. */
+static void migrate_v6_to_v7(void **state)
+{
+	static const struct {
+		const char *type;
+		enum op_state state;
+		const char *payload;
+		const char *payload_after;
+		const char *secret_after;
+	} cases[] = {
+		{"cash_out", OP_QUEUED,
+		 "{\"amount\":500,\"code\":\"123456\",\"fee\":0}",
+		 "{\"amount\":500,\"fee\":0}", "{\"code\":\"123456\"}"},
+		{"cash_out", OP_IN_FLIGHT, "{\"code\":\"654321\",\"n\":1}",
+		 "{\"n\":1}", "{\"code\":\"654321\"}"},
+		{"cash_out", OP_ACCEPTED, "{\"code\":\"111111\",\"n\":2}",
+		 "{\"n\":2}", ""},
+		{"cash_out", OP_REJECTED, "{\"code\":\"222222\",\"n\":3}",
+		 "{\"n\":3}", ""},
+		{"cash_out", OP_QUEUED, "not json", "not json", ""},
+		{"cash_out", OP_QUEUED, "{\"n\":4}", "{\"n\":4}", ""},
+		{"cash_in", OP_QUEUED, "{\"code\":\"333333\"}",
+		 "{\"code\":\"333333\"}", ""},
+	};
+	enum { CASE_COUNT = sizeof(cases) / sizeof(cases[0]) };
+	struct fixture *f = *state;
+	struct operation ops[CASE_COUNT];
+	struct operation got;
+	char text[64];
+
+	for (int i = 0; i < CASE_COUNT; i++) {
+		make_op(&ops[i], i, 100 + i);
+		strcpy(ops[i].type, cases[i].type);
+		strcpy(ops[i].payload, cases[i].payload);
+		insert_in_state(f->journal, &ops[i], cases[i].state);
+	}
+	downgrade_to_v6(f);
+	raw_query(f->path,
+		  "SELECT count(*) FROM pragma_table_info('operations')"
+		  " WHERE name = 'secret'",
+		  text, sizeof(text));
+	assert_string_equal(text, "0");
+
+	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
+	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "7");
+	raw_query(f->path,
+		  "SELECT count(*) FROM pragma_table_info('operations')"
+		  " WHERE name = 'secret'",
+		  text, sizeof(text));
+	assert_string_equal(text, "1");
+	raw_query(f->path, "SELECT count(*) FROM operations", text,
+		  sizeof(text));
+	assert_string_equal(text, "7");
+	for (int i = 0; i < CASE_COUNT; i++) {
+		assert_int_equal(journal_get(f->journal, ops[i].id, &got),
+				 JOURNAL_OK);
+		assert_int_equal(got.state, cases[i].state);
+		assert_int_equal(got.amount, ops[i].amount);
+		assert_string_equal(got.payload, cases[i].payload_after);
+		assert_string_equal(got.secret, cases[i].secret_after);
+	}
+}
+
 static void state_names(void **state)
 {
 	static const struct {
@@ -1470,6 +2042,16 @@ int main(void)
 		JOURNAL_TEST(open_bad_arguments),
 		JOURNAL_TEST(get_oversized_field),
 		JOURNAL_TEST(locked_by_other_writer),
+		JOURNAL_TEST(list_by_key_table),
+		JOURNAL_TEST(list_by_key_invalid),
+		JOURNAL_TEST(migrate_v5_to_v6),
+		JOURNAL_TEST(day_record_checks),
+		JOURNAL_TEST(day_scan_stops),
+		JOURNAL_TEST(secret_kept_while_pending),
+		JOURNAL_TEST(secret_cleared_when_final),
+		JOURNAL_TEST(schema_rejects_decided_secret),
+		JOURNAL_TEST(secret_overwritten_in_file),
+		JOURNAL_TEST(migrate_v6_to_v7),
 		cmocka_unit_test(state_names),
 		cmocka_unit_test(strerror_messages),
 	};

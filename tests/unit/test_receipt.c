@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../app/api.h"
+#include "../../app/api_money.h"
 #include "../../app/receipt.h"
 
 /* 2026-12-04 15:00:00 UTC */
@@ -493,7 +494,13 @@ static void test_layout_rejects_bad_rows(void **state)
 
 	(void)state;
 	make_operation(&op, OP_ACCEPTED, NULL);
-	strcpy(op.type, "cash_in");
+	strcpy(op.type, "loan_repayment");
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+	/* A wallet transfer's payload under the name of a type whose
+	 * fields it lacks (a bank transfer names a bank and account). */
+	make_operation(&op, OP_ACCEPTED, NULL);
+	strcpy(op.type, "bank_transfer");
 	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
 			 -1);
 
@@ -704,6 +711,351 @@ static void test_encode_sticky_error(void **state)
 	escpos_free(&buf);
 }
 
+/* --- Money operations other than a wallet transfer --- */
+
+#define CASH_OUT_CODE "493817"
+#define LONG_HOLDER                                                        \
+	"Oluwaseun Adebayo-Okonkwo Chukwuemeka Ifeanyichukwu Babatunde"
+
+/* Fill op as a journal row of type with the payload encoded from the
+ * matching member of the structs below. */
+static void make_money_operation(struct operation *op, const char *type,
+				 enum op_state state, const char *holder)
+{
+	struct cash_in cash_in = {.receiver = "1000000002",
+				  .receiver_name = "Kofi Boateng",
+				  .currency = "GHS",
+				  .amount = 10000,
+				  .fee = 0};
+	struct cash_out cash_out = {.sender = "1000000001",
+				    .holder_name = "Kofi Boateng",
+				    .currency = "GHS",
+				    .amount = 5000,
+				    .fee = 50,
+				    .code = CASH_OUT_CODE};
+	struct bank_transfer bank = {.funding = API_FUNDING_CASH,
+				     .bank_code = "058",
+				     .bank_name = "Guaranty Trust Bank",
+				     .account_number = "0123456789",
+				     .account_name = "Adaeze Nwosu",
+				     .currency = "NGN",
+				     .amount = 500000,
+				     .fee = 1075};
+	struct send_money send = {
+		.quote_id = "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+		.funding = API_FUNDING_WALLET,
+		.sender = "1000000001",
+		.receiver_name = "Adaeze Nwosu",
+		.receiver_phone = "+2348030000009",
+		.receiver_account = "0123456789",
+		.country = "NG",
+		.method = "bank_deposit",
+		.rate = "123.456000",
+		.currency = "GHS",
+		.amount = 100000,
+		.fee = 2000,
+		.receive_currency = "NGN",
+		.receive_amount = 12345600,
+	};
+	struct reversal reversal = {
+		.original_id = "9b2f3c4d-1e2f-4a3b-8c4d-5e6f7a8b9c0d",
+		.original_type = "cash_out",
+		.original_reference = "SBX-000045",
+		.reason = "Wrong wallet number",
+		.currency = "GHS",
+		.amount = 5000,
+		.refunded_fee = 50,
+	};
+	char *payload = op->payload;
+	size_t size = sizeof(op->payload);
+	int rc = -1;
+
+	memset(op, 0, sizeof(*op));
+	if (holder != NULL) {
+		snprintf(bank.account_name, sizeof(bank.account_name), "%s",
+			 holder);
+		snprintf(cash_out.holder_name, sizeof(cash_out.holder_name),
+			 "%s", holder);
+	}
+	strcpy(op->id, OPERATION_ID);
+	snprintf(op->type, sizeof(op->type), "%s", type);
+	op->state = state;
+	strcpy(op->agent_id, "AG-1001");
+	if (strcmp(type, API_TYPE_CASH_IN) == 0) {
+		rc = api_cash_in_encode(&cash_in, payload, size);
+		op->amount = cash_in.amount;
+	} else if (strcmp(type, API_TYPE_CASH_OUT) == 0) {
+		rc = api_cash_out_encode(&cash_out, payload, size);
+		op->amount = cash_out.amount;
+	} else if (strcmp(type, API_TYPE_BANK_TRANSFER) == 0) {
+		rc = api_bank_transfer_encode(&bank, payload, size);
+		op->amount = bank.amount;
+	} else if (strcmp(type, API_TYPE_SEND_MONEY) == 0) {
+		rc = api_send_money_encode(&send, payload, size);
+		op->amount = send.amount;
+	} else if (strcmp(type, API_TYPE_REVERSAL) == 0) {
+		rc = api_reversal_encode(&reversal, payload, size);
+		op->amount = reversal.amount;
+	}
+	assert_int_equal(rc, 0);
+	strcpy(op->currency, strcmp(type, API_TYPE_BANK_TRANSFER) == 0
+				     ? "NGN"
+				     : "GHS");
+	op->created_at = CREATED_AT;
+	op->updated_at = CREATED_AT;
+	strcpy(op->reference, REFERENCE);
+	strcpy(op->last_error, REASON);
+}
+
+static const char *const cash_out_32[] = {
+	"SPOTBANC",
+	"Cash-out",
+	"--------------------------------",
+	"Date        2026-12-04 15:00 UTC",
+	"Terminal                  T-0001",
+	"Agent                 Ama Mensah",
+	"Wallet                1000000001",
+	"Name                Kofi Boateng",
+	"Operation 5f0c2a9e-7b3d-4c1a-9e8",
+	"                  f-1a2b3c4d5e6f",
+	"--------------------------------",
+	"Amount                 GHS 50.00",
+	"Fee                     GHS 0.50",
+	"From wallet            GHS 50.50",
+	"Cash paid out          GHS 50.00",
+	"--------------------------------",
+	"Status                 CONFIRMED",
+	"Reference    SPB-20261204-000417",
+	"--------------------------------",
+	"Keep this receipt",
+	NULL,
+};
+
+static void test_money_exact_cash_out(void **state)
+{
+	struct operation op;
+	struct receipt receipt;
+	int count = 0;
+
+	(void)state;
+	make_money_operation(&op, API_TYPE_CASH_OUT, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 0);
+	while (cash_out_32[count] != NULL)
+		count++;
+	assert_int_equal(receipt.count, count);
+	for (int i = 0; i < count; i++)
+		assert_string_equal(receipt.lines[i].text, cash_out_32[i]);
+	assert_int_equal(receipt.lines[11].style, RECEIPT_STYLE_PLAIN);
+	assert_int_equal(receipt.lines[13].style, RECEIPT_STYLE_TOTAL);
+	assert_int_equal(receipt.lines[14].style, RECEIPT_STYLE_TOTAL);
+}
+
+struct money_case {
+	const char *type;
+	const char *title;
+	const char *details[4]; /* label of each detail line, NULL ends */
+	const char *total_label;
+	const char *total;
+	const char *fee_label;
+	const char *fee;
+	const char *extra;      /* a further line's text, or NULL */
+};
+
+static const struct money_case money_cases[] = {
+	{API_TYPE_CASH_IN, "Cash-in", {"Wallet", "Name", NULL},
+	 "Paid in cash", "GHS 100.00", "Fee", "GHS 0.00", NULL},
+	{API_TYPE_CASH_OUT, "Cash-out", {"Wallet", "Name", NULL},
+	 "From wallet", "GHS 50.50", "Fee", "GHS 0.50", "Cash paid out"},
+	{API_TYPE_BANK_TRANSFER, "Bank transfer",
+	 {"Bank", "Account", "Holder", NULL}, "Paid in cash",
+	 "NGN 5,010.75", "Fee", "NGN 10.75", "Guaranty Trust Bank"},
+	{API_TYPE_SEND_MONEY, "Send money",
+	 {"From", "Country", "Method", "Receiver"}, "From wallet",
+	 "GHS 1,020.00", "Fee", "GHS 20.00", "NGN 123,456.00"},
+	{API_TYPE_REVERSAL, "Reversal",
+	 {"Original", "Reverses", "Reason", NULL},
+	 "Total refunded", "GHS 50.50", "Fee refunded", "GHS 0.50",
+	 "SBX-000045"},
+};
+
+/* The amount on the line that starts with label. */
+static void check_amount_line(const struct receipt *receipt,
+			      const char *label, const char *amount)
+{
+	int index = find_line(receipt, label);
+	const char *text;
+
+	print_message("line \"%s\"\n", label);
+	assert_true(index >= 0);
+	text = receipt->lines[index].text;
+	/* A long amount may sit alone on the next line. */
+	if (strlen(text) == strlen(label))
+		text = receipt->lines[index + 1].text;
+	assert_string_equal(text + strlen(text) - strlen(amount), amount);
+}
+
+static void check_money_case(const struct money_case *c, int columns,
+			     bool copy)
+{
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+
+	context.copy = copy;
+	make_money_operation(&op, c->type, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, columns, &receipt), 0);
+	check_widths(&receipt, columns);
+	assert_string_equal(receipt.lines[1].text, c->title);
+	for (int i = 0; i < 4 && c->details[i] != NULL; i++) {
+		print_message("detail \"%s\"\n", c->details[i]);
+		assert_true(find_line(&receipt, c->details[i]) > 0);
+	}
+	check_amount_line(&receipt, "Amount ", "");
+	check_amount_line(&receipt, c->fee_label, c->fee);
+	check_amount_line(&receipt, c->total_label, c->total);
+	if (c->extra != NULL)
+		assert_true(receipt_contains(&receipt, c->extra));
+	assert_true(receipt_contains(&receipt, REFERENCE));
+
+	/* A reprint is marked at the top and the bottom, and an original is
+	 * not. */
+	assert_int_equal(strcmp(receipt.lines[2].text, "*** COPY ***") == 0,
+			 copy);
+	assert_int_equal(strcmp(receipt.lines[receipt.count - 1].text,
+				"*** COPY ***") == 0,
+			 copy);
+	assert_int_equal(receipt_contains(&receipt, "COPY"), copy);
+
+	/* The cash-out code never reaches paper. */
+	assert_false(receipt_contains(&receipt, CASH_OUT_CODE));
+}
+
+static void test_money_every_type(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(money_cases) / sizeof(*money_cases);
+	     i++) {
+		for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+			print_message("%s, %d columns\n", money_cases[i].type,
+				      widths[j]);
+			check_money_case(&money_cases[i], widths[j], false);
+			check_money_case(&money_cases[i], widths[j], true);
+		}
+	}
+}
+
+static void test_money_every_state(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(money_cases) / sizeof(*money_cases);
+	     i++) {
+		for (size_t k = 0;
+		     k < sizeof(state_cases) / sizeof(*state_cases); k++) {
+			const struct state_case *c = &state_cases[k];
+			struct operation op;
+			struct receipt receipt;
+			int status;
+
+			make_money_operation(&op, money_cases[i].type,
+					     c->state, NULL);
+			assert_int_equal(receipt_layout(&op, &default_context,
+							32, &receipt),
+					 0);
+			status = find_line(&receipt, "Status ");
+			assert_true(status >= 0);
+			assert_non_null(
+				strstr(receipt.lines[status].text, c->status));
+			assert_int_equal(receipt_contains(&receipt, REFERENCE),
+					 c->reference);
+			assert_false(receipt_contains(&receipt,
+						      CASH_OUT_CODE));
+		}
+	}
+}
+
+static void test_money_long_names_wrap(void **state)
+{
+	static const struct {
+		const char *type;
+		const char *label;
+	} cases[] = {
+		{API_TYPE_BANK_TRANSFER, "Holder "},
+		{API_TYPE_CASH_OUT, "Name "},
+	};
+	char joined[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+			struct operation op;
+			struct receipt receipt;
+			int index;
+
+			make_money_operation(&op, cases[i].type, OP_QUEUED,
+					     LONG_HOLDER);
+			assert_int_equal(receipt_layout(&op, &default_context,
+							widths[j], &receipt),
+					 0);
+			check_widths(&receipt, widths[j]);
+			index = find_line(&receipt, cases[i].label);
+			assert_true(index >= 0);
+			join_value(&receipt, index, " ", joined,
+				   sizeof(joined));
+			assert_string_equal(joined, LONG_HOLDER);
+		}
+	}
+}
+
+static void test_money_payload_mismatch(void **state)
+{
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	make_money_operation(&op, API_TYPE_CASH_IN, OP_QUEUED, NULL);
+	op.amount += 1;
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+	make_money_operation(&op, API_TYPE_BANK_TRANSFER, OP_QUEUED, NULL);
+	strcpy(op.currency, "GHS");
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+	make_money_operation(&op, API_TYPE_SEND_MONEY, OP_QUEUED, NULL);
+	strcpy(op.payload, "{\"quote_id\":1}");
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 -1);
+}
+
+/* A wallet transfer prints its fee and total only when it has a fee. */
+static void test_wallet_transfer_fee(void **state)
+{
+	struct wallet_transfer transfer = {
+		.sender = "0244000001",
+		.receiver = "0554000002",
+		.currency = "GHS",
+		.amount = 123450,
+		.fee = 150,
+	};
+	struct operation op;
+	struct receipt receipt;
+
+	(void)state;
+	make_operation(&op, OP_ACCEPTED, NULL);
+	assert_int_equal(api_wallet_transfer_encode(&transfer, op.payload,
+						    sizeof(op.payload)),
+			 0);
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 0);
+	check_amount_line(&receipt, "Fee ", "GHS 1.50");
+	check_amount_line(&receipt, "From wallet ", "GHS 1,236.00");
+
+	make_operation(&op, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
+			 0);
+	assert_int_equal(find_line(&receipt, "Fee "), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -725,6 +1077,12 @@ int main(void)
 		cmocka_unit_test(test_encode_layout),
 		cmocka_unit_test(test_encode_blocks_injection),
 		cmocka_unit_test(test_encode_sticky_error),
+		cmocka_unit_test(test_money_exact_cash_out),
+		cmocka_unit_test(test_money_every_type),
+		cmocka_unit_test(test_money_every_state),
+		cmocka_unit_test(test_money_long_names_wrap),
+		cmocka_unit_test(test_money_payload_mismatch),
+		cmocka_unit_test(test_wallet_transfer_fee),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 
 #include "../../app/api.h"
 #include "../../app/policy.h"
+#include "../../app/refdata.h"
 #include "../../app/submit.h"
 #include "../../app/wallet.h"
 
@@ -153,7 +154,7 @@ static void encode_by_account_has_no_name(void **state)
 						    sizeof(payload)),
 			 API_OK);
 	assert_string_equal(payload,
-			    "{\"amount\":1250,\"currency\":\"GHS\","
+			    "{\"amount\":1250,\"currency\":\"GHS\",\"fee\":0,"
 			    "\"receiver_account\":\"1000000002\","
 			    "\"sender_account\":\"1000000001\"}");
 	assert_int_equal(api_dependency_keys(API_TYPE_WALLET_TRANSFER, payload,
@@ -231,6 +232,12 @@ static const char transfer_policy[] =
 	"\"max_exposure\":{\"GHS\":1000000},\"max_queued\":100,"
 	"\"max_age_seconds\":86400}}}";
 
+/* A fee schedule with free GHS transfers, as the sandbox's default:
+ * submit takes the fee from the cached schedule. */
+static const char free_transfers[] =
+	"{\"version\":1,\"fees\":{\"wallet_transfer\":{\"GHS\":"
+	"[{\"up_to\":null,\"fixed\":0,\"rate_bp\":0}]}}}";
+
 /* Run submit_run on input with a journal in a new folder under /tmp.
  * Returns its result; the journal is left in config->journal_path. */
 static int run_submit(struct config *config, const char *input,
@@ -251,6 +258,9 @@ static int run_submit(struct config *config, const char *input,
 			 JOURNAL_OK);
 	assert_int_equal(journal_set_meta(journal, POLICY_META_KEY,
 					  transfer_policy),
+			 JOURNAL_OK);
+	assert_int_equal(journal_set_meta(journal, REFDATA_META_FEES,
+					  free_transfers),
 			 JOURNAL_OK);
 	journal_close(journal);
 
