@@ -48,6 +48,16 @@ static const struct queue_type_words queue_types[] = {
 	  .short_words = "Register" },
 	{ .type = API_TYPE_CUSTOMER_UPDATE, .words = "Profile update",
 	  .short_words = "Profile" },
+	{ .type = API_TYPE_BANK_TRANSFER, .words = "Bank transfer",
+	  .short_words = "Bank" },
+	{ .type = API_TYPE_CASH_IN, .words = "Cash-in",
+	  .short_words = "Cash-in" },
+	{ .type = API_TYPE_CASH_OUT, .words = "Cash-out",
+	  .short_words = "Cash-out" },
+	{ .type = API_TYPE_SEND_MONEY, .words = "Send money",
+	  .short_words = "Send" },
+	{ .type = API_TYPE_REVERSAL, .words = "Reversal",
+	  .short_words = "Reversal" },
 };
 
 /* The words for the profile fields that a conflict names. */
@@ -133,7 +143,7 @@ void queue_format_age(int64_t created_at, int64_t now, char *buf, size_t size)
  * that would mean nothing to the agent. */
 static bool queue_has_amount(const struct operation *op)
 {
-	return strcmp(op->type, API_TYPE_WALLET_TRANSFER) == 0;
+	return api_type_moves_money(op->type);
 }
 
 void queue_format_amount(const struct operation *op, char *buf, size_t size)
@@ -180,8 +190,9 @@ static void queue_offer(struct queue_detail *detail, int digit,
 
 /* Fill the choices that detail->op's state allows, numbered for a
  * keypad. A version conflict is final because the central service replays
- * it to the same key, so the agent can only discard it. */
-static void queue_set_choices(struct queue_detail *detail)
+ * it to the same key, so the agent can only discard it. An accepted money
+ * operation is offered for reversal when `reversible`. */
+static void queue_set_choices(struct queue_detail *detail, bool reversible)
 {
 	const struct operation *op = &detail->op;
 	struct customer_conflict conflict;
@@ -199,6 +210,8 @@ static void queue_set_choices(struct queue_detail *detail)
 	} else if (op->state == OP_REJECTED && op->acknowledged_at == 0) {
 		queue_offer(detail, 1, QUEUE_DO_ACKNOWLEDGE, "Acknowledge");
 		queue_offer(detail, 2, QUEUE_DO_NOTICE, "Print notice");
+	} else if (reversible) {
+		queue_offer(detail, 1, QUEUE_DO_REVERSE, "Reverse");
 	}
 	queue_offer(detail, 9, QUEUE_DO_RECEIPT, "Print receipt copy");
 }
@@ -234,6 +247,103 @@ queue_printf(struct queue_detail_text *text, int indent, int hang,
 	va_start(args, format);
 	vsnprintf(paragraph->text, sizeof(paragraph->text), format, args);
 	va_end(args);
+}
+
+/* Write "GHS 12.50", or the minor units when the currency is unknown. */
+static void queue_money(const char *currency, int64_t minor, char *buf,
+			size_t size)
+{
+	char amount[CURRENCY_TEXT_MAX];
+
+	if (currency_format(currency, minor, amount, sizeof(amount)) < 0)
+		snprintf(amount, sizeof(amount), "%lld (minor units)",
+			 (long long)minor);
+	snprintf(buf, size, "%.3s %s", currency, amount);
+}
+
+/* Add the parties of a bank transfer, cash-in or cash-out. */
+static void queue_add_counter_parties(struct queue_detail_text *text,
+				      const struct operation *op)
+{
+	struct bank_transfer bank;
+	struct cash_in cash_in;
+	struct cash_out cash_out;
+
+	if (strcmp(op->type, API_TYPE_BANK_TRANSFER) == 0 &&
+	    api_bank_transfer_decode(op->payload, &bank) == 0) {
+		queue_printf(text, 0, 0, A_NORMAL,
+			     "To %s, account %s at %s", bank.account_name,
+			     bank.account_number,
+			     bank.bank_name[0] != '\0' ? bank.bank_name
+						       : bank.bank_code);
+		if (bank.funding == API_FUNDING_WALLET)
+			queue_printf(text, 0, 0, A_NORMAL, "From wallet %s",
+				     bank.sender);
+		else
+			queue_printf(text, 0, 0, A_NORMAL, "Paid in cash");
+	} else if (strcmp(op->type, API_TYPE_CASH_IN) == 0 &&
+		   api_cash_in_decode(op->payload, &cash_in) == 0) {
+		queue_printf(text, 0, 0, A_NORMAL, "Into wallet %s%s%s%s",
+			     cash_in.receiver[0] != '\0'
+				     ? cash_in.receiver
+				     : "of a new customer",
+			     cash_in.receiver_name[0] != '\0' ? " (" : "",
+			     cash_in.receiver_name,
+			     cash_in.receiver_name[0] != '\0' ? ")" : "");
+	} else if (strcmp(op->type, API_TYPE_CASH_OUT) == 0 &&
+		   api_cash_out_decode(op->payload, &cash_out) == 0) {
+		queue_printf(text, 0, 0, A_NORMAL, "From wallet %s%s%s%s",
+			     cash_out.sender,
+			     cash_out.holder_name[0] != '\0' ? " (" : "",
+			     cash_out.holder_name,
+			     cash_out.holder_name[0] != '\0' ? ")" : "");
+	}
+}
+
+/* Add the parties of a send money or a reversal. */
+static void queue_add_remote_parties(struct queue_detail_text *text,
+				     const struct operation *op)
+{
+	struct send_money send;
+	struct reversal reversal;
+	char amount[CURRENCY_TEXT_MAX + 8];
+
+	if (strcmp(op->type, API_TYPE_SEND_MONEY) == 0 &&
+	    api_send_money_decode(op->payload, &send) == 0) {
+		queue_money(send.receive_currency, send.receive_amount,
+			    amount, sizeof(amount));
+		queue_printf(text, 0, 0, A_NORMAL, "To %s, %s, in %s (%s)",
+			     send.receiver_name, send.receiver_phone,
+			     send.country, send.method);
+		queue_printf(text, 0, 0, A_NORMAL, "Receiver gets %s%s%s",
+			     amount,
+			     send.receiver_account[0] != '\0' ? ", account "
+							      : "",
+			     send.receiver_account);
+	} else if (strcmp(op->type, API_TYPE_REVERSAL) == 0 &&
+		   api_reversal_decode(op->payload, &reversal) == 0) {
+		queue_printf(text, 0, 0, A_NORMAL,
+			     "Reverses %s %s (operation %s)",
+			     queue_type_word(reversal.original_type, false),
+			     reversal.original_reference,
+			     reversal.original_id);
+		queue_printf(text, 0, 0, A_NORMAL, "Reason: %s",
+			     reversal.reason);
+	}
+}
+
+/* Add the fee a money operation carries, when it has one. */
+static void queue_add_fee(struct queue_detail_text *text,
+			  const struct operation *op)
+{
+	char amount[CURRENCY_TEXT_MAX + 8];
+	int64_t fee = 0;
+
+	if (!queue_has_amount(op) || api_payload_fee(op->payload, &fee) != 0 ||
+	    fee == 0)
+		return;
+	queue_money(op->currency, fee, amount, sizeof(amount));
+	queue_printf(text, 0, 0, A_NORMAL, "Fee %s", amount);
 }
 
 /* Add who the operation is for: the wallets of a transfer, or the
@@ -381,6 +491,9 @@ static void queue_detail_build(const struct queue_detail *detail,
 			     "yet.");
 
 	queue_add_parties(text, op);
+	queue_add_counter_parties(text, op);
+	queue_add_remote_parties(text, op);
+	queue_add_fee(text, op);
 	queue_printf(text, 0, 0, A_NORMAL, "%s %s",
 		     compact ? "Op" : "Operation", op->id);
 	queue_printf(text, 0, 0, A_NORMAL,
@@ -569,6 +682,7 @@ bool queue_detail_read(struct queue_detail *detail, struct ui *ui,
 		       const char *id)
 {
 	char copy[JOURNAL_ID_SIZE];
+	char message[UI_MESSAGE_SIZE];
 	int rc;
 
 	/* id may point into detail->op, which journal_get overwrites. */
@@ -580,7 +694,11 @@ bool queue_detail_read(struct queue_detail *detail, struct ui *ui,
 			 journal_strerror(rc));
 		return false;
 	}
-	queue_set_choices(detail);
+	queue_set_choices(detail,
+			  detail->op.state == OP_ACCEPTED &&
+				  money_reversal_check(ui->app->journal,
+						       detail->op.id, message,
+						       sizeof(message)) == 0);
 	return true;
 }
 

@@ -25,6 +25,8 @@ enum queue_action {
 	QUEUE_DO_ACKNOWLEDGE,
 	QUEUE_DO_NOTICE,
 	QUEUE_DO_RECEIPT,
+	QUEUE_DO_REVERSE, /* open the reversal form of an accepted money
+			     operation */
 };
 
 /* A numbered action offered on the details view. */

@@ -9,6 +9,7 @@
 #include <wchar.h>
 
 #include "../app/app.h"
+#include "../app/money.h"
 #include "dialog.h"
 #include "keys.h"
 
@@ -41,6 +42,14 @@ enum screen_id {
 	SCREEN_PASSWORD,
 	SCREEN_CUSTOMER,
 	SCREEN_FIND,
+	SCREEN_SERVICES,      /* the money services menu */
+	SCREEN_MONEY,         /* form of cash-in, cash-out, bank transfer,
+				 reversal (ui->money.type says which) */
+	SCREEN_MONEY_CONFIRM, /* fee, total and confirmation of ui->money */
+	SCREEN_SEND,          /* send money: form, quote and its expiry */
+	SCREEN_WALLET_INFO,   /* balance and mini-statement */
+	SCREEN_FLOAT,         /* the agent's float */
+	SCREEN_REPORT,        /* end-of-day report and closing the day */
 	SCREEN_LOCK, /* drawn over the others while ui->lock is set; never
 			shown with ui_switch */
 	SCREEN_COUNT,
@@ -132,6 +141,12 @@ struct ui {
 	bool edit;
 	struct api_customer edit_customer;
 
+	/* Money services: the operation a form hands to
+	 * SCREEN_MONEY_CONFIRM. A screen that opens SCREEN_MONEY sets
+	 * money.type first (and, for a reversal, money.u.reversal's
+	 * original_id), and SCREEN_MONEY starts a fresh form from it. */
+	struct money_operation money;
+
 	/* The filter the queue screen opens on, set by the home screen. */
 	enum queue_filter queue_filter;
 
@@ -162,6 +177,8 @@ struct screen {
 				     the help line, or NULL */
 	const char *help_keys_compact; /* the same in the compact layout,
 					  or NULL for help_keys */
+	bool every_second;        /* reloaded and drawn again every second
+				     while shown, for a countdown */
 
 	/* Returns 0, or -1 when curses could not create the screen's
 	 * fields or menu. */
@@ -215,6 +232,13 @@ extern struct screen screen_queue;
 extern struct screen screen_password;
 extern struct screen screen_customer;
 extern struct screen screen_find;
+extern struct screen screen_services;
+extern struct screen screen_money;
+extern struct screen screen_money_confirm;
+extern struct screen screen_send;
+extern struct screen screen_wallet_info;
+extern struct screen screen_float;
+extern struct screen screen_report;
 extern struct screen screen_lock;
 
 /* Set ui->next and return SCREEN_SWITCH | SCREEN_HANDLED. */

@@ -1,11 +1,13 @@
 /* The confirmation screen: what will be sent, with the receiver's holder
  * name once the lookup returns, or the name of a receiver whose
- * registration is pending. Enter journals the transfer, unless the lookup
- * returned that the receiver's wallet does not exist. */
+ * registration is pending, and the fee and total from the cached fee
+ * schedule. Enter journals the transfer, unless the lookup returned that
+ * the receiver's wallet does not exist. */
 #include <stdio.h>
 #include <string.h>
 
 #include "../app/currency.h"
+#include "../app/money.h"
 #include "../app/wallet.h"
 #include "draw.h"
 #include "screen.h"
@@ -17,29 +19,36 @@
 /* The compact layout: labels from column 0, values from column 8. */
 #define CONFIRM_COMPACT_VALUE_COLUMN 8
 
+/* The amount, fee and total end in this column (the compact layout's
+ * last), as on the money operations' confirmation. */
+#define CONFIRM_AMOUNT_END 52
+
 /* Content rows of each line in the two layouts. */
 struct confirm_rows {
 	int title;
 	int from;
 	int to;
 	int holder;
-	int amount;
+	int amount; /* then the fee and the total under it */
 	int keys;
 	int message; /* two rows when compact */
 };
 
 static const struct confirm_rows confirm_wide_rows = {
-	.title = 1, .from = 3, .to = 5, .holder = 6, .amount = 8, .keys = 11,
-	.message = 13,
+	.title = 1, .from = 3, .to = 5, .holder = 6, .amount = 8, .keys = 12,
+	.message = 14,
 };
 
 static const struct confirm_rows confirm_compact_rows = {
-	.title = 0, .from = 2, .to = 3, .holder = 4, .amount = 6, .keys = 8,
-	.message = 9,
+	.title = 0, .from = 2, .to = 3, .holder = 4, .amount = 5, .keys = 9,
+	.message = 10,
 };
 
 struct confirm_state {
 	char message[UI_MESSAGE_SIZE]; /* why the transfer was not journaled */
+	struct money_summary summary;  /* amount, fee and total */
+	bool fee_ready;
+	char fee_message[UI_MESSAGE_SIZE]; /* why the fee is not known */
 };
 
 static struct confirm_state confirm;
@@ -66,6 +75,29 @@ static void confirm_set_help(struct screen *screen, const struct ui *ui)
 			       : CONFIRM_HELP;
 }
 
+/* Work out the fee from the cached schedule, and keep it in
+ * ui->transfer so that the transfer carries the fee shown. Without a
+ * schedule the transfer may still go without one: the central service
+ * then applies its own fee. */
+static void confirm_prepare_fee(struct confirm_state *state, struct ui *ui)
+{
+	struct money_operation op;
+
+	memset(&op, 0, sizeof(op));
+	snprintf(op.type, sizeof(op.type), "%s", API_TYPE_WALLET_TRANSFER);
+	op.u.wallet = ui->transfer;
+	state->fee_message[0] = '\0';
+	state->fee_ready = money_prepare(ui->app->journal, &op,
+					 state->fee_message,
+					 sizeof(state->fee_message)) == 0 &&
+			   money_summarise(&op, &state->summary) == 0;
+	if (state->fee_ready)
+		ui->transfer = op.u.wallet;
+	else if (state->fee_message[0] == '\0')
+		snprintf(state->fee_message, sizeof(state->fee_message),
+			 "cannot be worked out");
+}
+
 static void confirm_enter(struct screen *screen, struct ui *ui,
 			  enum screen_id from)
 {
@@ -74,6 +106,7 @@ static void confirm_enter(struct screen *screen, struct ui *ui,
 	(void)from;
 	state->message[0] = '\0';
 	confirm_set_help(screen, ui);
+	confirm_prepare_fee(state, ui);
 
 	/* A line break pasted into the form after the one that opened this
 	 * screen must not confirm what the agent has not seen yet. */
@@ -130,6 +163,57 @@ static void confirm_draw_holder(const struct ui *ui, int row)
 	confirm_draw_value(ui, row, "", attr, text);
 }
 
+/* One amount row: the label, then the amount right-aligned to end. */
+static void confirm_draw_amount(const struct ui *ui, int row,
+				const char *label, const char *amount,
+				attr_t attr)
+{
+	int x = ui_column(ui, 0);
+	int label_column = ui->compact ? 0 : CONFIRM_LABEL_COLUMN;
+	int end = ui->compact ? ui->columns : CONFIRM_AMOUNT_END;
+	int column = end - draw_text_width(amount);
+
+	if (column < label_column + 1)
+		column = label_column + 1;
+	draw_line(stdscr, ui_row(ui, row), x + label_column,
+		  end - label_column, attr, "");
+	draw_text(stdscr, ui_row(ui, row), x + label_column,
+		  column - label_column - 1, attr, label);
+	draw_text(stdscr, ui_row(ui, row), x + column, end - column, attr,
+		  amount);
+}
+
+/* The amount, the fee and the total, or the amount and why the fee is
+ * not known. */
+static void confirm_draw_amounts(const struct confirm_state *state,
+				 const struct ui *ui, int row)
+{
+	const struct wallet_transfer *transfer = &ui->transfer;
+	char amount[CURRENCY_TEXT_MAX];
+	char text[CURRENCY_TEXT_MAX + 8];
+	char fee[UI_MESSAGE_SIZE + 16];
+
+	if (state->fee_ready) {
+		confirm_draw_amount(ui, row, "Amount", state->summary.amount,
+				    A_BOLD);
+		confirm_draw_amount(ui, row + 1, "Fee", state->summary.fee,
+				    A_BOLD);
+		confirm_draw_amount(ui, row + 2, state->summary.total_label,
+				    state->summary.total, A_BOLD | A_REVERSE);
+		return;
+	}
+	if (currency_format(transfer->currency, transfer->amount, amount,
+			    sizeof(amount)) < 0)
+		snprintf(amount, sizeof(amount), "?");
+	snprintf(text, sizeof(text), "%s %s", transfer->currency, amount);
+	confirm_draw_amount(ui, row, "Amount", text, A_BOLD);
+	snprintf(fee, sizeof(fee), "Fee not known: %s", state->fee_message);
+	draw_line(stdscr, ui_row(ui, row + 1),
+		  ui_column(ui, ui->compact ? 0 : CONFIRM_LABEL_COLUMN),
+		  ui->columns - (ui->compact ? 0 : CONFIRM_LABEL_COLUMN),
+		  theme_attr(THEME_PENDING), fee);
+}
+
 /* Draw the message on one row, or in the compact layout on two: broken
  * at the last space that fits, else cut. */
 static void confirm_draw_message(const struct ui *ui, int row,
@@ -165,8 +249,6 @@ static void confirm_draw(const struct screen *screen, const struct ui *ui)
 	const struct wallet_transfer *transfer = &ui->transfer;
 	const struct confirm_rows *rows =
 		ui->compact ? &confirm_compact_rows : &confirm_wide_rows;
-	char amount[CURRENCY_TEXT_MAX];
-	char text[CURRENCY_TEXT_MAX + 8];
 	const char *receiver = transfer->receiver;
 	int row;
 
@@ -188,11 +270,7 @@ static void confirm_draw(const struct screen *screen, const struct ui *ui)
 	confirm_draw_value(ui, rows->to, "To", A_BOLD, receiver);
 	confirm_draw_holder(ui, rows->holder);
 
-	if (currency_format(transfer->currency, transfer->amount, amount,
-			    sizeof(amount)) < 0)
-		snprintf(amount, sizeof(amount), "?");
-	snprintf(text, sizeof(text), "%s %s", transfer->currency, amount);
-	confirm_draw_value(ui, rows->amount, "Amount", A_BOLD, text);
+	confirm_draw_amounts(state, ui, rows->amount);
 
 	confirm_draw_value(ui, rows->keys, "", A_BOLD,
 			   confirm_receiver_unknown(ui)

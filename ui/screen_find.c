@@ -1,6 +1,7 @@
 /* The find customer screen: one field for a phone number or a wallet
  * account, looked up at Spotbanc when online, else in the terminal's
- * cache, and the profile found with its actions: edit, transfer. */
+ * cache, and the profile found with its actions: edit, transfer,
+ * cash-in, balance. */
 #define LOG_MODULE "ui"
 #include <stdio.h>
 #include <string.h>
@@ -341,9 +342,9 @@ static void find_draw_actions(const struct ui *ui)
 
 	draw_line(stdscr, ui_row(ui, row), ui_column(ui, column),
 		  ui->columns - column, A_BOLD,
-		  ui->compact ? "1 Edit profile  2 Transfer"
+		  ui->compact ? "1 Edit  2 Transfer  3 Cash-in  4 Balance"
 			      : "1 Edit profile   2 Transfer to this "
-				"customer");
+				"customer   3 Cash-in   4 Balance");
 	draw_line(stdscr, ui_row(ui, row + 1), ui_column(ui, column),
 		  ui->columns - column, A_NORMAL,
 		  ui->compact ? "Enter: refresh  Esc: new search"
@@ -405,10 +406,12 @@ static int find_edit(struct find_state *state, struct ui *ui)
 	return ui_switch(ui, SCREEN_CUSTOMER);
 }
 
-/* Hand the customer found to the transfer form: by their wallet in the
- * terminal's currency, or by customer id while the registration is
- * pending, so the transfer waits for it. */
-static int find_pay(struct find_state *state, struct ui *ui)
+/* Put the customer found in ui->payee for the transfer, cash-in or
+ * balance screen: by their wallet in the terminal's currency, or by
+ * customer id while the registration is pending, so an operation waits
+ * for it. Returns 0, or -1 with the reason on the notice line when the
+ * customer has neither. */
+static int find_set_payee(struct find_state *state, struct ui *ui)
 {
 	const struct api_customer *c = &state->customer;
 	const char *currency = ui->app->config.currency;
@@ -431,7 +434,7 @@ static int find_pay(struct find_state *state, struct ui *ui)
 	    ui->payee.customer_id[0] == '\0') {
 		snprintf(ui->notice, sizeof(ui->notice),
 			 "This customer has no %s wallet", currency);
-		return SCREEN_HANDLED | SCREEN_REDRAW;
+		return -1;
 	}
 
 	/* Cut the name on a character boundary to fit the payee's. */
@@ -449,7 +452,43 @@ static int find_pay(struct find_state *state, struct ui *ui)
 	snprintf(ui->payee.currency, sizeof(ui->payee.currency), "%s",
 		 currency);
 	ui->payee.set = true;
+	return 0;
+}
+
+/* Hand the customer found to the transfer form. */
+static int find_pay(struct find_state *state, struct ui *ui)
+{
+	if (find_set_payee(state, ui) != 0)
+		return SCREEN_HANDLED | SCREEN_REDRAW;
 	return ui_switch(ui, SCREEN_TRANSFER);
+}
+
+/* Open a fresh cash-in form on the customer found. The form takes a
+ * pending customer by customer id, and the cash-in waits for the
+ * registration. */
+static int find_cash_in(struct find_state *state, struct ui *ui)
+{
+	if (find_set_payee(state, ui) != 0)
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	memset(&ui->money, 0, sizeof(ui->money));
+	snprintf(ui->money.type, sizeof(ui->money.type), "%s",
+		 API_TYPE_CASH_IN);
+	return ui_switch(ui, SCREEN_MONEY);
+}
+
+/* Open the balance and mini-statement screen on the customer's wallet.
+ * A customer whose registration is pending has no wallet yet. */
+static int find_balance(struct find_state *state, struct ui *ui)
+{
+	if (state->customer.version == 0) {
+		snprintf(ui->notice, sizeof(ui->notice),
+			 "No balance yet: this customer's registration is "
+			 "still pending");
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	}
+	if (find_set_payee(state, ui) != 0)
+		return SCREEN_HANDLED | SCREEN_REDRAW;
+	return ui_switch(ui, SCREEN_WALLET_INFO);
 }
 
 /* Keys while a customer shows: Enter looks them up again, Esc starts a
@@ -496,7 +535,7 @@ static int find_on_action(struct screen *screen, struct ui *ui,
 	}
 }
 
-/* While a customer shows, 1 and 2 pick an action and any other
+/* While a customer shows, 1 to 4 pick an action and any other
  * character starts a new search with it. */
 static int find_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 {
@@ -507,6 +546,10 @@ static int find_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 			return find_edit(state, ui);
 		if (ch == L'2')
 			return find_pay(state, ui);
+		if (ch == L'3')
+			return find_cash_in(state, ui);
+		if (ch == L'4')
+			return find_balance(state, ui);
 		find_clear(state);
 		find_wipe(ui);
 	}

@@ -20,21 +20,22 @@ enum home_item {
 	HOME_PASSWORD,
 	HOME_CUSTOMER,
 	HOME_FIND,
+	HOME_SERVICES,
 	HOME_ITEM_COUNT,
 };
 
 #define HOME_MENU_ROW 3
 #define HOME_MENU_COLUMN 4
 #define HOME_MENU_WIDTH 30
-#define HOME_QUEUE_ROW 10
+#define HOME_QUEUE_ROW 11
 #define HOME_REJECTED_ROW 15
 #define HOME_REJECTED_ROWS 5
 
-/* The compact layout: the menu right under the title, two rows of
+/* The compact layout: the menu right under the title, one row of
  * counts, then two rows for what needs the agent. */
 #define HOME_COMPACT_MENU_ROW 1
 #define HOME_COMPACT_MENU_COLUMN 1
-#define HOME_COMPACT_COUNTS_ROW 8
+#define HOME_COMPACT_COUNTS_ROW 9
 #define HOME_COMPACT_ALERT_ROW 10
 
 /* Most unacknowledged rejections read for the block; with this many the
@@ -50,6 +51,7 @@ static const char *const home_names[HOME_ITEM_COUNT] = {
 	[HOME_PASSWORD] = "5 Change password",
 	[HOME_CUSTOMER] = "6 Register customer",
 	[HOME_FIND] = "7 Find customer",
+	[HOME_SERVICES] = "8 Money services",
 };
 
 struct home_state {
@@ -261,7 +263,7 @@ static void home_draw_queue(const struct home_state *state,
 			 ui->app->status.online ? ""
 						: " (offline: sent when the "
 						  "link is back)");
-	draw_line(stdscr, ui_row(ui, HOME_QUEUE_ROW + 3), x, width,
+	draw_line(stdscr, ui_row(ui, HOME_QUEUE_ROW + 2), x, width,
 		  waiting == 0 ? A_NORMAL : theme_attr(THEME_PENDING), line);
 
 	/* With rejections to review, 2 opens the queue on those, and the
@@ -275,7 +277,7 @@ static void home_draw_queue(const struct home_state *state,
 			 counts[OP_NEEDS_ATTENTION] == 1 ? "S" : "",
 			 state->unacknowledged > 0 ? "press 2, then 2"
 						   : "press 2 to review");
-	draw_line(stdscr, ui_row(ui, HOME_QUEUE_ROW + 4), x, width,
+	draw_line(stdscr, ui_row(ui, HOME_QUEUE_ROW + 3), x, width,
 		  theme_attr(THEME_ERROR), line);
 }
 
@@ -316,7 +318,8 @@ static void home_draw_rejected(const struct home_state *state,
 		  "   Press 2 to review");
 }
 
-/* The two rows of counts of the compact layout. */
+/* The row of counts of the compact layout. Accepted operations are left
+ * out for room: the queue screen lists them. */
 static void home_draw_compact_counts(const struct ui *ui)
 {
 	const int64_t *counts = ui->app->status.counts;
@@ -325,14 +328,12 @@ static void home_draw_compact_counts(const struct ui *ui)
 	int top = ui_row(ui, HOME_COMPACT_COUNTS_ROW);
 	char line[UI_COLUMNS * 2];
 
-	snprintf(line, sizeof(line), "Queued %lld  In flight %lld",
+	snprintf(line, sizeof(line),
+		 "Queued %lld  In flight %lld  Rejected %lld",
 		 (long long)counts[OP_QUEUED],
-		 (long long)counts[OP_IN_FLIGHT]);
-	draw_line(stdscr, top, x, width, A_NORMAL, line);
-	snprintf(line, sizeof(line), "Accepted %lld  Rejected %lld",
-		 (long long)counts[OP_ACCEPTED],
+		 (long long)counts[OP_IN_FLIGHT],
 		 (long long)counts[OP_REJECTED]);
-	draw_line(stdscr, top + 1, x, width, A_NORMAL, line);
+	draw_line(stdscr, top, x, width, A_NORMAL, line);
 }
 
 /* The two alert rows of the compact layout, for the most urgent of:
@@ -450,6 +451,8 @@ static int home_activate(const struct home_state *state, struct ui *ui,
 		return ui_switch(ui, SCREEN_CUSTOMER);
 	case HOME_FIND:
 		return ui_switch(ui, SCREEN_FIND);
+	case HOME_SERVICES:
+		return ui_switch(ui, SCREEN_SERVICES);
 	default:
 		return SCREEN_IGNORED;
 	}
@@ -490,7 +493,7 @@ struct screen screen_home = {
 	.name = "home",
 	.cursor = false,
 	.help = UI_HELP_CONFIRM | UI_HELP_NEXT | UI_HELP_SYNC | UI_HELP_QUIT,
-	.help_keys_compact = "1-7:Pick",
+	.help_keys_compact = "1-8:Pick",
 	.init = home_init,
 	.enter = home_enter,
 	.leave = home_leave,

@@ -132,7 +132,9 @@ static struct queue_state queue;
 #define QUEUE_HELP_KEYS \
 	"1 Waiting 2 Needs attention 3 Rejected 4 Accepted 5 All"
 #define QUEUE_HELP_KEYS_COMPACT "1-5:Filter"
-#define QUEUE_DETAIL_HELP_KEYS "0-9 Action"
+/* The compact help line has no room for R and P, which still work: the
+ * numbered choices offer both actions there. */
+#define QUEUE_DETAIL_HELP_KEYS "0-9 Action  R Reverse  P Print copy"
 #define QUEUE_DETAIL_HELP_KEYS_COMPACT "0-9:Action"
 
 static attr_t queue_state_attr(enum op_state state)
@@ -660,6 +662,30 @@ static int queue_on_action(struct screen *screen, struct ui *ui,
 	}
 }
 
+/* Open the reversal form for the operation of the details view, or say
+ * on the notice line why it cannot be reversed. */
+static int queue_reverse(struct screen *screen, struct ui *ui)
+{
+	struct queue_state *state = screen->state;
+	const char *id = state->view.op.id;
+	char message[UI_MESSAGE_SIZE] = "";
+
+	if (money_reversal_check(ui->app->journal, id, message,
+				 sizeof(message)) != 0) {
+		snprintf(ui->notice, sizeof(ui->notice), "%.*s",
+			 (int)sizeof(ui->notice) - 1, message);
+		return SCREEN_HANDLED;
+	}
+	memset(&ui->money, 0, sizeof(ui->money));
+	snprintf(ui->money.type, sizeof(ui->money.type), "%s",
+		 API_TYPE_REVERSAL);
+	snprintf(ui->money.u.reversal.original_id,
+		 sizeof(ui->money.u.reversal.original_id), "%s", id);
+	queue_close_detail(screen);
+	state->stale = true;
+	return ui_switch(ui, SCREEN_MONEY);
+}
+
 /* Carry out an action on the operation of the details view, show the
  * service layer's message on the notice line, and go back to the list. */
 static int queue_run(struct screen *screen, struct ui *ui,
@@ -697,6 +723,8 @@ static int queue_run(struct screen *screen, struct ui *ui,
 			snprintf(message, sizeof(message),
 				 "Receipt copy printed");
 		break;
+	case QUEUE_DO_REVERSE:
+		return queue_reverse(screen, ui);
 	case QUEUE_DO_NOTHING:
 	default:
 		return SCREEN_IGNORED;
@@ -788,12 +816,17 @@ static int queue_on_choice(struct screen *screen, struct ui *ui, int digit)
 	return queue_run(screen, ui, action);
 }
 
-/* A digit picks a filter on the list, and an action on the details. */
+/* A digit picks a filter on the list, and an action on the details,
+ * where R also reverses and P prints a copy of the receipt. */
 static int queue_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 {
 	struct queue_state *state = screen->state;
 	int digit = (int)(ch - L'0');
 
+	if (state->detail && (ch == L'r' || ch == L'R'))
+		return queue_run(screen, ui, QUEUE_DO_REVERSE);
+	if (state->detail && (ch == L'p' || ch == L'P'))
+		return queue_run(screen, ui, QUEUE_DO_RECEIPT);
 	if (digit < 0 || digit > 9)
 		return SCREEN_IGNORED;
 	if (state->detail)

@@ -1,11 +1,12 @@
-/* The result screen: the operation's state as the journal records it,
- * the receipt preview, and printing. The state line never claims more
- * than the journal row, so it says PENDING until the central service
- * confirms. */
+/* The result screen of any journaled operation: its state as the
+ * journal records it, the receipt preview, and printing. The state line
+ * never claims more than the journal row, so it says PENDING until the
+ * central service confirms. */
 #define LOG_MODULE "ui"
 #include <stdio.h>
 #include <string.h>
 
+#include "../app/api_money.h"
 #include "../app/log.h"
 #include "../app/receipt.h"
 #include "draw.h"
@@ -52,8 +53,12 @@ struct result_state {
 	bool printed_pending; /* the offline PENDING one was tried */
 	char print_message[UI_MESSAGE_SIZE];
 	bool print_failed;
-	struct wallet_transfer transfer; /* the payload, when a transfer */
-	bool is_transfer;
+
+	/* A wallet transfer or cash-in to a customer whose registration is
+	 * pending names the receiver by customer id. */
+	bool to_customer;
+	char receiver_name[API_NAME_SIZE];
+	enum screen_id back; /* where Enter and Esc go */
 };
 
 static struct result_state result;
@@ -75,16 +80,36 @@ static void result_build_receipt(struct result_state *state,
 						&state->receipt) == 0;
 }
 
+/* Note a receiver named by customer id, from the payload of a wallet
+ * transfer or a cash-in. */
+static void result_find_receiver(struct result_state *state)
+{
+	static struct wallet_transfer transfer;
+	static struct cash_in cash_in;
+
+	state->to_customer = false;
+	state->receiver_name[0] = '\0';
+	if (!state->loaded)
+		return;
+	if (strcmp(state->op.type, API_TYPE_WALLET_TRANSFER) == 0 &&
+	    api_wallet_transfer_decode(state->op.payload, &transfer) == 0) {
+		state->to_customer = transfer.receiver_customer_id[0] != '\0';
+		snprintf(state->receiver_name, sizeof(state->receiver_name),
+			 "%s", transfer.receiver_name);
+	} else if (strcmp(state->op.type, API_TYPE_CASH_IN) == 0 &&
+		   api_cash_in_decode(state->op.payload, &cash_in) == 0) {
+		state->to_customer = cash_in.receiver_customer_id[0] != '\0';
+		snprintf(state->receiver_name, sizeof(state->receiver_name),
+			 "%s", cash_in.receiver_name);
+	}
+}
+
 static void result_load(struct result_state *state, struct ui *ui)
 {
 	int rc = journal_get(ui->app->journal, ui->operation_id, &state->op);
 
 	state->loaded = rc == JOURNAL_OK;
-	state->is_transfer =
-		state->loaded &&
-		strcmp(state->op.type, API_TYPE_WALLET_TRANSFER) == 0 &&
-		api_wallet_transfer_decode(state->op.payload,
-					   &state->transfer) == 0;
+	result_find_receiver(state);
 	if (!state->loaded) {
 		log_error("cannot read operation %s: %s", ui->operation_id,
 			  journal_strerror(rc));
@@ -146,13 +171,23 @@ static void result_enter(struct screen *screen, struct ui *ui,
 {
 	struct result_state *state = screen->state;
 
-	(void)from;
 	memset(state, 0, sizeof(*state));
 	state->columns = ui->app->config.paper_columns == RECEIPT_COLUMNS_58MM
 				 ? RECEIPT_COLUMNS_58MM
 				 : RECEIPT_COLUMNS_80MM;
 	result_load(state, ui);
 	result_print_when_due(state, ui);
+
+	/* After an operation of the money services menu the agent goes back
+	 * to that menu, for the next customer. */
+	state->back = SCREEN_HOME;
+	if (from == SCREEN_MONEY_CONFIRM || from == SCREEN_SEND)
+		state->back = SCREEN_SERVICES;
+	if (state->loaded && strcmp(state->op.type, API_TYPE_REVERSAL) == 0)
+		state->back = SCREEN_HOME;
+	screen->confirm_word =
+		state->back == SCREEN_SERVICES ? "Services" : "Home";
+	screen->back_word = screen->confirm_word;
 }
 
 static void result_layout(struct screen *screen, struct ui *ui)
@@ -176,8 +211,7 @@ static void result_layout(struct screen *screen, struct ui *ui)
  * registration. */
 static bool result_receiver_pending(const struct result_state *state)
 {
-	if (!state->is_transfer ||
-	    state->transfer.receiver_customer_id[0] == '\0')
+	if (!state->to_customer)
 		return false;
 	return state->op.state == OP_QUEUED ||
 	       state->op.state == OP_IN_FLIGHT ||
@@ -284,13 +318,13 @@ static void result_draw_receipt(const struct result_state *state,
 			  " more: Down ");
 }
 
-/* Write the receiver of a transfer to a pending customer as "To Name -
- * registration pending"; the receipt names the customer without the
- * state of the registration. */
+/* Write the receiver of a transfer or cash-in to a pending customer as
+ * "To Name - registration pending"; the receipt names the customer
+ * without the state of the registration. */
 static void result_receiver_text(const struct result_state *state,
 				 char *text, size_t size)
 {
-	const char *name = state->transfer.receiver_name;
+	const char *name = state->receiver_name;
 
 	snprintf(text, size, "To %s - registration pending",
 		 name[0] != '\0' ? name : "new customer");
@@ -354,7 +388,7 @@ static int result_on_action(struct screen *screen, struct ui *ui,
 	switch (action) {
 	case UI_ACTION_CONFIRM:
 	case UI_ACTION_BACK:
-		return ui_switch(ui, SCREEN_HOME);
+		return ui_switch(ui, state->back);
 	case UI_ACTION_PRINT:
 		if (!state->loaded)
 			return SCREEN_IGNORED;

@@ -49,6 +49,13 @@ static struct screen *const screens[SCREEN_COUNT] = {
 	[SCREEN_PASSWORD] = &screen_password,
 	[SCREEN_CUSTOMER] = &screen_customer,
 	[SCREEN_FIND] = &screen_find,
+	[SCREEN_SERVICES] = &screen_services,
+	[SCREEN_MONEY] = &screen_money,
+	[SCREEN_MONEY_CONFIRM] = &screen_money_confirm,
+	[SCREEN_SEND] = &screen_send,
+	[SCREEN_WALLET_INFO] = &screen_wallet_info,
+	[SCREEN_FLOAT] = &screen_float,
+	[SCREEN_REPORT] = &screen_report,
 	[SCREEN_LOCK] = &screen_lock,
 };
 
@@ -432,6 +439,18 @@ static void ui_note_lookup(struct ui *ui, const struct event *event)
 	ui_event_text(event, lookup->text, sizeof(lookup->text));
 }
 
+/* Take the reply of a money request whose screen is no longer shown, so
+ * that it does not wait for a screen that will not take it. */
+static void ui_drop_money_reply(void)
+{
+	static struct money_reply reply;
+
+	if (money_request_take(&reply) == 0)
+		log_info("reply to a money request of an earlier screen "
+			 "dropped");
+	memset(&reply, 0, sizeof(reply));
+}
+
 static void ui_read_events(struct ui *ui)
 {
 	struct news news;
@@ -442,6 +461,7 @@ static void ui_read_events(struct ui *ui)
 	for (count = 0; count < UI_EVENTS_PER_ROUND; count++) {
 		struct screen *screen = screens[ui->current];
 		int flags = SCREEN_REDRAW;
+		int handled = SCREEN_IGNORED;
 
 		if (event_read(ui->app->events, &event) != 1)
 			break;
@@ -456,10 +476,14 @@ static void ui_read_events(struct ui *ui)
 			ui_note_lookup(ui, &event);
 
 		/* The screen first, so that the result screen prints its
-		 * receipt before any notice. */
+		 * receipt before any notice. A money request's reply goes to
+		 * the current screen, as a lookup's does, even under the lock
+		 * screen. */
 		if (screen->on_event != NULL)
-			flags |= screen->on_event(screen, ui, &event);
-		ui_apply(ui, flags);
+			handled = screen->on_event(screen, ui, &event);
+		if (event.type == EVENT_MONEY && handled == SCREEN_IGNORED)
+			ui_drop_money_reply();
+		ui_apply(ui, flags | handled);
 		if (event.type == EVENT_OPERATION)
 			news_note_operation(&event, &news);
 	}
@@ -613,12 +637,18 @@ static void ui_loop(struct ui *ui)
 {
 	struct pollfd fds[2];
 	time_t minute = -1;
+	time_t second = -1;
 	time_t next_poll = 0;
 	int ready;
 
 	while (!ui->quit && stop_signal == 0) {
 		if (time(NULL) / 60 != minute) {
 			minute = time(NULL) / 60;
+			ui->dirty = true;
+		}
+		/* A countdown, such as a quote's expiry, moves every second. */
+		if (ui_active(ui)->every_second && time(NULL) != second) {
+			second = time(NULL);
 			ui->dirty = true;
 		}
 		/* Another process (spotagent sync from cron) may decide

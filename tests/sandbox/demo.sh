@@ -45,6 +45,12 @@ spotagent demo
   Agent login:     A1001, password counter-demo-1
   Wallets to try:  1000000001 (Kofi Boateng, GHS)
                    1000000002 (Akosua Darko, GHS)
+  Money services:  8 on the home menu. A cash-out needs the code the
+                   customer receives: the sandbox simulates the SMS as
+                   a line in its log; read it with
+                   grep 'cash-out code' build/demo/sandbox.log
+  Bank accounts:   GCB Bank (GH030100) 1010000000001, Kwame Owusu;
+                   Guaranty Trust Bank (058) 0123456785, Adaeze Nwosu
   Receipts:        written to build/demo/receipts.bin as ESC/POS bytes;
                    view them with: strings -n 3 build/demo/receipts.bin
   Logs:            build/demo/spotagent.log, build/demo/sandbox.log

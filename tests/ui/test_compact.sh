@@ -123,13 +123,13 @@ A1001            ONLINE Q0 P:ready HH:MM
    5 Change password
    6 Register customer
    7 Find customer
- Queued 0  In flight 0
- Accepted 0  Rejected 0
+   8 Money services
+ Queued 0  In flight 0  Rejected 0
  Nothing waiting to be sent
 
 
 
-1-7:Pick Enter:OK F5:Sync F10:Quit
+1-8:Pick Enter:OK F5:Sync F10:Quit
 EOF
 
 # The quit question fits, and Esc keeps spotagent running.
@@ -139,7 +139,7 @@ fits_width
 save_screen quit-question
 keys Escape
 wait_gone "Quit spotagent?" || fail "Esc did not close the quit question"
-wait_for "1-7:Pick" || fail "the home help line did not come back"
+wait_for "1-8:Pick" || fail "the home help line did not come back"
 
 # 3. Change password: typed text survives a resize both ways.
 keys 5
@@ -227,7 +227,7 @@ save_screen password-changed
 keys 4
 wait_for "Agent login" || fail "4 did not log out"
 keys "$NEW_PASSWORD" Enter
-wait_for "1-7:Pick" || fail "the new password did not log in at 40x16"
+wait_for "1-8:Pick" || fail "the new password did not log in at 40x16"
 
 quit_agent "$RUN_DIR"
 grep -qE "counter-demo|$NEW_PASSWORD|wrong-password" \

@@ -218,11 +218,11 @@ wait_for "1 Wallet transfer" ||
 	fail "the 40-character password did not log in at 80x24"
 unlock_with "$LONG_PASSWORD" "80x24"
 
-resize 40 16 "1-7:Pick"
+resize 40 16 "1-8:Pick"
 keys 4
 wait_for "Agent login" || fail "4 did not log out at 40x16"
 keys "$LONG_PASSWORD" Enter
-wait_for "1-7:Pick" || fail "the 40-character password did not log in at 40x16"
+wait_for "1-8:Pick" || fail "the 40-character password did not log in at 40x16"
 unlock_with "$LONG_PASSWORD" "40x16"
 quit_agent "$RUN_DIR"
 grep -qF -- "$LONG_PASSWORD" "$RUN_DIR/spotagent.log" &&

@@ -50,7 +50,7 @@ expect_rows 3 21 "profile found by phone at 80x24" <<EOF ||
   Wallets           $AKOSUA_WALLET GHS
   Profile version   1
 
-  1 Edit profile   2 Transfer to this customer
+  1 Edit profile   2 Transfer to this customer   3 Cash-in   4 Balance
   Enter looks the customer up again, Esc starts a new search
 EOF
 	fail "the profile found by phone differs"
@@ -138,7 +138,7 @@ ID          passport G1234567
 Address     4 Harper Road, Kumasi
 E-mail      none
 Wallets     $AKOSUA_WALLET GHS
-1 Edit profile  2 Transfer
+1 Edit  2 Transfer  3 Cash-in  4 Balance
 Enter: refresh  Esc: new search
 
 
@@ -152,7 +152,7 @@ keys 1
 wait_for "Edit customer profile" || fail "1 did not open the edit form"
 on_screen "4 Harper Road" || fail "the edit form is not filled in"
 keys Escape
-wait_for "1 Edit profile  2 Transfer" ||
+wait_for "1 Edit  2 Transfer  3 Cash-in" ||
 	fail "Esc on the edit form did not return to the customer found"
 
 # 2 hands her wallet to the transfer form.

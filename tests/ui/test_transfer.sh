@@ -140,14 +140,15 @@ keys Enter
 wait_for "Akosua Darko" ||
 	fail "the compact confirmation does not show Akosua Darko"
 save_screen compact-confirm
-expect_rows 2 10 "compact confirmation" <<'EOF' ||
+expect_rows 2 11 "compact confirmation" <<'EOF' ||
 Confirm wallet transfer
 
 From    1000000001
 To      1000000002
         Akosua Darko
-
-Amount  GHS 5.00
+Amount                          GHS 5.00
+Fee                             GHS 0.00
+Debited from the wallet         GHS 5.00
 
         Enter Confirm  Esc Edit
 EOF
@@ -210,14 +211,13 @@ keys 1000000001 Tab Tab Tab 20.00 Enter
 wait_for "registration pending" ||
 	fail "the confirmation does not say registration pending"
 save_screen pending-confirm
-expect_rows 2 8 "compact confirmation of a pending customer" <<'EOF' ||
+expect_rows 2 7 "compact confirmation of a pending customer" <<'EOF' ||
 Confirm wallet transfer
 
 From    1000000001
 To      Yaa Mensah
         registration pending
-
-Amount  GHS 20.00
+Amount                         GHS 20.00
 EOF
 	fail "the compact confirmation of a pending customer differs from" \
 		"the expected text"

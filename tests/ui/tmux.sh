@@ -385,3 +385,83 @@ repeat() {
 		printf '%s' "$1"
 	done
 }
+
+# receipt_count TEXT: print how many times the printer file
+# RUN_DIR/receipts.bin contains the bytes of TEXT.
+receipt_count() {
+	python3 -c '
+import os, sys
+path = sys.argv[1]
+data = open(path, "rb").read() if os.path.exists(path) else b""
+print(data.count(sys.argv[2].encode()))
+' "$RUN_DIR/receipts.bin" "$1"
+}
+
+# journal_has_meta DB KEY: whether the journal DB's meta table has KEY.
+journal_has_meta() {
+	python3 -c '
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], timeout=10)
+try:
+    row = conn.execute("SELECT 1 FROM meta WHERE key = ?",
+                       (sys.argv[2],)).fetchone()
+except sqlite3.Error:
+    row = None
+sys.exit(0 if row else 1)
+' "$1" "$2" 2>/dev/null
+}
+
+# wait_for_reference_data DB: wait at most 20 s until the journal DB
+# caches the fee schedule and the bank list, which the sync worker
+# fetches after start, and fail when it does not.
+wait_for_reference_data() {
+	wait_until 100 journal_has_meta "$1" fees ||
+		fail "the journal has no fee schedule after 20 s"
+	wait_until 100 journal_has_meta "$1" banks ||
+		fail "the journal has no bank list after 20 s"
+}
+
+# balance_of DB ACCOUNT: print the sandbox balance of ACCOUNT (a wallet
+# or a system account such as float:A1001:GHS) in minor units.
+balance_of() {
+	balances "$1" | awk -F '\t' -v account="$2" \
+		'$1 == account { print $2 }'
+}
+
+# expect_balance DB ACCOUNT MINOR WHEN: fail, naming WHEN, unless the
+# sandbox balance of ACCOUNT is MINOR.
+expect_balance() {
+	local shown
+
+	shown=$(balance_of "$1" "$2")
+	[ "$shown" = "$3" ] ||
+		fail "$4: $2 holds '$shown', expected $3"
+}
+
+# open_service DIGIT TITLE: from the home menu, open "8 Money services"
+# and the item DIGIT there, and wait for TITLE.
+open_service() {
+	keys 8
+	wait_for "Money services" || fail "8 did not open the money services"
+	keys "$1"
+	wait_for "$2" || fail "$1 on the money services did not open '$2'"
+}
+
+# receipt_has TEXT: whether the printed receipts in RUN_DIR contain the
+# fixed string TEXT.
+receipt_has() {
+	grep -aqF -- "$1" "$RUN_DIR/receipts.bin"
+}
+
+# confirmed_reference WHAT: wait at most 20 s for CONFIRMED and for the
+# printed receipt of the operation WHAT on its result screen, and print
+# the reference that the screen shows.
+confirmed_reference() {
+	local reference
+
+	wait_for "CONFIRMED" 100 || fail "the $1 was not CONFIRMED within 20 s"
+	wait_for "Receipt printed" || fail "the $1's receipt was not printed"
+	reference=$(capture | grep -o 'Ref SBX-[A-Za-z0-9-]*' | head -n 1)
+	[ -n "$reference" ] || fail "the $1's result shows no reference"
+	echo "${reference#Ref }"
+}
