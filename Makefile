@@ -41,7 +41,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEGRATION_SRC := $(wildcard tests/integration/test_*.c)
 INTEGRATION_BIN := $(INTEGRATION_SRC:tests/integration/%.c=$(BUILD)/tests/%)
-BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+BENCH_SRC := $(filter-out tests/bench/bench_util.c, \
+	$(wildcard tests/bench/bench_*.c))
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(shell pkg-config --libs cmocka)
 
@@ -64,7 +65,11 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(CORE_OBJ)
+# Each unit test links the shared journal fixture; its name does not
+# start with test_, so UNIT_SRC leaves it out.
+UNIT_FIXTURE_OBJ := $(BUILD)/obj/tests/unit/journal_fixture.o
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_FIXTURE_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
@@ -75,7 +80,8 @@ $(BUILD)/tests/test_integration_%: \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
-$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o $(CORE_OBJ)
+$(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o \
+		$(BUILD)/obj/tests/bench/bench_util.o $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 

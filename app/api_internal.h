@@ -104,6 +104,17 @@ static inline int read_integer(json_t *object, const char *key, int64_t min,
 	return 0;
 }
 
+/* Dump object as compact JSON with sorted keys into buf, wipe the dumped
+ * text, which may be a cash-out's secret part, and release object.
+ * Returns API_OK, or API_EINVAL when object is NULL or the text does not
+ * fit in `size` bytes. */
+int api_dump_payload(json_t *object, char *buf, size_t size);
+
+/* Parse a journaled payload. Returns a new reference to its JSON object,
+ * or NULL when payload is NULL, not JSON, repeats a key or is not an
+ * object. */
+json_t *api_load_payload(const char *payload);
+
 /* Read the optional "fee" member of a payload: absent gives 0, else an
  * integer 0..CURRENCY_AMOUNT_MAX. Returns 0 or -1. */
 int api_read_fee(json_t *object, int64_t *fee);

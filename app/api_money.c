@@ -87,21 +87,11 @@ static int add_funding(json_t *object, enum api_funding funding,
 static int finish_encode(json_t *object, bool failed, char *payload,
 			 size_t size)
 {
-	char *text = NULL;
-	int result = API_EINVAL;
-
-	if (object != NULL && !failed)
-		text = json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS);
-	if (text != NULL && strlen(text) < size) {
-		memcpy(payload, text, strlen(text) + 1);
-		result = API_OK;
+	if (failed) {
+		json_decref(object);
+		return API_EINVAL;
 	}
-	/* The text may be a cash-out's secret part. */
-	if (text != NULL)
-		explicit_bzero(text, strlen(text));
-	free(text);
-	json_decref(object);
-	return result;
+	return api_dump_payload(object, payload, size);
 }
 
 /* --- Decoding helpers: each returns 0, or -1. --- */
@@ -133,19 +123,6 @@ static int read_funding(json_t *object, enum api_funding *funding,
 		return copy_string(object, "sender_account", sender, size);
 	}
 	return -1;
-}
-
-static json_t *load_payload(const char *payload)
-{
-	json_t *object = payload != NULL ? json_loads(payload,
-						      JSON_REJECT_DUPLICATES,
-						      NULL)
-					 : NULL;
-
-	if (json_is_object(object))
-		return object;
-	json_decref(object);
-	return NULL;
 }
 
 int api_read_fee(json_t *object, int64_t *fee)
@@ -182,7 +159,7 @@ int api_bank_transfer_encode(const struct bank_transfer *in, char *payload,
 int api_bank_transfer_decode(const char *payload, struct bank_transfer *out)
 {
 	struct bank_transfer parsed = { 0 };
-	json_t *object = load_payload(payload);
+	json_t *object = api_load_payload(payload);
 	int result = API_EPROTOCOL;
 
 	if (object == NULL ||
@@ -234,7 +211,7 @@ int api_cash_in_encode(const struct cash_in *in, char *payload, size_t size)
 int api_cash_in_decode(const char *payload, struct cash_in *out)
 {
 	struct cash_in parsed = { 0 };
-	json_t *object = load_payload(payload);
+	json_t *object = api_load_payload(payload);
 	bool by_account;
 	int result = API_EPROTOCOL;
 
@@ -292,7 +269,7 @@ int api_cash_out_secret(const struct cash_out *in, char *secret,
 int api_cash_out_decode(const char *payload, struct cash_out *out)
 {
 	struct cash_out parsed = { 0 };
-	json_t *object = load_payload(payload);
+	json_t *object = api_load_payload(payload);
 	int result = API_EPROTOCOL;
 
 	if (object == NULL ||
@@ -352,7 +329,7 @@ int api_send_money_encode(const struct send_money *in, char *payload,
 int api_send_money_decode(const char *payload, struct send_money *out)
 {
 	struct send_money parsed = { 0 };
-	json_t *object = load_payload(payload);
+	json_t *object = api_load_payload(payload);
 	int result = API_EPROTOCOL;
 
 	if (object == NULL ||
@@ -414,7 +391,7 @@ int api_reversal_encode(const struct reversal *in, char *payload,
 int api_reversal_decode(const char *payload, struct reversal *out)
 {
 	struct reversal parsed = { 0 };
-	json_t *object = load_payload(payload);
+	json_t *object = api_load_payload(payload);
 	int result = API_EPROTOCOL;
 
 	if (object == NULL ||
@@ -463,7 +440,7 @@ bool api_type_moves_money(const char *type)
 
 int api_payload_fee(const char *payload, int64_t *fee)
 {
-	json_t *object = load_payload(payload);
+	json_t *object = api_load_payload(payload);
 	int64_t parsed;
 	int result = API_EPROTOCOL;
 

@@ -12,9 +12,7 @@
 #include "log.h"
 #include "../drivers/utf8.h"
 
-/* Dump object as compact JSON with sorted keys into buf and drop it.
- * Returns 0, or API_EINVAL when it is NULL or does not fit. */
-static int dump_into(json_t *object, char *buf, size_t size)
+int api_dump_payload(json_t *object, char *buf, size_t size)
 {
 	char *text = object != NULL
 			     ? json_dumps(object, JSON_COMPACT | JSON_SORT_KEYS)
@@ -25,9 +23,25 @@ static int dump_into(json_t *object, char *buf, size_t size)
 		memcpy(buf, text, strlen(text) + 1);
 		result = API_OK;
 	}
+	/* The text may be a cash-out's secret part. */
+	if (text != NULL)
+		explicit_bzero(text, strlen(text));
 	free(text);
 	json_decref(object);
 	return result;
+}
+
+json_t *api_load_payload(const char *payload)
+{
+	json_t *object = payload != NULL ? json_loads(payload,
+						      JSON_REJECT_DUPLICATES,
+						      NULL)
+					 : NULL;
+
+	if (json_is_object(object))
+		return object;
+	json_decref(object);
+	return NULL;
 }
 
 /* A JSON string, or null for the empty string (no email address). */
@@ -62,7 +76,7 @@ int api_wallet_transfer_encode(const struct wallet_transfer *transfer,
 		json_decref(object);
 		return API_EINVAL;
 	}
-	return dump_into(object, payload, size);
+	return api_dump_payload(object, payload, size);
 }
 
 /* Read the receiver of a transfer payload: exactly one of an account and
@@ -93,8 +107,8 @@ int api_wallet_transfer_decode(const char *payload,
 	json_t *amount;
 	int result = API_EPROTOCOL;
 
-	object = json_loads(payload, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(object))
+	object = api_load_payload(payload);
+	if (object == NULL)
 		goto out;
 	amount = json_object_get(object, "amount");
 	if (!json_is_integer(amount) || json_integer_value(amount) <= 0)
@@ -163,7 +177,7 @@ int api_customer_registration_encode(const struct customer_registration *reg,
 		json_decref(object);
 		return API_EINVAL;
 	}
-	return dump_into(object, payload, size);
+	return api_dump_payload(object, payload, size);
 }
 
 int api_customer_registration_decode(const char *payload,
@@ -238,7 +252,7 @@ int api_customer_update_encode(const struct customer_update *update,
 			   update->customer_id, "base_version",
 			   (json_int_t)update->base_version, "changes",
 			   changes);
-	return dump_into(object, payload, size);
+	return api_dump_payload(object, payload, size);
 }
 
 int api_customer_update_decode(const char *payload,
@@ -298,7 +312,7 @@ int api_customer_encode(const struct api_customer *customer, char *json,
 	if (json_object_set(object, "wallets", wallets) != 0)
 		goto fail;
 	json_decref(wallets);
-	return dump_into(object, json, size);
+	return api_dump_payload(object, json, size);
 fail:
 	json_decref(wallets);
 	json_decref(object);

@@ -7,6 +7,7 @@
 
 #include "../drivers/utf8.h"
 #include "currency.h"
+#include "op_type.h"
 
 /* Format "GHS 1,250.00" into out. */
 static void format_money(const char *currency, int64_t minor, char *out,
@@ -169,31 +170,11 @@ static void summarise_send(const struct send_money *s,
 		   payer_label(s->funding));
 }
 
-static const char *type_name(const char *type)
-{
-	static const struct {
-		const char *type;
-		const char *name;
-	} names[] = {
-		{ API_TYPE_WALLET_TRANSFER, "Wallet transfer" },
-		{ API_TYPE_BANK_TRANSFER, "Bank transfer" },
-		{ API_TYPE_CASH_IN, "Cash-in" },
-		{ API_TYPE_CASH_OUT, "Cash-out" },
-		{ API_TYPE_SEND_MONEY, "Send money" },
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (strcmp(type, names[i].type) == 0)
-			return names[i].name;
-	}
-	return type;
-}
-
 static void summarise_reversal(const struct reversal *r,
 			       struct money_summary *out)
 {
 	snprintf(out->title, sizeof(out->title), "Reversal");
-	add_line(out, "Original", type_name(r->original_type));
+	add_line(out, "Original", op_type_title(r->original_type));
 	add_line(out, "Reference", r->original_reference[0] != '\0'
 					   ? r->original_reference
 					   : r->original_id);

@@ -11,6 +11,7 @@
 #include "api_money.h"
 #include "currency.h"
 #include "log.h"
+#include "op_type.h"
 
 /* Hex digits of a customer id shown for a receiver without a name. */
 #define SHORT_ID_LENGTH 8
@@ -66,23 +67,9 @@ static const char *method_title(const char *method)
  * original. Returns NULL for a type this file does not lay out. */
 static const char *type_title(const char *type)
 {
-	static const struct {
-		const char *type;
-		const char *title;
-	} titles[] = {
-		{API_TYPE_CASH_IN, "Cash-in"},
-		{API_TYPE_CASH_OUT, "Cash-out"},
-		{API_TYPE_BANK_TRANSFER, "Bank transfer"},
-		{API_TYPE_SEND_MONEY, "Send money"},
-		{API_TYPE_REVERSAL, "Reversal"},
-		{API_TYPE_WALLET_TRANSFER, "Wallet transfer"},
-	};
+	const struct op_type_words *words = op_type_find(type);
 
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
-		if (strcmp(titles[i].type, type) == 0)
-			return titles[i].title;
-	}
-	return NULL;
+	return words != NULL && words->money ? words->title : NULL;
 }
 
 static int add_amount_line(struct receipt *out, enum receipt_style style,

@@ -17,6 +17,7 @@
 #include "currency.h"
 #include "log.h"
 #include "money.h"
+#include "op_type.h"
 
 /* How many times a close is tried when another close of the same day
  * got in between the build and the record. */
@@ -564,31 +565,6 @@ int report_get_closed(struct journal *journal, int64_t day,
 	return REPORT_OK;
 }
 
-/* The receipt title of an operation type; the type itself when
- * unknown. */
-static const char *type_title(const char *type)
-{
-	static const struct {
-		const char *type;
-		const char *title;
-	} titles[] = {
-		{API_TYPE_WALLET_TRANSFER, "Wallet transfer"},
-		{API_TYPE_CASH_IN, "Cash-in"},
-		{API_TYPE_CASH_OUT, "Cash-out"},
-		{API_TYPE_BANK_TRANSFER, "Bank transfer"},
-		{API_TYPE_SEND_MONEY, "Send money"},
-		{API_TYPE_REVERSAL, "Reversal"},
-		{API_TYPE_CUSTOMER_REGISTRATION, "Customer registration"},
-		{API_TYPE_CUSTOMER_UPDATE, "Profile update"},
-	};
-
-	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++) {
-		if (strcmp(titles[i].type, type) == 0)
-			return titles[i].title;
-	}
-	return type;
-}
-
 static const char *const column_titles[REPORT_COLUMNS] = {
 	[REPORT_CONFIRMED] = "Confirmed",
 	[REPORT_PENDING] = "Pending",
@@ -617,7 +593,7 @@ static int layout_line(struct receipt *out, const struct report_line *line)
 	char label[48];
 	int rc;
 
-	snprintf(heading, sizeof(heading), "%s%s%s", type_title(line->type),
+	snprintf(heading, sizeof(heading), "%s%s%s", op_type_title(line->type),
 		 line->currency[0] != '\0' ? " " : "", line->currency);
 	if (receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL, heading) < 0)
 		return -1;

@@ -263,18 +263,30 @@ int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
 	return JOURNAL_OK;
 }
 
+int journal_next_operation(struct journal *journal, sqlite3_stmt *stmt,
+			   const char *action, const char *subject,
+			   struct operation *out)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return journal_sqlite_error(journal, rc, action, subject);
+	rc = journal_read_operation(journal, stmt, out);
+	return rc == JOURNAL_OK ? 1 : rc;
+}
+
 /* Run a statement that selects at most one operation. */
 static int select_operation(struct journal *journal, sqlite3_stmt *stmt,
 			    const char *action, const char *subject,
 			    struct operation *out)
 {
-	int rc = sqlite3_step(stmt);
+	int rc = journal_next_operation(journal, stmt, action, subject, out);
 
-	if (rc == SQLITE_ROW)
-		return journal_read_operation(journal, stmt, out);
-	if (rc == SQLITE_DONE)
+	if (rc == 0)
 		return JOURNAL_ENOTFOUND;
-	return journal_sqlite_error(journal, rc, action, subject);
+	return rc < 0 ? rc : JOURNAL_OK;
 }
 
 int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
@@ -285,14 +297,12 @@ int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
 	int rc;
 
 	while (filled < max) {
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_DONE)
-			break;
-		if (rc != SQLITE_ROW)
-			return journal_sqlite_error(journal, rc, action, NULL);
-		rc = journal_read_operation(journal, stmt, &ops[filled]);
-		if (rc != JOURNAL_OK)
+		rc = journal_next_operation(journal, stmt, action, NULL,
+					    &ops[filled]);
+		if (rc < 0)
 			return rc;
+		if (rc == 0)
+			break;
 		filled++;
 	}
 	return filled;
@@ -509,11 +519,7 @@ int journal_list(struct journal *journal, unsigned state_mask, int offset,
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	/* Bits above the last state match no operation. */
-	for (int state = 0; state < OP_STATE_COUNT; state++) {
-		if (state_mask & (1u << state))
-			journal_bind_text(stmt, state + 1, state_names[state]);
-	}
+	journal_bind_states(stmt, 1, state_mask);
 	sqlite3_bind_int(stmt, OP_STATE_COUNT + 1, max);
 	sqlite3_bind_int(stmt, OP_STATE_COUNT + 2, offset);
 	rc = journal_fill_operations(journal, stmt, "list operations", ops,
@@ -809,6 +815,16 @@ int journal_get_meta(struct journal *journal, const char *key, char *value,
 out:
 	journal_release(stmt);
 	return rc;
+}
+
+void journal_bind_states(sqlite3_stmt *stmt, int first, unsigned state_mask)
+{
+	/* Bits above the last state match no operation. */
+	for (int state = 0; state < OP_STATE_COUNT; state++) {
+		if (state_mask & (1u << state))
+			journal_bind_text(stmt, first + state,
+					  state_names[state]);
+	}
 }
 
 const char *journal_state_name(enum op_state state)

@@ -44,14 +44,6 @@ static const char *const statement_sql[STMT_TOTAL] = {
 			    " VALUES (?1, ?2, ?3, ?4, ?5)",
 };
 
-static const char *const state_names[OP_STATE_COUNT] = {
-	[OP_QUEUED] = "queued",
-	[OP_IN_FLIGHT] = "in_flight",
-	[OP_ACCEPTED] = "accepted",
-	[OP_REJECTED] = "rejected",
-	[OP_NEEDS_ATTENTION] = "needs_attention",
-};
-
 static int prepare(struct journal *journal, enum journal_statement which,
 		   sqlite3_stmt **out)
 {
@@ -77,10 +69,7 @@ int journal_list_by_key(struct journal *journal, const char *key,
 		return rc;
 
 	journal_bind_text(stmt, 1, key);
-	for (int state = 0; state < OP_STATE_COUNT; state++) {
-		if (state_mask & (1u << state))
-			journal_bind_text(stmt, state + 2, state_names[state]);
-	}
+	journal_bind_states(stmt, 2, state_mask);
 	sqlite3_bind_int(stmt, OP_STATE_COUNT + 2, max);
 	rc = journal_fill_operations(journal, stmt, "list operations by key",
 				     ops, max);
@@ -179,14 +168,9 @@ static int visit_operations(struct journal *journal, sqlite3_stmt *stmt,
 	int rc;
 
 	for (;;) {
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_DONE)
-			return JOURNAL_OK;
-		if (rc != SQLITE_ROW)
-			return journal_sqlite_error(journal, rc,
-						    "scan the open day", NULL);
-		rc = journal_read_operation(journal, stmt, &op);
-		if (rc != JOURNAL_OK)
+		rc = journal_next_operation(journal, stmt, "scan the open day",
+					    NULL, &op);
+		if (rc <= 0)
 			return rc;
 
 		if (day->operations == 0 && day->opened_at == 0)

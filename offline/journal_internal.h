@@ -128,6 +128,12 @@ bool journal_text_fits(const char *text, size_t size, bool allow_empty);
  * JOURNAL_OK or JOURNAL_EINVAL. */
 int journal_check_id(const char *id);
 
+/* Bind the name of each state in state_mask to parameter first + state,
+ * for an "IN (?, ...)" with OP_STATE_COUNT parameters. Parameters of
+ * states not in the mask stay NULL, which matches no row, and bits above
+ * the last state are ignored. */
+void journal_bind_states(sqlite3_stmt *stmt, int first, unsigned state_mask);
+
 /* Read the row under stmt, selected with JOURNAL_OPERATION_COLUMNS, and
  * its keys into *out, which is left unchanged on failure. Returns
  * JOURNAL_EIO for a stored value that does not fit struct operation. */
@@ -139,6 +145,15 @@ int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
  * JOURNAL_KEYS_MAX keys are stored or one does not fit. */
 int journal_read_keys(struct journal *journal, const char *id,
 		      char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
+
+/* Step stmt, which selects operations, and read the next row into *out.
+ * Returns 1 with *out filled, 0 when no row is left, or a negative
+ * journal_error: a failed step is logged with action and subject (which
+ * may be NULL), and a row that does not fit struct operation is
+ * JOURNAL_EIO. */
+int journal_next_operation(struct journal *journal, sqlite3_stmt *stmt,
+			   const char *action, const char *subject,
+			   struct operation *out);
 
 /* Step stmt, which selects operations, and fill ops with up to max rows.
  * Returns the number filled or a negative journal_error. */

@@ -790,21 +790,11 @@ static int scan_queue(struct journal *journal, sqlite3_stmt *stmt,
 	while (taken < max) {
 		struct operation *op = &ops[taken];
 
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_DONE) {
-			rc = JOURNAL_OK;
-			break;
-		}
-		if (rc != SQLITE_ROW) {
-			rc = journal_sqlite_error(journal, rc, "scan queue",
-						  NULL);
-			break;
-		}
-
 		/* A skipped row is read into the next free slot and then
 		 * overwritten. */
-		rc = journal_read_operation(journal, stmt, op);
-		if (rc != JOURNAL_OK)
+		rc = journal_next_operation(journal, stmt, "scan queue", NULL,
+					    op);
+		if (rc <= 0)
 			break;
 		if (op->next_attempt_at <= now &&
 		    !key_set_shares(&blocked, op)) {
@@ -816,7 +806,7 @@ static int scan_queue(struct journal *journal, sqlite3_stmt *stmt,
 			break;
 	}
 	free(blocked.slots);
-	return rc == JOURNAL_OK ? taken : rc;
+	return rc < 0 ? rc : taken;
 }
 
 int journal_next_batch(struct journal *journal, int64_t now,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "../app/receipt.h"
 #include "draw.h"
 
 /* Decode the next character of text into *out and return its byte
@@ -220,5 +221,25 @@ void draw_wrapped(WINDOW *win, int y, int x, int width, int rows,
 		line[length] = '\0';
 		draw_line(win, y + i, x, width, attr, line);
 		text = draw_wrap_next(text, cut);
+	}
+}
+
+void draw_receipt_line(WINDOW *win, const struct receipt_line *line, int y,
+		       int x, int columns)
+{
+	switch (line->style) {
+	case RECEIPT_STYLE_CENTER:
+		draw_centered(win, y, x, columns, A_BOLD, line->text);
+		break;
+	case RECEIPT_STYLE_TOTAL:
+		draw_text(win, y, x, columns, A_BOLD, line->text);
+		break;
+	case RECEIPT_STYLE_RULE:
+		mvwhline(win, y, x, '-', columns);
+		break;
+	case RECEIPT_STYLE_PLAIN:
+	default:
+		draw_text(win, y, x, columns, A_NORMAL, line->text);
+		break;
 	}
 }

@@ -60,4 +60,11 @@ int draw_wrapped_rows(const char *text, int width, int max);
 void draw_wrapped(WINDOW *win, int y, int x, int width, int rows,
 		  attr_t attr, const char *text);
 
+struct receipt_line;
+
+/* Draw one line of a receipt as it prints, in `columns` columns from
+ * (y, x): centred and total lines in bold, a rule as dashes. */
+void draw_receipt_line(WINDOW *win, const struct receipt_line *line, int y,
+		       int x, int columns);
+
 #endif

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "../app/currency.h"
+#include "../app/op_type.h"
 #include "draw.h"
 #include "queue_detail.h"
 #include "theme.h"
@@ -33,31 +34,6 @@ static const char *const queue_state_words[OP_STATE_COUNT] = {
 	[OP_ACCEPTED] = "CONFIRMED",
 	[OP_REJECTED] = "REJECTED",
 	[OP_NEEDS_ATTENTION] = "ATTENTION",
-};
-
-struct queue_type_words {
-	const char *type;
-	const char *words;
-	const char *short_words; /* at most 8 columns */
-};
-
-static const struct queue_type_words queue_types[] = {
-	{ .type = API_TYPE_WALLET_TRANSFER, .words = "Wallet transfer",
-	  .short_words = "Transfer" },
-	{ .type = API_TYPE_CUSTOMER_REGISTRATION, .words = "Registration",
-	  .short_words = "Register" },
-	{ .type = API_TYPE_CUSTOMER_UPDATE, .words = "Profile update",
-	  .short_words = "Profile" },
-	{ .type = API_TYPE_BANK_TRANSFER, .words = "Bank transfer",
-	  .short_words = "Bank" },
-	{ .type = API_TYPE_CASH_IN, .words = "Cash-in",
-	  .short_words = "Cash-in" },
-	{ .type = API_TYPE_CASH_OUT, .words = "Cash-out",
-	  .short_words = "Cash-out" },
-	{ .type = API_TYPE_SEND_MONEY, .words = "Send money",
-	  .short_words = "Send" },
-	{ .type = API_TYPE_REVERSAL, .words = "Reversal",
-	  .short_words = "Reversal" },
 };
 
 /* The words for the profile fields that a conflict names. */
@@ -103,14 +79,11 @@ const char *queue_state_word(enum op_state state)
 
 const char *queue_type_word(const char *type, bool short_words)
 {
-	size_t i;
+	const struct op_type_words *words = op_type_find(type);
 
-	for (i = 0; i < sizeof(queue_types) / sizeof(queue_types[0]); i++) {
-		if (strcmp(queue_types[i].type, type) == 0)
-			return short_words ? queue_types[i].short_words
-					   : queue_types[i].words;
-	}
-	return type;
+	if (words == NULL)
+		return type;
+	return short_words ? words->short_label : words->label;
 }
 
 const char *queue_field_word(const char *name)

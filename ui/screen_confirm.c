@@ -9,6 +9,7 @@
 #include "../app/currency.h"
 #include "../app/money.h"
 #include "../app/wallet.h"
+#include "amount_rows.h"
 #include "draw.h"
 #include "screen.h"
 #include "theme.h"
@@ -163,55 +164,31 @@ static void confirm_draw_holder(const struct ui *ui, int row)
 	confirm_draw_value(ui, row, "", attr, text);
 }
 
-/* One amount row: the label, then the amount right-aligned to end. */
-static void confirm_draw_amount(const struct ui *ui, int row,
-				const char *label, const char *amount,
-				attr_t attr)
-{
-	int x = ui_column(ui, 0);
-	int label_column = ui->compact ? 0 : CONFIRM_LABEL_COLUMN;
-	int end = ui->compact ? ui->columns : CONFIRM_AMOUNT_END;
-	int column = end - draw_text_width(amount);
-
-	if (column < label_column + 1)
-		column = label_column + 1;
-	draw_line(stdscr, ui_row(ui, row), x + label_column,
-		  end - label_column, attr, "");
-	draw_text(stdscr, ui_row(ui, row), x + label_column,
-		  column - label_column - 1, attr, label);
-	draw_text(stdscr, ui_row(ui, row), x + column, end - column, attr,
-		  amount);
-}
-
 /* The amount, the fee and the total, or the amount and why the fee is
  * not known. */
 static void confirm_draw_amounts(const struct confirm_state *state,
 				 const struct ui *ui, int row)
 {
 	const struct wallet_transfer *transfer = &ui->transfer;
+	int label_column = ui->compact ? 0 : CONFIRM_LABEL_COLUMN;
+	int end = ui->compact ? ui->columns : CONFIRM_AMOUNT_END;
 	char amount[CURRENCY_TEXT_MAX];
 	char text[CURRENCY_TEXT_MAX + 8];
 	char fee[UI_MESSAGE_SIZE + 16];
 
 	if (state->fee_ready) {
-		confirm_draw_amount(ui, row, "Amount", state->summary.amount,
-				    A_BOLD);
-		confirm_draw_amount(ui, row + 1, "Fee", state->summary.fee,
-				    A_BOLD);
-		confirm_draw_amount(ui, row + 2, state->summary.total_label,
-				    state->summary.total, A_BOLD | A_REVERSE);
+		amount_rows_draw(ui, row, label_column, end, &state->summary);
 		return;
 	}
 	if (currency_format(transfer->currency, transfer->amount, amount,
 			    sizeof(amount)) < 0)
 		snprintf(amount, sizeof(amount), "?");
 	snprintf(text, sizeof(text), "%s %s", transfer->currency, amount);
-	confirm_draw_amount(ui, row, "Amount", text, A_BOLD);
+	amount_rows_draw_one(ui, row, label_column, end, "Amount", text,
+			     A_BOLD);
 	snprintf(fee, sizeof(fee), "Fee not known: %s", state->fee_message);
-	draw_line(stdscr, ui_row(ui, row + 1),
-		  ui_column(ui, ui->compact ? 0 : CONFIRM_LABEL_COLUMN),
-		  ui->columns - (ui->compact ? 0 : CONFIRM_LABEL_COLUMN),
-		  theme_attr(THEME_PENDING), fee);
+	draw_line(stdscr, ui_row(ui, row + 1), ui_column(ui, label_column),
+		  ui->columns - label_column, theme_attr(THEME_PENDING), fee);
 }
 
 /* Draw the message on one row, or in the compact layout on two: broken

@@ -1,7 +1,6 @@
 /* The home screen: a numbered menu (menuw) of the agent's tasks, the
  * state of the queue, and rejections the agent has not acknowledged. */
 #define LOG_MODULE "ui"
-#include <menu.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include "../app/log.h"
 #include "../app/security.h"
 #include "draw.h"
+#include "numbered_menu.h"
 #include "screen.h"
 #include "theme.h"
 
@@ -55,10 +55,7 @@ static const char *const home_names[HOME_ITEM_COUNT] = {
 };
 
 struct home_state {
-	ITEM *items[HOME_ITEM_COUNT + 1]; /* NULL-terminated for new_menu */
-	MENU *menu;
-	WINDOW *sub;
-	bool posted;
+	struct numbered_menu menu;
 
 	/* Rejected after sending and not acknowledged, from the journal. */
 	bool stale;         /* reload before the next draw */
@@ -69,59 +66,21 @@ struct home_state {
 
 static struct home_state home;
 
-static void home_unplace(struct home_state *state)
-{
-	if (state->posted) {
-		unpost_menu(state->menu);
-		state->posted = false;
-	}
-	if (state->sub != NULL) {
-		set_menu_sub(state->menu, NULL);
-		delwin(state->sub);
-		state->sub = NULL;
-	}
-}
-
 static void home_destroy(struct screen *screen)
 {
 	struct home_state *state = screen->state;
-	int i;
 
-	if (state->menu != NULL) {
-		home_unplace(state);
-		free_menu(state->menu);
-	}
-	for (i = 0; i < HOME_ITEM_COUNT; i++) {
-		if (state->items[i] != NULL)
-			free_item(state->items[i]);
-	}
+	numbered_menu_destroy(&state->menu);
 	memset(state, 0, sizeof(*state));
 }
 
 static int home_init(struct screen *screen, struct ui *ui)
 {
 	struct home_state *state = screen->state;
-	int i;
 
 	(void)ui;
 	memset(state, 0, sizeof(*state));
-	for (i = 0; i < HOME_ITEM_COUNT; i++) {
-		state->items[i] = new_item(home_names[i], "");
-		if (state->items[i] == NULL)
-			goto fail;
-	}
-	state->menu = new_menu(state->items);
-	if (state->menu == NULL)
-		goto fail;
-	set_menu_format(state->menu, HOME_ITEM_COUNT, 1);
-	menu_opts_off(state->menu, O_SHOWDESC | O_NONCYCLIC);
-	set_menu_mark(state->menu, "> ");
-	set_menu_fore(state->menu, A_REVERSE | A_BOLD);
-	return 0;
-
-fail:
-	home_destroy(screen);
-	return -1;
+	return numbered_menu_init(&state->menu, home_names, HOME_ITEM_COUNT);
 }
 
 /* Read the unacknowledged rejections: how many, and the reason of the
@@ -172,7 +131,7 @@ static void home_enter(struct screen *screen, struct ui *ui,
 	/* The menu keeps its item between visits, but after a login it
 	 * starts on item 1, so Enter does not pick "4 Log out" again. */
 	if (from == SCREEN_LOGIN)
-		set_current_item(state->menu, state->items[HOME_TRANSFER]);
+		numbered_menu_select(&state->menu, HOME_TRANSFER);
 	app_refresh_counts(ui->app);
 	home_load(state, ui);
 }
@@ -199,8 +158,10 @@ static int home_on_event(struct screen *screen, struct ui *ui,
 
 static void home_leave(struct screen *screen, struct ui *ui)
 {
+	struct home_state *state = screen->state;
+
 	(void)ui;
-	home_unplace(screen->state);
+	numbered_menu_unpost(&state->menu);
 }
 
 /* The compact help line has no room for Tab, and the digits are the
@@ -218,17 +179,11 @@ static void home_layout(struct screen *screen, struct ui *ui)
 	int row = ui->compact ? HOME_COMPACT_MENU_ROW : HOME_MENU_ROW;
 	int column = ui->compact ? HOME_COMPACT_MENU_COLUMN : HOME_MENU_COLUMN;
 
-	home_unplace(state);
+	numbered_menu_unpost(&state->menu);
 	home_set_help(screen, ui->compact);
 	if (ui->too_small)
 		return;
-	state->sub = derwin(stdscr, HOME_ITEM_COUNT, HOME_MENU_WIDTH,
-			    ui_row(ui, row), ui_column(ui, column));
-	if (state->sub == NULL)
-		return;
-	set_menu_win(state->menu, stdscr);
-	set_menu_sub(state->menu, state->sub);
-	state->posted = post_menu(state->menu) == E_OK;
+	numbered_menu_post(&state->menu, ui, row, column, HOME_MENU_WIDTH);
 }
 
 static void home_draw_queue(const struct home_state *state,
@@ -463,29 +418,21 @@ static int home_on_action(struct screen *screen, struct ui *ui,
 {
 	struct home_state *state = screen->state;
 
-	switch (action) {
-	case UI_ACTION_NEXT:
-		menu_driver(state->menu, REQ_DOWN_ITEM);
+	if (numbered_menu_move(&state->menu, action))
 		return SCREEN_HANDLED;
-	case UI_ACTION_PREV:
-		menu_driver(state->menu, REQ_UP_ITEM);
-		return SCREEN_HANDLED;
-	case UI_ACTION_CONFIRM:
+	if (action == UI_ACTION_CONFIRM)
 		return home_activate(state, ui,
-				     item_index(current_item(state->menu)));
-	default:
-		return SCREEN_IGNORED;
-	}
+				     numbered_menu_current(&state->menu));
+	return SCREEN_IGNORED;
 }
 
 static int home_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 {
 	struct home_state *state = screen->state;
-	int item = (int)(ch - L'1');
+	int item = numbered_menu_pick(&state->menu, ch);
 
-	if (item < 0 || item >= HOME_ITEM_COUNT)
+	if (item < 0)
 		return SCREEN_IGNORED;
-	set_current_item(state->menu, state->items[item]);
 	return home_activate(state, ui, item);
 }
 

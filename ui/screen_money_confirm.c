@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../app/log.h"
+#include "amount_rows.h"
 #include "draw.h"
 #include "screen.h"
 #include "theme.h"
@@ -122,26 +123,6 @@ static int money_confirm_visible(const struct money_confirm_state *state,
 	return visible < 0 ? 0 : visible;
 }
 
-/* One amount row: the label, then the amount right-aligned to end. */
-static void money_confirm_draw_amount(const struct ui *ui, int row,
-				      int label_column, int end,
-				      const char *label, const char *amount,
-				      attr_t attr)
-{
-	int x = ui_column(ui, 0);
-	int width = draw_text_width(amount);
-	int column = end - width;
-
-	if (column < label_column + 1)
-		column = label_column + 1;
-	draw_line(stdscr, ui_row(ui, row), x + label_column,
-		  end - label_column, attr, "");
-	draw_text(stdscr, ui_row(ui, row), x + label_column,
-		  column - label_column - 1, attr, label);
-	draw_text(stdscr, ui_row(ui, row), x + column, end - column, attr,
-		  amount);
-}
-
 /* The title: "Confirm cash-in" from the summary's "Cash-in". */
 static void money_confirm_title(const struct money_summary *summary,
 				bool compact, char *title, size_t size)
@@ -227,13 +208,7 @@ static void money_confirm_draw(const struct screen *screen,
 		  ui->columns, theme_attr(THEME_TITLE), text);
 	if (state->ready) {
 		money_confirm_draw_lines(state, ui, visible);
-		money_confirm_draw_amount(ui, row, label_column, end, "Amount",
-					  summary->amount, A_BOLD);
-		money_confirm_draw_amount(ui, row + 1, label_column, end,
-					  "Fee", summary->fee, A_BOLD);
-		money_confirm_draw_amount(ui, row + 2, label_column, end,
-					  summary->total_label, summary->total,
-					  A_BOLD | A_REVERSE);
+		amount_rows_draw(ui, row, label_column, end, summary);
 		row += 3;
 		if (state->quote_deadline > 0) {
 			money_confirm_quote(state, text, sizeof(text));

@@ -147,26 +147,6 @@ static int report_first_line(const struct report_state *state,
 	return first < 0 ? 0 : first;
 }
 
-static void report_draw_line(const struct receipt_line *line, int y, int x,
-			     int columns)
-{
-	switch (line->style) {
-	case RECEIPT_STYLE_CENTER:
-		draw_centered(stdscr, y, x, columns, A_BOLD, line->text);
-		break;
-	case RECEIPT_STYLE_TOTAL:
-		draw_text(stdscr, y, x, columns, A_BOLD, line->text);
-		break;
-	case RECEIPT_STYLE_RULE:
-		mvwhline(stdscr, y, x, '-', columns);
-		break;
-	case RECEIPT_STYLE_PLAIN:
-	default:
-		draw_text(stdscr, y, x, columns, A_NORMAL, line->text);
-		break;
-	}
-}
-
 /* The title names the report and, when the box scrolls, where it is. */
 static void report_draw_title(const struct report_state *state,
 			      const struct ui *ui, int first)
@@ -226,8 +206,8 @@ static void report_draw(const struct screen *screen, const struct ui *ui)
 	for (i = 0; state->preview_ready && i < report_box_rows(ui) &&
 		    first + i < state->preview.count;
 	     i++)
-		report_draw_line(&state->preview.lines[first + i],
-				 ui_row(ui, top + i), x, columns);
+		draw_receipt_line(stdscr, &state->preview.lines[first + i],
+				  ui_row(ui, top + i), x, columns);
 	draw_line(stdscr, ui_row(ui, ui->rows - 1), ui_column(ui, 0),
 		  ui->columns,
 		  state->message_ok ? theme_attr(THEME_OK) | A_BOLD

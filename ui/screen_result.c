@@ -246,26 +246,6 @@ static attr_t result_state_text(const struct result_state *state,
 			  text, size);
 }
 
-static void result_draw_line(const struct receipt_line *line, int y, int x,
-			     int columns)
-{
-	switch (line->style) {
-	case RECEIPT_STYLE_CENTER:
-		draw_centered(stdscr, y, x, columns, A_BOLD, line->text);
-		break;
-	case RECEIPT_STYLE_TOTAL:
-		draw_text(stdscr, y, x, columns, A_BOLD, line->text);
-		break;
-	case RECEIPT_STYLE_RULE:
-		mvwhline(stdscr, y, x, '-', columns);
-		break;
-	case RECEIPT_STYLE_PLAIN:
-	default:
-		draw_text(stdscr, y, x, columns, A_NORMAL, line->text);
-		break;
-	}
-}
-
 /* First receipt line to show: the scroll position, kept inside the
  * receipt. */
 static int result_first_line(const struct result_state *state, int visible)
@@ -304,8 +284,9 @@ static void result_draw_receipt(const struct result_state *state,
 
 		draw_blank(stdscr, y, left + 1, width - 2);
 		if (state->receipt_ready && first + i < state->receipt.count)
-			result_draw_line(&state->receipt.lines[first + i], y,
-					 left + 2, state->columns);
+			draw_receipt_line(stdscr,
+					  &state->receipt.lines[first + i], y,
+					  left + 2, state->columns);
 	}
 	if (!state->receipt_ready)
 		draw_text(stdscr, top + 1, left + 2, state->columns,

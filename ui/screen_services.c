@@ -1,11 +1,11 @@
 /* The money services menu: a numbered menu (menuw) of cash-in, cash-out,
  * bank transfer, send money, balance and statement, agent float and end
  * of day. A digit picks an item at once. */
-#include <menu.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "draw.h"
+#include "numbered_menu.h"
 #include "screen.h"
 #include "theme.h"
 
@@ -39,108 +39,50 @@ static const char *const services_names[SERVICES_ITEM_COUNT] = {
 	[SERVICES_REPORT] = "7 End of day",
 };
 
-struct services_state {
-	ITEM *items[SERVICES_ITEM_COUNT + 1]; /* NULL-terminated */
-	MENU *menu;
-	WINDOW *sub;
-	bool posted;
-};
-
-static struct services_state services;
-
-static void services_unplace(struct services_state *state)
-{
-	if (state->posted) {
-		unpost_menu(state->menu);
-		state->posted = false;
-	}
-	if (state->sub != NULL) {
-		set_menu_sub(state->menu, NULL);
-		delwin(state->sub);
-		state->sub = NULL;
-	}
-}
+static struct numbered_menu services_menu;
 
 static void services_destroy(struct screen *screen)
 {
-	struct services_state *state = screen->state;
-	int i;
-
-	if (state->menu != NULL) {
-		services_unplace(state);
-		free_menu(state->menu);
-	}
-	for (i = 0; i < SERVICES_ITEM_COUNT; i++) {
-		if (state->items[i] != NULL)
-			free_item(state->items[i]);
-	}
-	memset(state, 0, sizeof(*state));
+	numbered_menu_destroy(screen->state);
 }
 
 static int services_init(struct screen *screen, struct ui *ui)
 {
-	struct services_state *state = screen->state;
-	int i;
-
 	(void)ui;
-	memset(state, 0, sizeof(*state));
-	for (i = 0; i < SERVICES_ITEM_COUNT; i++) {
-		state->items[i] = new_item(services_names[i], "");
-		if (state->items[i] == NULL)
-			goto fail;
-	}
-	state->menu = new_menu(state->items);
-	if (state->menu == NULL)
-		goto fail;
-	set_menu_format(state->menu, SERVICES_ITEM_COUNT, 1);
-	menu_opts_off(state->menu, O_SHOWDESC | O_NONCYCLIC);
-	set_menu_mark(state->menu, "> ");
-	set_menu_fore(state->menu, A_REVERSE | A_BOLD);
-	return 0;
-
-fail:
-	services_destroy(screen);
-	return -1;
+	return numbered_menu_init(screen->state, services_names,
+				  SERVICES_ITEM_COUNT);
 }
 
 static void services_enter(struct screen *screen, struct ui *ui,
 			   enum screen_id from)
 {
-	struct services_state *state = screen->state;
-
 	(void)ui;
 	/* From home the menu starts on its first item; back from a service
 	 * it stays on the one the agent used. */
 	if (from == SCREEN_HOME)
-		set_current_item(state->menu, state->items[SERVICES_CASH_IN]);
+		numbered_menu_select(screen->state, SERVICES_CASH_IN);
 }
 
 static void services_leave(struct screen *screen, struct ui *ui)
 {
 	(void)ui;
-	services_unplace(screen->state);
+	numbered_menu_unpost(screen->state);
 }
 
 static void services_layout(struct screen *screen, struct ui *ui)
 {
-	struct services_state *state = screen->state;
 	int row = ui->compact ? SERVICES_COMPACT_MENU_ROW : SERVICES_MENU_ROW;
 	int column = ui->compact ? SERVICES_COMPACT_MENU_COLUMN
 				 : SERVICES_MENU_COLUMN;
 
-	services_unplace(state);
+	numbered_menu_unpost(screen->state);
 	screen->help = UI_HELP_CONFIRM | UI_HELP_BACK | UI_HELP_SYNC;
 	if (!ui->compact)
 		screen->help |= UI_HELP_NEXT | UI_HELP_QUIT;
 	if (ui->too_small)
 		return;
-	state->sub = derwin(stdscr, SERVICES_ITEM_COUNT, SERVICES_MENU_WIDTH,
-			    ui_row(ui, row), ui_column(ui, column));
-	if (state->sub == NULL)
-		return;
-	set_menu_win(state->menu, stdscr);
-	set_menu_sub(state->menu, state->sub);
-	state->posted = post_menu(state->menu) == E_OK;
+	numbered_menu_post(screen->state, ui, row, column,
+			   SERVICES_MENU_WIDTH);
 }
 
 static void services_draw(const struct screen *screen, const struct ui *ui)
@@ -194,18 +136,12 @@ static int services_activate(struct ui *ui, int item)
 static int services_on_action(struct screen *screen, struct ui *ui,
 			      enum ui_action action)
 {
-	struct services_state *state = screen->state;
-
+	if (numbered_menu_move(screen->state, action))
+		return SCREEN_HANDLED;
 	switch (action) {
-	case UI_ACTION_NEXT:
-		menu_driver(state->menu, REQ_DOWN_ITEM);
-		return SCREEN_HANDLED;
-	case UI_ACTION_PREV:
-		menu_driver(state->menu, REQ_UP_ITEM);
-		return SCREEN_HANDLED;
 	case UI_ACTION_CONFIRM:
 		return services_activate(ui,
-					 item_index(current_item(state->menu)));
+					 numbered_menu_current(screen->state));
 	case UI_ACTION_BACK:
 		return ui_switch(ui, SCREEN_HOME);
 	default:
@@ -216,12 +152,10 @@ static int services_on_action(struct screen *screen, struct ui *ui,
 static int services_on_text(struct screen *screen, struct ui *ui,
 			    wchar_t ch)
 {
-	struct services_state *state = screen->state;
-	int item = (int)(ch - L'1');
+	int item = numbered_menu_pick(screen->state, ch);
 
-	if (item < 0 || item >= SERVICES_ITEM_COUNT)
+	if (item < 0)
 		return SCREEN_IGNORED;
-	set_current_item(state->menu, state->items[item]);
 	return services_activate(ui, item);
 }
 
@@ -239,5 +173,5 @@ struct screen screen_services = {
 	.on_action = services_on_action,
 	.on_text = services_on_text,
 	.destroy = services_destroy,
-	.state = &services,
+	.state = &services_menu,
 };

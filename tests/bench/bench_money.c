@@ -18,6 +18,7 @@
 #include "../../app/report.h"
 #include "../../app/uuid.h"
 #include "../../offline/journal.h"
+#include "bench_util.h"
 
 /* A busy counter's day: about 1,000 operations an hour for ten hours. */
 #define DAY_OPERATIONS 10000
@@ -44,28 +45,6 @@ static const char fee_schedule[] =
 	"\"max\":2000}]},"
 	"\"bank_transfer\":{\"GHS\":[{\"up_to\":null,\"fixed\":100,"
 	"\"rate_bp\":50,\"max\":1500}]}}}";
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-	qsort(values, (size_t)count, sizeof(*values), compare_doubles);
-	return values[count / 2];
-}
 
 /* Fill op with operation n of the day: cash-in, cash-out and bank
  * transfer in turn, in GHS, with amounts that cross the fee bands.
@@ -175,7 +154,7 @@ static int fill_day(struct journal *journal)
 static double bare_group_ms(sqlite3 *db)
 {
 	sqlite3_stmt *stmt = NULL;
-	double start = now_ms();
+	double start = bench_now_ms();
 	long long total = 0;
 
 	if (sqlite3_prepare_v2(db,
@@ -193,7 +172,7 @@ static double bare_group_ms(sqlite3 *db)
 		fprintf(stderr, "bench: GROUP BY counted %lld rows\n", total);
 		return -1;
 	}
-	return now_ms() - start;
+	return bench_now_ms() - start;
 }
 
 static int run_report(const char *dir)
@@ -203,7 +182,7 @@ static int run_report(const char *dir)
 	sqlite3 *db = NULL;
 	struct report *report = calloc(1, sizeof(*report));
 	double built[REPORT_SAMPLES], bare[REPORT_SAMPLES];
-	double limit = now_ms() + REPORT_SECONDS_MAX * 1000.0;
+	double limit = bench_now_ms() + REPORT_SECONDS_MAX * 1000.0;
 	int samples = 0, rc = 1;
 	int64_t counted = 0;
 
@@ -214,14 +193,14 @@ static int run_report(const char *dir)
 	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
 		    SQLITE_OK)
 		goto out;
-	while (samples < REPORT_SAMPLES && now_ms() < limit) {
-		double start = now_ms();
+	while (samples < REPORT_SAMPLES && bench_now_ms() < limit) {
+		double start = bench_now_ms();
 
 		if (report_build(journal, report) != 0) {
 			fprintf(stderr, "bench: report_build failed\n");
 			goto out;
 		}
-		built[samples] = now_ms() - start;
+		built[samples] = bench_now_ms() - start;
 		bare[samples] = bare_group_ms(db);
 		if (bare[samples] < 0)
 			goto out;
@@ -241,10 +220,10 @@ static int run_report(const char *dir)
 		goto out;
 	}
 	printf("report_operations: %d\n", DAY_OPERATIONS);
-	printf("report_build_ms: %.2f\n", median(built, samples));
-	printf("report_bare_group_ms: %.2f\n", median(bare, samples));
+	printf("report_build_ms: %.2f\n", bench_median(built, samples));
+	printf("report_bare_group_ms: %.2f\n", bench_median(bare, samples));
 	printf("eod_report_ratio: %.2f\n",
-	       median(built, samples) / median(bare, samples));
+	       bench_median(built, samples) / bench_median(bare, samples));
 	rc = 0;
 out:
 	sqlite3_close(db);
@@ -256,14 +235,14 @@ out:
 /* Time one bare parse of the schedule and a walk to the cash-out band. */
 static double bare_parse_ms(void)
 {
-	double start = now_ms();
+	double start = bench_now_ms();
 	json_t *root = json_loads(fee_schedule, 0, NULL);
 	json_t *bands = json_object_get(
 		json_object_get(json_object_get(root, "fees"), "cash_out"),
 		"GHS");
 	double elapsed;
 
-	elapsed = now_ms() - start;
+	elapsed = bench_now_ms() - start;
 	if (json_array_size(bands) != 2)
 		elapsed = -1;
 	json_decref(root);
@@ -275,7 +254,7 @@ static int run_fee(const char *dir)
 	char path[4096];
 	struct journal *journal = NULL;
 	double cached[FEE_SAMPLES], bare[FEE_SAMPLES];
-	double limit = now_ms() + FEE_SECONDS_MAX * 1000.0;
+	double limit = bench_now_ms() + FEE_SECONDS_MAX * 1000.0;
 	int samples = 0, rc = 1;
 	int64_t fee = -1;
 
@@ -284,8 +263,8 @@ static int run_fee(const char *dir)
 	if (journal_open(path, &journal) != 0 ||
 	    journal_set_meta(journal, REFDATA_META_FEES, fee_schedule) != 0)
 		goto out;
-	while (samples < FEE_SAMPLES && now_ms() < limit) {
-		double start = now_ms();
+	while (samples < FEE_SAMPLES && bench_now_ms() < limit) {
+		double start = bench_now_ms();
 
 		if (refdata_fee(journal, API_TYPE_CASH_OUT, "GHS", 250000,
 				&fee) != 0 || fee != 2000) {
@@ -293,7 +272,7 @@ static int run_fee(const char *dir)
 				(long long)fee);
 			goto out;
 		}
-		cached[samples] = now_ms() - start;
+		cached[samples] = bench_now_ms() - start;
 		bare[samples] = bare_parse_ms();
 		if (bare[samples] < 0)
 			goto out;
@@ -301,10 +280,10 @@ static int run_fee(const char *dir)
 	}
 	if (samples < FEE_SAMPLES_MIN)
 		goto out;
-	printf("fee_cached_ms: %.4f\n", median(cached, samples));
-	printf("fee_bare_parse_ms: %.4f\n", median(bare, samples));
+	printf("fee_cached_ms: %.4f\n", bench_median(cached, samples));
+	printf("fee_bare_parse_ms: %.4f\n", bench_median(bare, samples));
 	printf("fee_lookup_ratio: %.2f\n",
-	       median(cached, samples) / median(bare, samples));
+	       bench_median(cached, samples) / bench_median(bare, samples));
 	rc = 0;
 out:
 	journal_close(journal);

@@ -17,6 +17,7 @@
 #include "../../app/customer.h"
 #include "../../app/log.h"
 #include "../../offline/credentials.h"
+#include "bench_util.h"
 
 /* Offline login checks (and as many bare derivations) at about 100 ms
  * each, so the loop takes about 8 s. It stops early at the time limit
@@ -47,28 +48,6 @@
 #define PASSWORD "correct horse 42"
 #define WRONG_PASSWORD "correct horse 43"
 #define LOGIN_MAX_AGE_SECONDS 604800 /* a week */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-	qsort(values, (size_t)count, sizeof(*values), compare_doubles);
-	return values[count / 2];
-}
 
 /* The verifier credentials_store wrote, read back from the journal file
  * so that the bare derivation uses the same salt and iteration count. */
@@ -118,7 +97,7 @@ static double bare_derive_ms(mbedtls_md_context_t *md,
 			     const struct stored_verifier *verifier)
 {
 	unsigned char key[CREDENTIALS_HASH_SIZE];
-	double start = now_ms();
+	double start = bench_now_ms();
 	double elapsed;
 	int rc;
 
@@ -126,7 +105,7 @@ static double bare_derive_ms(mbedtls_md_context_t *md,
 				       strlen(PASSWORD), verifier->salt,
 				       sizeof(verifier->salt),
 				       verifier->iterations, sizeof(key), key);
-	elapsed = now_ms() - start;
+	elapsed = bench_now_ms() - start;
 	if (rc != 0) {
 		fprintf(stderr,
 			"bench: mbedtls_pkcs5_pbkdf2_hmac failed: -0x%04x\n",
@@ -150,7 +129,7 @@ static double login_check_ms(struct journal *journal, int sample)
 	bool wrong = sample % 2 == 0;
 	int expected = wrong ? CREDENTIALS_EWRONG : CREDENTIALS_OK;
 	int64_t retry_after = -1;
-	double start = now_ms();
+	double start = bench_now_ms();
 	double elapsed;
 	int rc;
 
@@ -158,7 +137,7 @@ static double login_check_ms(struct journal *journal, int sample)
 			       wrong ? WRONG_PASSWORD : PASSWORD,
 			       (int64_t)time(NULL), LOGIN_MAX_AGE_SECONDS,
 			       &retry_after);
-	elapsed = now_ms() - start;
+	elapsed = bench_now_ms() - start;
 	if (rc != expected || retry_after != 0) {
 		fprintf(stderr, "bench: check %d returned %s, retry after %lld "
 				"s; expected %s\n", sample,
@@ -175,10 +154,10 @@ static int time_logins(struct journal *journal, mbedtls_md_context_t *md,
 		       const struct stored_verifier *verifier,
 		       double check_ms[], double bare_ms[])
 {
-	double deadline = now_ms() + LOGIN_SECONDS_MAX * 1000.0;
+	double deadline = bench_now_ms() + LOGIN_SECONDS_MAX * 1000.0;
 	int count = 0;
 
-	while (count < LOGIN_SAMPLES && now_ms() < deadline) {
+	while (count < LOGIN_SAMPLES && bench_now_ms() < deadline) {
 		check_ms[count] = login_check_ms(journal, count);
 		bare_ms[count] = bare_derive_ms(md, verifier);
 		if (check_ms[count] < 0 || bare_ms[count] < 0)
@@ -213,12 +192,12 @@ static void print_logins(double check_ms[], double bare_ms[], int count,
 		else
 			right_ms[right++] = check_ms[i];
 	}
-	check = median(check_ms, count);
-	bare = median(bare_ms, count);
+	check = bench_median(check_ms, count);
+	bare = bench_median(bare_ms, count);
 	printf("login_iterations: %u\n", iterations);
 	printf("login_checks: %d\n", count);
-	printf("login_check_wrong_ms: %.1f\n", median(wrong_ms, wrong));
-	printf("login_check_right_ms: %.1f\n", median(right_ms, right));
+	printf("login_check_wrong_ms: %.1f\n", bench_median(wrong_ms, wrong));
+	printf("login_check_right_ms: %.1f\n", bench_median(right_ms, right));
 	printf("login_check_ms: %.1f\n", check);
 	printf("login_bare_ms: %.1f\n", bare);
 	printf("offline_login_check_ratio: %.2f\n", check / bare);
@@ -368,7 +347,7 @@ static int open_bare_lookup(const char *path, sqlite3 **db,
 static double bare_select_ms(sqlite3 *db, sqlite3_stmt *stmt,
 			     const char *phone)
 {
-	double start = now_ms();
+	double start = bench_now_ms();
 	int found = 0;
 	double elapsed;
 
@@ -377,7 +356,7 @@ static double bare_select_ms(sqlite3 *db, sqlite3_stmt *stmt,
 		found = sqlite3_column_text(stmt, 0) != NULL &&
 			sqlite3_column_bytes(stmt, 0) > 0;
 	sqlite3_reset(stmt);
-	elapsed = now_ms() - start;
+	elapsed = bench_now_ms() - start;
 	if (!found) {
 		fprintf(stderr, "bench: bare SELECT found no %s: %s\n", phone,
 			sqlite3_errmsg(db));
@@ -392,13 +371,13 @@ static double lookup_ms(struct journal *journal, const char *phone,
 			int64_t now, int64_t version)
 {
 	struct api_customer found;
-	double start = now_ms();
+	double start = bench_now_ms();
 	double elapsed;
 	int rc;
 
 	rc = customer_lookup_offline(journal, API_CUSTOMER_BY_PHONE, phone,
 				     now, &found);
-	elapsed = now_ms() - start;
+	elapsed = bench_now_ms() - start;
 	if (rc != CUSTOMER_OK || found.version != version ||
 	    strcmp(found.profile.phone, phone) != 0) {
 		fprintf(stderr, "bench: lookup of %s returned %s, version "
@@ -444,9 +423,9 @@ static int time_lookup_round(struct journal *journal, sqlite3 *db,
 
 static void print_lookups(double *samples[LOOKUP_KINDS], int count)
 {
-	double cached = median(samples[LOOKUP_CACHED], count);
-	double pending = median(samples[LOOKUP_PENDING], count);
-	double bare = median(samples[LOOKUP_BARE], count);
+	double cached = bench_median(samples[LOOKUP_CACHED], count);
+	double pending = bench_median(samples[LOOKUP_PENDING], count);
+	double bare = bench_median(samples[LOOKUP_BARE], count);
 
 	printf("customer_cache_rows: %d\n", CUSTOMER_CACHE_MAX);
 	printf("customer_pending_registrations: %d\n", PENDING_REGISTRATIONS);
@@ -485,8 +464,8 @@ static int run_lookup(const char *dir)
 		goto out;
 
 	now += CUSTOMER_CACHE_MAX;
-	deadline = now_ms() + LOOKUP_SECONDS_MAX * 1000.0;
-	while (count < LOOKUP_SAMPLES && now_ms() < deadline) {
+	deadline = bench_now_ms() + LOOKUP_SECONDS_MAX * 1000.0;
+	while (count < LOOKUP_SAMPLES && bench_now_ms() < deadline) {
 		if (time_lookup_round(journal, db, stmt, count, now,
 				      samples) != 0)
 			goto out;

@@ -17,30 +17,9 @@
 #include "../../app/app.h"
 #include "../../app/log.h"
 #include "../../app/wallet.h"
+#include "bench_util.h"
 
 #define ENQUEUE_SAMPLES 300 /* each kind; medians of interleaved runs */
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-	double x = *(const double *)a;
-	double y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *values, int count)
-{
-	qsort(values, (size_t)count, sizeof(*values), compare_doubles);
-	return values[count / 2];
-}
 
 /* A transfer of 0.01 GHS between the sandbox's two seeded GHS wallets. */
 static void build_transfer(struct operation *op)
@@ -84,7 +63,7 @@ static double bare_insert_ms(sqlite3 *db, sqlite3_stmt *stmt)
 	double start;
 
 	build_transfer(&op);
-	start = now_ms();
+	start = bench_now_ms();
 	sqlite3_bind_text(stmt, 1, op.id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 2, op.type, -1, SQLITE_STATIC);
 	sqlite3_bind_text(stmt, 3, op.agent_id, -1, SQLITE_STATIC);
@@ -100,7 +79,7 @@ static double bare_insert_ms(sqlite3 *db, sqlite3_stmt *stmt)
 		exit(1);
 	}
 	sqlite3_reset(stmt);
-	return now_ms() - start;
+	return bench_now_ms() - start;
 }
 
 static double journal_insert_ms(struct journal *journal)
@@ -109,10 +88,10 @@ static double journal_insert_ms(struct journal *journal)
 	double start;
 
 	build_transfer(&op);
-	start = now_ms();
+	start = bench_now_ms();
 	if (journal_insert(journal, &op) != JOURNAL_OK)
 		exit(1);
-	return now_ms() - start;
+	return bench_now_ms() - start;
 }
 
 /* Durable journal inserts (with the dependency keys a transfer has)
@@ -143,8 +122,8 @@ static int run_enqueue(const char *dir)
 		journal_ms[i] = journal_insert_ms(journal);
 		bare_ms[i] = bare_insert_ms(db, stmt);
 	}
-	journal_median = median(journal_ms, ENQUEUE_SAMPLES);
-	bare_median = median(bare_ms, ENQUEUE_SAMPLES);
+	journal_median = bench_median(journal_ms, ENQUEUE_SAMPLES);
+	bare_median = bench_median(bare_ms, ENQUEUE_SAMPLES);
 	printf("enqueue_journal_ms: %.3f\n", journal_median);
 	printf("enqueue_bare_ms: %.3f\n", bare_median);
 	printf("enqueue_overhead_ratio: %.2f\n", journal_median / bare_median);
@@ -211,7 +190,7 @@ static int run_fill(const struct config *config, long count)
 
 static int run_drain(const struct config *config)
 {
-	double start = now_ms();
+	double start = bench_now_ms();
 	int remaining = sync_drain(config, (int64_t)time(NULL) + 900, NULL);
 
 	if (remaining != 0) {
@@ -219,7 +198,7 @@ static int run_drain(const struct config *config)
 			remaining);
 		return 1;
 	}
-	printf("drain_ms: %.1f\n", now_ms() - start);
+	printf("drain_ms: %.1f\n", bench_now_ms() - start);
 	return 0;
 }
 
@@ -227,7 +206,7 @@ static int run_drain(const struct config *config)
  * operation, as a shell loop around the curl command would do. */
 static int run_naive(const struct config *config, long count)
 {
-	double start = now_ms();
+	double start = bench_now_ms();
 
 	for (long i = 0; i < count; i++) {
 		struct transport *transport = NULL;
@@ -245,7 +224,7 @@ static int run_naive(const struct config *config, long count)
 			return 1;
 		}
 	}
-	printf("naive_ms_per_op: %.3f\n", (now_ms() - start) / count);
+	printf("naive_ms_per_op: %.3f\n", (bench_now_ms() - start) / count);
 	return 0;
 }
 
@@ -259,14 +238,14 @@ static int run_ping(const struct config *config, long count)
 	    api_ping(transport) != API_OK)
 		return 1;
 	for (long i = 0; i < count; i++) {
-		double start = now_ms();
+		double start = bench_now_ms();
 
 		if (api_ping(transport) != API_OK)
 			return 1;
-		samples[i] = now_ms() - start;
+		samples[i] = bench_now_ms() - start;
 	}
 	transport_close(transport);
-	printf("round_trip_ms: %.3f\n", median(samples, (int)count));
+	printf("round_trip_ms: %.3f\n", bench_median(samples, (int)count));
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #include "app_fixture.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,27 @@ void app_fixture_teardown(struct app_fixture *f)
 	journal_close(f->app.journal);
 	sandbox_process_stop(&f->sandbox);
 	free(f);
+}
+
+struct app_fixture *app_fixture_open_session(const char *name,
+					     const char *agent_id)
+{
+	struct app_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	app_fixture_setup(f, name);
+	pthread_mutex_init(&f->app.lock, NULL);
+	f->app.session.logged_in = true;
+	f->app.status.online = true;
+	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
+		 "%s", agent_id);
+	return f;
+}
+
+void app_fixture_close_session(struct app_fixture *f)
+{
+	pthread_mutex_destroy(&f->app.lock);
+	app_fixture_teardown(f);
 }
 
 /* Open the sandbox's database read-only and prepare sql with id bound to

@@ -23,6 +23,16 @@ void app_fixture_setup(struct app_fixture *f, const char *name);
 /* Close the journal, stop the sandbox and free f. */
 void app_fixture_teardown(struct app_fixture *f);
 
+/* Allocate a fixture, set it up as app_fixture_setup does, initialise the
+ * app's lock and mark agent_id logged in with the link up, without a
+ * login request. Returns the fixture, and fails the test on any error. */
+struct app_fixture *app_fixture_open_session(const char *name,
+					     const char *agent_id);
+
+/* Destroy the app's lock and tear the fixture down, for a fixture from
+ * app_fixture_open_session whose app was not closed with app_close. */
+void app_fixture_close_session(struct app_fixture *f);
+
 /* Write and load the configuration for the client certificate cert_name
  * (see sandbox_write_config). */
 void app_fixture_load_config(struct app_fixture *f, const char *cert_name);

@@ -57,25 +57,13 @@ static int open_transport(struct app_fixture *f, struct transport **out)
 
 static int setup(void **state)
 {
-	struct app_fixture *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	app_fixture_setup(f, "customer");
-	pthread_mutex_init(&f->app.lock, NULL);
-	f->app.session.logged_in = true;
-	f->app.status.online = true;
-	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
-		 "%s", AGENT);
-	*state = f;
+	*state = app_fixture_open_session("customer", AGENT);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct app_fixture *f = *state;
-
-	pthread_mutex_destroy(&f->app.lock);
-	app_fixture_teardown(f);
+	app_fixture_close_session(*state);
 	return 0;
 }
 

@@ -40,16 +40,9 @@
 
 static int setup(void **state)
 {
-	struct app_fixture *f = calloc(1, sizeof(*f));
+	struct app_fixture *f = app_fixture_open_session("money", AGENT);
 
-	assert_non_null(f);
-	app_fixture_setup(f, "money");
 	assert_int_equal(event_channel_open(&f->app.events), 0);
-	pthread_mutex_init(&f->app.lock, NULL);
-	f->app.session.logged_in = true;
-	f->app.status.online = true;
-	snprintf(f->app.session.agent_id, sizeof(f->app.session.agent_id),
-		 "%s", AGENT);
 	*state = f;
 	return 0;
 }

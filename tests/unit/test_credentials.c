@@ -1,7 +1,6 @@
 /* Unit tests for offline/credentials.c on real journal files in a fresh
  * directory under /tmp, with a fake clock and a second SQLite connection
  * to read what was stored. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +16,7 @@
 #include "../../app/uuid.h"
 #include "../../offline/credentials.h"
 #include "../../offline/journal.h"
+#include "journal_fixture.h"
 
 /* Fake Unix time of the online login in most tests. */
 #define T0 INT64_C(1700000000)
@@ -30,62 +30,18 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct journal *journal;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	strcpy(f->dir, "/tmp/spotagent-test-credentials-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-/* Remove every file in the directory, then the directory. */
-static void remove_dir(const char *path)
-{
-	DIR *dir = opendir(path);
-	struct dirent *entry;
-
-	if (dir == NULL)
-		return;
-	for (entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
-		if (strcmp(entry->d_name, ".") != 0 &&
-		    strcmp(entry->d_name, "..") != 0)
-			unlinkat(dirfd(dir), entry->d_name, 0);
-	}
-	closedir(dir);
-	rmdir(path);
+	return journal_fixture_setup(state, "credentials");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	journal_close(f->journal);
-	remove_dir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 /* Close and reopen the fixture's journal, as a restart does. */
-static void reopen(struct fixture *f)
+static void reopen(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
@@ -123,8 +79,8 @@ static void raw_exec(const char *path, const char *sql)
 }
 
 /* The stored "failures,locked_until" of agent_id. */
-static void read_lockout(struct fixture *f, const char *agent_id, char *out,
-			 size_t size)
+static void read_lockout(struct journal_fixture *f, const char *agent_id,
+			 char *out, size_t size)
 {
 	raw_query(f->path,
 		  "SELECT failures || ',' || locked_until FROM credentials"
@@ -132,7 +88,7 @@ static void read_lockout(struct fixture *f, const char *agent_id, char *out,
 		  agent_id, out, size);
 }
 
-static int check(struct fixture *f, const char *agent_id,
+static int check(struct journal_fixture *f, const char *agent_id,
 		 const char *password, int64_t now, int64_t *retry_after)
 {
 	return credentials_check(f->journal, agent_id, password, now, WINDOW,
@@ -141,7 +97,7 @@ static int check(struct fixture *f, const char *agent_id,
 
 static void store_then_check_ok(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char expected[128];
 	char text[128];
@@ -166,7 +122,7 @@ static void store_then_check_ok(void **state)
 
 static void wrong_password_persists(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char text[64];
 
@@ -200,7 +156,7 @@ static void lockout_sequence_delays(void **state)
 	static const int64_t delays[] = {
 		0, 0, 30, 60, 120, 240, 480, 960, 1920, 3600, 3600, 3600,
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t now = T0;
 	int64_t retry_after;
 	char expected[64];
@@ -252,7 +208,7 @@ static void delay_schedule_table(void **state)
  * right password. */
 static void check_while_locked(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char text[64];
 
@@ -280,7 +236,7 @@ static void check_while_locked(void **state)
 
 static void success_resets_failures(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char text[64];
 
@@ -307,7 +263,7 @@ static void success_resets_failures(void **state)
 /* A new online login replaces the verifier and ends a lockout. */
 static void store_replaces_and_unlocks(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char text[64];
 
@@ -345,7 +301,7 @@ static void expired_window_table(void **state)
 		/* The clock went back since the online login. */
 		{T0 - 1, WINDOW, CREDENTIALS_EEXPIRED},
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after;
 	char text[64];
 
@@ -371,7 +327,7 @@ static void expired_window_table(void **state)
 
 static void unknown_agent(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 
 	assert_int_equal(check(f, AGENT, PASSWORD, T0, &retry_after),
@@ -393,7 +349,7 @@ static void unknown_agent(void **state)
 
 static void two_agents_independent(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char text[64];
 
@@ -427,7 +383,7 @@ static void two_agents_independent(void **state)
 
 static void salt_differs_per_store(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char first[128];
 	char second[128];
 
@@ -455,7 +411,7 @@ static void salt_differs_per_store(void **state)
  * run. */
 static void check_damaged_row(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 
 	assert_int_equal(credentials_store(f->journal, AGENT, PASSWORD, T0),
@@ -471,7 +427,7 @@ static void invalid_arguments_table(void **state)
 	static char long_agent[JOURNAL_AGENT_SIZE + 1];
 	static char long_password[CREDENTIALS_PASSWORD_MAX + 2];
 	static char max_password[CREDENTIALS_PASSWORD_MAX + 1];
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 
 	memset(long_agent, 'a', sizeof(long_agent) - 1);
@@ -524,7 +480,7 @@ static void invalid_arguments_table(void **state)
  * to 7 only add the credentials, customer cache and day close tables and
  * the operations' secret column, so dropping them and the version is
  * what a version 3 build leaves on disk. */
-static void downgrade_to_v3(struct fixture *f)
+static void downgrade_to_v3(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
@@ -536,7 +492,7 @@ static void downgrade_to_v3(struct fixture *f)
 
 static void migrate_v3_to_v4(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 	int64_t retry_after = -1;
@@ -583,7 +539,7 @@ static void migrate_v3_to_v4(void **state)
 
 static void reopen_is_idempotent(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t retry_after = -1;
 	char text[64];
 

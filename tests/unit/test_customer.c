@@ -18,51 +18,19 @@
 #include "../../app/app.h"
 #include "../../app/customer.h"
 #include "../../app/receipt.h"
+#include "journal_fixture.h"
 
 /* 2026-12-04T15:00:00Z */
 #define NOW 1796396400
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct journal *journal;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/spotagent-test-customer-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	return journal_fixture_setup(state, "customer");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char name[160];
-
-	journal_close(f->journal);
-	unlink(f->path);
-	snprintf(name, sizeof(name), "%s-wal", f->path);
-	unlink(name);
-	snprintf(name, sizeof(name), "%s-shm", f->path);
-	unlink(name);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 static void typed_customer(struct customer_registration *typed)
@@ -263,7 +231,7 @@ static void numbered_customer(int n, struct api_customer *out)
 		 "GHS");
 }
 
-static int cache_rows(struct fixture *f)
+static int cache_rows(struct journal_fixture *f)
 {
 	sqlite3 *db = NULL;
 	sqlite3_stmt *stmt = NULL;
@@ -286,7 +254,7 @@ static int cache_rows(struct fixture *f)
 
 static void cache_evicts_least_recent(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct api_customer customer;
 	struct api_customer found;
 	const int extra = 5;
@@ -337,7 +305,7 @@ static void cache_evicts_least_recent(void **state)
 
 static void cache_replaces_same_customer(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct api_customer customer;
 	struct api_customer found;
 
@@ -365,7 +333,7 @@ static void cache_replaces_same_customer(void **state)
 
 /* Journal a registration of typed_customer with `phone` and move it to
  * `state`, returning its payload's customer in *reg. */
-static void journal_registration(struct fixture *f, const char *phone,
+static void journal_registration(struct journal_fixture *f, const char *phone,
 				 enum op_state state,
 				 struct customer_registration *reg)
 {
@@ -413,7 +381,7 @@ static void pending_registration_found(void **state)
 		{ "+233201000004", OP_REJECTED, CUSTOMER_ENOTFOUND },
 		{ "+233201000005", OP_ACCEPTED, CUSTOMER_ENOTFOUND },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct customer_registration reg;
 	struct api_customer found;
 
@@ -443,7 +411,7 @@ static void pending_registration_found(void **state)
 
 static void pending_newest_and_cache_wins(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct customer_registration older;
 	struct customer_registration newer;
 	struct api_customer customer;
@@ -596,7 +564,7 @@ enum discard_setup {
 };
 
 /* Journal a profile update as `type` and bring it to its state. */
-static void journal_for_discard(struct fixture *f, const char *type,
+static void journal_for_discard(struct journal_fixture *f, const char *type,
 				enum discard_setup setup, const char *reason,
 				struct operation *op)
 {
@@ -664,7 +632,7 @@ static void discard_only_version_conflict(void **state)
 		{ API_TYPE_CUSTOMER_UPDATE, SETUP_ACCEPTED, "", -1,
 		  OP_ACCEPTED },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct app app = { .journal = f->journal };
 	struct operation op;
 	struct operation after;
@@ -706,7 +674,7 @@ static void discard_only_version_conflict(void **state)
  * service replays the same response to the same key. */
 static void retry_rejects_version_conflict(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct app app = { .journal = f->journal };
 	struct operation conflict;
 	struct operation held;

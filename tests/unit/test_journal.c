@@ -1,6 +1,5 @@
 /* Unit tests for offline/journal.c against real SQLite files in a fresh
  * directory under /tmp, checked through a second SQLite connection. */
-#include <dirent.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,64 +17,20 @@
 #include "../../app/currency.h"
 #include "../../app/uuid.h"
 #include "../../offline/journal.h"
+#include "journal_fixture.h"
 
 /* A non-NULL pointer that journal_open must overwrite with NULL. */
 static char not_a_journal;
 #define UNSET_JOURNAL ((struct journal *)&not_a_journal)
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct journal *journal;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	strcpy(f->dir, "/tmp/spotagent-test-journal-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-/* Remove every file in the directory (the database, its -wal and -shm,
- * test files), then the directory. */
-static void remove_dir(const char *path)
-{
-	DIR *dir = opendir(path);
-	struct dirent *entry;
-
-	if (dir == NULL)
-		return;
-	for (entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
-		if (strcmp(entry->d_name, ".") != 0 &&
-		    strcmp(entry->d_name, "..") != 0)
-			unlinkat(dirfd(dir), entry->d_name, 0);
-	}
-	closedir(dir);
-	rmdir(path);
+	return journal_fixture_setup(state, "journal");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	journal_close(f->journal);
-	remove_dir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 /* A valid operation number n, created at created_at and due then. */
@@ -174,7 +129,7 @@ static int file_exists(const char *path)
 
 static void open_creates_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char text[256]; /* fits the list of schema names */
 
 	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
@@ -220,7 +175,7 @@ static void open_creates_schema(void **state)
 /* The CHECK constraint keeps unknown states out even for other writers. */
 static void schema_rejects_unknown_state(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	sqlite3 *db = NULL;
 	int rc;
@@ -236,7 +191,7 @@ static void schema_rejects_unknown_state(void **state)
 
 static void insert_get_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 
@@ -266,7 +221,7 @@ static void insert_get_round_trip(void **state)
  * is journaled with amount 0 and adds nothing to the pending sums. */
 static void insert_zero_amount(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 	int64_t count = -1;
@@ -288,7 +243,7 @@ static void insert_zero_amount(void **state)
 /* Insert ignores the state, attempts, reference and last_error in op. */
 static void insert_starts_queued(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 
@@ -307,7 +262,7 @@ static void insert_starts_queued(void **state)
 
 static void insert_duplicate_id(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation twin;
 	struct operation got;
@@ -352,7 +307,7 @@ static void fill_keys(char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE],
 
 static void keys_round_trip_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(keys_cases) / sizeof(keys_cases[0]);
 	     i++) {
@@ -383,7 +338,7 @@ static void keys_round_trip_table(void **state)
  * one transaction. */
 static void insert_duplicate_keeps_keys(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation twin;
 	struct operation got;
@@ -409,7 +364,7 @@ static void insert_duplicate_keeps_keys(void **state)
 /* Stored keys that do not fit struct operation are an error. */
 static void get_oversized_keys(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 
@@ -531,7 +486,7 @@ static void apply_defect(struct operation *op, enum op_defect defect)
 
 static void insert_invalid_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t counts[OP_STATE_COUNT];
 	char text[16];
 
@@ -559,7 +514,7 @@ static void insert_invalid_table(void **state)
 
 static void get_missing_and_invalid(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation got;
 	char long_id[64];
 
@@ -579,7 +534,7 @@ static void get_missing_and_invalid(void **state)
  * insertion order. */
 static void next_due_fifo(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	/* created_at of each insert, in insertion order */
 	static const int64_t created[] = {300, 100, 200, 100, 50};
 	/* indexes into created[] in the expected order */
@@ -608,7 +563,7 @@ static void next_due_fifo(void **state)
 /* In-flight operations stay in FIFO order with queued ones. */
 static void next_due_includes_in_flight(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation first;
 	struct operation second;
 	struct operation due;
@@ -627,7 +582,7 @@ static void next_due_includes_in_flight(void **state)
 
 static void next_due_waits_for_attempt_time(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation early;
 	struct operation later;
 	struct operation due;
@@ -657,7 +612,7 @@ static void next_due_waits_for_attempt_time(void **state)
 /* Final states and needs_attention are never due. */
 static void next_due_skips_settled(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[3];
 	struct operation due;
 
@@ -729,7 +684,7 @@ static const struct change_case change_cases[] = {
 };
 
 /* Bring a fresh operation to `state` through the journal's own functions. */
-static void bring_to_state(struct fixture *f, struct operation *op,
+static void bring_to_state(struct journal_fixture *f, struct operation *op,
 			   enum op_state state)
 {
 	assert_int_equal(journal_insert(f->journal, op), JOURNAL_OK);
@@ -814,7 +769,7 @@ static void expect_after(const struct operation *before, enum action action,
 
 static void state_change_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(change_cases) / sizeof(change_cases[0]);
 	     i++) {
@@ -852,7 +807,7 @@ static void state_change_table(void **state)
 /* Every resend counts as one attempt. */
 static void mark_in_flight_counts_attempts(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 
@@ -872,7 +827,7 @@ static void mark_in_flight_counts_attempts(void **state)
 
 static void mark_unknown_id(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const char *id = "123e4567-e89b-42d3-a456-426614174000";
 
 	assert_int_equal(journal_mark_in_flight(f->journal, id, 1),
@@ -891,7 +846,7 @@ static void mark_unknown_id(void **state)
 
 static void mark_invalid_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation before;
 	struct operation after;
@@ -948,7 +903,7 @@ static void mark_invalid_arguments(void **state)
 
 static void count_by_state(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	/* operations to create in each state */
 	static const int wanted[OP_STATE_COUNT] = {
 		[OP_QUEUED] = 3,
@@ -983,7 +938,7 @@ static void count_by_state(void **state)
 
 static void next_attempt_time(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[3];
 	int64_t when = -1;
 
@@ -1013,7 +968,7 @@ static void next_attempt_time(void **state)
 
 static void meta_set_get(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char value[JOURNAL_META_VALUE_SIZE + 8];
 	char small[5] = "abcd";
 	char long_key[JOURNAL_META_KEY_SIZE + 1];
@@ -1078,7 +1033,7 @@ static void meta_set_get(void **state)
 
 static void reopen_keeps_data(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation before;
 	struct operation after;
@@ -1138,7 +1093,7 @@ static void assert_open_rejected(const char *path, int expected)
 
 static void open_newer_schema(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/newer.db", f->dir);
@@ -1151,7 +1106,7 @@ static void open_newer_schema(void **state)
 
 static void open_foreign_database(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char path[160];
 
 	snprintf(path, sizeof(path), "%s/unversioned.db", f->dir);
@@ -1166,7 +1121,7 @@ static void open_foreign_database(void **state)
 
 static void open_garbage_file(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char path[160];
 	FILE *file;
 
@@ -1182,7 +1137,7 @@ static void open_garbage_file(void **state)
 
 static void open_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct journal *journal = UNSET_JOURNAL;
 	char path[160];
 
@@ -1252,7 +1207,7 @@ static void make_v1_journal(const char *path, const char *id,
 
 static void migrate_v1_to_v2(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const char *id = "123e4567-e89b-42d3-a456-426614174000";
 	struct journal *journal = NULL;
 	struct operation got;
@@ -1308,7 +1263,7 @@ static void migrate_v1_to_v2(void **state)
 /* A migration that fails part way leaves the file at version 1. */
 static void migrate_failure_rolls_back(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const char *id = "123e4567-e89b-42d3-a456-426614174000";
 	struct journal *journal = UNSET_JOURNAL;
 	char path[160];
@@ -1335,7 +1290,7 @@ static void migrate_failure_rolls_back(void **state)
  * cut short. */
 static void get_oversized_field(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 
@@ -1362,7 +1317,7 @@ static void get_oversized_field(void **state)
  * into JOURNAL_EBUSY and leaves no transaction open behind. */
 static void locked_by_other_writer(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation queued;
 	struct operation op;
 	sqlite3 *db = NULL;
@@ -1422,7 +1377,7 @@ static void insert_in_state(struct journal *journal, struct operation *op,
 
 static void list_by_key_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const unsigned all = (1u << OP_STATE_COUNT) - 1;
 	struct operation ops[4];
 	struct operation got[4];
@@ -1488,7 +1443,7 @@ static void list_by_key_table(void **state)
 
 static void list_by_key_invalid(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation got[1];
 	char long_key[JOURNAL_KEY_SIZE + 1];
 
@@ -1508,7 +1463,7 @@ static void list_by_key_invalid(void **state)
 
 /* A version 5 file, as a version 5 build leaves it: the current schema
  * without the day closings and the secret column. */
-static void downgrade_to_v5(struct fixture *f)
+static void downgrade_to_v5(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
@@ -1519,7 +1474,7 @@ static void downgrade_to_v5(struct fixture *f)
 
 static void migrate_v5_to_v6(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[3];
 	struct operation got;
 	struct journal_day day;
@@ -1579,7 +1534,7 @@ static void migrate_v5_to_v6(void **state)
 
 static void day_record_checks(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[2];
 	struct journal_day open;
 	struct journal_day day;
@@ -1653,7 +1608,7 @@ static int stop_after_one(const struct operation *op, void *context)
 
 static void day_scan_stops(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[2];
 	struct journal_day day;
 	int seen = 0;
@@ -1692,7 +1647,7 @@ static void raw_secret(const char *path, const char *id, char *out,
  * stored as NULL. */
 static void secret_kept_while_pending(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation plain;
 	struct operation got[2];
@@ -1801,7 +1756,7 @@ static void secret_cleared_when_final(void **state)
 		 "(null)"},
 		{FINAL_DISCARD, OP_QUEUED, JOURNAL_ESTATE, OP_QUEUED, SECRET},
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct operation op;
@@ -1830,7 +1785,7 @@ static void secret_cleared_when_final(void **state)
  * other writers. */
 static void schema_rejects_decided_secret(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	sqlite3 *db = NULL;
 	int rc;
@@ -1851,7 +1806,7 @@ static void schema_rejects_decided_secret(void **state)
  * checks the clearing, not the journal's secure_delete pragma. */
 static void secret_overwritten_in_file(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const char *marker = "zq7-secret-marker-5521";
 	struct operation op;
 	char wal[160];
@@ -1877,7 +1832,7 @@ static void secret_overwritten_in_file(void **state)
 
 /* A version 6 file, as a version 6 build leaves it: the current schema
  * without the secret column. */
-static void downgrade_to_v6(struct fixture *f)
+static void downgrade_to_v6(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
@@ -1911,7 +1866,7 @@ static void migrate_v6_to_v7(void **state)
 		 "{\"code\":\"333333\"}", ""},
 	};
 	enum { CASE_COUNT = sizeof(cases) / sizeof(cases[0]) };
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[CASE_COUNT];
 	struct operation got;
 	char text[64];

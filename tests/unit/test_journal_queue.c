@@ -1,7 +1,6 @@
 /* Unit tests for the journal's queue (offline/journal_queue.c and the
  * list and sum functions of offline/journal.c) against real SQLite files
  * in a fresh directory under /tmp. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -18,6 +17,7 @@
 
 #include "../../app/uuid.h"
 #include "../../offline/journal.h"
+#include "journal_fixture.h"
 
 /* Operations in the scale test. The environment variable
  * SPOTAGENT_SCALE_OPERATIONS overrides the count within
@@ -30,58 +30,14 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ALL_STATES ((1u << OP_STATE_COUNT) - 1)
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct journal *journal;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	strcpy(f->dir, "/tmp/spotagent-test-queue-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-/* Remove every file in the directory, then the directory. */
-static void remove_dir(const char *path)
-{
-	DIR *dir = opendir(path);
-	struct dirent *entry;
-
-	if (dir == NULL)
-		return;
-	for (entry = readdir(dir); entry != NULL; entry = readdir(dir)) {
-		if (strcmp(entry->d_name, ".") != 0 &&
-		    strcmp(entry->d_name, "..") != 0)
-			unlinkat(dirfd(dir), entry->d_name, 0);
-	}
-	closedir(dir);
-	rmdir(path);
+	return journal_fixture_setup(state, "queue");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	journal_close(f->journal);
-	remove_dir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 /* A valid operation number n, created at created_at, due at
@@ -130,7 +86,7 @@ static void assert_operation_equal(const struct operation *a,
 	assert_int_equal(a->sent, b->sent);
 }
 
-static enum op_state state_of(struct fixture *f, const char *id)
+static enum op_state state_of(struct journal_fixture *f, const char *id)
 {
 	struct operation got;
 
@@ -140,7 +96,7 @@ static enum op_state state_of(struct fixture *f, const char *id)
 
 /* Insert op and bring it to `state` through the journal's functions. An
  * in-flight operation is due at op->next_attempt_at again. */
-static void bring_to_state(struct fixture *f, struct operation *op,
+static void bring_to_state(struct journal_fixture *f, struct operation *op,
 			   enum op_state state)
 {
 	assert_int_equal(journal_insert(f->journal, op), JOURNAL_OK);
@@ -180,7 +136,7 @@ static void bring_to_state(struct fixture *f, struct operation *op,
  * and queued together. */
 static void next_batch_fifo(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	/* created_at of each insert, in insertion order */
 	static const int64_t created[] = {300, 100, 200, 100, 50};
 	/* indexes into created[] in the expected order */
@@ -202,7 +158,7 @@ static void next_batch_fifo(void **state)
 
 static void next_batch_max(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[5];
 	struct operation batch[5];
 
@@ -228,7 +184,7 @@ static void next_batch_max(void **state)
 
 static void next_batch_now(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation early;
 	struct operation late;
 	struct operation batch[4];
@@ -324,7 +280,7 @@ static const struct dependency_case dependency_cases[] = {
 
 static void next_batch_dependency_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t c = 0; c < ARRAY_SIZE(dependency_cases); c++) {
 		const struct dependency_case *test = &dependency_cases[c];
@@ -423,7 +379,7 @@ static void bulk_insert(const char *path, int count, int64_t created_at,
  * 1000 operations that are not due is found only with a larger max. */
 static void next_batch_scan_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation due;
 	struct operation batch[300];
 
@@ -444,7 +400,7 @@ static void next_batch_scan_limit(void **state)
  * taken. */
 static void next_batch_many_blocked_keys(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation fresh;
 	struct operation batch[301];
 
@@ -459,7 +415,7 @@ static void next_batch_many_blocked_keys(void **state)
 
 static void mark_batch_in_flight_all(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[3];
 	struct operation got;
 
@@ -509,7 +465,7 @@ static const struct batch_failure_case batch_failure_cases[] = {
  * every row as it was. */
 static void mark_batch_in_flight_all_or_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t c = 0; c < ARRAY_SIZE(batch_failure_cases); c++) {
 		const struct batch_failure_case *test = &batch_failure_cases[c];
@@ -635,7 +591,7 @@ static void expect_outcome(const struct operation *before,
 
 static void record_outcomes_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < ARRAY_SIZE(outcome_cases); i++) {
 		const struct outcome_case *c = &outcome_cases[i];
@@ -676,7 +632,7 @@ static void record_outcomes_table(void **state)
 
 static void record_outcomes_invalid(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct journal_outcome outcomes[2];
 	struct operation op;
 
@@ -746,7 +702,7 @@ static const struct {
 
 static void record_rejection_holds_dependents(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[ROLE_COUNT];
 	struct journal_outcome outcome;
 	struct operation got;
@@ -814,7 +770,7 @@ static void record_rejection_holds_dependents(void **state)
 /* journal_mark_rejected records the rejection alone. */
 static void mark_rejected_holds_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation first;
 	struct operation second;
 
@@ -832,7 +788,7 @@ static void mark_rejected_holds_nothing(void **state)
  * operations they held. */
 static void record_outcomes_all_or_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	/* the last outcome of each case fails this way */
 	static const int results[] = {JOURNAL_ESTATE, JOURNAL_ENOTFOUND};
 
@@ -996,7 +952,7 @@ static void expect_agent_action(const struct operation *before,
 
 static void agent_action_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < ARRAY_SIZE(agent_cases); i++) {
 		const struct agent_case *c = &agent_cases[i];
@@ -1048,7 +1004,7 @@ static void agent_action_table(void **state)
 
 static void agent_action_invalid(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const char *unknown = "123e4567-e89b-42d3-a456-426614174000";
 	char long_reason[JOURNAL_ERROR_SIZE + 1];
 	struct operation op;
@@ -1093,7 +1049,7 @@ static void agent_action_invalid(void **state)
 /* A second acknowledgement succeeds and keeps the first time. */
 static void acknowledge_twice(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation got;
 
@@ -1112,7 +1068,7 @@ static void acknowledge_twice(void **state)
  * one the central service rejected. */
 static void discard_needs_no_notice(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation discarded;
 	struct operation rejected;
 	struct operation got[4];
@@ -1142,7 +1098,7 @@ static void discard_needs_no_notice(void **state)
 /* A held operation that the agent sends again is in the next batch. */
 static void retry_attention_sends_again(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation op;
 	struct operation batch[2];
 
@@ -1164,7 +1120,7 @@ static const enum op_state list_states[] = {
 };
 #define LIST_COUNT ((int)ARRAY_SIZE(list_states))
 
-static void make_list_ops(struct fixture *f, struct operation *ops)
+static void make_list_ops(struct journal_fixture *f, struct operation *ops)
 {
 	for (int i = 0; i < LIST_COUNT; i++) {
 		make_op(&ops[i], i, 10 * (i + 1), 0, NULL, NULL);
@@ -1199,7 +1155,7 @@ static const struct list_case list_cases[] = {
 
 static void list_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[LIST_COUNT];
 	struct operation listed[LIST_COUNT];
 
@@ -1235,7 +1191,7 @@ static void list_table(void **state)
  * acknowledged, oldest first. */
 static void list_unacknowledged_filters(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation sent[3];
 	struct operation never_sent;
 	struct operation cancelled;
@@ -1309,7 +1265,7 @@ static const struct {
 
 static void sum_pending_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t count = -1;
 	int64_t amount = -1;
 
@@ -1378,7 +1334,7 @@ static const struct {
 
 static void flag_old_table(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	const char *reason = "Older than the offline policy allows";
 	struct operation ops[ARRAY_SIZE(old_ops)];
 	struct operation got;
@@ -1487,7 +1443,7 @@ static void scale_outcomes(struct scale_entry *entries, int *last_first,
  * once and first sent in wallet order. */
 static void scale_drain(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int total = scale_operations();
 	struct scale_entry *entries = calloc((size_t)total, sizeof(*entries));
 	int last_first[SCALE_WALLETS];
@@ -1550,7 +1506,7 @@ static void scale_drain(void **state)
  * not. */
 static void list_unprinted_tracks_printing(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[4];
 	struct operation got[8];
 	struct journal_outcome outcome;
@@ -1593,7 +1549,7 @@ static void list_unprinted_tracks_printing(void **state)
  * so the agent may still cancel it; an unknown outcome keeps it sent. */
 static void retry_state_sets_sent(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation refused;
 	struct operation unknown;
 	struct operation got;

@@ -21,6 +21,7 @@
 #include "../../app/refdata.h"
 #include "../../app/submit.h"
 #include "../../app/wallet.h"
+#include "journal_fixture.h"
 
 /* 2026-12-04T15:00:00Z */
 #define NOW 1796396400
@@ -73,32 +74,20 @@ static const char policy_json[] =
 	"\"max_exposure\":{\"GHS\":1000000,\"NGN\":50000000},"
 	"\"max_queued\":20,\"max_age_seconds\":86400}}}";
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct journal *journal;
-};
-
 static int open_fixture(void **state, bool with_refdata)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	struct journal_fixture *f;
 
-	if (f == NULL)
+	if (journal_fixture_setup(state, "money") != 0)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/spotagent-test-money-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK)
-		return -1;
+	f = *state;
 	if (journal_set_meta(f->journal, POLICY_META_KEY, policy_json) ||
 	    (with_refdata &&
 	     (journal_set_meta(f->journal, REFDATA_META_FEES, fees_json) ||
-	      journal_set_meta(f->journal, REFDATA_META_BANKS, banks_json))))
+	      journal_set_meta(f->journal, REFDATA_META_BANKS, banks_json)))) {
+		journal_fixture_teardown(state);
 		return -1;
-	*state = f;
+	}
 	return 0;
 }
 
@@ -114,18 +103,7 @@ static int setup_without_refdata(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char name[160];
-
-	journal_close(f->journal);
-	unlink(f->path);
-	snprintf(name, sizeof(name), "%s-wal", f->path);
-	unlink(name);
-	snprintf(name, sizeof(name), "%s-shm", f->path);
-	unlink(name);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 /* A valid operation of type, as a form fills it. */
@@ -195,7 +173,7 @@ static void fund_from_wallet(struct money_operation *op)
 }
 
 /* Prepare, build and journal op online; returns the row. */
-static struct operation journal_op(struct fixture *f,
+static struct operation journal_op(struct journal_fixture *f,
 				   struct money_operation op)
 {
 	struct operation row;
@@ -211,7 +189,7 @@ static struct operation journal_op(struct fixture *f,
 }
 
 /* Journal op and record the central service's acceptance. */
-static struct operation accepted_op(struct fixture *f,
+static struct operation accepted_op(struct journal_fixture *f,
 				    struct money_operation op)
 {
 	struct operation row = journal_op(f, op);
@@ -390,7 +368,7 @@ static void prepare_refusals_table(void **state)
 		{ API_TYPE_SEND_MONEY, unknown_method, "Delivery" },
 		{ API_TYPE_CASH_IN, not_a_money_type, "Not a money operation" },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct money_operation op = valid_op(cases[i].type);
@@ -430,7 +408,7 @@ static void prepare_fills_fee_table(void **state)
 		{ API_TYPE_BANK_TRANSFER, "NGN", 500000, 1075 },
 		{ API_TYPE_BANK_TRANSFER, "NGN", 500001, 2688 },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct money_operation op = valid_op(cases[i].type);
@@ -463,7 +441,7 @@ static void prepare_fills_fee_table(void **state)
 
 static void prepare_normalises_bank_transfer(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_BANK_TRANSFER);
 	char message[256];
 
@@ -481,7 +459,7 @@ static void prepare_normalises_bank_transfer(void **state)
 /* Send money keeps the quote's fee and takes the phone in E.164. */
 static void prepare_send_keeps_quote_fee(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_SEND_MONEY);
 	char message[256];
 
@@ -504,7 +482,7 @@ static void prepare_send_keeps_quote_fee(void **state)
 
 static void prepare_without_schedule(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_CASH_IN);
 	char message[256] = "";
 
@@ -534,7 +512,7 @@ static const char *summary_value(const struct money_summary *s,
 
 static void summarise_cash_operations(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_CASH_IN);
 	struct money_summary s;
 	char message[256];
@@ -569,7 +547,7 @@ static void summarise_cash_operations(void **state)
 
 static void summarise_transfers(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_BANK_TRANSFER);
 	struct money_summary s;
 	char message[256];
@@ -612,7 +590,7 @@ static void summarise_transfers(void **state)
 
 static void summarise_reversal_refund(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation original = accepted_op(f, valid_op(API_TYPE_CASH_OUT));
 	struct money_operation op = reversal_of(original.id);
 	struct money_summary s;
@@ -668,7 +646,7 @@ static void build_keys_table(void **state)
 		{ API_TYPE_SEND_MONEY, false, { NULL } },
 		{ API_TYPE_SEND_MONEY, true, { "wallet:1000000001" } },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct money_operation op = valid_op(cases[i].type);
@@ -711,7 +689,7 @@ static void build_secret_table(void **state)
 		{ API_TYPE_BANK_TRANSFER, "" },
 		{ API_TYPE_SEND_MONEY, "" },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation row;
 	struct operation stored;
 	char message[256];
@@ -746,7 +724,7 @@ static void build_secret_table(void **state)
  * which never name the agent's float. */
 static void reversal_keys(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation original = accepted_op(f, valid_op(API_TYPE_CASH_IN));
 	struct operation row = journal_op(f, reversal_of(original.id));
 	char key[JOURNAL_KEY_SIZE];
@@ -775,7 +753,7 @@ static void float_effect_table(void **state)
 		{ API_TYPE_SEND_MONEY, false, -102000 },
 		{ API_TYPE_SEND_MONEY, true, 0 },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct money_operation op = valid_op(cases[i].type);
@@ -804,7 +782,7 @@ static void float_effect_table(void **state)
 
 static void float_effect_unreadable(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation row;
 
 	memset(&row, 0, sizeof(row));
@@ -830,7 +808,7 @@ static void float_effect_unreadable(void **state)
 }
 
 /* Insert a customer registration row, which moves no money. */
-static struct operation registration_row(struct fixture *f)
+static struct operation registration_row(struct journal_fixture *f)
 {
 	struct operation row;
 
@@ -850,7 +828,7 @@ static struct operation registration_row(struct fixture *f)
 
 static void reversal_check_refusals(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation accepted = accepted_op(f, valid_op(API_TYPE_CASH_IN));
 	struct operation queued = journal_op(f, valid_op(API_TYPE_CASH_OUT));
 	struct operation registration = registration_row(f);
@@ -922,7 +900,7 @@ static void reversal_check_refusals(void **state)
 }
 
 /* An app on the fixture's journal, logged in as AGENT. */
-static void app_on(struct fixture *f, struct app *app, bool online)
+static void app_on(struct journal_fixture *f, struct app *app, bool online)
 {
 	memset(app, 0, sizeof(*app));
 	app->journal = f->journal;
@@ -931,7 +909,7 @@ static void app_on(struct fixture *f, struct app *app, bool online)
 	app->status.online = online;
 }
 
-static int64_t journaled_count(struct fixture *f)
+static int64_t journaled_count(struct journal_fixture *f)
 {
 	int64_t counts[OP_STATE_COUNT] = { 0 };
 	int64_t total = 0;
@@ -945,7 +923,7 @@ static int64_t journaled_count(struct fixture *f)
 
 static void submit_send_money_rules(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_SEND_MONEY);
 	struct operation row;
 	struct app app;
@@ -984,7 +962,7 @@ static void submit_send_money_rules(void **state)
 
 static void submit_offline_follows_policy(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct money_operation op = valid_op(API_TYPE_CASH_IN);
 	struct app app;
 	char id[JOURNAL_ID_SIZE];
@@ -1021,7 +999,7 @@ static void submit_offline_follows_policy(void **state)
 /* The wallet screens' submit carries the fee from the schedule. */
 static void wallet_submit_has_fee(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct wallet_transfer transfer = valid_op(API_TYPE_WALLET_TRANSFER)
 						  .u.wallet;
 	struct operation row;
@@ -1039,8 +1017,9 @@ static void wallet_submit_has_fee(void **state)
 
 /* Run submit_run on input against the fixture's journal. Returns its
  * result; output and errors get what it wrote. */
-static int run_submit(struct fixture *f, const char *input, char *output,
-		      size_t output_size, char *errors, size_t errors_size)
+static int run_submit(struct journal_fixture *f, const char *input,
+		      char *output, size_t output_size, char *errors,
+		      size_t errors_size)
 {
 	struct config config;
 	FILE *in;
@@ -1139,7 +1118,7 @@ static void submit_lines_table(void **state)
 		  "\"amount\":1250,\"fee\":5}",
 		  "differs" },
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	char output[256];
 	char errors[512];
 
@@ -1168,7 +1147,7 @@ static void submit_lines_table(void **state)
  * is journaled once; its fee and amount come from the original. */
 static void submit_reversal_line_twice(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation original = accepted_op(f, valid_op(API_TYPE_CASH_OUT));
 	struct reversal reversal;
 	struct operation row;

@@ -14,6 +14,7 @@
 
 #include "../../app/currency.h"
 #include "../../app/refdata.h"
+#include "journal_fixture.h"
 
 /* The sandbox's default schedule (tests/sandbox/fees.py) without its
  * free cash-in, with two test entries added: cash_in in XAF and the
@@ -281,48 +282,14 @@ static void bank_account_check_in_place(void **state)
 	assert_string_equal(text, "0123456785");
 }
 
-/* A journal in a temporary directory. */
-struct fixture {
-	char dir[64];
-	char path[96];
-	struct journal *journal;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	strcpy(f->dir, "/tmp/spotagent-test-refdata-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	return journal_fixture_setup(state, "refdata");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	char name[128];
-
-	journal_close(f->journal);
-	unlink(f->path);
-	snprintf(name, sizeof(name), "%s-wal", f->path);
-	unlink(name);
-	snprintf(name, sizeof(name), "%s-shm", f->path);
-	unlink(name);
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 static const char banks[] =
@@ -344,7 +311,7 @@ static const char corridors[] =
 
 static void cache_missing(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct refdata_corridor corridor;
 	struct refdata_bank bank;
 	int64_t fee = 7;
@@ -362,7 +329,7 @@ static void cache_missing(void **state)
 
 static void cache_fee_round_trip(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	int64_t fee = -1;
 
 	assert_int_equal(journal_set_meta(f->journal, REFDATA_META_FEES,
@@ -386,7 +353,7 @@ static void cache_fee_round_trip(void **state)
 
 static void cache_banks(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct refdata_bank list[REFDATA_BANKS_MAX];
 	struct refdata_bank bank;
 
@@ -438,7 +405,7 @@ static void cache_malformed_banks(void **state)
 		"\"country\":\"Nigeria\",\"currency\":\"NGN\","
 		"\"scheme\":\"nuban\"}]}",
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct refdata_bank list[2];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -453,7 +420,7 @@ static void cache_malformed_banks(void **state)
 
 static void cache_corridors(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct refdata_corridor list[REFDATA_CORRIDORS_MAX];
 
 	assert_int_equal(journal_set_meta(f->journal, REFDATA_META_CORRIDORS,
@@ -488,7 +455,7 @@ static void cache_malformed_corridors(void **state)
 		"{\"version\":1,\"corridors\":[{\"country\":\"NG\","
 		"\"currency\":\"NGN\",\"methods\":[\"cash_pickup\"]}]}",
 	};
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct refdata_corridor list[2];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

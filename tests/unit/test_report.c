@@ -1,7 +1,6 @@
 /* Unit tests of the end-of-day report against a real journal in a fresh
  * directory under /tmp: totals per column, the float movement, days split
  * by closes, refused and forced closes, the JSON and the receipt layout. */
-#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,57 +16,19 @@
 #include "../../app/api_money.h"
 #include "../../app/report.h"
 #include "../../app/uuid.h"
+#include "journal_fixture.h"
 
 #define AGENT "A1001"
 #define T0 1796371200 /* 2026-12-04 08:00:00 UTC */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct journal *journal;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (f == NULL)
-		return -1;
-	strcpy(f->dir, "/tmp/spotagent-test-report-XXXXXX");
-	if (mkdtemp(f->dir) == NULL) {
-		free(f);
-		return -1;
-	}
-	snprintf(f->path, sizeof(f->path), "%s/journal.db", f->dir);
-	if (journal_open(f->path, &f->journal) != JOURNAL_OK) {
-		rmdir(f->dir);
-		free(f);
-		return -1;
-	}
-	*state = f;
-	return 0;
+	return journal_fixture_setup(state, "report");
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-	DIR *dir;
-	struct dirent *entry;
-
-	journal_close(f->journal);
-	dir = opendir(f->dir);
-	if (dir != NULL) {
-		for (entry = readdir(dir); entry != NULL;
-		     entry = readdir(dir)) {
-			if (strcmp(entry->d_name, ".") != 0 &&
-			    strcmp(entry->d_name, "..") != 0)
-				unlinkat(dirfd(dir), entry->d_name, 0);
-		}
-		closedir(dir);
-	}
-	rmdir(f->dir);
-	free(f);
-	return 0;
+	return journal_fixture_teardown(state);
 }
 
 /* One operation to journal: its type, state and money. */
@@ -282,7 +243,7 @@ static void check_lines(const struct report *report,
 
 static void build_totals_per_column(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[DAY_SPECS];
 	struct report report;
 
@@ -296,7 +257,7 @@ static void build_totals_per_column(void **state)
 
 static void build_float_movement(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[DAY_SPECS];
 	struct report report;
 
@@ -319,7 +280,7 @@ static void build_float_movement(void **state)
 
 static void build_empty_journal(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct report report;
 
 	assert_int_equal(report_build(f->journal, &report), REPORT_OK);
@@ -340,7 +301,7 @@ static const struct op_spec second_day[] = {
 
 static void close_splits_days(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[2];
 	struct report closed;
 	struct report open;
@@ -385,7 +346,7 @@ static void close_splits_days(void **state)
 
 static void close_rejected_when_empty(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[2];
 	struct report report;
 
@@ -402,7 +363,7 @@ static void close_rejected_when_empty(void **state)
 
 static void close_rejected_when_pending(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[DAY_SPECS];
 	struct report report;
 	struct report open;
@@ -433,7 +394,7 @@ static void close_rejected_when_pending(void **state)
 
 static void build_too_many_lines(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct op_spec specs[REPORT_LINES_MAX + 1];
 	struct operation ops[REPORT_LINES_MAX + 1];
 	char types[REPORT_LINES_MAX + 1][8];
@@ -606,7 +567,7 @@ static const struct layout_case layout_cases[] = {
 
 static void layout_widths_and_titles(void **state)
 {
-	struct fixture *f = *state;
+	struct journal_fixture *f = *state;
 	struct operation ops[DAY_SPECS];
 	struct report report;
 
