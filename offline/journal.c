@@ -1,7 +1,8 @@
 /* The journal's operations on SQLite: inserts and reads of operations and
  * their dependency keys, the offline policy's pending sums and age check,
- * and a small key-value table. Other state changes are in journal_queue.c,
- * the connection and the schema in journal_schema.c. */
+ * and a small key-value table. Rows become struct operation in
+ * journal_row.c, other state changes are in journal_queue.c, and the
+ * connection and the schema in journal_schema.c. */
 #define LOG_MODULE "journal"
 
 #include "journal.h"
@@ -17,28 +18,6 @@
 #include "../app/log.h"
 #include "../app/uuid.h"
 
-/* Column numbers of JOURNAL_OPERATION_COLUMNS. */
-enum operation_column {
-	COLUMN_ID,
-	COLUMN_TYPE,
-	COLUMN_STATE,
-	COLUMN_AGENT_ID,
-	COLUMN_CURRENCY,
-	COLUMN_AMOUNT,
-	COLUMN_PAYLOAD,
-	COLUMN_CREATED_AT,
-	COLUMN_UPDATED_AT,
-	COLUMN_NEXT_ATTEMPT_AT,
-	COLUMN_ATTEMPTS,
-	COLUMN_REFERENCE,
-	COLUMN_LAST_ERROR,
-	COLUMN_ACKNOWLEDGED_AT,
-	COLUMN_AGE_APPROVED,
-	COLUMN_SENT,
-	COLUMN_PRINTED,
-	COLUMN_SECRET,
-};
-
 static const char *const statement_sql[STMT_TOTAL] = {
 	/* The other columns start at their defaults. An empty secret is
 	 * stored as NULL. */
@@ -51,8 +30,6 @@ static const char *const statement_sql[STMT_TOTAL] = {
 			    " VALUES (?1, ?2)",
 	[STMT_GET] = "SELECT " JOURNAL_OPERATION_COLUMNS " FROM operations"
 		     " WHERE id = ?1",
-	[STMT_GET_KEYS] = "SELECT key FROM operation_keys"
-			  " WHERE operation_id = ?1 ORDER BY key",
 	/* Walks the queue in journal order up to the first due row. The
 	 * comment on STMT_QUEUE_SCAN in journal_queue.c explains INDEXED BY. */
 	[STMT_NEXT_DUE] = "SELECT " JOURNAL_OPERATION_COLUMNS
@@ -106,175 +83,10 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_GET_META] = "SELECT value FROM meta WHERE key = ?1",
 };
 
-static const char *const state_names[OP_STATE_COUNT] = {
-	[OP_QUEUED] = "queued",
-	[OP_IN_FLIGHT] = "in_flight",
-	[OP_ACCEPTED] = "accepted",
-	[OP_REJECTED] = "rejected",
-	[OP_NEEDS_ATTENTION] = "needs_attention",
-};
-
 static int prepare(struct journal *journal, enum journal_statement which,
 		   sqlite3_stmt **out)
 {
 	return journal_prepare(journal, which, statement_sql[which], out);
-}
-
-/* Copy a text column into dst. A value that does not fit is an error,
- * never truncated. */
-static int copy_text_column(sqlite3_stmt *stmt, int column, char *dst,
-			    size_t size, const char *id)
-{
-	const unsigned char *text = sqlite3_column_text(stmt, column);
-	int bytes = sqlite3_column_bytes(stmt, column);
-
-	if (text == NULL) {
-		log_error("operation %s: column %s has no text", id,
-			  sqlite3_column_name(stmt, column));
-		return JOURNAL_EIO;
-	}
-	if ((size_t)bytes >= size) {
-		log_error("operation %s: stored %s is %d bytes, more than "
-			  "the %zu-byte buffer holds", id,
-			  sqlite3_column_name(stmt, column), bytes, size - 1);
-		return JOURNAL_EIO;
-	}
-	memcpy(dst, text, (size_t)bytes);
-	dst[bytes] = '\0';
-	return JOURNAL_OK;
-}
-
-static int read_state_column(sqlite3_stmt *stmt, int column,
-			     enum op_state *state, const char *id)
-{
-	const char *text = (const char *)sqlite3_column_text(stmt, column);
-	int parsed = journal_state_parse(text);
-
-	if (parsed < 0) {
-		log_error("operation %s: stored state %s is unknown", id,
-			  text == NULL ? "(null)" : text);
-		return JOURNAL_EIO;
-	}
-	*state = (enum op_state)parsed;
-	return JOURNAL_OK;
-}
-
-int journal_read_keys(struct journal *journal, const char *id,
-		      char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE])
-{
-	char found[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE];
-	sqlite3_stmt *stmt = NULL;
-	int count = 0;
-	int rc;
-
-	rc = prepare(journal, STMT_GET_KEYS, &stmt);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	memset(found, 0, sizeof(found));
-	journal_bind_text(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	while (rc == SQLITE_ROW) {
-		if (count == JOURNAL_KEYS_MAX) {
-			log_error("operation %s has more than %d dependency "
-				  "keys", id, JOURNAL_KEYS_MAX);
-			rc = JOURNAL_EIO;
-			goto out;
-		}
-		rc = copy_text_column(stmt, 0, found[count], JOURNAL_KEY_SIZE,
-				      id);
-		if (rc != JOURNAL_OK)
-			goto out;
-		count++;
-		rc = sqlite3_step(stmt);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = journal_sqlite_error(journal, rc, "read keys of", id);
-		goto out;
-	}
-
-	memcpy(keys, found, sizeof(found));
-	rc = JOURNAL_OK;
-out:
-	journal_release(stmt);
-	return rc;
-}
-
-int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
-			   struct operation *out)
-{
-	struct operation op;
-	int64_t attempts;
-	int rc;
-
-	memset(&op, 0, sizeof(op));
-	rc = copy_text_column(stmt, COLUMN_ID, op.id, sizeof(op.id), "-");
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	const struct {
-		int column;
-		char *dst;
-		size_t size;
-	} texts[] = {
-		{COLUMN_TYPE, op.type, sizeof(op.type)},
-		{COLUMN_AGENT_ID, op.agent_id, sizeof(op.agent_id)},
-		{COLUMN_CURRENCY, op.currency, sizeof(op.currency)},
-		{COLUMN_PAYLOAD, op.payload, sizeof(op.payload)},
-		{COLUMN_REFERENCE, op.reference, sizeof(op.reference)},
-		{COLUMN_LAST_ERROR, op.last_error, sizeof(op.last_error)},
-		{COLUMN_SECRET, op.secret, sizeof(op.secret)},
-	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		rc = copy_text_column(stmt, texts[i].column, texts[i].dst,
-				      texts[i].size, op.id);
-		if (rc != JOURNAL_OK)
-			return rc;
-	}
-
-	rc = read_state_column(stmt, COLUMN_STATE, &op.state, op.id);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	attempts = sqlite3_column_int64(stmt, COLUMN_ATTEMPTS);
-	if (attempts < 0 || attempts > INT_MAX) {
-		log_error("operation %s: stored attempts %lld is out of range",
-			  op.id, (long long)attempts);
-		return JOURNAL_EIO;
-	}
-	op.attempts = (int)attempts;
-	op.amount = sqlite3_column_int64(stmt, COLUMN_AMOUNT);
-	op.created_at = sqlite3_column_int64(stmt, COLUMN_CREATED_AT);
-	op.updated_at = sqlite3_column_int64(stmt, COLUMN_UPDATED_AT);
-	op.next_attempt_at = sqlite3_column_int64(stmt,
-						  COLUMN_NEXT_ATTEMPT_AT);
-	/* NULL, not yet acknowledged, reads as 0. */
-	op.acknowledged_at = sqlite3_column_int64(stmt,
-						  COLUMN_ACKNOWLEDGED_AT);
-	op.age_approved = sqlite3_column_int(stmt, COLUMN_AGE_APPROVED);
-	op.sent = sqlite3_column_int(stmt, COLUMN_SENT);
-	op.printed = sqlite3_column_int(stmt, COLUMN_PRINTED);
-
-	rc = journal_read_keys(journal, op.id, op.keys);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	*out = op;
-	return JOURNAL_OK;
-}
-
-int journal_next_operation(struct journal *journal, sqlite3_stmt *stmt,
-			   const char *action, const char *subject,
-			   struct operation *out)
-{
-	int rc = sqlite3_step(stmt);
-
-	if (rc == SQLITE_DONE)
-		return 0;
-	if (rc != SQLITE_ROW)
-		return journal_sqlite_error(journal, rc, action, subject);
-	rc = journal_read_operation(journal, stmt, out);
-	return rc == JOURNAL_OK ? 1 : rc;
 }
 
 /* Run a statement that selects at most one operation. */
@@ -287,25 +99,6 @@ static int select_operation(struct journal *journal, sqlite3_stmt *stmt,
 	if (rc == 0)
 		return JOURNAL_ENOTFOUND;
 	return rc < 0 ? rc : JOURNAL_OK;
-}
-
-int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
-			    const char *action, struct operation *ops,
-			    int max)
-{
-	int filled = 0;
-	int rc;
-
-	while (filled < max) {
-		rc = journal_next_operation(journal, stmt, action, NULL,
-					    &ops[filled]);
-		if (rc < 0)
-			return rc;
-		if (rc == 0)
-			break;
-		filled++;
-	}
-	return filled;
 }
 
 /* Check the dependency keys of op: each fits JOURNAL_KEY_SIZE, and no
@@ -696,7 +489,7 @@ int journal_count_by_state(struct journal *journal,
 	 * constraint allows only OP_STATE_COUNT of them. */
 	rc = sqlite3_step(stmt);
 	while (rc == SQLITE_ROW) {
-		rc = read_state_column(stmt, 0, &state, "-");
+		rc = journal_read_state(stmt, 0, &state, "-");
 		if (rc != JOURNAL_OK)
 			goto out;
 		found[state] = sqlite3_column_int64(stmt, 1);
@@ -815,34 +608,6 @@ int journal_get_meta(struct journal *journal, const char *key, char *value,
 out:
 	journal_release(stmt);
 	return rc;
-}
-
-void journal_bind_states(sqlite3_stmt *stmt, int first, unsigned state_mask)
-{
-	/* Bits above the last state match no operation. */
-	for (int state = 0; state < OP_STATE_COUNT; state++) {
-		if (state_mask & (1u << state))
-			journal_bind_text(stmt, first + state,
-					  state_names[state]);
-	}
-}
-
-const char *journal_state_name(enum op_state state)
-{
-	if ((unsigned)state >= OP_STATE_COUNT)
-		return "unknown";
-	return state_names[state];
-}
-
-int journal_state_parse(const char *name)
-{
-	if (name == NULL)
-		return -1;
-	for (int i = 0; i < OP_STATE_COUNT; i++) {
-		if (strcmp(state_names[i], name) == 0)
-			return i;
-	}
-	return -1;
 }
 
 const char *journal_strerror(int error)

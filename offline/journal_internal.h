@@ -140,6 +140,12 @@ void journal_bind_states(sqlite3_stmt *stmt, int first, unsigned state_mask);
 int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
 			   struct operation *out);
 
+/* Read the state stored as text in column of stmt's current row into
+ * *state. Returns JOURNAL_OK, or JOURNAL_EIO (logged with id) for a
+ * state name the journal does not know. */
+int journal_read_state(sqlite3_stmt *stmt, int column,
+		       enum op_state *state, const char *id);
+
 /* Read the dependency keys of operation id into keys, in byte order, with
  * unused entries empty. Returns JOURNAL_EIO when more than
  * JOURNAL_KEYS_MAX keys are stored or one does not fit. */
