@@ -205,11 +205,14 @@ void app_apply_event(struct app *app, const struct event *event)
 	}
 }
 
-/* Lay out, encode and print the receipt of id with the given context. */
+/* Lay out, encode and print the receipt of id with the given context,
+ * which gains the operation's reversal when it has one. */
 static int print_operation(struct app *app, const char *id,
 			   const struct receipt_context *context,
 			   char *message, size_t message_size)
 {
+	struct receipt_context full = *context;
+	struct operation reversal;
 	struct operation op;
 	struct receipt receipt;
 	struct escpos_buf job;
@@ -221,7 +224,12 @@ static int print_operation(struct app *app, const char *id,
 			 journal_strerror(rc));
 		return -1;
 	}
-	if (receipt_layout(&op, context, app->config.paper_columns,
+
+	/* A failed lookup prints the receipt without the reversal line
+	 * rather than no receipt; receipt_find_reversal logs it. */
+	if (receipt_find_reversal(app->journal, id, &reversal) == 1)
+		full.reversal = &reversal;
+	if (receipt_layout(&op, &full, app->config.paper_columns,
 			   &receipt) != 0) {
 		log_error("receipt layout failed for operation %s", id);
 		snprintf(message, message_size,
@@ -251,7 +259,7 @@ static int print_operation(struct app *app, const char *id,
 	}
 	log_info("receipt printed for operation %s (%s)%s%s", id,
 		 journal_state_name(op.state), context->copy ? ", copy" : "",
-		 context->notice ? ", notice" : "");
+		 context->notice || op.state == OP_REJECTED ? ", notice" : "");
 	snprintf(message, message_size, "Receipt printed");
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include "currency.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Active currencies of ISO 4217 Table A.1 ("list one", as published by the
@@ -229,14 +230,157 @@ const char *currency_strerror(int error)
 	case CURRENCY_EUNKNOWN:
 		return "Currency code is not a known ISO 4217 code";
 	case CURRENCY_ESYNTAX:
-		return "Amount must be digits with at most one decimal point";
+		return "Amount must be digits with at most one decimal point, "
+		       "and a digit on each side of it";
 	case CURRENCY_EPRECISION:
 		return "Amount has more decimals than the currency allows";
 	case CURRENCY_ERANGE:
-		return "Amount must be above zero and not above the maximum";
+		return "Amount must be above zero and at most "
+		       "1,000,000,000,000,000 minor units";
 	case CURRENCY_ESPACE:
 		return "Output buffer is too small for the amount";
 	default:
 		return "Unknown currency error";
+	}
+}
+
+/* Write an amount of currency to show in messages: 12.50 with two
+ * decimals, 12.5 with one, 12 with none. */
+static void example_amount(const struct currency *currency, char *buf,
+			   size_t size)
+{
+	int64_t minor = 12;
+
+	if (currency->exponent >= 1) {
+		minor = 125;
+		for (int i = 1; i < currency->exponent; i++)
+			minor *= 10;
+	}
+	if (currency_format(currency->code, minor, buf, size) < 0)
+		snprintf(buf, size, "12");
+}
+
+/* The longest run of digits a message quotes from what was typed. */
+#define QUOTED_DIGITS_MAX 20
+
+/* Describe a CURRENCY_ESYNTAX amount: a character that is no digit,
+ * several points, or a point without digits on both sides. Only digits
+ * of the text are quoted. */
+static void describe_syntax(const struct currency *currency, const char *text,
+			    const char *example, char *message, size_t size)
+{
+	const char *begin = text == NULL ? "" : text;
+	size_t length;
+	size_t digits;
+	size_t points = 0;
+	size_t others = 0;
+
+	while (*begin == ' ')
+		begin++;
+	length = strlen(begin);
+	while (length > 0 && begin[length - 1] == ' ')
+		length--;
+	for (size_t i = 0; i < length; i++) {
+		if (begin[i] == '.')
+			points++;
+		else if (!is_digit(begin[i]))
+			others++;
+	}
+	digits = length - points - others;
+
+	if (length == 0) {
+		snprintf(message, size, "Enter the amount, e.g. %s", example);
+	} else if (others > 0) {
+		snprintf(message, size,
+			 "Amount has a character that is not a digit: type "
+			 "only digits and one decimal point, e.g. %s",
+			 example);
+	} else if (points > 1) {
+		snprintf(message, size,
+			 "Amount has %zu decimal points: type one at most, "
+			 "e.g. %s", points, example);
+	} else if (digits == 0) {
+		snprintf(message, size,
+			 "Amount has no digits: type e.g. %s", example);
+	} else if (begin[0] == '.') {
+		snprintf(message, size,
+			 "Amount starts with a decimal point: type a digit "
+			 "before it, as in 0%.*s", QUOTED_DIGITS_MAX + 1,
+			 begin);
+	} else if (currency->exponent == 0) {
+		snprintf(message, size,
+			 "Amount ends with a decimal point, and %s has no "
+			 "decimals: type %.*s", currency->code,
+			 (int)(digits < QUOTED_DIGITS_MAX ? digits
+							 : QUOTED_DIGITS_MAX),
+			 begin);
+	} else {
+		int shown = (int)(digits < QUOTED_DIGITS_MAX
+					  ? digits
+					  : QUOTED_DIGITS_MAX);
+
+		snprintf(message, size,
+			 "Amount ends with a decimal point: type %.*s or "
+			 "%.*s.%.*s", shown, begin, shown, begin,
+			 currency->exponent, "0000");
+	}
+}
+
+/* Whether text has a digit other than 0, so that a CURRENCY_ERANGE is
+ * above the maximum rather than zero. */
+static bool has_nonzero_digit(const char *text)
+{
+	return text != NULL && strpbrk(text, "123456789") != NULL;
+}
+
+void currency_describe_error(const char *code, const char *text, int error,
+			     char *message, size_t message_size)
+{
+	const struct currency *currency = currency_find(code);
+	char example[CURRENCY_TEXT_MAX];
+	char limit[CURRENCY_TEXT_MAX];
+
+	if (message == NULL || message_size == 0)
+		return;
+	if (currency == NULL) {
+		snprintf(message, message_size,
+			 "Unknown currency: use an ISO 4217 code such as GHS");
+		return;
+	}
+	example_amount(currency, example, sizeof(example));
+	switch (error) {
+	case CURRENCY_ESYNTAX:
+		describe_syntax(currency, text, example, message,
+				message_size);
+		return;
+	case CURRENCY_EPRECISION:
+		if (currency->exponent == 0)
+			snprintf(message, message_size,
+				 "%s has no decimals: type whole units, "
+				 "e.g. %s", currency->code, example);
+		else
+			snprintf(message, message_size,
+				 "%s has at most %d decimal%s: type e.g. %s",
+				 currency->code, currency->exponent,
+				 currency->exponent == 1 ? "" : "s", example);
+		return;
+	case CURRENCY_ERANGE:
+		if (!has_nonzero_digit(text)) {
+			snprintf(message, message_size,
+				 "Amount must be above zero: type e.g. %s",
+				 example);
+			return;
+		}
+		if (currency_format(code, CURRENCY_AMOUNT_MAX, limit,
+				    sizeof(limit)) < 0)
+			snprintf(limit, sizeof(limit), "?");
+		snprintf(message, message_size,
+			 "Amount is above the maximum of %s %s",
+			 currency->code, limit);
+		return;
+	default:
+		snprintf(message, message_size, "%s",
+			 currency_strerror(error));
+		return;
 	}
 }

@@ -47,4 +47,11 @@ int currency_format(const char *code, int64_t minor, char *buf, size_t size);
 /* Return a static one-line message for a currency_error. */
 const char *currency_strerror(int error);
 
+/* Write a one-line message for the agent on why currency_parse(code,
+ * text) returned error: what is wrong with the amount and what to type
+ * instead, naming the maximum with its currency for an amount above it.
+ * The message quotes no more of text than its digits. */
+void currency_describe_error(const char *code, const char *text, int error,
+			     char *message, size_t message_size);
+
 #endif

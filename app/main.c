@@ -419,6 +419,11 @@ static int load_report(struct journal *journal, const struct options *options,
 	if (rc == REPORT_EINVAL && options->day != 0)
 		fprintf(stderr, "spotagent: day %lld is not closed\n",
 			(long long)options->day);
+	else if (rc == REPORT_EPENDING)
+		fprintf(stderr, "spotagent: some operations of the open day "
+				"are still pending: run `spotagent sync` "
+				"first, or close anyway with `spotagent "
+				"report --close --force`\n");
 	else
 		fprintf(stderr, "spotagent: %s\n", report_strerror(rc));
 	return -1;

@@ -12,6 +12,8 @@
 #include "bank_account.h"
 #include "currency.h"
 #include "log.h"
+#include "op_type.h"
+#include "policy.h"
 #include "refdata.h"
 #include "uuid.h"
 #include "validate.h"
@@ -476,6 +478,19 @@ static int prepare_reversal(struct journal *journal, struct reversal *r,
 	snprintf(r->original_reference, sizeof(r->original_reference), "%s",
 		 original.reference);
 	return 0;
+}
+
+int money_check_link(struct journal *journal, const char *type, bool online,
+		     char *message, size_t message_size)
+{
+	if (!online && strcmp(type, API_TYPE_SEND_MONEY) == 0) {
+		snprintf(message, message_size,
+			 "%s needs the link: try again when ONLINE shows",
+			 op_type_title(type));
+		return -1;
+	}
+	return policy_check_link(journal, type, online, message,
+				 message_size);
 }
 
 int money_prepare(struct journal *journal, struct money_operation *op,

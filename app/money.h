@@ -56,6 +56,16 @@ struct money_summary {
 int money_prepare(struct journal *journal, struct money_operation *op,
 		  char *message, size_t message_size);
 
+/* Check that an operation of `type` may be journaled in the link state
+ * `online`, for a form to call before the agent fills it in and again
+ * before the confirmation. Offline, it rejects send money, because its
+ * quote needs the link, and every type that policy_check_link rejects.
+ * money_submit checks it too. Returns 0, or -1 with a line for the agent
+ * of at most 80 columns in message, such as "Cash-out needs the link: try
+ * again when ONLINE shows". */
+int money_check_link(struct journal *journal, const char *type, bool online,
+		     char *message, size_t message_size);
+
 /* Fill *out with the confirmation screen's lines for a prepared op.
  * Returns 0, or -1 for an unknown type. */
 int money_summarise(const struct money_operation *op,
@@ -82,10 +92,11 @@ int money_journal(struct journal *journal, struct operation *row,
 		  bool online, char *message, size_t message_size);
 
 /* Build and journal a prepared op for the session's agent in one
- * transaction (after the offline policy's check when offline), then wake
- * the sync worker. Send money is refused offline and after its quote's
- * deadline. Returns 0 with the id in id_out, or -1 with a line for the
- * agent in message; on failure nothing is journaled. */
+ * transaction (after money_check_link and the offline policy's limits
+ * when offline), then wake the sync worker. Send money is also refused
+ * after its quote's deadline. Returns 0 with the id in id_out, or -1
+ * with a line for the agent in message; on failure nothing is
+ * journaled. */
 int money_submit(struct app *app, const struct money_operation *op,
 		 char id_out[JOURNAL_ID_SIZE], char *message,
 		 size_t message_size);

@@ -90,6 +90,32 @@ static int send_request(struct app *app, struct money_job *job,
 	return API_EINVAL;
 }
 
+/* What the agent can do about a request that found no link: each
+ * request needs the central service, so it is tried again once the
+ * status bar shows ONLINE. */
+static const char *unreachable_message(enum money_request_kind kind)
+{
+	switch (kind) {
+	case MONEY_REQUEST_NAME_ENQUIRY:
+		return "Name check needs the link: try again when ONLINE "
+		       "shows";
+	case MONEY_REQUEST_CASH_OUT_CODE:
+		return "Cash-out needs the link: try again when ONLINE shows";
+	case MONEY_REQUEST_QUOTE:
+		return "Send money needs the link: try again when ONLINE "
+		       "shows";
+	case MONEY_REQUEST_BALANCE:
+	case MONEY_REQUEST_STATEMENT:
+		return "Wallet enquiry needs the link: try again when ONLINE "
+		       "shows";
+	case MONEY_REQUEST_FLOAT:
+		return "Float enquiry needs the link: try again when ONLINE "
+		       "shows";
+	}
+	return "No link to the central service: try again when ONLINE "
+	       "shows";
+}
+
 /* The event's text: the holder's name after a name enquiry, where the
  * code went after a cash-out code request, else the message. */
 static void event_text(const struct money_reply *reply, struct event *event)
@@ -125,6 +151,9 @@ static void *run_request(void *arg)
 	if (rc != API_OK)
 		log_info("%s request failed: %s", kind_name(reply->kind),
 			 api_strerror(rc));
+	if (rc == API_EUNREACHABLE)
+		snprintf(reply->message, sizeof(reply->message), "%s",
+			 unreachable_message(reply->kind));
 	event_text(reply, &event);
 	pthread_mutex_lock(&reply_lock);
 	finished = *reply;

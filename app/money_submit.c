@@ -164,19 +164,15 @@ int money_submit(struct app *app, const struct money_operation *op,
 		snprintf(message, message_size, "Log in first");
 		return -1;
 	}
-	if (strcmp(op->type, API_TYPE_SEND_MONEY) == 0) {
-		if (!app->status.online) {
-			snprintf(message, message_size,
-				 "Send money needs the link to the central "
-				 "service.");
-			return -1;
-		}
-		if (op->quote_deadline <= 0 ||
-		    money_monotonic_seconds() >= op->quote_deadline) {
-			snprintf(message, message_size,
-				 "The quote has expired: get a new quote");
-			return -1;
-		}
+	if (money_check_link(app->journal, op->type, app->status.online,
+			     message, message_size) != 0)
+		return -1;
+	if (strcmp(op->type, API_TYPE_SEND_MONEY) == 0 &&
+	    (op->quote_deadline <= 0 ||
+	     money_monotonic_seconds() >= op->quote_deadline)) {
+		snprintf(message, message_size,
+			 "The quote has expired: get a new quote");
+		return -1;
 	}
 	if (money_build(app->session.agent_id, op, (int64_t)time(NULL), &row,
 			message, message_size) != 0 ||

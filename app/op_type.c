@@ -41,6 +41,13 @@ const struct op_type_words *op_type_find(const char *type)
 	return NULL;
 }
 
+const struct op_type_words *op_type_at(size_t index)
+{
+	if (index >= sizeof(op_types) / sizeof(op_types[0]))
+		return NULL;
+	return &op_types[index];
+}
+
 const char *op_type_title(const char *type)
 {
 	const struct op_type_words *words = op_type_find(type);

@@ -4,6 +4,7 @@
 #define SPOTAGENT_OP_TYPE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct op_type_words {
 	const char *type;        /* API_TYPE_* as stored in the journal */
@@ -16,6 +17,11 @@ struct op_type_words {
 /* Return the words of operation type `type`, or NULL for a type this
  * terminal does not know. The result is static. */
 const struct op_type_words *op_type_find(const char *type);
+
+/* Return the words of the index-th type of the table, or NULL when index
+ * is past the last, so that a caller can visit every type the terminal
+ * journals. The result is static. */
+const struct op_type_words *op_type_at(size_t index);
 
 /* Return the title of `type`, or `type` itself when it is unknown. */
 const char *op_type_title(const char *type);

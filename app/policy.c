@@ -3,6 +3,7 @@
 #define LOG_MODULE "policy"
 #include "policy.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,48 +12,117 @@
 #include "api.h"
 #include "currency.h"
 #include "log.h"
+#include "op_type.h"
 
-/* Operation types the terminal journals; each may have a policy rule. */
-static const char *const operation_types[] = {
-	API_TYPE_WALLET_TRANSFER,
-	API_TYPE_CUSTOMER_REGISTRATION,
-	API_TYPE_CUSTOMER_UPDATE,
-};
-
-#define TYPE_COUNT (sizeof(operation_types) / sizeof(operation_types[0]))
-
-/* Read the cached policy's rule for type. Returns 0, or -1 with message
- * set when there is none. The policy text is heap-allocated because it
- * may be up to JOURNAL_META_VALUE_SIZE bytes. */
-static int load_rule(struct journal *journal, const char *type,
-		     struct api_policy_rule *rule, char *message,
-		     size_t message_size)
+/* Read the cached policy text into *json, a buffer the caller frees, or
+ * set *json to NULL when no policy is cached. Returns 0, or -1 when the
+ * journal cannot be read or memory runs out. The buffer is on the heap
+ * because the text may be up to JOURNAL_META_VALUE_SIZE bytes. */
+static int read_policy(struct journal *journal, char **json)
 {
-	char *json = malloc(JOURNAL_META_VALUE_SIZE);
+	char *text = malloc(JOURNAL_META_VALUE_SIZE);
 	int rc;
 
-	if (json == NULL) {
-		snprintf(message, message_size, "Out of memory");
+	*json = NULL;
+	if (text == NULL) {
+		log_error("no memory for the cached offline policy");
 		return -1;
 	}
-	rc = journal_get_meta(journal, POLICY_META_KEY, json,
+	rc = journal_get_meta(journal, POLICY_META_KEY, text,
 			      JOURNAL_META_VALUE_SIZE);
-	if (rc == JOURNAL_OK)
-		rc = api_policy_rule(json, type, rule);
+	if (rc == JOURNAL_OK) {
+		*json = text;
+		return 0;
+	}
+	free(text);
+	if (rc == JOURNAL_ENOTFOUND)
+		return 0;
+	log_error("cached offline policy not read: %s", journal_strerror(rc));
+	return -1;
+}
+
+/* Find the rule for type in the policy text json (NULL: none cached).
+ * Returns 0 with *rule filled, or 1 when there is no usable rule. */
+static int find_rule(const char *json, const char *type,
+		     struct api_policy_rule *rule)
+{
+	int rc;
+
+	if (json == NULL)
+		return 1;
+	rc = api_policy_rule(json, type, rule);
+	if (rc == API_EPROTOCOL)
+		log_warn("cached offline policy is not valid; %s needs the "
+			 "link", type);
+	return rc == API_OK ? 0 : 1;
+}
+
+/* Read the cached rule for type as find_rule does. Returns 0 with *rule
+ * filled, 1 when there is no usable rule, or -1 when the journal cannot
+ * be read. */
+static int read_rule(struct journal *journal, const char *type,
+		     struct api_policy_rule *rule)
+{
+	char *json;
+	int rc;
+
+	if (read_policy(journal, &json) != 0)
+		return -1;
+	rc = find_rule(json, type, rule);
 	free(json);
-	if (rc == JOURNAL_ENOTFOUND) {
+	return rc;
+}
+
+int policy_online_only(struct journal *journal, const char *type)
+{
+	struct api_policy_rule rule;
+	int rc = read_rule(journal, type, &rule);
+
+	if (rc < 0)
+		return -1;
+	return rc > 0 || !rule.offline_allowed;
+}
+
+/* The agent's line for an operation of type refused offline. */
+static void format_needs_link(const char *type, char *message,
+			      size_t message_size)
+{
+	snprintf(message, message_size,
+		 "%s needs the link: try again when ONLINE shows",
+		 op_type_title(type));
+}
+
+int policy_check_link(struct journal *journal, const char *type, bool online,
+		      char *message, size_t message_size)
+{
+	int rc;
+
+	if (online)
+		return 0;
+	rc = policy_online_only(journal, type);
+	if (rc < 0) {
 		snprintf(message, message_size,
-			 "Offline: no offline policy received yet; connect "
-			 "to Spotbanc once before working offline");
+			 "Journal cannot be read; operation not saved");
 		return -1;
 	}
-	if (rc != 0) {
-		snprintf(message, message_size,
-			 "Offline: the offline policy has no rule for this "
-			 "operation, so it needs a connection");
+	if (rc > 0) {
+		format_needs_link(type, message, message_size);
 		return -1;
 	}
 	return 0;
+}
+
+void policy_unsent_reason(const char *type, char *reason, size_t size)
+{
+	char title[JOURNAL_TYPE_SIZE + 32];
+
+	/* The title goes inside the sentence: "... and cash-out needs". */
+	snprintf(title, sizeof(title), "%s", op_type_title(type));
+	title[0] = (char)tolower((unsigned char)title[0]);
+	snprintf(reason, size,
+		 "Not sent while the link was down, and %s needs the link: "
+		 "send it only if the customer is still here, else cancel it.",
+		 title);
 }
 
 /* Check the rule's count limit on unconfirmed operations of op's type. */
@@ -94,8 +164,9 @@ static int check_amounts(struct journal *journal, const struct operation *op,
 	}
 	if (i == rule->limit_count) {
 		snprintf(message, message_size,
-			 "Offline: %s is not allowed offline; connect to send "
-			 "it", op->currency);
+			 "Offline, %s is not allowed: try again when ONLINE "
+			 "shows",
+			 op->currency);
 		return -1;
 	}
 	if (op->amount > rule->limits[i].max_amount) {
@@ -140,15 +211,21 @@ int policy_check(struct journal *journal, const struct operation *op,
 		 bool online, char *message, size_t message_size)
 {
 	struct api_policy_rule rule;
+	int rc;
 
 	if (online)
 		return 0;
-	if (load_rule(journal, op->type, &rule, message, message_size) != 0)
-		return -1;
-	if (!rule.offline_allowed) {
+	rc = read_rule(journal, op->type, &rule);
+	if (rc < 0) {
 		snprintf(message, message_size,
-			 "Offline: this operation needs a connection to "
-			 "Spotbanc");
+			 "Journal cannot be read; operation not saved");
+		return -1;
+	}
+	if (rc > 0 || !rule.offline_allowed) {
+		log_info("operation %s rejected offline: the policy %s", op->id,
+			 rc > 0 ? "has no rule for it"
+				: "does not allow it offline");
+		format_needs_link(op->type, message, message_size);
 		return -1;
 	}
 	if (check_limits(journal, op, &rule, message, message_size) != 0) {
@@ -158,39 +235,93 @@ int policy_check(struct journal *journal, const struct operation *op,
 	return 0;
 }
 
-int policy_flag_old(struct journal *journal, int64_t now)
+/* Move never-sent operations of type, which needs the link, that are
+ * older than the grace period. Returns how many moved, or -1.
+ * NOTE: an operation the agent sent again (age_approved) is not checked
+ * again. The sync worker returns it to the agent when the link fails, but
+ * one held back behind an earlier operation on the same wallet can still
+ * be sent later than the agent expects. */
+static int flag_unsent(struct journal *journal, const char *type,
+		       int64_t now)
+{
+	char reason[JOURNAL_ERROR_SIZE];
+	int moved;
+
+	policy_unsent_reason(type, reason, sizeof(reason));
+	moved = journal_flag_unsent(journal, type,
+				    now - POLICY_UNSENT_GRACE_SECONDS, reason,
+				    now);
+	if (moved > 0)
+		log_warn("%d %s operations not sent within %d s need the "
+			 "agent",
+			 moved, type, POLICY_UNSENT_GRACE_SECONDS);
+	return moved < 0 ? -1 : moved;
+}
+
+/* Move queued operations of type older than the rule's max age. Returns
+ * how many moved, or -1. */
+static int flag_too_old(struct journal *journal, const char *type,
+			const struct api_policy_rule *rule, int64_t now)
+{
+	char reason[JOURNAL_ERROR_SIZE];
+	bool hours = rule->max_age_seconds >= 7200;
+	int moved;
+
+	snprintf(reason, sizeof(reason),
+		 "Older than the offline policy allows (%lld %s); "
+		 "check with the customer, then send again or cancel",
+		 (long long)(hours ? rule->max_age_seconds / 3600
+				   : (rule->max_age_seconds + 59) / 60),
+		 hours ? "hours" : "minutes");
+	moved = journal_flag_old(journal, type, now - rule->max_age_seconds,
+				 reason, now);
+	if (moved > 0)
+		log_warn("%d %s operations older than %lld s need the agent",
+			 moved, type, (long long)rule->max_age_seconds);
+	return moved < 0 ? -1 : moved;
+}
+
+/* Apply both checks of policy_flag_old to the operations of type. The
+ * unsent check goes first, so that an operation that needs the link gets
+ * the reason that names the link rather than the max age's. */
+static int flag_type(struct journal *journal, const char *json,
+		     const char *type, int64_t now)
 {
 	struct api_policy_rule rule;
-	char message[JOURNAL_ERROR_SIZE];
+	bool has_rule = find_rule(json, type, &rule) == 0;
+	int unsent = 0;
+	int old = 0;
+
+	if (!has_rule || !rule.offline_allowed) {
+		unsent = flag_unsent(journal, type, now);
+		if (unsent < 0)
+			return -1;
+	}
+	if (has_rule && rule.max_age_seconds > 0) {
+		old = flag_too_old(journal, type, &rule, now);
+		if (old < 0)
+			return -1;
+	}
+	return unsent + old;
+}
+
+int policy_flag_old(struct journal *journal, int64_t now)
+{
+	char *json;
 	int flagged = 0;
 
-	for (size_t i = 0; i < TYPE_COUNT; i++) {
-		bool hours;
-		int moved;
+	if (read_policy(journal, &json) != 0)
+		return -1;
+	for (size_t i = 0; op_type_at(i) != NULL; i++) {
+		int moved = flag_type(journal, json, op_type_at(i)->type, now);
 
-		if (load_rule(journal, operation_types[i], &rule, message,
-			      sizeof(message)) != 0 ||
-		    rule.max_age_seconds <= 0)
-			continue;
-		hours = rule.max_age_seconds >= 7200;
-		snprintf(message, sizeof(message),
-			 "Older than the offline policy allows (%lld %s); "
-			 "check with the customer, then send again or cancel",
-			 (long long)(hours ? rule.max_age_seconds / 3600
-					   : (rule.max_age_seconds + 59) / 60),
-			 hours ? "hours" : "minutes");
-		moved = journal_flag_old(journal, operation_types[i],
-					 now - rule.max_age_seconds, message,
-					 now);
-		if (moved < 0)
-			return -1;
-		if (moved > 0)
-			log_warn("%d %s operations older than %lld s need the "
-				 "agent",
-				 moved, operation_types[i],
-				 (long long)rule.max_age_seconds);
+		if (moved < 0) {
+			flagged = -1;
+			break;
+		}
 		flagged += moved;
 	}
+	free(json);
 	return flagged;
 }
 

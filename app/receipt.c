@@ -244,6 +244,21 @@ static int add_header(struct receipt *out,
 	return add_rule(out);
 }
 
+/* Write op's created_at as "2026-12-04 15:00 UTC" into date. */
+static int format_date(const struct operation *op, char *date, size_t size)
+{
+	time_t created = (time_t)op->created_at;
+	struct tm tm;
+
+	if (gmtime_r(&created, &tm) == NULL ||
+	    strftime(date, size, "%Y-%m-%d %H:%M UTC", &tm) == 0) {
+		log_warn("operation %s: created_at %lld is out of range",
+			 op->id, (long long)op->created_at);
+		return -1;
+	}
+	return 0;
+}
+
 /* The date, terminal and agent lines that every receipt starts with. */
 static int add_origin(struct receipt *out, const struct operation *op,
 		      const struct receipt_context *context)
@@ -251,15 +266,9 @@ static int add_origin(struct receipt *out, const struct operation *op,
 	const char *agent = op->agent_id;
 	const char *terminal = context->terminal_id;
 	char date[64];
-	time_t created = (time_t)op->created_at;
-	struct tm tm;
 
-	if (gmtime_r(&created, &tm) == NULL ||
-	    strftime(date, sizeof(date), "%Y-%m-%d %H:%M UTC", &tm) == 0) {
-		log_warn("operation %s: created_at %lld is out of range",
-			 op->id, (long long)op->created_at);
+	if (format_date(op, date, sizeof(date)) < 0)
 		return -1;
-	}
 	if (context->agent_name != NULL && context->agent_name[0] != '\0')
 		agent = context->agent_name;
 	if (terminal == NULL)
@@ -332,13 +341,21 @@ static int add_amount(struct receipt *out, const struct operation *op,
 	    (receipt_format_amount(transfer->currency, transfer->fee, amount,
 				   sizeof(amount)) < 0 ||
 	     receipt_add_columns(out, RECEIPT_STYLE_PLAIN, "Fee", amount) <
-		     0 ||
-	     receipt_format_amount(transfer->currency,
-				   transfer->amount + transfer->fee, amount,
-				   sizeof(amount)) < 0 ||
-	     receipt_add_columns(out, RECEIPT_STYLE_TOTAL, "From wallet",
-				 amount) < 0))
+		     0))
 		return -1;
+
+	/* A rejected transfer moved no money, whatever its fee. */
+	if (op->state == OP_REJECTED) {
+		if (add_paragraph(out, "Nothing was debited") < 0)
+			return -1;
+	} else if (transfer->fee > 0 &&
+		   (receipt_format_amount(transfer->currency,
+					  transfer->amount + transfer->fee,
+					  amount, sizeof(amount)) < 0 ||
+		    receipt_add_columns(out, RECEIPT_STYLE_TOTAL,
+					"From wallet", amount) < 0)) {
+		return -1;
+	}
 	return add_rule(out);
 }
 
@@ -443,6 +460,29 @@ int receipt_add_origin(struct receipt *out, const struct operation *op,
 int receipt_add_status(struct receipt *out, const struct operation *op)
 {
 	return add_status(out, op);
+}
+
+int receipt_add_reversal(struct receipt *out,
+			 const struct receipt_context *context)
+{
+	const struct operation *reversal = context->reversal;
+	char text[sizeof("Reversed by  on ") + JOURNAL_REFERENCE_SIZE + 64];
+	char date[64];
+
+	if (reversal == NULL || reversal->state == OP_REJECTED)
+		return 0;
+	if (reversal->state != OP_ACCEPTED)
+		return receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL,
+					     "Reversal pending");
+
+	/* The date of the reversal's own receipt, which is its created_at. */
+	if (format_date(reversal, date, sizeof(date)) < 0)
+		return -1;
+	snprintf(text, sizeof(text), "Reversed by %s on %s",
+		 reversal->reference[0] != '\0' ? reversal->reference
+						: reversal->id,
+		 date);
+	return receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL, text);
 }
 
 int receipt_add_footer(struct receipt *out,
@@ -588,24 +628,30 @@ int receipt_layout(const struct operation *op,
 		   const struct receipt_context *context, int columns,
 		   struct receipt *out)
 {
+	struct receipt_context headed = *context;
 	struct wallet_transfer transfer;
 
 	if (receipt_begin(out, columns) < 0)
 		return -1;
 	if (check_terminators(op) < 0)
 		return -1;
+
+	/* A copy of a rejection notice, or its preview, is a notice too. */
+	if (op->state == OP_REJECTED)
+		headed.notice = true;
 	if (strcmp(op->type, API_TYPE_CUSTOMER_REGISTRATION) == 0 ||
 	    strcmp(op->type, API_TYPE_CUSTOMER_UPDATE) == 0)
-		return layout_customer(op, context, out);
+		return layout_customer(op, &headed, out);
 	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) != 0)
-		return receipt_money_layout(op, context, columns, out);
+		return receipt_money_layout(op, &headed, columns, out);
 	if (read_transfer(op, &transfer) < 0)
 		return -1;
 
-	if (add_header(out, context, "Wallet transfer") < 0 ||
-	    add_details(out, op, context, &transfer) < 0 ||
+	if (add_header(out, &headed, "Wallet transfer") < 0 ||
+	    add_details(out, op, &headed, &transfer) < 0 ||
 	    add_amount(out, op, &transfer) < 0 || add_status(out, op) < 0 ||
-	    receipt_add_footer(out, context) < 0)
+	    receipt_add_reversal(out, &headed) < 0 ||
+	    receipt_add_footer(out, &headed) < 0)
 		return -1;
 	return 0;
 }

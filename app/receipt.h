@@ -38,14 +38,19 @@ struct receipt_context {
 	const char *agent_name;   /* may be NULL */
 	bool copy;                /* reprint: marked as a copy */
 	bool notice;              /* rejection notice: headed as such */
+	/* The journal row of the operation's reversal, from
+	 * receipt_find_reversal, or NULL when it has none. */
+	const struct operation *reversal;
 };
 
 /* Lay out the receipt of op for `columns` (32 or 48). The status line says
  * PENDING for queued and in-flight operations, CONFIRMED with the reference
- * once accepted, and REJECTED with the reason. Returns 0, or -1 for an
- * unsupported width, an unknown type or state, a payload that is
- * unreadable or disagrees with the row's currency and amount, or a layout
- * longer than RECEIPT_LINES_MAX. */
+ * once accepted, and REJECTED with the reason. A rejected operation's
+ * receipt is headed as a rejection notice whatever context->notice is,
+ * and its money lines print what to give back instead of what was paid.
+ * Returns 0, or -1 for an unsupported width, an unknown type or state, a
+ * payload that is unreadable or disagrees with the row's currency and
+ * amount, or a layout longer than RECEIPT_LINES_MAX. */
 int receipt_layout(const struct operation *op,
 		   const struct receipt_context *context, int columns,
 		   struct receipt *out);
@@ -90,6 +95,13 @@ int receipt_add_origin(struct receipt *out, const struct operation *op,
  * REJECTED with the reason, or NEEDS ATTENTION. */
 int receipt_add_status(struct receipt *out, const struct operation *op);
 
+/* Append "Reversed by REFERENCE on DATE" (the reversal's created_at in
+ * UTC) for the accepted reversal in context->reversal, "Reversal pending"
+ * for one not decided yet, and nothing when there is none or it was
+ * rejected. */
+int receipt_add_reversal(struct receipt *out,
+			 const struct receipt_context *context);
+
 /* Append the closing lines: "Keep this receipt", and on a reprint a
  * second copy mark. */
 int receipt_add_footer(struct receipt *out,
@@ -107,6 +119,13 @@ int receipt_format_amount(const char *currency, int64_t amount, char *buf,
 int receipt_money_layout(const struct operation *op,
 			 const struct receipt_context *context, int columns,
 			 struct receipt *out);
+
+/* Find the reversal of operation id that the central service has not
+ * rejected (queued, in flight, accepted or needing attention) and copy its
+ * journal row into *reversal, for receipt_context.reversal. Returns 1 when
+ * found, 0 when there is none, or a negative journal_error. */
+int receipt_find_reversal(struct journal *journal, const char *id,
+			  struct operation *reversal);
 
 /* Encode a layout as one ESC/POS print job into buf (reset first, cut
  * last). Returns 0, or a negative escpos_error. */

@@ -28,9 +28,19 @@ union money_payload {
 	struct reversal reversal;
 };
 
+/* Where the money of an operation comes from, which decides the lines
+ * its receipt prints once the operation is rejected. */
+enum money_source {
+	MONEY_CASH_TAKEN,  /* the customer paid the total in cash */
+	MONEY_WALLET,      /* a wallet pays the total */
+	MONEY_CASH_OUT,    /* a wallet pays the total, the agent pays cash */
+	MONEY_REFUND,      /* a reversal refunds the total */
+};
+
 /* The money lines of a receipt: the amount, the fee and what the
  * customer paid or received in total, with an optional second total. */
 struct money_lines {
+	enum money_source source;
 	const char *currency;
 	int64_t amount;
 	const char *fee_label;       /* NULL for "Fee" */
@@ -50,6 +60,11 @@ static bool is_blank(const char *text)
 static const char *funding_total_label(enum api_funding funding)
 {
 	return funding == API_FUNDING_WALLET ? "From wallet" : "Paid in cash";
+}
+
+static enum money_source funding_source(enum api_funding funding)
+{
+	return funding == API_FUNDING_WALLET ? MONEY_WALLET : MONEY_CASH_TAKEN;
 }
 
 static const char *method_title(const char *method)
@@ -83,20 +98,81 @@ static int add_amount_line(struct receipt *out, enum receipt_style style,
 	return receipt_add_columns(out, style, label, text);
 }
 
-static int add_money_lines(struct receipt *out,
-			   const struct money_lines *lines)
+/* The totals of a rejected operation, which moved no money. They tell
+ * the agent to give back the cash taken, or to pay no cash out. */
+static int add_rejected_totals(struct receipt *out,
+			       const struct money_lines *lines)
 {
+	switch (lines->source) {
+	case MONEY_CASH_TAKEN:
+		return add_amount_line(out, RECEIPT_STYLE_TOTAL,
+				       "Give back to the customer",
+				       lines->currency, lines->total);
+	case MONEY_WALLET:
+		return receipt_add_paragraph(out, RECEIPT_STYLE_PLAIN,
+					     "Nothing was debited");
+	case MONEY_CASH_OUT:
+		if (receipt_add_paragraph(out, RECEIPT_STYLE_PLAIN,
+					  "Nothing was debited") < 0)
+			return -1;
+		return receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL,
+					     "No cash to pay out");
+	case MONEY_REFUND:
+		return receipt_add_paragraph(out, RECEIPT_STYLE_PLAIN,
+					     "Nothing was refunded");
+	}
+	return -1;
+}
+
+/* The totals of an operation that is not rejected. Cash taken for an
+ * operation still undecided is marked so, because a rejection gives it
+ * back, and the cash of an undecided cash-out is not paid out yet,
+ * because a rejection debits nothing. */
+static int add_totals(struct receipt *out, const struct money_lines *lines,
+		      enum op_state state)
+{
+	bool pending = state == OP_QUEUED || state == OP_IN_FLIGHT ||
+		       state == OP_NEEDS_ATTENTION;
+
+	if (add_amount_line(out, RECEIPT_STYLE_TOTAL, lines->total_label,
+			    lines->currency, lines->total) < 0)
+		return -1;
+	if (pending && lines->source == MONEY_CASH_TAKEN &&
+	    receipt_add_paragraph(out, RECEIPT_STYLE_PLAIN,
+				  "Cash taken pending confirmation") < 0)
+		return -1;
+	if (pending && lines->source == MONEY_CASH_OUT) {
+		if (add_amount_line(out, RECEIPT_STYLE_PLAIN,
+				    "Cash to pay out", lines->extra_currency,
+				    lines->extra) < 0)
+			return -1;
+		return receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL,
+					     "Pay out only when CONFIRMED");
+	}
+	if (lines->extra_label != NULL &&
+	    add_amount_line(out, RECEIPT_STYLE_TOTAL, lines->extra_label,
+			    lines->extra_currency, lines->extra) < 0)
+		return -1;
+	return 0;
+}
+
+static int add_money_lines(struct receipt *out,
+			   const struct money_lines *lines,
+			   enum op_state state)
+{
+	int rc;
+
 	if (add_amount_line(out, RECEIPT_STYLE_PLAIN, "Amount",
 			    lines->currency, lines->amount) < 0 ||
 	    add_amount_line(out, RECEIPT_STYLE_PLAIN,
 			    lines->fee_label != NULL ? lines->fee_label : "Fee",
-			    lines->currency, lines->fee) < 0 ||
-	    add_amount_line(out, RECEIPT_STYLE_TOTAL, lines->total_label,
-			    lines->currency, lines->total) < 0)
+			    lines->currency, lines->fee) < 0)
 		return -1;
-	if (lines->extra_label != NULL &&
-	    add_amount_line(out, RECEIPT_STYLE_TOTAL, lines->extra_label,
-			    lines->extra_currency, lines->extra) < 0)
+	if (state == OP_REJECTED)
+		rc = add_rejected_totals(out, lines);
+	else
+		rc = add_totals(out, lines, state);
+	if (rc < 0)
 		return -1;
 	return receipt_add_rule(out);
 }
@@ -123,6 +199,7 @@ static int add_cash_in(struct receipt *out, const struct cash_in *cash_in,
 		return -1;
 
 	*lines = (struct money_lines){
+		.source = MONEY_CASH_TAKEN,
 		.currency = cash_in->currency,
 		.amount = cash_in->amount,
 		.fee = cash_in->fee,
@@ -146,6 +223,7 @@ static int add_cash_out(struct receipt *out, const struct cash_out *cash_out,
 		return -1;
 
 	*lines = (struct money_lines){
+		.source = MONEY_CASH_OUT,
 		.currency = cash_out->currency,
 		.amount = cash_out->amount,
 		.fee = cash_out->fee,
@@ -178,6 +256,7 @@ static int add_bank_transfer(struct receipt *out,
 		return -1;
 
 	*lines = (struct money_lines){
+		.source = funding_source(bank->funding),
 		.currency = bank->currency,
 		.amount = bank->amount,
 		.fee = bank->fee,
@@ -218,6 +297,7 @@ static int add_send_money(struct receipt *out, const struct send_money *send,
 		return -1;
 
 	*lines = (struct money_lines){
+		.source = funding_source(send->funding),
 		.currency = send->currency,
 		.amount = send->amount,
 		.fee = send->fee,
@@ -252,6 +332,7 @@ static int add_reversal(struct receipt *out, const struct reversal *reversal,
 		return -1;
 
 	*lines = (struct money_lines){
+		.source = MONEY_REFUND,
 		.currency = reversal->currency,
 		.amount = reversal->amount,
 		.fee_label = "Fee refunded",
@@ -351,9 +432,44 @@ int receipt_money_layout(const struct operation *op,
 	    add_details(out, op, &payload, &lines) < 0 ||
 	    receipt_add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) <
 		    0 ||
-	    receipt_add_rule(out) < 0 || add_money_lines(out, &lines) < 0 ||
+	    receipt_add_rule(out) < 0 ||
+	    add_money_lines(out, &lines, op->state) < 0 ||
 	    receipt_add_status(out, op) < 0 ||
+	    receipt_add_reversal(out, context) < 0 ||
 	    receipt_add_footer(out, context) < 0)
 		return -1;
+	return 0;
+}
+
+int receipt_find_reversal(struct journal *journal, const char *id,
+			  struct operation *reversal)
+{
+	enum { FOUND_MAX = 4 };
+	const unsigned undecided_or_accepted =
+		1u << OP_QUEUED | 1u << OP_IN_FLIGHT | 1u << OP_ACCEPTED |
+		1u << OP_NEEDS_ATTENTION;
+	struct operation found[FOUND_MAX];
+	char key[JOURNAL_KEY_SIZE];
+	int count;
+
+	if ((size_t)snprintf(key, sizeof(key), "op:%s", id) >= sizeof(key))
+		return 0;
+	count = journal_list_by_key(journal, key, undecided_or_accepted,
+				    found, FOUND_MAX);
+	if (count < 0) {
+		log_warn("operation %s: reversal lookup failed: %s", id,
+			 journal_strerror(count));
+		return count;
+	}
+
+	/* Only a reversal carries the key "op:<id>", and
+	 * money_reversal_check journals another only after a rejection, so
+	 * at most one is left once rejected ones are filtered out. */
+	for (int i = 0; i < count; i++) {
+		if (strcmp(found[i].type, API_TYPE_REVERSAL) != 0)
+			continue;
+		*reversal = found[i];
+		return 1;
+	}
 	return 0;
 }

@@ -1,6 +1,7 @@
-/* The end-of-day report: totals per operation type and currency built
- * from the journal's open day, the float's movement, its JSON form and
- * receipt layout, and the close that records it. */
+/* The end-of-day report: the terminal's totals per operation type and
+ * currency built from the journal's open day and the operations decided
+ * since an earlier close, each agent's float movement, the report's JSON
+ * form, and the close that records it. */
 #define LOG_MODULE "report"
 
 #include "report.h"
@@ -14,14 +15,8 @@
 
 #include "api.h"
 #include "api_money.h"
-#include "currency.h"
 #include "log.h"
 #include "money.h"
-#include "op_type.h"
-
-/* How many times a close is tried when another close of the same day
- * got in between the build and the record. */
-#define CLOSE_ATTEMPTS 2
 
 static const char *const column_names[REPORT_COLUMNS] = {
 	[REPORT_CONFIRMED] = "confirmed",
@@ -29,10 +24,13 @@ static const char *const column_names[REPORT_COLUMNS] = {
 	[REPORT_REJECTED] = "rejected",
 };
 
-/* The state of a report_build in progress. */
+/* The state of a report_build or report_close_day in progress. */
 struct build {
 	struct journal *journal;
 	struct report *report;
+	bool carried;              /* visiting carried operations */
+	bool force;                /* close with pending operations */
+	int64_t shown_day;         /* close only this day; 0 for any */
 	int error;                 /* report_error that stopped the scan */
 };
 
@@ -45,15 +43,17 @@ static enum report_column column_of(enum op_state state)
 	return REPORT_PENDING;
 }
 
-/* Find the line of type and currency, inserting it in sorted place when
- * absent. Returns NULL when the report has no room for another. */
-static struct report_line *find_line(struct report *report, const char *type,
+/* Find the line of type and currency among the *count of lines,
+ * inserting it in sorted place when absent. Returns NULL when all max
+ * lines are taken. */
+static struct report_line *find_line(struct report_line *lines, int *count,
+				     int max, const char *type,
 				     const char *currency)
 {
 	int i;
 
-	for (i = 0; i < report->line_count; i++) {
-		struct report_line *line = &report->lines[i];
+	for (i = 0; i < *count; i++) {
+		struct report_line *line = &lines[i];
 		int order = strcmp(line->type, type);
 
 		if (order == 0)
@@ -63,28 +63,33 @@ static struct report_line *find_line(struct report *report, const char *type,
 		if (order > 0)
 			break;
 	}
-	if (report->line_count == REPORT_LINES_MAX)
+	if (*count == max)
 		return NULL;
 
-	memmove(&report->lines[i + 1], &report->lines[i],
-		(size_t)(report->line_count - i) * sizeof(report->lines[0]));
-	report->line_count++;
-	memset(&report->lines[i], 0, sizeof(report->lines[i]));
-	snprintf(report->lines[i].type, sizeof(report->lines[i].type), "%s",
-		 type);
-	snprintf(report->lines[i].currency,
-		 sizeof(report->lines[i].currency), "%s", currency);
-	return &report->lines[i];
+	memmove(&lines[i + 1], &lines[i],
+		(size_t)(*count - i) * sizeof(lines[0]));
+	(*count)++;
+	memset(&lines[i], 0, sizeof(lines[i]));
+	snprintf(lines[i].type, sizeof(lines[i].type), "%s", type);
+	snprintf(lines[i].currency, sizeof(lines[i].currency), "%s",
+		 currency);
+	return &lines[i];
 }
 
+/* Find the float of agent_id in currency, inserting it in sorted place
+ * when absent. Returns NULL when all REPORT_FLOATS_MAX are taken. */
 static struct report_float *find_float(struct report *report,
+				       const char *agent_id,
 				       const char *currency)
 {
+	struct report_float *entry;
 	int i;
 
 	for (i = 0; i < report->float_count; i++) {
-		int order = strcmp(report->floats[i].currency, currency);
+		int order = strcmp(report->floats[i].agent_id, agent_id);
 
+		if (order == 0)
+			order = strcmp(report->floats[i].currency, currency);
 		if (order == 0)
 			return &report->floats[i];
 		if (order > 0)
@@ -97,10 +102,32 @@ static struct report_float *find_float(struct report *report,
 		(size_t)(report->float_count - i) *
 			sizeof(report->floats[0]));
 	report->float_count++;
-	memset(&report->floats[i], 0, sizeof(report->floats[i]));
-	snprintf(report->floats[i].currency,
-		 sizeof(report->floats[i].currency), "%s", currency);
-	return &report->floats[i];
+	entry = &report->floats[i];
+	memset(entry, 0, sizeof(*entry));
+	snprintf(entry->agent_id, sizeof(entry->agent_id), "%s", agent_id);
+	snprintf(entry->currency, sizeof(entry->currency), "%s", currency);
+	return entry;
+}
+
+/* Copy into agent_id the agent whose float op moves: its own, or for a
+ * reversal its original's, because the central service moves the money
+ * back to the original's sender, whichever agent journals the reversal. */
+static int float_agent(struct journal *journal, const struct operation *op,
+		       char agent_id[JOURNAL_AGENT_SIZE])
+{
+	struct reversal reversal;
+	struct operation original;
+
+	if (strcmp(op->type, API_TYPE_REVERSAL) != 0) {
+		memcpy(agent_id, op->agent_id, JOURNAL_AGENT_SIZE);
+		return 0;
+	}
+	if (api_reversal_decode(op->payload, &reversal) != 0 ||
+	    journal_get(journal, reversal.original_id, &original) !=
+		    JOURNAL_OK)
+		return -1;
+	memcpy(agent_id, original.agent_id, JOURNAL_AGENT_SIZE);
+	return 0;
 }
 
 /* The fee of a money operation: the one the customer paid, or for a
@@ -134,12 +161,15 @@ static int add_checked(int64_t *sum, int64_t value)
 static int add_float_effect(struct build *build, const struct operation *op,
 			    enum report_column column)
 {
+	char agent_id[JOURNAL_AGENT_SIZE];
 	struct report_float *entry;
+	int64_t *sum;
 	int64_t effect = 0;
 
 	if (column == REPORT_REJECTED)
 		return REPORT_OK;
-	if (money_float_effect(build->journal, op, &effect) != 0) {
+	if (money_float_effect(build->journal, op, &effect) != 0 ||
+	    (effect != 0 && float_agent(build->journal, op, agent_id) != 0)) {
 		log_error("operation %s: float effect of the %s is unreadable",
 			  op->id, op->type);
 		return REPORT_EIO;
@@ -147,20 +177,48 @@ static int add_float_effect(struct build *build, const struct operation *op,
 	if (effect == 0)
 		return REPORT_OK;
 
-	entry = find_float(build->report, op->currency);
+	entry = find_float(build->report, agent_id, op->currency);
 	if (entry == NULL) {
-		log_warn("report has float movements in more than %d "
-			 "currencies", REPORT_FLOATS_MAX);
+		log_warn("report has float movements of more than %d agent "
+			 "and currency pairs", REPORT_FLOATS_MAX);
 		return REPORT_EFULL;
 	}
-	if (add_checked(column == REPORT_CONFIRMED ? &entry->confirmed
-						   : &entry->pending,
-			effect) < 0)
+	if (column == REPORT_PENDING)
+		sum = &entry->pending;
+	else if (build->carried)
+		sum = &entry->carried_confirmed;
+	else
+		sum = &entry->confirmed;
+	if (add_checked(sum, effect) < 0)
 		return REPORT_EINVAL;
 	return REPORT_OK;
 }
 
-/* Count one operation of the open day in its line and the float. */
+/* Find the line that op counts in: among the day's lines, or among the
+ * carried ones while those are visited. */
+static struct report_line *line_of(struct build *build,
+				   const struct operation *op,
+				   bool moves_money)
+{
+	struct report *report = build->report;
+	const char *currency = moves_money ? op->currency : "";
+	struct report_line *line;
+
+	if (build->carried)
+		line = find_line(report->carried, &report->carried_count,
+				 REPORT_CARRIED_MAX, op->type, currency);
+	else
+		line = find_line(report->lines, &report->line_count,
+				 REPORT_LINES_MAX, op->type, currency);
+	if (line == NULL)
+		log_warn("report has more than %d type and currency pairs%s",
+			 build->carried ? REPORT_CARRIED_MAX
+					: REPORT_LINES_MAX,
+			 build->carried ? " of carried operations" : "");
+	return line;
+}
+
+/* Count one operation in its line and the float. */
 static int count_operation(struct build *build, const struct operation *op)
 {
 	enum report_column column = column_of(op->state);
@@ -168,18 +226,15 @@ static int count_operation(struct build *build, const struct operation *op)
 	struct report_line *line;
 	int64_t fee = 0;
 
-	line = find_line(build->report, op->type,
-			 moves_money ? op->currency : "");
-	if (line == NULL) {
-		log_warn("report has more than %d type and currency pairs",
-			 REPORT_LINES_MAX);
+	line = line_of(build, op, moves_money);
+	if (line == NULL)
 		return REPORT_EFULL;
-	}
 	line->count[column]++;
 	if (!moves_money)
 		return REPORT_OK;
 
-	if (read_fee(op, &fee) < 0) {
+	/* A rejected operation charged no fee, so its column sums none. */
+	if (column != REPORT_REJECTED && read_fee(op, &fee) < 0) {
 		log_error("operation %s: the fee in its payload is unreadable",
 			  op->id);
 		return REPORT_EIO;
@@ -193,10 +248,21 @@ static int count_operation(struct build *build, const struct operation *op)
 	return add_float_effect(build, op, column);
 }
 
-static int visit_operation(const struct operation *op, void *context)
+static int visit_day_operation(const struct operation *op, void *context)
 {
 	struct build *build = context;
 
+	build->carried = false;
+	build->error = count_operation(build, op);
+	return build->error != REPORT_OK;
+}
+
+static int visit_carried_operation(const struct operation *op,
+				   void *context)
+{
+	struct build *build = context;
+
+	build->carried = true;
 	build->error = count_operation(build, op);
 	return build->error != REPORT_OK;
 }
@@ -206,40 +272,48 @@ static int report_from_journal_error(int rc)
 	return rc == JOURNAL_EINVAL ? REPORT_EINVAL : REPORT_EIO;
 }
 
-/* Build the open day's report and return the day's span in *day. */
-static int build_open_day(struct journal *journal, struct report *out,
-			  struct journal_day *day)
+/* Translate the result of a journal scan or close, logged with what
+ * was read. */
+static int report_from_scan(int rc, const struct build *build,
+			    const char *what)
 {
-	struct build build = {.journal = journal, .report = out};
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	rc = journal_day_scan(journal, visit_operation, &build, day);
+	if (rc == JOURNAL_OK)
+		return REPORT_OK;
 	if (rc == JOURNAL_ECHECK)
-		return build.error;
-	if (rc != JOURNAL_OK) {
-		log_error("reading the open day failed: %s",
-			  journal_strerror(rc));
-		return report_from_journal_error(rc);
-	}
-	out->day = day->day;
-	out->opened_at = day->opened_at;
-	out->closed_at = 0;
-	return REPORT_OK;
+		return build->error;
+	log_error("reading %s failed: %s", what, journal_strerror(rc));
+	return report_from_journal_error(rc);
 }
 
+/* Build the open day's report. The day and the carried operations are
+ * read in two transactions: an operation is in only one of them, so a
+ * decision in between moves nothing from one block to the other. */
 int report_build(struct journal *journal, struct report *out)
 {
 	struct report report;
+	struct build build = {.journal = journal, .report = &report};
 	struct journal_day day;
+	int64_t carried = 0;
 	int rc;
 
 	if (journal == NULL || out == NULL)
 		return REPORT_EINVAL;
-	rc = build_open_day(journal, &report, &day);
-	if (rc == REPORT_OK)
-		*out = report;
-	return rc;
+	memset(&report, 0, sizeof(report));
+	rc = journal_day_scan(journal, visit_day_operation, &build, &day);
+	rc = report_from_scan(rc, &build, "the open day");
+	if (rc != REPORT_OK)
+		return rc;
+	rc = journal_day_scan_carried(journal, visit_carried_operation,
+				      &build, &carried);
+	rc = report_from_scan(rc, &build, "the carried operations");
+	if (rc != REPORT_OK)
+		return rc;
+
+	report.day = day.day;
+	report.opened_at = day.opened_at;
+	report.closed_at = 0;
+	*out = report;
+	return REPORT_OK;
 }
 
 static int64_t pending_count(const struct report *report)
@@ -251,68 +325,79 @@ static int64_t pending_count(const struct report *report)
 	return count;
 }
 
-/* Build the open day and record its close at now. Sets *raced when
- * another close of the same day got in first, so nothing was recorded. */
-static int close_once(struct journal *journal, int64_t now, int force,
-		      struct report *out, bool *raced)
+/* Check the day that journal_day_close scanned and write its report as
+ * the JSON to record. Returns 0, or 1 with build->error set to refuse
+ * the close. */
+static int compose_close(const struct journal_day *day, int64_t carried,
+			 char *json, size_t size, void *context)
 {
-	char json[REPORT_JSON_SIZE];
+	struct build *build = context;
+	struct report *report = build->report;
+
+	report->day = day->day;
+	report->opened_at = day->opened_at;
+	report->closed_at = day->closed_at;
+	if (build->shown_day != 0 && day->day != build->shown_day)
+		build->error = REPORT_ECLOSED;
+	else if (day->operations == 0 && carried == 0)
+		build->error = REPORT_EEMPTY;
+	else if (!build->force && pending_count(report) > 0)
+		build->error = REPORT_EPENDING;
+	else
+		build->error = report_json(report, json, size);
+	return build->error != REPORT_OK;
+}
+
+/* Close the open day, or only day shown_day when it is not 0. */
+static int close_day(struct journal *journal, int64_t shown_day, int64_t now,
+		     int force, struct report *out)
+{
+	struct report report;
+	struct build build = {
+		.journal = journal,
+		.report = &report,
+		.force = force != 0,
+		.shown_day = shown_day,
+	};
+	const struct journal_day_close calls = {
+		.visit_day = visit_day_operation,
+		.visit_carried = visit_carried_operation,
+		.compose = compose_close,
+		.context = &build,
+	};
 	struct journal_day day;
 	int rc;
 
-	*raced = false;
-	rc = build_open_day(journal, out, &day);
+	if (journal == NULL || out == NULL)
+		return REPORT_EINVAL;
+	memset(&report, 0, sizeof(report));
+
+	/* The close holds the journal's write lock from the scan to the
+	 * record, so no other close or decision gets in between. */
+	rc = journal_day_close(journal, now, &calls, &day);
+	rc = report_from_scan(rc, &build, "and closing the open day");
 	if (rc != REPORT_OK)
 		return rc;
-	if (day.operations == 0)
-		return REPORT_EEMPTY;
-	if (!force && pending_count(out) > 0)
-		return REPORT_EPENDING;
-
-	out->closed_at = now;
-	day.closed_at = now;
-	rc = report_json(out, json, sizeof(json));
-	if (rc != REPORT_OK)
-		return rc;
-
-	rc = journal_day_record(journal, &day, json);
-	if (rc == JOURNAL_EEXIST) {
-		*raced = true;
-		return REPORT_EIO;
-	}
-	if (rc != JOURNAL_OK) {
-		log_error("recording the close of day %lld failed: %s",
-			  (long long)day.day, journal_strerror(rc));
-		return report_from_journal_error(rc);
-	}
-	log_info("day %lld closed with %lld operations, %lld pending",
+	log_info("day %lld closed with %lld operations, %lld pending, and "
+		 "%d type and currency pairs decided since an earlier close",
 		 (long long)day.day, (long long)day.operations,
-		 (long long)pending_count(out));
+		 (long long)pending_count(&report), report.carried_count);
+	*out = report;
 	return REPORT_OK;
 }
 
 int report_close_day(struct journal *journal, int64_t now, int force,
 		     struct report *out)
 {
-	struct report report;
-	bool raced = false;
-	int rc = REPORT_EIO;
+	return close_day(journal, 0, now, force, out);
+}
 
-	if (journal == NULL || out == NULL)
+int report_close_shown_day(struct journal *journal, int64_t day,
+			   int64_t now, int force, struct report *out)
+{
+	if (day < 1)
 		return REPORT_EINVAL;
-
-	/* Another process may close the same day between the build and the
-	 * record; the record then fails and the new open day is tried. */
-	for (int attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
-		rc = close_once(journal, now, force, &report, &raced);
-		if (!raced)
-			break;
-		log_warn("day %lld was closed by another process first",
-			 (long long)report.day);
-	}
-	if (rc == REPORT_OK)
-		*out = report;
-	return rc;
+	return close_day(journal, day, now, force, out);
 }
 
 /* Format t as RFC 3339 UTC. Returns -1 when t is out of range. */
@@ -340,16 +425,30 @@ static int parse_time(const char *text, int64_t *t)
 	return 0;
 }
 
-static json_t *line_to_json(const struct report_line *line)
+/* A line as JSON. A carried line leaves out its pending column, which
+ * is always 0, and the rejected column has no fee because a rejected
+ * operation charged none. */
+static json_t *line_to_json(const struct report_line *line, bool carried)
 {
 	json_t *object = json_pack("{s:s, s:s}", "type", line->type,
 				   "currency", line->currency);
 
 	for (int c = 0; object != NULL && c < REPORT_COLUMNS; c++) {
-		json_t *column = json_pack(
-			"{s:I, s:I, s:I}", "count", (json_int_t)line->count[c],
-			"amount", (json_int_t)line->amount[c], "fee",
-			(json_int_t)line->fee[c]);
+		json_t *column;
+
+		if (carried && c == REPORT_PENDING)
+			continue;
+		if (c == REPORT_REJECTED)
+			column = json_pack("{s:I, s:I}", "count",
+					   (json_int_t)line->count[c],
+					   "amount",
+					   (json_int_t)line->amount[c]);
+		else
+			column = json_pack("{s:I, s:I, s:I}", "count",
+					   (json_int_t)line->count[c],
+					   "amount",
+					   (json_int_t)line->amount[c], "fee",
+					   (json_int_t)line->fee[c]);
 
 		if (json_object_set_new(object, column_names[c], column) != 0) {
 			json_decref(object);
@@ -359,35 +458,62 @@ static json_t *line_to_json(const struct report_line *line)
 	return object;
 }
 
+/* The n lines as a JSON array, or NULL. */
+static json_t *lines_to_json(const struct report_line *lines, int n,
+			     bool carried)
+{
+	json_t *array = json_array();
+
+	for (int i = 0; array != NULL && i < n; i++) {
+		if (json_array_append_new(array,
+					  line_to_json(&lines[i], carried)) !=
+		    0) {
+			json_decref(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
+static json_t *floats_to_json(const struct report *report)
+{
+	json_t *array = json_array();
+
+	for (int i = 0; array != NULL && i < report->float_count; i++) {
+		const struct report_float *f = &report->floats[i];
+
+		if (json_array_append_new(
+			    array,
+			    json_pack("{s:s, s:s, s:I, s:I, s:I}", "agent_id",
+				      f->agent_id, "currency", f->currency,
+				      "confirmed", (json_int_t)f->confirmed,
+				      "carried_confirmed",
+				      (json_int_t)f->carried_confirmed,
+				      "pending",
+				      (json_int_t)f->pending)) != 0) {
+			json_decref(array);
+			return NULL;
+		}
+	}
+	return array;
+}
+
 static json_t *report_to_json(const struct report *report)
 {
 	char opened[32];
 	char closed[32];
-	json_t *lines = json_array();
-	json_t *floats = json_array();
+	json_t *lines = lines_to_json(report->lines, report->line_count,
+				      false);
+	json_t *carried = lines_to_json(report->carried,
+					report->carried_count, true);
+	json_t *floats = floats_to_json(report);
 	json_t *root = NULL;
 	bool failed;
 
 	if (format_time(report->opened_at, opened, sizeof(opened)) < 0 ||
 	    format_time(report->closed_at, closed, sizeof(closed)) < 0 ||
-	    lines == NULL || floats == NULL)
+	    lines == NULL || carried == NULL || floats == NULL)
 		goto fail;
-	for (int i = 0; i < report->line_count; i++) {
-		if (json_array_append_new(lines,
-					  line_to_json(&report->lines[i])) != 0)
-			goto fail;
-	}
-	for (int i = 0; i < report->float_count; i++) {
-		const struct report_float *f = &report->floats[i];
-
-		if (json_array_append_new(
-			    floats,
-			    json_pack("{s:s, s:I, s:I}", "currency",
-				      f->currency, "confirmed",
-				      (json_int_t)f->confirmed, "pending",
-				      (json_int_t)f->pending)) != 0)
-			goto fail;
-	}
 
 	root = json_pack("{s:I, s:s, s:s, s:s?}", "day",
 			 (json_int_t)report->day, "status",
@@ -400,6 +526,8 @@ static json_t *report_to_json(const struct report *report)
 	/* json_object_set_new takes the reference even when it fails. */
 	failed = json_object_set_new(root, "lines", lines) != 0;
 	lines = NULL;
+	failed = json_object_set_new(root, "carried", carried) != 0 || failed;
+	carried = NULL;
 	failed = json_object_set_new(root, "floats", floats) != 0 || failed;
 	floats = NULL;
 	if (failed)
@@ -408,6 +536,7 @@ static json_t *report_to_json(const struct report *report)
 fail:
 	json_decref(root);
 	json_decref(lines);
+	json_decref(carried);
 	json_decref(floats);
 	return NULL;
 }
@@ -456,7 +585,9 @@ static int copy_text(const char *text, char *dst, size_t size)
 	return 0;
 }
 
-static int line_from_json(json_t *object, struct report_line *line)
+/* Read a line that line_to_json wrote with the same `carried`. */
+static int line_from_json(json_t *object, struct report_line *line,
+			  bool carried)
 {
 	const char *type = NULL;
 	const char *currency = NULL;
@@ -471,31 +602,46 @@ static int line_from_json(json_t *object, struct report_line *line)
 	for (int c = 0; c < REPORT_COLUMNS; c++) {
 		json_int_t count;
 		json_int_t amount;
-		json_int_t fee;
+		json_int_t fee = 0;
 
+		if (carried && c == REPORT_PENDING)
+			continue;
 		if (json_unpack(json_object_get(object, column_names[c]),
-				"{s:I, s:I, s:I}", "count", &count, "amount",
+				"{s:I, s:I, s?I}", "count", &count, "amount",
 				&amount, "fee", &fee) != 0)
 			return -1;
 		line->count[c] = count;
 		line->amount[c] = amount;
-		line->fee[c] = fee;
+
+		/* Reports recorded by earlier versions summed the fees of
+		 * rejected operations, which were never charged, so those
+		 * read back as 0. */
+		line->fee[c] = c == REPORT_REJECTED ? 0 : fee;
 	}
 	return 0;
 }
 
 static int float_from_json(json_t *object, struct report_float *entry)
 {
+	const char *agent_id = "";
 	const char *currency = NULL;
 	json_int_t confirmed;
+	json_int_t carried_confirmed = 0;
 	json_int_t pending;
 
+	/* Reports recorded by schema version 7 have no carried_confirmed.
+	 * Those recorded by earlier versions have no agent_id, because one
+	 * entry per currency covered all agents. */
 	memset(entry, 0, sizeof(*entry));
-	if (json_unpack(object, "{s:s, s:I, s:I}", "currency", &currency,
-			"confirmed", &confirmed, "pending", &pending) != 0 ||
+	if (json_unpack(object, "{s?s, s:s, s:I, s?I, s:I}", "agent_id",
+			&agent_id, "currency", &currency, "confirmed",
+			&confirmed, "carried_confirmed", &carried_confirmed,
+			"pending", &pending) != 0 ||
+	    copy_text(agent_id, entry->agent_id, sizeof(entry->agent_id)) < 0 ||
 	    copy_text(currency, entry->currency, sizeof(entry->currency)) < 0)
 		return -1;
 	entry->confirmed = confirmed;
+	entry->carried_confirmed = carried_confirmed;
 	entry->pending = pending;
 	return 0;
 }
@@ -505,28 +651,37 @@ static int report_from_json(const char *text, struct report *out)
 {
 	json_t *root = json_loads(text, 0, NULL);
 	json_t *lines = NULL;
+	json_t *carried = NULL;
 	json_t *floats = NULL;
 	const char *opened = NULL;
 	const char *closed = NULL;
 	json_int_t day;
 	int rc = -1;
 
+	/* Reports recorded by schema version 7 have no carried lines. */
 	memset(out, 0, sizeof(*out));
 	if (root == NULL ||
-	    json_unpack(root, "{s:I, s:s, s:s, s:o, s:o}", "day", &day,
+	    json_unpack(root, "{s:I, s:s, s:s, s:o, s?o, s:o}", "day", &day,
 			"opened_at", &opened, "closed_at", &closed, "lines",
-			&lines, "floats", &floats) != 0 ||
+			&lines, "carried", &carried, "floats", &floats) != 0 ||
 	    parse_time(opened, &out->opened_at) < 0 ||
 	    parse_time(closed, &out->closed_at) < 0 ||
 	    json_array_size(lines) > REPORT_LINES_MAX ||
+	    json_array_size(carried) > REPORT_CARRIED_MAX ||
 	    json_array_size(floats) > REPORT_FLOATS_MAX)
 		goto out;
 	out->day = day;
 	out->line_count = (int)json_array_size(lines);
+	out->carried_count = (int)json_array_size(carried);
 	out->float_count = (int)json_array_size(floats);
 	for (int i = 0; i < out->line_count; i++) {
-		if (line_from_json(json_array_get(lines, i), &out->lines[i]) <
-		    0)
+		if (line_from_json(json_array_get(lines, i), &out->lines[i],
+				   false) < 0)
+			goto out;
+	}
+	for (int i = 0; i < out->carried_count; i++) {
+		if (line_from_json(json_array_get(carried, i),
+				   &out->carried[i], true) < 0)
 			goto out;
 	}
 	for (int i = 0; i < out->float_count; i++) {
@@ -565,165 +720,6 @@ int report_get_closed(struct journal *journal, int64_t day,
 	return REPORT_OK;
 }
 
-static const char *const column_titles[REPORT_COLUMNS] = {
-	[REPORT_CONFIRMED] = "Confirmed",
-	[REPORT_PENDING] = "Pending",
-	[REPORT_REJECTED] = "Rejected",
-};
-
-/* Append label and a formatted amount, or the label alone when the
- * currency is empty. */
-static int add_amount(struct receipt *out, enum receipt_style style,
-		      const char *label, const char *currency, int64_t amount)
-{
-	char text[4 + CURRENCY_TEXT_MAX];
-
-	if (currency[0] == '\0')
-		return receipt_add_paragraph(out, style, label);
-	if (receipt_format_amount(currency, amount, text, sizeof(text)) < 0)
-		return -1;
-	return receipt_add_columns(out, style, label, text);
-}
-
-/* A line's heading, then one line per column that has operations, with
- * its fee total below when not zero. */
-static int layout_line(struct receipt *out, const struct report_line *line)
-{
-	char heading[JOURNAL_TYPE_SIZE + 8];
-	char label[48];
-	int rc;
-
-	snprintf(heading, sizeof(heading), "%s%s%s", op_type_title(line->type),
-		 line->currency[0] != '\0' ? " " : "", line->currency);
-	if (receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL, heading) < 0)
-		return -1;
-
-	for (int c = 0; c < REPORT_COLUMNS; c++) {
-		if (line->count[c] == 0)
-			continue;
-		snprintf(label, sizeof(label), "%s %lld", column_titles[c],
-			 (long long)line->count[c]);
-		if (add_amount(out, RECEIPT_STYLE_PLAIN, label, line->currency,
-			       line->amount[c]) < 0)
-			return -1;
-		if (line->fee[c] == 0)
-			continue;
-		/* A reversal's fee is negative: print what it refunded. */
-		if (strcmp(line->type, API_TYPE_REVERSAL) == 0)
-			rc = add_amount(out, RECEIPT_STYLE_PLAIN,
-					"  Fees refunded", line->currency,
-					-line->fee[c]);
-		else
-			rc = add_amount(out, RECEIPT_STYLE_PLAIN, "  Fees",
-					line->currency, line->fee[c]);
-		if (rc < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int layout_floats(struct receipt *out, const struct report *report)
-{
-	char label[32];
-
-	if (report->float_count == 0)
-		return 0;
-	if (receipt_add_paragraph(out, RECEIPT_STYLE_TOTAL,
-				  "Float movement") < 0)
-		return -1;
-	for (int i = 0; i < report->float_count; i++) {
-		const struct report_float *f = &report->floats[i];
-
-		snprintf(label, sizeof(label), "%s confirmed", f->currency);
-		if (add_amount(out, RECEIPT_STYLE_PLAIN, label, f->currency,
-			       f->confirmed) < 0)
-			return -1;
-		snprintf(label, sizeof(label), "%s pending", f->currency);
-		if (add_amount(out, RECEIPT_STYLE_PLAIN, label, f->currency,
-			       f->pending) < 0)
-			return -1;
-	}
-	return receipt_add_rule(out);
-}
-
-static int add_time(struct receipt *out, const char *label, int64_t t)
-{
-	time_t seconds = (time_t)t;
-	char text[32];
-	struct tm tm;
-
-	if (gmtime_r(&seconds, &tm) == NULL ||
-	    strftime(text, sizeof(text), "%Y-%m-%d %H:%M UTC", &tm) == 0) {
-		log_warn("report time %lld is out of range", (long long)t);
-		return -1;
-	}
-	return receipt_add_pair(out, RECEIPT_STYLE_PLAIN, label, text);
-}
-
-/* Day, times, terminal and agent. */
-static int layout_origin(struct receipt *out, const struct report *report,
-			 const struct receipt_context *context)
-{
-	char day[24];
-
-	snprintf(day, sizeof(day), "%lld", (long long)report->day);
-	if (receipt_add_pair(out, RECEIPT_STYLE_PLAIN, "Day", day) < 0)
-		return -1;
-	if (report->opened_at != 0 &&
-	    add_time(out, "Opened", report->opened_at) < 0)
-		return -1;
-	if (report->closed_at != 0 &&
-	    add_time(out, "Closed", report->closed_at) < 0)
-		return -1;
-	if (receipt_add_pair(out, RECEIPT_STYLE_PLAIN, "Terminal",
-			     context->terminal_id != NULL
-				     ? context->terminal_id
-				     : "") < 0)
-		return -1;
-	if (context->agent_name != NULL && context->agent_name[0] != '\0' &&
-	    receipt_add_pair(out, RECEIPT_STYLE_PLAIN, "Agent",
-			     context->agent_name) < 0)
-		return -1;
-	return receipt_add_rule(out);
-}
-
-int report_layout(const struct report *report,
-		  const struct receipt_context *context, int columns,
-		  struct receipt *out)
-{
-	bool closed = report->closed_at != 0;
-
-	if (receipt_begin(out, columns) < 0)
-		return -1;
-	if (receipt_add_header(out, context,
-			       closed ? "Z REPORT"
-				      : "X REPORT (day still open)") < 0 ||
-	    layout_origin(out, report, context) < 0)
-		return -1;
-
-	if (report->line_count == 0 &&
-	    receipt_add_paragraph(out, RECEIPT_STYLE_PLAIN,
-				  "No operations") < 0)
-		return -1;
-	for (int i = 0; i < report->line_count; i++) {
-		if (layout_line(out, &report->lines[i]) < 0)
-			return -1;
-	}
-	if (receipt_add_rule(out) < 0 || layout_floats(out, report) < 0)
-		return -1;
-
-	if (receipt_add_paragraph(out, RECEIPT_STYLE_CENTER,
-				  closed ? "Day closed: totals recorded"
-					 : "Totals change until the day is "
-					   "closed") < 0)
-		return -1;
-	if (context->copy &&
-	    receipt_add_paragraph(out, RECEIPT_STYLE_CENTER,
-				  "*** COPY ***") < 0)
-		return -1;
-	return 0;
-}
-
 const char *report_strerror(int error)
 {
 	switch (error) {
@@ -738,10 +734,13 @@ const char *report_strerror(int error)
 	case REPORT_EINVAL:
 		return "No such closed day, or the report does not fit";
 	case REPORT_EEMPTY:
-		return "No operation since the last close: nothing to close";
+		return "No operation since the last close and no pending one "
+		       "decided since: nothing to close";
 	case REPORT_EPENDING:
 		return "Some operations are still pending: sync first, or "
 		       "close anyway";
+	case REPORT_ECLOSED:
+		return "This day was closed meanwhile by another program";
 	default:
 		return "Unknown report error";
 	}

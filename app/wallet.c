@@ -59,17 +59,9 @@ static int check_currency_amount(const char *currency, const char *amount,
 	}
 	*field = WALLET_FIELD_AMOUNT;
 	rc = currency_parse(currency, amount, &parsed->amount);
-	if (rc == CURRENCY_ERANGE) {
-		char limit[CURRENCY_TEXT_MAX];
-
-		currency_format(currency, CURRENCY_AMOUNT_MAX, limit,
-				sizeof(limit));
-		snprintf(message, message_size,
-			 "Amount must be above zero and at most %s", limit);
-		return -1;
-	}
 	if (rc != CURRENCY_OK) {
-		snprintf(message, message_size, "%s", currency_strerror(rc));
+		currency_describe_error(currency, amount, rc, message,
+					message_size);
 		return -1;
 	}
 	snprintf(parsed->currency, sizeof(parsed->currency), "%s", currency);

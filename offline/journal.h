@@ -313,6 +313,54 @@ int journal_day_record(struct journal *journal, const struct journal_day *day,
 int journal_day_get(struct journal *journal, int64_t day,
 		    struct journal_day *out, char *report, size_t size);
 
+/* Operations carried from an earlier close: each close records which of
+ * its day's operations were still queued, in flight or needing
+ * attention, and the report of a later open day counts those decided
+ * since. journal_day_record records them too, but only
+ * journal_day_close settles the decided ones. */
+
+/* Call visit(op, context) on each carried operation that is now
+ * accepted or rejected, by day and then insertion order, inside one read
+ * transaction, and set *count to how many were visited. visit follows
+ * the rules of journal_day_scan and may be NULL. Returns JOURNAL_OK,
+ * JOURNAL_ECHECK when visit stopped the scan, or another negative
+ * journal_error. */
+int journal_day_scan_carried(struct journal *journal,
+			     int (*visit)(const struct operation *op,
+					  void *context),
+			     void *context, int64_t *count);
+
+/* The callbacks of journal_day_close, all called inside its write
+ * transaction with the same context. visit_day and visit_carried follow
+ * the rules of journal_day_scan's visit and may be NULL. */
+struct journal_day_close {
+	/* Called on each operation of the open day, in insertion order. */
+	int (*visit_day)(const struct operation *op, void *context);
+	/* Called on each carried operation now accepted or rejected. */
+	int (*visit_carried)(const struct operation *op, void *context);
+	/* Called last with the day to close, its closed_at set, and how
+	 * many carried operations visit_carried was given. Writes the
+	 * report, text of 1 to size - 1 bytes, into report and returns 0;
+	 * any other value records nothing. Must not be NULL. */
+	int (*compose)(const struct journal_day *day, int64_t carried,
+		       char *report, size_t size, void *context);
+	void *context;
+};
+
+/* Close the open day at closed_at in one write transaction: scan its
+ * operations and the carried ones now decided through calls, record the
+ * close with the report that calls->compose writes, carry the day's
+ * undecided operations to later reports and drop the decided carried
+ * ones, whose report is now recorded. A day without operations closes
+ * only when a carried operation was decided, and its last_id is then
+ * the previous close's. On success *out is the closed day. Returns
+ * JOURNAL_OK; JOURNAL_ECHECK when a callback stopped the close;
+ * JOURNAL_EINVAL when the day has no operation and nothing carried was
+ * decided; or another negative journal_error. */
+int journal_day_close(struct journal *journal, int64_t closed_at,
+		      const struct journal_day_close *calls,
+		      struct journal_day *out);
+
 /* Count and sum the amounts of operations of `type` in `currency` that are
  * queued, in flight or need attention (not yet decided by the central
  * service). type or currency NULL means any. */
@@ -325,6 +373,15 @@ int journal_sum_pending(struct journal *journal, const char *type,
  * (0 or more) or a negative journal_error. */
 int journal_flag_old(struct journal *journal, const char *type,
 		     int64_t created_before, const char *reason, int64_t now);
+
+/* Move every queued operation of `type` whose request never left the
+ * terminal (sent == 0), created before created_before and not
+ * age_approved, to needs attention with reason (offline/journal_age.c).
+ * Returns how many moved (0 or more) or a negative journal_error:
+ * JOURNAL_EINVAL for an empty or oversized type or an oversized reason. */
+int journal_flag_unsent(struct journal *journal, const char *type,
+			int64_t created_before, const char *reason,
+			int64_t now);
 
 /* Set *version to SQLite's PRAGMA data_version for this connection: it
  * changes whenever another connection (another thread's or another

@@ -1,6 +1,7 @@
-/* The journal's lookups by dependency key and the day closings: the
- * operations of the open day in insertion order, and the record of each
- * closed day with its report. */
+/* The journal's lookups by dependency key and the day closings: the open
+ * day's operations in insertion order and each closed day's report. A
+ * close also carries its pending operations until a later close counts
+ * their decision. */
 #define LOG_MODULE "journal"
 
 #include "journal.h"
@@ -42,6 +43,25 @@ static const char *const statement_sql[STMT_TOTAL] = {
 	[STMT_DAY_INSERT] = "INSERT INTO day_closes (day, opened_at,"
 			    " closed_at, last_operation_id, report)"
 			    " VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* day_pending is small, so each of its rows is looked up by the
+	 * primary key of operations. */
+	[STMT_DAY_CARRIED_SCAN] = "SELECT " JOURNAL_OPERATION_COLUMNS
+				  " FROM operations"
+				  " WHERE id IN (SELECT operation_id"
+				  " FROM day_pending)"
+				  " AND state IN ('accepted', 'rejected')"
+				  " ORDER BY rowid",
+	/* The undecided operations of day ?1, whose rowids are after ?2
+	 * and up to ?3. */
+	[STMT_DAY_CARRY] = "INSERT INTO day_pending (operation_id, day)"
+			   " SELECT id, ?1 FROM operations"
+			   " WHERE rowid > ?2 AND rowid <= ?3"
+			   " AND state IN ('queued', 'in_flight',"
+			   " 'needs_attention')",
+	[STMT_DAY_SETTLE] = "DELETE FROM day_pending"
+			    " WHERE (SELECT state FROM operations"
+			    " WHERE id = day_pending.operation_id)"
+			    " IN ('accepted', 'rejected')",
 };
 
 static int prepare(struct journal *journal, enum journal_statement which,
@@ -77,12 +97,13 @@ int journal_list_by_key(struct journal *journal, const char *key,
 	return rc;
 }
 
-/* The latest close: its day, closed_at and the rowid of its last
- * operation, all 0 when no day is closed yet. */
+/* The latest close: its day, closed_at, last operation and that
+ * operation's rowid, all 0 or empty when no day is closed yet. */
 struct latest_close {
 	int64_t day;
 	int64_t closed_at;
 	int64_t last_rowid;
+	char last_id[JOURNAL_ID_SIZE];
 };
 
 /* Read the rowid of operation id into *rowid. Returns JOURNAL_ENOTFOUND
@@ -114,7 +135,6 @@ static int read_rowid(struct journal *journal, const char *id,
 static int read_latest_close(struct journal *journal,
 			     struct latest_close *out)
 {
-	char last_id[JOURNAL_ID_SIZE];
 	sqlite3_stmt *stmt = NULL;
 	const char *text;
 	int rc;
@@ -137,20 +157,20 @@ static int read_latest_close(struct journal *journal,
 	out->day = sqlite3_column_int64(stmt, 0);
 	out->closed_at = sqlite3_column_int64(stmt, 1);
 	text = (const char *)sqlite3_column_text(stmt, 2);
-	if (!journal_text_fits(text, sizeof(last_id), false)) {
+	if (!journal_text_fits(text, sizeof(out->last_id), false)) {
 		log_error("close of day %lld names no valid last operation",
 			  (long long)out->day);
 		rc = JOURNAL_EIO;
 		goto out;
 	}
-	memcpy(last_id, text, strlen(text) + 1);
+	memcpy(out->last_id, text, strlen(text) + 1);
 	journal_release(stmt);
 
 	/* The foreign key keeps the operation in the journal. */
-	rc = read_rowid(journal, last_id, &out->last_rowid);
+	rc = read_rowid(journal, out->last_id, &out->last_rowid);
 	if (rc == JOURNAL_ENOTFOUND) {
 		log_error("close of day %lld names operation %s, which is not "
-			  "in the journal", (long long)out->day, last_id);
+			  "in the journal", (long long)out->day, out->last_id);
 		rc = JOURNAL_EIO;
 	}
 out:
@@ -182,13 +202,38 @@ static int visit_operations(struct journal *journal, sqlite3_stmt *stmt,
 	}
 }
 
+/* Read the latest close into *latest and scan the open day after it
+ * into *day, inside the caller's transaction. */
+static int scan_open_day(struct journal *journal, struct latest_close *latest,
+			 int (*visit)(const struct operation *op,
+				      void *context),
+			 void *context, struct journal_day *day)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = read_latest_close(journal, latest);
+	if (rc != JOURNAL_OK)
+		return rc;
+	memset(day, 0, sizeof(*day));
+	day->day = latest->day + 1;
+	day->opened_at = latest->closed_at;
+
+	rc = prepare(journal, STMT_DAY_SCAN, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, latest->last_rowid);
+	rc = visit_operations(journal, stmt, visit, context, day);
+	journal_release(stmt);
+	return rc;
+}
+
 int journal_day_scan(struct journal *journal,
 		     int (*visit)(const struct operation *op, void *context),
 		     void *context, struct journal_day *out)
 {
 	struct latest_close latest;
 	struct journal_day day;
-	sqlite3_stmt *stmt = NULL;
 	int rc;
 
 	if (out == NULL)
@@ -197,19 +242,7 @@ int journal_day_scan(struct journal *journal,
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	rc = read_latest_close(journal, &latest);
-	if (rc != JOURNAL_OK)
-		goto out;
-	memset(&day, 0, sizeof(day));
-	day.day = latest.day + 1;
-	day.opened_at = latest.closed_at;
-
-	rc = prepare(journal, STMT_DAY_SCAN, &stmt);
-	if (rc != JOURNAL_OK)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, latest.last_rowid);
-	rc = visit_operations(journal, stmt, visit, context, &day);
-	journal_release(stmt);
+	rc = scan_open_day(journal, &latest, visit, context, &day);
 	if (rc != JOURNAL_OK)
 		goto out;
 
@@ -223,8 +256,10 @@ out:
 }
 
 /* Check the close against the latest one, inside the write
- * transaction. */
-static int check_close(struct journal *journal, const struct journal_day *day)
+ * transaction, and set *after and *last to the rowids that bound the
+ * day's operations. */
+static int check_close(struct journal *journal, const struct journal_day *day,
+		       int64_t *after, int64_t *last)
 {
 	struct latest_close latest;
 	int64_t rowid;
@@ -252,6 +287,8 @@ static int check_close(struct journal *journal, const struct journal_day *day)
 			 day->last_id);
 		return JOURNAL_EINVAL;
 	}
+	*after = latest.last_rowid;
+	*last = rowid;
 	return JOURNAL_OK;
 }
 
@@ -280,9 +317,64 @@ static int insert_close(struct journal *journal,
 	return rc;
 }
 
+/* Carry the undecided operations of day `day`, those with rowids after
+ * `after` and up to `last`, to the reports of later days. */
+static int carry_pending(struct journal *journal, int64_t day, int64_t after,
+			 int64_t last)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = prepare(journal, STMT_DAY_CARRY, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	sqlite3_bind_int64(stmt, 1, day);
+	sqlite3_bind_int64(stmt, 2, after);
+	sqlite3_bind_int64(stmt, 3, last);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		rc = JOURNAL_OK;
+		if (sqlite3_changes(journal->db) > 0)
+			log_info("day %lld carries %d pending operations",
+				 (long long)day, sqlite3_changes(journal->db));
+	} else {
+		rc = journal_sqlite_error(journal, rc,
+					  "carry pending operations of day",
+					  NULL);
+	}
+	journal_release(stmt);
+	return rc;
+}
+
+/* Drop the carried operations now decided, which the report being
+ * recorded counts, and set *settled to how many. */
+static int settle_carried(struct journal *journal, int64_t *settled)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = prepare(journal, STMT_DAY_SETTLE, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_DONE) {
+		*settled = sqlite3_changes(journal->db);
+		rc = JOURNAL_OK;
+	} else {
+		rc = journal_sqlite_error(journal, rc,
+					  "settle carried operations", NULL);
+	}
+	journal_release(stmt);
+	return rc;
+}
+
 int journal_day_record(struct journal *journal, const struct journal_day *day,
 		       const char *report)
 {
+	int64_t after = 0;
+	int64_t last = 0;
 	int rc;
 
 	if (day == NULL || day->day < 1 ||
@@ -297,9 +389,11 @@ int journal_day_record(struct journal *journal, const struct journal_day *day,
 	rc = journal_begin(journal, true, day->last_id);
 	if (rc != JOURNAL_OK)
 		return rc;
-	rc = check_close(journal, day);
+	rc = check_close(journal, day, &after, &last);
 	if (rc == JOURNAL_OK)
 		rc = insert_close(journal, day, report);
+	if (rc == JOURNAL_OK)
+		rc = carry_pending(journal, day->day, after, last);
 	if (rc == JOURNAL_OK)
 		rc = journal_commit(journal, day->last_id);
 	if (rc != JOURNAL_OK) {
@@ -366,4 +460,144 @@ int journal_day_get(struct journal *journal, int64_t day,
 					  NULL);
 	journal_release(stmt);
 	return rc;
+}
+
+/* Visit the carried operations now decided, inside the caller's
+ * transaction, counting them in *count. */
+static int scan_carried(struct journal *journal,
+			int (*visit)(const struct operation *op,
+				     void *context),
+			void *context, int64_t *count)
+{
+	struct operation op;
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	*count = 0;
+	rc = prepare(journal, STMT_DAY_CARRIED_SCAN, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	for (;;) {
+		rc = journal_next_operation(journal, stmt,
+					    "scan the carried operations",
+					    NULL, &op);
+		if (rc <= 0)
+			break;
+		(*count)++;
+		if (visit != NULL && visit(&op, context) != 0) {
+			rc = JOURNAL_ECHECK;
+			break;
+		}
+	}
+	journal_release(stmt);
+	return rc;
+}
+
+int journal_day_scan_carried(struct journal *journal,
+			     int (*visit)(const struct operation *op,
+					  void *context),
+			     void *context, int64_t *count)
+{
+	int64_t visited = 0;
+	int rc;
+
+	if (count == NULL)
+		return JOURNAL_EINVAL;
+	rc = journal_begin(journal, false, "carried operations");
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	rc = scan_carried(journal, visit, context, &visited);
+	if (rc == JOURNAL_OK)
+		rc = journal_commit(journal, "carried operations");
+	if (rc != JOURNAL_OK) {
+		journal_rollback(journal, "carried operations");
+		return rc;
+	}
+	*count = visited;
+	return JOURNAL_OK;
+}
+
+/* Record the close of *day, composed by calls, then move the carried
+ * operations: the decided ones leave, the day's undecided ones come. */
+static int record_composed(struct journal *journal,
+			   const struct journal_day_close *calls,
+			   const struct latest_close *latest,
+			   const struct journal_day *day, int64_t carried)
+{
+	char report[JOURNAL_DAY_REPORT_SIZE];
+	int64_t last = latest->last_rowid;
+	int64_t settled = 0;
+	int rc;
+
+	report[0] = '\0';
+	if (calls->compose(day, carried, report, sizeof(report),
+			   calls->context) != 0)
+		return JOURNAL_ECHECK;
+	if (day->operations == 0 && (carried == 0 || latest->day == 0)) {
+		log_warn("day %lld has no operation and no carried operation "
+			 "was decided: nothing to close", (long long)day->day);
+		return JOURNAL_EINVAL;
+	}
+	if (!journal_text_fits(report, sizeof(report), false)) {
+		log_warn("close of day %lld: the report must be 1 to %d bytes",
+			 (long long)day->day, JOURNAL_DAY_REPORT_SIZE - 1);
+		return JOURNAL_EINVAL;
+	}
+
+	rc = insert_close(journal, day, report);
+	if (rc == JOURNAL_OK && day->operations > 0)
+		rc = read_rowid(journal, day->last_id, &last);
+	if (rc == JOURNAL_OK)
+		rc = settle_carried(journal, &settled);
+	if (rc == JOURNAL_OK)
+		rc = carry_pending(journal, day->day, latest->last_rowid, last);
+	if (rc == JOURNAL_OK && settled > 0)
+		log_info("day %lld counts %lld carried operations decided "
+			 "since an earlier close", (long long)day->day,
+			 (long long)settled);
+	return rc;
+}
+
+int journal_day_close(struct journal *journal, int64_t closed_at,
+		      const struct journal_day_close *calls,
+		      struct journal_day *out)
+{
+	struct latest_close latest;
+	struct journal_day day;
+	int64_t carried = 0;
+	int rc;
+
+	if (calls == NULL || calls->compose == NULL || out == NULL)
+		return JOURNAL_EINVAL;
+	rc = journal_begin(journal, true, "close of the open day");
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	/* The write lock is held from the scans to the commit, so the
+	 * report shows exactly the states that the close records. */
+	rc = scan_open_day(journal, &latest, calls->visit_day, calls->context,
+			   &day);
+	if (rc == JOURNAL_OK)
+		rc = scan_carried(journal, calls->visit_carried,
+				  calls->context, &carried);
+	if (rc != JOURNAL_OK)
+		goto out;
+	day.closed_at = closed_at;
+	if (day.operations == 0)
+		memcpy(day.last_id, latest.last_id, sizeof(day.last_id));
+
+	rc = record_composed(journal, calls, &latest, &day, carried);
+	if (rc == JOURNAL_OK)
+		rc = journal_commit(journal, "close of the open day");
+out:
+	if (rc != JOURNAL_OK) {
+		journal_rollback(journal, "close of the open day");
+		return rc;
+	}
+	log_info("day %lld closed at operation %s", (long long)day.day,
+		 day.last_id);
+	*out = day;
+	return JOURNAL_OK;
 }

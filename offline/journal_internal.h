@@ -61,6 +61,9 @@ enum journal_statement {
 	STMT_DAY_SCAN,
 	STMT_DAY_ROWID,
 	STMT_DAY_INSERT,
+	STMT_DAY_CARRIED_SCAN,
+	STMT_DAY_CARRY,
+	STMT_DAY_SETTLE,
 	/* credentials.c: offline login verifiers */
 	STMT_CREDENTIALS_STORE,
 	STMT_CREDENTIALS_READ,

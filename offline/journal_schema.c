@@ -15,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 7
+#define JOURNAL_SCHEMA_VERSION 8
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -153,6 +153,44 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	" AND CASE WHEN json_valid(payload)"
 	" THEN json_type(payload, '$.code') IS NOT NULL ELSE 0 END;"
 	"PRAGMA user_version = 7;",
+
+	/* The operations that a close left pending (day_pending), so that
+	 * the report of a later open day counts them once decided. A day
+	 * without operations may now close when carried operations were
+	 * decided: its last_operation_id repeats the previous close's, so
+	 * day_closes is rebuilt without UNIQUE on that column, keeping
+	 * every row. The operations of closed days that are still pending
+	 * are carried from their own day. */
+	"CREATE TABLE day_closes_v8 ("
+	" day INTEGER PRIMARY KEY NOT NULL CHECK (day > 0),"
+	" opened_at INTEGER NOT NULL,"
+	" closed_at INTEGER NOT NULL,"
+	" last_operation_id TEXT NOT NULL REFERENCES operations (id),"
+	" report TEXT NOT NULL"
+	") STRICT;"
+	"INSERT INTO day_closes_v8 (day, opened_at, closed_at,"
+	" last_operation_id, report)"
+	" SELECT day, opened_at, closed_at, last_operation_id, report"
+	" FROM day_closes;"
+	"DROP TABLE day_closes;"
+	"ALTER TABLE day_closes_v8 RENAME TO day_closes;"
+	"CREATE TABLE day_pending ("
+	" operation_id TEXT PRIMARY KEY NOT NULL"
+	"  REFERENCES operations (id),"
+	" day INTEGER NOT NULL REFERENCES day_closes (day)"
+	") STRICT;"
+	/* NOTE: the journal cannot distinguish an operation decided after
+	 * its day closed but before this upgrade from one decided before
+	 * the close, so it is not carried and no report counts it. */
+	"INSERT INTO day_pending (operation_id, day)"
+	" SELECT o.id, (SELECT min(c.day) FROM day_closes c"
+	"  JOIN operations l ON l.id = c.last_operation_id"
+	"  WHERE l.rowid >= o.rowid)"
+	" FROM operations o"
+	" WHERE o.state IN ('queued', 'in_flight', 'needs_attention')"
+	" AND o.rowid <= (SELECT max(l.rowid) FROM day_closes c"
+	"  JOIN operations l ON l.id = c.last_operation_id);"
+	"PRAGMA user_version = 8;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {

@@ -266,6 +266,29 @@ static void cache_registrations(struct journal *journal,
 	}
 }
 
+/* Move back to the agent an operation of a type that needs the link,
+ * which the agent sent again after it waited too long unsent, when the
+ * link fails before its request leaves. The agent approved sending it
+ * now, while the customer is at the counter, not whenever the link
+ * returns. The outcome keeps retry state queued, because the central
+ * service applied nothing, so the agent may still cancel it. */
+static void hold_approved_unsent(struct journal *journal,
+				 const struct operation *op,
+				 const struct api_outcome *answer,
+				 struct journal_outcome *out,
+				 struct sync_batch_result *result)
+{
+	if (!op->age_approved || out->kind != JOURNAL_OUTCOME_RETRY ||
+	    out->retry_state != OP_QUEUED || !is_link_failure(answer->result))
+		return;
+	/* A journal that cannot be read counts as needing the link. */
+	if (policy_online_only(journal, op->type) == 0)
+		return;
+	out->kind = JOURNAL_OUTCOME_ATTENTION;
+	policy_unsent_reason(op->type, out->text, sizeof(out->text));
+	result->decided++;
+}
+
 /* Send ops[0..n), already marked in flight, and record the outcomes. */
 static int send_marked(struct journal *journal, struct transport *transport,
 		       const struct config *config,
@@ -282,9 +305,12 @@ static int send_marked(struct journal *journal, struct transport *transport,
 	log_info("sending a batch of %d operations, first %s", n, ops[0].id);
 	api_submit_batch(transport, ops, n, answers);
 	now = now_seconds();
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		convert_outcome(config, &ops[i], &answers[i], now, outcomes, i,
 				&outcomes[i], result);
+		hold_approved_unsent(journal, &ops[i], &answers[i],
+				     &outcomes[i], result);
+	}
 
 	rc = journal_record_outcomes(journal, outcomes, n, now);
 	if (rc < 0) {
@@ -305,6 +331,40 @@ out:
 	return rc;
 }
 
+/* Times next_checked_batch builds a batch again when the clock's second
+ * changed while it built one. */
+#define BATCH_CHECK_TRIES 3
+
+/* Move the operations that waited too long to needs attention
+ * (policy_flag_old), then fill ops as journal_next_batch does. Both run
+ * within one second of the clock, so that no operation of a type that
+ * needs the link waited more than POLICY_UNSENT_GRACE_SECONDS when its
+ * batch is built. When the second changes in between, the check and the
+ * batch are made again, up to BATCH_CHECK_TRIES times. Returns what
+ * journal_next_batch returns, 0 when nothing may be sent now, or
+ * JOURNAL_EIO when the check fails. */
+static int next_checked_batch(struct journal *journal, int64_t due_by,
+			      struct operation *ops, int max)
+{
+	for (int i = 0; i < BATCH_CHECK_TRIES; i++) {
+		int64_t checked_at = now_seconds();
+		int n;
+
+		if (policy_flag_old(journal, checked_at) < 0) {
+			log_error("old operations not checked; nothing is "
+				  "sent until they are");
+			return JOURNAL_EIO;
+		}
+		n = journal_next_batch(journal, due_by, ops, max);
+		if (n <= 0 || now_seconds() == checked_at)
+			return n;
+	}
+	log_warn("the clock moved on while each of %d batches was built; "
+		 "sending later",
+		 BATCH_CHECK_TRIES);
+	return 0;
+}
+
 int sync_send_batch(struct journal *journal, struct transport *transport,
 		    const struct config *config, int64_t now,
 		    struct sync_batch_result *result)
@@ -317,7 +377,7 @@ int sync_send_batch(struct journal *journal, struct transport *transport,
 	ops = calloc((size_t)config->batch_size, sizeof(*ops));
 	if (ops == NULL)
 		return JOURNAL_EIO;
-	n = journal_next_batch(journal, now, ops, config->batch_size);
+	n = next_checked_batch(journal, now, ops, config->batch_size);
 	if (n <= 0) {
 		rc = n;
 		goto out;

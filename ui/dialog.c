@@ -2,9 +2,12 @@
  * closing it only needs the screen below to be refreshed again. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "dialog.h"
 #include "draw.h"
+#include "input.h"
+#include "screen.h"
 #include "theme.h"
 
 #define DIALOG_WIDTH 50        /* columns, borders included */
@@ -28,6 +31,7 @@ static void dialog_open(struct dialog *dialog, enum dialog_kind kind,
 	dialog->choices[0] = '\0';
 	dialog->digits[0] = '\0';
 	dialog->chosen = -1;
+	dialog->keys_from_ms = 0;
 	snprintf(dialog->title, sizeof(dialog->title), "%s", title);
 	snprintf(dialog->text, sizeof(dialog->text), "%s", text);
 }
@@ -71,11 +75,38 @@ void dialog_choose(struct dialog *dialog, const char *title,
 	dialog->digits[kept] = '\0';
 }
 
+static int64_t monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+void dialog_guard(struct dialog *dialog)
+{
+	input_flush();
+	dialog->keys_from_ms = monotonic_ms() + DIALOG_GUARD_MS;
+}
+
+/* Whether the terminal has room for the compact layout. Below it the UI
+ * shows only "Terminal too small", so a dialog is not drawn there and
+ * takes no keys. */
+static bool dialog_fits(void)
+{
+	return LINES >= UI_COMPACT_ROWS && COLS >= UI_COMPACT_COLUMNS;
+}
+
 enum dialog_answer dialog_handle(struct dialog *dialog,
 				 enum ui_action action, wchar_t ch)
 {
 	if (!dialog->open)
 		return DIALOG_NO;
+
+	/* The agent cannot see the dialog, or has not had time to. */
+	if (!dialog_fits() || monotonic_ms() < dialog->keys_from_ms)
+		return DIALOG_OPEN;
+
 	if (action == UI_ACTION_BACK) {
 		dialog->open = false;
 		return DIALOG_NO;
@@ -129,8 +160,8 @@ static const char *dialog_keys(const struct dialog *dialog)
 		return "Enter=yes Esc=no";
 	case DIALOG_CHOICE:
 		return dialog->digits[0] != '\0'
-			       ? "Press a number, or Esc to close"
-			       : "Esc Close";
+			       ? "Press a number, or Esc to go back"
+			       : "Esc Go back";
 	case DIALOG_MESSAGE:
 	default:
 		return "Enter Close";
@@ -149,7 +180,7 @@ void dialog_draw(const struct dialog *dialog)
 	int i;
 	WINDOW *win;
 
-	if (!dialog->open || width < 10 || max < 1)
+	if (!dialog->open || !dialog_fits() || width < 10 || max < 1)
 		return;
 	if (max > DIALOG_TEXT_ROWS)
 		max = DIALOG_TEXT_ROWS;

@@ -5,6 +5,7 @@
 #define SPOTAGENT_UI_DIALOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <wchar.h>
 
 #include "keys.h"
@@ -12,6 +13,12 @@
 /* Room for the text: an operation's details with its reason in full. */
 #define DIALOG_TEXT_SIZE 768
 #define DIALOG_CHOICES_MAX 4
+
+/* How long a dialog that opens without the agent's key ignores keys, in
+ * milliseconds. An agent typing into a form goes on for a moment after a
+ * window appears. 600 ms is an estimate of that reaction time, short
+ * enough not to slow an agent who reads the dialog first. */
+#define DIALOG_GUARD_MS 600
 
 enum dialog_kind {
 	DIALOG_QUESTION = 0, /* Enter means yes, Esc means no */
@@ -50,6 +57,8 @@ struct dialog {
 	char choices[96];            /* "1 Send again  2 Cancel" */
 	char digits[DIALOG_CHOICES_MAX + 1]; /* digits that pick, as text */
 	int chosen;                  /* the digit of a DIALOG_CHOSEN answer */
+	/* CLOCK_MONOTONIC time in ms until which keys are ignored, or 0 */
+	int64_t keys_from_ms;
 };
 
 /* Open a question or a message; the text is copied and clipped. */
@@ -65,17 +74,27 @@ void dialog_choose(struct dialog *dialog, const char *title,
 		   const char *text, const struct dialog_choice *choices,
 		   int count);
 
+/* Drop the keys typed and not yet read, and make the open dialog ignore
+ * keys for DIALOG_GUARD_MS from now. For a dialog that opens without the
+ * agent's key (news from the sync worker), so that keys typed for the
+ * screen below do not act on it. */
+void dialog_guard(struct dialog *dialog);
+
 /* Feed a key to an open dialog: its action, and for a typed character
  * (UI_ACTION_NONE) the character in ch, else 0. A question returns
  * DIALOG_YES on Enter and DIALOG_NO on Esc, and a message DIALOG_NO on
  * either. A choice returns DIALOG_CHOSEN on one of its digits and
  * DIALOG_NO on Esc. Each of these closes the dialog; other keys return
- * DIALOG_OPEN. A closed dialog returns DIALOG_NO. */
+ * DIALOG_OPEN. So do all keys while the terminal is smaller than
+ * UI_COMPACT_COLUMNS x UI_COMPACT_ROWS, where the dialog is not drawn,
+ * and during a guard from dialog_guard. A closed dialog returns
+ * DIALOG_NO. */
 enum dialog_answer dialog_handle(struct dialog *dialog,
 				 enum ui_action action, wchar_t ch);
 
 /* Draw an open dialog centred on the terminal into curses' virtual screen
- * (wnoutrefresh); the caller runs doupdate. Does nothing when closed.
+ * (wnoutrefresh); the caller runs doupdate. Does nothing when closed or
+ * when the terminal is smaller than UI_COMPACT_COLUMNS x UI_COMPACT_ROWS.
  * Text that does not fit the terminal's height loses its last lines. */
 void dialog_draw(const struct dialog *dialog);
 

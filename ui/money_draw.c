@@ -158,7 +158,7 @@ static int money_list_done(struct money_state *state, struct screen *screen,
 	}
 	money_banks_close(&state->list);
 	money_read(state);
-	money_update_bank_name(state, ui);
+	money_bank_changed(state, ui);
 	clear();
 	money_layout(screen, ui);
 	return SCREEN_HANDLED;
@@ -224,6 +224,21 @@ static attr_t money_beside(const struct money_state *state,
 	}
 }
 
+/* The label of field, which names the bank's currency for the amount
+ * of a bank transfer: "Amount (NGN)". Returns label or buf. */
+static const char *money_label(const struct money_state *state,
+			       enum money_field field, bool compact,
+			       char *buf, size_t size)
+{
+	if (field != MONEY_FIELD_AMOUNT ||
+	    !money_is(state, API_TYPE_BANK_TRANSFER) ||
+	    state->bank_currency[0] == '\0')
+		return money_form_label(field, compact);
+	snprintf(buf, size, "%s (%s)", compact ? "Amt" : "Amount",
+		 state->bank_currency);
+	return buf;
+}
+
 /* A label: dim for the unused wallet, bold for the current field. */
 static attr_t money_label_attr(bool unused, bool current)
 {
@@ -280,6 +295,7 @@ static void money_draw_wide(const struct money_state *state,
 	const struct money_form *form = state->form;
 	int current = fieldset_current(state->fields);
 	int x = ui_column(ui, 0);
+	char label[32];
 	const char *text;
 	attr_t attr;
 	int i;
@@ -300,7 +316,8 @@ static void money_draw_wide(const struct money_state *state,
 		draw_line(stdscr, ui_row(ui, row), x + MONEY_LABEL_COLUMN,
 			  MONEY_FIELD_COLUMN - MONEY_LABEL_COLUMN,
 			  money_label_attr(unused, i == current),
-			  money_form_label(field, false));
+			  money_label(state, field, false, label,
+				      sizeof(label)));
 		if (unused)
 			text = "only when paid from a wallet";
 		if (hint < UI_COLUMNS - 8)
@@ -371,6 +388,7 @@ static void money_draw_compact(const struct money_state *state,
 	enum money_field field = form->fields[current];
 	int x = ui_column(ui, 0);
 	int value = MONEY_COMPACT_FIELD_COLUMN;
+	char label[32];
 	const char *text;
 	attr_t attr;
 	int i;
@@ -384,7 +402,8 @@ static void money_draw_compact(const struct money_state *state,
 					     form->compact[i].row),
 			  x, value,
 			  money_label_attr(unused, i == current),
-			  money_form_label(form->fields[i], true));
+			  money_label(state, form->fields[i], true, label,
+				      sizeof(label)));
 	}
 	if (money_form_index(form, MONEY_FIELD_WALLET) == 0 ||
 	    money_is(state, API_TYPE_BANK_TRANSFER)) {

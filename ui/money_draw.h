@@ -1,6 +1,7 @@
 /* The money screen's state and layouts, shared by its logic in
  * ui/screen_money.c and its view (layout, help line, bank list and
- * drawing) in ui/money_draw.c. */
+ * drawing) in ui/money_draw.c, and the float estimate that the float
+ * screen makes for the money confirmation. */
 #ifndef SPOTAGENT_UI_MONEY_DRAW_H
 #define SPOTAGENT_UI_MONEY_DRAW_H
 
@@ -66,6 +67,8 @@ struct money_ask {
 	enum money_ask_state state;
 	char key[128];
 	char text[API_NAME_SIZE];
+	char sent_to[API_MASKED_PHONE_SIZE]; /* cash-out code: masked phone */
+	int64_t done_at;                /* Unix seconds of the reply */
 };
 
 struct money_state {
@@ -78,6 +81,11 @@ struct money_state {
 	char messages[FIELDSET_MAX][UI_MESSAGE_SIZE]; /* under each field */
 	char message[UI_MESSAGE_SIZE];  /* for the whole form */
 	char bank_name[API_BANK_NAME_SIZE]; /* of the bank field's code */
+	char bank_currency[4];          /* of the bank field's code, or "" */
+	char currency_set[4];           /* what the form put in the currency
+					   field (the default, a payee's or
+					   the wallet's currency), to tell it
+					   from a currency the agent typed */
 
 	struct money_ask enquiry;       /* bank transfer */
 	struct money_ask code;          /* cash-out */
@@ -86,6 +94,11 @@ struct money_state {
 	struct money_ask *asking;       /* the one `request` is for */
 	bool deferred;                  /* waits for the wallet lookup, which
 					   holds the request thread */
+	bool awaiting_lookup;           /* Enter was pressed before the wallet
+					   lookup answered, and the form goes
+					   on when it does */
+	bool new_code;                  /* the agent agreed to replace the
+					   cash-out code sent */
 	struct money_reply reply;
 
 	/* A cash-in receiver picked on the find screen whose registration
@@ -128,8 +141,15 @@ void money_field_message(struct money_state *state, int field,
 bool money_wallet_used(const struct money_state *state);
 
 /* Look the bank field's code up in the cached bank list and keep its name
- * in state->bank_name, or "" when it is not listed. */
+ * and currency in state->bank_name and state->bank_currency, or "" when
+ * it is not listed. */
 void money_update_bank_name(struct money_state *state, struct ui *ui);
+
+/* After a change of the bank field: update its name and check again the
+ * fields that depend on the bank (the account's scheme, the amount's
+ * currency and the paying wallet's currency). Reads state->texts, so
+ * call money_read first. */
+void money_bank_changed(struct money_state *state, struct ui *ui);
 
 /* --- Defined in ui/money_draw.c -------------------------------------- */
 
@@ -163,5 +183,25 @@ int money_list_action(struct money_state *state, struct screen *screen,
 /* The screen's draw callback: the form of the layout in use, or the bank
  * list while it is open. Reads the state and changes nothing. */
 void money_draw(const struct screen *screen, const struct ui *ui);
+
+/* --- Defined in ui/screen_float.c ------------------------------------ */
+
+/* The float of an agent in one currency as the terminal estimates it:
+ * minor units, negative movements taken from the float. */
+struct float_estimate {
+	int64_t fetched;    /* balance the central service returned */
+	int64_t fetched_at; /* Unix seconds of that reply */
+	int64_t since;      /* effect of the agent's operations accepted
+			       since, by the journal's updated_at */
+	int64_t pending;    /* effect of the agent's operations queued, in
+			       flight or needing attention */
+};
+
+/* Estimate agent_id's float in currency from the last float fetched for
+ * that agent (in memory, or kept in the journal's meta table) and the
+ * journal's operations since. Returns 0, or -1 when no float in currency
+ * was fetched for the agent or the journal cannot be read (logged). */
+int float_estimate(struct journal *journal, const char *agent_id,
+		   const char *currency, struct float_estimate *out);
 
 #endif

@@ -209,7 +209,8 @@ static int money_form_check_amount(
 		return 0;
 	rc = currency_parse(currency, texts[MONEY_FIELD_AMOUNT], &minor);
 	if (rc != CURRENCY_OK) {
-		snprintf(message, message_size, "%s", currency_strerror(rc));
+		currency_describe_error(currency, texts[MONEY_FIELD_AMOUNT], rc,
+					message, message_size);
 		return -1;
 	}
 	return 0;

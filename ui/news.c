@@ -81,6 +81,9 @@ static void news_text(const struct news *news, char *text, size_t size)
 			 "Review in the queue: 2 on the home screen.");
 }
 
+/* The last operation set aside that news_tell announced. */
+static char news_announced_id[JOURNAL_ID_SIZE];
+
 void news_tell(struct ui *ui, const struct news *news)
 {
 	const struct app_print_report *report = &news->rejected;
@@ -91,6 +94,16 @@ void news_tell(struct ui *ui, const struct news *news)
 
 	if (report->rejected == 0 && news->attention == 0)
 		return;
+
+	/* The journal poll reports the operation that the result or customer
+	 * screen shows again after each change of the journal, so an
+	 * operation set aside is announced once. */
+	if (report->rejected == 0 && news->attention == 1 &&
+	    strcmp(news->attention_id, news_announced_id) == 0)
+		return;
+	if (news->attention > 0)
+		snprintf(news_announced_id, sizeof(news_announced_id), "%s",
+			 news->attention_id);
 	ui->dirty = true;
 
 	/* Home and the queue list them, the result screen shows its own
@@ -104,4 +117,8 @@ void news_tell(struct ui *ui, const struct news *news)
 	dialog_tell(&ui->dialog,
 		    report->rejected > 0 ? "Rejected" : "Needs attention",
 		    text);
+
+	/* The agent may be typing into a form, and those keys must not
+	 * close the dialog before it is read. */
+	dialog_guard(&ui->dialog);
 }

@@ -6,14 +6,16 @@
 #include "../app/log.h"
 #include "report_print.h"
 
-int report_print(struct app *app, const struct report *report, char *message,
-		 size_t message_size)
+int report_print(struct app *app, const struct report *report, bool copy,
+		 char *message, size_t message_size)
 {
 	struct receipt_context context = {
 		.terminal_id = app->config.terminal_id,
 		.agent_name =
 			app->session.logged_in ? app->session.agent_name : NULL,
+		.copy = copy,
 	};
+	const char *kind = report->closed_at != 0 ? "Z" : "X";
 	struct receipt receipt;
 	struct escpos_buf job;
 	int rc;
@@ -43,9 +45,9 @@ int report_print(struct app *app, const struct report *report, char *message,
 		return -1;
 	}
 	app->status.printer = printer_get_state(app->printer);
-	log_info("%s report of day %lld printed",
-		 report->closed_at != 0 ? "Z" : "X", (long long)report->day);
-	snprintf(message, message_size, "%s report printed",
-		 report->closed_at != 0 ? "Z" : "X");
+	log_info("%s report of day %lld printed%s", kind,
+		 (long long)report->day, copy ? " as a copy" : "");
+	snprintf(message, message_size, "%s report %sprinted", kind,
+		 copy ? "copy " : "");
 	return 0;
 }

@@ -278,17 +278,35 @@ static void home_draw_rejected(const struct home_state *state,
 static void home_draw_compact_counts(const struct ui *ui)
 {
 	const int64_t *counts = ui->app->status.counts;
+	long long attention = (long long)counts[OP_NEEDS_ATTENTION];
 	int x = ui_column(ui, 1);
 	int width = ui->columns - 2;
 	int top = ui_row(ui, HOME_COMPACT_COUNTS_ROW);
 	char line[UI_COLUMNS * 2];
+	int used;
 
-	snprintf(line, sizeof(line),
-		 "Queued %lld  In flight %lld  Rejected %lld",
-		 (long long)counts[OP_QUEUED],
-		 (long long)counts[OP_IN_FLIGHT],
+	if (attention == 0) {
+		snprintf(line, sizeof(line),
+			 "Queued %lld  In flight %lld  Rejected %lld",
+			 (long long)counts[OP_QUEUED],
+			 (long long)counts[OP_IN_FLIGHT],
+			 (long long)counts[OP_REJECTED]);
+		draw_line(stdscr, top, x, width, A_NORMAL, line);
+		return;
+	}
+
+	/* Operations that need attention are sent only after the agent
+	 * acts, and a rejection may take the alert rows below, so their count
+	 * comes first. It replaces the queued and in-flight counts, whose sum
+	 * the status bar shows. */
+	snprintf(line, sizeof(line), "Needs attention %lld", attention);
+	draw_line(stdscr, top, x, width, theme_attr(THEME_ERROR) | A_BOLD,
+		  line);
+	used = draw_text_width(line);
+	snprintf(line, sizeof(line), "  Rejected %lld",
 		 (long long)counts[OP_REJECTED]);
-	draw_line(stdscr, top, x, width, A_NORMAL, line);
+	if (used < width)
+		draw_text(stdscr, top, x + used, width - used, A_NORMAL, line);
 }
 
 /* The two alert rows of the compact layout, for the most urgent of:

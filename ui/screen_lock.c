@@ -5,6 +5,7 @@
 #define LOG_MODULE "ui"
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../app/log.h"
 #include "../app/security.h"
@@ -23,6 +24,16 @@
 #define LOCK_FIELD_COLUMN 18
 #define LOCK_FIELD_ROW 8
 #define LOCK_STATUS_ROW 11
+
+/* The prompt for an expired session opens over a form while the agent
+ * may still be typing into it, so it drops the keys that come less than
+ * LOCK_OPEN_MS after it opened. Each dropped key drops those that come
+ * less than LOCK_SETTLE_MS after it too, so that only keys typed after a
+ * pause reach the password field. Both are estimates: 300 ms is about
+ * the fastest reaction to a new prompt, and 500 ms is longer than most
+ * gaps between two keys of an agent typing on. */
+#define LOCK_OPEN_MS 300
+#define LOCK_SETTLE_MS 500
 
 /* The digit of the log out choice in the F10 dialog. */
 #define LOCK_CHOICE_LOGOUT 1
@@ -50,6 +61,7 @@ struct lock_state {
 	struct fieldset fields;
 	enum ui_lock why;
 	bool busy; /* a password check is running */
+	long long settle_until_ms; /* CLOCK_MONOTONIC time in ms */
 	char status[UI_MESSAGE_SIZE];
 	bool status_is_error;
 };
@@ -61,6 +73,30 @@ static void lock_set_status(struct lock_state *state, bool error,
 {
 	state->status_is_error = error;
 	snprintf(state->status, sizeof(state->status), "%s", text);
+}
+
+static long long lock_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Drop a key that comes before the agent paused after the prompt opened,
+ * say so on the status row and return true. Each dropped key moves the
+ * end of the wait on. */
+static bool lock_drop_key(struct lock_state *state)
+{
+	long long now = lock_now_ms();
+
+	if (now >= state->settle_until_ms)
+		return false;
+	state->settle_until_ms = now + LOCK_SETTLE_MS;
+	lock_set_status(state, true,
+			"Keys typed as this prompt opened were dropped. "
+			"Type the password.");
+	return true;
 }
 
 static int lock_init(struct screen *screen, struct ui *ui)
@@ -106,6 +142,11 @@ static void lock_enter(struct screen *screen, struct ui *ui,
 		state->status[0] = '\0';
 		fieldset_wipe(&state->fields, 0);
 	}
+	/* The idle lock opens only after the keyboard was idle, so only the
+	 * session prompt can catch an agent in the middle of typing. */
+	state->settle_until_ms = 0;
+	if (state->why == UI_LOCK_NONE && ui->lock == UI_LOCK_SESSION)
+		state->settle_until_ms = lock_now_ms() + LOCK_OPEN_MS;
 	state->why = ui->lock;
 	lock_set_help(screen, state->why);
 	fieldset_focus(&state->fields, 0);
@@ -267,6 +308,8 @@ static int lock_on_action(struct screen *screen, struct ui *ui,
 	};
 	struct lock_state *state = screen->state;
 
+	if (lock_drop_key(state))
+		return SCREEN_HANDLED;
 	if (state->busy)
 		return SCREEN_IGNORED;
 	if (fieldset_edit(&state->fields, action))
@@ -296,6 +339,8 @@ static int lock_on_text(struct screen *screen, struct ui *ui, wchar_t ch)
 	struct lock_state *state = screen->state;
 
 	(void)ui;
+	if (lock_drop_key(state))
+		return SCREEN_HANDLED;
 	if (state->busy)
 		return SCREEN_IGNORED;
 	fieldset_type(&state->fields, ch);

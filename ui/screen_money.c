@@ -1,9 +1,9 @@
 /* The money form: cash-in, cash-out, bank transfer or reversal, as
- * ui->money.type names, with the fields of that type's table. It sends
- * the requests that must come before the confirmation (the cash-out code
- * and the bank's name enquiry) and hands the prepared operation to
- * SCREEN_MONEY_CONFIRM. Its view (layout, help line, bank list and
- * drawing) is in ui/money_draw.c. */
+ * ui->money.type names, with the fields of that type's table. It hands
+ * the prepared operation to SCREEN_MONEY_CONFIRM. The checks and requests
+ * before the confirmation (wallet lookup, cash-out code, name enquiry)
+ * are in ui/money_check.c, and its view (layout, help line, bank list and
+ * drawing) in ui/money_draw.c. */
 #define LOG_MODULE "ui"
 #include <stdio.h>
 #include <string.h>
@@ -11,8 +11,7 @@
 
 #include "../app/currency.h"
 #include "../app/log.h"
-#include "../app/wallet.h"
-#include "money_draw.h"
+#include "money_check.h"
 
 /* The types with a form here, one fieldset each. */
 static const char *const money_types[] = {
@@ -141,150 +140,48 @@ bool money_wallet_used(const struct money_state *state)
 	return money_form_wallet_funded(state->texts[MONEY_FIELD_FUNDING]);
 }
 
-/* Look the bank field's code up in the cached list for its name. */
+/* Look the bank field's code up in the cached list for its name and
+ * currency. */
 void money_update_bank_name(struct money_state *state, struct ui *ui)
 {
 	struct refdata_bank bank;
 
 	state->bank_name[0] = '\0';
-	if (state->texts[MONEY_FIELD_BANK][0] != '\0' &&
+	state->bank_currency[0] = '\0';
+	if (state->texts[MONEY_FIELD_BANK][0] == '\0' ||
 	    refdata_bank_find(ui->app->journal, state->texts[MONEY_FIELD_BANK],
-			      &bank) == REFDATA_OK)
-		snprintf(state->bank_name, sizeof(state->bank_name), "%s",
-			 bank.name);
+			      &bank) != REFDATA_OK)
+		return;
+	snprintf(state->bank_name, sizeof(state->bank_name), "%s", bank.name);
+	snprintf(state->bank_currency, sizeof(state->bank_currency), "%s",
+		 bank.currency);
 }
 
-/* --- Wallet holder lookup -------------------------------------------- */
-
-/* Start the lookup of the wallet field's holder, shown next to it, unless
- * it is known or on its way already. It shares the request thread with
- * the money requests, so none starts while one of those runs. */
-static void money_start_lookup(struct money_state *state, struct ui *ui)
+void money_bank_changed(struct money_state *state, struct ui *ui)
 {
-	struct ui_lookup *lookup = &ui->lookup;
-	const char *account = state->texts[MONEY_FIELD_WALLET];
-	char message[sizeof(lookup->text)];
+	static const enum money_field fields[] = {
+		MONEY_FIELD_ACCOUNT, MONEY_FIELD_AMOUNT, MONEY_FIELD_WALLET,
+	};
+	int wallet;
+	size_t i;
 
-	if (ui->app->session.offline || account[0] == '\0' ||
-	    wallet_account_check(account, message, sizeof(message)) != 0)
-		return;
-	if (strcmp(lookup->account, account) == 0 &&
-	    (lookup->state == LOOKUP_FOUND ||
-	     lookup->state == LOOKUP_CHECKING))
-		return;
-	if ((state->enquiry.state == MONEY_ASK_WAITING ||
-	     state->code.state == MONEY_ASK_WAITING) && !state->deferred)
-		return;
-	/* wallet_account_check has limited it to 20 digits. */
-	snprintf(lookup->account, sizeof(lookup->account), "%.*s",
-		 (int)sizeof(lookup->account) - 1, account);
-	lookup->text[0] = '\0';
-	lookup->state = LOOKUP_CHECKING;
-	if (wallet_lookup_start(ui->app, account, message,
-				sizeof(message)) != 0) {
-		lookup->state = LOOKUP_FAILED;
-		snprintf(lookup->text, sizeof(lookup->text), "%s", message);
+	money_update_bank_name(state, ui);
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		int index = money_form_index(state->form, fields[i]);
+
+		if (index == MONEY_FIELD_NONE ||
+		    state->texts[fields[i]][0] == '\0')
+			continue;
+		if (fields[i] == MONEY_FIELD_WALLET &&
+		    !money_wallet_used(state))
+			continue;
+		money_form_check(ui->app->journal, fields[i], state->texts,
+				 state->messages[index],
+				 sizeof(state->messages[index]));
 	}
-}
-
-/* The holder of the wallet field's account, when the lookup found it. */
-static const char *money_wallet_name(const struct money_state *state,
-				     const struct ui *ui)
-{
-	if (ui->lookup.state == LOOKUP_FOUND &&
-	    strcmp(ui->lookup.account, state->texts[MONEY_FIELD_WALLET]) == 0)
-		return ui->lookup.text;
-	return "";
-}
-
-/* --- Requests before the confirmation -------------------------------- */
-
-static void money_ask_send(struct money_state *state, struct ui *ui)
-{
-	struct money_ask *ask = state->asking;
-	char message[UI_MESSAGE_SIZE];
-
-	/* The wallet lookup occupies the request thread until its
-	 * reply. */
-	if (ui->lookup.state == LOOKUP_CHECKING) {
-		state->deferred = true;
-		return;
-	}
-	state->deferred = false;
-	if (money_request_start(ui->app, &state->request, message,
-				sizeof(message)) != 0) {
-		ask->state = MONEY_ASK_FAILED;
-		snprintf(ask->text, sizeof(ask->text), "%s", message);
-	}
-}
-
-static void money_ask_start(struct money_state *state, struct ui *ui,
-			    struct money_ask *ask,
-			    const struct money_request *request,
-			    const char *key, const char *waiting)
-{
-	ask->state = MONEY_ASK_WAITING;
-	snprintf(ask->key, sizeof(ask->key), "%s", key);
-	snprintf(ask->text, sizeof(ask->text), "%s", waiting);
-	state->request = *request;
-	state->asking = ask;
-	money_ask_send(state, ui);
-}
-
-/* The inputs of the cash-out code: wallet, currency and amount. */
-static void money_code_key(const struct money_operation *op, char *key,
-			   size_t size)
-{
-	const struct cash_out *out = &op->u.cash_out;
-
-	snprintf(key, size, "%s/%s/%lld", out->sender, out->currency,
-		 (long long)out->amount);
-}
-
-static void money_enquiry_key(const struct money_operation *op, char *key,
-			      size_t size)
-{
-	snprintf(key, size, "%s/%s", op->u.bank.bank_code,
-		 op->u.bank.account_number);
-}
-
-static int money_send_code(struct money_state *state, struct ui *ui,
-			   const struct money_operation *op)
-{
-	struct money_request request;
-	char key[sizeof(state->code.key)];
-
-	memset(&request, 0, sizeof(request));
-	request.kind = MONEY_REQUEST_CASH_OUT_CODE;
-	snprintf(request.account, sizeof(request.account), "%s",
-		 op->u.cash_out.sender);
-	snprintf(request.currency, sizeof(request.currency), "%s",
-		 op->u.cash_out.currency);
-	request.amount = op->u.cash_out.amount;
-	money_code_key(op, key, sizeof(key));
-	money_ask_start(state, ui, &state->code, &request, key,
-			"Sending the code to the customer's phone...");
-	fieldset_focus(state->fields,
-		       money_form_index(state->form, MONEY_FIELD_CODE));
-	return SCREEN_HANDLED;
-}
-
-static int money_send_enquiry(struct money_state *state, struct ui *ui,
-			      const struct money_operation *op)
-{
-	struct money_request request;
-	char key[sizeof(state->enquiry.key)];
-
-	memset(&request, 0, sizeof(request));
-	request.kind = MONEY_REQUEST_NAME_ENQUIRY;
-	snprintf(request.bank_code, sizeof(request.bank_code), "%s",
-		 op->u.bank.bank_code);
-	snprintf(request.account, sizeof(request.account), "%s",
-		 op->u.bank.account_number);
-	money_enquiry_key(op, key, sizeof(key));
-	money_ask_start(state, ui, &state->enquiry, &request, key,
-			"checking with the bank...");
-	return SCREEN_HANDLED;
+	wallet = money_form_index(state->form, MONEY_FIELD_WALLET);
+	if (wallet != MONEY_FIELD_NONE && state->messages[wallet][0] == '\0')
+		money_check_wallet_currency(state, ui);
 }
 
 /* --- Entering and leaving ------------------------------------------- */
@@ -302,9 +199,12 @@ static void money_take_payee(struct money_state *state, struct ui *ui)
 		snprintf(state->customer_name, sizeof(state->customer_name),
 			 "%s", ui->payee.name);
 	}
-	if (currency_find(ui->payee.currency) != NULL)
+	if (currency_find(ui->payee.currency) != NULL) {
 		money_set_text(state, MONEY_FIELD_CURRENCY,
 			       ui->payee.currency);
+		snprintf(state->currency_set, sizeof(state->currency_set),
+			 "%s", ui->payee.currency);
+	}
 	memset(&ui->payee, 0, sizeof(ui->payee));
 }
 
@@ -328,6 +228,8 @@ static void money_clear(struct money_state *state, struct ui *ui)
 		fieldset_set(state->fields, i, "");
 	money_wipe_code(state);
 	money_set_text(state, MONEY_FIELD_CURRENCY, ui->app->config.currency);
+	snprintf(state->currency_set, sizeof(state->currency_set), "%s",
+		 ui->app->config.currency);
 	money_set_text(state, MONEY_FIELD_FUNDING, MONEY_FUNDING_CASH);
 	memset(state->messages, 0, sizeof(state->messages));
 	state->message[0] = '\0';
@@ -335,6 +237,9 @@ static void money_clear(struct money_state *state, struct ui *ui)
 	memset(&state->enquiry, 0, sizeof(state->enquiry));
 	memset(&state->code, 0, sizeof(state->code));
 	state->deferred = false;
+	state->awaiting_lookup = false;
+	state->new_code = false;
+	state->bank_currency[0] = '\0';
 	state->pending = false;
 	fieldset_focus(state->fields, 0);
 	if (money_is(state, API_TYPE_CASH_IN) && ui->payee.set)
@@ -377,6 +282,11 @@ static void money_enter(struct screen *screen, struct ui *ui,
 	if (money_is(state, API_TYPE_REVERSAL))
 		money_load_original(state, ui);
 	money_read(state);
+	/* Say at once when the operation needs a link the terminal lacks,
+	 * before the agent fills the form in for nothing. */
+	money_check_link(ui->app->journal, ui->money.type,
+			 ui->app->status.online, state->message,
+			 sizeof(state->message));
 }
 
 static void money_leave(struct screen *screen, struct ui *ui)
@@ -403,7 +313,7 @@ static void money_check_field(struct money_state *state, struct ui *ui,
 	money_read(state);
 	message[0] = '\0';
 	if (field == MONEY_FIELD_BANK)
-		money_update_bank_name(state, ui);
+		money_bank_changed(state, ui);
 	if (field == MONEY_FIELD_WALLET &&
 	    (!money_wallet_used(state) ||
 	     (state->pending && state->texts[field][0] == '\0')))
@@ -414,8 +324,14 @@ static void money_check_field(struct money_state *state, struct ui *ui,
 	if (money_form_check(ui->app->journal, field, state->texts, message,
 			     size) != 0)
 		return;
-	if (field == MONEY_FIELD_WALLET)
+	if (field == MONEY_FIELD_WALLET) {
 		money_start_lookup(state, ui);
+		money_check_wallet_currency(state, ui);
+		money_follow_wallet_currency(state, ui);
+		money_check_currency(state, ui);
+	}
+	if (field == MONEY_FIELD_CURRENCY)
+		money_check_currency(state, ui);
 }
 
 /* Move the cursor by step fields, over the wallet while it is unused. */
@@ -432,56 +348,6 @@ static void money_move(struct money_state *state, int step)
 			break;
 	}
 	fieldset_focus(state->fields, next);
-}
-
-/* Reject a wallet that the lookup did not find at the central
- * service. */
-static int money_check_known(struct money_state *state, struct ui *ui)
-{
-	const struct ui_lookup *lookup = &ui->lookup;
-
-	if (!money_wallet_used(state) || lookup->state != LOOKUP_NOT_FOUND ||
-	    strcmp(lookup->account, state->texts[MONEY_FIELD_WALLET]) != 0)
-		return 0;
-	money_field_message(state, MONEY_FIELD_WALLET, lookup->text);
-	fieldset_focus(state->fields,
-		       money_form_index(state->form, MONEY_FIELD_WALLET));
-	return -1;
-}
-
-/* The requests a cash-out and a bank transfer need first. Returns 0 when
- * op may go to money_prepare, else the flags of what was done. */
-static int money_before_prepare(struct money_state *state, struct ui *ui,
-				struct money_operation *op)
-{
-	char key[128];
-
-	if (money_is(state, API_TYPE_CASH_OUT)) {
-		money_code_key(op, key, sizeof(key));
-		if (op->u.cash_out.code[0] == '\0')
-			return money_send_code(state, ui, op);
-		if (state->code.state == MONEY_ASK_DONE &&
-		    strcmp(state->code.key, key) != 0) {
-			money_field_message(state, MONEY_FIELD_CODE,
-					    "The code was sent for another "
-					    "wallet or amount: erase it and "
-					    "press Enter for a new one");
-			return SCREEN_HANDLED;
-		}
-		return 0;
-	}
-	if (!money_is(state, API_TYPE_BANK_TRANSFER))
-		return 0;
-	money_enquiry_key(op, key, sizeof(key));
-	if (strcmp(state->enquiry.key, key) == 0 &&
-	    state->enquiry.state == MONEY_ASK_WAITING)
-		return SCREEN_HANDLED;
-	if (strcmp(state->enquiry.key, key) != 0 ||
-	    state->enquiry.state != MONEY_ASK_DONE)
-		return money_send_enquiry(state, ui, op);
-	snprintf(op->u.bank.account_name, sizeof(op->u.bank.account_name),
-		 "%s", state->enquiry.text);
-	return 0;
 }
 
 /* Fill the operation from the form, send what must come first, prepare
@@ -503,8 +369,13 @@ static int money_submit_form(struct money_state *state, struct ui *ui,
 
 	if (money_is(state, API_TYPE_REVERSAL))
 		extra.original_id = ui->money.u.reversal.original_id;
+	if (money_check_link(ui->app->journal, ui->money.type,
+			     ui->app->status.online, state->message,
+			     sizeof(state->message)) != 0)
+		return show ? SCREEN_HANDLED : -1;
 	money_upcase_currency(state);
 	money_read(state);
+	money_follow_wallet_currency(state, ui);
 	if (money_form_fill(ui->app->journal, state->form, state->texts,
 			    &extra, &op, &bad, message, sizeof(message)) != 0) {
 		if (!show)
@@ -515,8 +386,21 @@ static int money_submit_form(struct money_state *state, struct ui *ui,
 				       money_form_index(state->form, bad));
 		return SCREEN_HANDLED;
 	}
-	if (money_check_known(state, ui) != 0)
+	if (money_wait_for_lookup(state, ui) != 0)
 		return SCREEN_HANDLED;
+	if (money_check_known(state, ui) != 0 ||
+	    money_check_wallet_currency(state, ui) != 0) {
+		fieldset_focus(state->fields,
+			       money_form_index(state->form,
+						MONEY_FIELD_WALLET));
+		return SCREEN_HANDLED;
+	}
+	if (money_check_currency(state, ui) != 0) {
+		fieldset_focus(state->fields,
+			       money_form_index(state->form,
+						MONEY_FIELD_CURRENCY));
+		return SCREEN_HANDLED;
+	}
 	flags = money_before_prepare(state, ui, &op);
 	if (flags != 0)
 		return flags;
@@ -584,6 +468,8 @@ static int money_action(struct screen *screen, struct ui *ui,
 		return money_list_action(state, screen, ui, action);
 	field = money_current(state);
 	state->message[0] = '\0';
+	if (action != UI_ACTION_CONFIRM)
+		state->awaiting_lookup = false;
 	if (field == MONEY_FIELD_FUNDING &&
 	    (action == UI_ACTION_ERASE || action == UI_ACTION_DELETE))
 		return SCREEN_HANDLED;
@@ -631,6 +517,10 @@ static int money_text(struct screen *screen, struct ui *ui, wchar_t ch)
 	current = fieldset_current(state->fields);
 	field = money_current(state);
 	state->messages[current][0] = '\0';
+	if (state->awaiting_lookup) {
+		state->awaiting_lookup = false;
+		state->message[0] = '\0';
+	}
 	switch (field) {
 	case MONEY_FIELD_FUNDING:
 		money_type_funding(state, ch);
@@ -657,46 +547,6 @@ static int money_text(struct screen *screen, struct ui *ui, wchar_t ch)
 	return SCREEN_HANDLED;
 }
 
-/* --- Replies ---------------------------------------------------------- */
-
-/* Note the reply of the request in state->asking. */
-static int money_take_reply(struct money_state *state, struct ui *ui)
-{
-	struct money_reply *reply = &state->reply;
-	struct money_ask *ask = state->asking;
-
-	if (money_request_take(reply) != 0)
-		return SCREEN_REDRAW;
-	if (ask == NULL || ask->state != MONEY_ASK_WAITING ||
-	    reply->kind != state->request.kind)
-		return SCREEN_REDRAW;
-	if (reply->result == API_ESESSION) {
-		snprintf(ask->text, sizeof(ask->text),
-			 "Session expired: log in again to send it");
-		ui_session_expired(ui);
-		return SCREEN_REDRAW;
-	}
-	if (reply->result != 0) {
-		ask->state = MONEY_ASK_FAILED;
-		snprintf(ask->text, sizeof(ask->text), "%s",
-			 reply->message[0] != '\0'
-				 ? reply->message
-				 : api_strerror(reply->result));
-		if (ask == &state->enquiry)
-			money_field_message(state, MONEY_FIELD_ACCOUNT,
-					    ask->text);
-		return SCREEN_REDRAW;
-	}
-	ask->state = MONEY_ASK_DONE;
-	if (ask == &state->enquiry)
-		snprintf(ask->text, sizeof(ask->text), "%s",
-			 reply->holder_name);
-	else
-		snprintf(ask->text, sizeof(ask->text), "Code sent to %s",
-			 reply->sent_to);
-	return SCREEN_REDRAW;
-}
-
 static int money_event(struct screen *screen, struct ui *ui,
 		       const struct event *event)
 {
@@ -711,7 +561,16 @@ static int money_event(struct screen *screen, struct ui *ui,
 		if (state->deferred && ui->lookup.state != LOOKUP_CHECKING &&
 		    state->asking != NULL)
 			money_ask_send(state, ui);
-		return SCREEN_REDRAW;
+		money_read(state);
+		money_check_wallet_currency(state, ui);
+		money_follow_wallet_currency(state, ui);
+		money_check_currency(state, ui);
+		if (!state->awaiting_lookup ||
+		    ui->lookup.state == LOOKUP_CHECKING)
+			return SCREEN_REDRAW;
+		state->awaiting_lookup = false;
+		state->message[0] = '\0';
+		return SCREEN_REDRAW | money_submit_form(state, ui, true);
 	default:
 		return SCREEN_IGNORED;
 	}
@@ -733,6 +592,23 @@ static int money_on_session(struct screen *screen, struct ui *ui,
 	snprintf(ask->text, sizeof(ask->text),
 		 "Session expired: not sent; press Enter to try again");
 	return SCREEN_REDRAW;
+}
+
+/* The answer to the question before a new cash-out code. */
+static int money_choice(struct screen *screen, struct ui *ui, int digit)
+{
+	struct money_state *state = screen->state;
+	int flags;
+
+	if (digit != MONEY_NEW_CODE_YES) {
+		money_field_message(state, MONEY_FIELD_CODE,
+				    "Type the code the customer received");
+		return SCREEN_HANDLED;
+	}
+	state->new_code = true;
+	flags = money_submit_form(state, ui, true);
+	state->new_code = false;
+	return flags;
 }
 
 /* The handlers, each followed by the help line's update. */
@@ -763,6 +639,14 @@ static int money_on_event(struct screen *screen, struct ui *ui,
 	return flags;
 }
 
+static int money_on_choice(struct screen *screen, struct ui *ui, int digit)
+{
+	int flags = money_choice(screen, ui, digit);
+
+	money_set_help(screen, ui, screen->state);
+	return flags;
+}
+
 struct screen screen_money = {
 	.name = "money",
 	.cursor = true,
@@ -776,6 +660,7 @@ struct screen screen_money = {
 	.on_text = money_on_text,
 	.on_event = money_on_event,
 	.on_session = money_on_session,
+	.on_choice = money_on_choice,
 	.destroy = money_destroy,
 	.state = &money,
 };

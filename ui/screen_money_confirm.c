@@ -6,10 +6,13 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
+#include "../app/currency.h"
 #include "../app/log.h"
 #include "amount_rows.h"
 #include "draw.h"
+#include "money_draw.h"
 #include "screen.h"
 #include "theme.h"
 
@@ -40,9 +43,151 @@ struct money_confirm_state {
 	int scroll;                    /* first summary line shown */
 	int64_t quote_deadline;        /* send money: as in ui->money */
 	char message[UI_MESSAGE_SIZE]; /* why it was not journaled */
+	char warning[UI_MESSAGE_SIZE]; /* the float may be too low */
 };
 
 static struct money_confirm_state money_confirm;
+
+/* Put a line into the summary at position `at`, moving the lines after
+ * it down. The last line is dropped when the summary is full. */
+static void money_confirm_insert(struct money_summary *summary, int at,
+				 const char *label, const char *value)
+{
+	int last = summary->count < MONEY_SUMMARY_LINES
+			   ? summary->count
+			   : MONEY_SUMMARY_LINES - 1;
+	int i;
+
+	if (at > last)
+		at = last;
+	for (i = last; i > at; i--)
+		summary->lines[i] = summary->lines[i - 1];
+	snprintf(summary->lines[at].label, sizeof(summary->lines[at].label),
+		 "%s", label);
+	snprintf(summary->lines[at].value, sizeof(summary->lines[at].value),
+		 "%s", value);
+	if (summary->count < MONEY_SUMMARY_LINES)
+		summary->count++;
+}
+
+/* The wallet whose holder the form looked up (the cash-in's receiver,
+ * the cash-out's sender, or the wallet that pays a bank transfer), with
+ * the holder the form put in op, or "" for a bank transfer, and the
+ * summary line under which the holder goes. Returns NULL for others. */
+static const char *money_confirm_wallet(const struct money_operation *op,
+					const char **holder, int *line)
+{
+	*line = 1;
+	if (strcmp(op->type, API_TYPE_CASH_IN) == 0) {
+		*holder = op->u.cash_in.receiver_name;
+		return op->u.cash_in.receiver;
+	}
+	if (strcmp(op->type, API_TYPE_CASH_OUT) == 0) {
+		*holder = op->u.cash_out.holder_name;
+		return op->u.cash_out.sender;
+	}
+	if (strcmp(op->type, API_TYPE_BANK_TRANSFER) == 0 &&
+	    op->u.bank.funding == API_FUNDING_WALLET) {
+		*holder = "";
+		*line = MONEY_SUMMARY_LINES;
+		return op->u.bank.sender;
+	}
+	return NULL;
+}
+
+/* Add the holder of the operation's wallet when the summary lacks it:
+ * the lookup's answer, or why it was not checked. */
+static void money_confirm_holder(struct money_confirm_state *state,
+				 const struct ui *ui)
+{
+	const struct ui_lookup *lookup = &ui->lookup;
+	const char *holder = "";
+	int line = 0;
+	const char *account = money_confirm_wallet(&ui->money, &holder, &line);
+	bool same;
+	char text[API_NAME_SIZE];
+
+	if (account == NULL || account[0] == '\0' || holder[0] != '\0')
+		return;
+	same = strcmp(lookup->account, account) == 0;
+	if (same && lookup->state == LOOKUP_FOUND)
+		snprintf(text, sizeof(text), "%s", lookup->text);
+	else if (ui->app->session.offline || !ui->app->status.online)
+		snprintf(text, sizeof(text), "not checked: offline");
+	else if (same && lookup->state == LOOKUP_FAILED)
+		snprintf(text, sizeof(text), "not checked: %.*s",
+			 (int)sizeof(text) - 16, lookup->text);
+	else
+		snprintf(text, sizeof(text), "not checked");
+	money_confirm_insert(&state->summary, line,
+			     line == 1 ? "Holder" : "Wallet holder", text);
+}
+
+/* Write ", GHS 8,000.00 pending" for a movement of minor units out of
+ * the float, with a '+' for one into it, or "" for none. */
+static void money_confirm_movement(const char *currency, int64_t minor,
+				   const char *word, char *buf, size_t size)
+{
+	char amount[CURRENCY_TEXT_MAX];
+	int64_t magnitude = minor < 0 ? -minor : minor;
+
+	buf[0] = '\0';
+	if (minor == 0)
+		return;
+	if (currency_format(currency, magnitude, amount, sizeof(amount)) < 0)
+		snprintf(amount, sizeof(amount), "%lld", (long long)magnitude);
+	snprintf(buf, size, ", %s %s%s %s", currency, minor > 0 ? "+" : "",
+		 amount, word);
+}
+
+/* Warn when the operation needs more than the float the terminal
+ * estimates: the float last fetched plus the effect of the agent's
+ * operations accepted since and of those still pending. The central
+ * service decides, so nothing is blocked. Only a cash-in and a bank
+ * transfer paid in cash are paid from the float. */
+static void money_confirm_float(struct money_confirm_state *state,
+				const struct ui *ui)
+{
+	const struct money_operation *op = &ui->money;
+	const char *currency;
+	struct float_estimate estimate;
+	int64_t need;
+	char amount[CURRENCY_TEXT_MAX];
+	char since[CURRENCY_TEXT_MAX + 32];
+	char pending[CURRENCY_TEXT_MAX + 32];
+	char at[16] = "?";
+	struct tm local;
+	time_t when;
+
+	if (strcmp(op->type, API_TYPE_CASH_IN) == 0) {
+		currency = op->u.cash_in.currency;
+		need = op->u.cash_in.amount + op->u.cash_in.fee;
+	} else if (strcmp(op->type, API_TYPE_BANK_TRANSFER) == 0 &&
+		   op->u.bank.funding == API_FUNDING_CASH) {
+		currency = op->u.bank.currency;
+		need = op->u.bank.amount + op->u.bank.fee;
+	} else {
+		return;
+	}
+	if (float_estimate(ui->app->journal, ui->app->session.agent_id,
+			   currency, &estimate) != 0 ||
+	    need <= estimate.fetched + estimate.since + estimate.pending)
+		return;
+	if (currency_format(currency, estimate.fetched, amount,
+			    sizeof(amount)) < 0)
+		snprintf(amount, sizeof(amount), "%lld",
+			 (long long)estimate.fetched);
+	when = (time_t)estimate.fetched_at;
+	if (localtime_r(&when, &local) != NULL)
+		strftime(at, sizeof(at), "%H:%M", &local);
+	money_confirm_movement(currency, estimate.since, "confirmed since",
+			       since, sizeof(since));
+	money_confirm_movement(currency, estimate.pending, "pending", pending,
+			       sizeof(pending));
+	snprintf(state->warning, sizeof(state->warning),
+		 "Your float may be too low: %s %s at %s%.48s%.48s", currency,
+		 amount, at, since, pending);
+}
 
 static void money_confirm_enter(struct screen *screen, struct ui *ui,
 				enum screen_id from)
@@ -56,6 +201,10 @@ static void money_confirm_enter(struct screen *screen, struct ui *ui,
 					? SCREEN_SEND
 					: SCREEN_MONEY;
 	state->ready = money_summarise(&ui->money, &state->summary) == 0;
+	if (state->ready) {
+		money_confirm_holder(state, ui);
+		money_confirm_float(state, ui);
+	}
 	if (!state->ready) {
 		log_error("no summary for operation type \"%s\"",
 			  ui->money.type);
@@ -224,10 +373,18 @@ static void money_confirm_draw(const struct screen *screen,
 				  ui->columns - label_column, A_BOLD,
 				  "Enter Confirm  Esc Edit");
 	}
-	draw_wrapped(stdscr, ui_row(ui, message_row),
-		     ui_column(ui, label_column), ui->columns - label_column,
-		     ui->compact ? 2 : 1, theme_attr(THEME_ERROR),
-		     state->message);
+	/* The float warning may take two rows in both layouts. */
+	if (state->message[0] == '\0')
+		draw_wrapped(stdscr, ui_row(ui, message_row),
+			     ui_column(ui, label_column),
+			     ui->columns - label_column, 2,
+			     theme_attr(THEME_PENDING) | A_BOLD,
+			     state->warning);
+	else
+		draw_wrapped(stdscr, ui_row(ui, message_row),
+			     ui_column(ui, label_column),
+			     ui->columns - label_column, ui->compact ? 2 : 1,
+			     theme_attr(THEME_ERROR), state->message);
 }
 
 static int money_confirm_submit(struct money_confirm_state *state,

@@ -133,8 +133,10 @@ static struct queue_state queue;
 	"1 Waiting 2 Needs attention 3 Rejected 4 Accepted 5 All"
 #define QUEUE_HELP_KEYS_COMPACT "1-5:Filter"
 /* The compact help line has no room for R and P, which still work: the
- * numbered choices offer both actions there. */
+ * numbered choices offer both actions there. R shows only for an
+ * operation that the details offer for reversal. */
 #define QUEUE_DETAIL_HELP_KEYS "0-9 Action  R Reverse  P Print copy"
+#define QUEUE_DETAIL_HELP_KEYS_NO_REVERSE "0-9 Action  P Print copy"
 #define QUEUE_DETAIL_HELP_KEYS_COMPACT "0-9:Action"
 
 static attr_t queue_state_attr(enum op_state state)
@@ -258,6 +260,19 @@ static void queue_show_filter(struct queue_state *state, struct ui *ui,
 	queue_load(state, ui);
 }
 
+/* Return whether the details view offers a reversal. */
+static bool queue_offers_reversal(const struct queue_detail *view)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(view->actions) / sizeof(view->actions[0]);
+	     i++) {
+		if (view->actions[i] == QUEUE_DO_REVERSE)
+			return true;
+	}
+	return false;
+}
+
 /* Set the help line for the list or the details view. */
 static void queue_set_help(struct screen *screen,
 			   const struct queue_state *state)
@@ -265,7 +280,9 @@ static void queue_set_help(struct screen *screen,
 	if (state->detail) {
 		screen->help = UI_HELP_BACK | UI_HELP_SCROLL;
 		screen->back_word = "List";
-		screen->help_keys = QUEUE_DETAIL_HELP_KEYS;
+		screen->help_keys = queue_offers_reversal(&state->view)
+					    ? QUEUE_DETAIL_HELP_KEYS
+					    : QUEUE_DETAIL_HELP_KEYS_NO_REVERSE;
 		screen->help_keys_compact = QUEUE_DETAIL_HELP_KEYS_COMPACT;
 		return;
 	}
@@ -341,6 +358,8 @@ static void queue_reload(struct screen *screen, struct ui *ui)
 	if (state->detail &&
 	    !queue_detail_read(&state->view, ui, state->view.op.id))
 		queue_close_detail(screen);
+	else
+		queue_set_help(screen, state);
 }
 
 static void queue_draw_header(const struct queue_state *state,

@@ -33,6 +33,9 @@ static const struct result_rows result_compact_rows = {
 	.state = 0, .id = 1, .print = 2, .receiver = 3, .box = 3,
 };
 
+/* Room for a line of the screen: a name or the state with its reason. */
+#define RESULT_TEXT_SIZE (API_NAME_SIZE + JOURNAL_ERROR_SIZE)
+
 /* The compact help line leaves out Esc (the same as Enter here), F5 and
  * F10, which all still work, so that it fits 40 columns. */
 #define RESULT_HELP \
@@ -63,17 +66,23 @@ struct result_state {
 
 static struct result_state result;
 
-/* Lay out the preview from the operation. */
+/* Lay out the preview from the operation, with its reversal as a print
+ * shows it. */
 static void result_build_receipt(struct result_state *state,
 				 const struct ui *ui)
 {
 	const struct session *session = &ui->app->session;
+	static struct operation reversal;
 	struct receipt_context context = {
 		.terminal_id = ui->app->config.terminal_id,
 		.agent_name = session->logged_in ? session->agent_name : NULL,
 		.copy = false,
 	};
 
+	if (state->loaded &&
+	    receipt_find_reversal(ui->app->journal, state->op.id,
+				  &reversal) == 1)
+		context.reversal = &reversal;
 	state->receipt_ready =
 		state->loaded && receipt_layout(&state->op, &context,
 						state->columns,
@@ -218,23 +227,6 @@ static bool result_receiver_pending(const struct result_state *state)
 	       state->op.state == OP_NEEDS_ATTENTION;
 }
 
-/* Content row of the receipt box's top border. */
-static int result_box_row(const struct result_state *state,
-			  const struct ui *ui)
-{
-	if (!ui->compact)
-		return result_wide_rows.box;
-	return result_compact_rows.box +
-	       (result_receiver_pending(state) ? 1 : 0);
-}
-
-/* Receipt lines the box shows, inside its top and bottom borders. */
-static int result_visible_lines(const struct result_state *state,
-				const struct ui *ui)
-{
-	return ui->rows - result_box_row(state, ui) - 2;
-}
-
 /* The big state line and its attributes. */
 static attr_t result_state_text(const struct result_state *state,
 				const struct ui *ui, char *text, size_t size)
@@ -244,6 +236,36 @@ static attr_t result_state_text(const struct result_state *state,
 			  ui->compact ? "NEEDS ATTENTION - see queue"
 				      : "NEEDS ATTENTION - call support",
 			  text, size);
+}
+
+/* Rows the state line takes. A reason wraps onto the rows below it,
+ * which moves the lines under it and the receipt box down. */
+static int result_state_rows(const struct result_state *state,
+			     const struct ui *ui)
+{
+	char text[RESULT_TEXT_SIZE];
+
+	result_state_text(state, ui, text, sizeof(text));
+	return state_line_rows(ui, text);
+}
+
+/* Content row of the receipt box's top border. */
+static int result_box_row(const struct result_state *state,
+			  const struct ui *ui)
+{
+	int below_state = result_state_rows(state, ui) - 1;
+
+	if (!ui->compact)
+		return result_wide_rows.box + below_state;
+	return result_compact_rows.box + below_state +
+	       (result_receiver_pending(state) ? 1 : 0);
+}
+
+/* Receipt lines the box shows, inside its top and bottom borders. */
+static int result_visible_lines(const struct result_state *state,
+				const struct ui *ui)
+{
+	return ui->rows - result_box_row(state, ui) - 2;
 }
 
 /* First receipt line to show: the scroll position, kept inside the
@@ -316,10 +338,12 @@ static void result_draw(const struct screen *screen, const struct ui *ui)
 	const struct result_state *state = screen->state;
 	const struct result_rows *rows =
 		ui->compact ? &result_compact_rows : &result_wide_rows;
-	char text[API_NAME_SIZE + JOURNAL_ERROR_SIZE];
+	char text[RESULT_TEXT_SIZE];
 	int margin = ui->compact ? 0 : 2;
 	int x = ui_column(ui, margin);
 	int width = ui->columns - 2 * margin;
+	int state_rows = result_state_rows(state, ui);
+	int below_state = state_rows - 1;
 	attr_t attr;
 	int row;
 
@@ -327,23 +351,20 @@ static void result_draw(const struct screen *screen, const struct ui *ui)
 		draw_blank(stdscr, ui_row(ui, row), 0, -1);
 
 	attr = result_state_text(state, ui, text, sizeof(text));
-	draw_line(stdscr, ui_row(ui, rows->state), ui_column(ui, 0),
-		  ui->columns, attr | A_BOLD, "");
-	draw_text(stdscr, ui_row(ui, rows->state),
-		  ui_column(ui, ui->compact ? 1 : 2),
-		  ui->columns - (ui->compact ? 2 : 4), attr | A_BOLD, text);
+	state_line_draw(ui, rows->state, state_rows, attr | A_BOLD, text);
 
 	/* "Op " keeps the whole id within 40 columns. */
 	snprintf(text, sizeof(text), "%s %s",
 		 ui->compact ? "Op" : "Operation", ui->operation_id);
-	draw_text(stdscr, ui_row(ui, rows->id), x, width, A_NORMAL, text);
-	draw_text(stdscr, ui_row(ui, rows->print), x, width,
+	draw_text(stdscr, ui_row(ui, rows->id + below_state), x, width,
+		  A_NORMAL, text);
+	draw_text(stdscr, ui_row(ui, rows->print + below_state), x, width,
 		  state->print_failed ? theme_attr(THEME_ERROR) : A_BOLD,
 		  state->print_message);
 	if (result_receiver_pending(state)) {
 		result_receiver_text(state, text, sizeof(text));
-		draw_text(stdscr, ui_row(ui, rows->receiver), x, width,
-			  theme_attr(THEME_PENDING) | A_BOLD, text);
+		draw_text(stdscr, ui_row(ui, rows->receiver + below_state), x,
+			  width, theme_attr(THEME_PENDING) | A_BOLD, text);
 	}
 	result_draw_receipt(state, ui);
 }

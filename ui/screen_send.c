@@ -158,8 +158,30 @@ static void send_layout(struct screen *screen, struct ui *ui)
 			       ui_column(ui, SEND_FIELD_COLUMN));
 }
 
-/* Draw the current field's message, or else its hint, and the form's
- * message: the offline notice comes first, because nothing is sent. */
+/* Write the message of a field other than the current one, after its
+ * label, so that the message of the field just left is not hidden by
+ * the next field's hint. Returns false when no field has one. */
+static bool send_other_message(const struct send_state *state,
+			       const struct ui *ui, int current, char *buf,
+			       size_t size)
+{
+	int i;
+
+	for (i = 0; i < SEND_FIELD_COUNT; i++) {
+		if (i == current || state->form.messages[i][0] == '\0')
+			continue;
+		snprintf(buf, size, "%s: %s",
+			 ui->compact ? send_form_compact_labels[i]
+				     : send_form_labels[i],
+			 state->form.messages[i]);
+		return true;
+	}
+	return false;
+}
+
+/* Draw the current field's message, or else another field's message, or
+ * else the current field's hint, and the form's message: the offline
+ * notice comes first, because nothing is sent. */
 static void send_draw_messages(const struct send_state *state,
 			       const struct ui *ui, int row, int form_row,
 			       int x, int width)
@@ -167,11 +189,15 @@ static void send_draw_messages(const struct send_state *state,
 	int current = fieldset_current(&state->form.fields);
 	const char *form = state->message;
 	attr_t attr = theme_attr(THEME_ERROR);
+	char other[UI_MESSAGE_SIZE + 32];
 
 	if (state->form.messages[current][0] != '\0')
 		draw_line(stdscr, ui_row(ui, row), x, width,
 			  theme_attr(THEME_ERROR),
 			  state->form.messages[current]);
+	else if (send_other_message(state, ui, current, other, sizeof(other)))
+		draw_line(stdscr, ui_row(ui, row), x, width,
+			  theme_attr(THEME_ERROR), other);
 	else
 		draw_line(stdscr, ui_row(ui, row), x, width, A_DIM,
 			  send_form_hints[current]);

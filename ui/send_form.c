@@ -61,8 +61,8 @@ const char *const send_form_hints[SEND_FIELD_COUNT] = {
 	[SEND_FIELD_COUNTRY] = "Country code, or Left/Right to pick one",
 	[SEND_FIELD_METHOD] = "Left/Right or a digit to pick",
 	[SEND_FIELD_CURRENCY] = "What the customer pays in, e.g. GHS",
-	[SEND_FIELD_SEND_AMOUNT] = "Fill one amount: what is sent...",
-	[SEND_FIELD_RECEIVE_AMOUNT] = "...or what the receiver gets",
+	[SEND_FIELD_SEND_AMOUNT] = "Fill this or the receive amount",
+	[SEND_FIELD_RECEIVE_AMOUNT] = "Fill this or the send amount",
 	[SEND_FIELD_NAME] = "As on the receiver's ID",
 	[SEND_FIELD_PHONE] = "International form, e.g. +2348030000009",
 	[SEND_FIELD_ACCOUNT] = "Bank account, IBAN or wallet number",
@@ -240,7 +240,7 @@ static void send_check_amount(const char *code, const char *text, char *message,
 		return;
 	rc = currency_parse(code, text, &minor);
 	if (rc != CURRENCY_OK)
-		snprintf(message, size, "%s", currency_strerror(rc));
+		currency_describe_error(code, text, rc, message, size);
 }
 
 void send_form_check_field(struct send_form *form, int index)
@@ -343,8 +343,8 @@ static int send_parse_amount(struct send_form *form, int index,
 	rc = currency_parse(code, text, minor);
 	if (rc == CURRENCY_OK)
 		return 0;
-	snprintf(form->messages[index], sizeof(form->messages[index]), "%s",
-		 currency_strerror(rc));
+	currency_describe_error(code, text, rc, form->messages[index],
+				sizeof(form->messages[index]));
 	return -1;
 }
 
@@ -518,12 +518,15 @@ void send_form_type(struct send_form *form, wchar_t ch)
 		ch = (wchar_t)towupper((wint_t)ch);
 	fieldset_type(&form->fields, ch);
 
-	/* Typing one amount clears the other: exactly one is sent. */
-	if (current == SEND_FIELD_SEND_AMOUNT)
+	/* Typing one amount clears the other and its message: exactly one
+	 * is sent. */
+	if (current == SEND_FIELD_SEND_AMOUNT) {
 		fieldset_set(&form->fields, SEND_FIELD_RECEIVE_AMOUNT, "");
-	else if (current == SEND_FIELD_RECEIVE_AMOUNT)
+		form->messages[SEND_FIELD_RECEIVE_AMOUNT][0] = '\0';
+	} else if (current == SEND_FIELD_RECEIVE_AMOUNT) {
 		fieldset_set(&form->fields, SEND_FIELD_SEND_AMOUNT, "");
-	else if (current == SEND_FIELD_COUNTRY)
+		form->messages[SEND_FIELD_SEND_AMOUNT][0] = '\0';
+	} else if (current == SEND_FIELD_COUNTRY)
 		send_form_sync_country(form);
 }
 

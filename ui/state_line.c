@@ -2,8 +2,22 @@
  * and the customer screens. */
 #include <stdio.h>
 
+#include "draw.h"
 #include "state_line.h"
 #include "theme.h"
+
+/* The maximum rows of a state line. Five rows of the wide layout's 76
+ * columns take 380 characters, more than the longest reason
+ * (JOURNAL_ERROR_SIZE) with its prefix. Four rows at 40x16 take the
+ * central service's reasons and leave the receipt preview four lines.
+ * NOTE: at 40x16 the end of a reason longer than about 140 characters
+ * is cut. */
+#define STATE_LINE_ROWS_MAX 5
+#define STATE_LINE_COMPACT_ROWS_MAX 4
+
+/* The state line's margin on each side, in columns. */
+#define STATE_LINE_MARGIN 2
+#define STATE_LINE_COMPACT_MARGIN 1
 
 attr_t state_line(const struct ui *ui, const struct operation *op,
 		  const char *load_error, const char *attention, char *text,
@@ -39,4 +53,29 @@ attr_t state_line(const struct ui *ui, const struct operation *op,
 				 op->last_error);
 		return theme_attr(THEME_ERROR) | A_REVERSE;
 	}
+}
+
+static int state_line_margin(const struct ui *ui)
+{
+	return ui->compact ? STATE_LINE_COMPACT_MARGIN : STATE_LINE_MARGIN;
+}
+
+int state_line_rows(const struct ui *ui, const char *text)
+{
+	int max = ui->compact ? STATE_LINE_COMPACT_ROWS_MAX
+			      : STATE_LINE_ROWS_MAX;
+	int rows = draw_wrapped_rows(text,
+				     ui->columns - 2 * state_line_margin(ui),
+				     max);
+
+	return rows > 0 ? rows : 1;
+}
+
+void state_line_draw(const struct ui *ui, int row, int rows, attr_t attr,
+		     const char *text)
+{
+	int margin = state_line_margin(ui);
+
+	draw_wrapped(stdscr, ui_row(ui, row), ui_column(ui, margin),
+		     ui->columns - 2 * margin, rows, attr, text);
 }

@@ -17,8 +17,10 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 	attr_t link_attr = status->online ? bar : theme_attr(THEME_OFFLINE);
 	long long queued = (long long)(status->counts[OP_QUEUED] +
 				       status->counts[OP_IN_FLIGHT]);
+	long long attention = (long long)status->counts[OP_NEEDS_ATTENTION];
 	const char *printer = printer_state_name(status->printer);
-	char right[64];
+	char attention_text[40] = "";
+	char right[128];
 	char clock[8] = "--:--";
 	struct tm local;
 	int right_width;
@@ -37,12 +39,22 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 	}
 	if (localtime_r(&now, &local) != NULL)
 		strftime(clock, sizeof(clock), "%H:%M", &local);
+
+	/* Operations that need attention wait for the agent outside the
+	 * queue, so the bar counts them on every screen.
+	 * NOTE: at 40 columns this leaves the agent 11 or 12 columns, which
+	 * clips the "(offline)" of an offline login. */
+	if (attention > 0)
+		snprintf(attention_text, sizeof(attention_text),
+			 compact ? " A%lld" : "  Attention %lld",
+			 attention);
 	if (compact)
-		snprintf(right, sizeof(right), " Q%lld P:%s %s", queued,
-			 printer, clock);
+		snprintf(right, sizeof(right), " Q%lld%s P:%s %s", queued,
+			 attention_text, printer, clock);
 	else
-		snprintf(right, sizeof(right), "  Queue %lld  Printer %s  %s ",
-			 queued, printer, clock);
+		snprintf(right, sizeof(right),
+			 "  Queue %lld%s  Printer %s  %s ", queued,
+			 attention_text, printer, clock);
 
 	mvwhline(stdscr, 0, 0, ' ' | bar, COLS);
 

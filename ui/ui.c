@@ -204,6 +204,11 @@ void ui_lock_start(struct ui *ui, enum ui_lock why)
 		ui->dialog.open = false;
 	}
 	ui->lock = why;
+
+	/* Keys typed for the screen below must not reach the password
+	 * field. The lock screen drops those that come while it opens. */
+	input_flush();
+	log_debug("typeahead flushed on opening the lock screen");
 	if (screen_lock.enter != NULL)
 		screen_lock.enter(&screen_lock, ui, ui->current);
 	ui_layout(ui);
@@ -349,6 +354,10 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 		ui_sync_now(ui);
 		return;
 	}
+	/* Below the smallest layout a dialog is not shown, so a key must
+	 * not answer it either. */
+	if (ui->too_small)
+		return;
 	if (ui->dialog.open) {
 		ui_answer_dialog(ui, action,
 				 action == UI_ACTION_NONE && rc == OK
@@ -356,8 +365,6 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 					 : 0);
 		return;
 	}
-	if (ui->too_small)
-		return;
 
 	switch (action) {
 	case UI_ACTION_QUIT:

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Driver of the money property test (test_property_money.sh). It journals
 random money operations on several terminals, each behind its own fault
-proxy, and syncs them under faults. Then it checks that money is
+proxy, and syncs them under faults, closing each terminal's day after
+every round with whatever is still pending. Then it checks that money is
 conserved, that every operation a journal accepted was applied once and
-every other one never, and that each terminal's end-of-day report equals
-the sandbox's ledger totals.
+every other one never, and that each terminal's end-of-day reports, its
+closed days' and its open day's together, equal the sandbox's ledger
+totals.
 
 Usage: property_money.py --dir DIR --port SANDBOX_PORT --bin SPOTAGENT
                          --seed N --terminal NAME:AGENT:CONTROL_PORT ...
@@ -143,6 +145,7 @@ class Terminal:
         self.reversed = set()   # ids of originals a reversal was made for
         self.sync_runs = 0
         self.faults = 0
+        self.closed_days = 0
 
     def spotagent(self, args, stdin=None, seconds=HELPER_SECONDS):
         command = [self.binary, "--config", self.conf, *args]
@@ -207,6 +210,20 @@ class Terminal:
         self.log("sync.out", result.stdout)
         self.log("sync.err", result.stderr)
         return result.returncode
+
+    def close_day(self):
+        """Close the open day with `spotagent report --close --force`,
+        pending operations and all. A day with nothing to close stays
+        open."""
+        result = self.spotagent(["report", "--close", "--force", "--json"])
+        self.log("close.out", result.stdout)
+        self.log("close.err", result.stderr)
+        if result.returncode == 0:
+            self.closed_days += 1
+        elif "nothing to close" not in result.stderr:
+            raise HelperError(f"{self.name}: report --close exited "
+                              f"{result.returncode}: "
+                              f"{result.stderr.strip()[:200]}")
 
     def rows(self):
         """Return {id: (type, state, last_error, attempts)} of the
@@ -737,41 +754,68 @@ def check_rejections(checks, terminals, ledger_ids, rejections):
                   f"held behind an earlier rejection, none applied")
 
 
-def report_totals(report):
-    """Return {(type, currency): (count, amount, fee)} of the confirmed
-    column of `spotagent report --json` (docs/configuration.md)."""
-    totals = {}
-    for line in report["lines"]:
+def add_report_totals(totals, report):
+    """Add to totals, {(type, currency): (count, amount, fee)}, the
+    confirmed column of `spotagent report --json` (docs/configuration.md):
+    of the day's own operations and of the carried ones decided since an
+    earlier close."""
+    for line in report["lines"] + report.get("carried", []):
         confirmed = line["confirmed"]
         if confirmed["count"] == 0 or not line["currency"]:
             continue
-        totals[(line["type"], line["currency"])] = (
-            confirmed["count"], confirmed["amount"], confirmed["fee"])
-    return totals
+        key = (line["type"], line["currency"])
+        count, amount, fee = totals.get(key, (0, 0, 0))
+        totals[key] = (count + confirmed["count"],
+                       amount + confirmed["amount"],
+                       fee + confirmed["fee"])
+
+
+def terminal_report_totals(terminal):
+    """Return the confirmed totals of all the terminal's reports, each
+    closed day's recorded one and the open day's, and the set of agents
+    whose float moved in them."""
+    totals = {}
+    float_agents = set()
+    days = [["--day", str(day)]
+            for day in range(1, terminal.closed_days + 1)] + [[]]
+    for day in days:
+        result = terminal.spotagent(["report", "--json", *day])
+        terminal.log("report.json", result.stdout)
+        if result.returncode != 0:
+            raise HelperError(f"report --json {' '.join(day)} exited "
+                              f"{result.returncode}: "
+                              f"{result.stderr.strip()[:200]}")
+        report = json.loads(result.stdout)
+        add_report_totals(totals, report)
+        float_agents.update(entry["agent_id"] for entry in report["floats"])
+    return totals, float_agents
 
 
 def check_report(checks, terminal, ledger):
-    """Compare the confirmed column of the terminal's report with the
-    sandbox's ledger rows of its terminal_id. Both record the fee a
-    reversal refunds as a negative fee."""
+    """Compare the confirmed columns of the terminal's reports, closed
+    days and open day together, with the sandbox's ledger rows of its
+    terminal_id. Each operation counts in one report: its own day's, or,
+    when a close left it pending, the report of the day of its decision.
+    Both record the fee a reversal refunds as a negative fee. The reports
+    must also move no float but that of the terminal's agent."""
     expected = {}
     for _, kind, _, _, currency, amount, fee, terminal_id in ledger:
         if terminal_id != terminal.name:
             continue
         count, total, fees = expected.get((kind, currency), (0, 0, 0))
         expected[(kind, currency)] = (count + 1, total + amount, fees + fee)
-    name = f"{terminal.name} report equals ledger"
+
+    name = f"{terminal.name} reports equal ledger"
     try:
-        result = terminal.spotagent(["report", "--json"])
-        terminal.log("report.json", result.stdout)
-        if result.returncode != 0:
-            raise HelperError(f"report --json exited {result.returncode}: "
-                              f"{result.stderr.strip()[:200]}")
-        actual = report_totals(json.loads(result.stdout))
+        actual, float_agents = terminal_report_totals(terminal)
     except (HelperError, ValueError, KeyError, TypeError) as error:
         checks.record(name, [f"no report: {error}"], "")
         return
-    problems = []
+
+    # Each terminal has one agent, so its reports move no other float.
+    problems = [f"the reports move the float of agent {agent}, not only "
+                f"of {terminal.agent}"
+                for agent in sorted(float_agents - {terminal.agent})]
     for key in sorted(set(expected) | set(actual)):
         if expected.get(key) != actual.get(key):
             problems.append(
@@ -779,14 +823,16 @@ def check_report(checks, terminal, ledger):
                 f"{actual.get(key)}, ledger {expected.get(key)}")
     checks.record(name, problems,
                   f"{len(expected)} type and currency lines, "
-                  f"{sum(v[0] for v in expected.values())} operations")
+                  f"{sum(v[0] for v in expected.values())} operations, "
+                  f"{terminal.closed_days} days closed")
 
 
 # What the terminal writes: its log, its receipts and the output of its
 # commands. submit.in, the driver's copy of the input, contains the codes
 # and is left out.
 PRODUCT_OUTPUTS = ("spotagent.log", "receipts.bin", "submit.out",
-                   "submit.err", "sync.out", "sync.err", "report.json")
+                   "submit.err", "sync.out", "sync.err", "report.json",
+                   "close.out", "close.err")
 
 
 def check_codes_hidden(checks, terminals):
@@ -941,6 +987,8 @@ def run_rounds(args, terminals, generator, started):
         errors = run_parallel(sync_with_faults, jobs)
         if errors:
             raise HelperError(f"round {number}: {errors[0]}")
+        for terminal in terminals:
+            terminal.close_day()
         waiting = sum(t.waiting() for t in terminals)
         print(f"round {number}: {submitted} operations journaled so far, "
               f"{waiting} still queued, "

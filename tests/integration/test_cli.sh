@@ -129,6 +129,7 @@ $bin --config "$conf" report --close >"$dir/close.out" 2>"$dir/close.err"
 check "close with a pending operation exits 1" test $? -eq 1
 check "close names the pending operations" grep -q "still pending" \
 	"$dir/close.err"
+check "close names --force" grep -q -- "--close --force" "$dir/close.err"
 check "refused close prints no report" test ! -s "$dir/close.out"
 $bin --config "$conf" report --day 1 >/dev/null 2>"$dir/day.err"
 check "report of a day not closed exits 1" test $? -eq 1
@@ -152,6 +153,45 @@ check "close of an empty day says so" grep -q "nothing to close" \
 report_text=$($bin --config "$conf" report)
 check "the next day starts empty" contains "$report_text" "^No operations$"
 check "the next day is day 2" contains "$report_text" "^Day  *2$"
+
+# The transfer left pending by day 1's close is confirmed on day 2: day
+# 2's report counts it apart, and day 2 closes on it alone, once.
+$bin --config "$conf" sync 2>>"$dir/sync.err"
+check "sync confirms the carried transfer" test $? -eq 0
+report_text=$($bin --config "$conf" report)
+check "report shows the decided carried block" contains "$report_text" \
+	"^Decided since an earlier close$"
+check "report counts the carried transfer" contains "$report_text" \
+	"^Confirmed 1 .* GHS 0\.10$"
+closed_json=$($bin --config "$conf" report --close --json 2>"$dir/carried.err")
+check "close of a day with only carried decisions exits 0" test $? -eq 0
+check "closed day 2 records the carried transfer" contains "$closed_json" \
+	'"carried":\[{"type":"wallet_transfer","currency":"GHS","confirmed":{"count":1,"amount":10,"fee":0}'
+$bin --config "$conf" report --close --force >/dev/null 2>"$dir/empty3.err"
+check "the carried transfer counts once" grep -q "nothing to close" \
+	"$dir/empty3.err"
+
+# The report is the terminal's: cash-ins of two agents on it add up in
+# one line, and each agent's float moves apart.
+printf '%s\n' \
+	'{"type":"cash_in","agent_id":"A1001","receiver_account":"1000000002","currency":"GHS","amount":10000}' \
+	'{"type":"cash_in","agent_id":"A1002","receiver_account":"1000000002","currency":"GHS","amount":30000}' |
+	$bin --config "$conf" submit >"$dir/agents.out" 2>"$dir/agents.err"
+check "submit of two agents' cash-ins exits 0" test $? -eq 0
+$bin --config "$conf" sync 2>>"$dir/sync.err"
+check "sync confirms the two cash-ins" test $? -eq 0
+report_json=$($bin --config "$conf" report --json)
+check "report adds up both agents' cash-ins" contains "$report_json" \
+	'"type":"cash_in","currency":"GHS","confirmed":{"count":2,"amount":40000,'
+check "report has A1001's float" contains "$report_json" \
+	'{"agent_id":"A1001","currency":"GHS","confirmed":-10000,'
+check "report has A1002's float apart" contains "$report_json" \
+	'{"agent_id":"A1002","currency":"GHS","confirmed":-30000,'
+check "the rejected column has no fee" contains "$report_json" \
+	'"rejected":{"count":0,"amount":0}}'
+report_text=$($bin --config "$conf" report)
+check "report heads A1001's float" contains "$report_text" "^Agent A1001$"
+check "report heads A1002's float" contains "$report_text" "^Agent A1002$"
 
 for args in "report --force" "report --day 0" "report --day x" \
 	"status --close" "report --close --day 1" "sync --day 1"; do

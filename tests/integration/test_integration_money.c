@@ -1,7 +1,8 @@
 /* Integration test of the money service layer against the sandbox over
  * mutual TLS on localhost. Each money operation runs online, and cash-in
  * and a reversal also offline then synced, with the balances and ledger
- * checked in the sandbox's database. Rejections (insufficient float,
+ * checked in the sandbox's database. A cash-out that the link kept unsent
+ * too long must wait for the agent. Rejections (insufficient float,
  * wrong cash-out code, fee and name mismatches, an expired quote), a
  * reversal sent twice applying once, and the requests on the request
  * thread (name enquiry, cash-out code, quote, balance, statement, float)
@@ -23,6 +24,7 @@
 #include "../../app/api.h"
 #include "../../app/app.h"
 #include "../../app/money.h"
+#include "../../app/policy.h"
 #include "../../app/wallet.h"
 
 #define AGENT "A1001"
@@ -361,6 +363,109 @@ static void test_cash_out_wrong_code(void **state)
 	check_conserved(f);
 }
 
+/* Whether the sandbox ever received a request with idempotency key id. */
+static int received(const struct app_fixture *f, const char *id)
+{
+	return app_fixture_sandbox_int(f,
+				       "SELECT COUNT(*) FROM idempotency "
+				       "WHERE idempotency_key = ?",
+				       id);
+}
+
+/* Sleep until the clock passes `until` (Unix seconds), at most
+ * POLICY_UNSENT_GRACE_SECONDS. */
+static void sleep_past(int64_t until)
+{
+	struct timespec pause = { 0, 100000000L };
+
+	for (int i = 0; i < POLICY_UNSENT_GRACE_SECONDS * 10; i++) {
+		if ((int64_t)time(NULL) > until)
+			return;
+		nanosleep(&pause, NULL);
+	}
+	fail_msg("the clock did not pass %lld", (long long)until);
+}
+
+static void check_held_unsent(struct app_fixture *f, const char *id)
+{
+	struct operation op = journaled(f, id);
+	char reason[JOURNAL_ERROR_SIZE];
+
+	policy_unsent_reason(API_TYPE_CASH_OUT, reason, sizeof(reason));
+	assert_int_equal(op.state, OP_NEEDS_ATTENTION);
+	assert_int_equal(op.sent, 0);
+	assert_string_equal(op.last_error, reason);
+	assert_int_equal(received(f, id), 0);
+	assert_int_equal(ledger_count(f, id), 0);
+	assert_int_equal(balance(f, KOFI_WALLET), 500000);
+}
+
+/* A cash-out confirmed while the terminal still believed it was online,
+ * as the sandbox stopped, is not sent when the sandbox is back after
+ * POLICY_UNSENT_GRACE_SECONDS: it waits for the agent. Rather than wait
+ * a minute, the test journals it as money_submit would have done at a
+ * time 2 s before the grace period ends, through the same
+ * money_build and money_journal. */
+static void test_cash_out_not_sent_late(void **state)
+{
+	struct app_fixture *f = *state;
+	struct money_operation op;
+	struct operation row;
+	char message[256];
+	char code[16];
+	int port = f->sandbox.port;
+	int64_t confirmed_at;
+
+	login(f);
+	request_code(f, 5000, code, sizeof(code));
+	op = cash_out(code, 5000);
+	assert_int_equal(money_prepare(f->app.journal, &op, message,
+				       sizeof(message)),
+			 0);
+
+	sandbox_process_stop(&f->sandbox);
+	confirmed_at = (int64_t)time(NULL) - POLICY_UNSENT_GRACE_SECONDS + 2;
+	assert_int_equal(money_build(AGENT, &op, confirmed_at, &row, message,
+				     sizeof(message)),
+			 0);
+	assert_int_equal(money_journal(f->app.journal, &row, true, message,
+				       sizeof(message)),
+			 0);
+	/* Within the grace period the sync tries, and the link fails. */
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 30, NULL),
+			 1);
+	assert_int_equal(journaled(f, row.id).state, OP_QUEUED);
+	assert_true(journaled(f, row.id).attempts > 0);
+
+	sleep_past(confirmed_at + POLICY_UNSENT_GRACE_SECONDS);
+	sandbox_process_start(&f->sandbox, port, NULL);
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 30, NULL),
+			 0);
+	check_held_unsent(f, row.id);
+
+	/* The agent sends it again, but the link is down again: it comes
+	 * back to the agent instead of waiting in the queue. */
+	sandbox_process_stop(&f->sandbox);
+	assert_int_equal(journal_retry_attention(f->app.journal, row.id,
+						 time(NULL)),
+			 JOURNAL_OK);
+	assert_int_equal(sync_drain(&f->app.config, time(NULL) + 30, NULL),
+			 0);
+	sandbox_process_start(&f->sandbox, port, NULL);
+	check_held_unsent(f, row.id);
+
+	/* With the link back and the customer still there, it goes. */
+	assert_int_equal(journal_retry_attention(f->app.journal, row.id,
+						 time(NULL)),
+			 JOURNAL_OK);
+	drain(f);
+	assert_int_equal(journaled(f, row.id).state, OP_ACCEPTED);
+	assert_int_equal(ledger_count(f, row.id), 1);
+	assert_int_equal(balance(f, KOFI_WALLET), 500000 - 5050);
+	check_conserved(f);
+	explicit_bzero(&row, sizeof(row));
+}
+
 /* A bank transfer whose account name comes from the name enquiry. */
 static struct money_operation bank_transfer(struct app_fixture *f,
 					    const char *bank_code,
@@ -522,8 +627,8 @@ static void test_send_money_online(void **state)
 				      sizeof(message)),
 			 -1);
 	assert_string_equal(message,
-			    "Send money needs the link to the central "
-			    "service.");
+			    "Send money needs the link: try again when ONLINE "
+			    "shows");
 	f->app.status.online = true;
 
 	submit(f, &op, id);
@@ -765,6 +870,7 @@ int main(void)
 		MONEY_TEST(test_insufficient_float),
 		MONEY_TEST(test_cash_out_with_code),
 		MONEY_TEST(test_cash_out_wrong_code),
+		MONEY_TEST(test_cash_out_not_sent_late),
 		MONEY_TEST(test_bank_transfers_online),
 		MONEY_TEST(test_bank_transfer_rejections),
 		MONEY_TEST(test_send_money_online),

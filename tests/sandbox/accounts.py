@@ -148,12 +148,15 @@ def check_currency(actual, expected, what):
 def check_funds(conn, account, needed):
     """Raise 422 insufficient_funds, or insufficient_float for a float,
     when the account's balance is below needed."""
-    if balance_of(conn, account)[1] >= needed:
+    currency, balance = balance_of(conn, account)
+    if balance >= needed:
         return
+    # The float's account name is internal to the ledger, so the message,
+    # which reaches the agent and the rejection notice, names its currency.
     if account.startswith("float:"):
         raise rejection("insufficient_float",
-                        f"The float {account} is too low for this "
-                        f"operation.")
+                        f"The agent's float in {currency} is too low for "
+                        f"this operation.")
     raise rejection("insufficient_funds",
                     f"The balance of wallet {account} is too low for this "
                     f"operation.")

@@ -552,6 +552,17 @@ class CashInTests(MoneyTestCase):
             with self.subTest(code=code):
                 self.assert_rejected("cash_in", body, code)
 
+    def test_low_float_message(self):
+        """The message reaches the agent and the rejection notice, so it
+        names the float by its currency, not by its ledger account."""
+        body = cash_in_body(50000001, receiver=NGOZI, currency="NGN",
+                            agent_id="A1002")
+        reply = self.post("cash_in", body)
+        self.assert_error(reply, 422, "insufficient_float")
+        self.assertEqual(reply.json["error"]["message"],
+                         "The agent's float in NGN is too low for this "
+                         "operation.")
+
     def test_malformed_400(self):
         both = cash_in_body(receiver_customer_id=KOFI_ID)
         text_amount = cash_in_body(amount="100")

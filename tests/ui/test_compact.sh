@@ -286,6 +286,9 @@ fits_width
 on_screen "Spotbanc REJECTED operation" ||
 	fail "the dialog does not say that the operation was rejected"
 save_screen dialog-rejected
+
+# The dialog opened without a key ignores keys for its first 600 ms.
+sleep 0.7
 keys Enter
 wait_for "Repeat new" || fail "Enter did not close the rejection dialog"
 on_screen "Review in the queue" && fail "the dialog is still shown"

@@ -140,8 +140,9 @@ keys F5
 wait_for "NEEDS ATTENTION: changed at Spotbanc since version 2, which is" 150 ||
 	fail "the second edit did not need attention within 30 s"
 # The UI loop announces an operation that needs attention in a dialog
-# over any screen; Enter closes it.
+# over any screen; Enter closes it once its 600 ms key guard is over.
 if wait_for "Enter Close" 25; then
+	sleep 0.7
 	keys Enter
 fi
 expect_rows 12 13 "both versions at 80x24" <<EOF || fail "the versions differ"

@@ -212,6 +212,19 @@ receipt_has "$reversal_reference" ||
 expect_balance "$DB" 1000000002 25000 "after the reversal"
 expect_balance "$DB" float:A1001:GHS 994850 "after the reversal"
 
+# A reversal cannot be reversed, so its details offer no R Reverse.
+keys Escape
+wait_for "8 Money services" || fail "Esc on the reversal's result did not go home"
+keys 2
+wait_for "Queue:" || fail "2 did not open the queue"
+keys 4
+wait_for "Queue: Accepted" || fail "4 did not show the accepted operations"
+keys Home Enter
+wait_for "$reversal_reference" || fail "the queue does not show the reversal"
+wait_for "P Print copy" || fail "the reversal's details have no help line"
+save_screen reversal-details
+on_screen "R Reverse" && fail "the reversal's details offer R Reverse"
+
 quit_agent "$RUN_DIR"
 
 echo "ok: cash-in $cash_in_reference, cash-out $cash_out_reference," \

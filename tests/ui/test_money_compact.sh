@@ -35,7 +35,7 @@ Bank        058
 Account     0123456785
 Paid by     Wallet
 Wallet      1000000001
-Amount
+Amt (NGN)
 Name        checked when you press Enter
 EOF2
 	fail "the bank transfer form lost its text at 40x16"
@@ -127,7 +127,7 @@ EOF2
 keys Enter
 wait_for "Guaranty Trust Bank" || fail "the bank picked is not on the form"
 keys 0123456785 Tab Tab 750
-wait_for "Amount      750" || fail "the amount is not on the compact form"
+wait_for "Amt (NGN)   750" || fail "the amount is not on the compact form"
 keys Enter
 wait_for "Adaeze Nwosu" || fail "the name enquiry did not show Adaeze Nwosu"
 save_screen bank-name-enquiry

@@ -108,6 +108,7 @@ grep -qE "counter-demo|$NEW_PASSWORD|wrong-password|not-the-password" \
 # Session expiry: a sandbox whose tokens live 2 s, and no idle lock in
 # the way. The lookup on the confirmation screen meets an expired token.
 expire_at_lookup "$RUN_DIR/expiry"
+pause_at_prompt
 save_screen session-expired
 on_screen "1000000002" && fail "the password prompt shows the receiver"
 
@@ -124,6 +125,7 @@ wait_for "Receiver wallet   1000000002" || fail "Esc lost the form input"
 sleep 3
 keys Enter
 wait_for "Session expired" || fail "the second lookup did not ask to log in"
+pause_at_prompt
 keys counter-demo-1 Enter
 wait_for "Akosua Darko" 75 ||
 	fail "the lookup was not sent again after logging in"
@@ -142,6 +144,7 @@ keys counter-demo-1 Tab "$NEW_PASSWORD" Tab "$NEW_PASSWORD"
 sleep 3
 keys Enter
 wait_for "Session expired" || fail "the change did not ask to log in"
+pause_at_prompt
 save_screen password-session-expired
 keys counter-demo-1 Enter
 wait_for "Password changed" 75 ||
@@ -157,6 +160,7 @@ keys 0244000001
 sleep 3
 keys Enter
 wait_for "Session expired" || fail "the lookup did not ask to log in"
+pause_at_prompt
 save_screen lookup-session-expired
 keys "$NEW_PASSWORD" Enter
 wait_for "Kofi" 75 || fail "the lookup was not sent again after logging in"

@@ -175,12 +175,12 @@ wait_for "8 Money services" || fail "Esc on the services did not go home"
 # The float screen shows the float the sandbox holds, nothing pending.
 float_now=$(balance_of "$RUN_DIR/sandbox.db" float:A1001:GHS)
 [ -n "$float_now" ] || fail "the sandbox has no GHS float for A1001"
-open_service 6 "Confirmed float"
+open_service 6 "Fetched float"
 wait_for "Fetched" 50 || fail "the float did not arrive in 10 s"
 save_screen float
 shown=$(format_minor "$float_now")
-on_screen_re "GHS +$shown +\+0\.00 +$shown" ||
-	fail "the float is not GHS $shown with +0.00 pending"
+on_screen_re "GHS +$shown +\+0\.00 +\+0\.00 +$shown" ||
+	fail "the float is not GHS $shown with +0.00 since and pending"
 keys Escape
 wait_for "1 Cash-in" || fail "Esc did not go back to the services"
 keys Escape
@@ -220,7 +220,7 @@ keys 6
 wait_for "Offline: last fetched" || fail "the float screen lost the last float"
 save_screen float-offline
 after=$(format_minor $((float_now - 1000)))
-on_screen_re "GHS +$shown +-10\.00 +$after" ||
+on_screen_re "GHS +$shown +\+0\.00 +-10\.00 +$after" ||
 	fail "the float does not show the cash-in as -10.00 pending"
 on_screen "Pending: 1 operation of yours" ||
 	fail "the float screen does not count the pending cash-in"
@@ -230,7 +230,7 @@ on_screen "Pending: 1 operation of yours" ||
 sandbox_start "$RUN_DIR" "$port" || fail "the sandbox did not start again"
 wait_for_re "^ +Fetched" 150 ||
 	fail "the float was not fetched again once the cash-in was accepted"
-on_screen_re "GHS +$after +\+0\.00 +$after" ||
+on_screen_re "GHS +$after +\+0\.00 +\+0\.00 +$after" ||
 	fail "the float after the cash-in is not GHS $after"
 save_screen float-refetched
 keys Escape

@@ -465,3 +465,11 @@ confirmed_reference() {
 	[ -n "$reference" ] || fail "the $1's result shows no reference"
 	echo "${reference#Ref }"
 }
+
+# pause_at_prompt: wait 1 s after the "Session expired" prompt showed, as
+# an agent reading it would. The prompt drops the keys that come less
+# than 0.3 s after it opened, and those that follow a dropped key within
+# 0.5 s, which an agent still typing on would send.
+pause_at_prompt() {
+	sleep 1
+}

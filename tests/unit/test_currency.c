@@ -298,19 +298,89 @@ static void strerror_messages(void **state)
 	assert_string_equal(currency_strerror(CURRENCY_OK), "Success");
 	assert_string_equal(currency_strerror(CURRENCY_EUNKNOWN),
 			    "Currency code is not a known ISO 4217 code");
-	assert_string_equal(
-		currency_strerror(CURRENCY_ESYNTAX),
-		"Amount must be digits with at most one decimal point");
+	assert_string_equal(currency_strerror(CURRENCY_ESYNTAX),
+			    "Amount must be digits with at most one decimal "
+			    "point, and a digit on each side of it");
 	assert_string_equal(
 		currency_strerror(CURRENCY_EPRECISION),
 		"Amount has more decimals than the currency allows");
-	assert_string_equal(
-		currency_strerror(CURRENCY_ERANGE),
-		"Amount must be above zero and not above the maximum");
+	assert_string_equal(currency_strerror(CURRENCY_ERANGE),
+			    "Amount must be above zero and at most "
+			    "1,000,000,000,000,000 minor units");
 	assert_string_equal(currency_strerror(CURRENCY_ESPACE),
 			    "Output buffer is too small for the amount");
 	assert_string_equal(currency_strerror(-99), "Unknown currency error");
 	assert_string_equal(currency_strerror(1), "Unknown currency error");
+}
+
+/* Each amount the parser rejects gets a message that says what is wrong
+ * and what to type. */
+static void describe_error_table(void **state)
+{
+	static const struct {
+		const char *code;
+		const char *text;
+		const char *message;
+	} cases[] = {
+		{ "GHS", "12.", "Amount ends with a decimal point: type 12 or "
+				"12.00" },
+		{ "KWD", " 7. ", "Amount ends with a decimal point: type 7 or "
+				 "7.000" },
+		{ "JPY", "12.", "Amount ends with a decimal point, and JPY has "
+				"no decimals: type 12" },
+		{ "GHS", ".5", "Amount starts with a decimal point: type a "
+			       "digit before it, as in 0.5" },
+		{ "GHS", "12a", "Amount has a character that is not a digit: "
+				"type only digits and one decimal point, "
+				"e.g. 12.50" },
+		{ "GHS", "-5", "Amount has a character that is not a digit: "
+			       "type only digits and one decimal point, "
+			       "e.g. 12.50" },
+		{ "GHS", "1.2.3", "Amount has 2 decimal points: type one at "
+				  "most, e.g. 12.50" },
+		{ "GHS", ".", "Amount has no digits: type e.g. 12.50" },
+		{ "GHS", "  ", "Enter the amount, e.g. 12.50" },
+		{ "GHS", "0", "Amount must be above zero: type e.g. 12.50" },
+		{ "GHS", "0.00", "Amount must be above zero: type e.g. 12.50" },
+		{ "GHS", "99999999999999999999",
+		  "Amount is above the maximum of GHS "
+		  "10,000,000,000,000.00" },
+		{ "JPY", "1000000000000001",
+		  "Amount is above the maximum of JPY "
+		  "1,000,000,000,000,000" },
+		{ "GHS", "1.234", "GHS has at most 2 decimals: type e.g. "
+				  "12.50" },
+		{ "JPY", "1.5", "JPY has no decimals: type whole units, e.g. "
+				"12" },
+	};
+	char message[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t minor = 0;
+		int rc = currency_parse(cases[i].code, cases[i].text, &minor);
+
+		assert_int_not_equal(rc, CURRENCY_OK);
+		currency_describe_error(cases[i].code, cases[i].text, rc,
+					message, sizeof(message));
+		assert_string_equal(message, cases[i].message);
+	}
+}
+
+/* An unknown currency and a message buffer that is too small. */
+static void describe_error_edges(void **state)
+{
+	char message[16];
+
+	(void)state;
+	currency_describe_error("XYZ", "12", CURRENCY_EUNKNOWN, message,
+				sizeof(message));
+	assert_string_equal(message, "Unknown currenc");
+	currency_describe_error("GHS", "0", CURRENCY_ERANGE, message, 0);
+	assert_string_equal(message, "Unknown currenc");
+	currency_describe_error("GHS", NULL, CURRENCY_ESYNTAX, message,
+				sizeof(message));
+	assert_string_equal(message, "Enter the amoun");
 }
 
 int main(void)
@@ -323,6 +393,8 @@ int main(void)
 		cmocka_unit_test(format_unknown_code),
 		cmocka_unit_test(parse_format_round_trip),
 		cmocka_unit_test(strerror_messages),
+		cmocka_unit_test(describe_error_table),
+		cmocka_unit_test(describe_error_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -135,7 +135,7 @@ static void open_creates_schema(void **state)
 	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
 	assert_string_equal(text, "wal");
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "7");
+	assert_string_equal(text, "8");
 	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
 	assert_string_equal(text, "1397768522");
 	raw_query(f->path,
@@ -145,7 +145,8 @@ static void open_creates_schema(void **state)
 		  text, sizeof(text));
 	assert_string_equal(text, "credentials,customer_cache,"
 				  "customer_cache_phone,customer_cache_used,"
-				  "customer_cache_wallet,day_closes,meta,"
+				  "customer_cache_wallet,day_closes,"
+				  "day_pending,meta,"
 				  "operation_keys,"
 				  "operation_keys_operation,operations,"
 				  "operations_due,operations_queue,"
@@ -1221,7 +1222,7 @@ static void migrate_v1_to_v2(void **state)
 	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
 
 	raw_query(path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "7");
+	assert_string_equal(text, "8");
 	raw_query(path,
 		  "SELECT count(*) FROM pragma_index_list('operations')"
 		  " WHERE name = 'operations_queue'",
@@ -1467,6 +1468,7 @@ static void downgrade_to_v5(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
+	raw_exec(f->path, "DROP TABLE day_pending", NULL);
 	raw_exec(f->path, "DROP TABLE day_closes", NULL);
 	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
 	raw_exec(f->path, "PRAGMA user_version = 5", NULL);
@@ -1497,7 +1499,7 @@ static void migrate_v5_to_v6(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "7");
+	assert_string_equal(text, "8");
 	raw_query(f->path, "SELECT count(*) FROM operations", text,
 		  sizeof(text));
 	assert_string_equal(text, "3");
@@ -1830,12 +1832,43 @@ static void secret_overwritten_in_file(void **state)
 	free(data);
 }
 
-/* A version 6 file, as a version 6 build leaves it: the current schema
- * without the secret column. */
+/* Turn the closed journal at path into a version 7 file, as a version 7
+ * build leaves it: day_closes with UNIQUE on last_operation_id, its rows
+ * kept, and no day_pending. */
+static void rebuild_v7_days(const char *path)
+{
+	raw_exec(path, "DROP TABLE day_pending", NULL);
+	raw_exec(path,
+		 "CREATE TABLE day_closes_v7 ("
+		 " day INTEGER PRIMARY KEY NOT NULL CHECK (day > 0),"
+		 " opened_at INTEGER NOT NULL,"
+		 " closed_at INTEGER NOT NULL,"
+		 " last_operation_id TEXT NOT NULL UNIQUE"
+		 "  REFERENCES operations (id),"
+		 " report TEXT NOT NULL"
+		 ") STRICT",
+		 NULL);
+	raw_exec(path, "INSERT INTO day_closes_v7 SELECT * FROM day_closes",
+		 NULL);
+	raw_exec(path, "DROP TABLE day_closes", NULL);
+	raw_exec(path, "ALTER TABLE day_closes_v7 RENAME TO day_closes", NULL);
+}
+
+static void downgrade_to_v7(struct journal_fixture *f)
+{
+	journal_close(f->journal);
+	f->journal = NULL;
+	rebuild_v7_days(f->path);
+	raw_exec(f->path, "PRAGMA user_version = 7", NULL);
+}
+
+/* A version 6 file, as a version 6 build leaves it: the version 7
+ * schema without the secret column. */
 static void downgrade_to_v6(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
+	rebuild_v7_days(f->path);
 	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
 	raw_exec(f->path, "PRAGMA user_version = 6", NULL);
 }
@@ -1886,7 +1919,7 @@ static void migrate_v6_to_v7(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "7");
+	assert_string_equal(text, "8");
 	raw_query(f->path,
 		  "SELECT count(*) FROM pragma_table_info('operations')"
 		  " WHERE name = 'secret'",
@@ -1903,6 +1936,274 @@ static void migrate_v6_to_v7(void **state)
 		assert_string_equal(got.payload, cases[i].payload_after);
 		assert_string_equal(got.secret, cases[i].secret_after);
 	}
+}
+
+/* The upgrade keeps every close and carries the operations of closed
+ * days that are still pending, but none of the open day's and no
+ * decided one. */
+static void migrate_v7_to_v8(void **state)
+{
+	static const enum op_state day_one[] = {
+		OP_ACCEPTED, OP_QUEUED, OP_NEEDS_ATTENTION, OP_REJECTED,
+		OP_IN_FLIGHT,
+	};
+	struct journal_fixture *f = *state;
+	struct operation ops[6];
+	struct journal_day day;
+	char report[64];
+	char text[64];
+	char sql[128 + JOURNAL_ID_SIZE];
+
+	for (int i = 0; i < 5; i++) {
+		make_op(&ops[i], i, 100 + i);
+		insert_in_state(f->journal, &ops[i], day_one[i]);
+	}
+	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &day),
+			 JOURNAL_OK);
+	day.closed_at = 200;
+	assert_int_equal(journal_day_record(f->journal, &day, "{\"d\":1}"),
+			 JOURNAL_OK);
+	make_op(&ops[5], 5, 300);
+	insert_in_state(f->journal, &ops[5], OP_QUEUED);
+	downgrade_to_v7(f);
+	raw_query(f->path,
+		  "SELECT count(*) FROM sqlite_schema"
+		  " WHERE name = 'day_pending'",
+		  text, sizeof(text));
+	assert_string_equal(text, "0");
+
+	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
+	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	assert_string_equal(text, "8");
+	raw_query(f->path, "SELECT count(*) FROM operations", text,
+		  sizeof(text));
+	assert_string_equal(text, "6");
+	raw_query(f->path,
+		  "SELECT count(*) FROM pragma_index_list('day_closes')"
+		  " WHERE \"unique\" = 1 AND origin = 'u'",
+		  text, sizeof(text));
+	assert_string_equal(text, "0");
+	assert_int_equal(journal_day_get(f->journal, 1, &day, report,
+					 sizeof(report)),
+			 JOURNAL_OK);
+	assert_string_equal(report, "{\"d\":1}");
+	assert_int_equal(day.operations, 5);
+	assert_int_equal(day.closed_at, 200);
+
+	raw_query(f->path,
+		  "SELECT group_concat(day, ',') FROM day_pending",
+		  text, sizeof(text));
+	assert_string_equal(text, "1,1,1");
+	for (int i = 0; i < 6; i++) {
+		snprintf(sql, sizeof(sql),
+			 "SELECT count(*) FROM day_pending"
+			 " WHERE operation_id = '%.*s'",
+			 JOURNAL_ID_SIZE - 1, ops[i].id);
+		raw_query(f->path, sql, text, sizeof(text));
+		print_message("operation %d\n", i);
+		assert_string_equal(text, i == 1 || i == 2 || i == 4 ? "1"
+								    : "0");
+	}
+}
+
+/* What journal_day_close gave its callbacks, and what compose
+ * returns. */
+struct close_seen {
+	int day_ops;
+	int carried_ops;
+	char carried_id[JOURNAL_ID_SIZE];
+	int64_t compose_carried;
+	int refuse;
+};
+
+static int see_day(const struct operation *op, void *context)
+{
+	struct close_seen *seen = context;
+
+	(void)op;
+	seen->day_ops++;
+	return 0;
+}
+
+static int see_carried(const struct operation *op, void *context)
+{
+	struct close_seen *seen = context;
+
+	seen->carried_ops++;
+	strcpy(seen->carried_id, op->id);
+	return 0;
+}
+
+static int compose_day(const struct journal_day *day, int64_t carried,
+		       char *report, size_t size, void *context)
+{
+	struct close_seen *seen = context;
+
+	seen->compose_carried = carried;
+	snprintf(report, size, "{\"day\":%lld}", (long long)day->day);
+	return seen->refuse;
+}
+
+static int close_with(struct journal *journal, int64_t closed_at,
+		      struct close_seen *seen, struct journal_day *out)
+{
+	const struct journal_day_close calls = {
+		.visit_day = see_day,
+		.visit_carried = see_carried,
+		.compose = compose_day,
+		.context = seen,
+	};
+
+	seen->day_ops = 0;
+	seen->carried_ops = 0;
+	seen->carried_id[0] = '\0';
+	seen->compose_carried = -1;
+	return journal_day_close(journal, closed_at, &calls, out);
+}
+
+static void count_rows(const char *path, const char *table, char *text,
+		       size_t size)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	raw_query(path, sql, text, size);
+}
+
+/* A close carries the day's pending operations; once one is decided, the
+ * next close is given it, may close without operations of its own, and
+ * drops it from the carried ones. */
+static void day_close_carries_pending(void **state)
+{
+	struct journal_fixture *f = *state;
+	struct close_seen seen = {0};
+	struct operation ops[3];
+	struct journal_day day;
+	int64_t count = -1;
+	char report[64];
+	char text[64];
+
+	make_op(&ops[0], 0, 100);
+	make_op(&ops[1], 1, 110);
+	insert_in_state(f->journal, &ops[0], OP_QUEUED);
+	insert_in_state(f->journal, &ops[1], OP_ACCEPTED);
+	assert_int_equal(close_with(f->journal, 150, &seen, &day), JOURNAL_OK);
+	assert_int_equal(day.day, 1);
+	assert_int_equal(day.operations, 2);
+	assert_int_equal(seen.day_ops, 2);
+	assert_int_equal(seen.carried_ops, 0);
+	count_rows(f->path, "day_pending", text, sizeof(text));
+	assert_string_equal(text, "1");
+
+	/* Still pending: nothing carried is decided, so day 2 is empty. */
+	assert_int_equal(journal_day_scan_carried(f->journal, NULL, NULL,
+						  &count),
+			 JOURNAL_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(close_with(f->journal, 200, &seen, &day),
+			 JOURNAL_EINVAL);
+	assert_int_equal(seen.compose_carried, 0);
+	count_rows(f->path, "day_closes", text, sizeof(text));
+	assert_string_equal(text, "1");
+
+	assert_int_equal(journal_mark_accepted(f->journal, ops[0].id, "R",
+					       160),
+			 JOURNAL_OK);
+	assert_int_equal(journal_day_scan_carried(f->journal, see_carried,
+						  &seen, &count),
+			 JOURNAL_OK);
+	assert_int_equal(count, 1);
+	assert_string_equal(seen.carried_id, ops[0].id);
+
+	assert_int_equal(close_with(f->journal, 250, &seen, &day), JOURNAL_OK);
+	assert_int_equal(day.day, 2);
+	assert_int_equal(day.operations, 0);
+	assert_int_equal(day.opened_at, 150);
+	assert_string_equal(day.last_id, ops[1].id);
+	assert_int_equal(seen.day_ops, 0);
+	assert_int_equal(seen.carried_ops, 1);
+	assert_int_equal(seen.compose_carried, 1);
+	count_rows(f->path, "day_pending", text, sizeof(text));
+	assert_string_equal(text, "0");
+	assert_int_equal(journal_day_get(f->journal, 2, &day, report,
+					 sizeof(report)),
+			 JOURNAL_OK);
+	assert_string_equal(report, "{\"day\":2}");
+	assert_int_equal(day.operations, 0);
+
+	/* Nothing is left to close; a new operation belongs to day 3. */
+	assert_int_equal(close_with(f->journal, 300, &seen, &day),
+			 JOURNAL_EINVAL);
+	make_op(&ops[2], 2, 90);
+	insert_in_state(f->journal, &ops[2], OP_QUEUED);
+	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &day),
+			 JOURNAL_OK);
+	assert_int_equal(day.day, 3);
+	assert_int_equal(day.operations, 1);
+	assert_int_equal(day.opened_at, 250);
+}
+
+/* A carried operation still pending at the next close stays carried,
+ * and compose refusing a close records nothing. */
+static void day_close_keeps_undecided(void **state)
+{
+	struct journal_fixture *f = *state;
+	struct close_seen seen = {0};
+	struct operation ops[2];
+	struct journal_day day;
+	char text[64];
+
+	make_op(&ops[0], 0, 100);
+	insert_in_state(f->journal, &ops[0], OP_IN_FLIGHT);
+	assert_int_equal(close_with(f->journal, 150, &seen, &day), JOURNAL_OK);
+	make_op(&ops[1], 1, 200);
+	insert_in_state(f->journal, &ops[1], OP_NEEDS_ATTENTION);
+
+	seen.refuse = 1;
+	assert_int_equal(close_with(f->journal, 250, &seen, &day),
+			 JOURNAL_ECHECK);
+	count_rows(f->path, "day_closes", text, sizeof(text));
+	assert_string_equal(text, "1");
+	count_rows(f->path, "day_pending", text, sizeof(text));
+	assert_string_equal(text, "1");
+
+	seen.refuse = 0;
+	assert_int_equal(close_with(f->journal, 250, &seen, &day), JOURNAL_OK);
+	assert_int_equal(day.day, 2);
+	assert_int_equal(seen.carried_ops, 0);
+	raw_query(f->path,
+		  "SELECT group_concat(day, ',') FROM"
+		  " (SELECT day FROM day_pending ORDER BY day)",
+		  text, sizeof(text));
+	assert_string_equal(text, "1,2");
+
+	assert_int_equal(journal_mark_rejected(f->journal, ops[0].id, "no",
+					       260),
+			 JOURNAL_OK);
+	assert_int_equal(close_with(f->journal, 300, &seen, &day), JOURNAL_OK);
+	assert_int_equal(day.day, 3);
+	assert_int_equal(seen.carried_ops, 1);
+	assert_string_equal(seen.carried_id, ops[0].id);
+	raw_query(f->path, "SELECT day FROM day_pending", text, sizeof(text));
+	assert_string_equal(text, "2");
+}
+
+static void day_close_invalid(void **state)
+{
+	struct journal_fixture *f = *state;
+	struct journal_day_close calls = {.compose = NULL};
+	struct journal_day day;
+
+	assert_int_equal(journal_day_close(f->journal, 1, NULL, &day),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_day_close(f->journal, 1, &calls, &day),
+			 JOURNAL_EINVAL);
+	calls.compose = compose_day;
+	assert_int_equal(journal_day_close(f->journal, 1, &calls, NULL),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_day_scan_carried(f->journal, NULL, NULL,
+						  NULL),
+			 JOURNAL_EINVAL);
 }
 
 static void state_names(void **state)
@@ -2007,6 +2308,10 @@ int main(void)
 		JOURNAL_TEST(schema_rejects_decided_secret),
 		JOURNAL_TEST(secret_overwritten_in_file),
 		JOURNAL_TEST(migrate_v6_to_v7),
+		JOURNAL_TEST(migrate_v7_to_v8),
+		JOURNAL_TEST(day_close_carries_pending),
+		JOURNAL_TEST(day_close_keeps_undecided),
+		JOURNAL_TEST(day_close_invalid),
 		cmocka_unit_test(state_names),
 		cmocka_unit_test(strerror_messages),
 	};

@@ -937,8 +937,8 @@ static void submit_send_money_rules(void **state)
 	assert_int_equal(money_submit(&app, &op, id, message, sizeof(message)),
 			 -1);
 	assert_string_equal(message,
-			    "Send money needs the link to the central "
-			    "service.");
+			    "Send money needs the link: try again when ONLINE "
+			    "shows");
 
 	app.status.online = true;
 	op.quote_deadline = money_monotonic_seconds();
@@ -988,12 +988,53 @@ static void submit_offline_follows_policy(void **state)
 			 0);
 	assert_int_equal(money_submit(&app, &op, id, message, sizeof(message)),
 			 -1);
+	assert_string_equal(message,
+			    "Cash-out needs the link: try again when ONLINE "
+			    "shows");
 	assert_int_equal(journaled_count(f), 1);
 
 	app.session.logged_in = false;
 	assert_int_equal(money_submit(&app, &op, id, message, sizeof(message)),
 			 -1);
 	assert_string_equal(message, "Log in first");
+}
+
+/* What the forms ask before the agent fills one in: offline, only the
+ * types the policy allows, and never send money. */
+static void check_link_table(void **state)
+{
+	static const struct {
+		const char *type;
+		bool online;
+		int expected;
+		const char *message;
+	} cases[] = {
+		{ API_TYPE_CASH_OUT, false, -1,
+		  "Cash-out needs the link: try again when ONLINE shows" },
+		{ API_TYPE_SEND_MONEY, false, -1,
+		  "Send money needs the link: try again when ONLINE shows" },
+		{ API_TYPE_CASH_IN, false, 0, "" },
+		{ API_TYPE_BANK_TRANSFER, false, 0, "" },
+		{ API_TYPE_REVERSAL, false, 0, "" },
+		{ API_TYPE_WALLET_TRANSFER, false, 0, "" },
+		{ API_TYPE_CASH_OUT, true, 0, "" },
+		{ API_TYPE_SEND_MONEY, true, 0, "" },
+	};
+	struct journal_fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char message[256] = "";
+		int rc = money_check_link(f->journal, cases[i].type,
+					  cases[i].online, message,
+					  sizeof(message));
+
+		if (rc != cases[i].expected)
+			fail_msg("%s %s: %d, expected %d", cases[i].type,
+				 cases[i].online ? "online" : "offline", rc,
+				 cases[i].expected);
+		assert_string_equal(message, cases[i].message);
+		assert_true(strlen(message) <= 80);
+	}
 }
 
 /* The wallet screens' submit carries the fee from the schedule. */
@@ -1099,7 +1140,7 @@ static void submit_lines_table(void **state)
 		{ "{\"type\":\"cash_out\",\"agent_id\":\"A1001\","
 		  "\"sender_account\":\"1000000001\",\"currency\":\"GHS\","
 		  "\"amount\":5000,\"code\":\"123456\"}",
-		  "offline" },
+		  "Cash-out needs the link" },
 		{ "{\"type\":\"cash_out\",\"agent_id\":\"A1001\","
 		  "\"sender_account\":\"1000000001\",\"currency\":\"GHS\","
 		  "\"amount\":5000}",
@@ -1240,6 +1281,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(submit_offline_follows_policy,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(check_link_table, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(wallet_submit_has_fee, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(submit_lines_table, setup,

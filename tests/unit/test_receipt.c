@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -117,6 +118,20 @@ static void join_paragraph(const struct receipt *receipt, int index,
 	out[0] = '\0';
 	for (int i = index; i < receipt->count; i++) {
 		if (receipt->lines[i].style != RECEIPT_STYLE_PLAIN)
+			break;
+		if (i > index)
+			strncat(out, " ", size - strlen(out) - 1);
+		strncat(out, receipt->lines[i].text, size - strlen(out) - 1);
+	}
+}
+
+/* Join the lines of the style of the line at index that follow it. */
+static void join_paragraph_style(const struct receipt *receipt, int index,
+				 char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int i = index; i < receipt->count; i++) {
+		if (receipt->lines[i].style != receipt->lines[index].style)
 			break;
 		if (i > index)
 			strncat(out, " ", size - strlen(out) - 1);
@@ -1056,6 +1071,452 @@ static void test_wallet_transfer_fee(void **state)
 	assert_int_equal(find_line(&receipt, "Fee "), -1);
 }
 
+/* --- Rejections, pending cash and reversals --- */
+
+/* Re-encode the send money of op as paid in cash at the counter. */
+static void make_cash_send(struct operation *op, enum op_state state)
+{
+	struct send_money send;
+
+	make_money_operation(op, API_TYPE_SEND_MONEY, state, NULL);
+	assert_int_equal(api_send_money_decode(op->payload, &send), 0);
+	send.funding = API_FUNDING_CASH;
+	send.sender[0] = '\0';
+	assert_int_equal(api_send_money_encode(&send, op->payload,
+					       sizeof(op->payload)),
+			 0);
+}
+
+/* Fill op as a row of type, or of a cash-funded send money for the
+ * pseudo type "send_money_cash". */
+static void make_any_operation(struct operation *op, const char *type,
+			       enum op_state state)
+{
+	if (strcmp(type, "send_money_cash") == 0)
+		make_cash_send(op, state);
+	else if (strcmp(type, API_TYPE_WALLET_TRANSFER) == 0)
+		make_operation(op, state, NULL);
+	else
+		make_money_operation(op, type, state, NULL);
+}
+
+struct rejected_case {
+	const char *type;
+	const char *present[3];  /* line starts that must be there */
+	const char *absent[4];   /* text that must not be anywhere */
+	const char *give_back;   /* amount to give back, or NULL */
+};
+
+static const struct rejected_case rejected_cases[] = {
+	{API_TYPE_CASH_IN, {"Give back to the customer", NULL},
+	 {"Paid in cash", "Nothing was", "pending confirmation", NULL},
+	 "GHS 100.00"},
+	{API_TYPE_CASH_OUT, {"Nothing was debited", "No cash to pay out",
+			     NULL},
+	 {"From wallet", "Cash paid out", "Give back", NULL}, NULL},
+	{API_TYPE_BANK_TRANSFER, {"Give back to the customer", NULL},
+	 {"Paid in cash", "Nothing was", NULL}, "NGN 5,010.75"},
+	{API_TYPE_SEND_MONEY, {"Nothing was debited", NULL},
+	 {"From wallet", "Receiver gets", "Give back", NULL}, NULL},
+	{"send_money_cash", {"Give back to the customer", NULL},
+	 {"Paid in cash", "Receiver gets", "Nothing was", NULL},
+	 "GHS 1,020.00"},
+	{API_TYPE_REVERSAL, {"Nothing was refunded", NULL},
+	 {"Total refunded", "Give back", NULL}, NULL},
+	{API_TYPE_WALLET_TRANSFER, {"Nothing was debited", NULL},
+	 {"From wallet", "Give back", NULL}, NULL},
+};
+
+static void check_rejected_case(const struct rejected_case *c, int columns)
+{
+	struct operation op;
+	struct receipt receipt;
+	int index;
+
+	make_any_operation(&op, c->type, OP_REJECTED);
+	assert_int_equal(receipt_layout(&op, &default_context, columns,
+					&receipt),
+			 0);
+	check_widths(&receipt, columns);
+	for (int i = 0; c->present[i] != NULL; i++) {
+		print_message("present \"%s\"\n", c->present[i]);
+		assert_true(find_line(&receipt, c->present[i]) >= 0);
+	}
+	for (int i = 0; c->absent[i] != NULL; i++) {
+		print_message("absent \"%s\"\n", c->absent[i]);
+		assert_false(receipt_contains(&receipt, c->absent[i]));
+	}
+	if (c->give_back != NULL) {
+		check_amount_line(&receipt, "Give back to the customer",
+				  c->give_back);
+		index = find_line(&receipt, "Give back to the customer");
+		assert_int_equal(receipt.lines[index].style,
+				 RECEIPT_STYLE_TOTAL);
+	}
+	index = find_line(&receipt, "No cash to pay out");
+	if (index >= 0)
+		assert_int_equal(receipt.lines[index].style,
+				 RECEIPT_STYLE_TOTAL);
+	assert_true(receipt_contains(&receipt, REASON));
+}
+
+/* A rejected operation moved no money, so its notice prints what to
+ * give back or that nothing moved, never what was paid. */
+static void test_rejected_money_lines(void **state)
+{
+	(void)state;
+	for (size_t i = 0;
+	     i < sizeof(rejected_cases) / sizeof(*rejected_cases); i++) {
+		for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+			print_message("%s, %d columns\n",
+				      rejected_cases[i].type, widths[j]);
+			check_rejected_case(&rejected_cases[i], widths[j]);
+		}
+	}
+}
+
+static const char *const rejected_cash_in_32[] = {
+	"SPOTBANC",
+	"Cash-in",
+	"*** COPY ***",
+	"*** REJECTION NOTICE ***",
+	"--------------------------------",
+	"Date        2026-12-04 15:00 UTC",
+	"Terminal                  T-0001",
+	"Agent                 Ama Mensah",
+	"Wallet                1000000002",
+	"Name                Kofi Boateng",
+	"Operation 5f0c2a9e-7b3d-4c1a-9e8",
+	"                  f-1a2b3c4d5e6f",
+	"--------------------------------",
+	"Amount                GHS 100.00",
+	"Fee                     GHS 0.00",
+	"Give back to the customer",
+	"                      GHS 100.00",
+	"--------------------------------",
+	"Status                  REJECTED",
+	REASON,
+	"--------------------------------",
+	"Keep this receipt",
+	"*** COPY ***",
+	NULL,
+};
+
+/* A copy of a rejected operation keeps the notice heading, which the
+ * layout adds for the rejected state without context->notice. */
+static void test_rejected_copy_exact(void **state)
+{
+	struct receipt_context context = default_context;
+	struct operation op;
+	struct receipt receipt;
+	int count = 0;
+
+	(void)state;
+	context.copy = true;
+	make_money_operation(&op, API_TYPE_CASH_IN, OP_REJECTED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	while (rejected_cash_in_32[count] != NULL)
+		count++;
+	assert_int_equal(receipt.count, count);
+	for (int i = 0; i < count; i++)
+		assert_string_equal(receipt.lines[i].text,
+				    rejected_cash_in_32[i]);
+	assert_int_equal(receipt.lines[15].style, RECEIPT_STYLE_TOTAL);
+	assert_int_equal(receipt.lines[16].style, RECEIPT_STYLE_TOTAL);
+}
+
+static void test_notice_heading_by_state(void **state)
+{
+	static const char *const types[] = {
+		API_TYPE_WALLET_TRANSFER, API_TYPE_CASH_IN, API_TYPE_CASH_OUT,
+		API_TYPE_BANK_TRANSFER,   API_TYPE_SEND_MONEY,
+		API_TYPE_REVERSAL,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		for (size_t k = 0;
+		     k < sizeof(state_cases) / sizeof(*state_cases); k++) {
+			enum op_state op_state = state_cases[k].state;
+			struct operation op;
+			struct receipt receipt;
+
+			print_message("%s, state %d\n", types[i],
+				      (int)op_state);
+			make_any_operation(&op, types[i], op_state);
+			assert_int_equal(receipt_layout(&op, &default_context,
+							32, &receipt),
+					 0);
+			assert_int_equal(receipt_contains(&receipt,
+							  "REJECTION NOTICE"),
+					 op_state == OP_REJECTED);
+		}
+	}
+}
+
+struct pending_case {
+	const char *type;
+	enum op_state state;
+	bool marked; /* "Cash taken pending confirmation" printed */
+};
+
+static const struct pending_case pending_cases[] = {
+	{API_TYPE_CASH_IN, OP_QUEUED, true},
+	{API_TYPE_CASH_IN, OP_IN_FLIGHT, true},
+	{API_TYPE_CASH_IN, OP_ACCEPTED, false},
+	{API_TYPE_CASH_IN, OP_NEEDS_ATTENTION, true},
+	{API_TYPE_BANK_TRANSFER, OP_QUEUED, true},
+	{"send_money_cash", OP_IN_FLIGHT, true},
+	{API_TYPE_SEND_MONEY, OP_QUEUED, false},
+	{API_TYPE_CASH_OUT, OP_QUEUED, false},
+	{API_TYPE_REVERSAL, OP_QUEUED, false},
+	{API_TYPE_WALLET_TRANSFER, OP_QUEUED, false},
+};
+
+/* A receipt of cash taken at the counter for an operation still
+ * undecided marks it on one line under the cash total, which it keeps. */
+static void test_pending_cash_line(void **state)
+{
+	(void)state;
+	for (size_t i = 0;
+	     i < sizeof(pending_cases) / sizeof(*pending_cases); i++) {
+		const struct pending_case *c = &pending_cases[i];
+
+		for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+			struct operation op;
+			struct receipt receipt;
+			int index;
+
+			print_message("%s, state %d, %d columns\n", c->type,
+				      (int)c->state, widths[j]);
+			make_any_operation(&op, c->type, c->state);
+			assert_int_equal(receipt_layout(&op, &default_context,
+							widths[j], &receipt),
+					 0);
+			check_widths(&receipt, widths[j]);
+			index = find_line(&receipt,
+					  "Cash taken pending confirmation");
+			assert_int_equal(index >= 0, c->marked);
+			if (!c->marked)
+				continue;
+			assert_string_equal(receipt.lines[index].text,
+					    "Cash taken pending confirmation");
+			assert_int_equal(strncmp(receipt.lines[index - 1].text,
+						 "Paid in cash", 12),
+					 0);
+		}
+	}
+}
+
+/* An undecided cash-out's receipt tells the agent to wait before paying
+ * out; only an accepted one says the cash was paid out. */
+static void test_pending_cash_out(void **state)
+{
+	static const struct {
+		enum op_state state;
+		bool wait;
+	} cases[] = {
+		{OP_QUEUED, true},
+		{OP_IN_FLIGHT, true},
+		{OP_NEEDS_ATTENTION, true},
+		{OP_ACCEPTED, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		for (size_t j = 0; j < sizeof(widths) / sizeof(*widths); j++) {
+			struct operation op;
+			struct receipt receipt;
+
+			print_message("state %d, %d columns\n",
+				      (int)cases[i].state, widths[j]);
+			make_any_operation(&op, API_TYPE_CASH_OUT,
+					   cases[i].state);
+			assert_int_equal(receipt_layout(&op, &default_context,
+							widths[j], &receipt),
+					 0);
+			check_widths(&receipt, widths[j]);
+			bool wait_line = find_line(&receipt, "Pay out only "
+						  "when CONFIRMED") >= 0;
+			bool to_pay = find_line(&receipt, "Cash to pay") >= 0;
+			bool paid = find_line(&receipt, "Cash paid out") >= 0;
+
+			assert_int_equal(wait_line, cases[i].wait);
+			assert_int_equal(to_pay, cases[i].wait);
+			assert_int_equal(paid, !cases[i].wait);
+		}
+	}
+}
+
+/* 2026-12-04 15:10:00 UTC */
+#define REVERSED_AT (CREATED_AT + 600)
+#define REVERSAL_REFERENCE "SBX-000046"
+
+struct reversal_case {
+	enum op_state state;   /* of the reversal; -1 for none */
+	const char *expected;  /* the line, or NULL for none */
+};
+
+static const struct reversal_case reversal_cases[] = {
+	{OP_ACCEPTED,
+	 "Reversed by " REVERSAL_REFERENCE " on 2026-12-04 15:10 UTC"},
+	{OP_QUEUED, "Reversal pending"},
+	{OP_IN_FLIGHT, "Reversal pending"},
+	{OP_NEEDS_ATTENTION, "Reversal pending"},
+	{OP_REJECTED, NULL},
+	{-1, NULL},
+};
+
+static void check_reversal_case(const struct reversal_case *c,
+				const char *type, int columns)
+{
+	struct receipt_context context = default_context;
+	struct operation reversal;
+	struct operation op;
+	struct receipt receipt;
+	char joined[256];
+	int index;
+
+	make_money_operation(&reversal, API_TYPE_REVERSAL, OP_QUEUED, NULL);
+	reversal.state = (enum op_state)c->state;
+	reversal.created_at = REVERSED_AT;
+	strcpy(reversal.reference, REVERSAL_REFERENCE);
+	if ((int)c->state >= 0)
+		context.reversal = &reversal;
+	context.copy = true;
+
+	make_any_operation(&op, type, OP_ACCEPTED);
+	assert_int_equal(receipt_layout(&op, &context, columns, &receipt), 0);
+	check_widths(&receipt, columns);
+	assert_true(receipt_contains(&receipt, "CONFIRMED"));
+	index = find_line(&receipt, "Revers");
+	if (c->expected == NULL) {
+		assert_int_equal(find_line(&receipt, "Reversed by"), -1);
+		assert_int_equal(find_line(&receipt, "Reversal pending"), -1);
+		return;
+	}
+	assert_true(index > find_line(&receipt, "Reference "));
+	assert_int_equal(receipt.lines[index].style, RECEIPT_STYLE_TOTAL);
+	join_paragraph_style(&receipt, index, joined, sizeof(joined));
+	assert_string_equal(joined, c->expected);
+}
+
+/* A reprint of a reversed operation names its reversal under the
+ * status, for a wallet transfer and the other money operations. */
+static void test_reversed_operation_line(void **state)
+{
+	static const char *const types[] = {
+		API_TYPE_WALLET_TRANSFER, API_TYPE_CASH_IN, API_TYPE_CASH_OUT,
+		API_TYPE_BANK_TRANSFER,   API_TYPE_SEND_MONEY,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++) {
+		for (size_t k = 0;
+		     k < sizeof(reversal_cases) / sizeof(*reversal_cases);
+		     k++) {
+			for (size_t j = 0; j < sizeof(widths) / sizeof(*widths);
+			     j++) {
+				print_message("%s, reversal state %d, %d "
+					      "columns\n",
+					      types[i],
+					      (int)reversal_cases[k].state,
+					      widths[j]);
+				check_reversal_case(&reversal_cases[k],
+						    types[i], widths[j]);
+			}
+		}
+	}
+}
+
+/* Insert op into journal and move it to state. */
+static void journal_put(struct journal *journal, struct operation *op,
+			enum op_state state)
+{
+	op->state = OP_QUEUED;
+	assert_int_equal(journal_insert(journal, op), JOURNAL_OK);
+	if (state == OP_ACCEPTED)
+		assert_int_equal(journal_mark_accepted(journal, op->id,
+						       REVERSAL_REFERENCE,
+						       REVERSED_AT),
+				 JOURNAL_OK);
+	else if (state == OP_REJECTED)
+		assert_int_equal(journal_mark_rejected(journal, op->id,
+						       REASON, REVERSED_AT),
+				 JOURNAL_OK);
+}
+
+/* Fill op as a reversal of OPERATION_ID journaled at created_at. */
+static void make_reversal_row(struct operation *op, const char *id,
+			      int64_t created_at)
+{
+	make_money_operation(op, API_TYPE_REVERSAL, OP_QUEUED, NULL);
+	strcpy(op->id, id);
+	op->reference[0] = '\0';
+	op->last_error[0] = '\0';
+	op->created_at = created_at;
+	op->updated_at = created_at;
+	op->next_attempt_at = created_at;
+	snprintf(op->keys[0], sizeof(op->keys[0]), "op:%s", OPERATION_ID);
+}
+
+/* receipt_find_reversal skips a rejected reversal and other operations
+ * and finds the one that counts in a real journal. */
+static void test_find_reversal_in_journal(void **state)
+{
+	char folder[] = "/tmp/test_receipt.XXXXXX";
+	char path[sizeof(folder) + sizeof("/journal.db")];
+	struct journal *journal = NULL;
+	struct operation original;
+	struct operation row;
+	struct operation found;
+
+	(void)state;
+	assert_non_null(mkdtemp(folder));
+	snprintf(path, sizeof(path), "%s/journal.db", folder);
+	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
+
+	make_money_operation(&original, API_TYPE_CASH_OUT, OP_QUEUED, NULL);
+	original.reference[0] = '\0';
+	original.last_error[0] = '\0';
+	original.next_attempt_at = CREATED_AT;
+	journal_put(journal, &original, OP_ACCEPTED);
+	assert_int_equal(receipt_find_reversal(journal, OPERATION_ID, &found),
+			 0);
+
+	make_reversal_row(&row, "0a1b2c3d-0000-4000-8000-000000000001",
+			  CREATED_AT + 60);
+	journal_put(journal, &row, OP_REJECTED);
+	assert_int_equal(receipt_find_reversal(journal, OPERATION_ID, &found),
+			 0);
+
+	make_reversal_row(&row, "0a1b2c3d-0000-4000-8000-000000000002",
+			  REVERSED_AT);
+	journal_put(journal, &row, OP_QUEUED);
+	assert_int_equal(receipt_find_reversal(journal, OPERATION_ID, &found),
+			 1);
+	assert_string_equal(found.id, row.id);
+	assert_int_equal(found.state, OP_QUEUED);
+
+	assert_int_equal(journal_mark_accepted(journal, row.id,
+					       REVERSAL_REFERENCE,
+					       REVERSED_AT),
+			 JOURNAL_OK);
+	assert_int_equal(receipt_find_reversal(journal, OPERATION_ID, &found),
+			 1);
+	assert_int_equal(found.state, OP_ACCEPTED);
+	assert_string_equal(found.reference, REVERSAL_REFERENCE);
+	assert_int_equal(receipt_find_reversal(journal, row.id, &found), 0);
+
+	journal_close(journal);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/journal.db-wal", folder);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/journal.db-shm", folder);
+	unlink(path);
+	assert_int_equal(rmdir(folder), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1083,6 +1544,13 @@ int main(void)
 		cmocka_unit_test(test_money_long_names_wrap),
 		cmocka_unit_test(test_money_payload_mismatch),
 		cmocka_unit_test(test_wallet_transfer_fee),
+		cmocka_unit_test(test_rejected_money_lines),
+		cmocka_unit_test(test_rejected_copy_exact),
+		cmocka_unit_test(test_notice_heading_by_state),
+		cmocka_unit_test(test_pending_cash_line),
+		cmocka_unit_test(test_pending_cash_out),
+		cmocka_unit_test(test_reversed_operation_line),
+		cmocka_unit_test(test_find_reversal_in_journal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -45,9 +45,14 @@ static void validate_to_customer_table(void **state)
 		{ "1000000001", CUSTOMER_ID, "XYZ", "12.50",
 		  WALLET_FIELD_CURRENCY, "ISO 4217" },
 		{ "1000000001", CUSTOMER_ID, "GHS", "0", WALLET_FIELD_AMOUNT,
-		  "" },
+		  "Amount must be above zero: type e.g. 12.50" },
 		{ "1000000001", CUSTOMER_ID, "GHS", "1.234",
-		  WALLET_FIELD_AMOUNT, "" },
+		  WALLET_FIELD_AMOUNT, "GHS has at most 2 decimals" },
+		{ "1000000001", CUSTOMER_ID, "GHS", "12.",
+		  WALLET_FIELD_AMOUNT, "type 12 or 12.00" },
+		{ "1000000001", CUSTOMER_ID, "GHS", "100000000000000",
+		  WALLET_FIELD_AMOUNT,
+		  "above the maximum of GHS 10,000,000,000,000.00" },
 	};
 	struct wallet_transfer transfer;
 	enum wallet_field field;
