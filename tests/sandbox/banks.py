@@ -3,6 +3,7 @@ name enquiry from seeded bank accounts, and bank transfers."""
 
 import accounts
 from fees import check_fee
+from limits import check_max_amount
 from protocol import ApiError, bad_request, compact_json, rejection
 
 BANKS = [
@@ -139,7 +140,7 @@ def apply_bank_transfer(conn, terminal_id, request, now):
     caller's transaction. The checks run in the order docs/api.md lists:
     unknown_agent, invalid_amount, bank_not_found, account_not_found,
     name_mismatch, currency_mismatch, wallet_not_found, fee_mismatch,
-    insufficient_funds or insufficient_float."""
+    limit_exceeded, insufficient_funds or insufficient_float."""
     accounts.check_agent(conn, request["agent_id"])
     accounts.check_amount(request["amount"])
 
@@ -163,6 +164,7 @@ def apply_bank_transfer(conn, terminal_id, request, now):
                             f"bank {bank['name']}")
     sender = funding_account(conn, request, currency)
     fee = check_fee(request, "bank_transfer")
+    check_max_amount("bank_transfer", currency, request["amount"])
     accounts.check_funds(conn, sender, request["amount"] + fee)
 
     receiver = accounts.bank_account(bank_code)

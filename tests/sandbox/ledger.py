@@ -10,6 +10,7 @@ import money
 import quotes
 from accounts import transfer_account
 from fees import check_fee
+from limits import check_max_amount
 from protocol import ApiError, canonical_json, key_reused_error, rejection, \
     rfc3339
 
@@ -160,6 +161,7 @@ def check_transfer(conn, request):
                             f"The {side} wallet holds {wallets[side][0]}, "
                             f"not {currency}.")
     fee = check_fee(request, "wallet_transfer")
+    check_max_amount("wallet_transfer", currency, amount)
     if wallets["sender"][1] < amount + fee:
         raise rejection("insufficient_funds",
                         "The sender's balance is too low for this transfer.")

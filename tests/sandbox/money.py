@@ -9,8 +9,9 @@ import accounts
 import banks
 import quotes
 from fees import check_fee
-from protocol import (ACCOUNT_RE, CURRENCY_RE, ApiError,
-                      bad_request, log, parse_object, rejection,
+from limits import check_daily_cash_out, check_max_amount
+from protocol import (ACCOUNT_RE, CURRENCY_RE, OPERATION_NAMES,
+                      ApiError, bad_request, log, parse_object, rejection,
                       require_format, rfc3339)
 from store import write_transaction
 
@@ -25,21 +26,13 @@ TWO_DIGIT_CODES = ("20", "27", "30", "31", "32", "33", "34", "36", "39",
                    "51", "52", "53", "54", "55", "56", "57", "58", "60",
                    "61", "62", "63", "64", "65", "66", "81", "82", "84",
                    "86", "90", "91", "92", "93", "94", "95", "98")
-DESCRIPTIONS = {
-    "wallet_transfer": "Wallet transfer",
-    "bank_transfer": "Bank transfer",
-    "cash_in": "Cash-in",
-    "cash_out": "Cash-out",
-    "send_money": "Send money",
-    "reversal": "Reversal",
-}
 
 
 def apply_cash_in(conn, terminal_id, request, now):
     """Move cash paid in at the counter from the agent's float to a
     wallet. Rejections in order: unknown_agent, invalid_amount,
     customer_not_found or wallet_not_found, currency_mismatch,
-    fee_mismatch, insufficient_float."""
+    fee_mismatch, limit_exceeded, insufficient_float."""
     accounts.check_agent(conn, request["agent_id"])
     accounts.check_amount(request["amount"])
     currency = request["currency"]
@@ -49,6 +42,7 @@ def apply_cash_in(conn, terminal_id, request, now):
         accounts.wallet_currency(conn, receiver, "receiver"), currency,
         f"receiver wallet {receiver}")
     fee = check_fee(request, "cash_in")
+    check_max_amount("cash_in", currency, request["amount"])
     sender = accounts.agent_float(conn, request["agent_id"], currency)
     accounts.check_funds(conn, sender, request["amount"] + fee)
     return accounts.apply_movement(conn, "cash_in", terminal_id, request,
@@ -135,7 +129,8 @@ def apply_cash_out(conn, terminal_id, request, now):
     """Pay a wallet's money out in cash: the wallet pays amount and fee,
     the agent's float gets amount. Rejections in order: unknown_agent,
     invalid_amount, wallet_not_found, currency_mismatch, invalid_code,
-    code_expired, fee_mismatch, insufficient_funds."""
+    code_expired, fee_mismatch, limit_exceeded (per operation, then
+    daily), insufficient_funds."""
     accounts.check_agent(conn, request["agent_id"])
     accounts.check_amount(request["amount"])
     sender = request["sender_account"]
@@ -145,6 +140,8 @@ def apply_cash_out(conn, terminal_id, request, now):
         f"sender wallet {sender}")
     use_cash_out_code(conn, request, now)
     fee = check_fee(request, "cash_out")
+    check_max_amount("cash_out", currency, request["amount"])
+    check_daily_cash_out(conn, sender, currency, request["amount"], now)
     accounts.check_funds(conn, sender, request["amount"] + fee)
     receiver = accounts.agent_float(conn, request["agent_id"], currency)
     return accounts.apply_movement(conn, "cash_out", terminal_id, request,
@@ -255,7 +252,7 @@ def describe(conn, kind, direction, other, operation_id):
     """Return a movement's description for a statement. other is the
     account on the other side of the ledger row, and direction is "to
     OTHER" or "from OTHER"."""
-    text = DESCRIPTIONS.get(kind, kind)
+    text = OPERATION_NAMES.get(kind, kind)
     if kind == "wallet_transfer":
         return f"{text} {direction}"
     if kind == "bank_transfer":

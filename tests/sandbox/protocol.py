@@ -35,6 +35,15 @@ OPERATION_TYPES = ("wallet_transfer", "customer_registration",
                    "customer_update", "bank_transfer", "cash_in",
                    "cash_out", "send_money", "reversal")
 FUNDING_SOURCES = ("cash", "wallet")
+# The names of the money operation types in messages and statements.
+OPERATION_NAMES = {
+    "wallet_transfer": "Wallet transfer",
+    "bank_transfer": "Bank transfer",
+    "cash_in": "Cash-in",
+    "cash_out": "Cash-out",
+    "send_money": "Send money",
+    "reversal": "Reversal",
+}
 
 # Dependency keys of batch items (see BatchItem): a wallet's account, an
 # operation (which its reversal depends on), a customer's registration and

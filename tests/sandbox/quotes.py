@@ -7,6 +7,7 @@ import uuid
 import accounts
 from banks import funding_account
 from fees import fee_for
+from limits import check_max_amount
 from protocol import (AMOUNT_MAX, CURRENCY_RE, ApiError, bad_request,
                       compact_json, parse_object, rejection,
                       require_format, rfc3339)
@@ -137,8 +138,8 @@ def apply_send_money(conn, terminal_id, request, now):
     Rejections in order: unknown_agent, quote_not_found, quote_expired,
     quote_used, quote_mismatch, invalid_field (receiver_account missing
     for bank_deposit or mobile_wallet), wallet_not_found and
-    currency_mismatch (wallet funding), insufficient_funds or
-    insufficient_float.
+    currency_mismatch (wallet funding), limit_exceeded,
+    insufficient_funds or insufficient_float.
     """
     accounts.check_agent(conn, request["agent_id"])
     quote_id = request["quote_id"]
@@ -170,6 +171,7 @@ def apply_send_money(conn, terminal_id, request, now):
                        f"{method}.", error_fields={
                            "field": "receiver_account"})
     sender = funding_account(conn, request, send_currency)
+    check_max_amount("send_money", send_currency, send)
     accounts.check_funds(conn, sender, send + fee)
     conn.execute("UPDATE quotes SET used_by = ? WHERE quote_id = ?",
                  (request["operation_id"], quote_id))

@@ -9,9 +9,10 @@ file. Python 3 standard library only.
 
 This file is the command line. The modules next to it hold the parts:
 protocol (wire formats and checks), store (database), ledger (idempotent
-application), accounts (balances and ledger rows), fees, banks, money
-(cash-in, cash-out, reversals, balances), quotes (send money), customers,
-passwords, service (the operations), policy, faults and server (HTTPS).
+application), accounts (balances and ledger rows), fees, limits, banks,
+money (cash-in, cash-out, reversals, balances), quotes (send money),
+customers, passwords, service (the operations), policy, faults and server
+(HTTPS).
 """
 
 import argparse
@@ -24,6 +25,7 @@ import threading
 
 from faults import FaultQueue
 from fees import FeeSchedule, FeesError, load_fees
+from limits import Limits, LimitsError, load_limits
 from policy import DEFAULT_POLICY, PolicyError, load_policy, policy_text
 from protocol import log
 from money import DEFAULT_CODE_TTL
@@ -72,6 +74,10 @@ def parse_args(argv):
     parser.add_argument("--fees", metavar="FILE",
                         help="publish and charge the fee schedule in this "
                              "JSON file instead of the default one")
+    parser.add_argument("--limits", metavar="FILE",
+                        help="enforce the limits in this JSON file (maximum "
+                             "amounts per operation and daily cash-out "
+                             "totals) instead of the default ones")
     parser.add_argument("--quote-ttl", type=int, default=DEFAULT_QUOTE_TTL,
                         metavar="SECONDS",
                         help="how long a send money quote stays valid, in "
@@ -123,6 +129,17 @@ def main(argv):
               file=sys.stderr)
         return 1
     try:
+        if args.limits:
+            Limits.use(load_limits(args.limits))
+    except OSError as error:
+        print(f"sandbox: failed to read limits file {args.limits}: "
+              f"{error.strerror}", file=sys.stderr)
+        return 1
+    except LimitsError as error:
+        print(f"sandbox: invalid limits file {args.limits}: {error}",
+              file=sys.stderr)
+        return 1
+    try:
         tls = make_tls_context(args.certs)
     except (OSError, ssl.SSLError) as error:
         print(f"sandbox: failed to load certificates from {args.certs}: "
@@ -158,8 +175,9 @@ def main(argv):
     print(f"sandbox: listening on https://localhost:{port}", flush=True)
     log(f"started on 127.0.0.1:{port}, db {args.db}, token lifetime "
         f"{args.token_ttl} s, policy {args.policy or 'default'}, fees "
-        f"{args.fees or 'default'}, quote lifetime {args.quote_ttl} s, "
-        f"cash-out code lifetime {args.code_ttl} s, faults "
+        f"{args.fees or 'default'}, limits {args.limits or 'default'}, "
+        f"quote lifetime {args.quote_ttl} s, cash-out code lifetime "
+        f"{args.code_ttl} s, faults "
         f"{'on' if args.faults else 'off'}")
 
     thread = threading.Thread(target=server.serve_forever,

@@ -14,6 +14,8 @@ Run: python3 tests/sandbox/test_money.py
 
 import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,7 @@ import uuid
 
 import test_sandbox as base
 from fees import DEFAULT_FEES, fee_for
+from protocol import OPERATION_NAMES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LIB_SH = os.path.join(os.path.dirname(HERE), "lib.sh")
@@ -1187,6 +1190,329 @@ class MoneyFaultTests(MoneyTestCase):
         for body in (first, behind):
             self.assertEqual(self.sandbox.ledger_count(body["operation_id"]),
                              1)
+
+
+class DefaultLimitTests(MoneyTestCase):
+    """At each default maximum the operation passes the limit check and
+    fails on funds, because no seeded account has that much. One minor
+    unit more is rejected for the limit first."""
+
+    def test_cash_out_at_default_maximum(self):
+        at = cash_out_body(self.code_for(amount=1000000), 1000000)
+        self.assert_rejected("cash_out", at, "insufficient_funds")
+        over = cash_out_body(self.code_for(amount=1000001), 1000001)
+        reply = self.post("cash_out", over)
+        self.assert_error(reply, 422, "limit_exceeded")
+        self.assertEqual(reply.json["error"]["message"],
+                         "Cash-out is limited to GHS 10,000.00 per "
+                         "operation.")
+        self.assertIsNone(self.ledger_row(over["operation_id"]))
+
+    def test_bank_transfer_at_default_maximum(self):
+        cases = [(5000000, "GHS", "insufficient_float"),
+                 (5000001, "GHS", "limit_exceeded"),
+                 (500000000, "NGN", "insufficient_float"),
+                 (500000001, "NGN", "limit_exceeded")]
+        for amount, currency, code in cases:
+            with self.subTest(amount=amount, currency=currency):
+                if currency == "GHS":
+                    body = bank_body(amount)
+                else:
+                    body = bank_body(amount, bank_code="058",
+                                     account=GTB_ACCOUNT,
+                                     name="Adaeze Nwosu", currency="NGN")
+                self.assert_rejected("bank_transfer", body, code)
+
+    def test_send_money_at_default_maximum(self):
+        for amount, code in ((2000000, "insufficient_float"),
+                             (2000001, "limit_exceeded")):
+            with self.subTest(amount=amount):
+                quote = self.quote(send_amount=amount)
+                self.assertEqual(quote.status, 201, quote.raw)
+                self.assert_rejected("send_money", send_body(quote.json),
+                                     code)
+
+    def test_cash_in_has_no_default_maximum(self):
+        body = cash_in_body(10**12)
+        self.assert_rejected("cash_in", body, "insufficient_float")
+
+
+# Small limits for LimitFileTests, in minor units.
+SMALL_LIMITS = {
+    "max_amount": {
+        "cash_out": {"GHS": 3000, "NGN": 3000},
+        "cash_in": {"NGN": 2000},
+        "wallet_transfer": {"NGN": 1500},
+        "bank_transfer": {"GHS": 4000},
+        "send_money": {"GHS": 5000},
+    },
+    "max_daily_cash_out": {"GHS": 5000, "NGN": 5000},
+}
+MIDNIGHT_MARGIN = 60  # seconds before 00:00 UTC that a daily test waits
+
+
+def wait_out_midnight():
+    """Sleep past 00:00 UTC when it is less than MIDNIGHT_MARGIN seconds
+    away, so that the cash-outs of one test fall on one UTC date."""
+    left = 86400 - time.time() % 86400
+    if left < MIDNIGHT_MARGIN:
+        time.sleep(left + 1)
+
+
+class LimitFileTests(MoneyTestCase):
+    """Each limit at its edge, with SMALL_LIMITS loaded by --limits.
+    Each test pays out of fresh wallets, so that the daily totals of one
+    test do not reach another."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.folder = tempfile.mkdtemp(prefix="sandbox-limits-")
+        path = os.path.join(cls.folder, "limits.json")
+        with open(path, "w", encoding="utf-8") as stream:
+            json.dump(SMALL_LIMITS, stream)
+        cls.sandbox_args = ("--limits", path)
+        super().setUpClass()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        shutil.rmtree(cls.folder, ignore_errors=True)
+
+    def new_wallet(self, balance=20000, currency="GHS"):
+        """Register a customer, cash balance in to the new wallet and
+        return its account."""
+        registration = base.registration_body(currency=currency)
+        reply = self.client.register(registration)
+        self.assertEqual(reply.status, 201, reply.raw)
+        wallet = reply.json["wallet_account"]
+        while balance > 0:
+            # The NGN cash-in limit takes several cash-ins.
+            part = min(balance, 2000)
+            body = cash_in_body(part, receiver=wallet, currency=currency)
+            self.assertEqual(self.post("cash_in", body).status, 201)
+            balance -= part
+        return wallet
+
+    def cash_out(self, wallet, amount, currency="GHS"):
+        code = self.code_for(wallet=wallet, amount=amount,
+                             currency=currency)
+        body = cash_out_body(code, amount, sender=wallet,
+                             currency=currency)
+        return body, self.post("cash_out", body)
+
+    def test_per_operation_edges(self):
+        wallet = self.new_wallet()
+        ngn = self.new_wallet(6000, "NGN")
+        quote_at = self.quote(send_amount=5000).json
+        quote_over = self.quote(send_amount=5001).json
+        cases = [
+            ("cash_out", "GHS", 3000, None),
+            ("cash_in", "NGN", 2000,
+             lambda amount: cash_in_body(amount, receiver=ngn,
+                                         currency="NGN")),
+            ("wallet_transfer", "NGN", 1500,
+             lambda amount: base.transfer_body(amount=amount, sender=ngn,
+                                               receiver=CHIDI,
+                                               currency="NGN")),
+            ("bank_transfer", "GHS", 4000, lambda amount: bank_body(amount)),
+            ("send_money", "GHS", 5000,
+             lambda amount: send_body(quote_at if amount == 5000
+                                      else quote_over)),
+        ]
+        for operation_type, currency, maximum, make in cases:
+            with self.subTest(operation_type=operation_type):
+                if make is None:
+                    make = (lambda amount: cash_out_body(
+                        self.code_for(wallet=wallet, amount=amount),
+                        amount, sender=wallet))
+                over = make(maximum + 1)
+                reply = self.post(operation_type, over)
+                self.assert_error(reply, 422, "limit_exceeded")
+                self.assertEqual(
+                    reply.json["error"]["message"],
+                    f"{OPERATION_NAMES[operation_type]} is limited to "
+                    f"{currency} {maximum // 100}.{maximum % 100:02d} per "
+                    f"operation.")
+                self.assertIsNone(self.ledger_row(over["operation_id"]))
+                at = make(maximum)
+                reply = self.post(operation_type, at)
+                self.assertEqual(reply.status, 201, reply.raw)
+
+    def test_no_limit_for_other_currency(self):
+        # SMALL_LIMITS sets no GHS maximum for cash-in.
+        body = cash_in_body(100000)
+        self.assertEqual(self.post("cash_in", body).status, 201)
+
+    def test_daily_total_across_cash_outs(self):
+        wait_out_midnight()
+        wallet = self.new_wallet()
+        _, reply = self.cash_out(wallet, 3000)
+        self.assertEqual(reply.status, 201, reply.raw)
+
+        over, reply = self.cash_out(wallet, 2001)
+        self.assert_error(reply, 422, "limit_exceeded")
+        self.assertEqual(reply.json["error"]["message"],
+                         f"Wallet {wallet} has GHS 20.00 of its GHS 50.00 "
+                         f"daily cash-out limit left.")
+        self.assertIsNone(self.ledger_row(over["operation_id"]))
+        _, reply = self.cash_out(wallet, 2000)
+        self.assertEqual(reply.status, 201, reply.raw)
+
+        _, reply = self.cash_out(wallet, 1)
+        self.assert_error(reply, 422, "limit_exceeded")
+        self.assertIn("has GHS 0.00 of its GHS 50.00", reply.json["error"]
+                      ["message"])
+        self.assertEqual(self.balance(wallet),
+                         20000 - 5000 - fee_for("cash_out", "GHS", 3000)
+                         - fee_for("cash_out", "GHS", 2000))
+
+    def test_reversed_cash_out_frees_daily_limit(self):
+        wait_out_midnight()
+        wallet = self.new_wallet()
+        _, reply = self.cash_out(wallet, 3000)
+        self.assertEqual(reply.status, 201, reply.raw)
+        second, reply = self.cash_out(wallet, 2000)
+        self.assertEqual(reply.status, 201, reply.raw)
+        reversal = reversal_body(second, amount=2000)
+        self.assertEqual(self.post("reversal", reversal).status, 201)
+        _, reply = self.cash_out(wallet, 2000)
+        self.assertEqual(reply.status, 201, reply.raw)
+        _, reply = self.cash_out(wallet, 1)
+        self.assert_error(reply, 422, "limit_exceeded")
+
+    def test_daily_total_resets_next_day(self):
+        # The sandbox's clock cannot be set, so the test moves the
+        # wallet's cash-outs to the day before, as if a day had passed.
+        wait_out_midnight()
+        wallet = self.new_wallet()
+        for amount in (3000, 2000):
+            _, reply = self.cash_out(wallet, amount)
+            self.assertEqual(reply.status, 201, reply.raw)
+        _, reply = self.cash_out(wallet, 1)
+        self.assert_error(reply, 422, "limit_exceeded")
+
+        yesterday = time.strftime("%Y-%m-%dT12:00:00Z",
+                                  time.gmtime(time.time() - 86400))
+        conn = sqlite3.connect(self.sandbox.db, timeout=base.IO_TIMEOUT)
+        try:
+            with conn:
+                moved = conn.execute(
+                    "UPDATE ledger SET applied_at = ? "
+                    "WHERE sender = ? AND type = 'cash_out'",
+                    (yesterday, wallet)).rowcount
+        finally:
+            conn.close()
+        self.assertEqual(moved, 2)
+        _, reply = self.cash_out(wallet, 3000)
+        self.assertEqual(reply.status, 201, reply.raw)
+        _, reply = self.cash_out(wallet, 2001)
+        self.assert_error(reply, 422, "limit_exceeded")
+        self.assertIn("has GHS 20.00 of its GHS 50.00",
+                      reply.json["error"]["message"])
+
+    def test_limit_rejection_replayed(self):
+        wallet = self.new_wallet()
+        body, first = self.cash_out(wallet, 3001)
+        self.assert_error(first, 422, "limit_exceeded")
+        second = self.post("cash_out", body)
+        self.assertEqual(second.status, 422)
+        self.assertEqual(second.raw, first.raw)
+        self.assertEqual(second.headers["Idempotent-Replayed"], "true")
+        results = self.client.batch([item("cash_out", body)]
+                                    ).json["results"]
+        self.assert_result(results[0], body, 422, "limit_exceeded")
+        self.assertEqual(self.sandbox.ledger_count(body["operation_id"]), 0)
+        self.assertEqual(self.stored_count(body["operation_id"]), 1)
+
+    def test_batch_item_over_limit_holds_wallet(self):
+        wallet = self.new_wallet()
+        other = self.new_wallet()
+        code = self.code_for(wallet=wallet, amount=3001)
+        over = cash_out_body(code, 3001, sender=wallet)
+        same_wallet = cash_in_body(100, receiver=wallet)
+        other_wallet = cash_in_body(100, receiver=other)
+        items = [item("cash_out", over), item("cash_in", same_wallet),
+                 item("cash_in", other_wallet)]
+        before = self.balances(wallet, other)
+        results = self.client.batch(items).json["results"]
+        self.assert_result(results[0], items[0], 422, "limit_exceeded")
+        self.assert_result(results[1], items[1], 424, "dependency_failed")
+        self.assertEqual(results[1]["depends_on"], over["operation_id"])
+        self.assert_result(results[2], items[2], 201)
+        self.assertEqual(self.balances(wallet, other),
+                         [before[0], before[1] + 100])
+
+    def test_batch_item_over_daily_limit_holds_wallet(self):
+        wait_out_midnight()
+        wallet = self.new_wallet()
+        _, reply = self.cash_out(wallet, 3000)
+        self.assertEqual(reply.status, 201, reply.raw)
+        code = self.code_for(wallet=wallet, amount=2001)
+        over = cash_out_body(code, 2001, sender=wallet)
+        transfer = base.transfer_body(amount=100, sender=wallet,
+                                      receiver=AKOSUA)
+        items = [item("cash_out", over), item("wallet_transfer", transfer)]
+        results = self.client.batch(items).json["results"]
+        self.assert_result(results[0], items[0], 422, "limit_exceeded")
+        self.assertIn("daily cash-out limit",
+                      results[0]["error"]["message"])
+        self.assert_result(results[1], items[1], 424, "dependency_failed")
+        self.assertEqual(self.sandbox.ledger_count(
+            transfer["operation_id"]), 0)
+
+
+class LimitFileErrorTests(unittest.TestCase):
+    def start_with(self, limits):
+        """Start a sandbox with limits as its limits file, expect it to
+        exit with status 1 and return its log."""
+        folder = tempfile.mkdtemp(prefix="sandbox-limits-")
+        path = os.path.join(folder, "limits.json")
+        if limits is not None:
+            with open(path, "w", encoding="utf-8") as stream:
+                stream.write(limits if isinstance(limits, str)
+                             else json.dumps(limits))
+        sandbox = base.SandboxProcess("--limits", path, folder=folder)
+        try:
+            with self.assertRaises(RuntimeError):
+                sandbox.start()
+            self.assertEqual(sandbox.exit_code, 1)
+            with open(os.path.join(folder, "sandbox.log"),
+                      encoding="utf-8") as stream:
+                return stream.read()
+        finally:
+            sandbox.remove()
+
+    def test_invalid_file_stops_start(self):
+        cases = [
+            ("{not json", "not valid UTF-8 JSON"),
+            ([], "must be a JSON object"),
+            ({"max_amounts": {}}, 'unknown field "max_amounts"'),
+            ({"max_amount": []}, '"max_amount" must be an object'),
+            ({"max_amount": {"reversal": {"GHS": 1}}},
+             "max_amount.reversal is not a limited operation type"),
+            ({"max_amount": {"cash_out": {"ghs": 1}}},
+             "'ghs' is not an ISO 4217 code"),
+            ({"max_amount": {"cash_out": {"GHS": 0}}},
+             "max_amount.cash_out.GHS must be an integer"),
+            ({"max_amount": {"cash_out": {"GHS": "5"}}},
+             "max_amount.cash_out.GHS must be an integer"),
+            ({"max_amount": {"cash_out": {"GHS": True}}},
+             "max_amount.cash_out.GHS must be an integer"),
+            ({"max_daily_cash_out": {"GHS": 10**15 + 1}},
+             "max_daily_cash_out.GHS must be an integer"),
+            ({"max_daily_cash_out": 5000},
+             "max_daily_cash_out must be an object"),
+        ]
+        for limits, reason in cases:
+            with self.subTest(limits=limits):
+                log = self.start_with(limits)
+                self.assertIn("invalid limits file", log)
+                self.assertIn(reason, log)
+
+    def test_missing_file_stops_start(self):
+        log = self.start_with(None)
+        self.assertIn("failed to read limits file", log)
+        self.assertIn("No such file or directory", log)
 
 
 class ShellHelperTests(MoneyTestCase):
