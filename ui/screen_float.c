@@ -130,6 +130,9 @@ static void float_sum_add(struct float_sum *sum, const struct operation *op,
 {
 	struct float_line *line;
 
+	/* NOTE: times are whole seconds, so an operation accepted in the
+	 * second of the fetch is not counted: the fetched float may
+	 * already hold it. */
 	if (sum->since && op->updated_at <= sum->after)
 		return;
 	if (sum->state == NULL) {
