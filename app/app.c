@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api_money.h"
 #include "customer.h"
 #include "log.h"
 #include "receipt.h"
@@ -397,18 +398,18 @@ int app_cancel_operation(struct app *app, const char *id, char *message,
 {
 	char printed[160];
 	struct operation op;
-	bool transfer;
+	bool moves_money;
 	int rc;
 
-	transfer = journal_get(app->journal, id, &op) == JOURNAL_OK &&
-		   strcmp(op.type, API_TYPE_WALLET_TRANSFER) == 0;
+	moves_money = journal_get(app->journal, id, &op) == JOURNAL_OK &&
+		      api_type_moves_money(op.type);
 	rc = journal_cancel(app->journal, id,
 			    "Cancelled by the agent before it was sent",
 			    (int64_t)time(NULL));
 	if (action_result(app, rc, id, "Cancelled", message, message_size) !=
 	    0)
 		return -1;
-	if (!transfer)
+	if (!moves_money)
 		return 0;
 
 	/* The customer may hold its PENDING receipt. journal_list_unprinted

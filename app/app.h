@@ -119,7 +119,7 @@ void app_refresh_counts(struct app *app);
  *   except a profile update in a version conflict, because the central
  *   service replays the same conflict to the same key;
  * - cancel: an operation that was never sent becomes rejected, and a
- *   cancelled transfer gets a printed notice (a printer failure is named
+ *   cancelled money operation gets a printed notice (a printer failure is named
  *   in message, and the cancellation is kept);
  * - discard: a profile update in needs attention whose reason is a
  *   version conflict (customer_conflict_parse) becomes rejected and

@@ -2,10 +2,12 @@
  * a time, newest first, and the keys that open the selected one's details
  * (ui/queue_detail.c) and carry out the numbered action picked there. */
 #define LOG_MODULE "ui"
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "../app/api_money.h"
 #include "../app/currency.h"
 #include "../app/log.h"
 #include "draw.h"
@@ -774,18 +776,26 @@ static void queue_confirm_text(const struct operation *op,
 			 op->id, (long long)conflict.version);
 		return;
 	}
-	if (strcmp(op->type, API_TYPE_WALLET_TRANSFER) == 0) {
+	/* A held operation may have been sent and answered "not applied",
+	 * so the text says what is certain: Spotbanc applied nothing. */
+	if (api_type_moves_money(op->type)) {
+		char word[32];
+
+		/* "Wallet transfer" reads "wallet transfer" in a sentence. */
+		snprintf(word, sizeof(word), "%s",
+			 queue_type_word(op->type, false));
+		word[0] = (char)tolower((unsigned char)word[0]);
 		snprintf(text, size,
-			 "Cancel this transfer of %s?\nOperation %s\n"
-			 "It was never sent, so no money moves. It is closed "
-			 "as rejected and a notice is printed for the "
-			 "customer.",
-			 amount, op->id);
+			 "Cancel this %s of %s?\nOperation %s\n"
+			 "Spotbanc has not applied it, so no money moves. It "
+			 "is closed as rejected and a notice is printed for "
+			 "the customer.",
+			 word, amount, op->id);
 		return;
 	}
 	snprintf(text, size,
-		 "Cancel this %s?\nOperation %s\nIt was never sent, so "
-		 "Spotbanc changes nothing. It is closed as rejected.",
+		 "Cancel this %s?\nOperation %s\nSpotbanc has not applied "
+		 "it, so nothing changes there. It is closed as rejected.",
 		 queue_type_word(op->type, false), op->id);
 }
 

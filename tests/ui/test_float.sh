@@ -144,7 +144,29 @@ EOF
 	fail "the float after a restart differs"
 on_screen "Pending: 5 operations of yours" ||
 	fail "the float screen does not count the five pending cash-ins"
+
+# --- 5. A pending cash-in cancelled gives the cash back -----------------
+
+keys Escape
+wait_for "5 Balance and statement" || fail "Esc did not go back to services"
+keys Escape
+wait_for "2 Queue" || fail "Esc did not go back to the home screen"
+keys 2
+wait_for "Cash-in" || fail "2 did not list the waiting cash-ins"
+keys Enter
+wait_for "1 Cancel" || fail "the details offer no Cancel for an unsent cash-in"
+keys 1
+wait_for "Cancel this cash-in of GHS 2,000.00?" ||
+	fail "1 did not ask before cancelling the cash-in"
+on_screen "no money moves" ||
+	fail "the question does not say that no money moves"
+keys 1
+wait_for "Cancelled; cancellation notice printed" ||
+	fail "the cancelled cash-in printed no notice"
+receipt_has "Give back to the customer" ||
+	fail "the cancellation notice does not say to give the cash back"
 quit_agent "$RUN_DIR"
 echo "ok: the float screen keeps the fetched float, counts what was" \
-	"confirmed since, and the confirmation warns with the pending"
+	"confirmed since, the confirmation warns with the pending, and a" \
+	"cancelled cash-in prints a notice"
 exit 0

@@ -175,17 +175,17 @@ if [ "$sent" -eq 0 ]; then
 	on_screen "1 Cancel" ||
 		fail "the details offer no Cancel for a never-sent operation"
 	keys 1
-	wait_for "Cancel this transfer of GHS 12.50?" ||
+	wait_for "Cancel this wallet transfer of GHS 12.50?" ||
 		fail "1 did not ask before cancelling"
 	save_screen cancel-question
 	on_screen "no money moves" ||
 		fail "the question does not say what cancelling changes"
 	keys Escape
-	wait_gone "Cancel this transfer" || fail "Esc did not close the question"
+	wait_gone "Cancel this wallet transfer" || fail "Esc did not close the question"
 	[ "$(journal_value "$pending_id" state)" = "queued" ] ||
 		fail "Esc on the question changed the operation"
 	keys 1
-	wait_for "Cancel this transfer of GHS 12.50?" ||
+	wait_for "Cancel this wallet transfer of GHS 12.50?" ||
 		fail "1 did not ask again"
 	keys 1
 	wait_for "Cancelled; cancellation notice printed" ||
