@@ -284,8 +284,8 @@ int api_policy_rule(const char *json, const char *type,
  * app/api_money.h get "wallet:<account>" for each customer wallet they
  * name (a send-money receiver is abroad, so not one), a cash-in named by
  * customer id "customer:<id>", and a reversal "op:<original id>". The
- * agent's float key is left to the caller, because the payload does not
- * carry the agent id. Unused keys are empty. Returns 0 or API_EPROTOCOL. */
+ * agent's float is no key (app/money.h, money_build). Unused keys are
+ * empty. Returns 0 or API_EPROTOCOL. */
 int api_dependency_keys(const char *type, const char *payload,
 			char keys[JOURNAL_KEYS_MAX][JOURNAL_KEY_SIZE]);
 

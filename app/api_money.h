@@ -32,7 +32,7 @@
 #define API_STATEMENT_MAX 10
 #define API_FLOAT_CURRENCIES 8
 
-/* Who pays a bank transfer or send money: the customer in cash at the
+/* The payer of a bank transfer or send money: the customer in cash at the
  * counter, which the agent's float pays on, or a customer's wallet. */
 enum api_funding {
 	API_FUNDING_CASH = 0,

@@ -29,9 +29,8 @@ struct money_operation {
 	int64_t quote_deadline;
 };
 
-/* What the confirmation screen shows before the agent confirms. Labels
- * and values are UTF-8 for the agent; amounts are already formatted with
- * their currency. */
+/* The lines of the confirmation screen. Labels and values are UTF-8 for
+ * the agent, and amounts are already formatted with their currency. */
 #define MONEY_SUMMARY_LINES 12
 struct money_summary {
 	char title[64];                        /* "Cash-in" ... */

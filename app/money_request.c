@@ -90,9 +90,9 @@ static int send_request(struct app *app, struct money_job *job,
 	return API_EINVAL;
 }
 
-/* What the agent can do about a request that found no link: each
- * request needs the central service, so it is tried again once the
- * status bar shows ONLINE. */
+/* Return the message for a request that found no link. Each request
+ * needs the central service, so the agent tries again once the status
+ * bar shows ONLINE. */
 static const char *unreachable_message(enum money_request_kind kind)
 {
 	switch (kind) {

@@ -28,7 +28,7 @@ enum report_error {
 				   meanwhile, by another program */
 };
 
-/* Which column of a line an operation counts in. Queued, in flight and
+/* The column of a line that an operation counts in. Queued, in flight and
  * needs attention are pending. */
 enum report_column {
 	REPORT_CONFIRMED = 0,

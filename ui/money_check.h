@@ -8,7 +8,7 @@
 
 #include "money_draw.h"
 
-/* The digits of the dialog that asks before a new cash-out code replaces
+/* The digits of the dialog shown before a new cash-out code replaces
  * the one sent. */
 #define MONEY_NEW_CODE_YES 1
 #define MONEY_NEW_CODE_NO 2

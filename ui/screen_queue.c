@@ -776,8 +776,8 @@ static void queue_confirm_text(const struct operation *op,
 			 op->id, (long long)conflict.version);
 		return;
 	}
-	/* A held operation may have been sent and answered "not applied",
-	 * so the text says what is certain: Spotbanc applied nothing. */
+	/* A held operation may have been sent and rejected as "not
+	 * applied", so the text states only what is certain. */
 	if (api_type_moves_money(op->type)) {
 		char word[32];
 

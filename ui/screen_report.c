@@ -405,7 +405,7 @@ static int report_ask_close(struct report_state *state, struct ui *ui)
 	return SCREEN_HANDLED | SCREEN_REDRAW;
 }
 
-/* The day has undecided operations: say how many and ask again. */
+/* The day has undecided operations: show how many and ask again. */
 static int report_ask_force(struct report_state *state, struct ui *ui,
 			    const struct report *open)
 {

@@ -354,8 +354,8 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 		ui_sync_now(ui);
 		return;
 	}
-	/* Below the smallest layout a dialog is not shown, so a key must
-	 * not answer it either. */
+	/* Below the smallest layout a dialog is not drawn, so a key must
+	 * not act on it either. */
 	if (ui->too_small)
 		return;
 	if (ui->dialog.open) {

@@ -537,8 +537,7 @@ static void test_bank_transfer_rejections(void **state)
 	op.u.bank.amount = 100000;
 	strcpy(op.u.bank.account_name, "Adaeze Okafor");
 	submit(f, &op, name_id);
-	/* Sent alone, because a rejection holds the later operations on
-	 * the same float. */
+	/* Sent alone, so that each rejection comes from its own batch. */
 	drain(f);
 
 	/* A fee other than the schedule's, as a stale cache would give. */

@@ -419,8 +419,8 @@ static void close_splits_days(void **state)
 	assert_int_equal(closed.closed_at, T0 + 3600);
 	assert_int_equal(closed.line_count, 2);
 
-	/* An operation whose clock says before the close still belongs to
-	 * the new day. */
+	/* An operation stamped before the close by a wrong clock still
+	 * belongs to the new day. */
 	journal_specs(f->journal, second_day, 1, T0 - 86400, ops);
 	assert_int_equal(report_build(f->journal, &open), REPORT_OK);
 	assert_int_equal(open.day, 2);
