@@ -46,6 +46,21 @@ BENCH_SRC := $(filter-out tests/bench/bench_util.c, \
 BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/tests/%)
 TEST_LIBS := $(shell pkg-config --libs cmocka)
 
+# Code shared by the tests (the ESC/POS decoder), linked into unit and USB
+# tests.
+SUPPORT_SRC := $(wildcard tests/support/*.c)
+SUPPORT_OBJ := $(SUPPORT_SRC:%.c=$(BUILD)/obj/%.o)
+
+# USB tests run the real libusb code against devices emulated by umockdev.
+# Only these binaries link the preload library, never the product.
+USB_SRC := $(wildcard tests/usb/test_*.c)
+USB_BIN := $(USB_SRC:tests/usb/%.c=$(BUILD)/tests/%)
+USB_MOCK_SRC := $(filter-out $(USB_SRC),$(wildcard tests/usb/*.c))
+USB_MOCK_OBJ := $(USB_MOCK_SRC:%.c=$(BUILD)/obj/%.o)
+UMOCKDEV_CFLAGS := $(shell pkg-config --cflags umockdev-1.0 2>/dev/null)
+UMOCKDEV_LIBS := -Wl,--push-state,--no-as-needed -lumockdev-preload \
+	-Wl,--pop-state $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
+
 .PHONY: all deps test demo bench certs install clean
 .SECONDARY:
 
@@ -69,9 +84,19 @@ $(BUILD)/obj/tests/%.o: tests/%.c
 # start with test_, so UNIT_SRC leaves it out.
 UNIT_FIXTURE_OBJ := $(BUILD)/obj/tests/unit/journal_fixture.o
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_FIXTURE_OBJ) $(CORE_OBJ)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_FIXTURE_OBJ) \
+		$(SUPPORT_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+$(BUILD)/obj/tests/usb/%.o: tests/usb/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(UMOCKDEV_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/test_usb_%: $(BUILD)/obj/tests/usb/test_usb_%.o \
+		$(USB_MOCK_OBJ) $(SUPPORT_OBJ) $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(UMOCKDEV_LIBS) $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/test_integration_%: \
 		$(BUILD)/obj/tests/integration/test_integration_%.o \
@@ -91,7 +116,7 @@ $(BUILD)/certs/ca.pem: tests/sandbox/make-certs.sh
 	bash tests/sandbox/make-certs.sh $(BUILD)/certs
 	touch $@
 
-test: all certs $(UNIT_BIN) $(INTEGRATION_BIN)
+test: all certs $(UNIT_BIN) $(INTEGRATION_BIN) $(USB_BIN)
 	bash tests/run.sh
 
 demo: all certs
@@ -105,6 +130,8 @@ install: all
 	install -D -m 755 $(BUILD)/spotagent $(DESTDIR)$(PREFIX)/bin/spotagent
 	install -D -m 644 docs/spotagent.1 \
 		$(DESTDIR)$(PREFIX)/share/man/man1/spotagent.1
+	install -D -m 644 drivers/60-spotagent.rules \
+		$(DESTDIR)/etc/udev/rules.d/60-spotagent.rules
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/spotagent $(BUILD)/certs \

@@ -1,5 +1,5 @@
 /* The application context: opening and closing the terminal's resources,
- * status bookkeeping from events, and receipt printing. */
+ * status bookkeeping from events, and receipt print jobs. */
 #define LOG_MODULE "app"
 #include "app.h"
 
@@ -14,6 +14,7 @@
 #include "api_money.h"
 #include "customer.h"
 #include "log.h"
+#include "money.h"
 #include "receipt.h"
 
 void app_describe_journal_error(const char *path, int rc, char *error,
@@ -55,14 +56,26 @@ int app_open(struct app *app, char *error, size_t error_size)
 		snprintf(error, error_size, "cannot create the event channel");
 		goto fail;
 	}
-	rc = printer_open(app->config.printer, &app->printer);
-	if (rc != PRINTER_OK) {
-		snprintf(error, error_size, "[printer] device \"%s\": %s",
-			 app->config.printer, printer_strerror(rc));
-		goto fail;
+	rc = usb_context_open(&app->usb);
+	if (rc != USB_OK) {
+		/* Only a USB printer needs it, and printer_open reports
+		 * that. */
+		log_warn("USB not available: %s", usb_strerror(rc));
+		app->usb = NULL;
 	}
-	app->status.printer = printer_get_state(app->printer);
+	if (print_queue_start(&app->config, app->usb, app->events,
+			      &app->print, error, error_size) != 0)
+		goto fail;
+	/* Until the print worker's first status: a file was checked for
+	 * writing by printer_open, a USB or TCP printer is not known yet. */
+	if (strcmp(app->config.printer, "none") == 0)
+		app->status.printer = PRINTER_STATE_NONE;
+	else if (strncmp(app->config.printer, "file:", 5) == 0)
+		app->status.printer = PRINTER_STATE_READY;
+	else
+		app->status.printer = PRINTER_STATE_DISCONNECTED;
 	app_refresh_counts(app);
+	app_refresh_print_counts(app);
 	app_print_due(app, &app->printed);
 	if (sync_start(&app->config, app->events, &app->sync) != 0) {
 		snprintf(error, error_size, "cannot start the sync worker");
@@ -136,8 +149,11 @@ void app_close(struct app *app)
 	join_request(app);
 	transport_close(app->request_transport);
 	app->request_transport = NULL;
-	printer_close(app->printer);
-	app->printer = NULL;
+	print_queue_stop(app->print);
+	usb_context_close(app->usb);
+	app->usb = NULL;
+	print_queue_free(app->print);
+	app->print = NULL;
 	event_channel_close(app->events);
 	app->events = NULL;
 	journal_close(app->journal);
@@ -202,110 +218,312 @@ void app_apply_event(struct app *app, const struct event *event)
 		break;
 	case EVENT_PRINTER:
 		app->status.printer = (enum printer_state)event->status;
+		snprintf(app->status.printer_message,
+			 sizeof(app->status.printer_message), "%s",
+			 event->text);
+		break;
+	case EVENT_PRINT_JOB:
+		if (event->text[0] != '\0')
+			snprintf(app->status.printer_message,
+				 sizeof(app->status.printer_message), "%s",
+				 event->text);
+		app_refresh_print_counts(app);
+		break;
+	case EVENT_PRINT_HELD:
+		app_refresh_print_counts(app);
 		break;
 	}
 }
 
-/* Lay out, encode and print the receipt of id with the given context,
- * which gains the operation's reversal when it has one. */
-static int print_operation(struct app *app, const char *id,
-			   const struct receipt_context *context,
-			   char *message, size_t message_size)
+/* Whether a printer is configured; else a line for the agent. */
+static bool printer_configured(struct app *app, const char *what,
+			       char *message, size_t message_size)
 {
+	if (strcmp(app->config.printer, "none") != 0 &&
+	    app->config.printer[0] != '\0')
+		return true;
+	snprintf(message, message_size,
+		 "%s not printed: no printer is configured ([printer] device)",
+		 what);
+	return false;
+}
+
+const struct escpos_profile *app_print_profile(struct app *app)
+{
+	char model[USB_TEXT_SIZE];
+	const char *known = NULL;
+	const struct escpos_profile *profile;
+
+	/* The model the print worker stored is only a USB printer's. */
+	if (strncmp(app->config.printer, "usb", 3) == 0 &&
+	    journal_get_meta(app->journal, PRINT_QUEUE_MODEL_KEY, model,
+			     sizeof(model)) == JOURNAL_OK)
+		known = model;
+	profile = escpos_profile_choose(app->config.printer_profile, known,
+					app->config.paper_columns);
+	if (profile == NULL)
+		/* config_load checked the setting, so this is a model the
+		 * table lost; the paper width still gives a profile. */
+		profile = escpos_profile_choose("auto", NULL,
+						app->config.paper_columns);
+	return profile;
+}
+
+void app_refresh_print_counts(struct app *app)
+{
+	int64_t counts[PRINT_STATE_COUNT] = { 0 };
+	int rc;
+
+	rc = journal_print_count(app->journal, counts);
+	if (rc != JOURNAL_OK) {
+		log_error("print job counts not read: %s",
+			  journal_strerror(rc));
+		return;
+	}
+	app->status.print_waiting = counts[PRINT_WAITING] +
+				    counts[PRINT_PRINTING];
+	app->status.print_held = counts[PRINT_HELD];
+}
+
+/* Add job as a print job, recording the printed mark of state `mark` of
+ * operation_id in the same transaction unless mark is -1. Returns a
+ * journal_error. */
+static int add_job(struct app *app, enum print_kind kind,
+		   const char *operation_id, const struct escpos_buf *job,
+		   int mark)
+{
+	int64_t id = 0;
+	int rc;
+
+	if (job->error != 0) {
+		log_error("%s print job%s%s not encoded: %s",
+			  journal_print_kind_name(kind),
+			  operation_id != NULL ? " of operation " : "",
+			  operation_id != NULL ? operation_id : "",
+			  escpos_strerror(job->error));
+		return JOURNAL_EINVAL;
+	}
+	rc = journal_print_add(app->journal, operation_id, kind, job->data,
+			       job->len, mark, (int64_t)time(NULL), &id);
+	if (rc != JOURNAL_OK) {
+		if (rc != JOURNAL_ESTATE)
+			log_error("%s print job of operation %s not added: %s",
+				  journal_print_kind_name(kind),
+				  operation_id != NULL ? operation_id : "-",
+				  journal_strerror(rc));
+		return rc;
+	}
+	log_info("print job %lld (%s%s%s) added", (long long)id,
+		 journal_print_kind_name(kind),
+		 operation_id != NULL ? " of operation " : "",
+		 operation_id != NULL ? operation_id : "");
+	print_queue_kick(app->print);
+	app_refresh_print_counts(app);
+	return JOURNAL_OK;
+}
+
+int app_print_job(struct app *app, enum print_kind kind,
+		  const char *operation_id, const struct escpos_buf *job,
+		  char *message, size_t message_size)
+{
+	int rc;
+
+	if (!printer_configured(app, "Job", message, message_size))
+		return -1;
+	rc = add_job(app, kind, operation_id, job, -1);
+	if (rc != JOURNAL_OK) {
+		snprintf(message, message_size, "Not sent to the printer: %s",
+			 job->error != 0 ? escpos_strerror(job->error)
+					 : journal_strerror(rc));
+		return -1;
+	}
+	snprintf(message, message_size, "Sent to the printer");
+	return 0;
+}
+
+/* Lay out and encode the receipt of op with context for the printer's
+ * profile into job (initialised here; the caller frees it). */
+static int encode_operation(struct app *app, const struct operation *op,
+			    const struct receipt_context *context,
+			    struct escpos_buf *job, char *message,
+			    size_t message_size)
+{
+	const struct escpos_profile *profile = app_print_profile(app);
 	struct receipt_context full = *context;
 	struct operation reversal;
-	struct operation op;
 	struct receipt receipt;
+	int rc;
+
+	full.profile = profile;
+	full.qr = app->config.qr != 0;
+	full.barcode = app->config.barcode != 0;
+	full.verify_url = app->config.verify_url;
+
+	/* A failed lookup prints the receipt without the reversal line
+	 * rather than no receipt; receipt_find_reversal logs it. */
+	if (receipt_find_reversal(app->journal, op->id, &reversal) == 1)
+		full.reversal = &reversal;
+	escpos_init(job);
+	if (receipt_layout(op, &full, profile->columns, &receipt) != 0) {
+		log_error("receipt layout failed for operation %s", op->id);
+		snprintf(message, message_size,
+			 "Receipt not printed: cannot lay out operation");
+		return -1;
+	}
+	escpos_set_profile(job, profile);
+	rc = receipt_encode(&receipt, job);
+	if (rc != 0) {
+		log_error("receipt for operation %s not encoded: %s", op->id,
+			  escpos_strerror(rc));
+		snprintf(message, message_size, "Receipt not printed: %s",
+			 escpos_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Make the print job of the receipt of id with the given context. mark
+ * is as journal_print_add's; JOURNAL_ESTATE there means the job exists
+ * already, which is success. */
+static int print_operation(struct app *app, const char *id,
+			   const struct receipt_context *context,
+			   enum print_kind kind, bool mark, char *message,
+			   size_t message_size)
+{
+	struct operation op;
 	struct escpos_buf job;
 	int rc;
 
+	if (!printer_configured(app, "Receipt", message, message_size))
+		return -1;
 	rc = journal_get(app->journal, id, &op);
 	if (rc != JOURNAL_OK) {
 		snprintf(message, message_size, "Receipt not printed: %s",
 			 journal_strerror(rc));
 		return -1;
 	}
-
-	/* A failed lookup prints the receipt without the reversal line
-	 * rather than no receipt; receipt_find_reversal logs it. */
-	if (receipt_find_reversal(app->journal, id, &reversal) == 1)
-		full.reversal = &reversal;
-	if (receipt_layout(&op, &full, app->config.paper_columns,
-			   &receipt) != 0) {
-		log_error("receipt layout failed for operation %s", id);
-		snprintf(message, message_size,
-			 "Receipt not printed: cannot lay out operation");
-		return -1;
-	}
-
-	escpos_init(&job);
-	rc = receipt_encode(&receipt, &job);
-	if (rc != 0) {
-		log_error("receipt for operation %s not encoded: %s", id,
-			  escpos_strerror(rc));
-		snprintf(message, message_size, "Receipt not printed: %s",
-			 escpos_strerror(rc));
+	if (encode_operation(app, &op, context, &job, message,
+			     message_size) != 0) {
 		escpos_free(&job);
 		return -1;
 	}
-	rc = printer_write_job(app->printer, job.data, job.len);
+
+	/* Only a decided state not printed yet takes the mark. */
+	mark = mark && !op.printed &&
+	       (op.state == OP_ACCEPTED || op.state == OP_REJECTED);
+	rc = add_job(app, kind, id, &job, mark ? (int)op.state : -1);
 	escpos_free(&job);
-	app->status.printer = printer_get_state(app->printer);
-	if (rc != 0) {
-		log_error("receipt for operation %s not printed: %s", id,
-			  printer_strerror(rc));
+	if (rc != JOURNAL_OK && rc != JOURNAL_ESTATE) {
 		snprintf(message, message_size, "Receipt not printed: %s",
-			 printer_strerror(rc));
+			 journal_strerror(rc));
 		return -1;
 	}
-	log_info("receipt printed for operation %s (%s)%s%s", id,
-		 journal_state_name(op.state), context->copy ? ", copy" : "",
-		 context->notice || op.state == OP_REJECTED ? ", notice" : "");
-	snprintf(message, message_size, "Receipt printed");
+	snprintf(message, message_size, "%s sent to the printer",
+		 kind == PRINT_KIND_COPY	? "Receipt copy"
+		 : kind == PRINT_KIND_NOTICE ? "Notice"
+					     : "Receipt");
 	return 0;
+}
+
+/* The receipt facts of the agent and terminal. */
+static struct receipt_context base_context(struct app *app)
+{
+	struct receipt_context context = {
+		.terminal_id = app->config.terminal_id,
+		.agent_name = app->session.logged_in ? app->session.agent_name
+						     : NULL,
+	};
+
+	return context;
 }
 
 int app_print_receipt(struct app *app, const char *id, bool copy,
 		      char *message, size_t message_size)
 {
-	struct receipt_context context = {
-		.terminal_id = app->config.terminal_id,
-		.agent_name = app->session.logged_in ? app->session.agent_name
-						     : NULL,
-		.copy = copy,
-	};
+	struct receipt_context context = base_context(app);
 
-	return print_operation(app, id, &context, message, message_size);
+	context.copy = copy;
+	return print_operation(app, id, &context,
+			       copy ? PRINT_KIND_COPY : PRINT_KIND_RECEIPT,
+			       !copy, message, message_size);
 }
 
 int app_print_notice(struct app *app, const char *id, char *message,
 		     size_t message_size)
 {
-	struct receipt_context context = {
-		.terminal_id = app->config.terminal_id,
-		.agent_name = app->session.logged_in ? app->session.agent_name
-						     : NULL,
-		.notice = true,
-	};
+	struct receipt_context context = base_context(app);
 
-	return print_operation(app, id, &context, message, message_size);
+	context.notice = true;
+	return print_operation(app, id, &context, PRINT_KIND_NOTICE, true,
+			       message, message_size);
 }
 
-/* Most receipts printed in one call, so that a backlog after a long
+bool app_print_drawer_due(struct app *app, const struct operation *op,
+			  int64_t now)
+{
+	int64_t effect = 0;
+
+	if (app->config.drawer == CONFIG_DRAWER_NONE ||
+	    op->state != OP_ACCEPTED || now < op->created_at ||
+	    now - op->created_at > APP_DRAWER_SECONDS)
+		return false;
+	if (money_float_effect(app->journal, op, &effect) != 0)
+		return false;
+	return effect != 0;
+}
+
+/* Add the drawer pulse of confirmed cash operation op. A failure is
+ * named in report; the pulse is never tried again. */
+static void add_drawer_job(struct app *app, const struct operation *op,
+			   struct app_print_report *report)
+{
+	const struct escpos_profile *profile = app_print_profile(app);
+	enum escpos_drawer_pin pin = app->config.drawer == CONFIG_DRAWER_PIN5
+					     ? ESCPOS_DRAWER_PIN5
+					     : ESCPOS_DRAWER_PIN2;
+	struct escpos_buf job;
+	int rc;
+
+	escpos_init(&job);
+	escpos_set_profile(&job, profile);
+	escpos_reset(&job);
+	rc = escpos_drawer_kick(&job, pin, app->config.drawer_on_ms,
+				app->config.drawer_off_ms);
+	if (rc != 0) {
+		log_error("cash drawer pulse for operation %s not made: "
+			  "printer profile %s: %s",
+			  op->id, profile->name, escpos_strerror(rc));
+		snprintf(report->print_message, sizeof(report->print_message),
+			 "Cash drawer not opened: printer profile %s has no "
+			 "drawer port",
+			 profile->name);
+	} else if (add_job(app, PRINT_KIND_DRAWER, op->id, &job, -1) !=
+		   JOURNAL_OK) {
+		snprintf(report->print_message, sizeof(report->print_message),
+			 "Cash drawer not opened: the journal refused the "
+			 "job; open it by hand");
+	}
+	escpos_free(&job);
+}
+
+/* Most receipts laid out in one call, so that a backlog after a long
  * outage does not hold the UI thread for long. */
 #define PRINT_DUE_MAX 16
 
 int app_print_due(struct app *app, struct app_print_report *report)
 {
-	struct operation *ops = calloc(PRINT_DUE_MAX, sizeof(*ops));
+	struct operation *ops;
 	char message[160];
+	int64_t now = (int64_t)time(NULL);
 	int due;
-	int i;
 
+	if (!printer_configured(app, "Receipt", message, sizeof(message)))
+		return 0;
+	ops = calloc(PRINT_DUE_MAX, sizeof(*ops));
 	if (ops == NULL)
 		return 0;
 	due = journal_list_unprinted(app->journal, ops, PRINT_DUE_MAX);
-	for (i = 0; i < due; i++) {
+	for (int i = 0; i < due; i++) {
 		const struct operation *op = &ops[i];
 		bool rejected = op->state == OP_REJECTED;
 		int rc = rejected ? app_print_notice(app, op->id, message,
@@ -327,14 +545,32 @@ int app_print_due(struct app *app, struct app_print_report *report)
 		}
 		if (!rejected)
 			report->receipts++;
-		rc = journal_mark_printed(app->journal, op->id, op->state);
-		if (rc != JOURNAL_OK)
-			log_error("receipt of operation %s printed but not "
-				  "recorded: %s",
-				  op->id, journal_strerror(rc));
+		if (app_print_drawer_due(app, op, now))
+			add_drawer_job(app, op, report);
 	}
 	free(ops);
 	return due < 0 ? 0 : due;
+}
+
+int app_print_release(struct app *app, char *message, size_t message_size)
+{
+	int released = 0;
+	int rc;
+
+	rc = journal_print_release(app->journal, (int64_t)time(NULL),
+				   &released);
+	if (rc != JOURNAL_OK) {
+		snprintf(message, message_size,
+			 "Held receipts not released: %s",
+			 journal_strerror(rc));
+		return -1;
+	}
+	log_info("%d held print jobs released by the agent", released);
+	print_queue_kick(app->print);
+	app_refresh_print_counts(app);
+	snprintf(message, message_size, "%d held %s sent to the printer",
+		 released, released == 1 ? "job" : "jobs");
+	return released;
 }
 
 /* Report a journal refusal of an agent action in the agent's words. */
@@ -419,7 +655,8 @@ int app_cancel_operation(struct app *app, const char *id, char *message,
 	 * REJECTED and the reason show that the agent cancelled it. */
 	if (app_print_notice(app, id, printed, sizeof(printed)) == 0)
 		snprintf(message, message_size,
-			 "Cancelled; cancellation notice printed");
+			 "Cancelled; cancellation notice sent to the "
+			 "printer");
 	else
 		snprintf(message, message_size, "Cancelled. %s", printed);
 	return 0;

@@ -1,6 +1,6 @@
 /* The application context shared by the UI and the service layer: the
  * configuration, the UI thread's journal connection, the event channel,
- * the sync worker, the printer and the agent's session. */
+ * the sync worker, the print worker and the agent's session. */
 #ifndef SPOTAGENT_APP_H
 #define SPOTAGENT_APP_H
 
@@ -9,12 +9,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../drivers/escpos.h"
 #include "../drivers/printer.h"
+#include "../drivers/usb.h"
 #include "../offline/journal.h"
 #include "../offline/sync.h"
 #include "api.h"
 #include "config.h"
 #include "event.h"
+#include "print_queue.h"
 
 /* The agent's session; the token lives in memory only. */
 struct session {
@@ -31,14 +34,17 @@ struct app_status {
 	bool online;
 	int64_t counts[OP_STATE_COUNT];
 	enum printer_state printer;
-	char printer_message[128];
+	char printer_message[160];   /* the print worker's last news */
+	int64_t print_waiting;        /* print jobs not written yet */
+	int64_t print_held;           /* print jobs the agent must release */
 };
 
-/* Summary of app_print_due's printing, for the agent. Calls add to it. */
+/* Summary of app_print_due's print jobs, for the agent. Calls add to
+ * it. */
 struct app_print_report {
-	int receipts;                    /* final receipts printed */
+	int receipts;                    /* final receipts sent to print */
 	int rejected;                    /* rejection notices due */
-	int failed;                      /* not printed; tried again later */
+	int failed;                      /* no job made; tried again later */
 	char id[JOURNAL_ID_SIZE];        /* the last rejected operation */
 	char reason[JOURNAL_ERROR_SIZE]; /* and its reason */
 	char print_message[160];         /* the last printing failure */
@@ -49,7 +55,8 @@ struct app {
 	struct journal *journal;
 	struct event_channel *events;
 	struct sync_worker *sync;
-	struct printer *printer;
+	struct usb_context *usb;         /* NULL when libusb cannot start */
+	struct print_queue *print;
 	struct session session;
 	struct app_status status;
 	struct app_print_report printed; /* since the UI last read it */
@@ -73,8 +80,10 @@ struct app {
 void app_describe_journal_error(const char *path, int rc, char *error,
 			    size_t error_size);
 
-/* Open the journal, event channel and printer and start the
- * sync worker for an already loaded app->config. Returns 0, or -1 with a
+/* Open the journal, the event channel and the USB context, start the
+ * print worker (which opens the printer) and the sync worker for an
+ * already loaded app->config. A USB context that cannot start is logged
+ * and only fails a "usb" printer setting. Returns 0, or -1 with a
  * one-line message in error (everything opened so far is closed). */
 int app_open(struct app *app, char *error, size_t error_size);
 
@@ -135,24 +144,62 @@ int app_discard_operation(struct app *app, const char *id, char *message,
 int app_acknowledge_operation(struct app *app, const char *id,
 			      char *message, size_t message_size);
 
-/* Print a rejection notice for operation id: its receipt headed as a
- * notice, for the customer and the agent's records. Returns as
- * app_print_receipt. */
+/* Make a print job of a rejection notice for operation id: its receipt
+ * headed as a notice, for the customer and the agent's records. When the
+ * operation is rejected, the job and the printed mark of that state are
+ * recorded together. Returns as app_print_receipt. */
 int app_print_notice(struct app *app, const char *id, char *message,
 		     size_t message_size);
 
-/* Print every final receipt (accepted) and rejection notice (rejected by
- * the central service) that the journal has not printed yet, oldest
- * first, and record each in the journal, so that none is lost or printed
- * twice, across restarts too. A printer failure stops the round; the rest
- * is tried on the next call. Adds to *report; returns how many were due.
+/* Make a print job for every final receipt (accepted) and rejection
+ * notice (rejected by the central service) that the journal has not
+ * printed yet, oldest first. Each job is added in the same transaction
+ * that marks the operation's state printed, so that none is lost or made
+ * twice, across restarts too; the print worker writes it. A confirmed
+ * cash operation also gets a drawer pulse (see app_print_drawer). A
+ * failure stops the round; the rest is tried on the next call. Does
+ * nothing without a printer. Adds to *report; returns how many were due.
  * app_apply_event calls it on queue changes, and app_open at start. */
 int app_print_due(struct app *app, struct app_print_report *report);
 
-/* Print the receipt of operation id on the configured printer, laid out
- * from its journal row. Returns 0, or -1 with a line for the agent in
- * message. */
+/* Make a print job of the receipt of operation id, laid out from its
+ * journal row for the printer's profile, and wake the print worker.
+ * Returns 0 with "Receipt sent to the printer" (or "Receipt copy sent to
+ * the printer") in message, or -1 with a line for the agent in message
+ * (no printer configured, layout or journal failure). */
 int app_print_receipt(struct app *app, const char *id, bool copy,
 		      char *message, size_t message_size);
+
+/* The profile new print jobs are encoded for: [printer] profile, else
+ * the model of the USB printer the print worker last saw, else the
+ * generic profile of the paper width. Never NULL. */
+const struct escpos_profile *app_print_profile(struct app *app);
+
+/* Add job (encoded for app_print_profile) as a print job of `kind` for
+ * operation_id (NULL for none) and wake the print worker. Returns 0, or
+ * -1 with a line for the agent in message. */
+int app_print_job(struct app *app, enum print_kind kind,
+		  const char *operation_id, const struct escpos_buf *job,
+		  char *message, size_t message_size);
+
+/* Whether operation op, confirmed now, gets a cash drawer pulse: the
+ * drawer is configured, op moves cash at the till (it changes the
+ * agent's float: cash-in, cash-out, a cash-funded transfer or a
+ * reversal of one), and now is within APP_DRAWER_SECONDS of op's
+ * creation, while the customer is still at the counter. */
+bool app_print_drawer_due(struct app *app, const struct operation *op,
+			  int64_t now);
+
+/* Seconds after an operation's creation within which its confirmation
+ * opens the cash drawer. */
+#define APP_DRAWER_SECONDS 120
+
+/* Release every held print job so that each prints once more, and wake
+ * the print worker. Returns the number released, or -1 with a line for
+ * the agent in message. */
+int app_print_release(struct app *app, char *message, size_t message_size);
+
+/* Re-read the print job counts from the journal into app->status. */
+void app_refresh_print_counts(struct app *app);
 
 #endif

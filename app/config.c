@@ -3,6 +3,7 @@
 #define LOG_MODULE "config"
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <libgen.h>
@@ -16,6 +17,7 @@
 
 #include "currency.h"
 #include "log.h"
+#include "../drivers/escpos_profile.h"
 #include "../offline/transport.h"
 
 enum setting_kind {
@@ -24,7 +26,9 @@ enum setting_kind {
 	SETTING_NUMBER, /* decimal integer within [min, max] */
 	SETTING_LEVEL,  /* log level name */
 	SETTING_TARGET, /* "syslog", "stderr", or a path */
-	SETTING_DEVICE, /* "none", or "file:" and a path */
+	SETTING_DEVICE, /* "none", "file:PATH", "tcp:HOST[:PORT]", "usb"
+			   or "usb:VVVV:PPPP" */
+	SETTING_CHOICE, /* one of choices, stored as its index */
 };
 
 struct setting {
@@ -37,6 +41,7 @@ struct setting {
 	const char *fallback; /* default for optional settings */
 	long min;
 	long max;
+	const char *const *choices; /* NULL-terminated, for SETTING_CHOICE */
 };
 
 #define TEXT(sec, key, field, req, def)                                  \
@@ -53,6 +58,14 @@ struct setting {
 	{ .section = sec, .name = key, .kind = SETTING_NUMBER,            \
 	  .offset = offsetof(struct config, field), .fallback = def,      \
 	  .min = lo, .max = hi }
+#define CHOICE(sec, key, field, def, list)                               \
+	{ .section = sec, .name = key, .kind = SETTING_CHOICE,            \
+	  .offset = offsetof(struct config, field), .fallback = def,      \
+	  .choices = list }
+
+/* Indexed by enum config_drawer. */
+static const char *const drawer_choices[] = { "none", "pin2", "pin5", NULL };
+static const char *const yes_no_choices[] = { "no", "yes", NULL };
 
 static const struct setting settings[] = {
 	TEXT("central", "url", url, true, NULL),
@@ -72,6 +85,13 @@ static const struct setting settings[] = {
 	  .offset = offsetof(struct config, printer),
 	  .size = sizeof(((struct config *)0)->printer), .fallback = "none" },
 	NUMBER("printer", "paper", paper_columns, "80", 58, 80),
+	TEXT("printer", "profile", printer_profile, false, "auto"),
+	CHOICE("printer", "drawer", drawer, "none", drawer_choices),
+	NUMBER("printer", "drawer_on_ms", drawer_on_ms, "100", 2, 510),
+	NUMBER("printer", "drawer_off_ms", drawer_off_ms, "200", 2, 510),
+	CHOICE("printer", "qr", qr, "yes", yes_no_choices),
+	CHOICE("printer", "barcode", barcode, "no", yes_no_choices),
+	TEXT("printer", "verify_url", verify_url, false, ""),
 	{ .section = "log", .name = "file", .kind = SETTING_TARGET,
 	  .offset = offsetof(struct config, log_target),
 	  .size = sizeof(((struct config *)0)->log_target),
@@ -165,6 +185,28 @@ static int store_number(struct load_state *state, const struct setting *s,
 	return 0;
 }
 
+static int store_choice(struct load_state *state, const struct setting *s,
+			const char *value)
+{
+	char list[128] = "";
+	size_t used = 0;
+
+	for (int i = 0; s->choices[i] != NULL; i++) {
+		if (strcmp(s->choices[i], value) == 0) {
+			*(int *)((char *)state->config + s->offset) = i;
+			return 0;
+		}
+	}
+	for (int i = 0; s->choices[i] != NULL && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used,
+					 "%s%s", i == 0 ? "" : ", ",
+					 s->choices[i]);
+	snprintf(state->error, state->error_size,
+		 "%s: [%s] %s must be one of %s, not \"%s\"", state->path,
+		 s->section, s->name, list, value);
+	return -1;
+}
+
 static int store_setting(struct load_state *state, const struct setting *s,
 			 const char *value)
 {
@@ -178,6 +220,8 @@ static int store_setting(struct load_state *state, const struct setting *s,
 		return store_text(state, s, value);
 	case SETTING_NUMBER:
 		return store_number(state, s, value);
+	case SETTING_CHOICE:
+		return store_choice(state, s, value);
 	case SETTING_LEVEL:
 		level = log_level_parse(value);
 		if (level < 0) {
@@ -271,6 +315,80 @@ static int check_files(struct load_state *state)
 	return 0;
 }
 
+/* Whether device is "usb:VVVV:PPPP" with four hexadecimal digits each. */
+static bool is_usb_id(const char *device)
+{
+	static const char pattern[] = "usb:hhhh:hhhh";
+
+	if (strlen(device) != sizeof(pattern) - 1)
+		return false;
+	for (size_t i = 0; i < sizeof(pattern) - 1; i++) {
+		if (pattern[i] == 'h' ? !isxdigit((unsigned char)device[i])
+				      : device[i] != pattern[i])
+			return false;
+	}
+	return true;
+}
+
+/* Whether device is "tcp:HOST" or "tcp:HOST:PORT" with a port from 1
+ * to 65535 and a host without spaces or a scheme. */
+static bool is_tcp_device(const char *device)
+{
+	const char *host = device + 4;
+	const char *colon = strrchr(host, ':');
+	char *end = NULL;
+	long port;
+
+	if (strncmp(device, "tcp:", 4) != 0 || host[0] == '\0' ||
+	    host[0] == ':' || strpbrk(host, " /@\t") != NULL)
+		return false;
+	if (colon == NULL)
+		return true;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	return errno == 0 && end != colon + 1 && *end == '\0' && port >= 1 &&
+	       port <= 65535;
+}
+
+/* Check the [printer] settings: the device's syntax, the profile's name
+ * and the verification URL. */
+static int check_printer(struct load_state *state)
+{
+	const struct config *c = state->config;
+	const char *device = c->printer;
+
+	if (strcmp(device, "none") != 0 && strcmp(device, "usb") != 0 &&
+	    !(strncmp(device, "file:", 5) == 0 && device[5] != '\0') &&
+	    !is_usb_id(device) && !is_tcp_device(device)) {
+		snprintf(state->error, state->error_size,
+			 "%s: [printer] device must be none, file:PATH, "
+			 "tcp:HOST[:PORT], usb or usb:VVVV:PPPP (hexadecimal "
+			 "vendor and product), not \"%s\"",
+			 state->path, device);
+		return -1;
+	}
+	if (strcmp(c->printer_profile, "auto") != 0 &&
+	    escpos_profile_find(c->printer_profile) == NULL) {
+		snprintf(state->error, state->error_size,
+			 "%s: [printer] profile \"%s\" is not known; use auto, "
+			 "generic-58, generic-80 or a model that "
+			 "`spotagent devices` lists",
+			 state->path, c->printer_profile);
+		return -1;
+	}
+	if (c->verify_url[0] != '\0' &&
+	    ((strncmp(c->verify_url, "https://", 8) != 0 &&
+	      strncmp(c->verify_url, "http://", 7) != 0) ||
+	     strpbrk(c->verify_url, " \t\"<>") != NULL)) {
+		snprintf(state->error, state->error_size,
+			 "%s: [printer] verify_url must be an http:// or "
+			 "https:// URL without spaces, not \"%s\"",
+			 state->path, c->verify_url);
+		return -1;
+	}
+	return 0;
+}
+
 /* Checks that need more than one setting or a closer look. */
 static int check_values(struct load_state *state)
 {
@@ -311,6 +429,8 @@ static int check_values(struct load_state *state)
 			 state->path, c->paper_columns);
 		return -1;
 	}
+	if (check_printer(state) != 0)
+		return -1;
 	if (c->retry_min > c->retry_max) {
 		snprintf(state->error, state->error_size,
 			 "%s: [sync] retry_min_seconds is above "

@@ -7,6 +7,18 @@
 #define CONFIG_DEFAULT_PATH "/etc/spotagent/spotagent.conf"
 #define CONFIG_TEXT_SIZE 512
 
+#define CONFIG_PROFILE_SIZE 48
+/* Room for a verification URL of 180 bytes: with a reference of up to 64
+ * bytes it fits the smallest QR code of the profiles (251 bytes). */
+#define CONFIG_URL_SIZE 181
+
+/* [printer] drawer: which pin of the drawer kick connector pulses. */
+enum config_drawer {
+	CONFIG_DRAWER_NONE = 0,
+	CONFIG_DRAWER_PIN2 = 1,
+	CONFIG_DRAWER_PIN5 = 2,
+};
+
 struct config {
 	char url[CONFIG_TEXT_SIZE];        /* [central] url, https://... */
 	char ca_file[CONFIG_TEXT_SIZE];    /* [central] ca_file */
@@ -24,6 +36,16 @@ struct config {
 	char printer[CONFIG_TEXT_SIZE];    /* [printer] device */
 	int paper_columns;                 /* [printer] paper 58 or 80 mm,
 					      stored as 32 or 48 columns */
+	char printer_profile[CONFIG_PROFILE_SIZE]; /* [printer] profile:
+						      "auto" or a profile */
+	int drawer;                        /* [printer] drawer: one of
+					      enum config_drawer */
+	int drawer_on_ms;                  /* [printer] drawer_on_ms */
+	int drawer_off_ms;                 /* [printer] drawer_off_ms */
+	int qr;                            /* [printer] qr: 1 yes, 0 no */
+	int barcode;                       /* [printer] barcode: 1 yes */
+	char verify_url[CONFIG_URL_SIZE];  /* [printer] verify_url, or
+					      empty */
 	char log_target[CONFIG_TEXT_SIZE]; /* [log] file: path or syslog */
 	int log_level;                     /* [log] level */
 	int retry_min;                     /* [sync] retry_min_seconds */

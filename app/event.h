@@ -11,9 +11,18 @@ enum event_type {
 	EVENT_OPERATION = 3,   /* id changed state; status is its op_state */
 	EVENT_LOGIN = 4,       /* status: 0 or a negative api_error */
 	EVENT_LOOKUP = 5,      /* status: 0 or a negative api_error */
-	EVENT_PRINTER = 6,     /* status: printer_state */
+	EVENT_PRINTER = 6,     /* the printer's state changed; status:
+				  printer_state, text: a short message */
 	EVENT_MONEY = 7,       /* a money request finished (app/money.h);
 				  status: 0 or a negative api_error */
+	EVENT_PRINT_HELD = 8,  /* the printer turned ready with held jobs;
+				  status: their number */
+	EVENT_PRINT_JOB = 9,   /* a print job ended; status: print_state,
+				  id: the operation of a receipt, notice
+				  or copy, else the job's kind ("report",
+				  "drawer" ...), or "" for several jobs
+				  held at once; text: a message for the
+				  agent when held or failed */
 };
 
 /* Small enough that one write to a pipe is atomic (PIPE_BUF). */

@@ -40,12 +40,19 @@ static bool is_control(uint32_t code)
 	       (code >= 0x2066 && code <= 0x2069);
 }
 
-/* Copy src into dst as valid UTF-8 without control characters. Tabs and
- * line breaks become spaces so that words stay apart, and each invalid
- * sequence becomes '?'. Returns 0, or -1 when dst is too small. */
-static int clean_text(const char *src, char *dst, size_t size)
+/* Maximum size in bytes of one character's printable form: the character
+ * itself (4 bytes at most) or a transliteration such as "Shch". */
+#define PRINTABLE_CHAR_SIZE 16
+
+/* Copy src into dst as valid UTF-8 without control characters, each
+ * character as profile prints it (escpos_printable). Tabs and line breaks
+ * become spaces so that words stay apart, and each invalid sequence
+ * becomes '?'. Returns 0, or -1 when dst is too small. */
+static int clean_text(const struct escpos_profile *profile, const char *src,
+		      char *dst, size_t size)
 {
 	const unsigned char *s = (const unsigned char *)src;
+	char printable[PRINTABLE_CHAR_SIZE];
 	size_t used = 0;
 
 	while (*s != '\0') {
@@ -61,6 +68,16 @@ static int clean_text(const char *src, char *dst, size_t size)
 			bytes = (const unsigned char *)" ";
 		} else if (is_control(code)) {
 			continue;
+		} else if (code >= 0x80) {
+			char one[5];
+
+			memcpy(one, bytes, len);
+			one[len] = '\0';
+			if (escpos_printable(profile, one, printable,
+					     sizeof(printable)) < 0)
+				return -1;
+			bytes = (const unsigned char *)printable;
+			len = strlen(printable);
 		}
 		if (len >= size - used) {
 			log_warn("text of more than %zu bytes cannot fit on a "
@@ -184,7 +201,7 @@ static int add_pair(struct receipt *out, enum receipt_style style,
 	const char *rest = clean;
 	bool first = true;
 
-	if (clean_text(value, clean, sizeof(clean)) < 0)
+	if (clean_text(out->profile, value, clean, sizeof(clean)) < 0)
 		return -1;
 
 	do {
@@ -209,7 +226,7 @@ int receipt_add_paragraph(struct receipt *out, enum receipt_style style,
 	char clean[VALUE_SIZE];
 	const char *rest = clean;
 
-	if (clean_text(text, clean, sizeof(clean)) < 0)
+	if (clean_text(out->profile, text, clean, sizeof(clean)) < 0)
 		return -1;
 
 	do {
@@ -232,6 +249,7 @@ static int add_paragraph(struct receipt *out, const char *text)
 static int add_header(struct receipt *out,
 		      const struct receipt_context *context, const char *title)
 {
+	out->profile = context->profile;
 	if (add_text(out, RECEIPT_STYLE_CENTER, "SPOTBANC") < 0 ||
 	    add_text(out, RECEIPT_STYLE_CENTER, title) < 0)
 		return -1;
@@ -393,12 +411,59 @@ static int add_status(struct receipt *out, const struct operation *op)
 	return -1;
 }
 
+/* Whether text can be a CODE128 code set B barcode: printable ASCII. */
+static bool is_barcode_text(const char *text)
+{
+	for (; *text != '\0'; text++) {
+		if (*text < 0x20 || *text >= 0x7F)
+			return false;
+	}
+	return true;
+}
+
+/* Mark where the QR code and barcode print: right after the status.
+ * Only a CONFIRMED receipt with a reference gets them. */
+static int add_codes(struct receipt *out, const struct operation *op,
+		     const struct receipt_context *context)
+{
+	const struct escpos_profile *profile = out->profile;
+	const char *url = context->verify_url;
+	size_t len;
+
+	if (profile == NULL)
+		profile = escpos_profile_find("generic-80");
+	out->codes_line = out->count;
+	if (op->state != OP_ACCEPTED || op->reference[0] == '\0')
+		return 0;
+
+	if (context->qr && profile->qr_max > 0) {
+		len = (size_t)snprintf(out->qr, sizeof(out->qr), "%s%s",
+				       url != NULL ? url : "", op->reference);
+		if (len >= sizeof(out->qr) || len > profile->qr_max) {
+			log_warn("operation %s: QR code of %zu bytes is over "
+				 "the %zu of printer profile %s; printed "
+				 "without it",
+				 op->id, len, profile->qr_max, profile->name);
+			out->qr[0] = '\0';
+		}
+	}
+	if (context->barcode && profile->barcode &&
+	    is_barcode_text(op->reference))
+		snprintf(out->barcode, sizeof(out->barcode), "%s",
+			 op->reference);
+	return 0;
+}
+
 /* --- The building blocks other layouts share (receipt.h). --- */
 
 int receipt_begin(struct receipt *out, int columns)
 {
 	out->columns = columns;
 	out->count = 0;
+	out->profile = NULL;
+	out->qr[0] = '\0';
+	out->barcode[0] = '\0';
+	out->codes_line = -1;
 	if (columns != RECEIPT_COLUMNS_58MM && columns != RECEIPT_COLUMNS_80MM)
 		return -1;
 	return 0;
@@ -430,8 +495,10 @@ int receipt_add_columns(struct receipt *out, enum receipt_style style,
 	int left_count;
 	int right_count;
 
-	if (clean_text(left, clean_left, sizeof(clean_left)) < 0 ||
-	    clean_text(right, clean_right, sizeof(clean_right)) < 0)
+	if (clean_text(out->profile, left, clean_left, sizeof(clean_left)) <
+		    0 ||
+	    clean_text(out->profile, right, clean_right,
+		       sizeof(clean_right)) < 0)
 		return -1;
 	left_count = utf8_count(clean_left);
 	right_count = utf8_count(clean_right);
@@ -460,6 +527,12 @@ int receipt_add_origin(struct receipt *out, const struct operation *op,
 int receipt_add_status(struct receipt *out, const struct operation *op)
 {
 	return add_status(out, op);
+}
+
+int receipt_add_codes(struct receipt *out, const struct operation *op,
+		      const struct receipt_context *context)
+{
+	return add_codes(out, op, context);
 }
 
 int receipt_add_reversal(struct receipt *out,
@@ -619,6 +692,7 @@ static int layout_customer(const struct operation *op,
 	    add_origin(out, op, context) < 0 || add_customer(out, op) < 0 ||
 	    add_pair(out, RECEIPT_STYLE_PLAIN, "Operation", op->id) < 0 ||
 	    add_rule(out) < 0 || add_status(out, op) < 0 ||
+	    add_codes(out, op, context) < 0 ||
 	    receipt_add_footer(out, context) < 0)
 		return -1;
 	return 0;
@@ -650,6 +724,7 @@ int receipt_layout(const struct operation *op,
 	if (add_header(out, &headed, "Wallet transfer") < 0 ||
 	    add_details(out, op, &headed, &transfer) < 0 ||
 	    add_amount(out, op, &transfer) < 0 || add_status(out, op) < 0 ||
+	    add_codes(out, op, &headed) < 0 ||
 	    receipt_add_reversal(out, &headed) < 0 ||
 	    receipt_add_footer(out, &headed) < 0)
 		return -1;
@@ -667,9 +742,13 @@ static void encode_line(struct escpos_buf *buf,
 		escpos_text(buf, line->text);
 		break;
 	case RECEIPT_STYLE_TOTAL:
+		/* Double height keeps the width, so the line still fits 32
+		 * columns. */
 		escpos_align(buf, ESCPOS_ALIGN_LEFT);
 		escpos_bold(buf, true);
+		escpos_double_height(buf, true);
 		escpos_text(buf, line->text);
+		escpos_double_height(buf, false);
 		escpos_bold(buf, false);
 		break;
 	case RECEIPT_STYLE_RULE:
@@ -686,9 +765,34 @@ static void encode_line(struct escpos_buf *buf,
 	escpos_newline(buf);
 }
 
-/* NOTE: line widths count code points, but escpos_text prints a few
- * characters as two or three letters ("ss" for U+00DF, "NGN" for U+20A6),
- * so such a line can pass the paper width and the printer may wrap it. */
+/* The QR code and barcode of a CONFIRMED receipt. One the printer cannot
+ * print is left out: the reference is on the receipt as text too. */
+static void encode_codes(const struct receipt *receipt,
+			 struct escpos_buf *buf)
+{
+	size_t qr_len = strnlen(receipt->qr, sizeof(receipt->qr));
+	int rc;
+
+	if (qr_len > 0 && qr_len < sizeof(receipt->qr)) {
+		rc = escpos_qr(buf, (const unsigned char *)receipt->qr,
+			       qr_len);
+		if (rc != ESCPOS_OK)
+			log_warn("QR code of %zu bytes left out for printer "
+				 "profile %s: %s",
+				 qr_len, buf->profile->name,
+				 escpos_strerror(rc));
+	}
+	if (receipt->barcode[0] != '\0' &&
+	    memchr(receipt->barcode, '\0', sizeof(receipt->barcode)) != NULL) {
+		rc = escpos_barcode(buf, receipt->barcode);
+		if (rc != ESCPOS_OK)
+			log_warn("barcode of \"%s\" left out for printer "
+				 "profile %s: %s",
+				 receipt->barcode, buf->profile->name,
+				 escpos_strerror(rc));
+	}
+}
+
 int receipt_encode(const struct receipt *receipt, struct escpos_buf *buf)
 {
 	int columns = receipt->columns;
@@ -701,8 +805,13 @@ int receipt_encode(const struct receipt *receipt, struct escpos_buf *buf)
 		count = 0;
 
 	escpos_reset(buf);
-	for (int i = 0; i < count; i++)
+	for (int i = 0; i < count; i++) {
+		if (i == receipt->codes_line)
+			encode_codes(receipt, buf);
 		encode_line(buf, &receipt->lines[i], columns);
+	}
+	if (receipt->codes_line == count)
+		encode_codes(receipt, buf);
 	escpos_feed(buf, RECEIPT_FEED_LINES);
 	escpos_cut_partial(buf);
 	return buf->error;

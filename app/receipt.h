@@ -13,6 +13,8 @@
 #define RECEIPT_COLUMNS_58MM 32
 #define RECEIPT_COLUMNS_80MM 48
 #define RECEIPT_LINES_MAX 64
+/* Largest QR payload kept, above every profile's qr_max. */
+#define RECEIPT_QR_SIZE 1024
 
 enum receipt_style {
 	RECEIPT_STYLE_PLAIN = 0,
@@ -30,6 +32,12 @@ struct receipt {
 	int columns;
 	int count;
 	struct receipt_line lines[RECEIPT_LINES_MAX];
+	/* The printer the text was made printable for (NULL: generic
+	 * 80 mm), from the context given to receipt_add_header. */
+	const struct escpos_profile *profile;
+	char qr[RECEIPT_QR_SIZE];             /* QR payload, "" for none */
+	char barcode[JOURNAL_REFERENCE_SIZE]; /* CODE128 text, "" for none */
+	int codes_line; /* the QR code and barcode print before this line */
 };
 
 /* Terminal facts printed on every receipt. */
@@ -41,11 +49,23 @@ struct receipt_context {
 	/* The journal row of the operation's reversal, from
 	 * receipt_find_reversal, or NULL when it has none. */
 	const struct operation *reversal;
+	/* The printer: text is made printable for its code pages. NULL
+	 * lays out a screen preview, printable for the generic 80 mm
+	 * profile, at the width the caller requests. */
+	const struct escpos_profile *profile;
+	bool qr;                  /* a CONFIRMED receipt gets a QR code */
+	bool barcode;             /* and a CODE128 barcode of its reference */
+	/* Put before the reference in the QR code; NULL or "" for the
+	 * reference alone. */
+	const char *verify_url;
 };
 
 /* Lay out the receipt of op for `columns` (32 or 48). The status line says
  * PENDING for queued and in-flight operations, CONFIRMED with the reference
- * once accepted, and REJECTED with the reason. A rejected operation's
+ * once accepted, and REJECTED with the reason. A CONFIRMED receipt gets
+ * the QR code (context->verify_url then the reference) and the barcode
+ * that context requests and the profile can print; one that does not fit
+ * the profile is left out and logged. A rejected operation's
  * receipt is headed as a rejection notice whatever context->notice is,
  * and its money lines print what to give back instead of what was paid.
  * Returns 0, or -1 for an unsupported width, an unknown type or state, a
@@ -57,15 +77,18 @@ int receipt_layout(const struct operation *op,
 
 /* --- Building blocks of layouts, shared by the operation receipts
  * (receipt.c, receipt_money.c) and the day report (report.c). Text is
- * cleaned of control characters first. Each returns 0, or -1 when the
- * receipt has no line left or the text cannot fit. --- */
+ * cleaned of control characters and made printable for the receipt's
+ * profile first (escpos_printable), so its character count is its
+ * printed width. Each returns 0, or -1 when the receipt has no line left
+ * or the text cannot fit. --- */
 
-/* Start an empty layout of `columns` (32 or 48). Returns -1 for another
- * width. */
+/* Start an empty layout of `columns` (32 or 48) with no profile, QR code
+ * or barcode. Returns -1 for another width. */
 int receipt_begin(struct receipt *out, int columns);
 
-/* Append "SPOTBANC", the title, and the copy or rejection-notice marks
- * that context asks for, centred, then a rule. */
+/* Take the profile from context, then append "SPOTBANC", the title, and
+ * the copy or rejection-notice marks that context requests, centred,
+ * then a rule. */
 int receipt_add_header(struct receipt *out,
 		       const struct receipt_context *context,
 		       const char *title);
@@ -94,6 +117,12 @@ int receipt_add_origin(struct receipt *out, const struct operation *op,
 /* Append the status of op: PENDING, CONFIRMED with the reference,
  * REJECTED with the reason, or NEEDS ATTENTION. */
 int receipt_add_status(struct receipt *out, const struct operation *op);
+
+/* Mark the place of the QR code and barcode (after the lines so far) and
+ * store the ones that context requests when op is CONFIRMED with a
+ * reference, as receipt_layout describes. */
+int receipt_add_codes(struct receipt *out, const struct operation *op,
+		      const struct receipt_context *context);
 
 /* Append "Reversed by REFERENCE on DATE" (the reversal's created_at in
  * UTC) for the accepted reversal in context->reversal, "Reversal pending"
@@ -127,8 +156,11 @@ int receipt_money_layout(const struct operation *op,
 int receipt_find_reversal(struct journal *journal, const char *id,
 			  struct operation *reversal);
 
-/* Encode a layout as one ESC/POS print job into buf (reset first, cut
- * last). Returns 0, or a negative escpos_error. */
+/* Encode a layout as one ESC/POS print job into buf for buf->profile:
+ * reset and first code page, header centred, totals bold and double
+ * height, the QR code and barcode after the status, then a feed and a
+ * partial cut. A QR code or barcode buf->profile cannot print is left out
+ * and logged. Returns 0, or a negative escpos_error. */
 int receipt_encode(const struct receipt *receipt, struct escpos_buf *buf);
 
 #endif

@@ -435,6 +435,7 @@ int receipt_money_layout(const struct operation *op,
 	    receipt_add_rule(out) < 0 ||
 	    add_money_lines(out, &lines, op->state) < 0 ||
 	    receipt_add_status(out, op) < 0 ||
+	    receipt_add_codes(out, op, context) < 0 ||
 	    receipt_add_reversal(out, context) < 0 ||
 	    receipt_add_footer(out, context) < 0)
 		return -1;

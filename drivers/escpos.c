@@ -1,6 +1,8 @@
 /* ESC/POS command encoding: a growing print job buffer with a sticky error,
- * and UTF-8 text reduced to printable ASCII so it can never carry a command. */
+ * text in the profile's code pages with no control byte, QR codes,
+ * barcodes and the drawer pulse. */
 #include "escpos.h"
+#include "escpos_codepage.h"
 #include "utf8.h"
 
 #include <stdint.h>
@@ -20,150 +22,34 @@
  * the Epson TM-T88III programming guide describes, so a small n suffices. */
 #define ESCPOS_CUT_FEED_UNITS 3
 
-/* A character outside printable ASCII and its ASCII replacement. */
-struct transliteration {
-	uint32_t code;
-	const char *ascii;
-};
+/* GS ( k with cn 49 selects the QR code functions; Epson's ESC/POS
+ * reference numbers them 165 (model), 167 (module size), 169 (error
+ * correction), 180 (store the data) and 181 (print). */
+#define QR_CN 49
+#define QR_FN_MODEL 65
+#define QR_FN_MODULE 67
+#define QR_FN_LEVEL 69
+#define QR_FN_STORE 80
+#define QR_FN_PRINT 81
+#define QR_MODEL_2 50
+#define QR_MODULE_DOTS 6
+#define QR_LEVEL_M 49
+#define QR_M 48 /* the m parameter of functions 180 and 181 */
 
-/* The only transliteration table, sorted by code point for bsearch.
- * Letters map to their base letter without accent; currency signs with no
- * glyph in common printer code pages map to their ISO 4217 code. */
-static const struct transliteration transliterations[] = {
-	/* Latin-1 Supplement: no-break space, pound and yen signs, letters. */
-	{0x00A0, " "}, {0x00A3, "GBP"}, {0x00A5, "JPY"}, {0x00C0, "A"},
-	{0x00C1, "A"}, {0x00C2, "A"}, {0x00C3, "A"}, {0x00C4, "A"},
-	{0x00C5, "A"}, {0x00C6, "AE"}, {0x00C7, "C"}, {0x00C8, "E"},
-	{0x00C9, "E"}, {0x00CA, "E"}, {0x00CB, "E"}, {0x00CC, "I"},
-	{0x00CD, "I"}, {0x00CE, "I"}, {0x00CF, "I"}, {0x00D0, "D"},
-	{0x00D1, "N"}, {0x00D2, "O"}, {0x00D3, "O"}, {0x00D4, "O"},
-	{0x00D5, "O"}, {0x00D6, "O"}, {0x00D7, "x"}, {0x00D8, "O"},
-	{0x00D9, "U"}, {0x00DA, "U"}, {0x00DB, "U"}, {0x00DC, "U"},
-	{0x00DD, "Y"}, {0x00DE, "TH"}, {0x00DF, "ss"}, {0x00E0, "a"},
-	{0x00E1, "a"}, {0x00E2, "a"}, {0x00E3, "a"}, {0x00E4, "a"},
-	{0x00E5, "a"}, {0x00E6, "ae"}, {0x00E7, "c"}, {0x00E8, "e"},
-	{0x00E9, "e"}, {0x00EA, "e"}, {0x00EB, "e"}, {0x00EC, "i"},
-	{0x00ED, "i"}, {0x00EE, "i"}, {0x00EF, "i"}, {0x00F0, "d"},
-	{0x00F1, "n"}, {0x00F2, "o"}, {0x00F3, "o"}, {0x00F4, "o"},
-	{0x00F5, "o"}, {0x00F6, "o"}, {0x00F8, "o"}, {0x00F9, "u"},
-	{0x00FA, "u"}, {0x00FB, "u"}, {0x00FC, "u"}, {0x00FD, "y"},
-	{0x00FE, "th"}, {0x00FF, "y"},
-	/* Latin Extended-A. */
-	{0x0100, "A"}, {0x0101, "a"}, {0x0102, "A"}, {0x0103, "a"},
-	{0x0104, "A"}, {0x0105, "a"}, {0x0106, "C"}, {0x0107, "c"},
-	{0x0108, "C"}, {0x0109, "c"}, {0x010A, "C"}, {0x010B, "c"},
-	{0x010C, "C"}, {0x010D, "c"}, {0x010E, "D"}, {0x010F, "d"},
-	{0x0110, "D"}, {0x0111, "d"}, {0x0112, "E"}, {0x0113, "e"},
-	{0x0114, "E"}, {0x0115, "e"}, {0x0116, "E"}, {0x0117, "e"},
-	{0x0118, "E"}, {0x0119, "e"}, {0x011A, "E"}, {0x011B, "e"},
-	{0x011C, "G"}, {0x011D, "g"}, {0x011E, "G"}, {0x011F, "g"},
-	{0x0120, "G"}, {0x0121, "g"}, {0x0122, "G"}, {0x0123, "g"},
-	{0x0124, "H"}, {0x0125, "h"}, {0x0126, "H"}, {0x0127, "h"},
-	{0x0128, "I"}, {0x0129, "i"}, {0x012A, "I"}, {0x012B, "i"},
-	{0x012C, "I"}, {0x012D, "i"}, {0x012E, "I"}, {0x012F, "i"},
-	{0x0130, "I"}, {0x0131, "i"}, {0x0132, "IJ"}, {0x0133, "ij"},
-	{0x0134, "J"}, {0x0135, "j"}, {0x0136, "K"}, {0x0137, "k"},
-	{0x0138, "q"}, {0x0139, "L"}, {0x013A, "l"}, {0x013B, "L"},
-	{0x013C, "l"}, {0x013D, "L"}, {0x013E, "l"}, {0x013F, "L"},
-	{0x0140, "l"}, {0x0141, "L"}, {0x0142, "l"}, {0x0143, "N"},
-	{0x0144, "n"}, {0x0145, "N"}, {0x0146, "n"}, {0x0147, "N"},
-	{0x0148, "n"}, {0x0149, "'n"}, {0x014A, "N"}, {0x014B, "n"},
-	{0x014C, "O"}, {0x014D, "o"}, {0x014E, "O"}, {0x014F, "o"},
-	{0x0150, "O"}, {0x0151, "o"}, {0x0152, "OE"}, {0x0153, "oe"},
-	{0x0154, "R"}, {0x0155, "r"}, {0x0156, "R"}, {0x0157, "r"},
-	{0x0158, "R"}, {0x0159, "r"}, {0x015A, "S"}, {0x015B, "s"},
-	{0x015C, "S"}, {0x015D, "s"}, {0x015E, "S"}, {0x015F, "s"},
-	{0x0160, "S"}, {0x0161, "s"}, {0x0162, "T"}, {0x0163, "t"},
-	{0x0164, "T"}, {0x0165, "t"}, {0x0166, "T"}, {0x0167, "t"},
-	{0x0168, "U"}, {0x0169, "u"}, {0x016A, "U"}, {0x016B, "u"},
-	{0x016C, "U"}, {0x016D, "u"}, {0x016E, "U"}, {0x016F, "u"},
-	{0x0170, "U"}, {0x0171, "u"}, {0x0172, "U"}, {0x0173, "u"},
-	{0x0174, "W"}, {0x0175, "w"}, {0x0176, "Y"}, {0x0177, "y"},
-	{0x0178, "Y"}, {0x0179, "Z"}, {0x017A, "z"}, {0x017B, "Z"},
-	{0x017C, "z"}, {0x017D, "Z"}, {0x017E, "z"}, {0x017F, "s"},
-	/* Latin Extended-B: Hausa hooked letters, Akan and Ewe open vowels,
-	 * vowels with caron, Yoruba N with grave. */
-	{0x0181, "B"}, {0x0186, "O"}, {0x0189, "D"}, {0x018A, "D"},
-	{0x018E, "E"}, {0x0190, "E"}, {0x0191, "F"}, {0x0192, "f"},
-	{0x0194, "G"}, {0x0198, "K"}, {0x0199, "k"}, {0x01B2, "V"},
-	{0x01B3, "Y"}, {0x01B4, "y"}, {0x01CD, "A"}, {0x01CE, "a"},
-	{0x01CF, "I"}, {0x01D0, "i"}, {0x01D1, "O"}, {0x01D2, "o"},
-	{0x01D3, "U"}, {0x01D4, "u"}, {0x01D5, "U"}, {0x01D6, "u"},
-	{0x01D7, "U"}, {0x01D8, "u"}, {0x01D9, "U"}, {0x01DA, "u"},
-	{0x01DB, "U"}, {0x01DC, "u"}, {0x01DD, "e"}, {0x01F8, "N"},
-	{0x01F9, "n"},
-	/* IPA letters used in West African orthographies. */
-	{0x0253, "b"}, {0x0254, "o"}, {0x0256, "d"}, {0x0257, "d"},
-	{0x025B, "e"}, {0x0263, "g"}, {0x028B, "v"},
-	/* Latin Extended Additional: dot below (Yoruba, Igbo), Vietnamese. */
-	{0x1E00, "A"}, {0x1E01, "a"}, {0x1E02, "B"}, {0x1E03, "b"},
-	{0x1E04, "B"}, {0x1E05, "b"}, {0x1E06, "B"}, {0x1E07, "b"},
-	{0x1E08, "C"}, {0x1E09, "c"}, {0x1E0A, "D"}, {0x1E0B, "d"},
-	{0x1E0C, "D"}, {0x1E0D, "d"}, {0x1E0E, "D"}, {0x1E0F, "d"},
-	{0x1E10, "D"}, {0x1E11, "d"}, {0x1E12, "D"}, {0x1E13, "d"},
-	{0x1E14, "E"}, {0x1E15, "e"}, {0x1E16, "E"}, {0x1E17, "e"},
-	{0x1E18, "E"}, {0x1E19, "e"}, {0x1E1A, "E"}, {0x1E1B, "e"},
-	{0x1E1C, "E"}, {0x1E1D, "e"}, {0x1E1E, "F"}, {0x1E1F, "f"},
-	{0x1E20, "G"}, {0x1E21, "g"}, {0x1E22, "H"}, {0x1E23, "h"},
-	{0x1E24, "H"}, {0x1E25, "h"}, {0x1E26, "H"}, {0x1E27, "h"},
-	{0x1E28, "H"}, {0x1E29, "h"}, {0x1E2A, "H"}, {0x1E2B, "h"},
-	{0x1E2C, "I"}, {0x1E2D, "i"}, {0x1E2E, "I"}, {0x1E2F, "i"},
-	{0x1E30, "K"}, {0x1E31, "k"}, {0x1E32, "K"}, {0x1E33, "k"},
-	{0x1E34, "K"}, {0x1E35, "k"}, {0x1E36, "L"}, {0x1E37, "l"},
-	{0x1E38, "L"}, {0x1E39, "l"}, {0x1E3A, "L"}, {0x1E3B, "l"},
-	{0x1E3C, "L"}, {0x1E3D, "l"}, {0x1E3E, "M"}, {0x1E3F, "m"},
-	{0x1E40, "M"}, {0x1E41, "m"}, {0x1E42, "M"}, {0x1E43, "m"},
-	{0x1E44, "N"}, {0x1E45, "n"}, {0x1E46, "N"}, {0x1E47, "n"},
-	{0x1E48, "N"}, {0x1E49, "n"}, {0x1E4A, "N"}, {0x1E4B, "n"},
-	{0x1E4C, "O"}, {0x1E4D, "o"}, {0x1E4E, "O"}, {0x1E4F, "o"},
-	{0x1E50, "O"}, {0x1E51, "o"}, {0x1E52, "O"}, {0x1E53, "o"},
-	{0x1E54, "P"}, {0x1E55, "p"}, {0x1E56, "P"}, {0x1E57, "p"},
-	{0x1E58, "R"}, {0x1E59, "r"}, {0x1E5A, "R"}, {0x1E5B, "r"},
-	{0x1E5C, "R"}, {0x1E5D, "r"}, {0x1E5E, "R"}, {0x1E5F, "r"},
-	{0x1E60, "S"}, {0x1E61, "s"}, {0x1E62, "S"}, {0x1E63, "s"},
-	{0x1E64, "S"}, {0x1E65, "s"}, {0x1E66, "S"}, {0x1E67, "s"},
-	{0x1E68, "S"}, {0x1E69, "s"}, {0x1E6A, "T"}, {0x1E6B, "t"},
-	{0x1E6C, "T"}, {0x1E6D, "t"}, {0x1E6E, "T"}, {0x1E6F, "t"},
-	{0x1E70, "T"}, {0x1E71, "t"}, {0x1E72, "U"}, {0x1E73, "u"},
-	{0x1E74, "U"}, {0x1E75, "u"}, {0x1E76, "U"}, {0x1E77, "u"},
-	{0x1E78, "U"}, {0x1E79, "u"}, {0x1E7A, "U"}, {0x1E7B, "u"},
-	{0x1E7C, "V"}, {0x1E7D, "v"}, {0x1E7E, "V"}, {0x1E7F, "v"},
-	{0x1E80, "W"}, {0x1E81, "w"}, {0x1E82, "W"}, {0x1E83, "w"},
-	{0x1E84, "W"}, {0x1E85, "w"}, {0x1E86, "W"}, {0x1E87, "w"},
-	{0x1E88, "W"}, {0x1E89, "w"}, {0x1E8A, "X"}, {0x1E8B, "x"},
-	{0x1E8C, "X"}, {0x1E8D, "x"}, {0x1E8E, "Y"}, {0x1E8F, "y"},
-	{0x1E90, "Z"}, {0x1E91, "z"}, {0x1E92, "Z"}, {0x1E93, "z"},
-	{0x1E94, "Z"}, {0x1E95, "z"}, {0x1E96, "h"}, {0x1E97, "t"},
-	{0x1E98, "w"}, {0x1E99, "y"}, {0x1E9E, "SS"}, {0x1EA0, "A"},
-	{0x1EA1, "a"}, {0x1EA2, "A"}, {0x1EA3, "a"}, {0x1EA4, "A"},
-	{0x1EA5, "a"}, {0x1EA6, "A"}, {0x1EA7, "a"}, {0x1EA8, "A"},
-	{0x1EA9, "a"}, {0x1EAA, "A"}, {0x1EAB, "a"}, {0x1EAC, "A"},
-	{0x1EAD, "a"}, {0x1EAE, "A"}, {0x1EAF, "a"}, {0x1EB0, "A"},
-	{0x1EB1, "a"}, {0x1EB2, "A"}, {0x1EB3, "a"}, {0x1EB4, "A"},
-	{0x1EB5, "a"}, {0x1EB6, "A"}, {0x1EB7, "a"}, {0x1EB8, "E"},
-	{0x1EB9, "e"}, {0x1EBA, "E"}, {0x1EBB, "e"}, {0x1EBC, "E"},
-	{0x1EBD, "e"}, {0x1EBE, "E"}, {0x1EBF, "e"}, {0x1EC0, "E"},
-	{0x1EC1, "e"}, {0x1EC2, "E"}, {0x1EC3, "e"}, {0x1EC4, "E"},
-	{0x1EC5, "e"}, {0x1EC6, "E"}, {0x1EC7, "e"}, {0x1EC8, "I"},
-	{0x1EC9, "i"}, {0x1ECA, "I"}, {0x1ECB, "i"}, {0x1ECC, "O"},
-	{0x1ECD, "o"}, {0x1ECE, "O"}, {0x1ECF, "o"}, {0x1ED0, "O"},
-	{0x1ED1, "o"}, {0x1ED2, "O"}, {0x1ED3, "o"}, {0x1ED4, "O"},
-	{0x1ED5, "o"}, {0x1ED6, "O"}, {0x1ED7, "o"}, {0x1ED8, "O"},
-	{0x1ED9, "o"}, {0x1EDA, "O"}, {0x1EDB, "o"}, {0x1EDC, "O"},
-	{0x1EDD, "o"}, {0x1EDE, "O"}, {0x1EDF, "o"}, {0x1EE0, "O"},
-	{0x1EE1, "o"}, {0x1EE2, "O"}, {0x1EE3, "o"}, {0x1EE4, "U"},
-	{0x1EE5, "u"}, {0x1EE6, "U"}, {0x1EE7, "u"}, {0x1EE8, "U"},
-	{0x1EE9, "u"}, {0x1EEA, "U"}, {0x1EEB, "u"}, {0x1EEC, "U"},
-	{0x1EED, "u"}, {0x1EEE, "U"}, {0x1EEF, "u"}, {0x1EF0, "U"},
-	{0x1EF1, "u"}, {0x1EF2, "Y"}, {0x1EF3, "y"}, {0x1EF4, "Y"},
-	{0x1EF5, "y"}, {0x1EF6, "Y"}, {0x1EF7, "y"}, {0x1EF8, "Y"},
-	{0x1EF9, "y"},
-	/* Punctuation, and currency signs that common code pages lack. */
-	{0x2010, "-"}, {0x2011, "-"}, {0x2013, "-"}, {0x2014, "-"},
-	{0x2018, "'"}, {0x2019, "'"}, {0x201A, "'"}, {0x201C, "\""},
-	{0x201D, "\""}, {0x201E, "\""}, {0x2026, "..."}, {0x20A6, "NGN"},
-	{0x20AC, "EUR"}, {0x20B5, "GHS"},
-};
+/* GS k m n with m 73 prints CODE128 of n data bytes (n up to 255), the
+ * first two selecting code set B, hence 253 characters of text. */
+#define BARCODE_CODE128 73
+#define BARCODE_DATA_MAX 255
+#define BARCODE_TEXT_MAX 253
+/* Bars 80 dots high (10 mm at 203 dpi), 2 dots per module (the
+ * narrowest GS w allows), text below the bars (GS H 2). */
+#define BARCODE_HEIGHT_DOTS 80
+#define BARCODE_MODULE_DOTS 2
+#define BARCODE_HRI_BELOW 2
+
+/* ESC p times: t1 and t2 are 1..255 units of 2 ms. */
+#define DRAWER_MS_MIN 2
+#define DRAWER_MS_MAX 510
 
 void escpos_init(struct escpos_buf *buf)
 {
@@ -171,6 +57,18 @@ void escpos_init(struct escpos_buf *buf)
 	buf->len = 0;
 	buf->cap = 0;
 	buf->error = ESCPOS_OK;
+	buf->profile = escpos_profile_find("generic-80");
+	buf->code_page = -1;
+}
+
+void escpos_set_profile(struct escpos_buf *buf,
+			const struct escpos_profile *profile)
+{
+	if (profile == NULL)
+		profile = escpos_profile_find("generic-80");
+	buf->profile = profile;
+	/* Another printer's page numbers mean other tables. */
+	buf->code_page = -1;
 }
 
 void escpos_free(struct escpos_buf *buf)
@@ -229,11 +127,23 @@ static void escpos_command(struct escpos_buf *buf, unsigned char first,
 	escpos_append(buf, command, sizeof(command));
 }
 
+/* ESC t n: select the profile's code page `page`. */
+static void select_page(struct escpos_buf *buf, int page)
+{
+	int number = buf->profile->code_pages[page].number;
+
+	escpos_command(buf, ESC, 't', (unsigned char)number);
+	buf->code_page = page;
+}
+
 void escpos_reset(struct escpos_buf *buf)
 {
 	const unsigned char command[] = {ESC, '@'};
 
 	escpos_append(buf, command, sizeof(command));
+	buf->code_page = -1;
+	if (buf->profile->code_page_count > 0)
+		select_page(buf, 0);
 }
 
 void escpos_align(struct escpos_buf *buf, enum escpos_align align)
@@ -253,6 +163,11 @@ void escpos_double(struct escpos_buf *buf, bool on)
 {
 	/* GS ! n: bits 4-6 are the width factor, bits 0-2 the height. */
 	escpos_command(buf, GS, '!', on ? 0x11 : 0x00);
+}
+
+void escpos_double_height(struct escpos_buf *buf, bool on)
+{
+	escpos_command(buf, GS, '!', on ? 0x01 : 0x00);
 }
 
 void escpos_newline(struct escpos_buf *buf)
@@ -278,50 +193,15 @@ void escpos_cut_partial(struct escpos_buf *buf)
 	escpos_append(buf, command, sizeof(command));
 }
 
-static int compare_transliteration(const void *key, const void *element)
+/* Append a run of printable ASCII starting at s and return its length. */
+static size_t append_ascii_run(struct escpos_buf *buf, const unsigned char *s)
 {
-	uint32_t code = *(const uint32_t *)key;
-	const struct transliteration *entry = element;
+	size_t len = 0;
 
-	if (code < entry->code)
-		return -1;
-	return code > entry->code ? 1 : 0;
-}
-
-/* Append the printer's rendering of one decoded character: printable
- * ASCII as it is, other characters through the transliteration table or
- * as '?'. Control characters are dropped. */
-static void escpos_append_char(struct escpos_buf *buf, uint32_t code)
-{
-	const struct transliteration *entry;
-	unsigned char byte;
-
-	if (code == UTF8_INVALID) {
-		escpos_append(buf, "?", 1);
-		return;
-	}
-	/* C0 controls, DEL and C1 controls: ESC, GS, DLE, CR, LF, NEL and
-	 * the rest could start or end a printer command. */
-	if (code < 0x20 || (code >= 0x7F && code <= 0x9F))
-		return;
-	if (code < 0x7F) {
-		byte = (unsigned char)code;
-		escpos_append(buf, &byte, 1);
-		return;
-	}
-	/* Combining diacritical marks: text in decomposed form ("e" followed
-	 * by U+0301) keeps its base letter. */
-	if (code >= 0x0300 && code <= 0x036F)
-		return;
-
-	entry = bsearch(&code, transliterations,
-			sizeof(transliterations) / sizeof(transliterations[0]),
-			sizeof(transliterations[0]), compare_transliteration);
-	if (entry == NULL) {
-		escpos_append(buf, "?", 1);
-		return;
-	}
-	escpos_append(buf, entry->ascii, strlen(entry->ascii));
+	while (s[len] >= 0x20 && s[len] < 0x7F)
+		len++;
+	escpos_append(buf, s, len);
+	return len;
 }
 
 void escpos_text(struct escpos_buf *buf, const char *utf8)
@@ -331,11 +211,180 @@ void escpos_text(struct escpos_buf *buf, const char *utf8)
 	if (utf8 == NULL)
 		return;
 	while (*s != '\0' && buf->error == ESCPOS_OK) {
+		struct escpos_char mapped;
+		uint32_t code;
+
+		/* Printable ASCII is the same in every code page. */
+		if (*s >= 0x20 && *s < 0x7F) {
+			s += append_ascii_run(buf, s);
+			continue;
+		}
+		s += utf8_decode(s, &code);
+		escpos_char_map(buf->profile, buf->code_page, code, &mapped);
+		switch (mapped.kind) {
+		case ESCPOS_CHAR_DROP:
+			break;
+		case ESCPOS_CHAR_ASCII:
+			escpos_append(buf, &mapped.byte, 1);
+			break;
+		case ESCPOS_CHAR_PAGE:
+			/* Switch only for a character the page in use lacks. */
+			if (mapped.page != buf->code_page)
+				select_page(buf, mapped.page);
+			escpos_append(buf, &mapped.byte, 1);
+			break;
+		case ESCPOS_CHAR_TEXT:
+			escpos_append(buf, mapped.text, strlen(mapped.text));
+			break;
+		}
+	}
+}
+
+/* Append len bytes to out (size bytes, *used so far), keeping room for
+ * the NUL. Returns false when they do not fit. */
+static bool printable_put(char *out, size_t size, size_t *used,
+			  const void *bytes, size_t len)
+{
+	if (len >= size - *used)
+		return false;
+	memcpy(out + *used, bytes, len);
+	*used += len;
+	return true;
+}
+
+int escpos_printable(const struct escpos_profile *profile, const char *utf8,
+		     char *out, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)utf8;
+	size_t used = 0;
+	bool fits = true;
+
+	if (size == 0)
+		return -1;
+	if (profile == NULL)
+		profile = escpos_profile_find("generic-80");
+	while (s != NULL && *s != '\0' && fits) {
+		const unsigned char *start = s;
+		struct escpos_char mapped;
 		uint32_t code;
 
 		s += utf8_decode(s, &code);
-		escpos_append_char(buf, code);
+		escpos_char_map(profile, -1, code, &mapped);
+		switch (mapped.kind) {
+		case ESCPOS_CHAR_DROP:
+			break;
+		case ESCPOS_CHAR_ASCII:
+			fits = printable_put(out, size, &used, &mapped.byte, 1);
+			break;
+		case ESCPOS_CHAR_PAGE:
+			/* The page has the character itself. */
+			fits = printable_put(out, size, &used, start,
+					     (size_t)(s - start));
+			break;
+		case ESCPOS_CHAR_TEXT:
+			fits = printable_put(out, size, &used, mapped.text,
+					     strlen(mapped.text));
+			break;
+		}
 	}
+	out[used] = '\0';
+	return fits ? 0 : -1;
+}
+
+/* GS ( k pL pH 49 fn, then parameters and data: a QR code function.
+ * pL and pH count every byte after them: cn, fn, parameters and data. */
+static void qr_function(struct escpos_buf *buf, unsigned char function,
+			const unsigned char *parameters, size_t count,
+			const unsigned char *data, size_t data_len)
+{
+	size_t len = 2 + count + data_len;
+	const unsigned char head[] = {
+		GS, '(', 'k', (unsigned char)(len & 0xFF),
+		(unsigned char)(len >> 8), QR_CN, function,
+	};
+
+	escpos_append(buf, head, sizeof(head));
+	escpos_append(buf, parameters, count);
+	if (data_len > 0)
+		escpos_append(buf, data, data_len);
+}
+
+int escpos_qr(struct escpos_buf *buf, const unsigned char *data, size_t len)
+{
+	const unsigned char model[] = {QR_MODEL_2, 0};
+	const unsigned char module[] = {QR_MODULE_DOTS};
+	const unsigned char level[] = {QR_LEVEL_M};
+	const unsigned char print[] = {QR_M};
+	const unsigned char store[] = {QR_M};
+	if (len == 0 || len > buf->profile->qr_max || len + 3 > 0xFFFF)
+		return ESCPOS_EINVAL;
+
+	escpos_align(buf, ESCPOS_ALIGN_CENTER);
+	qr_function(buf, QR_FN_MODEL, model, sizeof(model), NULL, 0);
+	qr_function(buf, QR_FN_MODULE, module, sizeof(module), NULL, 0);
+	qr_function(buf, QR_FN_LEVEL, level, sizeof(level), NULL, 0);
+	/* Function 180: pL pH = len + 3 (cn, fn, m and the data). */
+	qr_function(buf, QR_FN_STORE, store, sizeof(store), data, len);
+	qr_function(buf, QR_FN_PRINT, print, sizeof(print), NULL, 0);
+	escpos_align(buf, ESCPOS_ALIGN_LEFT);
+	return ESCPOS_OK;
+}
+
+int escpos_barcode(struct escpos_buf *buf, const char *text)
+{
+	unsigned char data[2 + 2 * BARCODE_TEXT_MAX];
+	size_t len = 0;
+	int modules;
+
+	if (!buf->profile->barcode || text == NULL || text[0] == '\0')
+		return ESCPOS_EINVAL;
+
+	/* Code set B takes printable ASCII, and '{' starts the code set
+	 * and function codes, so a '{' in the data is sent twice. */
+	data[len++] = '{';
+	data[len++] = 'B';
+	for (const char *c = text; *c != '\0'; c++) {
+		if (*c < 0x20 || *c >= 0x7F || len + 2 > BARCODE_DATA_MAX)
+			return ESCPOS_EINVAL;
+		if (*c == '{')
+			data[len++] = '{';
+		data[len++] = (unsigned char)*c;
+	}
+
+	/* Start, check and stop symbols take 35 modules, each character
+	 * 11; the bars must fit the paper's dots (12 per column). */
+	modules = 11 * (int)strlen(text) + 35;
+	if (modules * BARCODE_MODULE_DOTS > buf->profile->columns * 12)
+		return ESCPOS_EINVAL;
+
+	escpos_align(buf, ESCPOS_ALIGN_CENTER);
+	escpos_command(buf, GS, 'h', BARCODE_HEIGHT_DOTS);
+	escpos_command(buf, GS, 'w', BARCODE_MODULE_DOTS);
+	escpos_command(buf, GS, 'H', BARCODE_HRI_BELOW);
+	escpos_command(buf, GS, 'k', BARCODE_CODE128);
+	escpos_append(buf, &(unsigned char){(unsigned char)len}, 1);
+	escpos_append(buf, data, len);
+	escpos_align(buf, ESCPOS_ALIGN_LEFT);
+	return ESCPOS_OK;
+}
+
+int escpos_drawer_kick(struct escpos_buf *buf, enum escpos_drawer_pin pin,
+		       int on_ms, int off_ms)
+{
+	unsigned char command[5] = {ESC, 'p'};
+
+	if (!buf->profile->drawer ||
+	    (pin != ESCPOS_DRAWER_PIN2 && pin != ESCPOS_DRAWER_PIN5) ||
+	    on_ms < DRAWER_MS_MIN || on_ms > DRAWER_MS_MAX ||
+	    off_ms < DRAWER_MS_MIN || off_ms > DRAWER_MS_MAX)
+		return ESCPOS_EINVAL;
+
+	/* t1 and t2 count units of 2 ms; an odd time rounds up. */
+	command[2] = (unsigned char)pin;
+	command[3] = (unsigned char)((on_ms + 1) / 2);
+	command[4] = (unsigned char)((off_ms + 1) / 2);
+	escpos_append(buf, command, sizeof(command));
+	return ESCPOS_OK;
 }
 
 const char *escpos_strerror(int error)
@@ -347,6 +396,9 @@ const char *escpos_strerror(int error)
 		return "Out of memory while building the print job";
 	case ESCPOS_ETOOBIG:
 		return "Print job is larger than the 256 KiB limit";
+	case ESCPOS_EINVAL:
+		return "The printer cannot print this QR code, barcode or "
+		       "drawer pulse";
 	default:
 		return "Unknown print job error";
 	}

@@ -1,261 +1,325 @@
-/* Printer backends behind one interface. This version has the file backend,
- * which appends each print job to a file or a character device. */
+/* The printer interface: parses the device setting, keeps the connection
+ * and the state, and runs a job as status, write, status over a backend. */
 #define LOG_MODULE "printer"
 
 #include "printer.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
-#include <limits.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../app/log.h"
 #include "escpos.h"
+#include "printer_backend.h"
 
-/* One kind of printer, chosen by the prefix of the device setting. */
-struct printer_backend {
-	const char *prefix; /* e.g. "file:"; the rest is the target */
+/* Long enough for a file path of PATH_MAX (4096) after "File ". */
+#define PRINTER_DESCRIPTION_SIZE 4200
 
-	/* Called once by printer_open with the target. Returns PRINTER_OK
-	 * when the device can be written, else a negative printer_error. */
-	int (*check)(const char *target);
+/* The scheme of a setting: the part before ':', or all of a bare "usb". */
+#define PRINTER_SCHEME_MAX 8
 
-	/* Called for each print job (never empty, at most ESCPOS_JOB_MAX
-	 * bytes). Returns PRINTER_OK once the whole job is written. */
-	int (*write_job)(const char *target, const unsigned char *data,
-			 size_t len);
-};
-
-/* A printer is used by one thread at a time. */
+/* A printer belongs to one thread (the print worker). */
 struct printer {
 	const struct printer_backend *backend; /* NULL: no printer */
+	struct printer_conn *conn;
 	enum printer_state state;
-	char target[];                         /* setting without prefix */
+	bool connected;
+	/* DLE EOT queries sent on this connection whose reply was not read
+	 * yet; see printer_status_query. */
+	unsigned unanswered;
+	int write_timeout_ms;
+	int status_timeout_ms;
+	/* Written by printer_describe through a const printer. */
+	char *description;
 };
 
-/* Open path for appending. O_NONBLOCK applies to the open only: opening a
- * FIFO that has no reader would otherwise block the calling thread. */
-static int file_open_append(const char *path, int *out)
-{
-	char text[128];
-	int flags;
-	int fd;
-
-	fd = open(path,
-		  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY |
-			  O_NONBLOCK,
-		  0600);
-	if (fd < 0) {
-		log_error("cannot open printer file %s: %s", path,
-			  strerror_r(errno, text, sizeof(text)));
-		return PRINTER_EOPEN;
-	}
-
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-		log_error("cannot set blocking mode on printer file %s: %s",
-			  path, strerror_r(errno, text, sizeof(text)));
-		close(fd);
-		return PRINTER_EOPEN;
-	}
-	*out = fd;
-	return PRINTER_OK;
-}
-
-/* The folder is checked apart from the open so that the log names the
- * real cause instead of a bare "No such file or directory". */
-static int file_check_folder(const char *path)
-{
-	char copy[PATH_MAX];
-	char text[128];
-	const char *folder;
-	struct stat st;
-
-	/* printer_open has checked that path fits in PATH_MAX. */
-	snprintf(copy, sizeof(copy), "%s", path);
-	folder = dirname(copy);
-	if (stat(folder, &st) < 0) {
-		log_error("folder %s of printer file %s: %s", folder, path,
-			  strerror_r(errno, text, sizeof(text)));
-		return PRINTER_EOPEN;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		log_error("%s in printer file %s is not a folder", folder,
-			  path);
-		return PRINTER_EOPEN;
-	}
-	return PRINTER_OK;
-}
-
-static int file_check(const char *path)
-{
-	int result;
-	int fd;
-
-	result = file_check_folder(path);
-	if (result != PRINTER_OK)
-		return result;
-
-	result = file_open_append(path, &fd);
-	if (result != PRINTER_OK)
-		return result;
-	close(fd);
-	return PRINTER_OK;
-}
-
-/* Write all of data, resuming after short writes and signals. */
-static int file_write_all(int fd, const char *path, const unsigned char *data,
-			  size_t len)
-{
-	char text[128];
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t written = write(fd, data + done, len - done);
-
-		if (written < 0 && errno == EINTR)
-			continue;
-		if (written < 0) {
-			log_error("write to printer file %s failed after %zu "
-				  "of %zu bytes: %s",
-				  path, done, len,
-				  strerror_r(errno, text, sizeof(text)));
-			return PRINTER_EWRITE;
-		}
-		if (written == 0) {
-			log_error("write to printer file %s stopped after %zu "
-				  "of %zu bytes",
-				  path, done, len);
-			return PRINTER_EWRITE;
-		}
-		done += (size_t)written;
-	}
-	return PRINTER_OK;
-}
-
-/* Open, write, fsync and close the file for every job, so that a file an
- * operator removed or rotated is created again. A job that fails part-way
- * can leave its first bytes in the file. The next job starts with ESC @,
- * which resets any printer setting those bytes changed. */
-static int file_write_job(const char *path, const unsigned char *data,
-			  size_t len)
-{
-	char text[128];
-	int result;
-	int fd;
-
-	result = file_open_append(path, &fd);
-	if (result != PRINTER_OK)
-		return result;
-
-	result = file_write_all(fd, path, data, len);
-	if (result != PRINTER_OK)
-		goto out;
-
-	/* EINVAL and EROFS: the target (a character device or a pipe) has
-	 * no storage to flush. */
-	if (fsync(fd) < 0 && errno != EINVAL && errno != EROFS) {
-		log_error("fsync of printer file %s failed: %s", path,
-			  strerror_r(errno, text, sizeof(text)));
-		result = PRINTER_EWRITE;
-	}
-
-out:
-	/* Linux closes the descriptor even when close fails with EINTR. */
-	if (close(fd) < 0 && errno != EINTR && result == PRINTER_OK) {
-		log_error("close of printer file %s failed: %s", path,
-			  strerror_r(errno, text, sizeof(text)));
-		result = PRINTER_EWRITE;
-	}
-	return result;
-}
-
-static const struct printer_backend printer_backends[] = {
-	{
-		.prefix = "file:",
-		.check = file_check,
-		.write_job = file_write_job,
-	},
+static const struct printer_backend *const printer_backends[] = {
+	&printer_file_backend,
+	&printer_tcp_backend,
+	&printer_usb_backend,
 };
 
-static const struct printer_backend *printer_find_backend(const char *spec)
+/* Find the backend named by spec's scheme and point *target after it.
+ * Schemes are lower case and compared exactly. */
+static const struct printer_backend *printer_find_backend(const char *spec,
+							   const char **target)
 {
 	size_t count = sizeof(printer_backends) / sizeof(printer_backends[0]);
+	const char *colon = strchr(spec, ':');
+	size_t len = colon != NULL ? (size_t)(colon - spec) : strlen(spec);
+
+	*target = colon != NULL ? colon + 1 : spec + len;
+	if (len == 0 || len >= PRINTER_SCHEME_MAX)
+		return NULL;
 
 	for (size_t i = 0; i < count; i++) {
-		const char *prefix = printer_backends[i].prefix;
+		const char *scheme = printer_backends[i]->scheme;
 
-		if (strncmp(spec, prefix, strlen(prefix)) == 0)
-			return &printer_backends[i];
+		if (strlen(scheme) == len && strncmp(spec, scheme, len) == 0)
+			return printer_backends[i];
 	}
 	return NULL;
 }
 
-int printer_open(const char *spec, struct printer **out)
+/* Parse spec into a backend and its prepared connection; *backend stays
+ * NULL for "none" or "". */
+static int printer_parse(const char *spec, struct usb_context *usb,
+			 const struct printer_backend **backend,
+			 struct printer_conn **conn)
 {
-	const struct printer_backend *backend = NULL;
-	const char *target = "";
+	const char *target;
+
+	*backend = NULL;
+	*conn = NULL;
+	if (spec[0] == '\0' || strcmp(spec, "none") == 0)
+		return PRINTER_OK;
+
+	*backend = printer_find_backend(spec, &target);
+	if (*backend == NULL) {
+		log_error("printer device \"%.64s\" is not understood; use "
+			  "none, file:PATH, tcp:HOST[:PORT], usb or "
+			  "usb:VVVV:PPPP",
+			  spec);
+		return PRINTER_ESPEC;
+	}
+	if (target == spec + strlen(spec) && *backend != &printer_usb_backend) {
+		log_error("printer device \"%.64s\" needs a target after "
+			  "\"%s:\"",
+			  spec, (*backend)->scheme);
+		return PRINTER_ESPEC;
+	}
+	if (*backend == &printer_usb_backend && usb == NULL) {
+		log_error("printer device \"%.64s\" needs USB, which did not "
+			  "start",
+			  spec);
+		return PRINTER_ESPEC;
+	}
+	return (*backend)->prepare(target, usb, conn);
+}
+
+int printer_open(const char *spec, struct usb_context *usb,
+		 struct printer **out)
+{
+	const struct printer_backend *backend;
+	struct printer_conn *conn;
 	struct printer *printer;
-	size_t len;
 	int result;
 
 	*out = NULL;
 	if (spec == NULL)
 		spec = "";
 
-	if (spec[0] != '\0' && strcmp(spec, "none") != 0) {
-		backend = printer_find_backend(spec);
-		if (backend == NULL) {
-			log_error("printer device \"%.64s\" is not supported "
-				  "in this version; use file:PATH or none "
-				  "(USB and TCP printers come later)",
-				  spec);
-			return PRINTER_ESPEC;
-		}
-		target = spec + strlen(backend->prefix);
-	}
+	result = printer_parse(spec, usb, &backend, &conn);
+	if (result != PRINTER_OK)
+		return result;
 
-	len = strlen(target);
-	if (backend != NULL && (len == 0 || len >= PATH_MAX)) {
-		log_error("printer device \"%.64s\" needs a path of 1 to %d "
-			  "bytes after \"%s\"",
-			  spec, PATH_MAX - 1, backend->prefix);
-		return PRINTER_ESPEC;
-	}
-
-	if (backend != NULL) {
-		result = backend->check(target);
-		if (result != PRINTER_OK)
+	/* A file is checked now (a local check that cannot block); a USB
+	 * or TCP printer connects on the first write or status query. */
+	if (backend == &printer_file_backend) {
+		result = backend->connect(conn);
+		if (result != PRINTER_OK) {
+			backend->destroy(conn);
 			return result;
+		}
 	}
 
-	printer = calloc(1, sizeof(*printer) + len + 1);
-	if (printer == NULL) {
+	printer = calloc(1, sizeof(*printer));
+	if (printer != NULL)
+		printer->description = calloc(1, PRINTER_DESCRIPTION_SIZE);
+	if (printer == NULL || printer->description == NULL) {
 		log_error("out of memory for printer %.64s", spec);
+		free(printer);
+		if (backend != NULL)
+			backend->destroy(conn);
 		return PRINTER_EOPEN;
 	}
 	printer->backend = backend;
-	printer->state = backend != NULL ? PRINTER_STATE_READY
-					 : PRINTER_STATE_NONE;
-	memcpy(printer->target, target, len + 1);
+	printer->conn = conn;
+	printer->write_timeout_ms = PRINTER_WRITE_TIMEOUT_MS;
+	printer->status_timeout_ms = PRINTER_STATUS_TIMEOUT_MS;
+	if (backend == NULL)
+		printer->state = PRINTER_STATE_NONE;
+	else if (backend == &printer_file_backend)
+		printer->state = PRINTER_STATE_READY;
+	else
+		printer->state = PRINTER_STATE_DISCONNECTED;
 
 	if (backend != NULL)
-		log_info("printer opened: %.64s", spec);
+		log_info("printer opened: %s", printer_describe(printer));
 	else
 		log_info("no printer configured");
 	*out = printer;
 	return PRINTER_OK;
 }
 
+void printer_set_timeouts(struct printer *printer, int write_timeout_ms,
+			  int status_timeout_ms)
+{
+	if (printer == NULL)
+		return;
+	if (write_timeout_ms > 0)
+		printer->write_timeout_ms = write_timeout_ms;
+	if (status_timeout_ms > 0)
+		printer->status_timeout_ms = status_timeout_ms;
+}
+
+/* Drop the backend's connection without deciding the state. */
+static void printer_drop(struct printer *printer)
+{
+	if (printer->connected)
+		printer->backend->disconnect(printer->conn);
+	printer->connected = false;
+	printer->unanswered = 0;
+}
+
+static int printer_connect(struct printer *printer)
+{
+	int result;
+
+	if (printer->connected)
+		return PRINTER_OK;
+
+	result = printer->backend->connect(printer->conn);
+	if (result != PRINTER_OK) {
+		printer->state = PRINTER_STATE_DISCONNECTED;
+		return result;
+	}
+	printer->connected = true;
+	printer->unanswered = 0;
+	log_info("printer connected: %s", printer_describe(printer));
+	return PRINTER_OK;
+}
+
+/* A file has no status: it is ready when it can be opened. */
+static int printer_query_file(struct printer *printer,
+			      struct printer_status *status)
+{
+	int result = printer->backend->connect(printer->conn);
+
+	printer->state = result == PRINTER_OK ? PRINTER_STATE_READY
+					      : PRINTER_STATE_ERROR;
+	status->state = printer->state;
+	return result;
+}
+
+/* Set the state after a failed status round. A second round in a row
+ * without a reply drops the connection, and the next call connects again.
+ * This way a wrong count of unanswered queries (a printer that skipped a
+ * query) cannot make every later round fail. */
+static void printer_status_failed(struct printer *printer, int result,
+				  bool had_unanswered)
+{
+	if (result == PRINTER_EGONE) {
+		printer_drop(printer);
+		printer->state = PRINTER_STATE_DISCONNECTED;
+		return;
+	}
+
+	printer->state = PRINTER_STATE_OFFLINE;
+	if (result != PRINTER_ENOSTATUS || had_unanswered)
+		printer_drop(printer);
+}
+
+/* One status round with the given time for each reply. */
+static int printer_query(struct printer *printer,
+			 struct printer_status *status, int timeout_ms)
+{
+	unsigned char reply[4] = {0};
+	bool had_unanswered;
+	int result;
+
+	memset(status, 0, sizeof(*status));
+	if (printer->backend->read == NULL)
+		return printer_query_file(printer, status);
+
+	result = printer_connect(printer);
+	if (result != PRINTER_OK) {
+		status->state = printer->state;
+		return result;
+	}
+
+	had_unanswered = printer->unanswered > 0;
+	result = printer_status_query(printer->backend, printer->conn,
+				      timeout_ms, &printer->unanswered,
+				      reply);
+	if (result == PRINTER_OK) {
+		/* A reply without the fixed bits decodes as offline. */
+		result = printer_status_decode(reply, status);
+		printer->state = status->state;
+	} else {
+		printer_status_failed(printer, result, had_unanswered);
+	}
+	status->state = printer->state;
+	if (result != PRINTER_OK)
+		log_warn("status of printer %s: %s (%s)",
+			 printer_describe(printer), printer_strerror(result),
+			 printer_state_name(printer->state));
+	return result;
+}
+
+int printer_query_status(struct printer *printer, struct printer_status *out)
+{
+	struct printer_status status;
+	int result = PRINTER_OK;
+
+	memset(&status, 0, sizeof(status));
+	if (printer == NULL)
+		return PRINTER_EINVAL;
+
+	if (printer->backend == NULL)
+		status.state = PRINTER_STATE_NONE;
+	else
+		result = printer_query(printer, &status,
+				       printer->status_timeout_ms);
+	if (out != NULL)
+		*out = status;
+	return result;
+}
+
+static bool printer_state_prints(enum printer_state state)
+{
+	return state == PRINTER_STATE_READY ||
+	       state == PRINTER_STATE_PAPER_LOW;
+}
+
+/* Write the job and set the state from how the write failed. */
+static int printer_write_data(struct printer *printer,
+			      const unsigned char *data, size_t len)
+{
+	size_t written = 0;
+	int result;
+
+	result = printer->backend->write(printer->conn, data, len,
+					 printer->write_timeout_ms, &written);
+	if (result == PRINTER_OK)
+		return PRINTER_OK;
+
+	log_warn("print job to %s failed after %zu of %zu bytes: %s",
+		 printer_describe(printer), written, len,
+		 printer_strerror(result));
+	if (printer->backend->read == NULL) {
+		printer->state = PRINTER_STATE_ERROR;
+		return result;
+	}
+
+	/* The rest of the job must never reach the printer after it was
+	 * held, so the connection is dropped in every case. */
+	printer_drop(printer);
+	if (result == PRINTER_EGONE)
+		printer->state = PRINTER_STATE_DISCONNECTED;
+	else if (result == PRINTER_ETIMEOUT)
+		printer->state = PRINTER_STATE_OFFLINE;
+	else
+		printer->state = PRINTER_STATE_ERROR;
+	return result;
+}
+
+/* The status after a job gets the write timeout for each reply, because
+ * the first query waits behind the end of the job in the printer. */
 int printer_write_job(struct printer *printer, const unsigned char *data,
 		      size_t len)
 {
+	struct printer_status status;
 	int result;
 
 	if (printer == NULL || data == NULL || len == 0 ||
@@ -269,17 +333,100 @@ int printer_write_job(struct printer *printer, const unsigned char *data,
 		return PRINTER_EOPEN;
 	}
 
-	result = printer->backend->write_job(printer->target, data, len);
-	printer->state = result == PRINTER_OK ? PRINTER_STATE_READY
-					      : PRINTER_STATE_ERROR;
-	if (result == PRINTER_OK)
-		log_debug("print job of %zu bytes written", len);
-	return result;
+	if (printer->backend->read == NULL) {
+		result = printer_write_data(printer, data, len);
+		if (result == PRINTER_OK)
+			printer->state = PRINTER_STATE_READY;
+		return result;
+	}
+
+	/* Status before: nothing is written to a printer that cannot
+	 * print it. */
+	result = printer_query(printer, &status, printer->status_timeout_ms);
+	if (result != PRINTER_OK)
+		return result;
+	if (!printer_state_prints(status.state)) {
+		log_warn("print job of %zu bytes not sent: printer %s",
+			 len, printer_state_name(status.state));
+		return PRINTER_ENOTREADY;
+	}
+
+	result = printer_write_data(printer, data, len);
+	if (result != PRINTER_OK)
+		return result;
+
+	/* Status after: paper can run out or the cover open during the
+	 * job. */
+	result = printer_query(printer, &status, printer->write_timeout_ms);
+	if (result != PRINTER_OK)
+		return result;
+	if (!printer_state_prints(status.state)) {
+		log_warn("print job of %zu bytes sent, but printer %s after it",
+			 len, printer_state_name(status.state));
+		return PRINTER_ENOTREADY;
+	}
+	log_debug("print job of %zu bytes printed on %s", len,
+		  printer_describe(printer));
+	return PRINTER_OK;
+}
+
+void printer_hotplug(struct printer *printer, bool arrived,
+		     const struct usb_device_info *info)
+{
+	if (printer == NULL || printer->backend == NULL ||
+	    printer->backend->matches == NULL || info == NULL)
+		return;
+	if (!printer->backend->matches(printer->conn, info))
+		return;
+
+	if (arrived) {
+		log_info("printer %04x:%04x arrived", info->vendor,
+			 info->product);
+		return;
+	}
+	log_info("printer %04x:%04x left", info->vendor, info->product);
+	printer_drop(printer);
+	printer->state = PRINTER_STATE_DISCONNECTED;
+}
+
+bool printer_is_usb(const struct printer *printer)
+{
+	return printer != NULL && printer->backend == &printer_usb_backend;
+}
+
+/* A file printer has no connection and a printer of "none" no backend:
+ * their state stays. */
+void printer_disconnect(struct printer *printer)
+{
+	if (printer == NULL || printer->backend == NULL ||
+	    printer->backend->read == NULL)
+		return;
+	printer_drop(printer);
+	printer->state = PRINTER_STATE_DISCONNECTED;
 }
 
 enum printer_state printer_get_state(const struct printer *printer)
 {
 	return printer != NULL ? printer->state : PRINTER_STATE_NONE;
+}
+
+const char *printer_model(const struct printer *printer)
+{
+	char buf[256];
+
+	if (printer == NULL || printer->backend == NULL ||
+	    !printer->connected)
+		return NULL;
+	return printer->backend->describe(printer->conn, buf, sizeof(buf));
+}
+
+const char *printer_describe(const struct printer *printer)
+{
+	if (printer == NULL || printer->backend == NULL)
+		return "none";
+	printer->backend->describe(printer->conn, printer->description,
+				   PRINTER_DESCRIPTION_SIZE);
+	return printer->description;
 }
 
 const char *printer_state_name(enum printer_state state)
@@ -291,12 +438,29 @@ const char *printer_state_name(enum printer_state state)
 		return "error";
 	case PRINTER_STATE_NONE:
 		return "none";
+	case PRINTER_STATE_PAPER_LOW:
+		return "paper low";
+	case PRINTER_STATE_PAPER_OUT:
+		return "paper out";
+	case PRINTER_STATE_COVER_OPEN:
+		return "cover open";
+	case PRINTER_STATE_OFFLINE:
+		return "offline";
+	case PRINTER_STATE_DISCONNECTED:
+		return "unplugged";
 	}
 	return "unknown";
 }
 
 void printer_close(struct printer *printer)
 {
+	if (printer == NULL)
+		return;
+	if (printer->backend != NULL) {
+		printer_drop(printer);
+		printer->backend->destroy(printer->conn);
+	}
+	free(printer->description);
 	free(printer);
 }
 
@@ -306,17 +470,37 @@ const char *printer_strerror(int error)
 	case PRINTER_OK:
 		return "No error";
 	case PRINTER_ESPEC:
-		return "Printer setting not supported in this version; set "
-		       "[printer] device to file:PATH or none";
+		return "Printer setting not understood: set [printer] device "
+		       "to none, file:PATH, tcp:HOST[:PORT], usb or "
+		       "usb:VVVV:PPPP";
 	case PRINTER_EOPEN:
 		return "No printer, or its file or folder cannot be opened: "
 		       "check [printer] device";
 	case PRINTER_EWRITE:
-		return "Printer file write failed: check disk space, then "
-		       "print again";
+		return "Printer write failed: check the printer and its "
+		       "cable (or the disk of a file printer), then print "
+		       "again";
 	case PRINTER_EINVAL:
 		return "Print job is empty or larger than 256 KiB";
-	default:
-		return "Unknown printer error";
+	case PRINTER_ETIMEOUT:
+		return "Printer stopped taking the job: check it for a paper "
+		       "jam, then print again";
+	case PRINTER_EGONE:
+		return "Printer not connected: plug the printer in or check "
+		       "its cable or network";
+	case PRINTER_EACCESS:
+		return "No permission to use the USB printer: install "
+		       "drivers/60-spotagent.rules and add this user to its "
+		       "group";
+	case PRINTER_ENOTREADY:
+		return "Printer not ready: load paper, close the printer "
+		       "cover, or turn it off and on to clear an error";
+	case PRINTER_ENOSTATUS:
+		return "Printer does not answer status requests: check that "
+		       "it is on and online";
+	case PRINTER_EBUSY:
+		return "Another program is using the printer: close it, then "
+		       "print again";
 	}
+	return "Unknown printer error";
 }

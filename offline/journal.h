@@ -405,6 +405,130 @@ int journal_set_meta(struct journal *journal, const char *key,
 int journal_get_meta(struct journal *journal, const char *key, char *value,
 		     size_t size);
 
+/* --- Print jobs (journal_print.c): the bytes of one receipt on their way
+ * to the printer, kept so that none is lost or printed twice. A job goes
+ * waiting -> printing -> done, or held when the printer did not take it
+ * whole or reported an error afterwards; the agent releases held jobs
+ * (held -> waiting). A drawer pulse is tried once: it ends done or
+ * failed, never held. Done and failed jobs keep their row without their
+ * bytes. --- */
+
+/* Largest job the journal stores; ESCPOS_JOB_MAX is the same. */
+#define JOURNAL_PRINT_DATA_MAX (256 * 1024)
+
+/* Done and failed jobs older than this are deleted by
+ * journal_print_recover. */
+#define JOURNAL_PRINT_KEEP_SECONDS (30 * 86400)
+
+/* Stored as text in the journal. */
+enum print_kind {
+	PRINT_KIND_RECEIPT = 0, /* an operation's receipt, first print */
+	PRINT_KIND_NOTICE = 1,  /* a rejection or cancellation notice */
+	PRINT_KIND_COPY = 2,    /* a reprint asked for by the agent */
+	PRINT_KIND_REPORT = 3,  /* an end-of-day report */
+	PRINT_KIND_TEST = 4,    /* a test page */
+	PRINT_KIND_DRAWER = 5,  /* a cash drawer pulse */
+};
+#define PRINT_KIND_COUNT 6
+
+/* Stored as text in the journal. */
+enum print_state {
+	PRINT_WAITING = 0,
+	PRINT_PRINTING = 1,
+	PRINT_HELD = 2,
+	PRINT_DONE = 3,
+	PRINT_FAILED = 4,
+};
+#define PRINT_STATE_COUNT 5
+
+struct print_job {
+	int64_t id;
+	char operation_id[JOURNAL_ID_SIZE]; /* empty for none */
+	enum print_kind kind;
+	enum print_state state;
+	int64_t created_at;                 /* Unix seconds */
+	int64_t updated_at;
+	int attempts;                       /* writes started */
+	char last_error[JOURNAL_ERROR_SIZE]; /* why it is held or failed */
+	size_t size;                        /* bytes kept; 0 once done */
+};
+
+/* Add a waiting job of len bytes (1 to JOURNAL_PRINT_DATA_MAX) for
+ * operation_id (NULL or "" for none). When mark is OP_ACCEPTED or
+ * OP_REJECTED, the same transaction records the operation's receipt or
+ * notice of that state as printed (see journal_mark_printed), so a crash
+ * leaves either both or neither. The job is then added only when the
+ * operation is still in state mark and not yet marked, else the result
+ * is JOURNAL_ESTATE and nothing changes. Pass mark -1 to mark nothing.
+ * Sets *id (may be NULL) to the new job's id. Returns JOURNAL_OK, or
+ * JOURNAL_EINVAL for a bad argument, JOURNAL_ENOTFOUND for an unknown
+ * operation_id, or another journal_error. */
+int journal_print_add(struct journal *journal, const char *operation_id,
+		      enum print_kind kind, const unsigned char *data,
+		      size_t len, int mark, int64_t now, int64_t *id);
+
+/* Take the oldest waiting job: it becomes printing, its attempts grow by
+ * one, *job is filled and *data gets a copy of its bytes, job->size
+ * long, which the caller frees. Returns JOURNAL_OK,
+ * JOURNAL_ENOTFOUND when none waits, or another journal_error. */
+int journal_print_take(struct journal *journal, int64_t now,
+		       struct print_job *job, unsigned char **data);
+
+/* End a printing job in state done (its bytes dropped), held or failed
+ * (reason required, at most JOURNAL_ERROR_SIZE - 1 bytes). Returns
+ * JOURNAL_OK, JOURNAL_ENOTFOUND for an unknown id, JOURNAL_ESTATE when
+ * the job is not printing, JOURNAL_EINVAL for another state or a missing
+ * reason. */
+int journal_print_finish(struct journal *journal, int64_t id,
+			 enum print_state state, const char *reason,
+			 int64_t now);
+
+/* Hold every waiting job created at or before `before`, with reason,
+ * except drawer pulses, which fail with it. Sets *held (may be NULL) to
+ * the number of jobs held. Returns a journal_error. */
+int journal_print_hold_waiting(struct journal *journal, int64_t before,
+			       const char *reason, int64_t now, int *held);
+
+/* Release every held job (held -> waiting) so that it prints once more,
+ * as the agent asked. Sets *released (may be NULL) to their number.
+ * Returns a journal_error. */
+int journal_print_release(struct journal *journal, int64_t now,
+			  int *released);
+
+/* Fix the jobs that a stopped print worker left, at its start. A
+ * printing job becomes held ("stopped while printing; it may have
+ * printed"). A drawer pulse that is waiting or printing fails, because it
+ * is never tried later. Done and failed jobs updated more than
+ * JOURNAL_PRINT_KEEP_SECONDS before now are deleted. Call it from the one
+ * print worker only, since another process's printing job would be
+ * taken for a stopped one. Sets *held (may be NULL) to the number held.
+ * Returns a journal_error. */
+int journal_print_recover(struct journal *journal, int64_t now, int *held);
+
+/* Count jobs by state into counts[PRINT_STATE_COUNT]. Returns a
+ * journal_error. */
+int journal_print_count(struct journal *journal,
+			int64_t counts[PRINT_STATE_COUNT]);
+
+/* Read job id into *job. Returns JOURNAL_OK, JOURNAL_ENOTFOUND or another
+ * journal_error. */
+int journal_print_get(struct journal *journal, int64_t id,
+		      struct print_job *job);
+
+/* Fill jobs with up to max jobs of operation_id, oldest first. Returns
+ * the number filled or a negative journal_error. */
+int journal_print_list_operation(struct journal *journal,
+				 const char *operation_id,
+				 struct print_job *jobs, int max);
+
+/* Static names: "receipt", "notice", "copy", "report", "test", "drawer"
+ * and "waiting", "printing", "held", "done", "failed"; "unknown" for a
+ * value out of range. The parse functions return -1 for unknown text. */
+const char *journal_print_kind_name(enum print_kind kind);
+const char *journal_print_state_name(enum print_state state);
+int journal_print_kind_parse(const char *name);
+int journal_print_state_parse(const char *name);
+
 /* Static names: "queued", "in_flight", "accepted", "rejected",
  * "needs_attention", and "unknown" for a value out of range.
  * journal_state_parse returns -1 for unknown text. */

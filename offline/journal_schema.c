@@ -15,7 +15,7 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 8
+#define JOURNAL_SCHEMA_VERSION 9
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -191,6 +191,31 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	" AND o.rowid <= (SELECT max(l.rowid) FROM day_closes c"
 	"  JOIN operations l ON l.id = c.last_operation_id);"
 	"PRAGMA user_version = 8;",
+
+	/* Print jobs, written by offline/journal_print.c: the bytes of a
+	 * receipt, notice, copy, report, test page or drawer pulse on
+	 * their way to the printer. data is NULL once the job is done.
+	 * operation_id is NULL for jobs of no operation (a report, a test
+	 * page). Times are Unix seconds. */
+	"CREATE TABLE print_jobs ("
+	" id INTEGER PRIMARY KEY NOT NULL,"
+	" operation_id TEXT REFERENCES operations (id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('receipt', 'notice', 'copy',"
+	"  'report', 'test', 'drawer')),"
+	" state TEXT NOT NULL CHECK (state IN ('waiting', 'printing',"
+	"  'held', 'done', 'failed')),"
+	" data BLOB CHECK (data IS NOT NULL OR state IN ('done',"
+	"  'failed')),"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),"
+	" last_error TEXT NOT NULL DEFAULT ''"
+	") STRICT;"
+	"CREATE INDEX print_jobs_open ON print_jobs (state, id)"
+	" WHERE state IN ('waiting', 'printing', 'held');"
+	"CREATE INDEX print_jobs_operation ON print_jobs (operation_id)"
+	" WHERE operation_id IS NOT NULL;"
+	"PRAGMA user_version = 9;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {

@@ -124,6 +124,11 @@ enum dialog_answer dialog_handle(struct dialog *dialog,
 		return dialog->kind == DIALOG_QUESTION ? DIALOG_YES
 						       : DIALOG_NO;
 	}
+	if (dialog->kind == DIALOG_QUESTION && action == UI_ACTION_NONE &&
+	    (ch == L'y' || ch == L'Y' || ch == L'n' || ch == L'N')) {
+		dialog->open = false;
+		return ch == L'y' || ch == L'Y' ? DIALOG_YES : DIALOG_NO;
+	}
 	return DIALOG_OPEN;
 }
 

@@ -32,6 +32,7 @@ enum dialog_purpose {
 	DIALOG_FOR_NOTHING = 0,
 	DIALOG_FOR_QUIT = 1,
 	DIALOG_FOR_SCREEN = 2, /* the digit goes to the screen's on_choice */
+	DIALOG_FOR_PRINT_HELD = 3, /* yes prints the held print jobs */
 };
 
 enum dialog_answer {
@@ -82,7 +83,8 @@ void dialog_guard(struct dialog *dialog);
 
 /* Feed a key to an open dialog: its action, and for a typed character
  * (UI_ACTION_NONE) the character in ch, else 0. A question returns
- * DIALOG_YES on Enter and DIALOG_NO on Esc, and a message DIALOG_NO on
+ * DIALOG_YES on Enter, Y or y and DIALOG_NO on Esc, N or n, and a
+ * message DIALOG_NO on
  * either. A choice returns DIALOG_CHOSEN on one of its digits and
  * DIALOG_NO on Esc. Each of these closes the dialog; other keys return
  * DIALOG_OPEN. So do all keys while the terminal is smaller than

@@ -23,12 +23,12 @@ static void news_line(const struct news *news, char *line, size_t size)
 	const struct app_print_report *report = &news->rejected;
 
 	if (report->failed > 0)
-		snprintf(line, size, "Rejection notice not printed: %.48s",
+		snprintf(line, size, "Rejection notice not made: %.48s",
 			 report->print_message);
 	else if (report->rejected > 0)
 		snprintf(line, size,
 			 "Spotbanc REJECTED %d operation%s after sending; "
-			 "notice%s printed",
+			 "notice%s to print",
 			 report->rejected, report->rejected == 1 ? "" : "s",
 			 report->rejected == 1 ? "" : "s");
 	else
@@ -62,7 +62,8 @@ static void news_text(const struct news *news, char *text, size_t size)
 					 report->print_message);
 	else if (used < size && report->rejected > 0)
 		used += (size_t)snprintf(text + used, size - used,
-					 "A rejection notice was printed%s.\n",
+					 "A rejection notice was sent to the "
+					 "printer%s.\n",
 					 report->rejected == 1 ? ""
 							       : " for each");
 	if (used < size && news->attention == 1)

@@ -332,6 +332,7 @@ static int login_on_event(struct screen *screen, struct ui *ui,
 			 * reused. */
 			memset(&ui->lookup, 0, sizeof(ui->lookup));
 			app_refresh_counts(ui->app);
+			print_queue_offer_held(ui->app->print);
 			if (ui->app->session.offline)
 				snprintf(ui->notice, sizeof(ui->notice),
 					 "Offline login: the central service "

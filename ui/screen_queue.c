@@ -736,13 +736,10 @@ static int queue_run(struct screen *screen, struct ui *ui,
 		if (app_print_notice(ui->app, id, message,
 				     sizeof(message)) == 0)
 			snprintf(message, sizeof(message),
-				 "Rejection notice printed");
+				 "Rejection notice sent to the printer");
 		break;
 	case QUEUE_DO_RECEIPT:
-		if (app_print_receipt(ui->app, id, true, message,
-				      sizeof(message)) == 0)
-			snprintf(message, sizeof(message),
-				 "Receipt copy printed");
+		app_print_receipt(ui->app, id, true, message, sizeof(message));
 		break;
 	case QUEUE_DO_REVERSE:
 		return queue_reverse(screen, ui);

@@ -11,6 +11,7 @@
 #include "../app/log.h"
 #include "../app/report.h"
 #include "draw.h"
+#include "print_offer.h"
 #include "report_print.h"
 #include "screen.h"
 #include "theme.h"
@@ -476,7 +477,7 @@ static int report_close(struct report_state *state, struct ui *ui, bool force)
 	if (report_print(ui->app, &state->report, false, message,
 			 sizeof(message)) == 0) {
 		snprintf(message, sizeof(message),
-			 "Day %lld closed; Z report printed",
+			 "Day %lld closed; Z report sent to the printer",
 			 (long long)closed.day);
 		report_set_message(state, true, message);
 		state->copy = true;
@@ -686,6 +687,16 @@ static int report_on_event(struct screen *screen, struct ui *ui,
 	struct report_state *state = screen->state;
 
 	(void)ui;
+	if (event->type == EVENT_PRINT_JOB &&
+	    strcmp(event->id, journal_print_kind_name(PRINT_KIND_REPORT)) ==
+		    0) {
+		if (event->status == PRINT_DONE)
+			print_offer_mark_printed(state->message,
+						 sizeof(state->message));
+		else if (event->text[0] != '\0')
+			report_set_message(state, false, event->text);
+		return SCREEN_REDRAW;
+	}
 	if (event->type != EVENT_QUEUE && event->type != EVENT_OPERATION)
 		return SCREEN_IGNORED;
 	state->stale = true;

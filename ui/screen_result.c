@@ -10,6 +10,7 @@
 #include "../app/log.h"
 #include "../app/receipt.h"
 #include "draw.h"
+#include "print_offer.h"
 #include "screen.h"
 #include "state_line.h"
 #include "theme.h"
@@ -137,11 +138,8 @@ static void result_print(struct result_state *state, struct ui *ui,
 				   sizeof(state->print_message));
 
 	state->print_failed = rc != 0;
-	if (rc == 0) {
+	if (rc == 0)
 		state->printed = true;
-		snprintf(state->print_message, sizeof(state->print_message),
-			 copy ? "Receipt copy printed" : "Receipt printed");
-	}
 }
 
 /* Print a PENDING receipt once while the operation waits in the queue
@@ -156,11 +154,12 @@ static void result_print_when_due(struct result_state *state, struct ui *ui)
 	case OP_ACCEPTED:
 	case OP_REJECTED:
 		if (state->op.printed && !state->printed)
-			snprintf(state->print_message,
-				 sizeof(state->print_message),
-				 state->op.state == OP_ACCEPTED
-					 ? "Receipt printed"
-					 : "Rejection notice printed");
+			print_offer_describe(ui->app, ui->operation_id,
+					     state->op.state == OP_ACCEPTED
+						     ? "Receipt"
+						     : "Rejection notice",
+					     state->print_message,
+					     sizeof(state->print_message));
 		state->printed = state->op.printed;
 		return;
 	case OP_QUEUED:
@@ -429,6 +428,19 @@ static int result_on_event(struct screen *screen, struct ui *ui,
 		return SCREEN_REDRAW;
 	case EVENT_LINK:
 		result_print_when_due(state, ui);
+		return SCREEN_REDRAW;
+	case EVENT_PRINT_JOB:
+		if (!ui_event_is_for(event, ui->operation_id))
+			return SCREEN_IGNORED;
+		if (event->status == PRINT_DONE)
+			print_offer_mark_printed(state->print_message,
+						 sizeof(state->print_message));
+		else if (event->text[0] != '\0')
+			snprintf(state->print_message,
+				 sizeof(state->print_message), "%.*s",
+				 (int)sizeof(state->print_message) - 1,
+				 event->text);
+		state->print_failed = event->status != PRINT_DONE;
 		return SCREEN_REDRAW;
 	default:
 		return SCREEN_IGNORED;

@@ -19,7 +19,9 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 				       status->counts[OP_IN_FLIGHT]);
 	long long attention = (long long)status->counts[OP_NEEDS_ATTENTION];
 	const char *printer = printer_state_name(status->printer);
+	long long held = (long long)status->print_held;
 	char attention_text[40] = "";
+	char held_text[32] = "";
 	char right[128];
 	char clock[8] = "--:--";
 	struct tm local;
@@ -48,13 +50,17 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 		snprintf(attention_text, sizeof(attention_text),
 			 compact ? " A%lld" : "  Attention %lld",
 			 attention);
+	/* Held print jobs wait for the agent's word, like attention. */
+	if (held > 0)
+		snprintf(held_text, sizeof(held_text),
+			 compact ? " H%lld" : " (%lld held)", held);
 	if (compact)
-		snprintf(right, sizeof(right), " Q%lld%s P:%s %s", queued,
-			 attention_text, printer, clock);
+		snprintf(right, sizeof(right), " Q%lld%s P:%s%s %s", queued,
+			 attention_text, printer, held_text, clock);
 	else
 		snprintf(right, sizeof(right),
-			 "  Queue %lld%s  Printer %s  %s ", queued,
-			 attention_text, printer, clock);
+			 "  Queue %lld%s  Printer %s%s  %s ", queued,
+			 attention_text, printer, held_text, clock);
 
 	mvwhline(stdscr, 0, 0, ' ' | bar, COLS);
 

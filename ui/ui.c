@@ -20,6 +20,7 @@
 #include "draw.h"
 #include "input.h"
 #include "news.h"
+#include "print_offer.h"
 #include "screen.h"
 #include "statusbar.h"
 #include "theme.h"
@@ -327,6 +328,7 @@ static void ui_answer_dialog(struct ui *ui, enum ui_action action,
 	ui->dirty = true;
 	if (answer == DIALOG_YES && purpose == DIALOG_FOR_QUIT)
 		ui->quit = true;
+	print_offer_answer(ui, purpose, answer);
 
 	/* The dialog is modal, so the screen that opened it is current. */
 	if (answer == DIALOG_CHOSEN && purpose == DIALOG_FOR_SCREEN &&
@@ -493,6 +495,7 @@ static void ui_read_events(struct ui *ui)
 		ui_apply(ui, flags | handled);
 		if (event.type == EVENT_OPERATION)
 			news_note_operation(&event, &news);
+		print_offer_note(ui, &event);
 	}
 	news.rejected = ui->app->printed;
 	memset(&ui->app->printed, 0, sizeof(ui->app->printed));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: measure the store-and-forward, offline login, offline
-# customer lookup, end-of-day report and fee figures against baselines
+# customer lookup, end-of-day report, fee and receipt encoding figures
+# against baselines
 # taken in the same run, print each as "name: value", and record them
 # with the machine and command in docs/benchmarks.md. Talks only to the
 # sandbox and the fault proxy it starts on 127.0.0.1.
@@ -140,6 +141,13 @@ figure fee_lookup_ratio "$(value_of fee_lookup_ratio "$dir/fee.out")" \
 	"median fee from the journal's cached schedule, $(value_of fee_cached_ms "$dir/fee.out") ms" \
 	"bare jansson parse of the same schedule text: $(value_of fee_bare_parse_ms "$dir/fee.out") ms; goal fee under 1 ms"
 
+# 6. ESC/POS encoding of a typical 80 mm receipt with a Cyrillic name
+# (code page switches included) against a bare copy of its text.
+build/tests/bench_escpos encode >"$dir/escpos.out"
+figure escpos_encode_ratio "$(value_of escpos_encode_ratio "$dir/escpos.out")" \
+	"median receipt_encode of a $(value_of escpos_receipt_lines "$dir/escpos.out")-line cash-in receipt with a QR code, $(value_of escpos_job_bytes "$dir/escpos.out") bytes, generic-80 profile, $(value_of escpos_encode_ms "$dir/escpos.out") ms ($(value_of escpos_samples "$dir/escpos.out") samples)" \
+	"bare copy of the same text bytes into the job buffer, no mapping: $(value_of escpos_copy_ms "$dir/escpos.out") ms; goal encode under 1 ms"
+
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 disk=$(df -T build | awk 'NR == 2 { print $2 }')
 {
@@ -154,7 +162,8 @@ disk=$(df -T build | awk 'NR == 2 { print $2 }')
 	echo "\`batch_size = $BATCH_SIZE\`; the default of 100 suits the"
 	echo "bandwidth of a real 2G link and needs about ten times the round"
 	echo "trips. The offline login, customer lookup, end-of-day report and fee"
-	echo "figures use a journal file alone, with no network."
+	echo "figures use a journal file alone, with no network; the receipt"
+	echo "encoding figure uses memory alone."
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "- machine: $(nproc) cores, $cpu," \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The headless commands as a kiosk script uses them: --version, status,
-# sync, submit, report, and start-up refusing a bad configuration. Each
+# sync, submit, report, devices, print-test (on a file and on a TCP
+# printer started here), and start-up refusing a bad configuration. Each
 # check prints "ok" or "FAIL", and the script closes with "N passed, N
 # failed".
 set -u
@@ -217,6 +218,122 @@ $bin --config "$conf" sync --json 2>"$dir/usage.err"
 check "option of another command exits 2" test $? -eq 2
 check "misplaced option is named" grep -q -- "--json does not apply" \
 	"$dir/usage.err"
+
+# --- devices and print-test ----------------------------------------------
+
+# A file printer: devices names it ready; print-test writes one test page
+# with a reset first, the profile's name, a ruler and a cut last.
+$bin --config "$conf" devices >"$dir/devices.out" 2>&1
+check "devices exits 0" test $? -eq 0
+check "devices names the configured printer" grep -q \
+	"^Configured printer: \[printer\] device = file:" "$dir/devices.out"
+check "devices says the file printer is ready" grep -q "^  state: ready$" \
+	"$dir/devices.out"
+check "devices names the profile" grep -q \
+	"^  profile: generic-80 (48 columns)$" "$dir/devices.out"
+: >"$dir/receipts.bin"
+$bin --config "$conf" print-test >"$dir/print-test.out" 2>&1
+check "print-test on a file exits 0" test $? -eq 0
+check "print-test starts with ESC @" python3 -c '
+import sys
+data = open(sys.argv[1], "rb").read()
+sys.exit(0 if data.startswith(b"\x1b@") else 1)' "$dir/receipts.bin"
+check "print-test names the profile" grep -aq \
+	"Profile: generic-80, 48 columns" "$dir/receipts.bin"
+check "print-test prints a 48-column ruler" grep -aq \
+	"^---------1---------2---------3---------4-------|" "$dir/receipts.bin"
+check "print-test ends with a cut" python3 -c '
+import sys
+data = open(sys.argv[1], "rb").read()
+sys.exit(0 if data.endswith(b"\x1dVB\x03") else 1)' "$dir/receipts.bin"
+
+# A TCP printer on 127.0.0.1 started here: it answers every DLE EOT n with
+# the reply that STATUS gives and keeps the other bytes. It serves up to 8
+# connections and stops after 20 s whatever happens.
+tcp_printer() {
+	python3 - "$@" <<'PY'
+import socket, sys, time
+port_file, data_file, mode = sys.argv[1:4]
+replies = {"ready": [0x12, 0x12, 0x12, 0x12],
+           "paperout": [0x1A, 0x32, 0x12, 0x72]}[mode]
+server = socket.socket()
+server.bind(("127.0.0.1", 0))
+server.listen(1)
+server.settimeout(1)
+with open(port_file, "w") as out:
+    out.write(str(server.getsockname()[1]))
+deadline = time.monotonic() + 20
+kept = bytearray()
+for _ in range(8):
+    if time.monotonic() > deadline:
+        break
+    try:
+        conn, _ = server.accept()
+    except socket.timeout:
+        continue
+    conn.settimeout(0.5)
+    pending = b""
+    while time.monotonic() < deadline:
+        try:
+            chunk = conn.recv(4096)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        pending += chunk
+        while pending:
+            if pending.startswith(b"\x10\x04") and len(pending) >= 3:
+                conn.sendall(bytes([replies[(pending[2] - 1) % 4]]))
+                pending = pending[3:]
+            elif pending.startswith(b"\x10") and len(pending) < 3:
+                break
+            else:
+                kept += pending[:1]
+                pending = pending[1:]
+        with open(data_file, "wb") as out:
+            out.write(kept)
+    conn.close()
+PY
+}
+
+# start_tcp_printer MODE: start the listener; TCP_PID and TCP_PORT are set.
+start_tcp_printer() {
+	rm -f "$dir/tcp.port"
+	tcp_printer "$dir/tcp.port" "$dir/tcp.bin" "$1" &
+	TCP_PID=$!
+	for _ in $(seq 50); do
+		[ -s "$dir/tcp.port" ] && break
+		sleep 0.1
+	done
+	TCP_PORT=$(cat "$dir/tcp.port" 2>/dev/null)
+	[ -n "$TCP_PORT" ]
+}
+
+check "the ready TCP printer starts" start_tcp_printer ready
+sed "s|^device = .*|device = tcp:127.0.0.1:$TCP_PORT|" "$conf" \
+	>"$dir/tcp.conf"
+$bin --config "$dir/tcp.conf" print-test >"$dir/tcp-test.out" 2>&1
+check "print-test on a ready TCP printer exits 0" test $? -eq 0
+kill "$TCP_PID" 2>/dev/null
+wait "$TCP_PID" 2>/dev/null
+check "the TCP printer got the test page" grep -aq "TEST PAGE" \
+	"$dir/tcp.bin"
+
+check "the paper-out TCP printer starts" start_tcp_printer paperout
+sed "s|^device = .*|device = tcp:127.0.0.1:$TCP_PORT|" "$conf" \
+	>"$dir/tcp.conf"
+$bin --config "$dir/tcp.conf" devices >"$dir/tcp-devices.out" 2>&1
+check "devices says the TCP printer is out of paper" grep -q \
+	"^  state: paper out" "$dir/tcp-devices.out"
+$bin --config "$dir/tcp.conf" print-test >"$dir/tcp-test.out" 2>&1
+check "print-test without paper exits 1" test $? -eq 1
+check "print-test says why" grep -qi "paper" "$dir/tcp-test.out"
+kill "$TCP_PID" 2>/dev/null
+wait "$TCP_PID" 2>/dev/null
+
+# Nothing listens on a port just closed: the printer is not reachable.
+$bin --config "$dir/tcp.conf" print-test >"$dir/tcp-gone.out" 2>&1
+check "print-test on an absent TCP printer exits 1" test $? -eq 1
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

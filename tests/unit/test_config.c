@@ -133,6 +133,79 @@ static void test_valid_file_and_defaults(void **state)
 	assert_int_equal(config.request_timeout, 30);
 	assert_int_equal(config.retry_min, 2);
 	assert_int_equal(config.retry_max, 300);
+	assert_string_equal(config.printer_profile, "auto");
+	assert_int_equal(config.drawer, CONFIG_DRAWER_NONE);
+	assert_int_equal(config.drawer_on_ms, 100);
+	assert_int_equal(config.drawer_off_ms, 200);
+	assert_int_equal(config.qr, 1);
+	assert_int_equal(config.barcode, 0);
+	assert_string_equal(config.verify_url, "");
+}
+
+/* Each accepted [printer] setting and the value it stores. */
+static void test_printer_settings_table(void **state)
+{
+	static const struct {
+		const char *extra;
+		const char *device;   /* expected, NULL: not checked */
+		const char *profile;  /* expected, NULL: not checked */
+		int drawer;
+		int on_ms;
+		int off_ms;
+		int qr;
+		int barcode;
+	} cases[] = {
+		{ "device = usb\n", "usb", "auto", 0, 100, 200, 1, 0 },
+		{ "device = usb:04b8:0E15\n", "usb:04b8:0E15", NULL, 0, 100,
+		  200, 1, 0 },
+		{ "device = tcp:localhost\n", "tcp:localhost", NULL, 0, 100,
+		  200, 1, 0 },
+		{ "device = tcp:10.0.0.5:9100\nprofile = generic-58\n",
+		  "tcp:10.0.0.5:9100", "generic-58", 0, 100, 200, 1, 0 },
+		{ "drawer = pin2\ndrawer_on_ms = 2\ndrawer_off_ms = 510\n",
+		  NULL, NULL, CONFIG_DRAWER_PIN2, 2, 510, 1, 0 },
+		{ "drawer = pin5\nqr = no\nbarcode = yes\n", NULL, NULL,
+		  CONFIG_DRAWER_PIN5, 100, 200, 0, 1 },
+		{ "profile = Epson TM-T20II\n", NULL, "Epson TM-T20II", 0,
+		  100, 200, 1, 0 },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char extra[256];
+		struct config config;
+		char error[512] = "";
+
+		snprintf(extra, sizeof(extra), "[printer]\n%s",
+			 cases[i].extra);
+		write_file(f, f->valid, extra);
+		if (config_load(f->path, &config, error, sizeof(error)) != 0)
+			fail_msg("case %zu: %s", i, error);
+		if (cases[i].device != NULL)
+			assert_string_equal(config.printer, cases[i].device);
+		if (cases[i].profile != NULL)
+			assert_string_equal(config.printer_profile,
+					    cases[i].profile);
+		assert_int_equal(config.drawer, cases[i].drawer);
+		assert_int_equal(config.drawer_on_ms, cases[i].on_ms);
+		assert_int_equal(config.drawer_off_ms, cases[i].off_ms);
+		assert_int_equal(config.qr, cases[i].qr);
+		assert_int_equal(config.barcode, cases[i].barcode);
+	}
+}
+
+static void test_verify_url_stored(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	char error[512] = "";
+
+	write_file(f, f->valid,
+		   "[printer]\nverify_url = https://spotbanc.example/v?r=\n");
+	assert_int_equal(config_load(f->path, &config, error, sizeof(error)),
+			 0);
+	assert_string_equal(config.verify_url,
+			    "https://spotbanc.example/v?r=");
 }
 
 static void test_relative_device_and_log(void **state)
@@ -206,6 +279,36 @@ static const struct bad_case bad_cases[] = {
 	      "currency = GHS\n",
 	  "missing setting [journal] path" },
 	{ "", "this line has no equals sign\n", "line 1 is not valid INI" },
+	{ "[printer]\ndevice = lpt1\n", NULL,
+	  "[printer] device must be none, file:PATH, tcp:HOST[:PORT], usb "
+	  "or usb:VVVV:PPPP" },
+	{ "[printer]\ndevice = usb:4b8:e15\n", NULL,
+	  "[printer] device must be" },
+	{ "[printer]\ndevice = tcp:host:99999\n", NULL,
+	  "[printer] device must be" },
+	{ "[printer]\ndevice = tcp:\n", NULL, "[printer] device must be" },
+	{ "[printer]\ndevice = file:\n", NULL, "[printer] device must be" },
+	{ "[printer]\nprofile = Acme 9000\n", NULL,
+	  "[printer] profile \"Acme 9000\" is not known" },
+	{ "[printer]\ndrawer = pin3\n", NULL,
+	  "[printer] drawer must be one of none, pin2, pin5, not \"pin3\"" },
+	{ "[printer]\ndrawer_on_ms = 1\n", NULL,
+	  "[printer] drawer_on_ms must be a whole number from 2 to 510" },
+	{ "[printer]\ndrawer_off_ms = 600\n", NULL,
+	  "[printer] drawer_off_ms must be a whole number from 2 to 510" },
+	{ "[printer]\nqr = maybe\n", NULL,
+	  "[printer] qr must be one of no, yes" },
+	{ "[printer]\nbarcode = 1\n", NULL,
+	  "[printer] barcode must be one of no, yes" },
+	{ "[printer]\nverify_url = ftp://x/\n", NULL,
+	  "[printer] verify_url must be an http:// or https:// URL" },
+	{ "[printer]\nverify_url = https://a b/\n", NULL,
+	  "[printer] verify_url must be" },
+	{ "[printer]\nverify_url = https://example.com/"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789012345678901234567890123"
+	  "0123456789012345678901234567890123456789\n",
+	  NULL, "[printer] verify_url is longer than 180 characters" },
 };
 
 static void test_bad_files_name_setting(void **state)
@@ -249,6 +352,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_valid_file_and_defaults,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_device_and_log,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_printer_settings_table,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_url_stored,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files_name_setting,
 						setup, teardown),

@@ -477,14 +477,16 @@ static void invalid_arguments_table(void **state)
 }
 
 /* Turn the fixture's journal back into a version 3 file: migrations 4
- * to 8 only add the credentials, customer cache, day close and carried
- * operation tables and the operations' secret column, so dropping them
- * and the version is what a version 3 build leaves on disk. */
+ * to 9 only add the credentials, customer cache, day close, carried
+ * operation and print job tables and the operations' secret column, so
+ * dropping them and the version is what a version 3 build leaves on
+ * disk. */
 static void downgrade_to_v3(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
 	raw_exec(f->path, "DROP TABLE customer_cache; DROP TABLE credentials;"
+			  " DROP TABLE print_jobs;"
 			  " DROP TABLE day_pending; DROP TABLE day_closes;"
 			  " ALTER TABLE operations DROP COLUMN secret;"
 			  " PRAGMA user_version = 3;");
@@ -523,7 +525,7 @@ static void migrate_v3_to_v4(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
 	assert_int_equal(got.state, OP_IN_FLIGHT);
@@ -548,7 +550,7 @@ static void reopen_is_idempotent(void **state)
 	reopen(f);
 	reopen(f);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 	raw_query(f->path, "SELECT count(*) FROM credentials", NULL, text,
 		  sizeof(text));
 	assert_string_equal(text, "1");

@@ -1,5 +1,6 @@
 /* Unit tests of the ESC/POS encoder: command bytes, text that tries to
- * inject commands, transliteration, and the sticky error with its cap. */
+ * inject commands, code pages and transliteration, QR codes, barcodes,
+ * the drawer pulse, and the sticky error with its cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,15 @@
 #include <cmocka.h>
 
 #include "../../drivers/escpos.h"
+#include "../support/escpos_decode.h"
+
+/* A printer with no code page: every character outside ASCII goes
+ * through the transliteration table. */
+static const struct escpos_profile ascii_profile = {
+	.name = "ascii-only",
+	.columns = 48,
+	.code_page_count = 0,
+};
 
 /* Compare the job with the expected bytes. The case name is printed first,
  * so that a failed assert points to one row of a table. */
@@ -70,6 +80,11 @@ static void emit_double_off(struct escpos_buf *buf)
 	escpos_double(buf, false);
 }
 
+static void emit_double_height_on(struct escpos_buf *buf)
+{
+	escpos_double_height(buf, true);
+}
+
 static void emit_newline(struct escpos_buf *buf)
 {
 	escpos_newline(buf);
@@ -103,12 +118,12 @@ static void emit_text_null(struct escpos_buf *buf)
 struct command_case {
 	const char *name;
 	void (*emit)(struct escpos_buf *buf);
-	unsigned char bytes[4];
+	unsigned char bytes[8];
 	size_t len;
 };
 
 static const struct command_case command_cases[] = {
-	{"reset", emit_reset, {0x1B, 0x40}, 2},
+	{"reset, CP437", emit_reset, {0x1B, 0x40, 0x1B, 0x74, 0x00}, 5},
 	{"align left", emit_align_left, {0x1B, 0x61, 0x00}, 3},
 	{"align center", emit_align_center, {0x1B, 0x61, 0x01}, 3},
 	{"align right", emit_align_right, {0x1B, 0x61, 0x02}, 3},
@@ -117,6 +132,7 @@ static const struct command_case command_cases[] = {
 	{"bold off", emit_bold_off, {0x1B, 0x45, 0x00}, 3},
 	{"double on", emit_double_on, {0x1D, 0x21, 0x11}, 3},
 	{"double off", emit_double_off, {0x1D, 0x21, 0x00}, 3},
+	{"double height on", emit_double_height_on, {0x1D, 0x21, 0x01}, 3},
 	{"newline", emit_newline, {0x0A}, 1},
 	{"feed 3", emit_feed_3, {0x1B, 0x64, 0x03}, 3},
 	{"feed negative", emit_feed_negative, {0x1B, 0x64, 0x00}, 3},
@@ -143,8 +159,9 @@ static void test_command_bytes(void **state)
 static void test_commands_in_sequence(void **state)
 {
 	static const unsigned char expected[] = {
-		0x1B, 0x40, 0x1B, 0x61, 0x01, 0x1B, 0x45, 0x01, 'O',
-		'K',  0x1B, 0x45, 0x00, 0x0A, 0x1D, 0x56, 0x42, 0x03,
+		0x1B, 0x40, 0x1B, 0x74, 0x00, 0x1B, 0x61, 0x01, 0x1B,
+		0x45, 0x01, 'O',  'K',  0x1B, 0x45, 0x00, 0x0A, 0x1D,
+		0x56, 0x42, 0x03,
 	};
 	struct escpos_buf buf;
 
@@ -246,7 +263,16 @@ static const struct text_case transliteration_cases[] = {
 	{"ellipsis", "\xe2\x80\xa6", "..."},
 	{"CJK", "\xe4\xb8\xad", "?"},
 	{"emoji", "\xf0\x9f\x98\x80", "?"},
-	{"right-to-left override", "\xe2\x80\xae", "?"},
+	{"right-to-left override", "\xe2\x80\xae", ""},
+	{"zero-width space", "a\xe2\x80\x8b" "b", "ab"},
+	{"Cyrillic name", "\xd0\x96\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0",
+	 "Zhanna"},
+	{"Cyrillic soft sign", "\xd0\x98\xd0\xb3\xd0\xbe\xd1\x80\xd1\x8c",
+	 "Igor"},
+	{"Greek name", "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82", "Nikos"},
+	{"Polish name", "\xc5\x81\xc3\xb3\x64\xc5\xba", "Lodz"},
+	{"hryvnia and rupee", "\xe2\x82\xb4\xe2\x82\xb9", "UAHINR"},
+	{"bitcoin sign", "\xe2\x82\xbf", "?"},
 };
 
 static void test_text_transliteration(void **state)
@@ -259,10 +285,399 @@ static void test_text_transliteration(void **state)
 		struct escpos_buf buf;
 
 		escpos_init(&buf);
+		escpos_set_profile(&buf, &ascii_profile);
 		escpos_text(&buf, c->input);
 		check_bytes(c->name, &buf, c->output, strlen(c->output));
 		escpos_free(&buf);
 	}
+}
+
+/* Bytes a text takes after ESC @ and the first code page. */
+struct page_case {
+	const char *name;
+	const char *profile;
+	const char *input;
+	unsigned char bytes[16];
+	size_t len;
+};
+
+static const struct page_case page_cases[] = {
+	{"e acute in CP437", "generic-80", "\xc3\xa9", {0x82}, 1},
+	{"pound sign in CP437", "generic-58", "\xc2\xa3", {0x9C}, 1},
+	{"euro switches to CP858", "generic-80", "\xe2\x82\xac",
+	 {0x1B, 0x74, 19, 0xD5}, 4},
+	{"euro then e acute stays", "generic-80", "\xe2\x82\xac\xc3\xa9",
+	 {0x1B, 0x74, 19, 0xD5, 0x82}, 5},
+	{"e acute, euro, e acute", "generic-80",
+	 "\xc3\xa9\xe2\x82\xac\xc3\xa9", {0x82, 0x1B, 0x74, 19, 0xD5, 0x82},
+	 6},
+	{"zhe then e acute switches back", "generic-80", "\xd0\x96\xc3\xa9",
+	 {0x1B, 0x74, 17, 0x86, 0x1B, 0x74, 0, 0x82}, 8},
+	{"S caron in CP1252", "generic-80", "\xc5\xa0",
+	 {0x1B, 0x74, 16, 0x8A}, 4},
+	{"euro without CP858", "generic-58", "\xe2\x82\xac", "EUR", 3},
+	{"naira sign", "generic-80", "\xe2\x82\xa6" "5", "NGN5", 4},
+	{"cedi sign", "generic-80", "\xe2\x82\xb5" "5", "GHS5", 4},
+	{"Greek without CP737", "generic-80",
+	 "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82", "Nikos", 5},
+	{"Greek in CP737", "Epson TM-T20II",
+	 "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82",
+	 {0x1B, 0x74, 14, 0x8C, 0xE5, 0xA1, 0xA6, 0xAA}, 8},
+	{"Cyrillic without CP866", "generic-58",
+	 "\xd0\x96\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0", "Zhanna", 6},
+	{"Polish in IBM852", "Epson TM-T20II", "\xc5\x81\xc3\xb3\x64\xc5\xba",
+	 {0x1B, 0x74, 18, 0x9D, 0xA2, 'd', 0xAB}, 7},
+	{"Polish without IBM852", "generic-80",
+	 "\xc5\x81\xc3\xb3\x64\xc5\xba", {'L', 0xA2, 'd', 'z'}, 4},
+	{"Yoruba O dot below", "generic-80",
+	 "\xe1\xbb\x8c\x6c\xc3\xa1", {'O', 'l', 0xA0}, 3},
+};
+
+static void test_text_code_pages(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(page_cases) / sizeof(*page_cases);
+	     i++) {
+		const struct page_case *c = &page_cases[i];
+		const struct escpos_profile *profile =
+			escpos_profile_find(c->profile);
+		struct escpos_buf buf;
+		size_t start;
+
+		assert_non_null(profile);
+		escpos_init(&buf);
+		escpos_set_profile(&buf, profile);
+		escpos_reset(&buf);
+		start = buf.len;
+		escpos_text(&buf, c->input);
+		if (buf.len - start != c->len ||
+		    memcmp(buf.data + start, c->bytes, c->len) != 0)
+			print_error("case \"%s\"\n", c->name);
+		assert_int_equal(buf.len - start, c->len);
+		assert_memory_equal(buf.data + start, c->bytes, c->len);
+		escpos_free(&buf);
+	}
+}
+
+/* Names and signs that escpos_printable and the decoded print job must
+ * agree on, on every profile. */
+static const char *const printable_inputs[] = {
+	"Ad\xc3\xa9w\xc3\xa1l\xc3\xa9 \xe1\xbb\x8cl\xc3\xa1" "b\xc3\xad"
+	"s\xc3\xad",
+	"\xd0\x96\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0 \xd0\x98\xd0\xb3\xd0\xbe"
+	"\xd1\x80\xd1\x8c",
+	"\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82 \xce\x9b\xce\xac\xce\xbc"
+	"\xcf\x80\xcf\x81\xce\xbf\xcf\x82",
+	"Gra\xc5\xbcyna \xc5\x81\xc3\xb3\x64\xc5\xba",
+	"\xe2\x82\xa6" "500 \xe2\x82\xb5" "5 \xe2\x82\xac" "3 \xc2\xa3" "1",
+	"a\x1b@b\x1dV\x42\x10\x04 c\xe2\x80\xae" "d\xc3",
+	"\xe4\xb8\xad\xf0\x9f\x98\x80",
+};
+
+static const char *const printable_profiles[] = {
+	"generic-58", "generic-80", "Epson TM-T20II", "Generic 58 mm POS58",
+};
+
+static void test_printable_matches_print(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < 4; p++) {
+		const struct escpos_profile *profile =
+			escpos_profile_find(printable_profiles[p]);
+
+		assert_non_null(profile);
+		for (size_t i = 0; i < sizeof(printable_inputs) /
+					       sizeof(*printable_inputs);
+		     i++) {
+			struct escpos_decoded decoded;
+			struct escpos_buf buf;
+			char text[256];
+
+			escpos_init(&buf);
+			escpos_set_profile(&buf, profile);
+			escpos_reset(&buf);
+			escpos_text(&buf, printable_inputs[i]);
+			escpos_newline(&buf);
+			assert_int_equal(escpos_printable(profile,
+							  printable_inputs[i],
+							  text, sizeof(text)),
+					 0);
+			if (escpos_decode(buf.data, buf.len, profile,
+					  &decoded) != 0)
+				print_error("decode: %s\n", decoded.error);
+			assert_string_equal(decoded.error, "");
+			assert_int_equal(decoded.line_count, 1);
+			if (strcmp(decoded.lines[0].text, text) != 0)
+				print_error("profile %s input %zu\n",
+					    profile->name, i);
+			assert_string_equal(decoded.lines[0].text, text);
+			assert_int_equal(decoded.resets, 1);
+			escpos_decoded_free(&decoded);
+			escpos_free(&buf);
+		}
+	}
+}
+
+static void test_printable_injection(void **state)
+{
+	static const char name[] = "\xd0\x96\x1b@\x1d" "V\x10\x04\xd0\x96";
+	char text[64];
+
+	(void)state;
+	assert_int_equal(escpos_printable(NULL, name, text, sizeof(text)), 0);
+	assert_string_equal(text, "\xd0\x96@V\xd0\x96");
+}
+
+static void test_printable_too_small(void **state)
+{
+	char text[4];
+
+	(void)state;
+	/* "e" acute is two bytes: a third would pass the terminator. */
+	assert_int_equal(escpos_printable(NULL, "ab\xc3\xa9", text,
+					  sizeof(text)),
+			 -1);
+	assert_string_equal(text, "ab");
+	assert_int_equal(escpos_printable(NULL, "abc", text, 0), -1);
+}
+
+/* A name with ESC, GS and DLE between Cyrillic letters: the decoder finds
+ * one reset, only our page switches and the letters as text. */
+static void test_injection_between_pages(void **state)
+{
+	const struct escpos_profile *profile =
+		escpos_profile_find("generic-80");
+	struct escpos_decoded decoded;
+	struct escpos_buf buf;
+
+	(void)state;
+	escpos_init(&buf);
+	escpos_reset(&buf);
+	escpos_text(&buf, "\xd0\x96\x1b@\x1b" "t\x02\x1d" "V\x41\x10\x04\x01"
+			  "\xd0\x96");
+	escpos_newline(&buf);
+	assert_int_equal(escpos_decode(buf.data, buf.len, profile, &decoded),
+			 0);
+	assert_int_equal(decoded.resets, 1);
+	assert_int_equal(decoded.page_switches, 2);
+	assert_int_equal(decoded.cut_count, 0);
+	assert_string_equal(escpos_decoded_text(&decoded, 0),
+			    "\xd0\x96@tVA\xd0\x96");
+	escpos_decoded_free(&decoded);
+	escpos_free(&buf);
+}
+
+/* QR payloads of each size decode back whole; the store function's
+ * length is len + 3 in pL pH. */
+static void test_qr_sizes(void **state)
+{
+	static const size_t sizes[] = {1, 252, 253, 255, 256, 504};
+	const struct escpos_profile *profile =
+		escpos_profile_find("generic-80");
+
+	(void)state;
+	assert_int_equal(profile->qr_max, 504);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		unsigned char data[1000];
+		struct escpos_decoded decoded;
+		struct escpos_buf buf;
+		const unsigned char *store;
+		size_t stored = sizes[i] + 3;
+
+		for (size_t j = 0; j < sizes[i]; j++)
+			data[j] = (unsigned char)('A' + j % 26);
+		escpos_init(&buf);
+		assert_int_equal(escpos_qr(&buf, data, sizes[i]), ESCPOS_OK);
+		/* ESC a 1, then functions 165 (9 bytes), 167 and 169 (8
+		 * each), then 180. */
+		store = buf.data + 3 + 9 + 8 + 8;
+		assert_int_equal(store[0], 0x1D);
+		assert_int_equal(store[3], stored & 0xFF);
+		assert_int_equal(store[4], stored >> 8);
+		assert_int_equal(store[6], 80);
+		assert_int_equal(escpos_decode(buf.data, buf.len, profile,
+					       &decoded),
+				 0);
+		assert_int_equal(decoded.qr_count, 1);
+		assert_int_equal(decoded.qrs[0].len, sizes[i]);
+		assert_memory_equal(decoded.qrs[0].data, data, sizes[i]);
+		assert_int_equal(decoded.qrs[0].model, 2);
+		assert_int_equal(decoded.qrs[0].module_size, 6);
+		assert_int_equal(decoded.qrs[0].level, 'M');
+		escpos_decoded_free(&decoded);
+		escpos_free(&buf);
+	}
+}
+
+static void test_qr_rejected(void **state)
+{
+	static const size_t sizes[] = {0, 505, 1000};
+	unsigned char data[1000] = {0};
+	struct escpos_buf buf;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+		escpos_init(&buf);
+		assert_int_equal(escpos_qr(&buf, data, sizes[i]),
+				 ESCPOS_EINVAL);
+		assert_int_equal(buf.len, 0);
+		assert_int_equal(buf.error, ESCPOS_OK);
+		escpos_free(&buf);
+	}
+
+	/* 256 bytes pass the 251 of 58 mm paper. */
+	escpos_init(&buf);
+	escpos_set_profile(&buf, escpos_profile_find("generic-58"));
+	assert_int_equal(escpos_qr(&buf, data, 251), ESCPOS_OK);
+	assert_int_equal(escpos_qr(&buf, data, 256), ESCPOS_EINVAL);
+	escpos_free(&buf);
+
+	escpos_init(&buf);
+	escpos_set_profile(&buf, &ascii_profile);
+	assert_int_equal(escpos_qr(&buf, data, 1), ESCPOS_EINVAL);
+	assert_int_equal(buf.len, 0);
+	escpos_free(&buf);
+}
+
+static void test_barcode_bytes(void **state)
+{
+	static const unsigned char expected[] = {
+		0x1B, 0x61, 0x01, 0x1D, 0x68, 80,   0x1D, 0x77, 2,
+		0x1D, 0x48, 2,    0x1D, 0x6B, 73,   7,    '{',  'B',
+		'S',  '{',  '{',  '1',  '2',  0x1B, 0x61, 0x00,
+	};
+	struct escpos_decoded decoded;
+	struct escpos_buf buf;
+
+	(void)state;
+	escpos_init(&buf);
+	assert_int_equal(escpos_barcode(&buf, "S{12"), ESCPOS_OK);
+	check_bytes("barcode", &buf, expected, sizeof(expected));
+	assert_int_equal(escpos_decode(buf.data, buf.len, NULL, &decoded), 0);
+	assert_int_equal(decoded.barcode_count, 1);
+	assert_string_equal(decoded.barcodes[0].text, "S{12");
+	assert_int_equal(decoded.barcodes[0].hri, 2);
+	escpos_decoded_free(&decoded);
+	escpos_free(&buf);
+}
+
+static void test_barcode_rejected(void **state)
+{
+	struct escpos_buf buf;
+	char wide[40];
+
+	(void)state;
+	memset(wide, 'A', sizeof(wide) - 1);
+	wide[sizeof(wide) - 1] = '\0';
+	escpos_init(&buf);
+	assert_int_equal(escpos_barcode(&buf, ""), ESCPOS_EINVAL);
+	assert_int_equal(escpos_barcode(&buf, NULL), ESCPOS_EINVAL);
+	assert_int_equal(escpos_barcode(&buf, "caf\xc3\xa9"), ESCPOS_EINVAL);
+	assert_int_equal(escpos_barcode(&buf, "a\x1b" "b"), ESCPOS_EINVAL);
+	/* 39 characters take 464 modules, 928 dots: wider than 576. */
+	assert_int_equal(escpos_barcode(&buf, wide), ESCPOS_EINVAL);
+	assert_int_equal(buf.len, 0);
+	escpos_set_profile(&buf, &ascii_profile);
+	assert_int_equal(escpos_barcode(&buf, "A1"), ESCPOS_EINVAL);
+	assert_int_equal(buf.len, 0);
+	escpos_free(&buf);
+}
+
+struct drawer_case {
+	int pin;
+	int on_ms;
+	int off_ms;
+	int result;
+	unsigned char t1;
+	unsigned char t2;
+};
+
+static const struct drawer_case drawer_cases[] = {
+	{ESCPOS_DRAWER_PIN2, 100, 200, ESCPOS_OK, 50, 100},
+	{ESCPOS_DRAWER_PIN5, 2, 510, ESCPOS_OK, 1, 255},
+	{ESCPOS_DRAWER_PIN2, 3, 509, ESCPOS_OK, 2, 255},
+	{ESCPOS_DRAWER_PIN2, 1, 200, ESCPOS_EINVAL, 0, 0},
+	{ESCPOS_DRAWER_PIN2, 0, 200, ESCPOS_EINVAL, 0, 0},
+	{ESCPOS_DRAWER_PIN2, 100, 511, ESCPOS_EINVAL, 0, 0},
+	{ESCPOS_DRAWER_PIN2, -2, 100, ESCPOS_EINVAL, 0, 0},
+	{ESCPOS_DRAWER_PIN2, 512, 100, ESCPOS_EINVAL, 0, 0},
+	{2, 100, 200, ESCPOS_EINVAL, 0, 0},
+};
+
+static void test_drawer_timing(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(drawer_cases) / sizeof(*drawer_cases);
+	     i++) {
+		const struct drawer_case *c = &drawer_cases[i];
+		struct escpos_decoded decoded;
+		struct escpos_buf buf;
+
+		int rc;
+
+		escpos_init(&buf);
+		rc = escpos_drawer_kick(&buf, (enum escpos_drawer_pin)c->pin,
+					c->on_ms, c->off_ms);
+		if (rc != c->result)
+			print_error("drawer case %zu\n", i);
+		assert_int_equal(rc, c->result);
+		if (c->result != ESCPOS_OK) {
+			assert_int_equal(buf.len, 0);
+			escpos_free(&buf);
+			continue;
+		}
+		assert_int_equal(buf.len, 5);
+		assert_int_equal(buf.data[0], 0x1B);
+		assert_int_equal(buf.data[1], 'p');
+		assert_int_equal(buf.data[2], c->pin);
+		assert_int_equal(buf.data[3], c->t1);
+		assert_int_equal(buf.data[4], c->t2);
+		assert_int_equal(escpos_decode(buf.data, buf.len, NULL,
+					       &decoded),
+				 0);
+		assert_int_equal(decoded.pulse_count, 1);
+		assert_int_equal(decoded.pulses[0].pin,
+				 c->pin == ESCPOS_DRAWER_PIN5 ? 5 : 2);
+		assert_int_equal(decoded.pulses[0].on_ms, 2 * c->t1);
+		assert_int_equal(decoded.pulses[0].off_ms, 2 * c->t2);
+		escpos_decoded_free(&decoded);
+		escpos_free(&buf);
+	}
+}
+
+static void test_drawer_without_port(void **state)
+{
+	struct escpos_buf buf;
+
+	(void)state;
+	escpos_init(&buf);
+	escpos_set_profile(&buf, escpos_profile_find("generic-58"));
+	assert_int_equal(escpos_drawer_kick(&buf, ESCPOS_DRAWER_PIN2, 100,
+					    200),
+			 ESCPOS_EINVAL);
+	assert_int_equal(buf.len, 0);
+	escpos_free(&buf);
+}
+
+static void test_profile_choose(void **state)
+{
+	(void)state;
+	assert_string_equal(escpos_profile_choose("auto", NULL, 32)->name,
+			    "generic-58");
+	assert_string_equal(escpos_profile_choose("auto", NULL, 48)->name,
+			    "generic-80");
+	assert_string_equal(
+		escpos_profile_choose("auto", "Epson TM-T88V", 32)->name,
+		"Epson TM-T88V");
+	assert_string_equal(
+		escpos_profile_choose("generic-58", "Epson TM-T88V", 48)->name,
+		"generic-58");
+	assert_string_equal(
+		escpos_profile_choose(NULL, "Unknown printer", 48)->name,
+		"generic-80");
+	assert_null(escpos_profile_choose("no-such-printer", NULL, 48));
+	assert_null(escpos_profile_choose("auto", NULL, 40));
+	assert_null(escpos_profile_find(NULL));
 }
 
 /* Fill buf with exactly len bytes of printable text. */
@@ -353,6 +768,7 @@ static void test_strerror(void **state)
 	assert_string_equal(escpos_strerror(ESCPOS_OK), "No error");
 	assert_non_null(strstr(escpos_strerror(ESCPOS_ENOMEM), "memory"));
 	assert_non_null(strstr(escpos_strerror(ESCPOS_ETOOBIG), "256 KiB"));
+	assert_non_null(strstr(escpos_strerror(ESCPOS_EINVAL), "QR code"));
 	assert_string_equal(escpos_strerror(-99), "Unknown print job error");
 }
 
@@ -363,6 +779,18 @@ int main(void)
 		cmocka_unit_test(test_commands_in_sequence),
 		cmocka_unit_test(test_text_injection),
 		cmocka_unit_test(test_text_transliteration),
+		cmocka_unit_test(test_text_code_pages),
+		cmocka_unit_test(test_printable_matches_print),
+		cmocka_unit_test(test_printable_injection),
+		cmocka_unit_test(test_printable_too_small),
+		cmocka_unit_test(test_injection_between_pages),
+		cmocka_unit_test(test_qr_sizes),
+		cmocka_unit_test(test_qr_rejected),
+		cmocka_unit_test(test_barcode_bytes),
+		cmocka_unit_test(test_barcode_rejected),
+		cmocka_unit_test(test_drawer_timing),
+		cmocka_unit_test(test_drawer_without_port),
+		cmocka_unit_test(test_profile_choose),
 		cmocka_unit_test(test_job_max_accepted),
 		cmocka_unit_test(test_job_max_exceeded),
 		cmocka_unit_test(test_error_sticky),

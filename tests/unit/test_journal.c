@@ -130,12 +130,12 @@ static int file_exists(const char *path)
 static void open_creates_schema(void **state)
 {
 	struct journal_fixture *f = *state;
-	char text[256]; /* fits the list of schema names */
+	char text[512]; /* fits the list of schema names */
 
 	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
 	assert_string_equal(text, "wal");
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
 	assert_string_equal(text, "1397768522");
 	raw_query(f->path,
@@ -150,7 +150,8 @@ static void open_creates_schema(void **state)
 				  "operation_keys,"
 				  "operation_keys_operation,operations,"
 				  "operations_due,operations_queue,"
-				  "operations_unprinted");
+				  "operations_unprinted,print_jobs,"
+				  "print_jobs_open,print_jobs_operation");
 	raw_query(f->path,
 		  "SELECT group_concat(name, ',') FROM"
 		  " pragma_index_info('operations_due')",
@@ -1222,7 +1223,7 @@ static void migrate_v1_to_v2(void **state)
 	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
 
 	raw_query(path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 	raw_query(path,
 		  "SELECT count(*) FROM pragma_index_list('operations')"
 		  " WHERE name = 'operations_queue'",
@@ -1468,6 +1469,7 @@ static void downgrade_to_v5(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
+	raw_exec(f->path, "DROP TABLE print_jobs", NULL);
 	raw_exec(f->path, "DROP TABLE day_pending", NULL);
 	raw_exec(f->path, "DROP TABLE day_closes", NULL);
 	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
@@ -1499,7 +1501,7 @@ static void migrate_v5_to_v6(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 	raw_query(f->path, "SELECT count(*) FROM operations", text,
 		  sizeof(text));
 	assert_string_equal(text, "3");
@@ -1834,9 +1836,10 @@ static void secret_overwritten_in_file(void **state)
 
 /* Turn the closed journal at path into a version 7 file, as a version 7
  * build leaves it: day_closes with UNIQUE on last_operation_id, its rows
- * kept, and no day_pending. */
+ * kept, and no day_pending or print_jobs. */
 static void rebuild_v7_days(const char *path)
 {
+	raw_exec(path, "DROP TABLE print_jobs", NULL);
 	raw_exec(path, "DROP TABLE day_pending", NULL);
 	raw_exec(path,
 		 "CREATE TABLE day_closes_v7 ("
@@ -1919,7 +1922,7 @@ static void migrate_v6_to_v7(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 	raw_query(f->path,
 		  "SELECT count(*) FROM pragma_table_info('operations')"
 		  " WHERE name = 'secret'",
@@ -1974,7 +1977,7 @@ static void migrate_v7_to_v8(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "8");
+	assert_string_equal(text, "9");
 	raw_query(f->path, "SELECT count(*) FROM operations", text,
 		  sizeof(text));
 	assert_string_equal(text, "6");

@@ -1,5 +1,5 @@
 /* Unit tests of the receipt layout for 58 mm and 80 mm paper in every
- * operation state, and of its ESC/POS encoding. */
+ * operation state, and of its ESC/POS encoding as a customer reads it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include "../../app/api.h"
 #include "../../app/api_money.h"
 #include "../../app/receipt.h"
+#include "../support/escpos_decode.h"
 
 /* 2026-12-04 15:00:00 UTC */
 #define CREATED_AT 1796396400
@@ -367,8 +368,12 @@ static void test_layout_long_values_wrap(void **state)
 
 		index = find_line(&receipt, "Agent ");
 		assert_true(index >= 0);
+		/* Open E and O with dot below are in no code page of the
+		 * generic 80 mm printer; the accented vowels are in CP437. */
 		join_value(&receipt, index, " ", joined, sizeof(joined));
-		assert_string_equal(joined, agent);
+		assert_string_equal(joined,
+				    "Abena Efua Ol\xc3\xa1" "b\xc3\xad"
+				    "s\xc3\xad Mensah-Boateng Owusu-Ansah");
 	}
 }
 
@@ -387,8 +392,7 @@ static void test_layout_utf8_width(void **state)
 	index = find_line(&receipt, "Agent ");
 	assert_true(index >= 0);
 	assert_string_equal(receipt.lines[index].text,
-			    "Agent                    \xc6\x90"
-			    "fua \xc5\x8a\xc3\xa9");
+			    "Agent                    Efua N\xc3\xa9");
 	assert_int_equal(count_code_points(receipt.lines[index].text), 32);
 }
 
@@ -578,7 +582,7 @@ static void test_layout_receiver_by_customer_id(void **state)
 	} cases[] = {
 		{ "Esi Owusu", "Esi Owusu" },
 		{ "Ἀθηνᾶ Παπαδοπούλου",
-		  "Ἀθηνᾶ Παπαδοπούλου" },
+		  "Athina Papadopoyloy" },
 		{ "", "new customer 6a5b4c3d" },
 		{ "   ", "new customer 6a5b4c3d" },
 	};
@@ -617,10 +621,11 @@ static void test_layout_receiver_by_customer_id(void **state)
 static void test_encode_small_receipt(void **state)
 {
 	static const unsigned char expected[] = {
-		0x1B, 0x40,                               /* reset */
+		0x1B, 0x40, 0x1B, 0x74, 0x00,             /* reset, CP437 */
 		0x1B, 0x61, 0x01, 'H', 'I', 0x0A,         /* centre */
-		0x1B, 0x61, 0x00, 0x1B, 0x45, 0x01, 's', 's',
-		'=',  '5',  0x1B, 0x45, 0x00, 0x0A,       /* total */
+		0x1B, 0x61, 0x00, 0x1B, 0x45, 0x01,       /* total: bold */
+		0x1D, 0x21, 0x01, 0xE1, '=',  '5',        /* double height */
+		0x1D, 0x21, 0x00, 0x1B, 0x45, 0x00, 0x0A,
 		0x1B, 0x61, 0x00,                         /* rule of 32 */
 		'-', '-', '-', '-', '-', '-', '-', '-',
 		'-', '-', '-', '-', '-', '-', '-', '-',
@@ -630,14 +635,14 @@ static void test_encode_small_receipt(void **state)
 		0x1B, 0x61, 0x00, 'o', 'k', 0x0A,         /* plain */
 		0x1B, 0x64, 0x03, 0x1D, 0x56, 0x42, 0x03, /* feed, cut */
 	};
-	struct receipt receipt = {.columns = 32, .count = 4};
+	struct receipt receipt = {.columns = 32, .count = 4, .codes_line = -1};
 	struct escpos_buf buf;
 
 	(void)state;
 	receipt.lines[0].style = RECEIPT_STYLE_CENTER;
 	strcpy(receipt.lines[0].text, "HI");
 	receipt.lines[1].style = RECEIPT_STYLE_TOTAL;
-	strcpy(receipt.lines[1].text, "\xc3\x9f=5"); /* sharp s */
+	strcpy(receipt.lines[1].text, "\xc3\x9f=5"); /* sharp s, CP437 E1 */
 	receipt.lines[2].style = RECEIPT_STYLE_RULE;
 	receipt.lines[3].style = RECEIPT_STYLE_PLAIN;
 	strcpy(receipt.lines[3].text, "ok");
@@ -660,8 +665,9 @@ static void test_encode_layout(void **state)
 {
 	static const unsigned char cut[] = {0x1B, 0x64, 0x03,
 					    0x1D, 0x56, 0x42, 0x03};
-	static const unsigned char bold_amount[] = {0x1B, 0x45, 0x01,
-						    'A',  'm',  'o'};
+	static const unsigned char bold_amount[] = {
+		0x1B, 0x45, 0x01, 0x1D, 0x21, 0x01, 'A', 'm', 'o',
+	};
 	struct operation op;
 	struct receipt receipt;
 	struct escpos_buf buf;
@@ -1517,6 +1523,218 @@ static void test_find_reversal_in_journal(void **state)
 	assert_int_equal(rmdir(folder), 0);
 }
 
+/* --- What a customer reads: receipts encoded for a printer profile and
+ * decoded back with tests/support/escpos_decode. --- */
+
+#define VERIFY_URL "https://verify.spotbanc.example/r/"
+
+struct printed_case {
+	const char *profile;
+	int columns;
+	const char *agent;    /* as the agent's name is stored */
+	const char *printed;  /* as it prints on that profile */
+	bool barcode;         /* the reference's CODE128 fits the paper */
+};
+
+static const struct printed_case printed_cases[] = {
+	{"generic-58", 32,
+	 "\xd0\x96\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0 \xd0\x98\xd0\xb2\xd0\xb0"
+	 "\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xb0",
+	 "Zhanna Ivanova", false},
+	{"generic-80", 48,
+	 "\xd0\x96\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0 \xd0\x98\xd0\xb2\xd0\xb0"
+	 "\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xb0",
+	 "\xd0\x96\xd0\xb0\xd0\xbd\xd0\xbd\xd0\xb0 \xd0\x98\xd0\xb2\xd0\xb0"
+	 "\xd0\xbd\xd0\xbe\xd0\xb2\xd0\xb0",
+	 true},
+	{"Epson TM-T20II", 48,
+	 "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82 "
+	 "\xc5\x81\xc3\xb3\x64\xc5\xba",
+	 "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82 "
+	 "\xc5\x81\xc3\xb3\x64\xc5\xba",
+	 true},
+	{"generic-80", 48, "\xe1\xbb\x8cl\xc3\xa1" "b\xc3\xad" "s\xc3\xad",
+	 "Ol\xc3\xa1" "b\xc3\xad" "s\xc3\xad", true},
+};
+
+/* Lay out and encode an accepted transfer for c, then decode the job. */
+static void print_and_decode(const struct printed_case *c,
+			     struct receipt *receipt,
+			     struct escpos_decoded *decoded)
+{
+	const struct escpos_profile *profile = escpos_profile_find(c->profile);
+	struct receipt_context context = default_context;
+	struct escpos_buf buf;
+	struct operation op;
+
+	assert_non_null(profile);
+	context.agent_name = c->agent;
+	context.profile = profile;
+	context.qr = true;
+	context.barcode = true;
+	context.verify_url = VERIFY_URL;
+	make_operation(&op, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, c->columns, receipt),
+			 0);
+	escpos_init(&buf);
+	escpos_set_profile(&buf, profile);
+	assert_int_equal(receipt_encode(receipt, &buf), 0);
+	if (escpos_decode(buf.data, buf.len, profile, decoded) != 0)
+		print_error("decode: %s at %zu\n", decoded->error,
+			    decoded->error_offset);
+	assert_string_equal(decoded->error, "");
+	escpos_free(&buf);
+}
+
+/* Every line prints as the layout (and so the screen preview) has it. */
+static void test_printed_lines_match_layout(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(printed_cases) / sizeof(*printed_cases);
+	     i++) {
+		const struct printed_case *c = &printed_cases[i];
+		struct escpos_decoded decoded;
+		struct receipt receipt;
+
+		print_and_decode(c, &receipt, &decoded);
+		assert_int_equal(decoded.resets, 1);
+		/* The layout's lines, then the feed before the cut. */
+		assert_int_equal(decoded.line_count, receipt.count + 3);
+		for (int j = 0; j < receipt.count; j++) {
+			const char *text = escpos_decoded_text(&decoded, j);
+
+			if (receipt.lines[j].style != RECEIPT_STYLE_RULE)
+				assert_string_equal(text,
+						    receipt.lines[j].text);
+			assert_int_equal(count_code_points(text) <= c->columns,
+					 true);
+		}
+		escpos_decoded_free(&decoded);
+	}
+}
+
+static void test_printed_header_and_amount(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(printed_cases) / sizeof(*printed_cases);
+	     i++) {
+		const struct printed_case *c = &printed_cases[i];
+		struct escpos_decoded decoded;
+		struct receipt receipt;
+		const struct escpos_decoded_line *line;
+		char agent[128];
+		int index;
+
+		print_and_decode(c, &receipt, &decoded);
+		assert_string_equal(escpos_decoded_text(&decoded, 0),
+				    "SPOTBANC");
+		assert_int_equal(decoded.lines[0].align, ESCPOS_ALIGN_CENTER);
+		assert_int_equal(decoded.lines[1].align, ESCPOS_ALIGN_CENTER);
+
+		/* The amount is right-aligned to the last column, bold and
+		 * double height. */
+		index = escpos_decoded_find(&decoded, "Amount");
+		assert_true(index >= 0);
+		line = &decoded.lines[index];
+		assert_int_equal(count_code_points(line->text), c->columns);
+		assert_non_null(strstr(line->text, "GHS 1,234.50"));
+		assert_string_equal(line->text + strlen(line->text) - 12,
+				    "GHS 1,234.50");
+		assert_true(line->bold);
+		assert_int_equal(line->height, 2);
+		assert_int_equal(line->width, 1);
+
+		/* The agent's name as this printer prints it, aligned. */
+		index = escpos_decoded_find(&decoded, "Agent ");
+		assert_true(index >= 0);
+		snprintf(agent, sizeof(agent), "%s", c->printed);
+		assert_non_null(strstr(decoded.lines[index].text, agent));
+		assert_int_equal(count_code_points(decoded.lines[index].text),
+				 c->columns);
+		assert_false(decoded.lines[index].bold);
+		escpos_decoded_free(&decoded);
+	}
+}
+
+static void test_printed_qr_barcode_cut(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(printed_cases) / sizeof(*printed_cases);
+	     i++) {
+		const struct printed_case *c = &printed_cases[i];
+		struct escpos_decoded decoded;
+		struct receipt receipt;
+		int reference;
+
+		print_and_decode(c, &receipt, &decoded);
+		reference = escpos_decoded_find(&decoded, REFERENCE);
+		assert_true(reference >= 0);
+
+		/* The QR code follows the reference line. */
+		assert_int_equal(decoded.qr_count, 1);
+		assert_string_equal((const char *)decoded.qrs[0].data,
+				    VERIFY_URL REFERENCE);
+		assert_int_equal(decoded.qrs[0].line, reference + 1);
+		assert_int_equal(decoded.qrs[0].level, 'M');
+
+		/* 19 characters of CODE128 take 488 dots: too wide for the
+		 * 384 of 58 mm paper, so that receipt has none. */
+		assert_int_equal(decoded.barcode_count, c->barcode ? 1 : 0);
+		if (c->barcode) {
+			assert_string_equal(decoded.barcodes[0].text,
+					    REFERENCE);
+			assert_int_equal(decoded.barcodes[0].hri, 2);
+		}
+
+		assert_int_equal(decoded.cut_count, 1);
+		assert_true(decoded.cuts[0].partial);
+		assert_int_equal(decoded.cuts[0].line, decoded.line_count);
+		assert_int_equal(decoded.pulse_count, 0);
+		escpos_decoded_free(&decoded);
+	}
+}
+
+/* No QR code or barcode for a pending receipt, for a context that does
+ * not ask for one, or for a QR payload over the profile's limit. */
+static void test_printed_codes_left_out(void **state)
+{
+	struct receipt_context context = default_context;
+	struct receipt receipt;
+	struct operation op;
+	char url[300];
+
+	(void)state;
+	context.qr = true;
+	context.barcode = true;
+	make_operation(&op, OP_QUEUED, NULL);
+	assert_int_equal(receipt_layout(&op, &context, 48, &receipt), 0);
+	assert_string_equal(receipt.qr, "");
+	assert_string_equal(receipt.barcode, "");
+
+	make_operation(&op, OP_ACCEPTED, NULL);
+	assert_int_equal(receipt_layout(&op, &default_context, 48, &receipt),
+			 0);
+	assert_string_equal(receipt.qr, "");
+	assert_string_equal(receipt.barcode, "");
+
+	/* Without verify_url the QR code carries the reference alone. */
+	assert_int_equal(receipt_layout(&op, &context, 48, &receipt), 0);
+	assert_string_equal(receipt.qr, REFERENCE);
+	assert_string_equal(receipt.barcode, REFERENCE);
+
+	/* 232 + 19 bytes fit the 251 of 58 mm paper; 233 + 19 do not. */
+	memset(url, 'u', sizeof(url));
+	url[232] = '\0';
+	context.verify_url = url;
+	context.profile = escpos_profile_find("generic-58");
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	assert_int_equal(strlen(receipt.qr), 251);
+	url[232] = 'u';
+	url[233] = '\0';
+	assert_int_equal(receipt_layout(&op, &context, 32, &receipt), 0);
+	assert_string_equal(receipt.qr, "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1551,6 +1769,10 @@ int main(void)
 		cmocka_unit_test(test_pending_cash_out),
 		cmocka_unit_test(test_reversed_operation_line),
 		cmocka_unit_test(test_find_reversal_in_journal),
+		cmocka_unit_test(test_printed_lines_match_layout),
+		cmocka_unit_test(test_printed_header_and_amount),
+		cmocka_unit_test(test_printed_qr_barcode_cut),
+		cmocka_unit_test(test_printed_codes_left_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

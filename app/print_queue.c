@@ -1,0 +1,476 @@
+/* The print worker thread: status polling, USB hotplug news, and the
+ * journal's print jobs written oldest first, each done, held or failed. */
+#define LOG_MODULE "print"
+#include "print_queue.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../drivers/printer.h"
+#include "../offline/journal.h"
+#include "log.h"
+
+/* Hotplug news kept until the worker reads it. More in a burst are
+ * dropped, because the next status poll finds the printer anyway. */
+#define HOTPLUG_NEWS_MAX 8
+
+struct hotplug_news {
+	bool arrived;
+	struct usb_device_info info;
+};
+
+struct print_queue {
+	struct printer *printer;  /* used by the worker thread only */
+	struct journal *journal;  /* used by the worker thread only */
+	struct event_channel *events;
+	pthread_t thread;
+
+	/* Shared with other threads, under lock. */
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	bool kicked;
+	bool offer;
+	struct hotplug_news news[HOTPLUG_NEWS_MAX];
+	int news_count;
+
+	/* Read and written by the worker thread only. */
+	enum printer_state state;
+	bool state_posted;
+	char model[USB_TEXT_SIZE]; /* stored in the journal meta */
+};
+
+static bool state_prints(enum printer_state state)
+{
+	return state == PRINTER_STATE_READY ||
+	       state == PRINTER_STATE_PAPER_LOW;
+}
+
+/* A short message on the state for the status bar and the news line. */
+static const char *state_message(enum printer_state state)
+{
+	switch (state) {
+	case PRINTER_STATE_READY:
+		return "Printer ready";
+	case PRINTER_STATE_PAPER_LOW:
+		return "Printer paper is running low";
+	case PRINTER_STATE_PAPER_OUT:
+		return "Printer is out of paper: load a roll";
+	case PRINTER_STATE_COVER_OPEN:
+		return "Printer cover is open: close it";
+	case PRINTER_STATE_OFFLINE:
+		return "Printer is offline: check it";
+	case PRINTER_STATE_ERROR:
+		return "Printer error: switch it off and on";
+	case PRINTER_STATE_DISCONNECTED:
+		return "Printer is not connected: check the cable";
+	case PRINTER_STATE_NONE:
+		return "No printer configured";
+	}
+	return "Printer state unknown";
+}
+
+static void post(struct print_queue *queue, enum event_type type,
+		 int status, const char *id, const char *text)
+{
+	struct event event = { .type = type, .status = status };
+
+	/* Longer texts are cut, because an event must fit one pipe
+	 * write. */
+	if (id != NULL)
+		memcpy(event.id, id, strnlen(id, sizeof(event.id) - 1));
+	if (text != NULL)
+		memcpy(event.text, text,
+		       strnlen(text, sizeof(event.text) - 1));
+	event_post(queue->events, &event);
+}
+
+/* Hand hotplug news to the worker. Called on the USB event thread. */
+static void on_hotplug(void *data, bool arrived,
+		       const struct usb_device_info *info)
+{
+	struct print_queue *queue = data;
+
+	pthread_mutex_lock(&queue->lock);
+	if (queue->news_count < HOTPLUG_NEWS_MAX) {
+		queue->news[queue->news_count].arrived = arrived;
+		queue->news[queue->news_count].info = *info;
+		queue->news_count++;
+	}
+	queue->kicked = true;
+	pthread_cond_signal(&queue->wake);
+	pthread_mutex_unlock(&queue->lock);
+}
+
+static int64_t held_count(struct print_queue *queue)
+{
+	int64_t counts[PRINT_STATE_COUNT] = { 0 };
+
+	if (journal_print_count(queue->journal, counts) != JOURNAL_OK)
+		return 0;
+	return counts[PRINT_HELD];
+}
+
+/* Store the model of the connected printer for the profile of new jobs,
+ * when it changed. */
+static void store_model(struct print_queue *queue)
+{
+	const char *model = printer_model(queue->printer);
+	int rc;
+
+	if (model == NULL || strcmp(model, queue->model) == 0)
+		return;
+	rc = journal_set_meta(queue->journal, PRINT_QUEUE_MODEL_KEY, model);
+	if (rc != JOURNAL_OK) {
+		log_error("printer model %s not stored: %s", model,
+			  journal_strerror(rc));
+		return;
+	}
+	snprintf(queue->model, sizeof(queue->model), "%s", model);
+}
+
+/* Ask the status and post what changed. Offers held jobs when the
+ * printer turns ready, or when offer is set. */
+static void check_status(struct print_queue *queue, bool offer)
+{
+	struct printer_status status;
+	enum printer_state before = queue->state;
+	int64_t held;
+
+	printer_query_status(queue->printer, &status);
+	queue->state = status.state;
+	if (!queue->state_posted || queue->state != before) {
+		log_info("printer %s: %s", printer_describe(queue->printer),
+			 printer_state_name(queue->state));
+		post(queue, EVENT_PRINTER, (int)queue->state, NULL,
+		     state_message(queue->state));
+		queue->state_posted = true;
+		offer = offer || !state_prints(before);
+	}
+	if (!state_prints(queue->state))
+		return;
+	store_model(queue);
+	held = offer ? held_count(queue) : 0;
+	if (held > 0)
+		post(queue, EVENT_PRINT_HELD, (int)held, NULL, NULL);
+}
+
+/* The message for the agent about a job that did not print. */
+static void describe_failure(const struct print_job *job, const char *reason,
+			     char *text, size_t size)
+{
+	const char *what = "Print job held";
+
+	if (job->kind == PRINT_KIND_DRAWER)
+		what = "Cash drawer not opened";
+	else if (job->operation_id[0] != '\0')
+		what = "Receipt held";
+	snprintf(text, size, "%s: %.120s", what, reason);
+}
+
+/* End job after a write with result rc: done, or held (a drawer pulse
+ * failed) with the printer's reason, and tell the UI. */
+static void finish_job(struct print_queue *queue, const struct print_job *job,
+		       int rc)
+{
+	enum print_state state = PRINT_DONE;
+	char reason[JOURNAL_ERROR_SIZE] = "";
+	char text[sizeof(((struct event *)0)->text)] = "";
+	const char *kind = journal_print_kind_name(job->kind);
+	int result;
+
+	if (rc != PRINTER_OK) {
+		state = job->kind == PRINT_KIND_DRAWER ? PRINT_FAILED
+						       : PRINT_HELD;
+		snprintf(reason, sizeof(reason), "%s", printer_strerror(rc));
+		describe_failure(job, reason, text, sizeof(text));
+	}
+	result = journal_print_finish(queue->journal, job->id, state, reason,
+				      (int64_t)time(NULL));
+	if (result != JOURNAL_OK)
+		log_error("print job %lld (%s %s) ended %s but not recorded: "
+			  "%s",
+			  (long long)job->id, kind, job->operation_id,
+			  journal_print_state_name(state),
+			  journal_strerror(result));
+	if (rc == PRINTER_OK)
+		log_info("print job %lld (%s %s) printed", (long long)job->id,
+			 kind, job->operation_id);
+	else
+		log_warn("print job %lld (%s %s) %s: %s", (long long)job->id,
+			 kind, job->operation_id,
+			 journal_print_state_name(state), reason);
+
+	/* The operation names a receipt's job, the kind any other. */
+	post(queue, EVENT_PRINT_JOB, (int)state,
+	     job->kind == PRINT_KIND_DRAWER || job->operation_id[0] == '\0'
+		     ? kind
+		     : job->operation_id,
+	     text);
+}
+
+/* Write waiting jobs oldest first while the printer takes them. */
+static void write_waiting(struct print_queue *queue)
+{
+	struct print_job job;
+	unsigned char *data = NULL;
+	int rc;
+
+	while (state_prints(queue->state)) {
+		rc = journal_print_take(queue->journal, (int64_t)time(NULL),
+					&job, &data);
+		if (rc == JOURNAL_ENOTFOUND)
+			return;
+		if (rc != JOURNAL_OK) {
+			log_error("print job not read: %s",
+				  journal_strerror(rc));
+			return;
+		}
+		rc = printer_write_job(queue->printer, data, job.size);
+		free(data);
+		data = NULL;
+		finish_job(queue, &job, rc);
+		if (rc != PRINTER_OK) {
+			/* The state that stopped the job, for the bar. */
+			check_status(queue, false);
+			return;
+		}
+	}
+}
+
+/* Hold the jobs that waited longer than PRINT_QUEUE_WAIT_SECONDS for a
+ * printer that is not ready; drawer pulses among them fail. */
+static void hold_stale(struct print_queue *queue)
+{
+	int64_t now = (int64_t)time(NULL);
+	char reason[JOURNAL_ERROR_SIZE];
+	int held = 0;
+	int rc;
+
+	snprintf(reason, sizeof(reason), "not printed within %d s: %s",
+		 PRINT_QUEUE_WAIT_SECONDS, state_message(queue->state));
+	rc = journal_print_hold_waiting(queue->journal,
+					now - PRINT_QUEUE_WAIT_SECONDS,
+					reason, now, &held);
+	if (rc != JOURNAL_OK)
+		log_error("waiting print jobs not held: %s",
+			  journal_strerror(rc));
+	else if (held > 0) {
+		log_warn("%d print jobs held: %s", held, reason);
+		snprintf(reason, sizeof(reason), "%d print %s held: not "
+			 "printed within %d s",
+			 held, held == 1 ? "job" : "jobs",
+			 PRINT_QUEUE_WAIT_SECONDS);
+		post(queue, EVENT_PRINT_JOB, PRINT_HELD, NULL, reason);
+	}
+}
+
+static bool jobs_waiting(struct print_queue *queue)
+{
+	int64_t counts[PRINT_STATE_COUNT] = { 0 };
+
+	if (journal_print_count(queue->journal, counts) != JOURNAL_OK)
+		return false;
+	return counts[PRINT_WAITING] > 0;
+}
+
+/* Wait for a kick, hotplug news, a stop or the poll interval; hand the
+ * news to the printer. Returns false when the worker must stop. */
+static bool wait_for_work(struct print_queue *queue, int wait_ms,
+			  bool *offer)
+{
+	struct hotplug_news news[HOTPLUG_NEWS_MAX];
+	struct timespec deadline;
+	int count;
+	bool stop;
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += wait_ms / 1000;
+	deadline.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+
+	pthread_mutex_lock(&queue->lock);
+	while (!queue->stop && !queue->kicked && !queue->offer) {
+		if (pthread_cond_timedwait(&queue->wake, &queue->lock,
+					   &deadline) == ETIMEDOUT)
+			break;
+	}
+	stop = queue->stop;
+	*offer = queue->offer;
+	queue->offer = false;
+	queue->kicked = false;
+	count = queue->news_count;
+	memcpy(news, queue->news, sizeof(news[0]) * (size_t)count);
+	queue->news_count = 0;
+	pthread_mutex_unlock(&queue->lock);
+
+	for (int i = 0; i < count; i++) {
+		log_info("USB printer %04x:%04x %s", news[i].info.vendor,
+			 news[i].info.product,
+			 news[i].arrived ? "arrived" : "left");
+		printer_hotplug(queue->printer, news[i].arrived,
+				&news[i].info);
+	}
+	return !stop;
+}
+
+static void *run_worker(void *arg)
+{
+	struct print_queue *queue = arg;
+	bool offer = true;
+	int wait_ms;
+
+	log_info("print worker started");
+	do {
+		check_status(queue, offer);
+		if (state_prints(queue->state))
+			write_waiting(queue);
+		else if (queue->state != PRINTER_STATE_NONE)
+			hold_stale(queue);
+		wait_ms = jobs_waiting(queue) || !state_prints(queue->state)
+				  ? PRINT_QUEUE_BUSY_POLL_MS
+				  : PRINT_QUEUE_IDLE_POLL_MS;
+		/* With no printer configured ("none") app.c makes no jobs,
+		 * so the worker only idles. */
+	} while (wait_for_work(queue, wait_ms, &offer));
+	log_info("print worker stopped");
+	return NULL;
+}
+
+/* Open the printer and the journal connection and fix what a stopped
+ * worker left. */
+static int open_resources(struct print_queue *queue,
+			  const struct config *config,
+			  struct usb_context *usb, char *error,
+			  size_t error_size)
+{
+	int held = 0;
+	int rc;
+
+	rc = printer_open(config->printer, usb, &queue->printer);
+	if (rc != PRINTER_OK) {
+		snprintf(error, error_size, "[printer] device \"%s\": %s",
+			 config->printer, printer_strerror(rc));
+		return -1;
+	}
+	rc = journal_open(config->journal_path, &queue->journal);
+	if (rc != JOURNAL_OK) {
+		snprintf(error, error_size, "journal %s: %s",
+			 config->journal_path, journal_strerror(rc));
+		return -1;
+	}
+	rc = journal_print_recover(queue->journal, (int64_t)time(NULL),
+				   &held);
+	if (rc != JOURNAL_OK) {
+		snprintf(error, error_size, "print jobs not recovered: %s",
+			 journal_strerror(rc));
+		return -1;
+	}
+	if (held > 0)
+		log_warn("%d print jobs were being printed when the terminal "
+			 "stopped; they are held for the agent",
+			 held);
+	queue->state = printer_get_state(queue->printer);
+	return 0;
+}
+
+/* Free the queue's memory and locks. */
+static void free_queue(struct print_queue *queue)
+{
+	pthread_cond_destroy(&queue->wake);
+	pthread_mutex_destroy(&queue->lock);
+	free(queue);
+}
+
+int print_queue_start(const struct config *config, struct usb_context *usb,
+		      struct event_channel *events, struct print_queue **out,
+		      char *error, size_t error_size)
+{
+	struct print_queue *queue = calloc(1, sizeof(*queue));
+	pthread_condattr_t attributes;
+	int rc;
+
+	*out = NULL;
+	if (queue == NULL) {
+		snprintf(error, error_size, "out of memory");
+		return -1;
+	}
+	queue->events = events;
+	pthread_mutex_init(&queue->lock, NULL);
+	pthread_condattr_init(&attributes);
+	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+	pthread_cond_init(&queue->wake, &attributes);
+	pthread_condattr_destroy(&attributes);
+
+	if (open_resources(queue, config, usb, error, error_size) != 0)
+		goto fail;
+	if (pthread_create(&queue->thread, NULL, run_worker, queue) != 0) {
+		snprintf(error, error_size, "cannot start the print worker");
+		goto fail;
+	}
+
+	/* Last, because a watch lasts until the context closes and so
+	 * needs the queue's memory until print_queue_free. */
+	if (usb != NULL && printer_is_usb(queue->printer)) {
+		rc = usb_watch(usb, USB_KIND_PRINTER, on_hotplug, queue);
+		if (rc != USB_OK)
+			/* The status poll finds the printer without it. */
+			log_warn("no USB hotplug news: %s", usb_strerror(rc));
+	}
+	*out = queue;
+	return 0;
+fail:
+	printer_close(queue->printer);
+	journal_close(queue->journal);
+	free_queue(queue);
+	return -1;
+}
+
+void print_queue_kick(struct print_queue *queue)
+{
+	if (queue == NULL)
+		return;
+	pthread_mutex_lock(&queue->lock);
+	queue->kicked = true;
+	pthread_cond_signal(&queue->wake);
+	pthread_mutex_unlock(&queue->lock);
+}
+
+void print_queue_offer_held(struct print_queue *queue)
+{
+	if (queue == NULL)
+		return;
+	pthread_mutex_lock(&queue->lock);
+	queue->offer = true;
+	pthread_cond_signal(&queue->wake);
+	pthread_mutex_unlock(&queue->lock);
+}
+
+void print_queue_stop(struct print_queue *queue)
+{
+	if (queue == NULL)
+		return;
+	pthread_mutex_lock(&queue->lock);
+	queue->stop = true;
+	pthread_cond_signal(&queue->wake);
+	pthread_mutex_unlock(&queue->lock);
+	pthread_join(queue->thread, NULL);
+	printer_close(queue->printer);
+	queue->printer = NULL;
+	journal_close(queue->journal);
+	queue->journal = NULL;
+}
+
+void print_queue_free(struct print_queue *queue)
+{
+	if (queue != NULL)
+		free_queue(queue);
+}

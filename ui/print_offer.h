@@ -1,0 +1,41 @@
+/* Print news in the UI: the offer to print held jobs when the printer is
+ * ready again, and the notice line's print messages as jobs end. */
+#ifndef SPOTAGENT_UI_PRINT_OFFER_H
+#define SPOTAGENT_UI_PRINT_OFFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../app/app.h"
+#include "../app/event.h"
+#include "dialog.h"
+#include "screen.h"
+
+/* Take a print event after app_apply_event. EVENT_PRINT_HELD opens the
+ * question "N receipts did not print. Print them now?" when an agent is
+ * logged in, no lock screen is up and no other dialog is open. Under a
+ * lock or another dialog the notice line names the held jobs instead, and
+ * before a login nothing shows; the worker offers them again at the next
+ * ready transition or login. EVENT_PRINT_JOB turns a notice "... sent to
+ * the printer" into "... printed", or shows why the job is held. Other
+ * events are ignored. */
+void print_offer_note(struct ui *ui, const struct event *event);
+
+/* Write into message what became of the last print job of operation id
+ * other than a drawer pulse, for `what` ("Receipt", "Rejection notice"):
+ * "Receipt printed", "Receipt sent to the printer" while it waits, or
+ * "Receipt not printed: REASON" when held or failed. Writes the waiting
+ * form when the jobs cannot be read. */
+void print_offer_describe(struct app *app, const char *id, const char *what,
+			  char *message, size_t size);
+
+/* Turn message "... sent to the printer" into "... printed". Returns
+ * whether it changed. */
+bool print_offer_mark_printed(char *message, size_t size);
+
+/* Act on the answer to the offer: yes releases the held jobs, no keeps
+ * them held. Returns whether the dialog was the offer. */
+bool print_offer_answer(struct ui *ui, enum dialog_purpose purpose,
+			enum dialog_answer answer);
+
+#endif
