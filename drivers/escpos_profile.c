@@ -36,24 +36,40 @@
 	 PAGE_WPC1252}
 #define EPSON_PAGE_COUNT 6
 
+/* A cheap 58 mm printer of the kind sold as POS58, ZJ-5890 or XP-58
+ * clones. They document only PC437 reliably, and their other ESC t
+ * numbers differ from vendor to vendor. Most take GS ( k and GS k 73,
+ * but their boards have no drawer port. */
+#define PROFILE_58MM_CLONE(model_name)                                    \
+	{                                                                 \
+		.name = (model_name),                                     \
+		.columns = 32,                                            \
+		.code_pages = {PAGE_PC437},                               \
+		.code_page_count = 1,                                     \
+		.qr_max = QR_MAX_384_DOTS,                                \
+		.barcode = true,                                          \
+		.drawer = false,                                          \
+	}
+
+/* An Epson TM model: 48 columns of font A, the Epson pages, a drawer
+ * port, and the QR limit of its printable width. */
+#define PROFILE_EPSON_TM(model_name, qr_limit)                            \
+	{                                                                 \
+		.name = (model_name),                                     \
+		.columns = 48,                                            \
+		.code_pages = EPSON_PAGES,                                \
+		.code_page_count = EPSON_PAGE_COUNT,                      \
+		.qr_max = (qr_limit),                                     \
+		.barcode = true,                                          \
+		.drawer = true,                                           \
+	}
+
 /* Model names match the USB table of known printers (usb_known.c). The
  * Star models there print Star Line Mode unless switched to ESC/POS
  * emulation, so they have no entry and get the generic profile of their
  * paper width. */
 static const struct escpos_profile profiles[] = {
-	/* Cheap 58 mm printers sold as POS58, ZJ-5890 or XP-58 clones
-	 * document only PC437 reliably; their other ESC t numbers differ
-	 * from vendor to vendor. Most take GS ( k and GS k 73, but their
-	 * boards have no drawer port. */
-	{
-		.name = "generic-58",
-		.columns = 32,
-		.code_pages = {PAGE_PC437},
-		.code_page_count = 1,
-		.qr_max = QR_MAX_384_DOTS,
-		.barcode = true,
-		.drawer = false,
-	},
+	PROFILE_58MM_CLONE("generic-58"),
 	/* An 80 mm printer is assumed to follow Epson's numbering and to
 	 * have 512 printable dots, the narrower of the two common widths. */
 	{
@@ -68,69 +84,13 @@ static const struct escpos_profile profiles[] = {
 	},
 	/* "Epson TM" is any Epson receipt printer the USB table does not
 	 * name; it gets the narrower width of the TM series. */
-	{
-		.name = "Epson TM",
-		.columns = 48,
-		.code_pages = EPSON_PAGES,
-		.code_page_count = EPSON_PAGE_COUNT,
-		.qr_max = QR_MAX_512_DOTS,
-		.barcode = true,
-		.drawer = true,
-	},
-	{
-		.name = "Epson TM-T20II",
-		.columns = 48,
-		.code_pages = EPSON_PAGES,
-		.code_page_count = EPSON_PAGE_COUNT,
-		.qr_max = QR_MAX_576_DOTS,
-		.barcode = true,
-		.drawer = true,
-	},
-	{
-		.name = "Epson TM-T20III",
-		.columns = 48,
-		.code_pages = EPSON_PAGES,
-		.code_page_count = EPSON_PAGE_COUNT,
-		.qr_max = QR_MAX_576_DOTS,
-		.barcode = true,
-		.drawer = true,
-	},
-	{
-		.name = "Epson TM-T20IIIL",
-		.columns = 48,
-		.code_pages = EPSON_PAGES,
-		.code_page_count = EPSON_PAGE_COUNT,
-		.qr_max = QR_MAX_576_DOTS,
-		.barcode = true,
-		.drawer = true,
-	},
-	{
-		.name = "Epson TM-T88V",
-		.columns = 48,
-		.code_pages = EPSON_PAGES,
-		.code_page_count = EPSON_PAGE_COUNT,
-		.qr_max = QR_MAX_512_DOTS,
-		.barcode = true,
-		.drawer = true,
-	},
-	{
-		.name = "Epson TM-T88VI",
-		.columns = 48,
-		.code_pages = EPSON_PAGES,
-		.code_page_count = EPSON_PAGE_COUNT,
-		.qr_max = QR_MAX_512_DOTS,
-		.barcode = true,
-		.drawer = true,
-	},
-	{
-		.name = "Generic 58 mm POS58",
-		.columns = 32,
-		.code_pages = {PAGE_PC437},
-		.code_page_count = 1,
-		.qr_max = QR_MAX_384_DOTS,
-		.barcode = true,
-		.drawer = false,
-	},
+	PROFILE_EPSON_TM("Epson TM", QR_MAX_512_DOTS),
+	PROFILE_EPSON_TM("Epson TM-T20II", QR_MAX_576_DOTS),
+	PROFILE_EPSON_TM("Epson TM-T20III", QR_MAX_576_DOTS),
+	PROFILE_EPSON_TM("Epson TM-T20IIIL", QR_MAX_576_DOTS),
+	PROFILE_EPSON_TM("Epson TM-T88V", QR_MAX_512_DOTS),
+	PROFILE_EPSON_TM("Epson TM-T88VI", QR_MAX_512_DOTS),
+	PROFILE_58MM_CLONE("Generic 58 mm POS58"),
 };
 
 #define PROFILE_COUNT (sizeof(profiles) / sizeof(profiles[0]))

@@ -354,10 +354,28 @@ int journal_print_finish(struct journal *journal, int64_t id,
 	return rc < 0 ? rc : JOURNAL_ESTATE;
 }
 
+/* Run sql, an UPDATE of waiting jobs with ?1 the creation cut-off, ?2
+ * the reason and ?3 now, inside the caller's transaction. *changes (may
+ * be NULL) gets the rows it changed. */
+static int update_waiting(struct journal *journal, const char *sql,
+			  int64_t before, const char *reason, int64_t now,
+			  const char *action, int *changes)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	rc = prepare(journal, sql, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, before);
+	journal_bind_text(stmt, 2, reason);
+	sqlite3_bind_int64(stmt, 3, now);
+	return run(journal, stmt, action, "-", changes);
+}
+
 int journal_print_hold_waiting(struct journal *journal, int64_t before,
 			       const char *reason, int64_t now, int *held)
 {
-	sqlite3_stmt *stmt = NULL;
 	int changes = 0;
 	int rc;
 
@@ -368,31 +386,19 @@ int journal_print_hold_waiting(struct journal *journal, int64_t before,
 	rc = journal_begin(journal, true, "held print jobs");
 	if (rc != JOURNAL_OK)
 		return rc;
-	rc = prepare(journal,
-		     "UPDATE print_jobs SET state = 'failed', data = NULL,"
-		     " last_error = ?2, updated_at = ?3"
-		     " WHERE state = 'waiting' AND kind = 'drawer'"
-		     " AND created_at <= ?1",
-		     &stmt);
+	rc = update_waiting(journal,
+			    "UPDATE print_jobs SET state = 'failed',"
+			    " data = NULL, last_error = ?2, updated_at = ?3"
+			    " WHERE state = 'waiting' AND kind = 'drawer'"
+			    " AND created_at <= ?1",
+			    before, reason, now, "fail drawer pulses", NULL);
 	if (rc != JOURNAL_OK)
 		goto out;
-	sqlite3_bind_int64(stmt, 1, before);
-	journal_bind_text(stmt, 2, reason);
-	sqlite3_bind_int64(stmt, 3, now);
-	rc = run(journal, stmt, "fail drawer pulses", "-", NULL);
-	if (rc != JOURNAL_OK)
-		goto out;
-	rc = prepare(journal,
-		     "UPDATE print_jobs SET state = 'held', last_error = ?2,"
-		     " updated_at = ?3"
-		     " WHERE state = 'waiting' AND created_at <= ?1",
-		     &stmt);
-	if (rc != JOURNAL_OK)
-		goto out;
-	sqlite3_bind_int64(stmt, 1, before);
-	journal_bind_text(stmt, 2, reason);
-	sqlite3_bind_int64(stmt, 3, now);
-	rc = run(journal, stmt, "hold print jobs", "-", &changes);
+	rc = update_waiting(journal,
+			    "UPDATE print_jobs SET state = 'held',"
+			    " last_error = ?2, updated_at = ?3"
+			    " WHERE state = 'waiting' AND created_at <= ?1",
+			    before, reason, now, "hold print jobs", &changes);
 	if (rc == JOURNAL_OK)
 		rc = journal_commit(journal, "held print jobs");
 out:
@@ -501,6 +507,31 @@ int journal_print_count(struct journal *journal,
 	return rc;
 }
 
+/* Step stmt, which selects PRINT_JOB_COLUMNS, and read up to max rows
+ * into jobs. Returns the number read or a negative journal_error. The
+ * statement is finalised. */
+static int read_jobs(struct journal *journal, sqlite3_stmt *stmt,
+		     struct print_job *jobs, int max, const char *action,
+		     const char *subject)
+{
+	int count = 0;
+	int rc = SQLITE_DONE;
+
+	while (count < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		rc = read_job(stmt, &jobs[count]);
+		if (rc != JOURNAL_OK)
+			goto out;
+		count++;
+	}
+	if (count == max || rc == SQLITE_DONE)
+		rc = count;
+	else
+		rc = journal_sqlite_error(journal, rc, action, subject);
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 int journal_print_get(struct journal *journal, int64_t id,
 		      struct print_job *job)
 {
@@ -514,15 +545,10 @@ int journal_print_get(struct journal *journal, int64_t id,
 	if (rc != JOURNAL_OK)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		rc = read_job(stmt, job);
-	else if (rc == SQLITE_DONE)
-		rc = JOURNAL_ENOTFOUND;
-	else
-		rc = journal_sqlite_error(journal, rc, "read print job", "-");
-	sqlite3_finalize(stmt);
-	return rc;
+	rc = read_jobs(journal, stmt, job, 1, "read print job", "-");
+	if (rc == 0)
+		return JOURNAL_ENOTFOUND;
+	return rc < 0 ? rc : JOURNAL_OK;
 }
 
 int journal_print_list_operation(struct journal *journal,
@@ -530,7 +556,6 @@ int journal_print_list_operation(struct journal *journal,
 				 struct print_job *jobs, int max)
 {
 	sqlite3_stmt *stmt = NULL;
-	int count = 0;
 	int rc;
 
 	if (journal_check_id(operation_id) != JOURNAL_OK || max < 0)
@@ -542,18 +567,6 @@ int journal_print_list_operation(struct journal *journal,
 	if (rc != JOURNAL_OK)
 		return rc;
 	journal_bind_text(stmt, 1, operation_id);
-	while (count < max && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		rc = read_job(stmt, &jobs[count]);
-		if (rc != JOURNAL_OK)
-			goto out;
-		count++;
-	}
-	if (count == max || rc == SQLITE_DONE)
-		rc = count;
-	else
-		rc = journal_sqlite_error(journal, rc, "list print jobs of",
-					  operation_id);
-out:
-	sqlite3_finalize(stmt);
-	return rc;
+	return read_jobs(journal, stmt, jobs, max, "list print jobs of",
+			 operation_id);
 }

@@ -247,59 +247,16 @@ import sys
 data = open(sys.argv[1], "rb").read()
 sys.exit(0 if data.endswith(b"\x1dVB\x03") else 1)' "$dir/receipts.bin"
 
-# A TCP printer on 127.0.0.1 started here: it answers every DLE EOT n with
-# the reply that STATUS gives and keeps the other bytes. It serves up to 8
-# connections and stops after 20 s whatever happens.
-tcp_printer() {
-	python3 - "$@" <<'PY'
-import socket, sys, time
-port_file, data_file, mode = sys.argv[1:4]
-replies = {"ready": [0x12, 0x12, 0x12, 0x12],
-           "paperout": [0x1A, 0x32, 0x12, 0x72]}[mode]
-server = socket.socket()
-server.bind(("127.0.0.1", 0))
-server.listen(1)
-server.settimeout(1)
-with open(port_file, "w") as out:
-    out.write(str(server.getsockname()[1]))
-deadline = time.monotonic() + 20
-kept = bytearray()
-for _ in range(8):
-    if time.monotonic() > deadline:
-        break
-    try:
-        conn, _ = server.accept()
-    except socket.timeout:
-        continue
-    conn.settimeout(0.5)
-    pending = b""
-    while time.monotonic() < deadline:
-        try:
-            chunk = conn.recv(4096)
-        except socket.timeout:
-            continue
-        if not chunk:
-            break
-        pending += chunk
-        while pending:
-            if pending.startswith(b"\x10\x04") and len(pending) >= 3:
-                conn.sendall(bytes([replies[(pending[2] - 1) % 4]]))
-                pending = pending[3:]
-            elif pending.startswith(b"\x10") and len(pending) < 3:
-                break
-            else:
-                kept += pending[:1]
-                pending = pending[1:]
-        with open(data_file, "wb") as out:
-            out.write(kept)
-    conn.close()
-PY
-}
+# A TCP printer on 127.0.0.1 started here (tests/support/fake_printer.py):
+# it replies to every DLE EOT n with the status of its mode and keeps the
+# other bytes. It serves up to 8 connections and stops after 20 s
+# whatever happens.
 
 # start_tcp_printer MODE: start the listener; TCP_PID and TCP_PORT are set.
 start_tcp_printer() {
 	rm -f "$dir/tcp.port"
-	tcp_printer "$dir/tcp.port" "$dir/tcp.bin" "$1" &
+	python3 tests/support/fake_printer.py --mode "$1" --connections 8 \
+		--seconds 20 "$dir/tcp.port" "$dir/tcp.bin" &
 	TCP_PID=$!
 	for _ in $(seq 50); do
 		[ -s "$dir/tcp.port" ] && break

@@ -19,67 +19,14 @@ source tests/ui/tmux.sh
 
 ui_setup print-held
 
-# The printer: replies to DLE EOT 1..4 by the word in RUN_DIR/mode
-# ("ready" or "paperout"), and after each job of MODE_AFTER_JOB bytes or
-# more switches to the word in RUN_DIR/mode-after-job when that file
-# exists. Other bytes go to RUN_DIR/printer.bin. It serves up to 20
-# connections and stops after 120 s.
-python3 - "$RUN_DIR" <<'PY' &
-import os, socket, sys, time
-run = sys.argv[1]
-replies = {"ready": [0x12, 0x12, 0x12, 0x12],
-           "paperout": [0x1A, 0x32, 0x12, 0x72]}
-def mode():
-    try:
-        return open(os.path.join(run, "mode")).read().strip()
-    except OSError:
-        return "ready"
-server = socket.socket()
-server.bind(("127.0.0.1", 0))
-server.listen(1)
-server.settimeout(1)
-with open(os.path.join(run, "printer.port"), "w") as out:
-    out.write(str(server.getsockname()[1]))
-deadline = time.monotonic() + 120
-kept = bytearray()
-for _ in range(20):
-    if time.monotonic() > deadline:
-        break
-    try:
-        conn, _ = server.accept()
-    except socket.timeout:
-        continue
-    conn.settimeout(0.2)
-    pending = b""
-    job = 0
-    while time.monotonic() < deadline:
-        try:
-            chunk = conn.recv(4096)
-        except socket.timeout:
-            chunk = None
-        if chunk == b"":
-            break
-        pending += chunk or b""
-        while pending:
-            if pending.startswith(b"\x10\x04") and len(pending) >= 3:
-                if job > 200:
-                    after = os.path.join(run, "mode-after-job")
-                    if os.path.exists(after):
-                        os.replace(after, os.path.join(run, "mode"))
-                    job = 0
-                reply = replies[mode()][(pending[2] - 1) % 4]
-                conn.sendall(bytes([reply]))
-                pending = pending[3:]
-            elif pending.startswith(b"\x10") and len(pending) < 3:
-                break
-            else:
-                kept += pending[:1]
-                job += 1
-                pending = pending[1:]
-        with open(os.path.join(run, "printer.bin"), "wb") as out:
-            out.write(kept)
-    conn.close()
-PY
+# The printer (tests/support/fake_printer.py): replies to DLE EOT 1..4 by
+# the word in RUN_DIR/mode ("ready" or "paperout"), and after each job of
+# more than 200 bytes switches to the word in RUN_DIR/mode-after-job when
+# that file exists. Other bytes go to RUN_DIR/printer.bin. It serves up to
+# 20 connections and stops after 120 s.
+python3 tests/support/fake_printer.py --mode-file "$RUN_DIR/mode" \
+	--mode-after-job "$RUN_DIR/mode-after-job" --connections 20 \
+	--seconds 120 "$RUN_DIR/printer.port" "$RUN_DIR/printer.bin" &
 PRINTER_PID=$!
 trap 'kill "$PRINTER_PID" 2>/dev/null; cleanup' EXIT
 wait_until 50 test -s "$RUN_DIR/printer.port" ||

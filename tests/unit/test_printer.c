@@ -72,6 +72,30 @@ static void make_path(const struct fixture *fixture, const char *prefix,
 	assert_true(len > 0 && len < PATH_SIZE);
 }
 
+/* Open the file printer "file:<folder>/<name>" and write the file's path
+ * into path. */
+static struct printer *open_file_printer(const struct fixture *fixture,
+					 const char *name, char *path)
+{
+	char spec[PATH_SIZE];
+	struct printer *printer = NULL;
+
+	make_path(fixture, "file:", name, spec);
+	make_path(fixture, "", name, path);
+	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	return printer;
+}
+
+/* Make the folder "<folder>/spool" and open the file printer of
+ * spool/receipts.bin in it; folder and path get their paths. */
+static struct printer *open_spool_printer(const struct fixture *fixture,
+					  char *folder, char *path)
+{
+	make_path(fixture, "", "spool", folder);
+	assert_int_equal(mkdir(folder, 0700), 0);
+	return open_file_printer(fixture, "spool/receipts.bin", path);
+}
+
 /* Read the file at path into buf and return its length. */
 static size_t read_file(const char *path, unsigned char *buf, size_t size)
 {
@@ -170,14 +194,11 @@ static void test_open_specs(void **state)
 static void test_open_creates_private_file(void **state)
 {
 	struct fixture *fixture = *state;
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 	struct stat st;
 
-	make_path(fixture, "file:", "receipts.bin", spec);
-	make_path(fixture, "", "receipts.bin", path);
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_file_printer(fixture, "receipts.bin", path);
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
@@ -190,13 +211,10 @@ static void test_file_appends_jobs(void **state)
 	struct fixture *fixture = *state;
 	unsigned char expected[sizeof(job_one) + sizeof(job_two)];
 	unsigned char content[256];
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 
-	make_path(fixture, "file:", "receipts.bin", spec);
-	make_path(fixture, "", "receipts.bin", path);
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_file_printer(fixture, "receipts.bin", path);
 	assert_int_equal(printer_write_job(printer, job_one, sizeof(job_one)),
 			 PRINTER_OK);
 	assert_int_equal(printer_write_job(printer, job_two, sizeof(job_two)),
@@ -215,19 +233,17 @@ static void test_file_keeps_existing_content(void **state)
 {
 	struct fixture *fixture = *state;
 	unsigned char content[256];
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 	FILE *file;
 
-	make_path(fixture, "file:", "receipts.bin", spec);
 	make_path(fixture, "", "receipts.bin", path);
 	file = fopen(path, "wb");
 	assert_non_null(file);
 	assert_int_equal(fputs("old", file) >= 0, 1);
 	assert_int_equal(fclose(file), 0);
 
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_file_printer(fixture, "receipts.bin", path);
 	assert_int_equal(printer_write_job(printer, job_one, sizeof(job_one)),
 			 PRINTER_OK);
 	printer_close(printer);
@@ -242,13 +258,10 @@ static void test_file_recreated_after_delete(void **state)
 {
 	struct fixture *fixture = *state;
 	unsigned char content[256];
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 
-	make_path(fixture, "file:", "receipts.bin", spec);
-	make_path(fixture, "", "receipts.bin", path);
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_file_printer(fixture, "receipts.bin", path);
 	assert_int_equal(printer_write_job(printer, job_one, sizeof(job_one)),
 			 PRINTER_OK);
 	assert_int_equal(unlink(path), 0);
@@ -268,15 +281,10 @@ static void test_file_error_then_ready(void **state)
 {
 	struct fixture *fixture = *state;
 	char folder[PATH_SIZE];
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 
-	make_path(fixture, "", "spool", folder);
-	make_path(fixture, "file:", "spool/receipts.bin", spec);
-	make_path(fixture, "", "spool/receipts.bin", path);
-	assert_int_equal(mkdir(folder, 0700), 0);
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_spool_printer(fixture, folder, path);
 
 	assert_int_equal(unlink(path), 0);
 	assert_int_equal(rmdir(folder), 0);
@@ -294,17 +302,14 @@ static void test_file_error_then_ready(void **state)
 static void test_file_job_size_limits(void **state)
 {
 	struct fixture *fixture = *state;
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 	unsigned char *big;
 	struct stat st;
 
-	make_path(fixture, "file:", "receipts.bin", spec);
-	make_path(fixture, "", "receipts.bin", path);
 	big = calloc(1, ESCPOS_JOB_MAX + 1);
 	assert_non_null(big);
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_file_printer(fixture, "receipts.bin", path);
 
 	assert_int_equal(printer_write_job(printer, job_one, 0),
 			 PRINTER_EINVAL);
@@ -350,15 +355,10 @@ static void test_file_status(void **state)
 	struct fixture *fixture = *state;
 	struct printer_status status;
 	char folder[PATH_SIZE];
-	char spec[PATH_SIZE];
 	char path[PATH_SIZE];
 	struct printer *printer;
 
-	make_path(fixture, "", "spool", folder);
-	make_path(fixture, "file:", "spool/receipts.bin", spec);
-	make_path(fixture, "", "spool/receipts.bin", path);
-	assert_int_equal(mkdir(folder, 0700), 0);
-	assert_int_equal(printer_open(spec, NULL, &printer), PRINTER_OK);
+	printer = open_spool_printer(fixture, folder, path);
 
 	assert_int_equal(printer_query_status(printer, &status), PRINTER_OK);
 	assert_int_equal(status.state, PRINTER_STATE_READY);

@@ -506,42 +506,70 @@ static void test_layout_corrupt_payload(void **state)
 	}
 }
 
+/* Changes that make an accepted wallet transfer's row one that
+ * receipt_layout rejects. */
+static void set_unknown_type(struct operation *op)
+{
+	strcpy(op->type, "loan_repayment");
+}
+
+/* A wallet transfer's payload under the name of a type whose fields it
+ * lacks (a bank transfer names a bank and account). */
+static void set_type_without_fields(struct operation *op)
+{
+	strcpy(op->type, "bank_transfer");
+}
+
+static void set_state_out_of_range(struct operation *op)
+{
+	op->state = (enum op_state)OP_STATE_COUNT;
+}
+
+/* The payload must agree with the row's amount and currency. */
+static void set_other_amount(struct operation *op)
+{
+	op->amount = 999;
+}
+
+static void set_other_currency(struct operation *op)
+{
+	strcpy(op->currency, "NGN");
+}
+
+static void set_unterminated_reference(struct operation *op)
+{
+	memset(op->reference, 'R', sizeof(op->reference));
+}
+
+struct bad_row_case {
+	const char *name;
+	void (*change)(struct operation *op);
+};
+
+static const struct bad_row_case bad_row_cases[] = {
+	{"unknown type", set_unknown_type},
+	{"type without its fields", set_type_without_fields},
+	{"state out of range", set_state_out_of_range},
+	{"amount not in the payload", set_other_amount},
+	{"currency not in the payload", set_other_currency},
+	{"unterminated reference", set_unterminated_reference},
+};
+
 static void test_layout_rejects_bad_rows(void **state)
 {
-	struct operation op;
-	struct receipt receipt;
-
 	(void)state;
-	make_operation(&op, OP_ACCEPTED, NULL);
-	strcpy(op.type, "loan_repayment");
-	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
-			 -1);
-	/* A wallet transfer's payload under the name of a type whose
-	 * fields it lacks (a bank transfer names a bank and account). */
-	make_operation(&op, OP_ACCEPTED, NULL);
-	strcpy(op.type, "bank_transfer");
-	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
-			 -1);
+	for (size_t i = 0; i < sizeof(bad_row_cases) / sizeof(*bad_row_cases);
+	     i++) {
+		struct operation op;
+		struct receipt receipt;
 
-	make_operation(&op, OP_ACCEPTED, NULL);
-	op.state = (enum op_state)OP_STATE_COUNT;
-	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
-			 -1);
-
-	/* The payload must agree with the row's amount and currency. */
-	make_operation(&op, OP_ACCEPTED, NULL);
-	op.amount = 999;
-	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
-			 -1);
-	make_operation(&op, OP_ACCEPTED, NULL);
-	strcpy(op.currency, "NGN");
-	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
-			 -1);
-
-	make_operation(&op, OP_ACCEPTED, NULL);
-	memset(op.reference, 'R', sizeof(op.reference));
-	assert_int_equal(receipt_layout(&op, &default_context, 32, &receipt),
-			 -1);
+		print_message("case: %s\n", bad_row_cases[i].name);
+		make_operation(&op, OP_ACCEPTED, NULL);
+		bad_row_cases[i].change(&op);
+		assert_int_equal(receipt_layout(&op, &default_context, 32,
+						&receipt),
+				 -1);
+	}
 }
 
 /* Values are never cut, so a value that needs more lines than a receipt
@@ -1586,112 +1614,127 @@ static void print_and_decode(const struct printed_case *c,
 	escpos_free(&buf);
 }
 
-/* Every line prints as the layout (and so the screen preview) has it. */
-static void test_printed_lines_match_layout(void **state)
+/* Print and decode every printed case, run check on it, and free the
+ * decoded job. */
+static void check_printed_cases(void (*check)(
+	const struct printed_case *c, const struct receipt *receipt,
+	const struct escpos_decoded *decoded))
 {
-	(void)state;
 	for (size_t i = 0; i < sizeof(printed_cases) / sizeof(*printed_cases);
 	     i++) {
-		const struct printed_case *c = &printed_cases[i];
 		struct escpos_decoded decoded;
 		struct receipt receipt;
 
-		print_and_decode(c, &receipt, &decoded);
-		assert_int_equal(decoded.resets, 1);
-		/* The layout's lines, then the feed before the cut. */
-		assert_int_equal(decoded.line_count, receipt.count + 3);
-		for (int j = 0; j < receipt.count; j++) {
-			const char *text = escpos_decoded_text(&decoded, j);
-
-			if (receipt.lines[j].style != RECEIPT_STYLE_RULE)
-				assert_string_equal(text,
-						    receipt.lines[j].text);
-			assert_int_equal(count_code_points(text) <= c->columns,
-					 true);
-		}
+		print_and_decode(&printed_cases[i], &receipt, &decoded);
+		check(&printed_cases[i], &receipt, &decoded);
 		escpos_decoded_free(&decoded);
 	}
+}
+
+/* Every line prints as the layout (and so the screen preview) has it. */
+static void check_lines_match_layout(const struct printed_case *c,
+				     const struct receipt *receipt,
+				     const struct escpos_decoded *decoded)
+{
+	assert_int_equal(decoded->resets, 1);
+	/* The layout's lines, then the feed before the cut. */
+	assert_int_equal(decoded->line_count, receipt->count + 3);
+	for (int j = 0; j < receipt->count; j++) {
+		const char *text = escpos_decoded_text(decoded, j);
+
+		if (receipt->lines[j].style != RECEIPT_STYLE_RULE)
+			assert_string_equal(text,
+					    receipt->lines[j].text);
+		assert_int_equal(count_code_points(text) <= c->columns,
+				 true);
+	}
+}
+
+static void test_printed_lines_match_layout(void **state)
+{
+	(void)state;
+	check_printed_cases(check_lines_match_layout);
+}
+
+static void check_header_and_amount(const struct printed_case *c,
+				    const struct receipt *receipt,
+				    const struct escpos_decoded *decoded)
+{
+	const struct escpos_decoded_line *line;
+	char agent[128];
+	int index;
+
+	(void)receipt;
+	assert_string_equal(escpos_decoded_text(decoded, 0),
+			    "SPOTBANC");
+	assert_int_equal(decoded->lines[0].align, ESCPOS_ALIGN_CENTER);
+	assert_int_equal(decoded->lines[1].align, ESCPOS_ALIGN_CENTER);
+
+	/* The amount is right-aligned to the last column, bold and
+	 * double height. */
+	index = escpos_decoded_find(decoded, "Amount");
+	assert_true(index >= 0);
+	line = &decoded->lines[index];
+	assert_int_equal(count_code_points(line->text), c->columns);
+	assert_non_null(strstr(line->text, "GHS 1,234.50"));
+	assert_string_equal(line->text + strlen(line->text) - 12,
+			    "GHS 1,234.50");
+	assert_true(line->bold);
+	assert_int_equal(line->height, 2);
+	assert_int_equal(line->width, 1);
+
+	/* The agent's name as this printer prints it, aligned. */
+	index = escpos_decoded_find(decoded, "Agent ");
+	assert_true(index >= 0);
+	snprintf(agent, sizeof(agent), "%s", c->printed);
+	assert_non_null(strstr(decoded->lines[index].text, agent));
+	assert_int_equal(count_code_points(decoded->lines[index].text),
+			 c->columns);
+	assert_false(decoded->lines[index].bold);
 }
 
 static void test_printed_header_and_amount(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(printed_cases) / sizeof(*printed_cases);
-	     i++) {
-		const struct printed_case *c = &printed_cases[i];
-		struct escpos_decoded decoded;
-		struct receipt receipt;
-		const struct escpos_decoded_line *line;
-		char agent[128];
-		int index;
+	check_printed_cases(check_header_and_amount);
+}
 
-		print_and_decode(c, &receipt, &decoded);
-		assert_string_equal(escpos_decoded_text(&decoded, 0),
-				    "SPOTBANC");
-		assert_int_equal(decoded.lines[0].align, ESCPOS_ALIGN_CENTER);
-		assert_int_equal(decoded.lines[1].align, ESCPOS_ALIGN_CENTER);
+static void check_qr_barcode_cut(const struct printed_case *c,
+				 const struct receipt *receipt,
+				 const struct escpos_decoded *decoded)
+{
+	int reference;
 
-		/* The amount is right-aligned to the last column, bold and
-		 * double height. */
-		index = escpos_decoded_find(&decoded, "Amount");
-		assert_true(index >= 0);
-		line = &decoded.lines[index];
-		assert_int_equal(count_code_points(line->text), c->columns);
-		assert_non_null(strstr(line->text, "GHS 1,234.50"));
-		assert_string_equal(line->text + strlen(line->text) - 12,
-				    "GHS 1,234.50");
-		assert_true(line->bold);
-		assert_int_equal(line->height, 2);
-		assert_int_equal(line->width, 1);
+	(void)receipt;
+	reference = escpos_decoded_find(decoded, REFERENCE);
+	assert_true(reference >= 0);
 
-		/* The agent's name as this printer prints it, aligned. */
-		index = escpos_decoded_find(&decoded, "Agent ");
-		assert_true(index >= 0);
-		snprintf(agent, sizeof(agent), "%s", c->printed);
-		assert_non_null(strstr(decoded.lines[index].text, agent));
-		assert_int_equal(count_code_points(decoded.lines[index].text),
-				 c->columns);
-		assert_false(decoded.lines[index].bold);
-		escpos_decoded_free(&decoded);
+	/* The QR code follows the reference line. */
+	assert_int_equal(decoded->qr_count, 1);
+	assert_string_equal((const char *)decoded->qrs[0].data,
+			    VERIFY_URL REFERENCE);
+	assert_int_equal(decoded->qrs[0].line, reference + 1);
+	assert_int_equal(decoded->qrs[0].level, 'M');
+
+	/* 19 characters of CODE128 take 488 dots: too wide for the
+	 * 384 of 58 mm paper, so that receipt has none. */
+	assert_int_equal(decoded->barcode_count, c->barcode ? 1 : 0);
+	if (c->barcode) {
+		assert_string_equal(decoded->barcodes[0].text,
+				    REFERENCE);
+		assert_int_equal(decoded->barcodes[0].hri, 2);
 	}
+
+	assert_int_equal(decoded->cut_count, 1);
+	assert_true(decoded->cuts[0].partial);
+	assert_int_equal(decoded->cuts[0].line, decoded->line_count);
+	assert_int_equal(decoded->pulse_count, 0);
 }
 
 static void test_printed_qr_barcode_cut(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(printed_cases) / sizeof(*printed_cases);
-	     i++) {
-		const struct printed_case *c = &printed_cases[i];
-		struct escpos_decoded decoded;
-		struct receipt receipt;
-		int reference;
-
-		print_and_decode(c, &receipt, &decoded);
-		reference = escpos_decoded_find(&decoded, REFERENCE);
-		assert_true(reference >= 0);
-
-		/* The QR code follows the reference line. */
-		assert_int_equal(decoded.qr_count, 1);
-		assert_string_equal((const char *)decoded.qrs[0].data,
-				    VERIFY_URL REFERENCE);
-		assert_int_equal(decoded.qrs[0].line, reference + 1);
-		assert_int_equal(decoded.qrs[0].level, 'M');
-
-		/* 19 characters of CODE128 take 488 dots: too wide for the
-		 * 384 of 58 mm paper, so that receipt has none. */
-		assert_int_equal(decoded.barcode_count, c->barcode ? 1 : 0);
-		if (c->barcode) {
-			assert_string_equal(decoded.barcodes[0].text,
-					    REFERENCE);
-			assert_int_equal(decoded.barcodes[0].hri, 2);
-		}
-
-		assert_int_equal(decoded.cut_count, 1);
-		assert_true(decoded.cuts[0].partial);
-		assert_int_equal(decoded.cuts[0].line, decoded.line_count);
-		assert_int_equal(decoded.pulse_count, 0);
-		escpos_decoded_free(&decoded);
-	}
+	check_printed_cases(check_qr_barcode_cut);
 }
 
 /* No QR code or barcode for a pending receipt, for a context that does
