@@ -382,6 +382,24 @@ static int encode_operation(struct app *app, const struct operation *op,
 	return 0;
 }
 
+static bool printer_ready(const struct app *app)
+{
+	return app->status.printer == PRINTER_STATE_READY ||
+	       app->status.printer == PRINTER_STATE_PAPER_LOW;
+}
+
+void app_print_outcome(const struct app *app, const char *what,
+		       char *message, size_t message_size)
+{
+	if (printer_ready(app))
+		snprintf(message, message_size, "%s sent to the printer",
+			 what);
+	else
+		snprintf(message, message_size,
+			 "%s waiting for the printer: %s", what,
+			 printer_state_name(app->status.printer));
+}
+
 /* Make the print job of the receipt of id with the given context. mark
  * is as journal_print_add's; JOURNAL_ESTATE there means the job exists
  * already, which is success. */
@@ -418,10 +436,11 @@ static int print_operation(struct app *app, const char *id,
 			 journal_strerror(rc));
 		return -1;
 	}
-	snprintf(message, message_size, "%s sent to the printer",
-		 kind == PRINT_KIND_COPY	? "Receipt copy"
-		 : kind == PRINT_KIND_NOTICE ? "Notice"
-					     : "Receipt");
+	app_print_outcome(app,
+			  kind == PRINT_KIND_COPY     ? "Receipt copy"
+			  : kind == PRINT_KIND_NOTICE ? "Notice"
+						      : "Receipt",
+			  message, message_size);
 	return 0;
 }
 
@@ -437,11 +456,72 @@ static struct receipt_context base_context(struct app *app)
 	return context;
 }
 
+/* Most print jobs of one operation read: receipt, copies, a drawer. */
+#define JOBS_PER_OPERATION_MAX 16
+
+int app_print_original_pending(struct app *app, const char *id,
+			       struct print_job *original)
+{
+	struct print_job jobs[JOBS_PER_OPERATION_MAX];
+	int count = journal_print_list_operation(app->journal, id, jobs,
+						 JOBS_PER_OPERATION_MAX);
+
+	for (int i = 0; i < count; i++) {
+		const struct print_job *job = &jobs[i];
+
+		if (job->kind != PRINT_KIND_RECEIPT &&
+		    job->kind != PRINT_KIND_NOTICE)
+			continue;
+		if (job->state != PRINT_WAITING &&
+		    job->state != PRINT_PRINTING && job->state != PRINT_HELD)
+			continue;
+		if (original != NULL)
+			*original = *job;
+		return 1;
+	}
+	return count < 0 ? count : 0;
+}
+
+static int release_jobs(struct app *app, const char *operation_id,
+			int *released);
+
+/* Instead of a copy that would print before the original it copies,
+ * release the original of id when it is held, and tell the agent that
+ * it prints when the printer is ready. */
+static int release_original(struct app *app, const char *id,
+			    const struct print_job *original, char *message,
+			    size_t message_size)
+{
+	int released = 0;
+
+	if (original->state == PRINT_HELD &&
+	    release_jobs(app, id, &released) != 0) {
+		snprintf(message, message_size,
+			 "Held receipt not released: the journal refused it");
+		return -1;
+	}
+	if (released > 0) {
+		log_info("operation %s: held %s released for a copy request",
+			 id, journal_print_kind_name(original->kind));
+		print_queue_kick(app->print);
+		app_refresh_print_counts(app);
+	}
+	snprintf(message, message_size,
+		 "The receipt has not printed yet: %s; it prints when the "
+		 "printer is ready",
+		 printer_state_name(app->status.printer));
+	return 0;
+}
+
 int app_print_receipt(struct app *app, const char *id, bool copy,
 		      char *message, size_t message_size)
 {
 	struct receipt_context context = base_context(app);
+	struct print_job original;
 
+	if (copy && app_print_original_pending(app, id, &original) == 1)
+		return release_original(app, id, &original, message,
+					message_size);
 	context.copy = copy;
 	return print_operation(app, id, &context,
 			       copy ? PRINT_KIND_COPY : PRINT_KIND_RECEIPT,
@@ -456,6 +536,90 @@ int app_print_notice(struct app *app, const char *id, char *message,
 	context.notice = true;
 	return print_operation(app, id, &context, PRINT_KIND_NOTICE, true,
 			       message, message_size);
+}
+
+/* Replace held receipt or notice job, which may have printed, by the
+ * same receipt laid out as a copy, so that no second original comes
+ * out. Returns a journal_error. */
+static int replace_with_copy(struct app *app, const struct print_job *job)
+{
+	struct receipt_context context = base_context(app);
+	char message[160];
+	struct operation op;
+	struct escpos_buf copy;
+	int64_t new_id = 0;
+	int rc;
+
+	rc = journal_get(app->journal, job->operation_id, &op);
+	if (rc != JOURNAL_OK)
+		return rc;
+	context.copy = true;
+	context.notice = job->kind == PRINT_KIND_NOTICE;
+	if (encode_operation(app, &op, &context, &copy, message,
+			     sizeof(message)) != 0 ||
+	    copy.error != 0) {
+		escpos_free(&copy);
+		return JOURNAL_EINVAL;
+	}
+	rc = journal_print_replace(app->journal, job->id, copy.data, copy.len,
+				   (int64_t)time(NULL), &new_id);
+	escpos_free(&copy);
+	if (rc == JOURNAL_OK)
+		log_info("held print job %lld of operation %s may have "
+			 "printed: replaced by copy job %lld",
+			 (long long)job->id, job->operation_id,
+			 (long long)new_id);
+	return rc;
+}
+
+/* Release one held job: a receipt or notice that may have printed comes
+ * out again as a copy, any other job as it is. */
+static int release_job(struct app *app, const struct print_job *job)
+{
+	if (job->taken && job->operation_id[0] != '\0' &&
+	    (job->kind == PRINT_KIND_RECEIPT || job->kind == PRINT_KIND_NOTICE))
+		return replace_with_copy(app, job);
+	return journal_print_release_job(app->journal, job->id,
+					 (int64_t)time(NULL));
+}
+
+/* Held jobs read at once by release_jobs, and its rounds at most. */
+#define RELEASE_BATCH 32
+#define RELEASE_ROUNDS 64
+
+/* Release the held jobs of operation_id (NULL for all) with release_job.
+ * Sets *released. Returns 0, or -1 when the journal refused every one or
+ * could not list them (each refusal is logged). */
+static int release_jobs(struct app *app, const char *operation_id,
+			int *released)
+{
+	struct print_job jobs[RELEASE_BATCH];
+	int failed = 0;
+	int count;
+
+	*released = 0;
+	for (int round = 0; round < RELEASE_ROUNDS; round++) {
+		count = journal_print_list_held(app->journal, operation_id,
+						jobs, RELEASE_BATCH);
+		if (count < 0)
+			return -1;
+		for (int i = 0; i < count; i++) {
+			int rc = release_job(app, &jobs[i]);
+
+			if (rc == JOURNAL_OK) {
+				(*released)++;
+				continue;
+			}
+			log_error("held print job %lld not released: %s",
+				  (long long)jobs[i].id, journal_strerror(rc));
+			failed++;
+		}
+		/* A job that failed stays held, so stop before reading it
+		 * again. */
+		if (count < RELEASE_BATCH || failed > 0)
+			break;
+	}
+	return failed > 0 && *released == 0 ? -1 : 0;
 }
 
 bool app_print_drawer_due(struct app *app, const struct operation *op,
@@ -493,13 +657,15 @@ static void add_drawer_job(struct app *app, const struct operation *op,
 		log_error("cash drawer pulse for operation %s not made: "
 			  "printer profile %s: %s",
 			  op->id, profile->name, escpos_strerror(rc));
-		snprintf(report->print_message, sizeof(report->print_message),
+		snprintf(report->drawer_message,
+			 sizeof(report->drawer_message),
 			 "Cash drawer not opened: printer profile %s has no "
-			 "drawer port",
+			 "drawer port; open it by hand",
 			 profile->name);
 	} else if (add_job(app, PRINT_KIND_DRAWER, op->id, &job, -1) !=
 		   JOURNAL_OK) {
-		snprintf(report->print_message, sizeof(report->print_message),
+		snprintf(report->drawer_message,
+			 sizeof(report->drawer_message),
 			 "Cash drawer not opened: the journal refused the "
 			 "job; open it by hand");
 	}
@@ -554,22 +720,21 @@ int app_print_due(struct app *app, struct app_print_report *report)
 
 int app_print_release(struct app *app, char *message, size_t message_size)
 {
+	char what[48];
 	int released = 0;
-	int rc;
 
-	rc = journal_print_release(app->journal, (int64_t)time(NULL),
-				   &released);
-	if (rc != JOURNAL_OK) {
+	if (release_jobs(app, NULL, &released) != 0) {
 		snprintf(message, message_size,
-			 "Held receipts not released: %s",
-			 journal_strerror(rc));
+			 "Held receipts not released: the journal refused "
+			 "it");
 		return -1;
 	}
 	log_info("%d held print jobs released by the agent", released);
 	print_queue_kick(app->print);
 	app_refresh_print_counts(app);
-	snprintf(message, message_size, "%d held %s sent to the printer",
-		 released, released == 1 ? "job" : "jobs");
+	snprintf(what, sizeof(what), "%d held %s", released,
+		 released == 1 ? "job" : "jobs");
+	app_print_outcome(app, what, message, message_size);
 	return released;
 }
 
@@ -654,9 +819,8 @@ int app_cancel_operation(struct app *app, const char *id, char *message,
 	 * NOTE: receipt_layout heads it "REJECTION NOTICE"; the status
 	 * REJECTED and the reason show that the agent cancelled it. */
 	if (app_print_notice(app, id, printed, sizeof(printed)) == 0)
-		snprintf(message, message_size,
-			 "Cancelled; cancellation notice sent to the "
-			 "printer");
+		app_print_outcome(app, "Cancelled; cancellation notice",
+				  message, message_size);
 	else
 		snprintf(message, message_size, "Cancelled. %s", printed);
 	return 0;

@@ -48,6 +48,7 @@ struct app_print_report {
 	char id[JOURNAL_ID_SIZE];        /* the last rejected operation */
 	char reason[JOURNAL_ERROR_SIZE]; /* and its reason */
 	char print_message[160];         /* the last printing failure */
+	char drawer_message[160];        /* a drawer pulse not made */
 };
 
 struct app {
@@ -165,10 +166,26 @@ int app_print_due(struct app *app, struct app_print_report *report);
 /* Make a print job of the receipt of operation id, laid out from its
  * journal row for the printer's profile, and wake the print worker.
  * Returns 0 with "Receipt sent to the printer" (or "Receipt copy sent to
- * the printer") in message, or -1 with a line for the agent in message
- * (no printer configured, layout or journal failure). */
+ * the printer") in message, or "Receipt waiting for the printer: STATE"
+ * when the printer is not ready, or -1 with a line for the agent in
+ * message (no printer configured, layout or journal failure). A copy is
+ * not made while the operation's original receipt or notice job is
+ * waiting, printing or held: a held original is released instead, and
+ * message contains "The receipt has not printed yet: STATE; it prints when
+ * the printer is ready". */
 int app_print_receipt(struct app *app, const char *id, bool copy,
 		      char *message, size_t message_size);
+
+/* Whether the original receipt or notice job of operation id has not
+ * printed yet (waiting, printing or held); copied into *original (may be
+ * NULL). Returns 1, 0, or a negative journal_error. */
+int app_print_original_pending(struct app *app, const char *id,
+			       struct print_job *original);
+
+/* Write "WHAT sent to the printer" into message when the printer is
+ * ready, else "WHAT waiting for the printer: STATE". */
+void app_print_outcome(const struct app *app, const char *what,
+		       char *message, size_t message_size);
 
 /* The profile new print jobs are encoded for: [printer] profile, else
  * the model of the USB printer the print worker last saw, else the
@@ -195,8 +212,11 @@ bool app_print_drawer_due(struct app *app, const struct operation *op,
 #define APP_DRAWER_SECONDS 120
 
 /* Release every held print job so that each prints once more, and wake
- * the print worker. Returns the number released, or -1 with a line for
- * the agent in message. */
+ * the print worker. A receipt or notice job that may have printed (its
+ * bytes were taken) is replaced by the same receipt laid out as a copy,
+ * in one transaction with ending the old job, so the customer never
+ * holds two originals. Returns the number released, or -1 with a line
+ * for the agent in message. */
 int app_print_release(struct app *app, char *message, size_t message_size);
 
 /* Re-read the print job counts from the journal into app->status. */

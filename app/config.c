@@ -29,6 +29,7 @@ enum setting_kind {
 	SETTING_DEVICE, /* "none", "file:PATH", "tcp:HOST[:PORT]", "usb"
 			   or "usb:VVVV:PPPP" */
 	SETTING_CHOICE, /* one of choices, stored as its index */
+	SETTING_PAPER,  /* "58" or "80" (mm), stored as 32 or 48 columns */
 };
 
 struct setting {
@@ -84,7 +85,8 @@ static const struct setting settings[] = {
 	{ .section = "printer", .name = "device", .kind = SETTING_DEVICE,
 	  .offset = offsetof(struct config, printer),
 	  .size = sizeof(((struct config *)0)->printer), .fallback = "none" },
-	NUMBER("printer", "paper", paper_columns, "80", 58, 80),
+	{ .section = "printer", .name = "paper", .kind = SETTING_PAPER,
+	  .offset = offsetof(struct config, paper_columns), .fallback = "80" },
 	TEXT("printer", "profile", printer_profile, false, "auto"),
 	CHOICE("printer", "drawer", drawer, "none", drawer_choices),
 	NUMBER("printer", "drawer_on_ms", drawer_on_ms, "100", 2, 510),
@@ -207,6 +209,32 @@ static int store_choice(struct load_state *state, const struct setting *s,
 	return -1;
 }
 
+/* Paper widths in mm and the columns of font A that each prints. */
+static const struct {
+	const char *mm;
+	int columns;
+} paper_widths[] = {
+	{ "58", 32 },
+	{ "80", 48 },
+};
+
+static int store_paper(struct load_state *state, const struct setting *s,
+		       const char *value)
+{
+	for (size_t i = 0; i < sizeof(paper_widths) / sizeof(paper_widths[0]);
+	     i++) {
+		if (strcmp(paper_widths[i].mm, value) == 0) {
+			*(int *)((char *)state->config + s->offset) =
+				paper_widths[i].columns;
+			return 0;
+		}
+	}
+	snprintf(state->error, state->error_size,
+		 "%s: [%s] %s must be 58 or 80 (mm), not \"%s\"", state->path,
+		 s->section, s->name, value);
+	return -1;
+}
+
 static int store_setting(struct load_state *state, const struct setting *s,
 			 const char *value)
 {
@@ -222,6 +250,8 @@ static int store_setting(struct load_state *state, const struct setting *s,
 		return store_number(state, s, value);
 	case SETTING_CHOICE:
 		return store_choice(state, s, value);
+	case SETTING_PAPER:
+		return store_paper(state, s, value);
 	case SETTING_LEVEL:
 		level = log_level_parse(value);
 		if (level < 0) {
@@ -315,16 +345,29 @@ static int check_files(struct load_state *state)
 	return 0;
 }
 
-/* Whether device is "usb:VVVV:PPPP" with four hexadecimal digits each. */
+/* Whether device is "usb:VVVV:PPPP" with four hexadecimal digits each,
+ * optionally followed by ":SERIAL" of 1 to 63 printable ASCII characters
+ * without spaces (the rule of drivers/printer_usb.c). */
 static bool is_usb_id(const char *device)
 {
 	static const char pattern[] = "usb:hhhh:hhhh";
+	size_t length = sizeof(pattern) - 1;
+	const char *serial = device + length + 1;
 
-	if (strlen(device) != sizeof(pattern) - 1)
+	if (strlen(device) < length)
 		return false;
-	for (size_t i = 0; i < sizeof(pattern) - 1; i++) {
+	for (size_t i = 0; i < length; i++) {
 		if (pattern[i] == 'h' ? !isxdigit((unsigned char)device[i])
 				      : device[i] != pattern[i])
+			return false;
+	}
+	if (device[length] == '\0')
+		return true;
+	if (device[length] != ':' || serial[0] == '\0' ||
+	    strlen(serial) > 63)
+		return false;
+	for (; *serial != '\0'; serial++) {
+		if (!isgraph((unsigned char)*serial))
 			return false;
 	}
 	return true;
@@ -350,40 +393,158 @@ static bool is_tcp_device(const char *device)
 	       port <= 65535;
 }
 
-/* Check the [printer] settings: the device's syntax, the profile's name
- * and the verification URL. */
-static int check_printer(struct load_state *state)
+/* Check the syntax of [printer] device. */
+static int check_device(struct load_state *state)
 {
-	const struct config *c = state->config;
-	const char *device = c->printer;
+	const char *device = state->config->printer;
 
-	if (strcmp(device, "none") != 0 && strcmp(device, "usb") != 0 &&
-	    !(strncmp(device, "file:", 5) == 0 && device[5] != '\0') &&
-	    !is_usb_id(device) && !is_tcp_device(device)) {
+	if (strcmp(device, "none") == 0 || strcmp(device, "usb") == 0 ||
+	    (strncmp(device, "file:", 5) == 0 && device[5] != '\0') ||
+	    is_usb_id(device) || is_tcp_device(device))
+		return 0;
+	snprintf(state->error, state->error_size,
+		 "%s: [printer] device must be none, file:PATH, "
+		 "tcp:HOST[:PORT], usb or usb:VVVV:PPPP[:SERIAL] "
+		 "(hexadecimal vendor and product), not \"%s\"",
+		 state->path, device);
+	return -1;
+}
+
+/* Whether the file gives [section] name. */
+static bool is_seen(const struct load_state *state, const char *section,
+		    const char *name)
+{
+	for (size_t i = 0; i < SETTING_COUNT; i++) {
+		if (strcmp(settings[i].section, section) == 0 &&
+		    strcmp(settings[i].name, name) == 0)
+			return state->seen[i];
+	}
+	return false;
+}
+
+/* The paper width in mm that prints columns, or "?" for none. */
+static const char *paper_mm(int columns)
+{
+	for (size_t i = 0; i < sizeof(paper_widths) / sizeof(paper_widths[0]);
+	     i++) {
+		if (paper_widths[i].columns == columns)
+			return paper_widths[i].mm;
+	}
+	return "?";
+}
+
+/* Profile names joined by ", " for the message of an unknown profile. */
+struct name_list {
+	char text[320];
+	size_t used;
+};
+
+static void add_profile_name(void *data,
+			     const struct escpos_profile *profile)
+{
+	struct name_list *list = data;
+	int written;
+
+	/* A list cut short by snprintf leaves used past the end. */
+	if (list->used >= sizeof(list->text))
+		return;
+	written = snprintf(list->text + list->used,
+			   sizeof(list->text) - list->used, "%s%s",
+			   list->used == 0 ? "" : ", ", profile->name);
+	if (written > 0)
+		list->used += (size_t)written;
+}
+
+/* Check a [printer] profile other than auto against the profile table,
+ * the paper width and the drawer. A profile set without a paper width
+ * sets the width, so the screen's preview matches what prints. */
+static int check_profile(struct load_state *state)
+{
+	struct config *c = state->config;
+	const struct escpos_profile *profile;
+	struct name_list names = { .used = 0 };
+
+	if (strcmp(c->printer_profile, "auto") == 0)
+		return 0;
+	profile = escpos_profile_find(c->printer_profile);
+	if (profile == NULL) {
+		escpos_profile_each(add_profile_name, &names);
 		snprintf(state->error, state->error_size,
-			 "%s: [printer] device must be none, file:PATH, "
-			 "tcp:HOST[:PORT], usb or usb:VVVV:PPPP (hexadecimal "
-			 "vendor and product), not \"%s\"",
-			 state->path, device);
+			 "%s: [printer] profile \"%s\" is not known; use auto "
+			 "or one of: %s",
+			 state->path, c->printer_profile, names.text);
 		return -1;
 	}
-	if (strcmp(c->printer_profile, "auto") != 0 &&
-	    escpos_profile_find(c->printer_profile) == NULL) {
+
+	if (!is_seen(state, "printer", "paper")) {
+		c->paper_columns = profile->columns;
+	} else if (c->paper_columns != profile->columns) {
 		snprintf(state->error, state->error_size,
-			 "%s: [printer] profile \"%s\" is not known; use auto, "
-			 "generic-58, generic-80 or a model that "
-			 "`spotagent devices` lists",
-			 state->path, c->printer_profile);
+			 "%s: [printer] profile \"%s\" is for %s mm paper, "
+			 "but [printer] paper is %s; set paper = %s or "
+			 "another profile",
+			 state->path, profile->name,
+			 paper_mm(profile->columns),
+			 paper_mm(c->paper_columns),
+			 paper_mm(profile->columns));
 		return -1;
 	}
-	if (c->verify_url[0] != '\0' &&
-	    ((strncmp(c->verify_url, "https://", 8) != 0 &&
-	      strncmp(c->verify_url, "http://", 7) != 0) ||
-	     strpbrk(c->verify_url, " \t\"<>") != NULL)) {
+
+	if (c->drawer != CONFIG_DRAWER_NONE && !profile->drawer) {
+		snprintf(state->error, state->error_size,
+			 "%s: [printer] drawer = %s needs a drawer port, but "
+			 "[printer] profile \"%s\" has none; set drawer = "
+			 "none or another profile",
+			 state->path, drawer_choices[c->drawer],
+			 profile->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check [printer] verify_url: empty, or an http:// or https:// URL with
+ * a host, and nothing in it that would break the QR code's text. */
+static int check_verify_url(struct load_state *state)
+{
+	const char *url = state->config->verify_url;
+	const char *host = NULL;
+	size_t host_length;
+
+	if (url[0] == '\0')
+		return 0;
+	for (size_t i = 0; url[i] != '\0'; i++) {
+		unsigned char byte = (unsigned char)url[i];
+
+		if (byte < 0x20 || byte == 0x7F) {
+			snprintf(state->error, state->error_size,
+				 "%s: [printer] verify_url contains the "
+				 "control character 0x%02X at byte %zu; "
+				 "remove it",
+				 state->path, byte, i + 1);
+			return -1;
+		}
+	}
+
+	if (strncmp(url, "https://", 8) == 0)
+		host = url + 8;
+	else if (strncmp(url, "http://", 7) == 0)
+		host = url + 7;
+	if (host == NULL || strpbrk(url, " \"<>") != NULL) {
 		snprintf(state->error, state->error_size,
 			 "%s: [printer] verify_url must be an http:// or "
 			 "https:// URL without spaces, not \"%s\"",
-			 state->path, c->verify_url);
+			 state->path, url);
+		return -1;
+	}
+
+	/* The host ends at the path, query or fragment; a port alone
+	 * (https://:8443/) is no host either. */
+	host_length = strcspn(host, "/?#");
+	if (host_length == 0 || host[0] == ':') {
+		snprintf(state->error, state->error_size,
+			 "%s: [printer] verify_url has no host; write "
+			 "https://HOST/PATH, not \"%s\"",
+			 state->path, url);
 		return -1;
 	}
 	return 0;
@@ -423,13 +584,8 @@ static int check_values(struct load_state *state)
 			 "%s: [terminal] id is empty", state->path);
 		return -1;
 	}
-	if (c->paper_columns != 58 && c->paper_columns != 80) {
-		snprintf(state->error, state->error_size,
-			 "%s: [printer] paper must be 58 or 80 (mm), not %d",
-			 state->path, c->paper_columns);
-		return -1;
-	}
-	if (check_printer(state) != 0)
+	if (check_device(state) != 0 || check_profile(state) != 0 ||
+	    check_verify_url(state) != 0)
 		return -1;
 	if (c->retry_min > c->retry_max) {
 		snprintf(state->error, state->error_size,
@@ -451,14 +607,20 @@ int config_load(const char *path, struct config *out, char *error,
 	};
 	struct config parsed = { 0 };
 	char copy[PATH_MAX];
+	const char *folder;
 	struct stat st = { 0 };
 	int line;
 
-	errno = 0;
 	state.config = &parsed;
 	snprintf(copy, sizeof(copy), "%s", path);
-	snprintf(state.folder, sizeof(state.folder), "%s", dirname(copy));
+	folder = dirname(copy);
+	/* Relative paths resolve against the file's folder made absolute,
+	 * so they keep pointing there whatever the current folder is. A
+	 * folder that cannot be resolved fails at stat below. */
+	if (realpath(folder, state.folder) == NULL)
+		snprintf(state.folder, sizeof(state.folder), "%s", folder);
 
+	errno = 0;
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
 		snprintf(error, error_size,
 			 "%s: %s; give the configuration file with --config "
@@ -485,9 +647,6 @@ int config_load(const char *path, struct config *out, char *error,
 	}
 	if (apply_defaults(&state) != 0 || check_values(&state) != 0)
 		return -1;
-
-	/* The paper width is stored as columns of characters. */
-	parsed.paper_columns = parsed.paper_columns == 58 ? 32 : 48;
 	*out = parsed;
 	return 0;
 }

@@ -35,7 +35,9 @@ struct config {
 	char journal_path[CONFIG_TEXT_SIZE]; /* [journal] path */
 	char printer[CONFIG_TEXT_SIZE];    /* [printer] device */
 	int paper_columns;                 /* [printer] paper 58 or 80 mm,
-					      stored as 32 or 48 columns */
+					      stored as 32 or 48 columns;
+					      without it, the columns of a
+					      profile other than auto */
 	char printer_profile[CONFIG_PROFILE_SIZE]; /* [printer] profile:
 						      "auto" or a profile */
 	int drawer;                        /* [printer] drawer: one of

@@ -441,6 +441,64 @@ static int load_report(struct journal *journal, const struct options *options,
 	return -1;
 }
 
+/* Add the Z report of a day just closed as a print job for the printer
+ * of config, laid out for its profile, and write a line about it to out. The
+ * terminal's print worker polls the journal and prints it; this command
+ * does not open the printer, which the terminal may hold. Returns 0, or
+ * -1 with the reason on stderr (the day stays closed). */
+static int queue_closed_report(struct journal *journal,
+			       const struct config *config,
+			       const struct report *report, FILE *out)
+{
+	char model[USB_TEXT_SIZE];
+	const char *known = NULL;
+	const struct escpos_profile *profile;
+	struct receipt_context context = { .terminal_id = config->terminal_id };
+	struct receipt receipt;
+	struct escpos_buf job;
+	int rc = -1;
+
+	if (strcmp(config->printer, "none") == 0 || config->printer[0] == '\0')
+		return 0;
+	if (strncmp(config->printer, "usb", 3) == 0 &&
+	    journal_get_meta(journal, PRINT_QUEUE_MODEL_KEY, model,
+			     sizeof(model)) == JOURNAL_OK)
+		known = model;
+	profile = escpos_profile_choose(config->printer_profile, known,
+					config->paper_columns);
+	if (profile == NULL)
+		profile = escpos_profile_choose("auto", NULL,
+						config->paper_columns);
+	context.profile = profile;
+	escpos_init(&job);
+	if (report_layout(report, &context, profile->columns, &receipt) != 0) {
+		fprintf(stderr, "spotagent: Z report not printed: it does not "
+				"fit a receipt\n");
+		goto out;
+	}
+	escpos_set_profile(&job, profile);
+	rc = receipt_encode(&receipt, &job);
+	if (rc == 0)
+		rc = journal_print_add(journal, NULL, PRINT_KIND_REPORT,
+				       job.data, job.len, -1,
+				       (int64_t)time(NULL), NULL);
+	if (rc != 0) {
+		fprintf(stderr, "spotagent: Z report not printed: %s\n",
+			job.error != 0 ? escpos_strerror(job.error)
+				       : journal_strerror(rc));
+		rc = -1;
+		goto out;
+	}
+	fprintf(out,
+		"Z report of day %lld added to the print queue: the "
+		"running terminal prints it within %d s once the printer is "
+		"ready, or after its next start\n",
+		(long long)report->day, PRINT_QUEUE_IDLE_POLL_MS / 1000);
+out:
+	escpos_free(&job);
+	return rc;
+}
+
 static int run_report(const struct config *config,
 		      const struct options *options)
 {
@@ -465,13 +523,24 @@ static int run_report(const struct config *config,
 		return EXIT_FAILED;
 	}
 	rc = load_report(journal, options, &report);
-	journal_close(journal);
-	if (rc != 0)
+	if (rc != 0) {
+		journal_close(journal);
 		return EXIT_FAILED;
+	}
 
-	if (options->json)
-		return print_report_json(&report);
-	return print_report_text(&report, config);
+	rc = options->json ? print_report_json(&report)
+			   : print_report_text(&report, config);
+	/* The day is closed whether or not its Z report can be queued, so
+	 * a print failure is reported but does not fail the command. */
+	if (options->close_day && rc == EXIT_DONE &&
+	    queue_closed_report(journal, config, &report,
+				options->json ? stderr : stdout) != 0)
+		fprintf(stderr, "spotagent: day %lld is closed; print its Z "
+				"report from the terminal's report screen "
+				"(D)\n",
+			(long long)report.day);
+	journal_close(journal);
+	return rc;
 }
 
 /* Most USB devices `spotagent devices` lists. */
@@ -516,12 +585,14 @@ static void print_usb_device(struct usb_context *usb,
 {
 	struct usb_handle *handle = NULL;
 	struct printer *printer = NULL;
-	char spec[32];
+	char spec[16 + USB_TEXT_SIZE];
 	int rc;
 
 	printf("%-12s %04x:%04x  %-24s bus %u address %u  ",
 	       usb_kind_name(info->kind), info->vendor, info->product,
 	       info->model, info->bus, info->address);
+	if (info->serial[0] != '\0')
+		printf("serial %s  ", info->serial);
 
 	/* Claiming a HID interface takes it from the kernel's keyboard
 	 * driver for a moment, which a keyboard-wedge reader must keep. */
@@ -543,10 +614,13 @@ static void print_usb_device(struct usb_context *usb,
 		return;
 	}
 
-	/* NOTE: of two printers with the same vendor and product, the
-	 * status is the first one's. */
-	snprintf(spec, sizeof(spec), "usb:%04x:%04x", info->vendor,
-		 info->product);
+	/* The serial tells apart two printers of the same model. */
+	if (info->serial[0] != '\0')
+		snprintf(spec, sizeof(spec), "usb:%04x:%04x:%s", info->vendor,
+			 info->product, info->serial);
+	else
+		snprintf(spec, sizeof(spec), "usb:%04x:%04x", info->vendor,
+			 info->product);
 	if (printer_open(spec, usb, &printer) == PRINTER_OK) {
 		printf(", status ");
 		print_printer_state(printer);
@@ -638,13 +712,66 @@ static const char *code_page_sample(const char *charset)
 	return "";
 }
 
+/* Number of characters that text prints as on profile. */
+static int test_page_width(const struct escpos_profile *profile,
+			   const char *text)
+{
+	char printable[256];
+	int count = 0;
+
+	escpos_printable(profile, text, printable, sizeof(printable));
+	for (const char *c = printable; *c != '\0'; c++) {
+		/* Count the first byte of each UTF-8 character. */
+		if (((unsigned char)*c & 0xC0) != 0x80)
+			count++;
+	}
+	return count;
+}
+
+/* Print text on the test page in lines of at most the profile's columns,
+ * broken at the last space that fits, else inside a word. */
+static void test_page_text(struct escpos_buf *job,
+			   const struct escpos_profile *profile,
+			   const char *text)
+{
+	char printable[256];
+	char line[sizeof(printable)];
+	const char *rest = printable;
+
+	/* Text longer than the buffer loses its end, which is acceptable on
+	 * a test page. */
+	escpos_printable(profile, text, printable, sizeof(printable));
+	do {
+		const char *end = rest;
+		const char *space = NULL;
+		int count = 0;
+
+		while (*end != '\0' && count < profile->columns) {
+			if (*end == ' ' && end != rest)
+				space = end;
+			end++;
+			while (((unsigned char)*end & 0xC0) == 0x80)
+				end++;
+			count++;
+		}
+		if (*end != '\0' && *end != ' ' && space != NULL)
+			end = space;
+		snprintf(line, sizeof(line), "%.*s", (int)(end - rest), rest);
+		escpos_text(job, line);
+		escpos_newline(job);
+		rest = end;
+		while (*rest == ' ')
+			rest++;
+	} while (*rest != '\0');
+}
+
 /* Lay out the test page for profile into job. */
 static void build_test_page(struct escpos_buf *job,
 			    const struct escpos_profile *profile,
 			    const struct config *config,
 			    const char *device)
 {
-	char line[128];
+	char line[256];
 	int columns = profile->columns;
 
 	escpos_set_profile(job, profile);
@@ -659,11 +786,9 @@ static void build_test_page(struct escpos_buf *job,
 	escpos_align(job, ESCPOS_ALIGN_LEFT);
 	snprintf(line, sizeof(line), "Profile: %s, %d columns", profile->name,
 		 columns);
-	escpos_text(job, line);
-	escpos_newline(job);
-	escpos_text(job, "Device: ");
-	escpos_text(job, device);
-	escpos_newline(job);
+	test_page_text(job, profile, line);
+	snprintf(line, sizeof(line), "Device: %s", device);
+	test_page_text(job, profile, line);
 
 	/* The ruler: every tenth column numbered, the last one marked. */
 	if (columns >= (int)sizeof(line))
@@ -678,12 +803,19 @@ static void build_test_page(struct escpos_buf *job,
 
 	for (int i = 0; i < profile->code_page_count; i++) {
 		const struct escpos_code_page *page = &profile->code_pages[i];
+		const char *sample = code_page_sample(page->charset);
 
-		snprintf(line, sizeof(line), "ESC t %d %s: ", page->number,
+		/* The label and its sample share a line where they fit. */
+		snprintf(line, sizeof(line), "ESC t %d %s: %s", page->number,
+			 page->charset, sample);
+		if (test_page_width(profile, line) <= columns) {
+			test_page_text(job, profile, line);
+			continue;
+		}
+		snprintf(line, sizeof(line), "ESC t %d %s:", page->number,
 			 page->charset);
-		escpos_text(job, line);
-		escpos_text(job, code_page_sample(page->charset));
-		escpos_newline(job);
+		test_page_text(job, profile, line);
+		test_page_text(job, profile, sample);
 	}
 	escpos_bold(job, true);
 	escpos_text(job, "Bold text");

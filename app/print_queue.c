@@ -160,17 +160,57 @@ static void check_status(struct print_queue *queue, bool offer)
 		post(queue, EVENT_PRINT_HELD, (int)held, NULL, NULL);
 }
 
+/* Why a job did not print, in the agent's words: the printer's state
+ * when it is one that stops printing, else the write's error rc. */
+static const char *failure_reason(enum printer_state state, int rc)
+{
+	switch (state) {
+	case PRINTER_STATE_PAPER_OUT:
+		return "the printer is out of paper. Load paper";
+	case PRINTER_STATE_COVER_OPEN:
+		return "the printer cover is open. Close it";
+	case PRINTER_STATE_OFFLINE:
+		return "the printer is offline. Check it";
+	case PRINTER_STATE_ERROR:
+		return "the printer reports an error. Switch it off and on";
+	case PRINTER_STATE_DISCONNECTED:
+		return "the printer is not connected. Check the cable";
+	case PRINTER_STATE_READY:
+	case PRINTER_STATE_PAPER_LOW:
+	case PRINTER_STATE_NONE:
+		break;
+	}
+	return printer_strerror(rc);
+}
+
 /* The message for the agent about a job that did not print. */
 static void describe_failure(const struct print_job *job, const char *reason,
 			     char *text, size_t size)
 {
-	const char *what = "Print job held";
-
 	if (job->kind == PRINT_KIND_DRAWER)
-		what = "Cash drawer not opened";
-	else if (job->operation_id[0] != '\0')
-		what = "Receipt held";
-	snprintf(text, size, "%s: %.120s", what, reason);
+		snprintf(text, size,
+			 "Cash drawer not opened: %.100s; open it by hand",
+			 reason);
+	else
+		snprintf(text, size, "%s held: %.120s",
+			 job->operation_id[0] != '\0' ? "Receipt"
+						      : "Print job",
+			 reason);
+}
+
+/* Record that the printer took bytes of job before it failed, so that it
+ * is never printed again as an original. */
+static void mark_taken(struct print_queue *queue, const struct print_job *job)
+{
+	int rc;
+
+	if (printer_job_taken(queue->printer) == 0)
+		return;
+	rc = journal_print_mark_taken(queue->journal, job->id,
+				      (int64_t)time(NULL));
+	if (rc != JOURNAL_OK)
+		log_error("print job %lld may have printed, not recorded: %s",
+			  (long long)job->id, journal_strerror(rc));
 }
 
 /* End job after a write with result rc: done, or held (a drawer pulse
@@ -187,8 +227,11 @@ static void finish_job(struct print_queue *queue, const struct print_job *job,
 	if (rc != PRINTER_OK) {
 		state = job->kind == PRINT_KIND_DRAWER ? PRINT_FAILED
 						       : PRINT_HELD;
-		snprintf(reason, sizeof(reason), "%s", printer_strerror(rc));
+		snprintf(reason, sizeof(reason), "%s",
+			 failure_reason(printer_get_state(queue->printer),
+					rc));
 		describe_failure(job, reason, text, sizeof(text));
+		mark_taken(queue, job);
 	}
 	result = journal_print_finish(queue->journal, job->id, state, reason,
 				      (int64_t)time(NULL));
@@ -214,14 +257,25 @@ static void finish_job(struct print_queue *queue, const struct print_job *job,
 	     text);
 }
 
-/* Write waiting jobs oldest first while the printer takes them. */
+static bool stopping(struct print_queue *queue)
+{
+	bool stop;
+
+	pthread_mutex_lock(&queue->lock);
+	stop = queue->stop;
+	pthread_mutex_unlock(&queue->lock);
+	return stop;
+}
+
+/* Write waiting jobs oldest first while the printer takes them, until
+ * print_queue_stop sets the stop flag, so a stop waits for one job only. */
 static void write_waiting(struct print_queue *queue)
 {
 	struct print_job job;
 	unsigned char *data = NULL;
 	int rc;
 
-	while (state_prints(queue->state)) {
+	while (state_prints(queue->state) && !stopping(queue)) {
 		rc = journal_print_take(queue->journal, (int64_t)time(NULL),
 					&job, &data);
 		if (rc == JOURNAL_ENOTFOUND)
@@ -243,8 +297,39 @@ static void write_waiting(struct print_queue *queue)
 	}
 }
 
+/* Fail the drawer pulses that waited longer than
+ * PRINT_QUEUE_DRAWER_WAIT_SECONDS for a printer that is not ready, and
+ * tell the agent to open the drawer by hand. */
+static void fail_stale_drawer(struct print_queue *queue, int64_t now)
+{
+	char reason[JOURNAL_ERROR_SIZE];
+	char text[sizeof(((struct event *)0)->text)];
+	int failed = 0;
+	int rc;
+
+	snprintf(reason, sizeof(reason), "printer not ready within %d s: %s",
+		 PRINT_QUEUE_DRAWER_WAIT_SECONDS,
+		 printer_state_name(queue->state));
+	rc = journal_print_fail_drawer(queue->journal,
+				       now - PRINT_QUEUE_DRAWER_WAIT_SECONDS,
+				       reason, now, &failed);
+	if (rc != JOURNAL_OK) {
+		log_error("waiting drawer pulses not failed: %s",
+			  journal_strerror(rc));
+		return;
+	}
+	if (failed == 0)
+		return;
+	log_warn("%d cash drawer pulses failed: %s", failed, reason);
+	snprintf(text, sizeof(text),
+		 "Cash drawer not opened: printer %s; open it by hand",
+		 printer_state_name(queue->state));
+	post(queue, EVENT_PRINT_JOB, PRINT_FAILED,
+	     journal_print_kind_name(PRINT_KIND_DRAWER), text);
+}
+
 /* Hold the jobs that waited longer than PRINT_QUEUE_WAIT_SECONDS for a
- * printer that is not ready; drawer pulses among them fail. */
+ * printer that is not ready; drawer pulses fail sooner. */
 static void hold_stale(struct print_queue *queue)
 {
 	int64_t now = (int64_t)time(NULL);
@@ -252,6 +337,7 @@ static void hold_stale(struct print_queue *queue)
 	int held = 0;
 	int rc;
 
+	fail_stale_drawer(queue, now);
 	snprintf(reason, sizeof(reason), "not printed within %d s: %s",
 		 PRINT_QUEUE_WAIT_SECONDS, state_message(queue->state));
 	rc = journal_print_hold_waiting(queue->journal,

@@ -12,13 +12,18 @@
 
 /* How often the worker asks the printer's status: while jobs wait or the
  * printer is not ready, and when idle. */
-#define PRINT_QUEUE_BUSY_POLL_MS 2000
-#define PRINT_QUEUE_IDLE_POLL_MS 10000
+#define PRINT_QUEUE_BUSY_POLL_MS 1000
+#define PRINT_QUEUE_IDLE_POLL_MS 3000
 
-/* How long a job waits for a printer that is not ready before it is held
- * (a drawer pulse fails instead): about the time the customer is still at
- * the counter. Later, the agent decides whether it prints. */
+/* How long a job waits for a printer that is not ready before it is held:
+ * about the time the customer is still at the counter. Later, the agent
+ * decides whether it prints. */
 #define PRINT_QUEUE_WAIT_SECONDS 120
+
+/* How long a cash drawer pulse waits for a printer that is not ready
+ * before it fails: the agent is at the till waiting for the drawer, and
+ * opens it by hand after that. */
+#define PRINT_QUEUE_DRAWER_WAIT_SECONDS 15
 
 /* The journal meta key where the worker stores the model of the USB
  * printer it last saw, for the profile of new jobs. */
@@ -46,7 +51,8 @@ void print_queue_offer_held(struct print_queue *queue);
 
 /* Stop and join the thread, then close the printer and the journal
  * connection. A job being written is finished first (each chunk has
- * PRINTER_WRITE_TIMEOUT_MS). Hotplug news that still arrives is ignored.
+ * PRINTER_WRITE_TIMEOUT_MS); the jobs waiting after it are left for the
+ * next start. Hotplug news that still arrives is ignored.
  * NULL is allowed. */
 void print_queue_stop(struct print_queue *queue);
 

@@ -113,16 +113,20 @@ static int utf8_count(const char *text)
 	return count;
 }
 
-/* Find the first chunk of text that fits in width code points: up to the
- * last space that fits (the space itself is dropped) or, for a word longer
- * than width, the first width code points. Sets *bytes and *count to the
- * chunk's size in bytes and code points and returns the rest of text. */
+/* Find the first chunk of text that fits in width code points. It ends
+ * at the last space that fits, which is dropped. A word longer than width
+ * ends after its last hyphen that fits, so that an operation id breaks
+ * between its groups, or else after width code points. Sets *bytes and
+ * *count to the chunk's size in bytes and code points and returns the
+ * rest of text. */
 static const char *next_chunk(const char *text, int width, size_t *bytes,
 			      int *count)
 {
 	const char *end = text;
 	const char *space = NULL;
+	const char *hyphen = NULL;
 	int space_count = 0;
+	int hyphen_count = 0;
 	int n = 0;
 
 	while (*end != '\0' && n < width) {
@@ -132,12 +136,21 @@ static const char *next_chunk(const char *text, int width, size_t *bytes,
 		}
 		end += utf8_length((unsigned char)*end);
 		n++;
+		if (end[-1] == '-') {
+			hyphen = end;
+			hyphen_count = n;
+		}
 	}
 
-	if (*end == '\0' || *end == ' ' || space == NULL) {
+	if (*end == '\0' || *end == ' ' || (space == NULL && hyphen == NULL)) {
 		*bytes = (size_t)(end - text);
 		*count = n;
 		return *end == ' ' ? end + 1 : end;
+	}
+	if (space == NULL) {
+		*bytes = (size_t)(hyphen - text);
+		*count = hyphen_count;
+		return hyphen;
 	}
 	*bytes = (size_t)(space - text);
 	*count = space_count;

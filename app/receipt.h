@@ -12,7 +12,7 @@
 
 #define RECEIPT_COLUMNS_58MM 32
 #define RECEIPT_COLUMNS_80MM 48
-#define RECEIPT_LINES_MAX 64
+#define RECEIPT_LINES_MAX 160
 /* Largest QR payload kept, above every profile's qr_max. */
 #define RECEIPT_QR_SIZE 1024
 

@@ -204,6 +204,21 @@ static size_t append_ascii_run(struct escpos_buf *buf, const unsigned char *s)
 	return len;
 }
 
+/* Return the ASCII text that stands for code, which escpos_char_map
+ * transliterated as mapped: a Greek letter pair with the letter after it
+ * (which moves *s past that letter), else the table's text. */
+static const char *transliterate(const struct escpos_char *mapped,
+				 uint32_t code, const unsigned char **s,
+				 char pair[ESCPOS_PAIR_SIZE])
+{
+	int consumed = escpos_greek_pair(code, *s, pair);
+
+	if (consumed < 0)
+		return mapped->text;
+	*s += consumed;
+	return pair;
+}
+
 void escpos_text(struct escpos_buf *buf, const char *utf8)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
@@ -212,6 +227,8 @@ void escpos_text(struct escpos_buf *buf, const char *utf8)
 		return;
 	while (*s != '\0' && buf->error == ESCPOS_OK) {
 		struct escpos_char mapped;
+		char pair[ESCPOS_PAIR_SIZE];
+		const char *text;
 		uint32_t code;
 
 		/* Printable ASCII is the same in every code page. */
@@ -234,7 +251,8 @@ void escpos_text(struct escpos_buf *buf, const char *utf8)
 			escpos_append(buf, &mapped.byte, 1);
 			break;
 		case ESCPOS_CHAR_TEXT:
-			escpos_append(buf, mapped.text, strlen(mapped.text));
+			text = transliterate(&mapped, code, &s, pair);
+			escpos_append(buf, text, strlen(text));
 			break;
 		}
 	}
@@ -266,6 +284,8 @@ int escpos_printable(const struct escpos_profile *profile, const char *utf8,
 	while (s != NULL && *s != '\0' && fits) {
 		const unsigned char *start = s;
 		struct escpos_char mapped;
+		char pair[ESCPOS_PAIR_SIZE];
+		const char *text;
 		uint32_t code;
 
 		s += utf8_decode(s, &code);
@@ -282,8 +302,9 @@ int escpos_printable(const struct escpos_profile *profile, const char *utf8,
 					     (size_t)(s - start));
 			break;
 		case ESCPOS_CHAR_TEXT:
-			fits = printable_put(out, size, &used, mapped.text,
-					     strlen(mapped.text));
+			text = transliterate(&mapped, code, &s, pair);
+			fits = printable_put(out, size, &used, text,
+					     strlen(text));
 			break;
 		}
 	}

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,8 @@ static const struct transliteration transliterations[] = {
 	{0x0253, "b"}, {0x0254, "o"}, {0x0256, "d"}, {0x0257, "d"},
 	{0x025B, "e"}, {0x0263, "g"}, {0x028B, "v"},
 	/* Greek, for printers without CP737: letter by letter after ELOT
-	 * 743, with accents and diaeresis dropped. */
+	 * 743, with accents and diaeresis dropped. The letter pairs that
+	 * ELOT 743 spells together are in escpos_greek_pair. */
 	{0x0386, "A"}, {0x0388, "E"}, {0x0389, "I"}, {0x038A, "I"},
 	{0x038C, "O"}, {0x038E, "Y"}, {0x038F, "O"}, {0x0390, "i"},
 	{0x0391, "A"}, {0x0392, "V"}, {0x0393, "G"}, {0x0394, "D"},
@@ -458,4 +460,95 @@ void escpos_char_map(const struct escpos_profile *profile, int current,
 			sizeof(transliterations[0]), compare_transliteration);
 	if (entry != NULL)
 		out->text = entry->ascii;
+}
+
+/* Whether code is a Greek capital letter, with or without tonos. */
+static bool is_greek_capital(uint32_t code)
+{
+	return (code >= 0x0386 && code <= 0x038F) ||
+	       (code >= 0x0391 && code <= 0x03AB);
+}
+
+/* Whether code is upsilon without diaeresis: a diaeresis marks an
+ * upsilon that is read on its own. */
+static bool is_pair_upsilon(uint32_t code)
+{
+	return code == 0x03C5 || code == 0x03CD || code == 0x03A5 ||
+	       code == 0x038E;
+}
+
+/* Whether code is a voiceless consonant (theta, kappa, xi, pi, sigma,
+ * final sigma, tau, phi, chi, psi), either case. */
+static bool is_voiceless(uint32_t code)
+{
+	static const uint32_t voiceless[] = {
+		0x0398, 0x039A, 0x039E, 0x03A0, 0x03A3, 0x03A4, 0x03A6,
+		0x03A7, 0x03A8, 0x03B8, 0x03BA, 0x03BE, 0x03C0, 0x03C2,
+		0x03C3, 0x03C4, 0x03C6, 0x03C7, 0x03C8,
+	};
+
+	for (size_t i = 0; i < sizeof(voiceless) / sizeof(voiceless[0]); i++)
+		if (voiceless[i] == code)
+			return true;
+	return false;
+}
+
+/* Whether code is a Greek letter of the basic block. */
+static bool is_greek_letter(uint32_t code)
+{
+	return code >= 0x0386 && code <= 0x03CE && code != 0x0387;
+}
+
+int escpos_greek_pair(uint32_t code, const unsigned char *rest,
+		      char out[ESCPOS_PAIR_SIZE])
+{
+	uint32_t next;
+	uint32_t after = 0;
+	size_t next_length;
+	const char *vowel;
+
+	if (*rest == '\0')
+		return -1;
+	next_length = utf8_decode(rest, &next);
+
+	/* Gamma before gamma, xi or chi is a nasal; before kappa ELOT 743
+	 * keeps "gk". */
+	if (code == 0x03B3 || code == 0x0393) {
+		if (next != 0x03B3 && next != 0x0393 && next != 0x03BE &&
+		    next != 0x039E && next != 0x03C7 && next != 0x03A7)
+			return -1;
+		snprintf(out, ESCPOS_PAIR_SIZE, "%s",
+			 code == 0x0393 ? "N" : "n");
+		return 0;
+	}
+
+	if (!is_pair_upsilon(next))
+		return -1;
+	if (code == 0x03BF || code == 0x039F) {
+		snprintf(out, ESCPOS_PAIR_SIZE, "%s",
+			 code == 0x03BF		      ? "ou"
+			 : is_greek_capital(next) ? "OU"
+						  : "Ou");
+		return (int)next_length;
+	}
+
+	if (code == 0x03B1 || code == 0x0391)
+		vowel = code == 0x0391 ? "A" : "a";
+	else if (code == 0x03B5 || code == 0x0395)
+		vowel = code == 0x0395 ? "E" : "e";
+	else if (code == 0x03B7 || code == 0x0397)
+		vowel = code == 0x0397 ? "I" : "i";
+	else
+		return -1;
+	if (rest[next_length] != '\0')
+		utf8_decode(rest + next_length, &after);
+
+	/* Upsilon is f before a voiceless consonant or at a word's end. */
+	if (is_voiceless(after) || !is_greek_letter(after))
+		snprintf(out, ESCPOS_PAIR_SIZE, "%s%s", vowel,
+			 is_greek_capital(next) ? "F" : "f");
+	else
+		snprintf(out, ESCPOS_PAIR_SIZE, "%s%s", vowel,
+			 is_greek_capital(next) ? "V" : "v");
+	return (int)next_length;
 }

@@ -39,7 +39,8 @@
 /* A cheap 58 mm printer of the kind sold as POS58, ZJ-5890 or XP-58
  * clones. They document only PC437 reliably, and their other ESC t
  * numbers differ from vendor to vendor. Most take GS ( k and GS k 73,
- * but their boards have no drawer port. */
+ * and most have a drawer port. A board without one ignores ESC p, so
+ * the pulse is sent whenever [printer] drawer is set. */
 #define PROFILE_58MM_CLONE(model_name)                                    \
 	{                                                                 \
 		.name = (model_name),                                     \
@@ -48,7 +49,7 @@
 		.code_page_count = 1,                                     \
 		.qr_max = QR_MAX_384_DOTS,                                \
 		.barcode = true,                                          \
-		.drawer = false,                                          \
+		.drawer = true,                                           \
 	}
 
 /* An Epson TM model: 48 columns of font A, the Epson pages, a drawer

@@ -29,6 +29,7 @@ struct printer {
 	unsigned unanswered;
 	int write_timeout_ms;
 	int status_timeout_ms;
+	size_t taken; /* bytes of the last job the printer took */
 	/* Written by printer_describe through a const printer. */
 	char *description;
 };
@@ -78,7 +79,7 @@ static int printer_parse(const char *spec, struct usb_context *usb,
 	if (*backend == NULL) {
 		log_error("printer device \"%.64s\" is not understood; use "
 			  "none, file:PATH, tcp:HOST[:PORT], usb or "
-			  "usb:VVVV:PPPP",
+			  "usb:VVVV:PPPP[:SERIAL]",
 			  spec);
 		return PRINTER_ESPEC;
 	}
@@ -88,12 +89,8 @@ static int printer_parse(const char *spec, struct usb_context *usb,
 			  spec, (*backend)->scheme);
 		return PRINTER_ESPEC;
 	}
-	if (*backend == &printer_usb_backend && usb == NULL) {
-		log_error("printer device \"%.64s\" needs USB, which did not "
-			  "start",
-			  spec);
-		return PRINTER_ESPEC;
-	}
+	/* The USB backend checks the syntax first and gives PRINTER_ENOUSB
+	 * for a valid setting when usb is NULL. */
 	return (*backend)->prepare(target, usb, conn);
 }
 
@@ -190,6 +187,17 @@ static int printer_connect(struct printer *printer)
 	return PRINTER_OK;
 }
 
+/* Whether the connected printer can reply to DLE EOT. A file never can,
+ * and a backend can report that one connection cannot (a one-way USB
+ * printer). */
+static bool printer_has_status(const struct printer *printer)
+{
+	if (printer->backend->read == NULL)
+		return false;
+	return printer->backend->has_status == NULL ||
+	       printer->backend->has_status(printer->conn);
+}
+
 /* A file has no status: it is ready when it can be opened. */
 static int printer_query_file(struct printer *printer,
 			      struct printer_status *status)
@@ -236,6 +244,12 @@ static int printer_query(struct printer *printer,
 	if (result != PRINTER_OK) {
 		status->state = printer->state;
 		return result;
+	}
+	if (!printer_has_status(printer)) {
+		/* Nothing to ask: connected is all that is known. */
+		printer->state = PRINTER_STATE_READY;
+		status->state = printer->state;
+		return PRINTER_OK;
 	}
 
 	had_unanswered = printer->unanswered > 0;
@@ -291,6 +305,7 @@ static int printer_write_data(struct printer *printer,
 
 	result = printer->backend->write(printer->conn, data, len,
 					 printer->write_timeout_ms, &written);
+	printer->taken = result == PRINTER_OK ? len : written;
 	if (result == PRINTER_OK)
 		return PRINTER_OK;
 
@@ -314,6 +329,23 @@ static int printer_write_data(struct printer *printer,
 	return result;
 }
 
+/* Write a job to a printer without status (a file or a one-way USB
+ * printer): it is done once written whole, since nothing more can be
+ * known. */
+static int printer_write_unchecked(struct printer *printer,
+				   const unsigned char *data, size_t len)
+{
+	int result = printer_write_data(printer, data, len);
+
+	if (result == PRINTER_OK) {
+		printer->state = PRINTER_STATE_READY;
+		log_debug("print job of %zu bytes written to %s (no status "
+			  "to check)",
+			  len, printer_describe(printer));
+	}
+	return result;
+}
+
 /* The status after a job gets the write timeout for each reply, because
  * the first query waits behind the end of the job in the printer. */
 int printer_write_job(struct printer *printer, const unsigned char *data,
@@ -325,6 +357,7 @@ int printer_write_job(struct printer *printer, const unsigned char *data,
 	if (printer == NULL || data == NULL || len == 0 ||
 	    len > ESCPOS_JOB_MAX)
 		return PRINTER_EINVAL;
+	printer->taken = 0;
 
 	if (printer->backend == NULL) {
 		log_warn("no printer configured; print job of %zu bytes "
@@ -333,12 +366,14 @@ int printer_write_job(struct printer *printer, const unsigned char *data,
 		return PRINTER_EOPEN;
 	}
 
-	if (printer->backend->read == NULL) {
-		result = printer_write_data(printer, data, len);
-		if (result == PRINTER_OK)
-			printer->state = PRINTER_STATE_READY;
+	if (printer->backend->read == NULL)
+		return printer_write_unchecked(printer, data, len);
+
+	result = printer_connect(printer);
+	if (result != PRINTER_OK)
 		return result;
-	}
+	if (!printer_has_status(printer))
+		return printer_write_unchecked(printer, data, len);
 
 	/* Status before: nothing is written to a printer that cannot
 	 * print it. */
@@ -368,6 +403,11 @@ int printer_write_job(struct printer *printer, const unsigned char *data,
 	log_debug("print job of %zu bytes printed on %s", len,
 		  printer_describe(printer));
 	return PRINTER_OK;
+}
+
+size_t printer_job_taken(const struct printer *printer)
+{
+	return printer == NULL ? 0 : printer->taken;
 }
 
 void printer_hotplug(struct printer *printer, bool arrived,
@@ -472,7 +512,7 @@ const char *printer_strerror(int error)
 	case PRINTER_ESPEC:
 		return "Printer setting not understood: set [printer] device "
 		       "to none, file:PATH, tcp:HOST[:PORT], usb or "
-		       "usb:VVVV:PPPP";
+		       "usb:VVVV:PPPP[:SERIAL]";
 	case PRINTER_EOPEN:
 		return "No printer, or its file or folder cannot be opened: "
 		       "check [printer] device";
@@ -501,6 +541,10 @@ const char *printer_strerror(int error)
 	case PRINTER_EBUSY:
 		return "Another program is using the printer: close it, then "
 		       "print again";
+	case PRINTER_ENOUSB:
+		return "USB could not be started, so the USB printer cannot "
+		       "be used: see the log, check that /dev/bus/usb exists, "
+		       "then restart spotagent";
 	}
 	return "Unknown printer error";
 }

@@ -9,10 +9,12 @@
 
 #include "usb.h"
 
-/* Time the printer gets to take one chunk of a job, and to answer one
- * status query. */
+/* Time the printer gets to take one chunk of a job, and to reply to one
+ * status query. A printer behind Wi-Fi or a serial bridge can take about
+ * 0.7 s to reply to DLE EOT, so the status timeout leaves a margin over
+ * that. The wait runs on the print worker, not the UI thread. */
 #define PRINTER_WRITE_TIMEOUT_MS 5000
-#define PRINTER_STATUS_TIMEOUT_MS 500
+#define PRINTER_STATUS_TIMEOUT_MS 1500
 
 enum printer_error {
 	PRINTER_OK = 0,
@@ -26,6 +28,7 @@ enum printer_error {
 	PRINTER_ENOTREADY = -8, /* paper out, cover open, offline, error */
 	PRINTER_ENOSTATUS = -9, /* no answer to a status query */
 	PRINTER_EBUSY = -10,    /* another program holds the printer */
+	PRINTER_ENOUSB = -11,   /* a USB printer, but libusb did not start */
 };
 
 /* The order is the status bar's: worse states come later. */
@@ -56,9 +59,13 @@ struct printer;
  *   "file:PATH"             each job appended to PATH and synced
  *   "tcp:HOST[:PORT]"       raw TCP, port 9100 by default
  *   "usb"                   the first USB printer found
- *   "usb:VVVV:PPPP"         the USB printer with that vendor and product
- * usb may be NULL when no USB context exists; a "usb" setting then gives
- * PRINTER_ESPEC. A USB or TCP printer that is absent at open is not an
+ *   "usb:VVVV:PPPP"         the first USB printer with that vendor and
+ *                           product (a warning names the serial numbers
+ *                           when several match)
+ *   "usb:VVVV:PPPP:SERIAL"  the one with that serial number too (1 to 63
+ *                           printable ASCII characters, no space)
+ * usb may be NULL when no USB context exists; a valid "usb" setting then
+ * gives PRINTER_ENOUSB. A USB or TCP printer that is absent at open is not an
  * error: it starts PRINTER_STATE_DISCONNECTED and connects on the next
  * write or status query. A file is checked for writing at open. Returns
  * PRINTER_OK and a handle for printer_close, or a negative printer_error
@@ -72,20 +79,25 @@ int printer_open(const char *spec, struct usb_context *usb,
  * PRINTER_WRITE_TIMEOUT_MS, and asks the status again. Returns PRINTER_OK
  * only when the printer took all of it and reports no error; otherwise
  * the job must be kept: PRINTER_ENOTREADY, PRINTER_ETIMEOUT,
- * PRINTER_EGONE ... A file is appended and synced (fsync) to disk. */
+ * PRINTER_EGONE ... A file is appended and synced (fsync) to disk. A
+ * printer without status (a file, or a one-way USB printer with no bulk
+ * IN endpoint) gets no status round: its job is done once written whole,
+ * even if paper ran out. */
 int printer_write_job(struct printer *printer, const unsigned char *data,
 		      size_t len);
 
 /* Ask the printer its status with DLE EOT 1 to 4, connecting first when
- * needed. Bytes already waiting (late replies to an earlier query) are
- * read and dropped before asking, and a round that gets more than four
- * bytes keeps the last four, so an old reply is never taken for the
- * current one. Never waits longer than about 4 x
- * PRINTER_STATUS_TIMEOUT_MS. Fills *out (may be NULL) and returns
+ * needed. Bytes already waiting (late replies to an earlier query, or
+ * bytes the printer sent unasked) are read and dropped before each
+ * query, and a round that gets more than four bytes keeps the last four,
+ * so an old reply is never taken for the current one. A round never
+ * waits longer than about 4 x PRINTER_STATUS_TIMEOUT_MS (6 s) plus 80 ms
+ * for each query's drain. Fills *out (may be NULL) and returns
  * PRINTER_OK, or a negative printer_error with the state set to
  * DISCONNECTED or OFFLINE. A file printer is ready when its file can be
- * opened (else ERROR and PRINTER_EOPEN); a printer of "none" gives
- * PRINTER_OK and PRINTER_STATE_NONE. */
+ * opened (else ERROR and PRINTER_EOPEN); a connected printer without
+ * status (a one-way USB printer) is READY with raw all 0; a printer of
+ * "none" gives PRINTER_OK and PRINTER_STATE_NONE. */
 int printer_query_status(struct printer *printer,
 			 struct printer_status *out);
 
@@ -118,6 +130,12 @@ bool printer_is_usb(const struct printer *printer);
  * call connects again; the state becomes DISCONNECTED. */
 void printer_disconnect(struct printer *printer);
 
+/* Bytes of the last printer_write_job that the printer took: 0 when it
+ * wrote nothing (not ready before the job, not connected), the whole
+ * length when the status after the job failed. A job held with bytes
+ * taken may have printed. */
+size_t printer_job_taken(const struct printer *printer);
+
 enum printer_state printer_get_state(const struct printer *printer);
 
 /* The model of the connected USB printer from the table of known
@@ -126,7 +144,9 @@ const char *printer_model(const struct printer *printer);
 
 /* A one-line description for logs and `spotagent devices`, such as
  * "USB 04b8:0e15 Epson TM-T20II (bus 1 address 4)" or "TCP
- * 10.0.0.5:9100". Static to the printer; valid until the next call. */
+ * 10.0.0.5:9100". A connected one-way USB printer ends with "one-way: no
+ * paper or cover status". Static to the printer; valid until the next
+ * call. */
 const char *printer_describe(const struct printer *printer);
 
 /* Static names for the status bar: "ready", "paper low", "paper out",

@@ -17,8 +17,9 @@ struct printer_backend {
 
 	/* Called by printer_open with the setting after "scheme:" (""
 	 * for a bare "usb"). Checks the target's syntax only and returns
-	 * PRINTER_OK with a connection that is not connected yet, or
-	 * PRINTER_ESPEC. */
+	 * PRINTER_OK with a connection that is not connected yet,
+	 * PRINTER_ESPEC, or PRINTER_ENOUSB for a valid USB target when usb
+	 * is NULL. */
 	int (*prepare)(const char *target, struct usb_context *usb,
 		       struct printer_conn **out);
 
@@ -40,6 +41,13 @@ struct printer_backend {
 	int (*read)(struct printer_conn *conn, unsigned char *buf,
 		    size_t size, int timeout_ms, size_t *got);
 
+	/* Called after a successful connect: whether this connection can
+	 * read status replies. A USB printer without a bulk IN endpoint
+	 * (one-way) cannot, so it is written to like a file: no status
+	 * round, and a job is done once it was written whole. NULL means
+	 * the connection has status whenever read is set. */
+	bool (*has_status)(const struct printer_conn *conn);
+
 	/* Drop the connection; prepare's state stays, so connect can be
 	 * called again. */
 	void (*disconnect)(struct printer_conn *conn);
@@ -59,7 +67,8 @@ struct printer_backend {
 };
 
 /* Ask the status with DLE EOT 1, 2, 3 and 4 over conn, one query at a
- * time, each reply within timeout_ms (printer_status.c). *unanswered
+ * time, dropping the bytes already waiting before each. Each query's
+ * write and reply together get timeout_ms (printer_status.c). *unanswered
  * counts the queries sent on this connection whose reply has not been
  * read yet: it is 0 after connect, and a round that times out leaves it
  * above 0 so that the late reply is dropped when it comes. Fills reply

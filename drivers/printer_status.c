@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <time.h>
 
+
 #include "../app/log.h"
 #include "printer_backend.h"
 
@@ -40,14 +41,17 @@
 #define STATUS4_NEAR_END 0x0C
 #define STATUS4_PAPER_END 0x60
 
-/* Before a round, bytes already waiting are read with short reads: each
- * waits STATUS_DRAIN_TIMEOUT_MS, and at most STATUS_DRAIN_READS_MAX are
- * made, so a device that never stops sending cannot hold the round. */
+/* Before each query, bytes already waiting are read with short reads:
+ * each waits STATUS_DRAIN_TIMEOUT_MS, and at most STATUS_DRAIN_READS_MAX
+ * are made, so a device that never stops sending cannot hold the round
+ * for more than 80 ms per query. */
 #define STATUS_DRAIN_TIMEOUT_MS 10
 #define STATUS_DRAIN_READS_MAX 8
 
-/* Reads for one reply, bounded in count as well as by the timeout. */
-#define STATUS_REPLY_READS_MAX 16
+/* Pause after a read that returned nothing before its timeout (a
+ * zero-length USB packet), so a run of them cannot spin the CPU. The
+ * reply read itself is bounded by its deadline. */
+#define STATUS_EMPTY_READ_PAUSE_MS 1
 
 /* One full-speed USB bulk packet: USB reads are made in whole packets. */
 #define STATUS_READ_SIZE 64
@@ -108,9 +112,17 @@ static int64_t status_now_ms(void)
 	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
+static void status_pause_ms(int ms)
+{
+	struct timespec delay = {.tv_sec = 0, .tv_nsec = (long)ms * 1000000};
+
+	nanosleep(&delay, NULL);
+}
+
 /* Read and drop what is already waiting: replies to queries of an earlier
- * round that came after that round gave up. Each byte dropped counts off
- * *unanswered, and bytes beyond it were sent unasked. */
+ * round that came after that round gave up, or bytes the printer sent
+ * unasked (Automatic Status Back, a reply sent twice). Each byte dropped
+ * counts off *unanswered, and bytes beyond it were sent unasked. */
 static int status_drain(const struct printer_backend *backend,
 			struct printer_conn *conn, unsigned *unanswered)
 {
@@ -138,23 +150,26 @@ static int status_drain(const struct printer_backend *backend,
 	return PRINTER_OK;
 }
 
-/* Read the reply to the query just sent. The printer answers in order,
- * so while *unanswered is above 1 the next byte is a late reply to an
- * earlier query and is dropped; the byte that brings it to 0 is the
- * reply. Bytes after it in the same read were sent unasked (only one
- * query is out at a time) and are dropped too. */
+/* Read the reply to the query just sent, until deadline (CLOCK_MONOTONIC
+ * in ms). The printer answers in order, so while *unanswered is above 1
+ * the next byte is a late reply to an earlier query and is dropped; the
+ * byte that brings it to 0 is the reply. Bytes after it in the same read
+ * were sent unasked (only one query is out at a time) and are dropped
+ * too. Reads that return nothing (zero-length USB packets) go on until
+ * the deadline, however many there are. */
 static int status_read_reply(const struct printer_backend *backend,
-			     struct printer_conn *conn, int timeout_ms,
+			     struct printer_conn *conn, int64_t deadline,
 			     unsigned *unanswered, unsigned char *reply)
 {
-	int64_t deadline = status_now_ms() + timeout_ms;
 	unsigned char buf[STATUS_READ_SIZE];
 	size_t stale = 0;
 	size_t extra = 0;
+	size_t empty = 0;
 	bool found = false;
 
-	for (int i = 0; i < STATUS_REPLY_READS_MAX && !found; i++) {
+	while (!found) {
 		int64_t remaining = deadline - status_now_ms();
+		int64_t started = status_now_ms();
 		size_t got = 0;
 		int result;
 
@@ -164,6 +179,12 @@ static int status_read_reply(const struct printer_backend *backend,
 				       (int)remaining, &got);
 		if (result != PRINTER_OK)
 			return result;
+		if (got == 0) {
+			empty++;
+			if (status_now_ms() - started < remaining)
+				status_pause_ms(STATUS_EMPTY_READ_PAUSE_MS);
+			continue;
+		}
 
 		for (size_t k = 0; k < got; k++) {
 			if (found) {
@@ -179,45 +200,61 @@ static int status_read_reply(const struct printer_backend *backend,
 		}
 	}
 
-	if (stale > 0 || extra > 0)
-		log_debug("dropped %zu late replies and %zu unasked bytes",
-			  stale, extra);
+	if (stale > 0 || extra > 0 || empty > 1)
+		log_debug("dropped %zu late replies and %zu unasked bytes "
+			  "after %zu empty reads",
+			  stale, extra, empty);
 	return found ? PRINTER_OK : PRINTER_ENOSTATUS;
 }
 
-/* One round: drain, then DLE EOT n for n = 1 to 4, each reply read before
- * the next query is sent. A round that times out keeps its count in
- * *unanswered, so its late reply is dropped by the next round's drain
- * when it has come by then, or counted as stale by status_read_reply when
- * it comes after the drain. */
+/* Send DLE EOT n and read its reply, all within timeout_ms. */
+static int status_ask(const struct printer_backend *backend,
+		      struct printer_conn *conn, unsigned char n,
+		      int timeout_ms, unsigned *unanswered,
+		      unsigned char *reply)
+{
+	const unsigned char query[3] = {DLE, EOT, n};
+	int64_t deadline = status_now_ms() + timeout_ms;
+	size_t written = 0;
+	int result;
+
+	result = backend->write(conn, query, sizeof(query), timeout_ms,
+				&written);
+	if (written == sizeof(query))
+		(*unanswered)++;
+	if (result != PRINTER_OK)
+		return result;
+
+	result = status_read_reply(backend, conn, deadline, unanswered,
+				   reply);
+	if (result != PRINTER_OK)
+		log_debug("no reply to DLE EOT %u within %d ms", n,
+			  timeout_ms);
+	return result;
+}
+
+/* One round: DLE EOT n for n = 1 to 4, each reply read before the next
+ * query is sent. What is waiting is drained before each query, not only
+ * before the first, so one unasked byte between two queries cannot shift
+ * the replies of the rest of the round. A round that times out keeps its
+ * count in *unanswered, so its late reply is dropped by the next drain
+ * when it has come by then, or counted as stale by status_read_reply
+ * when it comes after the drain. Each query gets timeout_ms for its
+ * write and reply together, so a round takes at most 4 x timeout_ms plus
+ * the drains. */
 int printer_status_query(const struct printer_backend *backend,
 			 struct printer_conn *conn, int timeout_ms,
 			 unsigned *unanswered, unsigned char reply[4])
 {
-	int result;
-
-	result = status_drain(backend, conn, unanswered);
-	if (result != PRINTER_OK)
-		return result;
-
 	for (unsigned char n = 1; n <= 4; n++) {
-		const unsigned char query[3] = {DLE, EOT, n};
-		size_t written = 0;
+		int result = status_drain(backend, conn, unanswered);
 
-		result = backend->write(conn, query, sizeof(query),
-					timeout_ms, &written);
-		if (written == sizeof(query))
-			(*unanswered)++;
 		if (result != PRINTER_OK)
 			return result;
-
-		result = status_read_reply(backend, conn, timeout_ms,
-					   unanswered, &reply[n - 1]);
-		if (result != PRINTER_OK) {
-			log_debug("no reply to DLE EOT %u within %d ms", n,
-				  timeout_ms);
+		result = status_ask(backend, conn, n, timeout_ms, unanswered,
+				    &reply[n - 1]);
+		if (result != PRINTER_OK)
 			return result;
-		}
 	}
 	return PRINTER_OK;
 }

@@ -33,7 +33,10 @@ struct usb_watcher {
 /* A device seen on the bus, so that its removal can still be reported
  * with its ids and model. */
 struct usb_present {
-	libusb_device *device; /* only compared, never dereferenced */
+	/* Referenced (libusb_ref_device) while in the table, so libusb
+	 * cannot free it and give its address to a new device that would
+	 * then be taken for this one. */
+	libusb_device *device;
 	unsigned kinds;
 	uint8_t bus;
 	uint8_t address;
@@ -315,7 +318,7 @@ static void present_add(struct usb_context *context, libusb_device *device,
 		kinds |= (unsigned)infos[i].kind;
 
 	entry = &context->present[context->present_count++];
-	entry->device = device;
+	entry->device = libusb_ref_device(device);
 	entry->kinds = kinds;
 	entry->bus = infos[0].bus;
 	entry->address = infos[0].address;
@@ -324,8 +327,8 @@ static void present_add(struct usb_context *context, libusb_device *device,
 	memcpy(entry->model, infos[0].model, sizeof(entry->model));
 }
 
-/* Take a device out of the table into *out; the caller holds the lock.
- * Returns whether it was there. */
+/* Take a device out of the table into *out; the caller holds the lock
+ * and unreferences out->device. Returns whether it was there. */
 static bool present_take(struct usb_context *context, libusb_device *device,
 			 struct usb_present *out)
 {
@@ -405,6 +408,7 @@ static void hotplug_left(struct usb_context *context, libusb_device *device)
 	pthread_mutex_unlock(&context->lock);
 	if (!found)
 		return;
+	libusb_unref_device(entry.device);
 
 	log_info("USB %04x:%04x %s left (bus %u address %u)", entry.vendor,
 	         entry.product, entry.model, entry.bus, entry.address);
@@ -505,6 +509,10 @@ void usb_context_close(struct usb_context *context)
 	libusb_interrupt_event_handler(context->libusb);
 	pthread_join(context->thread, NULL);
 
+	/* The event thread is gone, so the table needs no lock. */
+	for (int i = 0; i < context->present_count; i++)
+		libusb_unref_device(context->present[i].device);
+	context->present_count = 0;
 	libusb_exit(context->libusb);
 	pthread_mutex_destroy(&context->lock);
 	free(context);

@@ -77,6 +77,8 @@ const struct usb_known_device *usb_find_known(uint16_t vendor,
 					      uint16_t product);
 
 struct usb_context;
+/* An open device. A handle is used by one thread at a time: its
+ * transfers and its buffer of unread bulk IN bytes are not locked. */
 struct usb_handle;
 
 /* Called on the USB event thread when a device of a watched kind arrives

@@ -10,8 +10,9 @@
 
 #include "usb.h"
 
-/* wMaxPacketSize of a high-speed bulk endpoint. */
-#define USB_PACKET_MAX  512
+/* The largest wMaxPacketSize of a bulk endpoint: 512 at high speed and
+ * 1024 at SuperSpeed. */
+#define USB_PACKET_MAX  1024
 
 /* An open device whose interface usb_open claimed. */
 struct usb_handle {

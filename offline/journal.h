@@ -4,6 +4,7 @@
 #ifndef SPOTAGENT_JOURNAL_H
 #define SPOTAGENT_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -451,6 +452,7 @@ struct print_job {
 	int attempts;                       /* writes started */
 	char last_error[JOURNAL_ERROR_SIZE]; /* why it is held or failed */
 	size_t size;                        /* bytes kept; 0 once done */
+	bool taken; /* the printer took bytes of it, so it may have printed */
 };
 
 /* Add a waiting job of len bytes (1 to JOURNAL_PRINT_DATA_MAX) for
@@ -467,10 +469,12 @@ int journal_print_add(struct journal *journal, const char *operation_id,
 		      enum print_kind kind, const unsigned char *data,
 		      size_t len, int mark, int64_t now, int64_t *id);
 
-/* Take the oldest waiting job: it becomes printing, its attempts grow by
- * one, *job is filled and *data gets a copy of its bytes, job->size
- * long, which the caller frees. Returns JOURNAL_OK,
- * JOURNAL_ENOTFOUND when none waits, or another journal_error. */
+/* Take the oldest waiting drawer pulse, else the oldest waiting job, so
+ * that a pulse never waits behind receipts released after a hold: it
+ * becomes printing, its attempts grow by one, *job is filled and *data
+ * gets a copy of its bytes, job->size long, which the caller frees.
+ * Returns JOURNAL_OK, JOURNAL_ENOTFOUND when none waits, or another
+ * journal_error. */
 int journal_print_take(struct journal *journal, int64_t now,
 		       struct print_job *job, unsigned char **data);
 
@@ -483,23 +487,62 @@ int journal_print_finish(struct journal *journal, int64_t id,
 			 enum print_state state, const char *reason,
 			 int64_t now);
 
+/* Record that the printer took bytes of printing job id before the job
+ * failed, so it may have printed: a receipt or notice is then never
+ * printed again as an original (see journal_print_replace). Returns
+ * JOURNAL_OK, JOURNAL_ENOTFOUND, or JOURNAL_ESTATE when the job is not
+ * printing. */
+int journal_print_mark_taken(struct journal *journal, int64_t id,
+			     int64_t now);
+
+/* Fail every waiting drawer pulse created at or before `before`, with
+ * reason. Sets *failed (may be NULL) to their number. Returns a
+ * journal_error. */
+int journal_print_fail_drawer(struct journal *journal, int64_t before,
+			      const char *reason, int64_t now, int *failed);
+
 /* Hold every waiting job created at or before `before`, with reason,
  * except drawer pulses, which fail with it. Sets *held (may be NULL) to
  * the number of jobs held. Returns a journal_error. */
 int journal_print_hold_waiting(struct journal *journal, int64_t before,
 			       const char *reason, int64_t now, int *held);
 
-/* Release every held job (held -> waiting) so that it prints once more,
- * as the agent asked. Sets *released (may be NULL) to their number.
+/* Release every held job (held -> waiting) as it is, so that it prints
+ * once more, as the agent asked. app_print_release replaces the taken
+ * receipts by copies first. Sets *released (may be NULL) to their number.
  * Returns a journal_error. */
 int journal_print_release(struct journal *journal, int64_t now,
 			  int *released);
 
+/* Release held job id (held -> waiting) as it is. Returns JOURNAL_OK,
+ * JOURNAL_ENOTFOUND, or JOURNAL_ESTATE when the job is not held. */
+int journal_print_release_job(struct journal *journal, int64_t id,
+			      int64_t now);
+
+/* Replace held job id, which may have printed, by a new waiting job of
+ * kind copy for the same operation with len bytes of data (the receipt
+ * laid out as a copy), in one transaction: the old job ends done, its
+ * bytes dropped and last_error "replaced by copy job N", so the customer
+ * never holds two originals. Sets *new_id (may be NULL). Returns
+ * JOURNAL_OK, JOURNAL_EINVAL for bad data, JOURNAL_ENOTFOUND, or
+ * JOURNAL_ESTATE when the job is not held. */
+int journal_print_replace(struct journal *journal, int64_t id,
+			  const unsigned char *data, size_t len, int64_t now,
+			  int64_t *new_id);
+
+/* Fill jobs with up to max held jobs, oldest first; operation_id NULL
+ * for all, else only that operation's. Returns the number filled or a
+ * negative journal_error. */
+int journal_print_list_held(struct journal *journal,
+			    const char *operation_id, struct print_job *jobs,
+			    int max);
+
 /* Fix the jobs that a stopped print worker left, at its start. A
- * printing job becomes held ("stopped while printing; it may have
- * printed"). A drawer pulse that is waiting or printing fails, because it
- * is never tried later. Done and failed jobs updated more than
- * JOURNAL_PRINT_KEEP_SECONDS before now are deleted. Call it from the one
+ * printing job becomes held and taken ("stopped while printing; it may
+ * have printed"). A drawer pulse that is waiting or printing fails,
+ * because it is never tried later, with a reason for each case. Done and
+ * failed jobs updated more than JOURNAL_PRINT_KEEP_SECONDS before now
+ * are deleted. Call it from the one
  * print worker only, since another process's printing job would be
  * taken for a stopped one. Sets *held (may be NULL) to the number held.
  * Returns a journal_error. */

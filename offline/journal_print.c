@@ -21,7 +21,8 @@
 
 #define PRINT_JOB_COLUMNS \
 	"id, coalesce(operation_id, ''), kind, state, created_at," \
-	" updated_at, attempts, last_error, coalesce(length(data), 0)"
+	" updated_at, attempts, last_error, coalesce(length(data), 0)," \
+	" taken"
 
 static const char *const kind_names[PRINT_KIND_COUNT] = {
 	[PRINT_KIND_RECEIPT] = "receipt", [PRINT_KIND_NOTICE] = "notice",
@@ -126,6 +127,7 @@ static int read_job(sqlite3_stmt *stmt, struct print_job *out)
 	job.attempts = sqlite3_column_int(stmt, 6);
 	snprintf(job.last_error, sizeof(job.last_error), "%s", error);
 	job.size = (size_t)sqlite3_column_int64(stmt, 8);
+	job.taken = sqlite3_column_int(stmt, 9) != 0;
 	*out = job;
 	return JOURNAL_OK;
 }
@@ -235,7 +237,8 @@ static int read_oldest_waiting(struct journal *journal, struct print_job *job,
 
 	rc = prepare(journal,
 		     "SELECT " PRINT_JOB_COLUMNS ", data FROM print_jobs"
-		     " WHERE state = 'waiting' ORDER BY id LIMIT 1",
+		     " WHERE state = 'waiting'"
+		     " ORDER BY kind = 'drawer' DESC, id LIMIT 1",
 		     &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
@@ -251,7 +254,7 @@ static int read_oldest_waiting(struct journal *journal, struct print_job *job,
 	rc = read_job(stmt, job);
 	if (rc != JOURNAL_OK)
 		goto out;
-	blob = sqlite3_column_blob(stmt, 9);
+	blob = sqlite3_column_blob(stmt, 10);
 	if (blob == NULL || job->size == 0) {
 		log_error("waiting print job %lld has no bytes",
 			  (long long)job->id);
@@ -431,6 +434,158 @@ int journal_print_release(struct journal *journal, int64_t now,
 	return rc;
 }
 
+static int read_jobs(struct journal *journal, sqlite3_stmt *stmt,
+		     struct print_job *jobs, int max, const char *action,
+		     const char *subject);
+
+/* Run sql, an UPDATE of job ?1 at time ?2, and map "no row changed" to
+ * JOURNAL_ENOTFOUND or JOURNAL_ESTATE. */
+static int update_job(struct journal *journal, const char *sql, int64_t id,
+		      int64_t now, const char *action)
+{
+	sqlite3_stmt *stmt = NULL;
+	int changes = 0;
+	int rc;
+
+	rc = prepare(journal, sql, &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, now);
+	rc = run(journal, stmt, action, "-", &changes);
+	if (rc != JOURNAL_OK || changes == 1)
+		return rc;
+	rc = read_state(journal, id);
+	return rc < 0 ? rc : JOURNAL_ESTATE;
+}
+
+int journal_print_mark_taken(struct journal *journal, int64_t id,
+			     int64_t now)
+{
+	return update_job(journal,
+			  "UPDATE print_jobs SET taken = 1, updated_at = ?2"
+			  " WHERE id = ?1 AND state = 'printing'",
+			  id, now, "mark print job taken");
+}
+
+int journal_print_release_job(struct journal *journal, int64_t id,
+			      int64_t now)
+{
+	return update_job(journal,
+			  "UPDATE print_jobs SET state = 'waiting',"
+			  " last_error = '', updated_at = ?2"
+			  " WHERE id = ?1 AND state = 'held'",
+			  id, now, "release print job");
+}
+
+int journal_print_fail_drawer(struct journal *journal, int64_t before,
+			      const char *reason, int64_t now, int *failed)
+{
+	int changes = 0;
+	int rc;
+
+	if (failed != NULL)
+		*failed = 0;
+	if (!journal_text_fits(reason, JOURNAL_ERROR_SIZE, false))
+		return JOURNAL_EINVAL;
+	rc = update_waiting(journal,
+			    "UPDATE print_jobs SET state = 'failed',"
+			    " data = NULL, last_error = ?2, updated_at = ?3"
+			    " WHERE state = 'waiting' AND kind = 'drawer'"
+			    " AND created_at <= ?1",
+			    before, reason, now, "fail drawer pulses",
+			    &changes);
+	if (rc == JOURNAL_OK && failed != NULL)
+		*failed = changes;
+	return rc;
+}
+
+/* End held job id as replaced by copy job new_id, inside the caller's
+ * transaction. */
+static int end_replaced(struct journal *journal, int64_t id, int64_t new_id,
+			int64_t now)
+{
+	char reason[64];
+	sqlite3_stmt *stmt = NULL;
+	int changes = 0;
+	int rc;
+
+	snprintf(reason, sizeof(reason), "replaced by copy job %lld",
+		 (long long)new_id);
+	rc = prepare(journal,
+		     "UPDATE print_jobs SET state = 'done', data = NULL,"
+		     " last_error = ?2, updated_at = ?3"
+		     " WHERE id = ?1 AND state = 'held'",
+		     &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	journal_bind_text(stmt, 2, reason);
+	sqlite3_bind_int64(stmt, 3, now);
+	rc = run(journal, stmt, "replace print job", "-", &changes);
+	if (rc == JOURNAL_OK && changes != 1)
+		rc = JOURNAL_ESTATE;
+	return rc;
+}
+
+int journal_print_replace(struct journal *journal, int64_t id,
+			  const unsigned char *data, size_t len, int64_t now,
+			  int64_t *new_id)
+{
+	struct print_job old;
+	int64_t added;
+	int rc;
+
+	if (data == NULL || len == 0 || len > JOURNAL_PRINT_DATA_MAX)
+		return JOURNAL_EINVAL;
+	rc = journal_begin(journal, true, "replace print job");
+	if (rc != JOURNAL_OK)
+		return rc;
+	rc = journal_print_get(journal, id, &old);
+	if (rc == JOURNAL_OK && old.state != PRINT_HELD)
+		rc = JOURNAL_ESTATE;
+	if (rc != JOURNAL_OK)
+		goto out;
+	rc = insert_job(journal,
+			old.operation_id[0] != '\0' ? old.operation_id : NULL,
+			PRINT_KIND_COPY, data, len, now);
+	if (rc != JOURNAL_OK)
+		goto out;
+	added = sqlite3_last_insert_rowid(journal->db);
+	rc = end_replaced(journal, id, added, now);
+	if (rc == JOURNAL_OK)
+		rc = journal_commit(journal, "replace print job");
+	if (rc == JOURNAL_OK && new_id != NULL)
+		*new_id = added;
+out:
+	if (rc != JOURNAL_OK)
+		journal_rollback(journal, "replace print job");
+	return rc;
+}
+
+int journal_print_list_held(struct journal *journal,
+			    const char *operation_id, struct print_job *jobs,
+			    int max)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	if (max < 0 || (operation_id != NULL &&
+			journal_check_id(operation_id) != JOURNAL_OK))
+		return JOURNAL_EINVAL;
+	rc = prepare(journal,
+		     "SELECT " PRINT_JOB_COLUMNS " FROM print_jobs"
+		     " WHERE state = 'held'"
+		     " AND (?1 IS NULL OR operation_id = ?1) ORDER BY id",
+		     &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	if (operation_id != NULL)
+		journal_bind_text(stmt, 1, operation_id);
+	return read_jobs(journal, stmt, jobs, max, "list held print jobs",
+			 operation_id != NULL ? operation_id : "-");
+}
+
 /* The statements of journal_print_recover, run in this order. ?1 is now,
  * ?2 the cut-off time for deleting finished jobs; a statement without one
  * of them ignores its binding. */
@@ -438,8 +593,12 @@ static const char *const recover_sql[] = {
 	"UPDATE print_jobs SET state = 'failed', data = NULL,"
 	" last_error = 'the terminal stopped during the drawer pulse;"
 	" open the drawer by hand if it stayed shut', updated_at = ?1"
-	" WHERE kind = 'drawer' AND state IN ('waiting', 'printing')",
-	"UPDATE print_jobs SET state = 'held',"
+	" WHERE kind = 'drawer' AND state = 'printing'",
+	"UPDATE print_jobs SET state = 'failed', data = NULL,"
+	" last_error = 'the terminal stopped before the drawer pulse was"
+	" sent; open the drawer by hand', updated_at = ?1"
+	" WHERE kind = 'drawer' AND state = 'waiting'",
+	"UPDATE print_jobs SET state = 'held', taken = 1,"
 	" last_error = 'stopped while printing; it may have printed',"
 	" updated_at = ?1 WHERE state = 'printing'",
 	"DELETE FROM print_jobs WHERE state IN ('done', 'failed')"
@@ -465,7 +624,7 @@ int journal_print_recover(struct journal *journal, int64_t now, int *held)
 		sqlite3_bind_int64(stmt, 1, now);
 		sqlite3_bind_int64(stmt, 2, now - JOURNAL_PRINT_KEEP_SECONDS);
 		rc = run(journal, stmt, "recover print jobs", "-",
-			 i == 1 ? &changes : NULL);
+			 i == 2 ? &changes : NULL);
 		if (rc != JOURNAL_OK)
 			goto out;
 	}

@@ -10,7 +10,11 @@
 #include "screen.h"
 #include "theme.h"
 
-#define DIALOG_WIDTH 50        /* columns, borders included */
+/* Columns, borders included: as wide as the result screen's receipt box
+ * for 80 mm paper (48 columns, a space and a border on each side), so
+ * that over it the two frames coincide instead of standing side by
+ * side. */
+#define DIALOG_WIDTH 52
 #define DIALOG_CHOICE_WIDTH 72 /* room for an operation id and a reason */
 #define DIALOG_TEXT_ROWS 18    /* what fits 24 rows with the frame */
 
@@ -173,6 +177,71 @@ static const char *dialog_keys(const struct dialog *dialog)
 	}
 }
 
+/* Write the help line's text for the dialog's keys into buf, in the
+ * help line's form (see keys_help). */
+static void dialog_help(const struct dialog *dialog, bool compact, char *buf,
+			size_t size)
+{
+	char digits[2 * DIALOG_CHOICES_MAX] = "";
+	char back[64];
+	size_t used = 0;
+
+	switch (dialog->kind) {
+	case DIALOG_QUESTION:
+		keys_help(UI_HELP_CONFIRM | UI_HELP_BACK, "Yes", "No", compact,
+			  buf, size);
+		return;
+	case DIALOG_CHOICE:
+		keys_help(UI_HELP_BACK, NULL, NULL, compact, back,
+			  sizeof(back));
+		if (dialog->digits[0] == '\0') {
+			snprintf(buf, size, "%s", back);
+			return;
+		}
+		/* The digits that pick, as "1/2". */
+		for (size_t i = 0; dialog->digits[i] != '\0' &&
+				   used + 2 < sizeof(digits);
+		     i++) {
+			if (i > 0)
+				digits[used++] = '/';
+			digits[used++] = dialog->digits[i];
+		}
+		digits[used] = '\0';
+		snprintf(buf, size, "%s%sChoose%s%s", digits,
+			 compact ? ":" : " ", compact ? " " : "  ", back);
+		return;
+	case DIALOG_MESSAGE:
+	default:
+		keys_help(UI_HELP_CONFIRM, "Close", NULL, compact, buf, size);
+		return;
+	}
+}
+
+/* Show the dialog's keys on the help line, where the screen's keys would
+ * mislead, unless the dialog covers that line. The place and width
+ * follow the layout that ui.c picks for the terminal's size. */
+static void dialog_draw_help(const struct dialog *dialog, int bottom)
+{
+	bool compact = LINES < UI_ROWS || COLS < UI_COLUMNS;
+	int columns = compact ? UI_COMPACT_COLUMNS : UI_COLUMNS;
+	int left = (COLS - columns) / 2 + (compact ? 0 : 1);
+	char help[2 * UI_COLUMNS];
+	WINDOW *win;
+
+	if (bottom >= LINES - 1)
+		return;
+	win = newwin(1, COLS, LINES - 1, 0);
+	if (win == NULL)
+		return;
+	wbkgd(win, ' ' | theme_attr(THEME_BAR));
+	werase(win);
+	dialog_help(dialog, compact, help, sizeof(help));
+	draw_text(win, 0, left, columns - (compact ? 0 : 2),
+		  theme_attr(THEME_BAR), help);
+	wnoutrefresh(win);
+	delwin(win);
+}
+
 void dialog_draw(const struct dialog *dialog)
 {
 	struct dialog_line lines[DIALOG_TEXT_ROWS];
@@ -208,4 +277,5 @@ void dialog_draw(const struct dialog *dialog)
 		      dialog_keys(dialog));
 	wnoutrefresh(win);
 	delwin(win);
+	dialog_draw_help(dialog, (LINES - height) / 2 + height - 1);
 }

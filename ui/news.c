@@ -1,5 +1,6 @@
-/* News for the agent after a round of events: rejections after sending
- * and operations set aside, in a dialog or on the notice line. */
+/* News for the agent after a round of events: rejections after sending,
+ * operations set aside and drawer pulses not made, in a dialog or on the
+ * notice line. */
 #include <stdio.h>
 #include <string.h>
 
@@ -93,6 +94,13 @@ void news_tell(struct ui *ui, const struct news *news)
 			       news->attention == 0 && report->rejected == 1 &&
 			       strcmp(report->id, ui->operation_id) == 0;
 
+	/* A drawer pulse not made: the agent opens the drawer by hand.
+	 * News below that replaces it on the notice line is more urgent. */
+	if (report->drawer_message[0] != '\0') {
+		snprintf(ui->notice, sizeof(ui->notice), "%.*s",
+			 (int)sizeof(ui->notice) - 1, report->drawer_message);
+		ui->dirty = true;
+	}
 	if (report->rejected == 0 && news->attention == 0)
 		return;
 

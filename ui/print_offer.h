@@ -12,12 +12,15 @@
 #include "screen.h"
 
 /* Take a print event after app_apply_event. EVENT_PRINT_HELD opens the
- * question "N receipts did not print. Print them now?" when an agent is
+ * question "N receipts did not print. Print them now?" (or, when one of
+ * them may have printed, "N receipts may not have printed. Print them
+ * again (marked COPY)?") when an agent is
  * logged in, no lock screen is up and no other dialog is open. Under a
  * lock or another dialog the notice line names the held jobs instead, and
  * before a login nothing shows; the worker offers them again at the next
  * ready transition or login. EVENT_PRINT_JOB turns a notice "... sent to
- * the printer" into "... printed", or shows why the job is held. Other
+ * the printer" or "... waiting for the printer: STATE" into "...
+ * printed", or shows why the job is held. Other
  * events are ignored. */
 void print_offer_note(struct ui *ui, const struct event *event);
 

@@ -161,6 +161,13 @@ static void queue_offer(struct queue_detail *detail, int digit,
 	detail->choice_count++;
 }
 
+/* The original receipt or notice job of the operation that
+ * queue_detail_read read last, while it has not printed: the details show
+ * it, and 9 releases it instead of printing a copy before it. One
+ * details view shows at a time, and queue_detail_read refreshes it. */
+static struct print_job detail_original;
+static bool detail_original_pending;
+
 /* Fill the choices that detail->op's state allows, numbered for a
  * keypad. A version conflict is final because the central service replays
  * it to the same key, so the agent can only discard it. An accepted money
@@ -186,7 +193,11 @@ static void queue_set_choices(struct queue_detail *detail, bool reversible)
 	} else if (reversible) {
 		queue_offer(detail, 1, QUEUE_DO_REVERSE, "Reverse");
 	}
-	queue_offer(detail, 9, QUEUE_DO_RECEIPT, "Print receipt copy");
+	if (detail_original_pending && detail_original.state == PRINT_HELD)
+		queue_offer(detail, 9, QUEUE_DO_RECEIPT,
+			    "Print held receipt");
+	else
+		queue_offer(detail, 9, QUEUE_DO_RECEIPT, "Print receipt copy");
 }
 
 /* Append an empty paragraph to text. Returns it, or NULL when text has
@@ -390,6 +401,24 @@ static void queue_add_conflict(struct queue_detail_text *text,
 	}
 }
 
+/* Add whether the operation's receipt or notice has not printed yet. */
+static void queue_add_print(struct queue_detail_text *text)
+{
+	const char *what = detail_original.kind == PRINT_KIND_NOTICE
+				   ? "Notice"
+				   : "Receipt";
+
+	if (!detail_original_pending)
+		return;
+	if (detail_original.state == PRINT_HELD)
+		queue_printf(text, 0, 0, theme_attr(THEME_ERROR),
+			     "%s held, not printed: %s. 9 prints it.", what,
+			     detail_original.last_error);
+	else
+		queue_printf(text, 0, 0, A_NORMAL,
+			     "%s waiting for the printer.", what);
+}
+
 /* Add whether the operation's request left the terminal, as the journal
  * row records it, for an operation not yet decided. */
 static void queue_add_progress(struct queue_detail_text *text,
@@ -458,6 +487,7 @@ static void queue_detail_build(const struct queue_detail *detail,
 		queue_printf(text, 0, 0, A_NORMAL, "%s: %s", label,
 			     op->last_error);
 	queue_add_progress(text, op, in_conflict);
+	queue_add_print(text);
 	if (queue_unacknowledged(op))
 		queue_printf(text, 0, 0, theme_attr(THEME_ERROR),
 			     "Rejected after it was sent; not acknowledged "
@@ -667,6 +697,9 @@ bool queue_detail_read(struct queue_detail *detail, struct ui *ui,
 			 journal_strerror(rc));
 		return false;
 	}
+	detail_original_pending =
+		app_print_original_pending(ui->app, detail->op.id,
+					   &detail_original) == 1;
 	queue_set_choices(detail,
 			  detail->op.state == OP_ACCEPTED &&
 				  money_reversal_check(ui->app->journal,

@@ -735,8 +735,8 @@ static int queue_run(struct screen *screen, struct ui *ui,
 	case QUEUE_DO_NOTICE:
 		if (app_print_notice(ui->app, id, message,
 				     sizeof(message)) == 0)
-			snprintf(message, sizeof(message),
-				 "Rejection notice sent to the printer");
+			app_print_outcome(ui->app, "Rejection notice",
+					  message, sizeof(message));
 		break;
 	case QUEUE_DO_RECEIPT:
 		app_print_receipt(ui->app, id, true, message, sizeof(message));
@@ -869,6 +869,12 @@ static int queue_on_event(struct screen *screen, struct ui *ui,
 	struct queue_state *state = screen->state;
 
 	(void)ui;
+
+	/* A print job's end changes what the details show of the receipt. */
+	if (event->type == EVENT_PRINT_JOB && state->detail) {
+		state->stale = true;
+		return SCREEN_REDRAW;
+	}
 	if (event->type != EVENT_QUEUE && event->type != EVENT_OPERATION)
 		return SCREEN_IGNORED;
 	state->stale = true;

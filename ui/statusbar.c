@@ -7,10 +7,31 @@
 #include "statusbar.h"
 #include "theme.h"
 
+/* The agent part before login, longest first: the bar shows the first
+ * that fits beside the counters, which at 40 columns leave it 10 to 15
+ * columns. The empty text is for counters that take the whole bar. */
+static const char *const logged_out_texts[] = {
+	"not logged in",
+	"logged out",
+	"",
+};
+
+/* The longest agent part before login that fits width columns. */
+static const char *logged_out_text(int width)
+{
+	size_t count = sizeof(logged_out_texts) / sizeof(logged_out_texts[0]);
+
+	for (size_t i = 0; i + 1 < count; i++) {
+		if (draw_text_width(logged_out_texts[i]) <= width)
+			return logged_out_texts[i];
+	}
+	return logged_out_texts[count - 1];
+}
+
 void statusbar_draw(const struct app *app, time_t now, bool compact)
 {
 	const struct app_status *status = &app->status;
-	const char *agent = "not logged in";
+	const char *agent = logged_out_texts[0];
 	char agent_text[API_NAME_SIZE + 16];
 	const char *link = status->online ? "ONLINE" : "OFFLINE";
 	attr_t bar = theme_attr(THEME_BAR);
@@ -26,6 +47,7 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 	char clock[8] = "--:--";
 	struct tm local;
 	int right_width;
+	int agent_width;
 	int x;
 
 	if (app->session.logged_in)
@@ -70,7 +92,10 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 	x = compact ? 0
 		    : draw_text(stdscr, 0, 0, COLS, bar | A_BOLD,
 				" spotagent  ");
-	draw_text(stdscr, 0, x, COLS - x - right_width - 1, bar, agent);
+	agent_width = COLS - x - right_width - 1;
+	if (!app->session.logged_in)
+		agent = logged_out_text(agent_width);
+	draw_text(stdscr, 0, x, agent_width, bar, agent);
 	x = COLS - right_width;
 	if (x < 0)
 		x = 0;

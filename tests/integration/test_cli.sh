@@ -137,8 +137,19 @@ check "report of a day not closed exits 1" test $? -eq 1
 check "report names the day not closed" grep -q "day 1 is not closed" \
 	"$dir/day.err"
 
-closed_json=$($bin --config "$conf" report --close --force --json)
+closed_json=$($bin --config "$conf" report --close --force --json \
+	2>"$dir/forced.err")
 check "forced close exits 0" test $? -eq 0
+# The Z report becomes a print job that the running terminal's print
+# worker prints; the command itself does not open the printer.
+check "forced close says the report is queued to print" grep -q \
+	"^Z report of day 1 added to the print queue" "$dir/forced.err"
+check "forced close adds one waiting report print job" test "$(python3 -c "
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute(\"SELECT count(*) FROM print_jobs WHERE kind = 'report'\"
+                 \" AND state = 'waiting' AND length(data) > 0\").fetchone()[0])
+" "$dir/journal.db")" = 1
 check "forced close prints the closed day 1" contains "$closed_json" \
 	'^{"day":1,"status":"closed",'
 check "forced close keeps the pending operation" contains \
@@ -193,6 +204,12 @@ check "the rejected column has no fee" contains "$report_json" \
 report_text=$($bin --config "$conf" report)
 check "report heads A1001's float" contains "$report_text" "^Agent A1001$"
 check "report heads A1002's float" contains "$report_text" "^Agent A1002$"
+$bin --config "$conf" report --close >"$dir/close3.out" 2>"$dir/close3.err"
+check "close in text mode exits 0" test $? -eq 0
+check "close in text mode prints the Z report" grep -q "Z REPORT" \
+	"$dir/close3.out"
+check "close in text mode says the report is queued to print" grep -q \
+	"^Z report of day 3 added to the print queue" "$dir/close3.out"
 
 for args in "report --force" "report --day 0" "report --day x" \
 	"status --close" "report --close --day 1" "sync --day 1"; do

@@ -1,5 +1,10 @@
 /* ESC/POS bytes back into lines, QR payloads, barcodes, cuts and drawer
  * pulses, for tests that assert what a customer reads. */
+/* strdup is POSIX.1-2008, which plain -std=c17 does not declare. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "escpos_decode.h"
 
 #include <iconv.h>

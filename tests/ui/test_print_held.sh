@@ -6,9 +6,14 @@
 #    prints its receipt once and pulses the drawer (ESC p 0 50 100).
 # 2. The printer runs out of paper while it takes the next receipt: the
 #    receipt is held, the status bar says paper out with one held job.
-# 3. Paper loaded: the terminal asks "1 receipt did not print. Print it
-#    now?", and Y prints it once more. The second cash-in's drawer pulse,
-#    which waited for the paper less than 120 s, goes out too.
+# 3. Paper loaded: the printer took the whole receipt, so it may have
+#    printed, and the terminal asks "1 receipt may not have printed. Print
+#    it again (marked COPY)?"; Y prints it once more, marked COPY. The
+#    second cash-in's drawer pulse is taken before its receipt, so it went
+#    out while the paper lasted.
+# 4. Paper runs out again on a third receipt: F9 on its result makes no
+#    copy but says the receipt has not printed yet, and releases it; with
+#    paper loaded it prints once, marked COPY, without an offer.
 # Screens are saved in the run folder for diagnosis.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -100,9 +105,12 @@ save_screen held
 
 # --- 3. Paper loaded: the offer, and Y prints it once -----------------------
 
+copies=$(printer_count "*** COPY ***")
 echo ready >"$RUN_DIR/mode"
-wait_for "1 receipt did not print. Print it now?" 50 ||
+# The dialog wraps the question after "again".
+wait_for "1 receipt may not have printed. Print it again" 50 ||
 	fail "the terminal did not offer the held receipt"
+wait_for "(marked COPY)?" || fail "the offer does not say COPY"
 save_screen offer
 sleep 1 # the dialog ignores keys for 0.6 s after it opens
 keys y
@@ -115,10 +123,39 @@ sleep 3
 [ "$(printer_count "CONFIRMED")" = "$((first + 2))" ] ||
 	fail "the printer got $(printer_count "CONFIRMED") receipts," \
 		"expected $((first + 2))"
-# The second cash-in's pulse waited for the paper, less than 120 s.
+# A copy carries the mark at its head and foot, so count per receipt.
+copy_marks=$(($(printer_count "*** COPY ***") - copies))
+[ "$copy_marks" -gt 0 ] ||
+	fail "the receipt that may have printed came out again unmarked"
+copies=$(printer_count "*** COPY ***")
+# The second cash-in's pulse went out before its receipt took the paper.
 [ "$(printer_count "$DRAWER_PULSE")" = 2 ] ||
 	fail "the drawer got $(printer_count "$DRAWER_PULSE") pulses," \
 		"expected 2"
+
+# --- 4. F9 while the original is held releases it, with no copy first -------
+
+keys Escape
+wait_for "5 Balance and statement" || fail "Esc did not go to the services menu"
+keys Escape
+wait_for "8 Money services" || fail "Esc on the services menu did not go home"
+echo paperout >"$RUN_DIR/mode-after-job"
+cash_in 14.00
+wait_for "Receipt held" 100 || fail "the third receipt was not held"
+keys F9
+wait_for "The receipt has not printed yet: paper out" ||
+	fail "F9 did not say that the receipt has not printed yet"
+save_screen copy-while-held
+echo ready >"$RUN_DIR/mode"
+# The original that took the paper, then its copy.
+wait_until 50 printer_has_at_least "$((first + 4))" CONFIRMED ||
+	fail "the released receipt did not print"
+sleep 3
+[ "$(printer_count "CONFIRMED")" = "$((first + 4))" ] ||
+	fail "the printer got $(printer_count "CONFIRMED") receipts," \
+		"expected $((first + 4))"
+[ "$(printer_count "*** COPY ***")" = "$((copies + copy_marks))" ] ||
+	fail "the released receipt did not print once as a COPY"
 
 quit_agent "$RUN_DIR"
 echo "PASS: print jobs held, offered and printed once"

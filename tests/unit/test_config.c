@@ -65,10 +65,12 @@ static void copy_file(const char *from, const char *dir, const char *name)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	char made[] = "/tmp/spotagent-config-XXXXXX";
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/spotagent-config-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_non_null(mkdtemp(made));
+	/* The loader resolves the folder through symbolic links. */
+	assert_non_null(realpath(made, f->dir));
 	snprintf(f->path, sizeof(f->path), "%s/spotagent.conf", f->dir);
 	snprintf(f->valid, sizeof(f->valid), valid_format, f->dir);
 	for (size_t i = 0; i < 3; i++)
@@ -158,6 +160,8 @@ static void test_printer_settings_table(void **state)
 		{ "device = usb\n", "usb", "auto", 0, 100, 200, 1, 0 },
 		{ "device = usb:04b8:0E15\n", "usb:04b8:0E15", NULL, 0, 100,
 		  200, 1, 0 },
+		{ "device = usb:04b8:0e15:TM20-0017\n",
+		  "usb:04b8:0e15:TM20-0017", NULL, 0, 100, 200, 1, 0 },
 		{ "device = tcp:localhost\n", "tcp:localhost", NULL, 0, 100,
 		  200, 1, 0 },
 		{ "device = tcp:10.0.0.5:9100\nprofile = generic-58\n",
@@ -234,6 +238,63 @@ static void test_relative_device_and_log(void **state)
 	assert_string_equal(config.log_target, "stderr");
 }
 
+/* A profile set without a paper width sets the width, so the screen's
+ * preview has the printed width; one with a matching width is taken. */
+static void test_profile_sets_paper(void **state)
+{
+	static const struct {
+		const char *extra;
+		int columns;
+	} cases[] = {
+		{ "profile = generic-58\n", 32 },
+		{ "profile = Generic 58 mm POS58\ndrawer = pin5\n", 32 },
+		{ "profile = generic-80\n", 48 },
+		{ "profile = generic-58\npaper = 58\n", 32 },
+		{ "paper = 80\nprofile = Epson TM-T88V\n", 48 },
+		{ "profile = auto\npaper = 58\n", 32 },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char extra[256];
+		struct config config;
+		char error[512] = "";
+
+		snprintf(extra, sizeof(extra), "[printer]\n%s",
+			 cases[i].extra);
+		write_file(f, f->valid, extra);
+		if (config_load(f->path, &config, error, sizeof(error)) != 0)
+			fail_msg("case %zu: %s", i, error);
+		assert_int_equal(config.paper_columns, cases[i].columns);
+	}
+}
+
+/* A configuration file given by a relative path still resolves its
+ * relative paths to absolute ones in its own folder. */
+static void test_relative_config_path(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	char error[512] = "";
+	char expected[PATH_MAX + 32];
+	char previous[PATH_MAX];
+
+	int result;
+
+	write_file(f, f->valid, "[printer]\ndevice = file:relative.bin\n");
+	assert_non_null(getcwd(previous, sizeof(previous)));
+	assert_int_equal(chdir(f->dir), 0);
+	result = config_load("spotagent.conf", &config, error, sizeof(error));
+	assert_int_equal(chdir(previous), 0);
+
+	if (result != 0)
+		fail_msg("%s", error);
+	snprintf(expected, sizeof(expected), "file:%s/relative.bin", f->dir);
+	assert_string_equal(config.printer, expected);
+	snprintf(expected, sizeof(expected), "%s/journal.db", f->dir);
+	assert_string_equal(config.journal_path, expected);
+}
+
 struct bad_case {
 	const char *extra;      /* appended to the valid file */
 	const char *base;       /* replaces the valid file when not NULL */
@@ -243,10 +304,16 @@ struct bad_case {
 static const struct bad_case bad_cases[] = {
 	{ "[central]\nsurprise = 1\n", NULL, "unknown setting [central] "
 					     "surprise" },
-	{ "[printer]\npaper = 100\n", NULL, "[printer] paper must be a whole "
-					   "number from 58 to 80" },
-	{ "[printer]\npaper = 70\n", NULL, "[printer] paper must be 58 or "
-					   "80" },
+	{ "[printer]\npaper = 100\n", NULL,
+	  "[printer] paper must be 58 or 80 (mm), not \"100\"" },
+	{ "[printer]\npaper = 70\n", NULL,
+	  "[printer] paper must be 58 or 80 (mm), not \"70\"" },
+	{ "[printer]\npaper = 57\n", NULL,
+	  "[printer] paper must be 58 or 80 (mm), not \"57\"" },
+	{ "[printer]\npaper = 80.0\n", NULL,
+	  "[printer] paper must be 58 or 80 (mm), not \"80.0\"" },
+	{ "[printer]\npaper = 60\n", NULL,
+	  "[printer] paper must be 58 or 80 (mm), not \"60\"" },
 	{ "[central]\nconnect_timeout = ten\n", NULL,
 	  "[central] connect_timeout must be a whole number" },
 	{ "[central]\nrequest_timeout = 0\n", NULL,
@@ -281,7 +348,11 @@ static const struct bad_case bad_cases[] = {
 	{ "", "this line has no equals sign\n", "line 1 is not valid INI" },
 	{ "[printer]\ndevice = lpt1\n", NULL,
 	  "[printer] device must be none, file:PATH, tcp:HOST[:PORT], usb "
-	  "or usb:VVVV:PPPP" },
+	  "or usb:VVVV:PPPP[:SERIAL]" },
+	{ "[printer]\ndevice = usb:04b8:0e15:\n", NULL,
+	  "[printer] device must be" },
+	{ "[printer]\ndevice = usb:04b8:0e15:A B\n", NULL,
+	  "[printer] device must be" },
 	{ "[printer]\ndevice = usb:4b8:e15\n", NULL,
 	  "[printer] device must be" },
 	{ "[printer]\ndevice = tcp:host:99999\n", NULL,
@@ -289,7 +360,16 @@ static const struct bad_case bad_cases[] = {
 	{ "[printer]\ndevice = tcp:\n", NULL, "[printer] device must be" },
 	{ "[printer]\ndevice = file:\n", NULL, "[printer] device must be" },
 	{ "[printer]\nprofile = Acme 9000\n", NULL,
-	  "[printer] profile \"Acme 9000\" is not known" },
+	  "[printer] profile \"Acme 9000\" is not known; use auto or one "
+	  "of: generic-58, generic-80, Epson TM, Epson TM-T20II" },
+	{ "[printer]\nprofile = generic-80\npaper = 58\n", NULL,
+	  "[printer] profile \"generic-80\" is for 80 mm paper, but "
+	  "[printer] paper is 58; set paper = 80 or another profile" },
+	{ "[printer]\npaper = 80\nprofile = generic-58\n", NULL,
+	  "[printer] profile \"generic-58\" is for 58 mm paper, but "
+	  "[printer] paper is 80; set paper = 58 or another profile" },
+	{ "[printer]\nprofile = Epson TM-T88V\npaper = 58\n", NULL,
+	  "[printer] profile \"Epson TM-T88V\" is for 80 mm paper" },
 	{ "[printer]\ndrawer = pin3\n", NULL,
 	  "[printer] drawer must be one of none, pin2, pin5, not \"pin3\"" },
 	{ "[printer]\ndrawer_on_ms = 1\n", NULL,
@@ -304,6 +384,22 @@ static const struct bad_case bad_cases[] = {
 	  "[printer] verify_url must be an http:// or https:// URL" },
 	{ "[printer]\nverify_url = https://a b/\n", NULL,
 	  "[printer] verify_url must be" },
+	{ "[printer]\nverify_url = https://verify.example/\x01r=\n", NULL,
+	  "[printer] verify_url contains the control character 0x01 at "
+	  "byte 24; remove it" },
+	{ "[printer]\nverify_url = https://verify.example/\x7f\n", NULL,
+	  "[printer] verify_url contains the control character 0x7F" },
+	{ "[printer]\nverify_url = https://verify.example/\x1b@\n", NULL,
+	  "[printer] verify_url contains the control character 0x1B" },
+	{ "[printer]\nverify_url = https:///r?ref=\n", NULL,
+	  "[printer] verify_url has no host; write https://HOST/PATH, not "
+	  "\"https:///r?ref=\"" },
+	{ "[printer]\nverify_url = https://\n", NULL,
+	  "[printer] verify_url has no host" },
+	{ "[printer]\nverify_url = http://?ref=\n", NULL,
+	  "[printer] verify_url has no host" },
+	{ "[printer]\nverify_url = https://:8443/r\n", NULL,
+	  "[printer] verify_url has no host" },
 	{ "[printer]\nverify_url = https://example.com/"
 	  "0123456789012345678901234567890123456789012345678901234567890123"
 	  "0123456789012345678901234567890123456789012345678901234567890123"
@@ -356,6 +452,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_printer_settings_table,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_url_stored,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_profile_sets_paper,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_relative_config_path,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files_name_setting,
 						setup, teardown),

@@ -270,6 +270,32 @@ static const struct text_case transliteration_cases[] = {
 	{"Cyrillic soft sign", "\xd0\x98\xd0\xb3\xd0\xbe\xd1\x80\xd1\x8c",
 	 "Igor"},
 	{"Greek name", "\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82", "Nikos"},
+	/* ELOT 743 letter pairs. */
+	{"Greek ou", "\xce\xa0\xce\xb1\xcf\x80\xce\xb1\xce\xb4\xcf\x8c"
+		     "\xcf\x80\xce\xbf\xcf\x85\xce\xbb\xce\xbf\xcf\x82",
+	 "Papadopoulos"},
+	{"Greek OU capitals", "\xce\x9f\xce\xa5\xce\xa1\xce\x91\xce\x9d"
+			      "\xce\x9f\xce\xa3",
+	 "OURANOS"},
+	{"Greek Ou", "\xce\x9f\xcf\x85\xcf\x81\xce\xb1\xce\xbd\xce\xaf"
+		     "\xce\xb1",
+	 "Ourania"},
+	{"Greek ou accented", "\xce\xbf\xcf\x8d", "ou"},
+	{"Greek au before voiced", "\xce\xa0\xce\xb1\xcf\x8d\xce\xbb\xce\xbf"
+				   "\xcf\x82",
+	 "Pavlos"},
+	{"Greek au before voiceless", "\xce\x91\xcf\x85\xcf\x84\xcf\x8c",
+	 "Afto"},
+	{"Greek eu and gg", "\xce\x95\xcf\x85\xce\xac\xce\xb3\xce\xb3"
+			    "\xce\xb5\xce\xbb\xce\xbf\xcf\x82",
+	 "Evangelos"},
+	{"Greek eu at word end", "\xce\xb5\xcf\x85 x", "ef x"},
+	{"Greek gk", "\xce\x86\xce\xb3\xce\xba\xcf\x85\xcf\x81\xce\xb1",
+	 "Agkyra"},
+	{"Greek gch", "\xce\xac\xce\xb3\xcf\x87\xce\xbf\xcf\x82",
+	 "anchos"},
+	{"Greek diaeresis splits", "\xce\xbf\xcf\x8b", "oy"},
+	{"Greek o at end", "\xce\xbf", "o"},
 	{"Polish name", "\xc5\x81\xc3\xb3\x64\xc5\xba", "Lodz"},
 	{"hryvnia and rupee", "\xe2\x82\xb4\xe2\x82\xb9", "UAHINR"},
 	{"bitcoin sign", "\xe2\x82\xbf", "?"},
@@ -368,6 +394,9 @@ static const char *const printable_inputs[] = {
 	"\xd1\x80\xd1\x8c",
 	"\xce\x9d\xce\xaf\xce\xba\xce\xbf\xcf\x82 \xce\x9b\xce\xac\xce\xbc"
 	"\xcf\x80\xcf\x81\xce\xbf\xcf\x82",
+	"\xce\x95\xcf\x85\xce\xac\xce\xb3\xce\xb3\xce\xb5\xce\xbb\xce\xbf"
+	"\xcf\x82 \xce\xa0\xce\xb1\xcf\x80\xce\xb1\xce\xb4\xcf\x8c\xcf\x80"
+	"\xce\xbf\xcf\x85\xce\xbb\xce\xbf\xcf\x82",
 	"Gra\xc5\xbcyna \xc5\x81\xc3\xb3\x64\xc5\xba",
 	"\xe2\x82\xa6" "500 \xe2\x82\xb5" "5 \xe2\x82\xac" "3 \xc2\xa3" "1",
 	"a\x1b@b\x1dV\x42\x10\x04 c\xe2\x80\xae" "d\xc3",
@@ -651,12 +680,21 @@ static void test_drawer_without_port(void **state)
 
 	(void)state;
 	escpos_init(&buf);
-	escpos_set_profile(&buf, escpos_profile_find("generic-58"));
+	escpos_set_profile(&buf, &ascii_profile);
 	assert_int_equal(escpos_drawer_kick(&buf, ESCPOS_DRAWER_PIN2, 100,
 					    200),
 			 ESCPOS_EINVAL);
 	assert_int_equal(buf.len, 0);
 	escpos_free(&buf);
+}
+
+/* Cheap 58 mm printers have a drawer port too, so a drawer set in the
+ * configuration opens on either paper width. */
+static void test_generic_profiles_drawer(void **state)
+{
+	(void)state;
+	assert_true(escpos_profile_find("generic-58")->drawer);
+	assert_true(escpos_profile_find("generic-80")->drawer);
 }
 
 static void test_profile_choose(void **state)
@@ -790,6 +828,7 @@ int main(void)
 		cmocka_unit_test(test_barcode_rejected),
 		cmocka_unit_test(test_drawer_timing),
 		cmocka_unit_test(test_drawer_without_port),
+		cmocka_unit_test(test_generic_profiles_drawer),
 		cmocka_unit_test(test_profile_choose),
 		cmocka_unit_test(test_job_max_accepted),
 		cmocka_unit_test(test_job_max_exceeded),

@@ -350,19 +350,27 @@ static void recover_after_stop(void **state)
 	int64_t printing = add_job(f->journal, NULL, PRINT_KIND_RECEIPT, 100);
 	int64_t old_done = add_job(f->journal, NULL, PRINT_KIND_COPY, 100);
 	int64_t new_done = add_job(f->journal, NULL, PRINT_KIND_COPY, 100);
-	int64_t drawer = add_job(f->journal, NULL, PRINT_KIND_DRAWER, 100);
 	int64_t waiting = add_job(f->journal, NULL, PRINT_KIND_REPORT, 100);
+	int64_t drawer;
+	int64_t sent_drawer;
 	struct print_job job;
 	unsigned char *data = NULL;
 	int held = -1;
 
-	/* Take all but the last two, then end the done ones. */
+	/* Take all but the last, then end the done ones. A pulse is
+	 * taken first, so it is added after the others were taken. */
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(journal_print_take(f->journal, 101, &job,
 						    &data),
 				 JOURNAL_OK);
 		free(data);
 	}
+	sent_drawer = add_job(f->journal, NULL, PRINT_KIND_DRAWER, 100);
+	assert_int_equal(journal_print_take(f->journal, 101, &job, &data),
+			 JOURNAL_OK);
+	free(data);
+	assert_int_equal(job.id, sent_drawer);
+	drawer = add_job(f->journal, NULL, PRINT_KIND_DRAWER, 100);
 	assert_int_equal(journal_print_finish(f->journal, old_done, PRINT_DONE,
 					      NULL, 102),
 			 JOURNAL_OK);
@@ -378,6 +386,7 @@ static void recover_after_stop(void **state)
 	assert_int_equal(job.state, PRINT_HELD);
 	assert_string_equal(job.last_error,
 			    "stopped while printing; it may have printed");
+	assert_true(job.taken);
 	assert_int_equal(journal_print_get(f->journal, old_done, &job),
 			 JOURNAL_ENOTFOUND);
 	assert_int_equal(journal_print_get(f->journal, new_done, &job),
@@ -385,9 +394,179 @@ static void recover_after_stop(void **state)
 	assert_int_equal(journal_print_get(f->journal, drawer, &job),
 			 JOURNAL_OK);
 	assert_int_equal(job.state, PRINT_FAILED);
+	assert_string_equal(job.last_error,
+			    "the terminal stopped before the drawer pulse "
+			    "was sent; open the drawer by hand");
+	assert_int_equal(journal_print_get(f->journal, sent_drawer, &job),
+			 JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_FAILED);
+	assert_string_equal(job.last_error,
+			    "the terminal stopped during the drawer pulse; "
+			    "open the drawer by hand if it stayed shut");
 	assert_int_equal(journal_print_get(f->journal, waiting, &job),
 			 JOURNAL_OK);
 	assert_int_equal(job.state, PRINT_WAITING);
+}
+
+/* A drawer pulse is taken before older waiting receipts, so it never
+ * waits behind receipts released after a hold. */
+static void take_drawer_first(void **state)
+{
+	struct journal_fixture *f = *state;
+	int64_t receipt = add_job(f->journal, NULL, PRINT_KIND_RECEIPT, 100);
+	int64_t drawer = add_job(f->journal, NULL, PRINT_KIND_DRAWER, 110);
+	struct print_job job;
+	unsigned char *data = NULL;
+
+	assert_int_equal(journal_print_take(f->journal, 120, &job, &data),
+			 JOURNAL_OK);
+	free(data);
+	assert_int_equal(job.id, drawer);
+	assert_int_equal(journal_print_take(f->journal, 121, &job, &data),
+			 JOURNAL_OK);
+	free(data);
+	assert_int_equal(job.id, receipt);
+}
+
+/* Take job id and hold it, marked taken when taken is set. */
+static void hold_job(struct journal *journal, int64_t id, bool taken)
+{
+	struct print_job job;
+	unsigned char *data = NULL;
+
+	assert_int_equal(journal_print_take(journal, 101, &job, &data),
+			 JOURNAL_OK);
+	free(data);
+	assert_int_equal(job.id, id);
+	if (taken)
+		assert_int_equal(journal_print_mark_taken(journal, id, 102),
+				 JOURNAL_OK);
+	assert_int_equal(journal_print_finish(journal, id, PRINT_HELD,
+					      "Paper out", 103),
+			 JOURNAL_OK);
+}
+
+/* Taken is recorded only on a printing job and survives the hold. */
+static void mark_taken_checks_state(void **state)
+{
+	struct journal_fixture *f = *state;
+	int64_t id = add_job(f->journal, NULL, PRINT_KIND_RECEIPT, 100);
+	struct print_job job;
+
+	assert_int_equal(journal_print_mark_taken(f->journal, id, 101),
+			 JOURNAL_ESTATE);
+	assert_int_equal(journal_print_mark_taken(f->journal, id + 9, 101),
+			 JOURNAL_ENOTFOUND);
+	hold_job(f->journal, id, true);
+	assert_int_equal(journal_print_get(f->journal, id, &job), JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_HELD);
+	assert_true(job.taken);
+}
+
+/* A held receipt that may have printed is replaced by a copy job of the
+ * same operation in one step. The old job ends done and names the copy. */
+static void replace_held_with_copy(void **state)
+{
+	struct journal_fixture *f = *state;
+	static const unsigned char copy[] = { 0x1b, '@', 'C', 'O', 'P', 'Y' };
+	char op[JOURNAL_ID_SIZE];
+	char expected[64];
+	struct print_job job;
+	int64_t id;
+	int64_t new_id = 0;
+	unsigned char *data = NULL;
+
+	insert_op(f->journal, op, 100, true);
+	id = add_job(f->journal, op, PRINT_KIND_RECEIPT, 100);
+	assert_int_equal(journal_print_replace(f->journal, id, copy,
+					       sizeof(copy), 104, &new_id),
+			 JOURNAL_ESTATE);
+	hold_job(f->journal, id, true);
+	assert_int_equal(journal_print_replace(f->journal, id, copy, 0, 104,
+					       &new_id),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_print_replace(f->journal, id, copy,
+					       sizeof(copy), 104, &new_id),
+			 JOURNAL_OK);
+
+	assert_int_equal(journal_print_get(f->journal, id, &job), JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_DONE);
+	assert_int_equal(job.size, 0);
+	snprintf(expected, sizeof(expected), "replaced by copy job %lld",
+		 (long long)new_id);
+	assert_string_equal(job.last_error, expected);
+	assert_int_equal(journal_print_take(f->journal, 105, &job, &data),
+			 JOURNAL_OK);
+	assert_int_equal(job.id, new_id);
+	assert_int_equal(job.kind, PRINT_KIND_COPY);
+	assert_string_equal(job.operation_id, op);
+	assert_false(job.taken);
+	assert_memory_equal(data, copy, sizeof(copy));
+	free(data);
+	assert_int_equal(journal_print_replace(f->journal, id, copy,
+					       sizeof(copy), 106, NULL),
+			 JOURNAL_ESTATE);
+}
+
+/* Held jobs are listed for all or one operation, and one is released. */
+static void list_and_release_held(void **state)
+{
+	struct journal_fixture *f = *state;
+	char first[JOURNAL_ID_SIZE];
+	char second[JOURNAL_ID_SIZE];
+	struct print_job jobs[4];
+	int64_t first_job;
+	int64_t second_job;
+
+	insert_op(f->journal, first, 100, true);
+	insert_op(f->journal, second, 100, true);
+	first_job = add_job(f->journal, first, PRINT_KIND_RECEIPT, 100);
+	second_job = add_job(f->journal, second, PRINT_KIND_RECEIPT, 100);
+	hold_job(f->journal, first_job, false);
+	hold_job(f->journal, second_job, true);
+
+	assert_int_equal(journal_print_list_held(f->journal, NULL, jobs, 4),
+			 2);
+	assert_int_equal(journal_print_list_held(f->journal, second, jobs, 4),
+			 1);
+	assert_int_equal(jobs[0].id, second_job);
+	assert_int_equal(journal_print_list_held(f->journal, first, jobs, -1),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_print_release_job(f->journal, first_job, 110),
+			 JOURNAL_OK);
+	assert_int_equal(journal_print_release_job(f->journal, first_job, 111),
+			 JOURNAL_ESTATE);
+	assert_int_equal(journal_print_list_held(f->journal, NULL, jobs, 4),
+			 1);
+}
+
+/* Only drawer pulses that waited past the cut-off fail. */
+static void fail_drawer_cutoff(void **state)
+{
+	struct journal_fixture *f = *state;
+	int64_t old = add_job(f->journal, NULL, PRINT_KIND_DRAWER, 100);
+	int64_t young = add_job(f->journal, NULL, PRINT_KIND_DRAWER, 120);
+	int64_t receipt = add_job(f->journal, NULL, PRINT_KIND_RECEIPT, 90);
+	struct print_job job;
+	int failed = -1;
+
+	assert_int_equal(journal_print_fail_drawer(f->journal, 110,
+						   "printer not ready", 125,
+						   &failed),
+			 JOURNAL_OK);
+	assert_int_equal(failed, 1);
+	assert_int_equal(journal_print_get(f->journal, old, &job), JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_FAILED);
+	assert_string_equal(job.last_error, "printer not ready");
+	assert_int_equal(journal_print_get(f->journal, young, &job),
+			 JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_WAITING);
+	assert_int_equal(journal_print_get(f->journal, receipt, &job),
+			 JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_WAITING);
+	assert_int_equal(journal_print_fail_drawer(f->journal, 110, "", 125,
+						   &failed),
+			 JOURNAL_EINVAL);
 }
 
 /* The crash window: a job added with its mark survives a reopen, and the
@@ -500,6 +679,11 @@ int main(void)
 		PRINT_TEST(release_held_once),
 		PRINT_TEST(hold_waiting_table),
 		PRINT_TEST(recover_after_stop),
+		PRINT_TEST(take_drawer_first),
+		PRINT_TEST(mark_taken_checks_state),
+		PRINT_TEST(replace_held_with_copy),
+		PRINT_TEST(list_and_release_held),
+		PRINT_TEST(fail_drawer_cutoff),
 		PRINT_TEST(add_survives_reopen),
 		PRINT_TEST(migrate_v8_to_v9),
 		PRINT_TEST(schema_checks_rows),

@@ -20,7 +20,7 @@
 #include "../../offline/journal.h"
 #include "journal_fixture.h"
 
-/* Longest wait for one event: the worker polls every 2 s at most. */
+/* Longest wait for one event: the worker polls every 3 s at most. */
 #define EVENT_WAIT_MS 5000
 
 struct queue_fixture {
@@ -192,6 +192,64 @@ static void stopped_job_held_and_offered(void **state)
 	assert_int_equal(count_in_file(f->printed, "JOB-TWO"), 1);
 }
 
+/* A job that another process adds, with no kick, prints at the next
+ * status poll (PRINT_QUEUE_IDLE_POLL_MS), as `report --close` relies
+ * on. */
+static void worker_polls_for_new_jobs(void **state)
+{
+	struct queue_fixture *f = *state;
+	struct event event;
+
+	start_queue(f);
+	assert_true(wait_event(f, EVENT_PRINTER, &event));
+	add_job(f->journal->journal, "JOB-POLLED\n", PRINT_KIND_REPORT);
+	assert_true(wait_event(f, EVENT_PRINT_JOB, &event));
+	assert_int_equal(event.status, PRINT_DONE);
+	assert_int_equal(count_in_file(f->printed, "JOB-POLLED"), 1);
+}
+
+/* Jobs queued for the stop test, and the size of each: enough that the
+ * file printer (one fsync a job) cannot write them all before the stop. */
+#define STOP_JOBS 200
+#define STOP_JOB_SIZE (32 * 1024)
+
+/* print_queue_stop returns after the job being written, leaving the jobs
+ * behind it waiting for the next start. */
+static void stop_leaves_waiting_jobs(void **state)
+{
+	struct queue_fixture *f = *state;
+	static char text[STOP_JOB_SIZE + 1];
+	int64_t counts[PRINT_STATE_COUNT];
+	struct timespec start;
+	struct timespec end;
+	struct event event;
+	long stop_ms;
+
+	memset(text, 'x', STOP_JOB_SIZE);
+	memcpy(text, "SLOW-JOB\n", 9);
+	for (int i = 0; i < STOP_JOBS; i++)
+		add_job(f->journal->journal, text, PRINT_KIND_REPORT);
+	start_queue(f);
+	assert_true(wait_event(f, EVENT_PRINT_JOB, &event));
+	assert_int_equal(event.status, PRINT_DONE);
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	print_queue_stop(f->queue);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	print_queue_free(f->queue);
+	f->queue = NULL;
+	stop_ms = (end.tv_sec - start.tv_sec) * 1000 +
+		  (end.tv_nsec - start.tv_nsec) / 1000000;
+
+	assert_true(stop_ms < 2000);
+	assert_int_equal(journal_print_count(f->journal->journal, counts),
+			 JOURNAL_OK);
+	assert_true(counts[PRINT_WAITING] > 0);
+	assert_int_equal(counts[PRINT_PRINTING], 0);
+	assert_int_equal(counts[PRINT_WAITING] + counts[PRINT_DONE],
+			 STOP_JOBS);
+}
+
 /* print_queue_offer_held asks again, as after a login. */
 static void offer_repeated_on_request(void **state)
 {
@@ -247,6 +305,8 @@ static void start_rejects_bad_device(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		QUEUE_TEST(stop_leaves_waiting_jobs),
+		QUEUE_TEST(worker_polls_for_new_jobs),
 		QUEUE_TEST(worker_prints_waiting_once),
 		QUEUE_TEST(stopped_job_held_and_offered),
 		QUEUE_TEST(offer_repeated_on_request),

@@ -120,8 +120,11 @@ struct spec_case {
 static const struct spec_case spec_cases[] = {
 	{"empty", NULL, "", PRINTER_OK, PRINTER_STATE_NONE},
 	{"none", NULL, "none", PRINTER_OK, PRINTER_STATE_NONE},
-	{"usb without USB", NULL, "usb", PRINTER_ESPEC, 0},
-	{"usb id without USB", NULL, "usb:04b8:0202", PRINTER_ESPEC, 0},
+	{"usb without USB", NULL, "usb", PRINTER_ENOUSB, 0},
+	{"usb id without USB", NULL, "usb:04b8:0202", PRINTER_ENOUSB, 0},
+	{"usb serial without USB", NULL, "usb:04b8:0202:A1", PRINTER_ENOUSB,
+	 0},
+	{"bad usb id without USB", NULL, "usb:04b8", PRINTER_ESPEC, 0},
 	{"tcp with port", NULL, "tcp:127.0.0.1:9100", PRINTER_OK,
 	 PRINTER_STATE_DISCONNECTED},
 	{"tcp default port", NULL, "tcp:127.0.0.1", PRINTER_OK,
@@ -601,6 +604,7 @@ static const struct message_case message_cases[] = {
 	{PRINTER_ENOTREADY, "close the printer cover"},
 	{PRINTER_ENOSTATUS, "status"},
 	{PRINTER_EBUSY, "Another program"},
+	{PRINTER_ENOUSB, "USB could not be started"},
 };
 
 static void test_strerror(void **state)

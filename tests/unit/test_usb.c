@@ -126,6 +126,16 @@ static void test_printer_usb_targets_valid(void **state)
 	        {"04b8:0e15", "USB 04b8:0e15 Epson TM-T20II (not connected)"},
 	        {"04B8:0E28", "USB 04b8:0e28 Epson TM-T20III (not connected)"},
 	        {"1234:abcd", "USB 1234:abcd (not connected)"},
+	        {"04b8:0e15:T20II00017",
+	         "USB 04b8:0e15 Epson TM-T20II serial T20II00017 "
+	         "(not connected)"},
+	        {"1234:abcd:X", "USB 1234:abcd serial X (not connected)"},
+	        {"1234:abcd:"
+	         "123456789012345678901234567890123456789012345678901234567890"
+	         "123",
+	         "USB 1234:abcd serial "
+	         "123456789012345678901234567890123456789012345678901234567890"
+	         "123 (not connected)"},
 	};
 
 	(void)state;
@@ -151,6 +161,11 @@ static void test_printer_usb_targets_invalid(void **state)
 	        "04b8",       "04b8:",     "04b8:0e1",  "04b8:0e155",
 	        "04b8-0e15",  "0xb8:0e15", "04b8:0e1g", " 04b8:0e15",
 	        "04b8:0e15 ", "04b80e15",  "usb",       ":",
+	        "04b8:0e15:", "04b8:0e15:A B", "04b8:0e15;AB",
+	        "04b8:0e15:\t", "04b8:0e15:caf\xc3\xa9",
+	        "04b8:0e15:"
+	        "123456789012345678901234567890123456789012345678901234567890"
+	        "1234",
 	};
 
 	(void)state;
@@ -164,20 +179,37 @@ static void test_printer_usb_targets_invalid(void **state)
 	}
 }
 
+/* Without a USB context a valid target has its own error, and an
+ * invalid one is still a setting not understood. */
 static void test_printer_usb_needs_context(void **state)
 {
-	struct printer_conn *conn = NULL;
+	static const struct {
+		const char *target;
+		int expected;
+	} cases[] = {
+	        {"", PRINTER_ENOUSB},
+	        {"04b8:0e15", PRINTER_ENOUSB},
+	        {"04b8:0e15:T20II00017", PRINTER_ENOUSB},
+	        {"04b8", PRINTER_ESPEC},
+	        {"04b8:0e15:", PRINTER_ESPEC},
+	};
 
 	(void)state;
-	assert_int_equal(printer_usb_backend.prepare("", NULL, &conn),
-	                 PRINTER_ESPEC);
-	assert_null(conn);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct printer_conn *conn = NULL;
+
+		assert_int_equal(printer_usb_backend.prepare(cases[i].target,
+		                                             NULL, &conn),
+		                 cases[i].expected);
+		assert_null(conn);
+	}
 }
 
 static void test_printer_usb_matches(void **state)
 {
 	struct printer_conn *any = NULL;
 	struct printer_conn *one = NULL;
+	struct printer_conn *serial = NULL;
 	struct usb_device_info info = {
 	        .kind = USB_KIND_PRINTER,
 	        .bus = 1,
@@ -189,13 +221,19 @@ static void test_printer_usb_matches(void **state)
 	(void)state;
 	assert_int_equal(printer_usb_backend.prepare("", FAKE_CONTEXT, &any),
 	                 PRINTER_OK);
+	assert_int_equal(printer_usb_backend.prepare("04b8:0e15:B2",
+	                                             FAKE_CONTEXT, &serial),
+	                 PRINTER_OK);
 	assert_int_equal(
 	        printer_usb_backend.prepare("04b8:0e15", FAKE_CONTEXT, &one),
 	        PRINTER_OK);
 
 	assert_true(printer_usb_backend.matches(any, &info));
 	assert_true(printer_usb_backend.matches(one, &info));
+	/* Hotplug news has no serial number: the ids decide. */
+	assert_true(printer_usb_backend.matches(serial, &info));
 	info.product = 0x0e28;
+	assert_false(printer_usb_backend.matches(serial, &info));
 	assert_true(printer_usb_backend.matches(any, &info));
 	assert_false(printer_usb_backend.matches(one, &info));
 	info.kind = USB_KIND_CCID;
@@ -203,6 +241,7 @@ static void test_printer_usb_matches(void **state)
 
 	printer_usb_backend.destroy(any);
 	printer_usb_backend.destroy(one);
+	printer_usb_backend.destroy(serial);
 }
 
 static void test_printer_usb_disconnected_io(void **state)

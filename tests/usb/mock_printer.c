@@ -39,6 +39,48 @@ const struct mock_model mock_generic_58 = {
 	.device_id = "MFG:Printer;CMD:ESC/POS;MDL:POS58;CLS:PRINTER;",
 };
 
+const struct mock_model mock_epson_tm_t20ii_second = {
+	.vendor = 0x04b8,
+	.product = 0x0e15,
+	.manufacturer = "EPSON",
+	.name = "TM-T20II",
+	.serial = "T20II00018",
+	.ep_out = 0x01,
+	.ep_in = 0x82,
+	.max_packet = 64,
+	.kernel_driver = "usblp",
+	.drawer = true,
+	.device_id = "MFG:EPSON;CMD:ESC/POS;MDL:TM-T20II;CLS:PRINTER;",
+};
+
+/* Ids not in the table of known devices: found by its printer class. */
+const struct mock_model mock_one_way_58 = {
+	.vendor = 0x1fc9,
+	.product = 0x2016,
+	.manufacturer = "Printer",
+	.name = "USB Printer P58",
+	.serial = "OW58-0001",
+	.ep_out = 0x02,
+	.ep_in = 0,
+	.max_packet = 64,
+	.kernel_driver = "usblp",
+	.drawer = false,
+	.device_id = "MFG:Printer;CMD:ESC/POS;MDL:P58;CLS:PRINTER;",
+};
+
+const struct mock_model mock_superspeed_80 = {
+	.vendor = 0x1fc9,
+	.product = 0x2080,
+	.manufacturer = "Printer",
+	.name = "USB3 Printer 80",
+	.serial = "SS80-0001",
+	.ep_out = 0x01,
+	.ep_in = 0x81,
+	.max_packet = 1024,
+	.kernel_driver = NULL,
+	.drawer = false,
+	.device_id = "MFG:Printer;CMD:ESC/POS;MDL:80;CLS:PRINTER;",
+};
 
 /* --- Status replies (Epson's DLE EOT bit layout) --- */
 
@@ -167,14 +209,16 @@ static void hex_append(GString *text, const unsigned char *bytes,
 		g_string_append_printf(text, "%02x", bytes[i]);
 }
 
-/* The device, configuration, interface and two endpoint descriptors as
- * the kernel exposes them in sysfs "descriptors". */
+/* The device, configuration, interface and endpoint descriptors as the
+ * kernel exposes them in sysfs "descriptors": bulk OUT, then bulk IN
+ * unless the model is one-way. */
 static size_t build_descriptors(const struct mock_model *model,
 				unsigned char *out)
 {
 	const unsigned char lo = (unsigned char)(model->max_packet & 0xff);
 	const unsigned char hi = (unsigned char)(model->max_packet >> 8);
-	const unsigned char bytes[] = {
+	const bool one_way = model->ep_in == 0;
+	unsigned char bytes[] = {
 		/* device: USB 2.0, class per interface, EP0 64 bytes,
 		 * strings 1 to 3, one configuration */
 		18, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 64,
@@ -192,12 +236,20 @@ static size_t build_descriptors(const struct mock_model *model,
 		7, 0x05, model->ep_out, 0x02, lo, hi, 0,
 		7, 0x05, model->ep_in, 0x02, lo, hi, 0,
 	};
+	size_t len = sizeof(bytes);
 
-	memcpy(out, bytes, sizeof(bytes));
-	return sizeof(bytes);
+	if (one_way) {
+		/* 25 bytes in all; one endpoint; protocol 1, unidirectional */
+		len -= 7;
+		bytes[18 + 2] = (unsigned char)(len - 18);
+		bytes[27 + 4] = 1;
+		bytes[27 + 7] = 0x01;
+	}
+	memcpy(out, bytes, len);
+	return len;
 }
 
-static gboolean add_sysfs_device(struct mock_printer *printer)
+gboolean mock_printer_add_sysfs(struct mock_printer *printer)
 {
 	unsigned char descriptors[64];
 	size_t len = build_descriptors(printer->model, descriptors);
@@ -216,7 +268,7 @@ static gboolean add_sysfs_device(struct mock_printer *printer)
 			       "E: PRODUCT=%x/%x/100\n"
 			       "A: busnum=1\\n\n"
 			       "A: devnum=%d\\n\n"
-			       "A: speed=12\\n\n"
+			       "A: speed=%d\\n\n"
 			       "A: bConfigurationValue=1\\n\n"
 			       "A: idVendor=%04x\\n\n"
 			       "A: idProduct=%04x\\n\n"
@@ -225,6 +277,7 @@ static gboolean add_sysfs_device(struct mock_printer *printer)
 			       printer->address, printer->address,
 			       printer->devnode, printer->model->vendor,
 			       printer->model->product, printer->address,
+			       printer->model->max_packet > 512 ? 5000 : 12,
 			       printer->model->vendor, printer->model->product);
 	hex_append(text, descriptors, len);
 	g_string_append(text, "\n");
@@ -249,6 +302,7 @@ struct mock_bed *mock_bed_new(void)
 		return NULL;
 	}
 	bed->root = umockdev_testbed_get_root_dir(bed->testbed);
+	bed->next_address = MOCK_REPLUG_ADDRESS_FIRST;
 	return bed;
 }
 
@@ -259,9 +313,13 @@ const char *mock_bed_root(const struct mock_bed *bed)
 
 static void printer_free(struct mock_printer *printer)
 {
+	int i;
+
 	mock_usbfs_free_urbs(printer);
 	if (printer->handler)
 		g_object_unref(printer->handler);
+	for (i = 0; i < printer->replugs; i++)
+		g_object_unref(printer->old_handlers[i]);
 	pthread_mutex_destroy(&printer->lock);
 	free(printer->wire.data);
 	free(printer->printed.data);
@@ -303,7 +361,7 @@ struct mock_printer *mock_bed_add(struct mock_bed *bed,
 	if (!umockdev_testbed_attach_ioctl(bed->testbed, printer->devnode,
 					   printer->handler, NULL))
 		goto fail;
-	if (!add_sysfs_device(printer))
+	if (!mock_printer_add_sysfs(printer))
 		goto fail;
 	bed->printers[bed->count++] = printer;
 	return printer;
@@ -319,9 +377,17 @@ void mock_bed_free(struct mock_bed *bed)
 
 	if (!bed)
 		return;
-	for (i = 0; i < bed->count; i++)
-		umockdev_testbed_detach_ioctl(bed->testbed,
-					      bed->printers[i]->devnode, NULL);
+	for (i = 0; i < bed->count; i++) {
+		struct mock_printer *printer = bed->printers[i];
+		int k;
+
+		umockdev_testbed_detach_ioctl(bed->testbed, printer->devnode,
+					      NULL);
+		for (k = 0; k < printer->replugs; k++)
+			umockdev_testbed_detach_ioctl(bed->testbed,
+						      printer->old_devnodes[k],
+						      NULL);
+	}
 	g_object_unref(bed->testbed);
 	for (i = 0; i < bed->count; i++)
 		printer_free(bed->printers[i]);
@@ -332,6 +398,11 @@ void mock_bed_free(struct mock_bed *bed)
 const char *mock_printer_devnode(const struct mock_printer *printer)
 {
 	return printer->devnode;
+}
+
+int mock_printer_address(const struct mock_printer *printer)
+{
+	return printer->address;
 }
 
 /* --- Switches, called from the test's thread --- */
@@ -433,8 +504,43 @@ void mock_printer_unplug(struct mock_printer *printer)
 				"remove");
 }
 
+/* Move the printer to a new address and device node with a new handler;
+ * the old handler stays attached to the old node and fails every call. */
+static void move_to_new_address(struct mock_printer *printer)
+{
+	struct mock_bed *bed = printer->bed;
+	UMockdevIoctlBase *handler;
+	char devnode[sizeof(printer->devnode)];
+	int address = bed->next_address++;
+
+	if (printer->replugs == MOCK_REPLUGS_MAX || address > 127)
+		abort();
+	snprintf(devnode, sizeof(devnode), "/dev/bus/usb/001/%03d", address);
+	handler = umockdev_ioctl_base_new();
+	g_signal_connect(handler, "handle-ioctl",
+			 G_CALLBACK(mock_usbfs_handle_ioctl), printer);
+	if (!umockdev_testbed_attach_ioctl(bed->testbed, devnode, handler,
+					   NULL))
+		abort();
+
+	pthread_mutex_lock(&printer->lock);
+	printer->old_handlers[printer->replugs] = printer->handler;
+	memcpy(printer->old_devnodes[printer->replugs], printer->devnode,
+	       sizeof(printer->devnode));
+	printer->replugs++;
+	printer->handler = handler;
+	printer->address = address;
+	memcpy(printer->devnode, devnode, sizeof(devnode));
+	pthread_mutex_unlock(&printer->lock);
+
+	umockdev_testbed_remove_device(bed->testbed, printer->sysfs_path);
+	if (!mock_printer_add_sysfs(printer))
+		abort();
+}
+
 void mock_printer_plug(struct mock_printer *printer)
 {
+	move_to_new_address(printer);
 	pthread_mutex_lock(&printer->lock);
 	printer->unplugged = false;
 	printer->driver_bound = printer->model->kernel_driver != NULL;
@@ -446,6 +552,24 @@ void mock_printer_plug(struct mock_printer *printer)
 	pthread_mutex_unlock(&printer->lock);
 	umockdev_testbed_uevent(printer->bed->testbed, printer->sysfs_path,
 				"add");
+}
+
+void mock_printer_zero_packets(struct mock_printer *printer, int count)
+{
+	pthread_mutex_lock(&printer->lock);
+	printer->zero_packets = count;
+	pthread_mutex_unlock(&printer->lock);
+}
+
+void mock_printer_send_in(struct mock_printer *printer,
+			  const unsigned char *data, size_t len)
+{
+	size_t i;
+
+	pthread_mutex_lock(&printer->lock);
+	for (i = 0; i < len; i++)
+		fifo_push(printer->fifo, &printer->fifo_len, data[i]);
+	pthread_mutex_unlock(&printer->lock);
 }
 
 static size_t log_copy(struct mock_printer *printer,

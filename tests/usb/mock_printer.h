@@ -26,8 +26,10 @@ struct mock_model {
 	const char *name;          /* string descriptor 2 (iProduct) */
 	const char *serial;        /* string descriptor 3 */
 	uint8_t ep_out;            /* bulk OUT endpoint address */
-	uint8_t ep_in;             /* bulk IN endpoint address */
-	uint16_t max_packet;       /* wMaxPacketSize of both endpoints */
+	uint8_t ep_in;             /* bulk IN endpoint address; 0: none
+				      (a one-way printer) */
+	uint16_t max_packet;       /* wMaxPacketSize of both endpoints;
+				      above 512 the device is SuperSpeed */
 	/* Kernel driver bound to interface 0 at plug-in, or NULL. */
 	const char *kernel_driver;
 	bool drawer;               /* has a cash drawer kick connector */
@@ -38,6 +40,12 @@ struct mock_model {
 extern const struct mock_model mock_epson_tm_t20ii;
 /* A generic 58 mm printer with no kernel driver bound. */
 extern const struct mock_model mock_generic_58;
+/* A second TM-T20II: the same ids, another serial number. */
+extern const struct mock_model mock_epson_tm_t20ii_second;
+/* A one-way 58 mm printer: bulk OUT only, so no status replies. */
+extern const struct mock_model mock_one_way_58;
+/* An 80 mm printer on SuperSpeed, with 1024-byte bulk packets. */
+extern const struct mock_model mock_superspeed_80;
 
 /* The testbed and the printers in it. Create it before libusb_init
  * (usb_context_open) and free it after libusb_exit (usb_context_close). */
@@ -60,8 +68,11 @@ void mock_bed_free(struct mock_bed *bed);
  * /sys); owned by the bed. */
 const char *mock_bed_root(const struct mock_bed *bed);
 
-/* The device node, e.g. "/dev/bus/usb/001/002". */
+/* The device node of the current plug-in, e.g. "/dev/bus/usb/001/002". */
 const char *mock_printer_devnode(const struct mock_printer *printer);
+
+/* The device address of the current plug-in. */
+int mock_printer_address(const struct mock_printer *printer);
 
 /* Set the condition the DLE EOT replies report, from now on. */
 void mock_printer_set_condition(struct mock_printer *printer,
@@ -116,9 +127,24 @@ int mock_printer_halt_clears(struct mock_printer *printer);
  * fails with ENODEV, and a removal uevent goes out. */
 void mock_printer_unplug(struct mock_printer *printer);
 
-/* Plug back in: the kernel driver is bound again, nothing is claimed, no
- * reply is waiting, and an add uevent goes out. */
+/* Plug back in, as Linux does it: the device comes back at a new address
+ * (from MOCK_REPLUG_ADDRESS_FIRST up) with a new device node, while the
+ * old node's descriptors keep failing with ENODEV for good. The kernel
+ * driver is bound again, nothing is claimed, no reply is waiting, and an
+ * add uevent goes out. Fails the test's process (abort) when umockdev
+ * cannot add the device. */
 void mock_printer_plug(struct mock_printer *printer);
+
+/* End the next count bulk IN transfers with a zero-length packet, before
+ * any reply waiting. */
+void mock_printer_zero_packets(struct mock_printer *printer, int count);
+
+/* Put len bytes on bulk IN as if the printer sent them unasked. They go
+ * out in packets of max_packet: a transfer whose length is not a whole
+ * number of packets and that cannot take all waiting bytes fails with
+ * EOVERFLOW (babble), as on a real bus. */
+void mock_printer_send_in(struct mock_printer *printer,
+			  const unsigned char *data, size_t len);
 
 /* Copy up to size bytes of everything written to bulk OUT (print data
  * and DLE EOT queries) into buf. Returns the total count written. */

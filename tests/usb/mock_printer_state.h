@@ -11,8 +11,14 @@
 #include "mock_printer.h"
 
 #define MOCK_PRINTERS_MAX 4
+/* Plug-ins of one printer after the first, each at a new address. */
+#define MOCK_REPLUGS_MAX 8
+/* The first address a replugged printer gets; tests add printers below
+ * it. */
+#define MOCK_REPLUG_ADDRESS_FIRST 64
 #define MOCK_LOG_MAX (1024 * 1024)
-#define MOCK_FIFO_MAX 256
+/* Bytes waiting on bulk IN: more than one 1024-byte packet. */
+#define MOCK_FIFO_MAX 2048
 
 /* One URB submitted and not reaped yet. */
 struct mock_urb {
@@ -40,6 +46,11 @@ struct mock_printer {
 	int address;
 	char sysfs_path[96];
 	char devnode[32];
+	/* Handlers of the device nodes of earlier plug-ins: every call on
+	 * them fails with ENODEV, as an old usbfs descriptor does. */
+	UMockdevIoctlBase *old_handlers[MOCK_REPLUGS_MAX];
+	char old_devnodes[MOCK_REPLUGS_MAX][32];
+	int replugs;
 
 	/* Everything below is shared with umockdev's thread. */
 	pthread_mutex_t lock;
@@ -62,6 +73,7 @@ struct mock_printer {
 	bool halted_out;           /* endpoint stalled until CLEAR_HALT */
 	bool halted_in;
 	size_t halt_out_at;        /* halt bulk OUT when wire.len reaches it */
+	int zero_packets;          /* bulk IN URBs to end with no data */
 	int halt_clears;
 	bool driver_bound;
 	bool claimed;
@@ -75,7 +87,12 @@ struct mock_bed {
 	char *root;
 	struct mock_printer *printers[MOCK_PRINTERS_MAX];
 	int count;
+	int next_address;          /* for a replugged printer */
 };
+
+/* Add the printer's sysfs device at its current address and device
+ * node. Returns whether umockdev took it. */
+gboolean mock_printer_add_sysfs(struct mock_printer *printer);
 
 /* Take one byte from bulk OUT as the printer does. Called with
  * printer->lock held. */

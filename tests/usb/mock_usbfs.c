@@ -47,19 +47,33 @@ static void pump_out(struct mock_printer *printer, struct mock_urb *urb)
 		urb_finish(urb, 0);
 }
 
+/* Hand waiting bytes to an IN URB in packets of max_packet. A URB whose
+ * length is not a whole number of packets cannot take a full packet at
+ * its end: when more is waiting than it holds, it fails with EOVERFLOW
+ * (babble) after the bytes it did take. */
 static void pump_in(struct mock_printer *printer, struct mock_urb *urb)
 {
 	size_t n = printer->fifo_len;
+	size_t packet = printer->model->max_packet;
+	int status = 0;
 
+	if (printer->zero_packets > 0) {
+		printer->zero_packets--;
+		urb_finish(urb, 0);
+		return;
+	}
 	if (n == 0)
 		return;
-	if (n > urb->length)
+	if (n > urb->length) {
 		n = urb->length;
+		if (urb->length % packet != 0)
+			status = -EOVERFLOW;
+	}
 	memcpy(urb->buffer->data, printer->fifo, n);
 	memmove(printer->fifo, printer->fifo + n, printer->fifo_len - n);
 	printer->fifo_len -= n;
 	urb->done = n;
-	urb_finish(urb, 0);
+	urb_finish(urb, status);
 }
 
 static bool endpoint_halted(const struct mock_printer *printer,
@@ -253,8 +267,11 @@ static void sweep_urbs(struct mock_printer *printer)
 	}
 }
 
+/* gone: the device is unplugged, or client uses the node of an earlier
+ * plug-in. */
 static void handle_reap(struct mock_printer *printer,
-			UMockdevIoctlClient *client, UMockdevIoctlData *arg)
+			UMockdevIoctlClient *client, UMockdevIoctlData *arg,
+			bool gone)
 {
 	struct mock_urb **link = &printer->urbs;
 	struct mock_urb *urb = NULL;
@@ -273,8 +290,7 @@ static void handle_reap(struct mock_printer *printer,
 	}
 	if (!urb) {
 		umockdev_ioctl_client_complete(client, -1,
-					       printer->unplugged ? ENODEV :
-								    EAGAIN);
+					       gone ? ENODEV : EAGAIN);
 		return;
 	}
 
@@ -509,10 +525,12 @@ gboolean mock_usbfs_handle_ioctl(UMockdevIoctlBase *handler,
 	gulong request = umockdev_ioctl_client_get_request(client);
 	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
 	gboolean handled = TRUE;
+	bool gone;
 
-	(void)handler;
 	pthread_mutex_lock(&printer->lock);
-	if (printer->unplugged && request != USBDEVFS_REAPURBNDELAY &&
+	/* A node of an earlier plug-in is gone for good, as on Linux. */
+	gone = printer->unplugged || handler != printer->handler;
+	if (gone && request != USBDEVFS_REAPURBNDELAY &&
 	    request != USBDEVFS_REAPURB) {
 		complete_errno(client, ENODEV);
 		goto out;
@@ -527,7 +545,7 @@ gboolean mock_usbfs_handle_ioctl(UMockdevIoctlBase *handler,
 		break;
 	case USBDEVFS_REAPURB:
 	case USBDEVFS_REAPURBNDELAY:
-		handle_reap(printer, client, arg);
+		handle_reap(printer, client, arg, gone);
 		break;
 	case USBDEVFS_DISCARDURB:
 		handle_discard(printer, client, arg);

@@ -172,6 +172,16 @@ static void assert_job_state(struct fixture *f, int64_t id,
 	assert_int_equal(job.attempts, attempts);
 }
 
+/* Assert that job id is recorded as taken: the printer took some of its
+ * bytes, so it may have printed and must come out again as a copy. */
+static void assert_job_taken(struct fixture *f, int64_t id)
+{
+	struct print_job job;
+
+	assert_int_equal(journal_print_get(f->journal, id, &job), JOURNAL_OK);
+	assert_true(job.taken);
+}
+
 /* Assert that the print data since the last mock_printer_clear is
  * exactly the receipt job, once. */
 static void assert_printed_once(struct fixture *f)
@@ -231,7 +241,11 @@ static void test_queue_paper_out_held(void **state)
 	assert_true(wait_event(f, EVENT_PRINT_JOB, PRINT_HELD, EVENT_WAIT_MS,
 			       &event));
 	assert_string_equal(event.id, f->op.id);
+	assert_string_equal(event.text,
+			    "Receipt held: the printer is out of paper. "
+			    "Load paper");
 	assert_job_state(f, id, PRINT_HELD, 1);
+	assert_job_taken(f, id);
 	assert_true(wait_event(f, EVENT_PRINTER, PRINTER_STATE_PAPER_OUT,
 			       EVENT_WAIT_MS, NULL));
 
@@ -258,6 +272,7 @@ static void test_queue_unplug_held(void **state)
 			       &event));
 	assert_string_equal(event.id, f->op.id);
 	assert_job_state(f, id, PRINT_HELD, 1);
+	assert_job_taken(f, id);
 	assert_true(wait_event(f, EVENT_PRINTER, PRINTER_STATE_DISCONNECTED,
 			       EVENT_WAIT_MS, NULL));
 

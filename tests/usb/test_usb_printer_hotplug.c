@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <string.h>
 #include <time.h>
 
 #include "printer_fixture.h"
@@ -114,14 +115,19 @@ static void test_unplug_mid_job_then_arrival(void **state)
 			 PRINTER_EGONE);
 	assert_int_equal(mock_printer_wire(f->epson, NULL, 0), 0);
 
-	/* Plugged back: usblp is bound again, and the job prints once. */
+	/* Plugged back at a new address, as Linux does it: usblp is bound
+	 * again, and the job prints once. */
 	mock_printer_plug(f->epson);
 	assert_true(wait_news(f, &f->arrivals, 1, &info));
 	assert_int_equal(info.vendor, 0x04b8);
 	assert_int_equal(info.ep_bulk_out, 0x01);
+	assert_int_not_equal(info.address, EPSON_ADDRESS);
+	assert_int_equal(info.address, mock_printer_address(f->epson));
 	printer_hotplug(f->printer, true, &info);
 	assert_int_equal(printer_write_job(f->printer, job.data, job.len),
 			 PRINTER_OK);
+	assert_non_null(strstr(printer_describe(f->printer),
+			       "address 64)"));
 	printer_fixture_assert_printed(f->epson, &job);
 	printer_fixture_assert_reads_receipt(f->epson, profile, &receipt);
 	assert_int_equal(mock_printer_detach_count(f->epson), 2);
@@ -162,6 +168,48 @@ static void test_absent_at_start_then_arrival(void **state)
 	escpos_free(&job);
 }
 
+/* After unplug and replug the old handle fails with ENODEV for good,
+ * and the device is listed at its new address. */
+static void test_old_handle_gone_after_replug(void **state)
+{
+	struct printer_fixture *f = *state;
+	const unsigned char data[] = {0x1b, 0x40};
+	struct usb_device_info found[2];
+	struct usb_device_info info;
+	struct usb_handle *old = NULL;
+	struct usb_handle *handle = NULL;
+	size_t written = 0;
+
+	assert_int_equal(usb_watch(f->usb, USB_KIND_PRINTER, on_hotplug, f),
+			 USB_OK);
+	assert_int_equal(usb_list(f->usb, USB_KIND_PRINTER, found, 2), 2);
+	assert_int_equal(usb_open(f->usb, &found[0], &old), USB_OK);
+	mock_printer_unplug(f->epson);
+	assert_true(wait_news(f, &f->removals, 1, &info));
+	mock_printer_plug(f->epson);
+	assert_true(wait_news(f, &f->arrivals, 1, &info));
+
+	assert_int_equal(usb_bulk_write(old, data, sizeof(data), 500,
+					&written),
+			 USB_ENODEV);
+	assert_int_equal(written, 0);
+	assert_int_equal(usb_bulk_write(old, data, sizeof(data), 500,
+					&written),
+			 USB_ENODEV);
+	usb_close(old);
+
+	assert_int_equal(usb_list(f->usb, USB_KIND_PRINTER, found, 2), 2);
+	assert_int_equal(found[0].address, GENERIC_ADDRESS);
+	assert_int_equal(found[1].address, mock_printer_address(f->epson));
+	assert_int_equal(found[1].vendor, 0x04b8);
+	assert_int_equal(usb_open(f->usb, &found[1], &handle), USB_OK);
+	assert_int_equal(usb_bulk_write(handle, data, sizeof(data), 500,
+					&written),
+			 USB_OK);
+	assert_int_equal(written, sizeof(data));
+	usb_close(handle);
+}
+
 /* A removal of another printer leaves the connection alone. */
 static void test_other_removal_ignored(void **state)
 {
@@ -189,6 +237,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FIXTURE_TEST(test_unplug_mid_job_then_arrival),
 		FIXTURE_TEST(test_absent_at_start_then_arrival),
+		FIXTURE_TEST(test_old_handle_gone_after_replug),
 		FIXTURE_TEST(test_other_removal_ignored),
 	};
 

@@ -150,6 +150,27 @@ static void test_late_reply_waiting(void **state)
 	assert_int_equal(status.state, PRINTER_STATE_READY);
 }
 
+/* A run of zero-length packets before a reply: the reply read is bounded
+ * by its timeout, not by a count of reads that a fast run of empty
+ * packets uses up in a few milliseconds. */
+static void test_status_after_zero_packets(void **state)
+{
+	struct printer_fixture *f = *state;
+	struct printer_status status;
+	int64_t start;
+
+	printer_fixture_open(f, EPSON_SPEC);
+	mock_printer_set_condition(f->epson, MOCK_PAPER_LOW);
+	mock_printer_zero_packets(f->epson, 60);
+	start = printer_fixture_now_ms();
+	assert_int_equal(printer_query_status(f->printer, &status),
+			 PRINTER_OK);
+	assert_true(printer_fixture_now_ms() - start <
+		    PRINTER_STATUS_TIMEOUT_MS);
+	assert_int_equal(status.state, PRINTER_STATE_PAPER_LOW);
+	assert_int_equal(mock_printer_query_count(f->epson), 4);
+}
+
 /* --- Write timeout --- */
 
 static void check_write_timeout(struct printer_fixture *f, int timeout_ms)
@@ -286,6 +307,7 @@ int main(void)
 		FIXTURE_TEST(test_job_not_sent_when_not_ready),
 		FIXTURE_TEST(test_late_reply_with_next_query),
 		FIXTURE_TEST(test_late_reply_waiting),
+		FIXTURE_TEST(test_status_after_zero_packets),
 		FIXTURE_TEST(test_write_timeout_short),
 		FIXTURE_TEST(test_write_timeout_default),
 		FIXTURE_TEST(test_write_stall_cleared),
