@@ -51,6 +51,10 @@ struct app_print_report {
 	char drawer_message[160];        /* a drawer pulse not made */
 };
 
+/* Operations journaled at this terminal's screens in this run that a
+ * drawer pulse may follow; the oldest is forgotten first. */
+#define APP_OWN_OPERATIONS_MAX 64
+
 struct app {
 	struct config config;
 	struct journal *journal;
@@ -62,6 +66,11 @@ struct app {
 	struct app_status status;
 	struct app_print_report printed; /* since the UI last read it */
 	int64_t data_version;            /* journal, at the last poll */
+
+	/* Ids app_note_own_operation recorded; own_next is the slot of the
+	 * next one, the oldest once the ring is full. */
+	char own_ids[APP_OWN_OPERATIONS_MAX][JOURNAL_ID_SIZE];
+	int own_next;
 
 	/* One request thread at a time (login, lookup); its results are
 	 * handed to the UI thread under lock. */
@@ -169,12 +178,19 @@ int app_print_due(struct app *app, struct app_print_report *report);
  * the printer") in message, or "Receipt waiting for the printer: STATE"
  * when the printer is not ready, or -1 with a line for the agent in
  * message (no printer configured, layout or journal failure). A copy is
- * not made while the operation's original receipt or notice job is
- * waiting, printing or held: a held original is released instead, and
- * message contains "The receipt has not printed yet: STATE; it prints when
- * the printer is ready". */
+ * not made while a receipt, notice or copy job of the operation is
+ * waiting, printing or held (app_print_job_pending): a held one is
+ * released instead, and message reads "A receipt is already waiting for
+ * the printer" (": STATE" added when the printer is not ready). STATE is
+ * print_queue_state_words'. */
 int app_print_receipt(struct app *app, const char *id, bool copy,
 		      char *message, size_t message_size);
+
+/* Whether a receipt, notice or copy job of operation id is waiting,
+ * printing or held; copied into *pending (may be NULL). Returns 1, 0, or
+ * a negative journal_error. */
+int app_print_job_pending(struct app *app, const char *id,
+			  struct print_job *pending);
 
 /* Whether the original receipt or notice job of operation id has not
  * printed yet (waiting, printing or held); copied into *original (may be
@@ -183,7 +199,8 @@ int app_print_original_pending(struct app *app, const char *id,
 			       struct print_job *original);
 
 /* Write "WHAT sent to the printer" into message when the printer is
- * ready, else "WHAT waiting for the printer: STATE". */
+ * ready, else "WHAT waiting for the printer: STATE" (STATE in
+ * print_queue_state_words' words). */
 void app_print_outcome(const struct app *app, const char *what,
 		       char *message, size_t message_size);
 
@@ -199,8 +216,20 @@ int app_print_job(struct app *app, enum print_kind kind,
 		  const char *operation_id, const struct escpos_buf *job,
 		  char *message, size_t message_size);
 
+/* Record that the agent journaled operation id at this terminal's
+ * screens in this run, so that its confirmation may open the cash drawer
+ * (app_print_drawer_due). Operations journaled by `spotagent submit` or
+ * another process are never recorded. */
+void app_note_own_operation(struct app *app, const char *id);
+
+/* Whether app_note_own_operation recorded id (among the last
+ * APP_OWN_OPERATIONS_MAX). */
+bool app_own_operation(const struct app *app, const char *id);
+
 /* Whether operation op, confirmed now, gets a cash drawer pulse: the
- * drawer is configured, op moves cash at the till (it changes the
+ * drawer is configured, the agent journaled op at this terminal's
+ * screens in this run (app_own_operation), op moves cash at the till (it
+ * changes the
  * agent's float: cash-in, cash-out, a cash-funded transfer or a
  * reversal of one), and now is within APP_DRAWER_SECONDS of op's
  * creation, while the customer is still at the counter. */
@@ -215,8 +244,10 @@ bool app_print_drawer_due(struct app *app, const struct operation *op,
  * the print worker. A receipt or notice job that may have printed (its
  * bytes were taken) is replaced by the same receipt laid out as a copy,
  * in one transaction with ending the old job, so the customer never
- * holds two originals. Returns the number released, or -1 with a line
- * for the agent in message. */
+ * holds two originals. A report or test page that may have printed is
+ * not printed again: it ends (done, "may have printed; print a copy from
+ * the report screen") and message says so. Returns the number released,
+ * or -1 with a line for the agent in message. */
 int app_print_release(struct app *app, char *message, size_t message_size);
 
 /* Re-read the print job counts from the journal into app->status. */

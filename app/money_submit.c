@@ -180,6 +180,9 @@ int money_submit(struct app *app, const struct money_operation *op,
 			  message_size) != 0)
 		goto out;
 	memcpy(id_out, row.id, JOURNAL_ID_SIZE);
+	/* Only an operation made at this terminal's screens may open the
+	 * cash drawer when it is confirmed. */
+	app_note_own_operation(app, row.id);
 	app_refresh_counts(app);
 	sync_kick(app->sync);
 	rc = 0;

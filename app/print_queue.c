@@ -43,6 +43,7 @@ struct print_queue {
 	enum printer_state state;
 	bool state_posted;
 	char model[USB_TEXT_SIZE]; /* stored in the journal meta */
+	int recovered_drawers; /* failed at start; told after a login */
 };
 
 static bool state_prints(enum printer_state state)
@@ -160,42 +161,62 @@ static void check_status(struct print_queue *queue, bool offer)
 		post(queue, EVENT_PRINT_HELD, (int)held, NULL, NULL);
 }
 
-/* Why a job did not print, in the agent's words: the printer's state
- * when it is one that stops printing, else the write's error rc. */
-static const char *failure_reason(enum printer_state state, int rc)
+const char *print_queue_state_words(enum printer_state state)
 {
 	switch (state) {
-	case PRINTER_STATE_PAPER_OUT:
-		return "the printer is out of paper. Load paper";
-	case PRINTER_STATE_COVER_OPEN:
-		return "the printer cover is open. Close it";
-	case PRINTER_STATE_OFFLINE:
-		return "the printer is offline. Check it";
-	case PRINTER_STATE_ERROR:
-		return "the printer reports an error. Switch it off and on";
-	case PRINTER_STATE_DISCONNECTED:
-		return "the printer is not connected. Check the cable";
 	case PRINTER_STATE_READY:
+		return "ready";
 	case PRINTER_STATE_PAPER_LOW:
+		return "paper low";
+	case PRINTER_STATE_PAPER_OUT:
+		return "out of paper";
+	case PRINTER_STATE_COVER_OPEN:
+		return "cover open";
+	case PRINTER_STATE_OFFLINE:
+		return "offline";
+	case PRINTER_STATE_ERROR:
+		return "in error";
+	case PRINTER_STATE_DISCONNECTED:
+		return "unplugged";
 	case PRINTER_STATE_NONE:
-		break;
+		return "no printer";
 	}
-	return printer_strerror(rc);
+	return "state unknown";
 }
 
-/* The message for the agent about a job that did not print. */
+/* Why a job did not print, in a few words: the printer's state when it
+ * is one that stops printing, else the write's error rc. */
+static const char *failure_reason(enum printer_state state, int rc)
+{
+	if (state_prints(state) || state == PRINTER_STATE_NONE)
+		return printer_strerror(rc);
+	return print_queue_state_words(state);
+}
+
+/* The message for the agent about a job that did not print, short
+ * enough for a 40-column notice line: "Receipt held: out of paper". */
 static void describe_failure(const struct print_job *job, const char *reason,
 			     char *text, size_t size)
 {
-	if (job->kind == PRINT_KIND_DRAWER)
+	const char *what = "Print job";
+
+	if (job->kind == PRINT_KIND_DRAWER) {
 		snprintf(text, size,
 			 "Cash drawer not opened: %.100s; open it by hand",
 			 reason);
-	else
-		snprintf(text, size, "%s held: %.120s",
-			 job->operation_id[0] != '\0' ? "Receipt"
-						      : "Print job",
-			 reason);
+		return;
+	}
+	if (job->kind == PRINT_KIND_RECEIPT)
+		what = "Receipt";
+	else if (job->kind == PRINT_KIND_NOTICE)
+		what = "Notice";
+	else if (job->kind == PRINT_KIND_COPY)
+		what = "Receipt copy";
+	else if (job->kind == PRINT_KIND_REPORT)
+		what = "Report";
+	else if (job->kind == PRINT_KIND_TEST)
+		what = "Test page";
+	snprintf(text, size, "%s held: %.120s", what, reason);
 }
 
 /* Record that the printer took bytes of job before it failed, so that it
@@ -267,6 +288,35 @@ static bool stopping(struct print_queue *queue)
 	return stop;
 }
 
+/* Fail drawer pulse job, just taken, when it was made more than
+ * PRINT_QUEUE_DRAWER_WAIT_SECONDS before now: the agent has opened the
+ * drawer by hand or given up, so a late pulse would surprise them.
+ * Returns whether it failed. */
+static bool drawer_stale(struct print_queue *queue,
+			 const struct print_job *job, int64_t now)
+{
+	char reason[JOURNAL_ERROR_SIZE];
+	char text[sizeof(((struct event *)0)->text)];
+	int rc;
+
+	if (now - job->created_at <= PRINT_QUEUE_DRAWER_WAIT_SECONDS)
+		return false;
+	snprintf(reason, sizeof(reason), "not sent within %d s",
+		 PRINT_QUEUE_DRAWER_WAIT_SECONDS);
+	rc = journal_print_finish(queue->journal, job->id, PRINT_FAILED,
+				  reason, now);
+	if (rc != JOURNAL_OK)
+		log_error("late drawer pulse %lld not failed: %s",
+			  (long long)job->id, journal_strerror(rc));
+	log_warn("drawer pulse %lld of operation %s failed: %s",
+		 (long long)job->id, job->operation_id, reason);
+	snprintf(text, sizeof(text),
+		 "Cash drawer not opened: too late; open it by hand");
+	post(queue, EVENT_PRINT_JOB, PRINT_FAILED,
+	     journal_print_kind_name(PRINT_KIND_DRAWER), text);
+	return true;
+}
+
 /* Write waiting jobs oldest first while the printer takes them, until
  * print_queue_stop sets the stop flag, so a stop waits for one job only. */
 static void write_waiting(struct print_queue *queue)
@@ -284,6 +334,12 @@ static void write_waiting(struct print_queue *queue)
 			log_error("print job not read: %s",
 				  journal_strerror(rc));
 			return;
+		}
+		if (job.kind == PRINT_KIND_DRAWER &&
+		    drawer_stale(queue, &job, (int64_t)time(NULL))) {
+			free(data);
+			data = NULL;
+			continue;
 		}
 		rc = printer_write_job(queue->printer, data, job.size);
 		free(data);
@@ -309,7 +365,7 @@ static void fail_stale_drawer(struct print_queue *queue, int64_t now)
 
 	snprintf(reason, sizeof(reason), "printer not ready within %d s: %s",
 		 PRINT_QUEUE_DRAWER_WAIT_SECONDS,
-		 printer_state_name(queue->state));
+		 print_queue_state_words(queue->state));
 	rc = journal_print_fail_drawer(queue->journal,
 				       now - PRINT_QUEUE_DRAWER_WAIT_SECONDS,
 				       reason, now, &failed);
@@ -323,7 +379,7 @@ static void fail_stale_drawer(struct print_queue *queue, int64_t now)
 	log_warn("%d cash drawer pulses failed: %s", failed, reason);
 	snprintf(text, sizeof(text),
 		 "Cash drawer not opened: printer %s; open it by hand",
-		 printer_state_name(queue->state));
+		 print_queue_state_words(queue->state));
 	post(queue, EVENT_PRINT_JOB, PRINT_FAILED,
 	     journal_print_kind_name(PRINT_KIND_DRAWER), text);
 }
@@ -408,14 +464,37 @@ static bool wait_for_work(struct print_queue *queue, int wait_ms,
 	return !stop;
 }
 
+/* Tell the agent, once, about the drawer pulses that recovery failed at
+ * start: each operation's drawer stayed shut. */
+static void tell_recovered_drawers(struct print_queue *queue)
+{
+	char text[sizeof(((struct event *)0)->text)];
+
+	if (queue->recovered_drawers <= 0)
+		return;
+	snprintf(text, sizeof(text),
+		 "Cash drawer not opened: the terminal stopped (%d %s); "
+		 "open it by hand",
+		 queue->recovered_drawers,
+		 queue->recovered_drawers == 1 ? "pulse" : "pulses");
+	queue->recovered_drawers = 0;
+	post(queue, EVENT_PRINT_JOB, PRINT_FAILED,
+	     journal_print_kind_name(PRINT_KIND_DRAWER), text);
+}
+
 static void *run_worker(void *arg)
 {
 	struct print_queue *queue = arg;
 	bool offer = true;
+	bool first = true;
 	int wait_ms;
 
 	log_info("print worker started");
 	do {
+		/* The first round's offer comes before any login. */
+		if (offer && !first)
+			tell_recovered_drawers(queue);
+		first = false;
 		check_status(queue, offer);
 		if (state_prints(queue->state))
 			write_waiting(queue);
@@ -453,8 +532,8 @@ static int open_resources(struct print_queue *queue,
 			 config->journal_path, journal_strerror(rc));
 		return -1;
 	}
-	rc = journal_print_recover(queue->journal, (int64_t)time(NULL),
-				   &held);
+	rc = journal_print_recover_counts(queue->journal, (int64_t)time(NULL),
+					  &held, &queue->recovered_drawers);
 	if (rc != JOURNAL_OK) {
 		snprintf(error, error_size, "print jobs not recovered: %s",
 			 journal_strerror(rc));
@@ -464,6 +543,10 @@ static int open_resources(struct print_queue *queue,
 		log_warn("%d print jobs were being printed when the terminal "
 			 "stopped; they are held for the agent",
 			 held);
+	if (queue->recovered_drawers > 0)
+		log_warn("%d cash drawer pulses failed: the terminal stopped "
+			 "before they were sent",
+			 queue->recovered_drawers);
 	queue->state = printer_get_state(queue->printer);
 	return 0;
 }

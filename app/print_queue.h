@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "../drivers/printer.h"
 #include "../drivers/usb.h"
 #include "config.h"
 #include "event.h"
@@ -30,6 +31,11 @@
 #define PRINT_QUEUE_MODEL_KEY "printer:model"
 
 struct print_queue;
+
+/* The printer state in a few words for the agent's messages: "out of
+ * paper", "cover open", "offline", "in error", "unplugged", "no printer",
+ * and "ready" or "paper low" for the states that print. Static text. */
+const char *print_queue_state_words(enum printer_state state);
 
 /* Open the printer of config->printer (usb may be NULL when there is no
  * USB context), a journal connection to config->journal_path, fix the

@@ -462,6 +462,10 @@ struct print_job {
  * leaves either both or neither. The job is then added only when the
  * operation is still in state mark and not yet marked, else the result
  * is JOURNAL_ESTATE and nothing changes. Pass mark -1 to mark nothing.
+ * A receipt or notice job added with a mark also ends, in the same
+ * transaction, every waiting or held receipt or notice job of an older
+ * state of the operation (done, "superseded by the receipt of STATE"),
+ * so a stale receipt never prints after the newer one.
  * Sets *id (may be NULL) to the new job's id. Returns JOURNAL_OK, or
  * JOURNAL_EINVAL for a bad argument, JOURNAL_ENOTFOUND for an unknown
  * operation_id, or another journal_error. */
@@ -519,6 +523,14 @@ int journal_print_release(struct journal *journal, int64_t now,
 int journal_print_release_job(struct journal *journal, int64_t id,
 			      int64_t now);
 
+/* End held job id without printing it: state done, its bytes dropped,
+ * last_error reason (required, at most JOURNAL_ERROR_SIZE - 1 bytes).
+ * For a report or test page that may have printed. Returns JOURNAL_OK,
+ * JOURNAL_EINVAL for a missing reason, JOURNAL_ENOTFOUND, or
+ * JOURNAL_ESTATE when the job is not held. */
+int journal_print_end_held(struct journal *journal, int64_t id,
+			   const char *reason, int64_t now);
+
 /* Replace held job id, which may have printed, by a new waiting job of
  * kind copy for the same operation with len bytes of data (the receipt
  * laid out as a copy), in one transaction: the old job ends done, its
@@ -547,6 +559,11 @@ int journal_print_list_held(struct journal *journal,
  * taken for a stopped one. Sets *held (may be NULL) to the number held.
  * Returns a journal_error. */
 int journal_print_recover(struct journal *journal, int64_t now, int *held);
+
+/* journal_print_recover, also setting *drawers (may be NULL) to the
+ * number of drawer pulses it failed, for the agent. */
+int journal_print_recover_counts(struct journal *journal, int64_t now,
+				 int *held, int *drawers);
 
 /* Count jobs by state into counts[PRINT_STATE_COUNT]. Returns a
  * journal_error. */

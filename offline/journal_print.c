@@ -189,11 +189,41 @@ static int insert_job(struct journal *journal, const char *operation_id,
 	return rc;
 }
 
+/* End the waiting or held receipt and notice jobs of operation_id other
+ * than job keep, inside the caller's transaction: the receipt of state
+ * mark replaces them. A printing one is left to end as it does. */
+static int supersede_jobs(struct journal *journal, const char *operation_id,
+			  int64_t keep, enum op_state mark, int64_t now)
+{
+	char reason[64];
+	sqlite3_stmt *stmt = NULL;
+	int rc;
+
+	snprintf(reason, sizeof(reason), "superseded by the receipt of %s",
+		 mark == OP_ACCEPTED ? "CONFIRMED" : "REJECTED");
+	rc = prepare(journal,
+		     "UPDATE print_jobs SET state = 'done', data = NULL,"
+		     " last_error = ?3, updated_at = ?4"
+		     " WHERE operation_id = ?1 AND id <> ?2"
+		     " AND kind IN ('receipt', 'notice')"
+		     " AND state IN ('waiting', 'held')",
+		     &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	journal_bind_text(stmt, 1, operation_id);
+	sqlite3_bind_int64(stmt, 2, keep);
+	journal_bind_text(stmt, 3, reason);
+	sqlite3_bind_int64(stmt, 4, now);
+	return run(journal, stmt, "supersede print jobs of", operation_id,
+		   NULL);
+}
+
 int journal_print_add(struct journal *journal, const char *operation_id,
 		      enum print_kind kind, const unsigned char *data,
 		      size_t len, int mark, int64_t now, int64_t *id)
 {
 	const char *subject;
+	int64_t added;
 	int rc;
 
 	if (operation_id != NULL && operation_id[0] == '\0')
@@ -217,8 +247,15 @@ int journal_print_add(struct journal *journal, const char *operation_id,
 	rc = insert_job(journal, operation_id, kind, data, len, now);
 	if (rc != JOURNAL_OK)
 		goto out;
+	added = sqlite3_last_insert_rowid(journal->db);
+	if (mark != -1 &&
+	    (kind == PRINT_KIND_RECEIPT || kind == PRINT_KIND_NOTICE))
+		rc = supersede_jobs(journal, operation_id, added,
+				    (enum op_state)mark, now);
+	if (rc != JOURNAL_OK)
+		goto out;
 	if (id != NULL)
-		*id = sqlite3_last_insert_rowid(journal->db);
+		*id = added;
 	rc = journal_commit(journal, subject);
 out:
 	if (rc != JOURNAL_OK)
@@ -500,6 +537,32 @@ int journal_print_fail_drawer(struct journal *journal, int64_t before,
 	return rc;
 }
 
+int journal_print_end_held(struct journal *journal, int64_t id,
+			   const char *reason, int64_t now)
+{
+	sqlite3_stmt *stmt = NULL;
+	int changes = 0;
+	int rc;
+
+	if (!journal_text_fits(reason, JOURNAL_ERROR_SIZE, false))
+		return JOURNAL_EINVAL;
+	rc = prepare(journal,
+		     "UPDATE print_jobs SET state = 'done', data = NULL,"
+		     " last_error = ?2, updated_at = ?3"
+		     " WHERE id = ?1 AND state = 'held'",
+		     &stmt);
+	if (rc != JOURNAL_OK)
+		return rc;
+	sqlite3_bind_int64(stmt, 1, id);
+	journal_bind_text(stmt, 2, reason);
+	sqlite3_bind_int64(stmt, 3, now);
+	rc = run(journal, stmt, "end held print job", "-", &changes);
+	if (rc != JOURNAL_OK || changes == 1)
+		return rc;
+	rc = read_state(journal, id);
+	return rc < 0 ? rc : JOURNAL_ESTATE;
+}
+
 /* End held job id as replaced by copy job new_id, inside the caller's
  * transaction. */
 static int end_replaced(struct journal *journal, int64_t id, int64_t new_id,
@@ -607,12 +670,20 @@ static const char *const recover_sql[] = {
 
 int journal_print_recover(struct journal *journal, int64_t now, int *held)
 {
+	return journal_print_recover_counts(journal, now, held, NULL);
+}
+
+int journal_print_recover_counts(struct journal *journal, int64_t now,
+				 int *held, int *drawers)
+{
 	sqlite3_stmt *stmt = NULL;
-	int changes = 0;
+	int counts[sizeof(recover_sql) / sizeof(recover_sql[0])] = { 0 };
 	int rc;
 
 	if (held != NULL)
 		*held = 0;
+	if (drawers != NULL)
+		*drawers = 0;
 	rc = journal_begin(journal, true, "print job recovery");
 	if (rc != JOURNAL_OK)
 		return rc;
@@ -624,7 +695,7 @@ int journal_print_recover(struct journal *journal, int64_t now, int *held)
 		sqlite3_bind_int64(stmt, 1, now);
 		sqlite3_bind_int64(stmt, 2, now - JOURNAL_PRINT_KEEP_SECONDS);
 		rc = run(journal, stmt, "recover print jobs", "-",
-			 i == 2 ? &changes : NULL);
+			 &counts[i]);
 		if (rc != JOURNAL_OK)
 			goto out;
 	}
@@ -632,8 +703,10 @@ int journal_print_recover(struct journal *journal, int64_t now, int *held)
 out:
 	if (rc != JOURNAL_OK)
 		journal_rollback(journal, "print job recovery");
-	else if (held != NULL)
-		*held = changes;
+	if (rc == JOURNAL_OK && held != NULL)
+		*held = counts[2];
+	if (rc == JOURNAL_OK && drawers != NULL)
+		*drawers = counts[0] + counts[1];
 	return rc;
 }
 

@@ -193,7 +193,8 @@ static void queue_set_choices(struct queue_detail *detail, bool reversible)
 	} else if (reversible) {
 		queue_offer(detail, 1, QUEUE_DO_REVERSE, "Reverse");
 	}
-	if (detail_original_pending && detail_original.state == PRINT_HELD)
+	if (detail_original_pending && detail_original.state == PRINT_HELD &&
+	    !detail_original.taken)
 		queue_offer(detail, 9, QUEUE_DO_RECEIPT,
 			    "Print held receipt");
 	else
@@ -410,7 +411,12 @@ static void queue_add_print(struct queue_detail_text *text)
 
 	if (!detail_original_pending)
 		return;
-	if (detail_original.state == PRINT_HELD)
+	if (detail_original.state == PRINT_HELD && detail_original.taken)
+		queue_printf(text, 0, 0, theme_attr(THEME_ERROR),
+			     "%s may have printed (stopped while printing). "
+			     "9 prints a copy.",
+			     what);
+	else if (detail_original.state == PRINT_HELD)
 		queue_printf(text, 0, 0, theme_attr(THEME_ERROR),
 			     "%s held, not printed: %s. 9 prints it.", what,
 			     detail_original.last_error);

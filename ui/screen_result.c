@@ -432,14 +432,16 @@ static int result_on_event(struct screen *screen, struct ui *ui,
 	case EVENT_PRINT_JOB:
 		if (!ui_event_is_for(event, ui->operation_id))
 			return SCREEN_IGNORED;
-		if (event->status == PRINT_DONE)
-			print_offer_mark_printed(state->print_message,
-						 sizeof(state->print_message));
-		else if (event->text[0] != '\0')
-			snprintf(state->print_message,
-				 sizeof(state->print_message), "%.*s",
-				 (int)sizeof(state->print_message) - 1,
-				 event->text);
+		/* The line follows the operation's last job, whichever
+		 * job's end this is. */
+		print_offer_describe(ui->app, ui->operation_id,
+				     state->loaded &&
+						     state->op.state ==
+							     OP_REJECTED
+					     ? "Rejection notice"
+					     : "Receipt",
+				     state->print_message,
+				     sizeof(state->print_message));
 		state->print_failed = event->status != PRINT_DONE;
 		return SCREEN_REDRAW;
 	default:

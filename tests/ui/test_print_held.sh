@@ -12,8 +12,9 @@
 #    second cash-in's drawer pulse is taken before its receipt, so it went
 #    out while the paper lasted.
 # 4. Paper runs out again on a third receipt: F9 on its result makes no
-#    copy but says the receipt has not printed yet, and releases it; with
-#    paper loaded it prints once, marked COPY, without an offer.
+#    copy but says a receipt is already waiting for the printer, and
+#    releases it; with paper loaded it prints once, marked COPY, without
+#    an offer, and the result line follows it to "Receipt copy printed".
 # Screens are saved in the run folder for diagnosis.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -98,7 +99,7 @@ keys Escape
 wait_for "8 Money services" || fail "Esc on the services menu did not go home"
 echo paperout >"$RUN_DIR/mode-after-job"
 cash_in 13.00
-wait_for "Receipt held" 100 || fail "the receipt was not held"
+wait_for "Receipt held: out of paper" 100 || fail "the receipt was not held"
 wait_for "paper out (1 held)" ||
 	fail "the status bar does not show paper out with one held job"
 save_screen held
@@ -143,8 +144,8 @@ echo paperout >"$RUN_DIR/mode-after-job"
 cash_in 14.00
 wait_for "Receipt held" 100 || fail "the third receipt was not held"
 keys F9
-wait_for "The receipt has not printed yet: paper out" ||
-	fail "F9 did not say that the receipt has not printed yet"
+wait_for "A receipt is already waiting for the printer: out of paper" ||
+	fail "F9 did not say that a receipt is already waiting"
 save_screen copy-while-held
 echo ready >"$RUN_DIR/mode"
 # The original that took the paper, then its copy.
@@ -156,6 +157,8 @@ sleep 3
 		"expected $((first + 4))"
 [ "$(printer_count "*** COPY ***")" = "$((copies + copy_marks))" ] ||
 	fail "the released receipt did not print once as a COPY"
+wait_for "Receipt copy printed" ||
+	fail "the result line does not follow the copy that printed"
 
 quit_agent "$RUN_DIR"
 echo "PASS: print jobs held, offered and printed once"

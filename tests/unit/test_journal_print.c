@@ -666,6 +666,150 @@ static void names_round_trip(void **state)
 	assert_int_equal(journal_print_kind_parse(NULL), -1);
 }
 
+/* One older receipt job of the supersede test: its kind, the state it is
+ * brought to, and the state it must have once the CONFIRMED receipt is
+ * added. */
+struct supersede_case {
+	enum print_kind kind;
+	enum print_state before;
+	enum print_state after;
+	bool superseded; /* ends with the "superseded" reason */
+};
+
+static const struct supersede_case supersede_cases[] = {
+	{ PRINT_KIND_RECEIPT, PRINT_WAITING, PRINT_DONE, true },
+	{ PRINT_KIND_RECEIPT, PRINT_HELD, PRINT_DONE, true },
+	{ PRINT_KIND_NOTICE, PRINT_WAITING, PRINT_DONE, true },
+	{ PRINT_KIND_RECEIPT, PRINT_PRINTING, PRINT_PRINTING, false },
+	{ PRINT_KIND_COPY, PRINT_WAITING, PRINT_WAITING, false },
+};
+
+/* Adding the receipt of an operation's new state ends its waiting and
+ * held receipts of an older state, so a stale PENDING receipt never
+ * prints after the CONFIRMED one. A job being printed and copies are
+ * left alone. */
+static void add_supersedes_older_receipts(void **state)
+{
+	struct journal_fixture *f = *state;
+	size_t count = sizeof(supersede_cases) / sizeof(supersede_cases[0]);
+
+	for (size_t i = 0; i < count; i++) {
+		const struct supersede_case *c = &supersede_cases[i];
+		char id[JOURNAL_ID_SIZE];
+		struct print_job job;
+		unsigned char *data = NULL;
+		int64_t old;
+		int64_t added = 0;
+
+		insert_op(f->journal, id, 100, false);
+		old = add_job(f->journal, id, c->kind, 100);
+		if (c->before == PRINT_HELD)
+			hold_job(f->journal, old, false);
+		if (c->before == PRINT_PRINTING) {
+			assert_int_equal(journal_print_take(f->journal, 101,
+							    &job, &data),
+					 JOURNAL_OK);
+			free(data);
+			assert_int_equal(job.id, old);
+		}
+		assert_int_equal(journal_mark_accepted(f->journal, id,
+						       "REF-2", 104),
+				 JOURNAL_OK);
+		assert_int_equal(journal_print_add(f->journal, id,
+						   PRINT_KIND_RECEIPT, sample,
+						   sizeof(sample), OP_ACCEPTED,
+						   105, &added),
+				 JOURNAL_OK);
+
+		assert_int_equal(journal_print_get(f->journal, old, &job),
+				 JOURNAL_OK);
+		assert_int_equal(job.state, c->after);
+		if (c->superseded) {
+			assert_string_equal(job.last_error,
+					    "superseded by the receipt of "
+					    "CONFIRMED");
+			assert_int_equal(job.size, 0);
+		}
+		assert_int_equal(journal_print_get(f->journal, added, &job),
+				 JOURNAL_OK);
+		assert_int_equal(job.state, PRINT_WAITING);
+
+		/* Clear the queue for the next case. */
+		if (c->after == PRINT_PRINTING)
+			assert_int_equal(journal_print_finish(f->journal, old,
+							      PRINT_DONE,
+							      NULL, 106),
+					 JOURNAL_OK);
+		while (journal_print_take(f->journal, 106, &job, &data) ==
+		       JOURNAL_OK) {
+			free(data);
+			data = NULL;
+			assert_int_equal(journal_print_finish(f->journal,
+							      job.id,
+							      PRINT_DONE,
+							      NULL, 107),
+					 JOURNAL_OK);
+		}
+	}
+}
+
+/* A held report that may have printed ends without printing, with the
+ * reason, and only from the held state. */
+static void end_held_report(void **state)
+{
+	struct journal_fixture *f = *state;
+	int64_t id = add_job(f->journal, NULL, PRINT_KIND_REPORT, 100);
+	const char *reason =
+		"may have printed; print a copy from the report screen";
+	struct print_job job;
+
+	assert_int_equal(journal_print_end_held(f->journal, id, reason, 104),
+			 JOURNAL_ESTATE);
+	hold_job(f->journal, id, true);
+	assert_int_equal(journal_print_end_held(f->journal, id, NULL, 104),
+			 JOURNAL_EINVAL);
+	assert_int_equal(journal_print_end_held(f->journal, id + 9, reason,
+						104),
+			 JOURNAL_ENOTFOUND);
+	assert_int_equal(journal_print_end_held(f->journal, id, reason, 104),
+			 JOURNAL_OK);
+	assert_int_equal(journal_print_get(f->journal, id, &job), JOURNAL_OK);
+	assert_int_equal(job.state, PRINT_DONE);
+	assert_string_equal(job.last_error, reason);
+	assert_int_equal(job.size, 0);
+	assert_int_equal(journal_print_end_held(f->journal, id, reason, 105),
+			 JOURNAL_ESTATE);
+}
+
+/* Recovery counts the drawer pulses it fails, waiting or printing, apart
+ * from the jobs it holds. */
+static void recover_counts_drawers(void **state)
+{
+	struct journal_fixture *f = *state;
+	struct print_job job;
+	unsigned char *data = NULL;
+	int held = -1;
+	int drawers = -1;
+
+	add_job(f->journal, NULL, PRINT_KIND_DRAWER, 100);
+	assert_int_equal(journal_print_take(f->journal, 101, &job, &data),
+			 JOURNAL_OK);
+	free(data);
+	data = NULL;
+	add_job(f->journal, NULL, PRINT_KIND_DRAWER, 102);
+	add_job(f->journal, NULL, PRINT_KIND_RECEIPT, 103);
+
+	assert_int_equal(journal_print_recover_counts(f->journal, 200, &held,
+						      &drawers),
+			 JOURNAL_OK);
+	assert_int_equal(drawers, 2);
+	assert_int_equal(held, 0);
+	assert_int_equal(journal_print_recover_counts(f->journal, 201, &held,
+						      &drawers),
+			 JOURNAL_OK);
+	assert_int_equal(drawers, 0);
+}
+
 #define PRINT_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
@@ -687,6 +831,9 @@ int main(void)
 		PRINT_TEST(add_survives_reopen),
 		PRINT_TEST(migrate_v8_to_v9),
 		PRINT_TEST(schema_checks_rows),
+		PRINT_TEST(add_supersedes_older_receipts),
+		PRINT_TEST(end_held_report),
+		PRINT_TEST(recover_counts_drawers),
 		cmocka_unit_test(names_round_trip),
 	};
 

@@ -241,9 +241,7 @@ static void test_queue_paper_out_held(void **state)
 	assert_true(wait_event(f, EVENT_PRINT_JOB, PRINT_HELD, EVENT_WAIT_MS,
 			       &event));
 	assert_string_equal(event.id, f->op.id);
-	assert_string_equal(event.text,
-			    "Receipt held: the printer is out of paper. "
-			    "Load paper");
+	assert_string_equal(event.text, "Receipt held: out of paper");
 	assert_job_state(f, id, PRINT_HELD, 1);
 	assert_job_taken(f, id);
 	assert_true(wait_event(f, EVENT_PRINTER, PRINTER_STATE_PAPER_OUT,
