@@ -236,8 +236,12 @@ static struct receipt_context base_context(struct app *app)
 /* Most print jobs of one operation read: receipt, copies, a drawer. */
 #define JOBS_PER_OPERATION_MAX 16
 
-int app_print_original_pending(struct app *app, const char *id,
-			       struct print_job *original)
+/* Find the first receipt or notice job of operation id (and its copies
+ * when copies is true) that is waiting, printing or held, into *found
+ * (may be NULL). Returns 1 when found, 0 when none, or a negative
+ * journal_error. */
+static int find_pending(struct app *app, const char *id, bool copies,
+			struct print_job *found)
 {
 	struct print_job jobs[JOBS_PER_OPERATION_MAX];
 	int count = journal_print_list_operation(app->journal, id, jobs,
@@ -245,42 +249,32 @@ int app_print_original_pending(struct app *app, const char *id,
 
 	for (int i = 0; i < count; i++) {
 		const struct print_job *job = &jobs[i];
+		bool kind = job->kind == PRINT_KIND_RECEIPT ||
+			    job->kind == PRINT_KIND_NOTICE ||
+			    (copies && job->kind == PRINT_KIND_COPY);
 
-		if (job->kind != PRINT_KIND_RECEIPT &&
-		    job->kind != PRINT_KIND_NOTICE)
+		if (!kind)
 			continue;
 		if (job->state != PRINT_WAITING &&
 		    job->state != PRINT_PRINTING && job->state != PRINT_HELD)
 			continue;
-		if (original != NULL)
-			*original = *job;
+		if (found != NULL)
+			*found = *job;
 		return 1;
 	}
 	return count < 0 ? count : 0;
 }
 
+int app_print_original_pending(struct app *app, const char *id,
+			       struct print_job *original)
+{
+	return find_pending(app, id, false, original);
+}
+
 int app_print_job_pending(struct app *app, const char *id,
 			  struct print_job *pending)
 {
-	struct print_job jobs[JOBS_PER_OPERATION_MAX];
-	int count = journal_print_list_operation(app->journal, id, jobs,
-						 JOBS_PER_OPERATION_MAX);
-
-	for (int i = 0; i < count; i++) {
-		const struct print_job *job = &jobs[i];
-
-		if (job->kind != PRINT_KIND_RECEIPT &&
-		    job->kind != PRINT_KIND_NOTICE &&
-		    job->kind != PRINT_KIND_COPY)
-			continue;
-		if (job->state != PRINT_WAITING &&
-		    job->state != PRINT_PRINTING && job->state != PRINT_HELD)
-			continue;
-		if (pending != NULL)
-			*pending = *job;
-		return 1;
-	}
-	return count < 0 ? count : 0;
+	return find_pending(app, id, true, pending);
 }
 
 static int release_jobs(struct app *app, const char *operation_id,

@@ -537,26 +537,36 @@ int journal_print_fail_drawer(struct journal *journal, int64_t before,
 	return rc;
 }
 
-int journal_print_end_held(struct journal *journal, int64_t id,
-			   const char *reason, int64_t now)
+/* Set held job id done with reason, dropping its bytes; *changes gets 1,
+ * or 0 when the job is not held. Returns a journal_error. */
+static int end_held(struct journal *journal, int64_t id, const char *reason,
+		    int64_t now, const char *what, int *changes)
 {
 	sqlite3_stmt *stmt = NULL;
-	int changes = 0;
-	int rc;
+	int rc = prepare(journal,
+			 "UPDATE print_jobs SET state = 'done', data = NULL,"
+			 " last_error = ?2, updated_at = ?3"
+			 " WHERE id = ?1 AND state = 'held'",
+			 &stmt);
 
-	if (!journal_text_fits(reason, JOURNAL_ERROR_SIZE, false))
-		return JOURNAL_EINVAL;
-	rc = prepare(journal,
-		     "UPDATE print_jobs SET state = 'done', data = NULL,"
-		     " last_error = ?2, updated_at = ?3"
-		     " WHERE id = ?1 AND state = 'held'",
-		     &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
 	sqlite3_bind_int64(stmt, 1, id);
 	journal_bind_text(stmt, 2, reason);
 	sqlite3_bind_int64(stmt, 3, now);
-	rc = run(journal, stmt, "end held print job", "-", &changes);
+	return run(journal, stmt, what, "-", changes);
+}
+
+int journal_print_end_held(struct journal *journal, int64_t id,
+			   const char *reason, int64_t now)
+{
+	int changes = 0;
+	int rc;
+
+	if (!journal_text_fits(reason, JOURNAL_ERROR_SIZE, false))
+		return JOURNAL_EINVAL;
+	rc = end_held(journal, id, reason, now, "end held print job",
+		      &changes);
 	if (rc != JOURNAL_OK || changes == 1)
 		return rc;
 	rc = read_state(journal, id);
@@ -569,23 +579,13 @@ static int end_replaced(struct journal *journal, int64_t id, int64_t new_id,
 			int64_t now)
 {
 	char reason[64];
-	sqlite3_stmt *stmt = NULL;
 	int changes = 0;
 	int rc;
 
 	snprintf(reason, sizeof(reason), "replaced by copy job %lld",
 		 (long long)new_id);
-	rc = prepare(journal,
-		     "UPDATE print_jobs SET state = 'done', data = NULL,"
-		     " last_error = ?2, updated_at = ?3"
-		     " WHERE id = ?1 AND state = 'held'",
-		     &stmt);
-	if (rc != JOURNAL_OK)
-		return rc;
-	sqlite3_bind_int64(stmt, 1, id);
-	journal_bind_text(stmt, 2, reason);
-	sqlite3_bind_int64(stmt, 3, now);
-	rc = run(journal, stmt, "replace print job", "-", &changes);
+	rc = end_held(journal, id, reason, now, "replace print job",
+		      &changes);
 	if (rc == JOURNAL_OK && changes != 1)
 		rc = JOURNAL_ESTATE;
 	return rc;
