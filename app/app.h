@@ -204,9 +204,13 @@ int app_print_original_pending(struct app *app, const char *id,
 void app_print_outcome(const struct app *app, const char *what,
 		       char *message, size_t message_size);
 
-/* The profile new print jobs are encoded for: [printer] profile, else
- * the model of the USB printer the print worker last saw, else the
- * generic profile of the paper width. Never NULL. */
+/* Return the profile new print jobs are encoded for: [printer] profile,
+ * else the model of the USB printer the print worker last saw (kept in
+ * journal), else the generic profile of the paper width. Never NULL. */
+const struct escpos_profile *app_print_profile_of(struct journal *journal,
+						  const struct config *config);
+
+/* Return app_print_profile_of for the app's journal and configuration. */
 const struct escpos_profile *app_print_profile(struct app *app);
 
 /* Add job (encoded for app_print_profile) as a print job of `kind` for

@@ -25,25 +25,32 @@ static bool printer_configured(struct app *app, const char *what,
 	return false;
 }
 
-const struct escpos_profile *app_print_profile(struct app *app)
+const struct escpos_profile *app_print_profile_of(struct journal *journal,
+						  const struct config *config)
 {
 	char model[USB_TEXT_SIZE];
 	const char *known = NULL;
 	const struct escpos_profile *profile;
 
 	/* The model the print worker stored is only a USB printer's. */
-	if (strncmp(app->config.printer, "usb", 3) == 0 &&
-	    journal_get_meta(app->journal, PRINT_QUEUE_MODEL_KEY, model,
+	if (strncmp(config->printer, "usb", 3) == 0 &&
+	    journal_get_meta(journal, PRINT_QUEUE_MODEL_KEY, model,
 			     sizeof(model)) == JOURNAL_OK)
 		known = model;
-	profile = escpos_profile_choose(app->config.printer_profile, known,
-					app->config.paper_columns);
+	profile = escpos_profile_choose(config->printer_profile, known,
+					config->paper_columns);
+
+	/* config_load accepted the setting, so a NULL here means a stored
+	 * model that no profile matches; the paper width still gives one. */
 	if (profile == NULL)
-		/* config_load checked the setting, so this is a model the
-		 * table lost; the paper width still gives a profile. */
 		profile = escpos_profile_choose("auto", NULL,
-						app->config.paper_columns);
+						config->paper_columns);
 	return profile;
+}
+
+const struct escpos_profile *app_print_profile(struct app *app)
+{
+	return app_print_profile_of(app->journal, &app->config);
 }
 
 void app_refresh_print_counts(struct app *app)

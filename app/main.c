@@ -451,8 +451,6 @@ static int queue_closed_report(struct journal *journal,
 			       const struct config *config,
 			       const struct report *report, FILE *out)
 {
-	char model[USB_TEXT_SIZE];
-	const char *known = NULL;
 	const struct escpos_profile *profile;
 	struct receipt_context context = { .terminal_id = config->terminal_id };
 	struct receipt receipt;
@@ -461,15 +459,7 @@ static int queue_closed_report(struct journal *journal,
 
 	if (strcmp(config->printer, "none") == 0 || config->printer[0] == '\0')
 		return 0;
-	if (strncmp(config->printer, "usb", 3) == 0 &&
-	    journal_get_meta(journal, PRINT_QUEUE_MODEL_KEY, model,
-			     sizeof(model)) == JOURNAL_OK)
-		known = model;
-	profile = escpos_profile_choose(config->printer_profile, known,
-					config->paper_columns);
-	if (profile == NULL)
-		profile = escpos_profile_choose("auto", NULL,
-						config->paper_columns);
+	profile = app_print_profile_of(journal, config);
 	context.profile = profile;
 	escpos_init(&job);
 	if (report_layout(report, &context, profile->columns, &receipt) != 0) {

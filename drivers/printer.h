@@ -26,8 +26,8 @@ enum printer_error {
 	PRINTER_EGONE = -6,     /* disconnected or unplugged */
 	PRINTER_EACCESS = -7,   /* no permission: the udev rule */
 	PRINTER_ENOTREADY = -8, /* paper out, cover open, offline, error */
-	PRINTER_ENOSTATUS = -9, /* no answer to a status query */
-	PRINTER_EBUSY = -10,    /* another program holds the printer */
+	PRINTER_ENOSTATUS = -9, /* no reply to a status query */
+	PRINTER_EBUSY = -10,    /* another program has claimed the printer */
 	PRINTER_ENOUSB = -11,   /* a USB printer, but libusb did not start */
 };
 
@@ -73,10 +73,10 @@ struct printer;
 int printer_open(const char *spec, struct usb_context *usb,
 		 struct printer **out);
 
-/* Write one whole print job. Connects first when needed, asks the
- * status (backends that can) and writes nothing unless the printer is
- * ready or low on paper; then writes in chunks, each with
- * PRINTER_WRITE_TIMEOUT_MS, and asks the status again. Returns PRINTER_OK
+/* Write one whole print job. Connects first when needed and queries the
+ * status (backends that can). Nothing is written unless the printer is
+ * ready or low on paper. The job then goes out in chunks, each with
+ * PRINTER_WRITE_TIMEOUT_MS, and the status is queried again. Returns PRINTER_OK
  * only when the printer took all of it and reports no error; otherwise
  * the job must be kept: PRINTER_ENOTREADY, PRINTER_ETIMEOUT,
  * PRINTER_EGONE ... A file is appended and synced (fsync) to disk. A
@@ -86,11 +86,12 @@ int printer_open(const char *spec, struct usb_context *usb,
 int printer_write_job(struct printer *printer, const unsigned char *data,
 		      size_t len);
 
-/* Ask the printer its status with DLE EOT 1 to 4, connecting first when
+/* Query the printer's status with DLE EOT 1 to 4, connecting first when
  * needed. Bytes already waiting (late replies to an earlier query, or
- * bytes the printer sent unasked) are read and dropped before each
- * query, and a round that gets more than four bytes keeps the last four,
- * so an old reply is never taken for the current one. A round never
+ * bytes the printer sent unrequested) are read and dropped before each
+ * query. Replies still owed from a round that timed out are counted and
+ * dropped when they arrive, so an old reply is not taken for the current
+ * one. A round never
  * waits longer than about 4 x PRINTER_STATUS_TIMEOUT_MS (6 s) plus 80 ms
  * for each query's drain. Fills *out (may be NULL) and returns
  * PRINTER_OK, or a negative printer_error with the state set to
@@ -101,8 +102,8 @@ int printer_write_job(struct printer *printer, const unsigned char *data,
 int printer_query_status(struct printer *printer,
 			 struct printer_status *out);
 
-/* Set the time the printer gets to take one chunk of a job and to answer
- * one status query, in milliseconds, in place of PRINTER_WRITE_TIMEOUT_MS
+/* Set the time the printer gets to take one chunk of a job and to reply
+ * to one status query, in milliseconds, in place of PRINTER_WRITE_TIMEOUT_MS
  * and PRINTER_STATUS_TIMEOUT_MS; a value of 0 or less keeps the current
  * one. Meant for tests that check a timeout quickly. */
 void printer_set_timeouts(struct printer *printer, int write_timeout_ms,

@@ -14,7 +14,7 @@ enum usb_error {
 	USB_EACCESS = -2,   /* no permission: the udev rule is missing */
 	USB_ENODEV = -3,    /* the device is gone (unplugged) */
 	USB_ENOTFOUND = -4, /* no device matches */
-	USB_EBUSY = -5,     /* another program holds the interface */
+	USB_EBUSY = -5,     /* another program has claimed the interface */
 	USB_ETIMEOUT = -6,  /* the transfer did not complete in time */
 	USB_EPIPE = -7,     /* the endpoint stalled */
 	USB_EOVERFLOW = -8, /* the device sent more than was asked */
@@ -24,8 +24,8 @@ enum usb_error {
 	USB_EOTHER = -12,   /* any other libusb error; it is logged */
 };
 
-/* What a device is to the terminal. Bits, so a caller can ask for
- * several kinds at once. */
+/* The role of a device at the terminal. The values are bits, so a
+ * caller can request several kinds at once. */
 enum usb_kind {
 	USB_KIND_PRINTER = 1 << 0, /* interface class 7, or a known id */
 	USB_KIND_CCID = 1 << 1,    /* interface class 0x0b: chip cards */
@@ -112,10 +112,10 @@ int usb_list(struct usb_context *context, unsigned kinds,
 	     struct usb_device_info *out, int max);
 
 /* Open the device of info, detach any kernel driver from its interface
- * (libusb's auto-detach: the usblp driver often holds printers) and claim
- * the interface. Returns USB_OK and a handle for usb_close, or a negative
- * usb_error: USB_ENODEV when it has gone, USB_EACCESS without permission,
- * USB_EBUSY when another program holds it. */
+ * (libusb's auto-detach, because the usblp driver often claims printers)
+ * and claim the interface. Returns USB_OK and a handle for usb_close, or
+ * a negative usb_error: USB_ENODEV when it has gone, USB_EACCESS without
+ * permission, USB_EBUSY when another program has claimed it. */
 int usb_open(struct usb_context *context, const struct usb_device_info *info,
 	     struct usb_handle **out);
 
@@ -156,8 +156,8 @@ int usb_control(struct usb_handle *handle, uint8_t request_type,
  * USB_EOTHER. */
 int usb_from_libusb(int libusb_error);
 
-/* A static one-line message for the agent that says what to do, e.g.
- * USB_EACCESS names the udev rule. */
+/* Return a static one-line message telling the agent what to do; the
+ * one for USB_EACCESS names the udev rule. */
 const char *usb_strerror(int error);
 
 /* "printer", "card reader" or "card reader (HID)" for one kind bit. */
