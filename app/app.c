@@ -211,6 +211,7 @@ void app_apply_event(struct app *app, const struct event *event)
 	case EVENT_LOGIN:
 	case EVENT_LOOKUP:
 	case EVENT_MONEY:
+	case EVENT_CARD_LOOKUP:
 		join_request(app);
 		break;
 	case EVENT_PRINTER:
@@ -228,6 +229,11 @@ void app_apply_event(struct app *app, const struct event *event)
 		break;
 	case EVENT_PRINT_HELD:
 		app_refresh_print_counts(app);
+		break;
+	case EVENT_CARD_READER:
+	case EVENT_CARD:
+	case EVENT_CARD_APPS:
+		/* The screen that requested the card handles these. */
 		break;
 	}
 }

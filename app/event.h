@@ -23,6 +23,15 @@ enum event_type {
 				  "drawer" ...), or "" for several jobs
 				  held at once; text: a message for the
 				  agent when held or failed */
+	EVENT_CARD_READER = 10, /* the card readers' state changed; status:
+				   card_reader_state, text: a few words */
+	EVENT_CARD = 11,       /* a card request ended; status: CARD_OK or
+				  a card_error; take it with
+				  card_worker_take */
+	EVENT_CARD_APPS = 12,  /* the card has several applications: the
+				  agent chooses (card_worker_apps) */
+	EVENT_CARD_LOOKUP = 13, /* a card's account lookup finished;
+				   status: 0 or a negative api_error */
 };
 
 /* Small enough that one write to a pipe is atomic (PIPE_BUF). */
