@@ -29,6 +29,7 @@ enum ccid_error {
 	CCID_ENOMEM = -13,
 	CCID_EACCESS = -14,    /* no permission (udev rule) */
 	CCID_EBUSY = -15,      /* another program holds the reader */
+	CCID_EINVAL = -16,     /* bad argument */
 };
 
 /* The exchange level from dwFeatures. */
@@ -147,19 +148,35 @@ struct ccid_atr {
 	uint8_t ifsc;             /* T=1 IFSC, 32 default */
 	uint8_t bwi;              /* T=1 block waiting integer, 4 default */
 	uint8_t cwi;              /* T=1 character waiting integer, 13 */
+	bool crc;                 /* T=1 error detection CRC, else LRC */
+	/* The protocol the card uses unless PPS selects another: TA2's T
+	 * in specific mode, else the T of TD1, else 0. */
+	uint8_t default_protocol;
+	bool specific_mode;       /* TA2 present: no PPS is possible */
+	bool specific_ta1;        /* TA2 bit 5 clear: TA1 applies at once */
+	bool inverse;             /* TS 3F, inverse convention */
 	bool contactless;         /* a PC/SC part 3 ATR of a tapped card */
 };
 
 /* Parse an ATR. Returns CCID_OK or CCID_EFRAME (wrong TS, truncated,
- * wrong TCK when one is required, more than CCID_ATR_MAX bytes). */
+ * bytes after the end, wrong TCK when one is required, more than
+ * CCID_ATR_MAX bytes, an IFSC of 00 or FF). */
 int ccid_parse_atr(const uint8_t *atr, size_t len, struct ccid_atr *out);
+
+/* The timeout in milliseconds for one reply to a block carrying protocol
+ * T=protocol (0 or 1) to the card of atr, at a clock of clock_khz (0
+ * means 3580): twice the card's waiting time (T=0 WT from WI and Fi, T=1
+ * BWT from BWI), never below 1000. */
+unsigned ccid_reply_timeout_ms(const struct ccid_atr *atr, int protocol,
+			       uint32_t clock_khz);
 
 struct ccid_reader;
 
 /* Open the reader of info (kind USB_KIND_CCID): parse its class
  * descriptor, claim its interface. Returns CCID_OK and a reader for
- * ccid_close, or CCID_EDESCRIPTOR, CCID_EACCESS, CCID_EBUSY,
- * CCID_ENODEV, CCID_EUSB. A reader is used by one thread at a time. */
+ * ccid_close, or CCID_EDESCRIPTOR, CCID_ENOTSUP (a character-level
+ * reader), CCID_EACCESS, CCID_EBUSY, CCID_ENODEV, CCID_ENOMEM, CCID_EUSB.
+ * A reader is used by one thread at a time. */
 int ccid_open(struct usb_context *context, const struct usb_device_info *info,
 	      struct ccid_reader **out);
 
@@ -177,11 +194,14 @@ int ccid_slot_status(struct ccid_reader *reader, enum ccid_icc *icc);
 /* Power the card on and read its ATR. With automatic voltage selection
  * the reader chooses; otherwise each voltage the reader supports is tried
  * from the lowest, as ISO/IEC 7816-3 6.2.4 orders class selection, until
- * the card answers. Then the protocol is chosen (T=1 when offered, else
- * T=0) and, unless the reader sets parameters itself, set with
- * PC_to_RDR_SetParameters. Returns CCID_OK, CCID_ENOCARD, CCID_EMUTE
- * (no voltage woke the card), CCID_ENOTSUP (T=1 card on a TPDU reader:
- * the block protocol is not implemented), or another error. */
+ * the card sends an ATR. Then the protocol is chosen. When the reader
+ * makes PPS itself (dwFeatures 0x40 or 0x80) and the card is not in
+ * specific mode, it is T=1 when offered, else T=0. Otherwise it is the
+ * card's default protocol. Unless the reader sets parameters itself,
+ * they are set with PC_to_RDR_SetParameters. Returns CCID_OK, CCID_ENOCARD,
+ * CCID_EMUTE (no voltage woke the card), CCID_ENOTSUP (T=1 card on a
+ * TPDU reader: the block protocol is not implemented), or another
+ * error. */
 int ccid_power_on(struct ccid_reader *reader, struct ccid_atr *atr);
 
 /* Power the card off. Returns CCID_OK or a negative ccid_error. */
@@ -190,10 +210,15 @@ int ccid_power_off(struct ccid_reader *reader);
 /* Send one block (PC_to_RDR_XfrBlock) and read its reply into reply,
  * following time extension requests, skipping replies with an earlier
  * sequence number, joining replies split over several bulk reads and
- * ignoring bytes padded after the message. The timeout per reply comes
- * from the card's waiting time and the reader's clock (with a margin),
- * never below one second. Returns CCID_OK with *got, or a negative
- * ccid_error. */
+ * ignoring bytes padded after the message. An extended APDU reader gets
+ * a command over its maximum message as a chain of blocks, and its
+ * chained response is joined. The timeout per reply comes from the
+ * card's waiting time and the reader's clock (ccid_reply_timeout_ms).
+ * Returns CCID_OK with *got, or a negative ccid_error. CCID_ENOCARD
+ * means the card is not powered, and CCID_EREMOVED that the slot turned
+ * empty. CCID_ETOOLONG is a command over the reader's maximum below
+ * extended APDU level. CCID_EFRAME is a malformed reply or one longer
+ * than size. Others are CCID_EMUTE, CCID_ETIMEOUT, CCID_ENODEV ... */
 int ccid_transmit(struct ccid_reader *reader, const uint8_t *command,
 		  size_t len, uint8_t *reply, size_t size, size_t *got);
 

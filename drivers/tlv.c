@@ -105,10 +105,13 @@ int tlv_next(struct tlv_cursor *cursor, struct tlv_item *item)
 	}
 	start = offset;
 
-	/* ISO/IEC 7816-4 pads with 0xFF as well, but EMV allows only 0x00,
-	 * and 0xFF cannot start a valid tag.
-	 * NOTE: the 0x00-only rule is from EMV Book 3 Annex B as recalled,
-	 * not checked against the text of the specification. */
+	/* ISO/IEC 7816-4 Annex D allows '00' or 'FF' bytes before, between
+	 * or after objects. EMV allows only '00' (Book 3 Annex B, and
+	 * Specification Update 69, which also warns issuers not to use
+	 * tags starting with 'FF' because terminals may not recognise
+	 * them), so 0xFF here is rejected.
+	 * NOTE: SU 69 allows padding only inside templates; this parser
+	 * also skips 0x00 at the top level. */
 	if (data[offset] == TLV_INVALID_TAG_BYTE)
 		return TLV_ERR_PADDING;
 
@@ -126,6 +129,27 @@ int tlv_next(struct tlv_cursor *cursor, struct tlv_item *item)
 	item->value = data + offset;
 	item->length = length;
 	cursor->offset = offset + length;
+	return 1;
+}
+
+int tlv_next_dol(struct tlv_cursor *cursor, uint32_t *tag, size_t *length)
+{
+	size_t offset = cursor->offset;
+	uint32_t value;
+	size_t size;
+	int rc;
+
+	if (offset >= cursor->length)
+		return 0;
+	rc = read_tag(cursor->data, cursor->length, &offset, &value);
+	if (rc < 0)
+		return rc;
+	rc = read_length(cursor->data, cursor->length, &offset, &size);
+	if (rc < 0)
+		return rc;
+	*tag = value;
+	*length = size;
+	cursor->offset = offset;
 	return 1;
 }
 

@@ -71,6 +71,12 @@ int tlv_check(const uint8_t *data, size_t length);
 int tlv_find(const uint8_t *data, size_t length, uint32_t tag,
 	     struct tlv_item *item);
 
+/* Read the next entry of a data object list (DOL, EMV Book 3 5.4): a
+ * tag and a length with no value, read by the same rules as tlv_next
+ * but with no padding skipped. Returns 1 with *tag and *length, 0 at the
+ * end of the list, or a negative tlv_error (the cursor does not move). */
+int tlv_next_dol(struct tlv_cursor *cursor, uint32_t *tag, size_t *length);
+
 /* Describe a tlv_error in a short English message (static storage). */
 const char *tlv_strerror(int error);
 

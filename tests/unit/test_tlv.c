@@ -319,6 +319,38 @@ static void find_rejects_fault_after_match(void **state)
 			 TLV_ERR_LENGTH_FORM);
 }
 
+/* DOL entries: tags of 1 and 2 bytes, lengths, no values; a cut entry
+ * fails and leaves the cursor in place. */
+static void next_dol_entries(void **state)
+{
+	static const uint8_t dol[] = {0x9F, 0x66, 0x04, 0x95, 0x05,
+				      0x9F, 0x37, 0x04, 0x5F, 0x2A};
+	struct tlv_cursor cursor;
+	uint32_t tag = 0;
+	size_t length = 0;
+
+	(void)state;
+	tlv_cursor_init(&cursor, dol, sizeof(dol));
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 1);
+	assert_int_equal(tag, 0x9F66);
+	assert_int_equal(length, 4);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 1);
+	assert_int_equal(tag, 0x95);
+	assert_int_equal(length, 5);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 1);
+	assert_int_equal(tag, 0x9F37);
+	assert_int_equal(length, 4);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length),
+			 TLV_ERR_TRUNCATED_LENGTH);
+	assert_int_equal(cursor.offset, 8);
+
+	tlv_cursor_init(&cursor, dol, 8);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 1);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 1);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 1);
+	assert_int_equal(tlv_next_dol(&cursor, &tag, &length), 0);
+}
+
 static void strerror_each_code(void **state)
 {
 	static const int codes[] = {
@@ -354,6 +386,7 @@ int main(void)
 		cmocka_unit_test(truncated_each_byte),
 		cmocka_unit_test(check_table),
 		cmocka_unit_test(find_rejects_fault_after_match),
+		cmocka_unit_test(next_dol_entries),
 		cmocka_unit_test(strerror_each_code),
 	};
 
