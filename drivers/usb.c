@@ -55,6 +55,9 @@ struct usb_context {
 	struct usb_watcher watchers[USB_WATCH_KINDS]; /* by kind bit */
 	struct usb_present present[USB_PRESENT_MAX];
 	int present_count;
+	/* A HID stripe reader the settings name, counted as known besides
+	 * the table; its vendor is 0 when there is none. */
+	struct usb_known_device hid_reader;
 };
 
 
@@ -83,7 +86,9 @@ const char *usb_library_version(void)
 }
 
 /* The kind of an interface by its class, or by the table of known
- * devices for vendor-specific printers with a bulk OUT endpoint. */
+ * devices for vendor-specific printers. A HID interface counts only when
+ * the table lists its id as a stripe reader, because keyboards and mice
+ * are HID too. */
 static unsigned interface_kind(const struct libusb_interface_descriptor *alt,
 			       const struct usb_known_device *known)
 {
@@ -93,7 +98,9 @@ static unsigned interface_kind(const struct libusb_interface_descriptor *alt,
 	case USB_CLASS_CCID:
 		return USB_KIND_CCID;
 	case USB_CLASS_HID:
-		return USB_KIND_HID;
+		if (known != NULL && known->kind == USB_KIND_HID)
+			return USB_KIND_HID;
+		return 0;
 	case LIBUSB_CLASS_VENDOR_SPEC:
 		if (known != NULL)
 			return (unsigned)known->kind;
@@ -128,9 +135,9 @@ static void fill_endpoints(const struct libusb_interface_descriptor *alt,
 static void fill_interface(libusb_device *device,
 			   const struct libusb_device_descriptor *desc,
 			   const struct libusb_interface_descriptor *alt,
+			   const struct usb_known_device *known,
 			   unsigned kind, struct usb_device_info *info)
 {
-	const struct usb_known_device *known;
 	size_t extra;
 
 	memset(info, 0, sizeof(*info));
@@ -143,7 +150,6 @@ static void fill_interface(libusb_device *device,
 	info->alt_setting = alt->bAlternateSetting;
 	fill_endpoints(alt, info);
 
-	known = usb_find_known(desc->idVendor, desc->idProduct);
 	info->known = known != NULL;
 	if (known != NULL)
 		snprintf(info->model, sizeof(info->model), "%s", known->model);
@@ -206,7 +212,8 @@ static void fill_strings(libusb_device *device,
 /* Fill out with the usable interfaces of device of the given kinds, one
  * per interface number (its first matching alternate setting). Returns
  * the number written, at most max. */
-static int classify_device(libusb_device *device, unsigned kinds, bool strings,
+static int classify_device(const struct usb_context *context,
+			   libusb_device *device, unsigned kinds, bool strings,
 			   struct usb_device_info *out, int max)
 {
 	struct libusb_device_descriptor desc;
@@ -224,6 +231,9 @@ static int classify_device(libusb_device *device, unsigned kinds, bool strings,
 		return 0;
 
 	known = usb_find_known(desc.idVendor, desc.idProduct);
+	if (known == NULL && context->hid_reader.vendor == desc.idVendor &&
+	    context->hid_reader.product == desc.idProduct)
+		known = &context->hid_reader;
 	for (int i = 0; i < config->bNumInterfaces && count < max; i++) {
 		const struct libusb_interface *iface = &config->interface[i];
 
@@ -234,7 +244,8 @@ static int classify_device(libusb_device *device, unsigned kinds, bool strings,
 
 			if ((kind & kinds) == 0)
 				continue;
-			fill_interface(device, &desc, alt, kind, &out[count]);
+			fill_interface(device, &desc, alt, known, kind,
+				       &out[count]);
 			count++;
 			break;
 		}
@@ -287,8 +298,9 @@ int usb_list(struct usb_context *context, unsigned kinds,
 		return USB_ENOMEM;
 	}
 	for (ssize_t i = 0; i < n; i++)
-		total += classify_device(devices[i], kinds, true, &all[total],
-		                         USB_DEVICE_INTERFACES_MAX);
+		total += classify_device(context, devices[i], kinds, true,
+					 &all[total],
+					 USB_DEVICE_INTERFACES_MAX);
 	libusb_free_device_list(devices, 1);
 
 	qsort(all, (size_t)total, sizeof(*all), compare_info);
@@ -380,7 +392,7 @@ static void hotplug_arrived(struct usb_context *context, libusb_device *device)
 
 	/* Strings need a control transfer, which a hotplug callback must
 	 * not make; the model comes from the table or the ids. */
-	count = classify_device(device,
+	count = classify_device(context, device,
 	                        USB_KIND_PRINTER | USB_KIND_CCID | USB_KIND_HID,
 	                        false, infos, USB_DEVICE_INTERFACES_MAX);
 	if (count == 0)
@@ -518,6 +530,18 @@ void usb_context_close(struct usb_context *context)
 	free(context);
 }
 
+int usb_add_hid_reader(struct usb_context *context, uint16_t vendor,
+		       uint16_t product)
+{
+	if (vendor == 0)
+		return USB_EINVAL;
+	context->hid_reader.vendor = vendor;
+	context->hid_reader.product = product;
+	context->hid_reader.kind = USB_KIND_HID;
+	context->hid_reader.model = "HID stripe reader (configured)";
+	return USB_OK;
+}
+
 /* Remember the devices already present, so that their removal can be
  * reported too. */
 static void watch_scan(struct usb_context *context)
@@ -533,7 +557,7 @@ static void watch_scan(struct usb_context *context)
 	for (ssize_t i = 0; i < n; i++) {
 		struct usb_device_info infos[USB_DEVICE_INTERFACES_MAX];
 		int count = classify_device(
-		        devices[i],
+		        context, devices[i],
 		        USB_KIND_PRINTER | USB_KIND_CCID | USB_KIND_HID, false,
 		        infos, USB_DEVICE_INTERFACES_MAX);
 

@@ -29,7 +29,8 @@ enum usb_error {
 enum usb_kind {
 	USB_KIND_PRINTER = 1 << 0, /* interface class 7, or a known id */
 	USB_KIND_CCID = 1 << 1,    /* interface class 0x0b: chip cards */
-	USB_KIND_HID = 1 << 2,     /* interface class 3: magnetic stripes */
+	USB_KIND_HID = 1 << 2,     /* interface class 3 with a stripe reader's
+				      id (known or configured) */
 };
 
 #define USB_CLASS_HID 0x03
@@ -96,6 +97,14 @@ int usb_context_open(struct usb_context **out);
 /* Stop the event thread and release libusb. Every handle must be closed
  * first. NULL is allowed. */
 void usb_context_close(struct usb_context *context);
+
+/* Count the HID interface of vendor:product as a stripe reader in this
+ * context, besides the HID ids in the table of known devices, because the
+ * operator named it in the settings. Other HID devices (keyboards, mice)
+ * are never listed. Call it before usb_watch and usb_list. Returns USB_OK
+ * or USB_EINVAL when vendor is 0. */
+int usb_add_hid_reader(struct usb_context *context, uint16_t vendor,
+		       uint16_t product);
 
 /* Call fn for every arrival and removal of a device of the given kinds
  * (a mask of usb_kind) until the context closes. One watcher per context

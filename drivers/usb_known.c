@@ -1,5 +1,6 @@
 /* The table of known USB devices: receipt printers (also those with a
- * vendor-specific interface class) and chip-card readers, by id. */
+ * vendor-specific interface class), chip-card readers and the magnetic
+ * stripe readers that are HID keyboards, by id. */
 #include "usb.h"
 
 #include <stdlib.h>
@@ -9,6 +10,12 @@
  * Technical Reference Guides. The readers come from the CCID driver's
  * readers/supported_readers.txt. 0416:5011 and the Star ids come from the
  * device profiles of Niels Leenheer's WebUSB receipt printer library.
+ * The HID stripe readers come from the usb.ids list (usbids/usbids on
+ * GitHub), which names 0801:0001 "Mini Swipe Reader (Keyboard
+ * Emulation)". Its neighbour 0801:0002 sends the HID magnetic stripe
+ * page, not keyboard reports, and ID TECH's entries there (0acd:0401,
+ * 0acd:0630) are a chip-card reader and a USB-CDC reader, so they are
+ * left out.
  * NOTE: 04b8:0e15 (TM-T20II) comes from ESC/POS projects' device lists,
  * not from an Epson document. */
 static const struct usb_known_device known_devices[] = {
@@ -29,6 +36,7 @@ static const struct usb_known_device known_devices[] = {
 	{0x072f, 0xb100, USB_KIND_CCID, "ACS ACR39U"},
 	{0x076b, 0x3021, USB_KIND_CCID, "Omnikey 3121"},
 	{0x076b, 0x3022, USB_KIND_CCID, "Omnikey 3121"},
+	{0x0801, 0x0001, USB_KIND_HID, "MagTek Mini Swipe Reader"},
 	/* Listed by the CCID driver as "Gemalto PC Twin Reader". */
 	{0x08e6, 0x3437, USB_KIND_CCID, "Gemalto IDBridge CT30"},
 };
