@@ -20,7 +20,7 @@
 
 static const char *const statement_sql[STMT_TOTAL] = {
 	/* The other columns start at their defaults. An empty secret is
-	 * stored as NULL. */
+	 * stored as NULL, any other sealed. */
 	[STMT_INSERT] = "INSERT INTO operations (id, type, state, agent_id,"
 			" currency, amount, payload, created_at, updated_at,"
 			" next_attempt_at, secret)"
@@ -151,9 +151,14 @@ static bool has_keys(const struct operation *op)
 
 static int insert_row(struct journal *journal, const struct operation *op)
 {
+	char sealed[JOURNAL_SEALED_SIZE];
 	sqlite3_stmt *stmt = NULL;
 	int rc;
 
+	rc = journal_seal_secret(journal, op->id, op->secret, sealed,
+				 sizeof(sealed));
+	if (rc != JOURNAL_OK)
+		return rc;
 	rc = prepare(journal, STMT_INSERT, &stmt);
 	if (rc != JOURNAL_OK)
 		return rc;
@@ -167,7 +172,7 @@ static int insert_row(struct journal *journal, const struct operation *op)
 	sqlite3_bind_int64(stmt, 7, op->created_at);
 	sqlite3_bind_int64(stmt, 8, op->updated_at);
 	sqlite3_bind_int64(stmt, 9, op->next_attempt_at);
-	journal_bind_text(stmt, 10, op->secret);
+	journal_bind_text(stmt, 10, sealed);
 
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_DONE)
@@ -631,6 +636,9 @@ const char *journal_strerror(int error)
 		return "Operation state does not allow this change";
 	case JOURNAL_ECHECK:
 		return "Operation refused by a limit";
+	case JOURNAL_EKEY:
+		return "Journal key file is missing, unreadable, open to other "
+		       "users or does not match (details in the log)";
 	default:
 		return "Unknown journal error";
 	}

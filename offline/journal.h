@@ -19,6 +19,7 @@
 #define JOURNAL_META_KEY_SIZE 65
 #define JOURNAL_META_VALUE_SIZE 16385 /* room for the cached policy */
 #define JOURNAL_SECRET_SIZE 256   /* JSON object of the secret fields */
+#define JOURNAL_PATH_SIZE 4096    /* journal and key file paths */
 
 enum journal_error {
 	JOURNAL_OK = 0,
@@ -30,6 +31,9 @@ enum journal_error {
 	JOURNAL_EINVAL = -6,    /* argument out of range or too long */
 	JOURNAL_ESTATE = -7,    /* state change not allowed from the state */
 	JOURNAL_ECHECK = -8,    /* the caller's check refused the insert */
+	JOURNAL_EKEY = -9,      /* the key file is missing, unreadable or
+				   invalid, or a sealed secret does not
+				   match it; details are logged */
 };
 
 /* Stored as text in the journal; the order is the UI's display order. */
@@ -71,14 +75,11 @@ struct operation {
 	/* Fields sent to the central service but never kept once the
 	 * operation is decided, as a JSON object such as
 	 * {"code":"123456"}; empty when there are none. The journal stores
-	 * it in its own column, clears it in the transaction that moves the
-	 * operation to accepted or rejected, and runs with secure_delete so
-	 * that SQLite overwrites the cleared bytes.
-	 * NOTE: the value is plain text in the journal file while the
-	 * operation waits to be sent (minutes for an online-only cash-out)
-	 * and in the WAL file until a checkpoint overwrites those frames.
-	 * Encrypting it with AES-GCM needs the at-rest key that the card
-	 * data will use, which does not exist yet. */
+	 * it in its own column sealed with AES-256-GCM under the journal's
+	 * key file (offline/vault.h), with the operation id as associated
+	 * data, clears it in the transaction that moves the operation to
+	 * accepted or rejected, and runs with secure_delete so that SQLite
+	 * overwrites the cleared bytes. */
 	char secret[JOURNAL_SECRET_SIZE];
 };
 
@@ -105,11 +106,30 @@ struct journal_outcome {
 struct journal;
 
 /* Open or create the journal at path and bring its schema up to date.
+ * The key of its sealed secrets is in the file that journal_key_file
+ * names. That file is created with mode 0600 when the first secret is
+ * sealed, and never while sealed secrets exist. Upgrading from a schema
+ * before version 10 seals the secrets stored in plain text in the same
+ * transaction.
  * Returns JOURNAL_OK and a handle the caller closes with journal_close,
  * or a negative journal_error (*out is then NULL): JOURNAL_ESCHEMA for a
  * newer schema or another application's database, which are left
- * unchanged, and JOURNAL_EIO for a file that is not SQLite. */
+ * unchanged, JOURNAL_EIO for a file that is not SQLite, and JOURNAL_EKEY
+ * for a key file that is missing while sealed secrets exist, or that is
+ * unreadable, open to group or others, or not 32 bytes long. */
 int journal_open(const char *path, struct journal **out);
+
+/* Make key_file the key file of the journal at journal_path for every
+ * later journal_open in this process; an empty or NULL key_file restores
+ * the default. Only one journal has a set key file at a time. Returns
+ * JOURNAL_OK, or JOURNAL_EINVAL for a path of JOURNAL_PATH_SIZE bytes or
+ * more. */
+int journal_set_key_file(const char *journal_path, const char *key_file);
+
+/* Write into out the key file of the journal at journal_path: the one
+ * set with journal_set_key_file, else journal_path followed by ".key".
+ * Returns JOURNAL_OK, or JOURNAL_EINVAL when it does not fit size. */
+int journal_key_file(const char *journal_path, char *out, size_t size);
 
 /* Close the handle and free it. NULL is ignored. */
 void journal_close(struct journal *journal);
@@ -120,7 +140,8 @@ void journal_close(struct journal *journal);
  * reference and last_error empty. Returns JOURNAL_EEXIST for a duplicate
  * id, JOURNAL_EINVAL for empty or oversized fields, an id that is not a
  * canonical UUID, an unknown currency or an amount outside
- * 0..CURRENCY_AMOUNT_MAX. */
+ * 0..CURRENCY_AMOUNT_MAX, and JOURNAL_EKEY when a secret cannot be sealed
+ * because the key file cannot be created or read. */
 int journal_insert(struct journal *journal, const struct operation *op);
 
 /* Insert op as journal_insert does, after check(journal, op, context)
@@ -135,9 +156,11 @@ int journal_insert_checked(struct journal *journal,
 					void *context),
 			   void *context);
 
-/* Read one operation into *out. Returns JOURNAL_ENOTFOUND if absent, and
+/* Read one operation into *out. Returns JOURNAL_ENOTFOUND if absent,
  * JOURNAL_EIO when a stored field does not fit its buffer in struct
- * operation. *out is changed only on success. */
+ * operation, and JOURNAL_EKEY when its secret does not unseal with the
+ * key file (as for every function that reads operations). *out is
+ * changed only on success. */
 int journal_get(struct journal *journal, const char *id,
 		struct operation *out);
 

@@ -9,9 +9,14 @@
 #include <sqlite3.h>
 
 #include "journal.h"
+#include "vault.h"
+
+/* Buffer size of the stored, sealed form of struct operation's secret. */
+#define JOURNAL_SEALED_SIZE VAULT_SEALED_SIZE(JOURNAL_SECRET_SIZE)
 
 /* Columns of struct operation, in the order journal_read_operation reads
- * them. Keys are in their own table. A missing secret is NULL. */
+ * them. Keys are in their own table. A missing secret is NULL, and a
+ * present one is sealed with the journal's key (journal_vault.c). */
 #define JOURNAL_OPERATION_COLUMNS \
 	"id, type, state, agent_id, currency, amount, payload, created_at," \
 	" updated_at, next_attempt_at, attempts, reference, last_error," \
@@ -84,6 +89,10 @@ struct journal {
 	sqlite3 *db;
 	/* Prepared on first use and kept until journal_close. */
 	sqlite3_stmt *statements[STMT_TOTAL];
+	/* The key of the sealed secrets: loaded at open when the key file
+	 * exists, else NULL until the first secret creates the file. */
+	struct vault *vault;
+	char key_path[JOURNAL_PATH_SIZE];
 };
 
 /* Log rc with SQLite's message and return its journal_error. Call it before
@@ -169,5 +178,33 @@ int journal_next_operation(struct journal *journal, sqlite3_stmt *stmt,
 int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
 			    const char *action, struct operation *ops,
 			    int max);
+
+/* Find the key file of the journal at path, and load its key into
+ * journal->vault when the file exists. The journal's schema is at
+ * version. Returns JOURNAL_OK, also when the file is missing and no
+ * secret is sealed yet, or JOURNAL_EKEY (logged with the file name) for
+ * a key file that is missing while sealed secrets exist, or that cannot
+ * be read, is open to group or others, or has the wrong size. */
+int journal_open_vault(struct journal *journal, const char *path,
+		       int64_t version);
+
+/* Seal the text plain, the secret of operation id, into sealed (at least
+ * JOURNAL_SEALED_SIZE bytes), loading the key or creating the key file
+ * first when needed. An empty plain gives an empty sealed. Returns
+ * JOURNAL_OK, JOURNAL_EKEY or JOURNAL_EIO. */
+int journal_seal_secret(struct journal *journal, const char *id,
+			const char *plain, char *sealed, size_t size);
+
+/* Unseal the stored secret of operation id into plain. An empty sealed
+ * gives an empty plain. Returns JOURNAL_OK, or JOURNAL_EKEY (logged) for
+ * a missing key, a wrong key or id, a changed or damaged value, or one
+ * that does not fit size; plain is then wiped. */
+int journal_unseal_secret(struct journal *journal, const char *id,
+			  const char *sealed, char *plain, size_t size);
+
+/* Seal every secret stored in plain text, as schema versions before 10
+ * kept them, inside the caller's transaction. Returns the number sealed
+ * or a negative journal_error. */
+int journal_seal_plaintext(struct journal *journal, const char *path);
 
 #endif

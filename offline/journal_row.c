@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <string.h>
 
+#include <mbedtls/platform_util.h>
 #include <sqlite3.h>
 
 #include "../app/log.h"
@@ -127,11 +128,76 @@ out:
 	return rc;
 }
 
+/* Read the sealed secret column and unseal it into op->secret. */
+static int read_secret(struct journal *journal, sqlite3_stmt *stmt,
+		       struct operation *op)
+{
+	char sealed[JOURNAL_SEALED_SIZE];
+	int rc;
+
+	rc = copy_text_column(stmt, COLUMN_SECRET, sealed, sizeof(sealed),
+			      op->id);
+	if (rc != JOURNAL_OK)
+		return rc;
+	return journal_unseal_secret(journal, op->id, sealed, op->secret,
+				     sizeof(op->secret));
+}
+
+/* Read the columns other than the secret into *op, which starts zeroed
+ * with its id set. */
+static int read_fields(sqlite3_stmt *stmt, struct operation *op)
+{
+	int64_t attempts;
+	int rc;
+
+	const struct {
+		int column;
+		char *dst;
+		size_t size;
+	} texts[] = {
+		{COLUMN_TYPE, op->type, sizeof(op->type)},
+		{COLUMN_AGENT_ID, op->agent_id, sizeof(op->agent_id)},
+		{COLUMN_CURRENCY, op->currency, sizeof(op->currency)},
+		{COLUMN_PAYLOAD, op->payload, sizeof(op->payload)},
+		{COLUMN_REFERENCE, op->reference, sizeof(op->reference)},
+		{COLUMN_LAST_ERROR, op->last_error, sizeof(op->last_error)},
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		rc = copy_text_column(stmt, texts[i].column, texts[i].dst,
+				      texts[i].size, op->id);
+		if (rc != JOURNAL_OK)
+			return rc;
+	}
+
+	rc = journal_read_state(stmt, COLUMN_STATE, &op->state, op->id);
+	if (rc != JOURNAL_OK)
+		return rc;
+
+	attempts = sqlite3_column_int64(stmt, COLUMN_ATTEMPTS);
+	if (attempts < 0 || attempts > INT_MAX) {
+		log_error("operation %s: stored attempts %lld is out of range",
+			  op->id, (long long)attempts);
+		return JOURNAL_EIO;
+	}
+	op->attempts = (int)attempts;
+	op->amount = sqlite3_column_int64(stmt, COLUMN_AMOUNT);
+	op->created_at = sqlite3_column_int64(stmt, COLUMN_CREATED_AT);
+	op->updated_at = sqlite3_column_int64(stmt, COLUMN_UPDATED_AT);
+	op->next_attempt_at = sqlite3_column_int64(stmt,
+						   COLUMN_NEXT_ATTEMPT_AT);
+	/* NULL, not yet acknowledged, reads as 0. */
+	op->acknowledged_at = sqlite3_column_int64(stmt,
+						   COLUMN_ACKNOWLEDGED_AT);
+	op->age_approved = sqlite3_column_int(stmt, COLUMN_AGE_APPROVED);
+	op->sent = sqlite3_column_int(stmt, COLUMN_SENT);
+	op->printed = sqlite3_column_int(stmt, COLUMN_PRINTED);
+	return JOURNAL_OK;
+}
+
 int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
 			   struct operation *out)
 {
 	struct operation op;
-	int64_t attempts;
 	int rc;
 
 	memset(&op, 0, sizeof(op));
@@ -139,55 +205,17 @@ int journal_read_operation(struct journal *journal, sqlite3_stmt *stmt,
 	if (rc != JOURNAL_OK)
 		return rc;
 
-	const struct {
-		int column;
-		char *dst;
-		size_t size;
-	} texts[] = {
-		{COLUMN_TYPE, op.type, sizeof(op.type)},
-		{COLUMN_AGENT_ID, op.agent_id, sizeof(op.agent_id)},
-		{COLUMN_CURRENCY, op.currency, sizeof(op.currency)},
-		{COLUMN_PAYLOAD, op.payload, sizeof(op.payload)},
-		{COLUMN_REFERENCE, op.reference, sizeof(op.reference)},
-		{COLUMN_LAST_ERROR, op.last_error, sizeof(op.last_error)},
-		{COLUMN_SECRET, op.secret, sizeof(op.secret)},
-	};
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		rc = copy_text_column(stmt, texts[i].column, texts[i].dst,
-				      texts[i].size, op.id);
-		if (rc != JOURNAL_OK)
-			return rc;
-	}
+	rc = read_fields(stmt, &op);
+	if (rc == JOURNAL_OK)
+		rc = read_secret(journal, stmt, &op);
+	if (rc == JOURNAL_OK)
+		rc = journal_read_keys(journal, op.id, op.keys);
+	if (rc == JOURNAL_OK)
+		*out = op;
 
-	rc = journal_read_state(stmt, COLUMN_STATE, &op.state, op.id);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	attempts = sqlite3_column_int64(stmt, COLUMN_ATTEMPTS);
-	if (attempts < 0 || attempts > INT_MAX) {
-		log_error("operation %s: stored attempts %lld is out of range",
-			  op.id, (long long)attempts);
-		return JOURNAL_EIO;
-	}
-	op.attempts = (int)attempts;
-	op.amount = sqlite3_column_int64(stmt, COLUMN_AMOUNT);
-	op.created_at = sqlite3_column_int64(stmt, COLUMN_CREATED_AT);
-	op.updated_at = sqlite3_column_int64(stmt, COLUMN_UPDATED_AT);
-	op.next_attempt_at = sqlite3_column_int64(stmt,
-						  COLUMN_NEXT_ATTEMPT_AT);
-	/* NULL, not yet acknowledged, reads as 0. */
-	op.acknowledged_at = sqlite3_column_int64(stmt,
-						  COLUMN_ACKNOWLEDGED_AT);
-	op.age_approved = sqlite3_column_int(stmt, COLUMN_AGE_APPROVED);
-	op.sent = sqlite3_column_int(stmt, COLUMN_SENT);
-	op.printed = sqlite3_column_int(stmt, COLUMN_PRINTED);
-
-	rc = journal_read_keys(journal, op.id, op.keys);
-	if (rc != JOURNAL_OK)
-		return rc;
-
-	*out = op;
-	return JOURNAL_OK;
+	/* The stack copy contains the plain secret. */
+	mbedtls_platform_zeroize(&op, sizeof(op));
+	return rc;
 }
 
 int journal_next_operation(struct journal *journal, sqlite3_stmt *stmt,

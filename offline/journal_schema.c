@@ -15,7 +15,10 @@
 #include "../app/log.h"
 
 /* Schema version this code writes, kept in PRAGMA user_version. */
-#define JOURNAL_SCHEMA_VERSION 9
+#define JOURNAL_SCHEMA_VERSION 10
+
+/* The first version whose secrets are sealed (journal_vault.c). */
+#define JOURNAL_SEALED_VERSION 10
 
 /* PRAGMA application_id of a spotagent journal: "SPAJ" in ASCII. */
 #define JOURNAL_APPLICATION_ID 1397768522 /* 0x5350414a */
@@ -217,6 +220,11 @@ static const char *const migrations[JOURNAL_SCHEMA_VERSION] = {
 	"CREATE INDEX print_jobs_operation ON print_jobs (operation_id)"
 	" WHERE operation_id IS NOT NULL;"
 	"PRAGMA user_version = 9;",
+
+	/* Secrets are sealed with AES-256-GCM. The SQL changes nothing
+	 * else: migrate_schema seals the plain ones in C, with the key,
+	 * in the same transaction. */
+	"PRAGMA user_version = 10;",
 };
 
 static const char *const statement_sql[STMT_TOTAL] = {
@@ -467,6 +475,24 @@ out:
 	return rc;
 }
 
+/* Copy the pages with the newly sealed secrets into the database file
+ * and truncate the WAL file, so that the plain secrets that older frames
+ * contain leave it. secure_delete has already zeroed the plain text in the
+ * pages. A reader on another connection can keep the checkpoint from
+ * finishing, which is logged: the frames are then overwritten as the WAL
+ * file is reused. */
+static void checkpoint_plaintext(struct journal *journal, const char *path)
+{
+	int rc = sqlite3_wal_checkpoint_v2(journal->db, NULL,
+					   SQLITE_CHECKPOINT_TRUNCATE, NULL,
+					   NULL);
+
+	if (rc != SQLITE_OK)
+		log_warn("journal %s: checkpoint after sealing secrets did "
+			 "not finish: %s (SQLite code %d)", path,
+			 sqlite3_errmsg(journal->db), rc);
+}
+
 /* Apply the migrations from the file's version up to
  * JOURNAL_SCHEMA_VERSION in one transaction. The version is read again
  * inside the transaction because another process may have migrated the
@@ -474,6 +500,7 @@ out:
 static int migrate_schema(struct journal *journal, const char *path)
 {
 	int64_t version;
+	int sealed;
 	int rc;
 
 	rc = journal_exec(journal, "BEGIN IMMEDIATE", "begin migration of",
@@ -493,7 +520,19 @@ static int migrate_schema(struct journal *journal, const char *path)
 			 (long long)(v + 1));
 	}
 
+	/* A crash before the COMMIT leaves the old version with its plain
+	 * secrets, and the next open runs all of it again. */
+	sealed = 0;
+	if (version < JOURNAL_SEALED_VERSION) {
+		sealed = journal_seal_plaintext(journal, path);
+		rc = sealed < 0 ? sealed : JOURNAL_OK;
+		if (rc != JOURNAL_OK)
+			goto out;
+	}
+
 	rc = journal_exec(journal, "COMMIT", "commit migration of", path);
+	if (rc == JOURNAL_OK && sealed > 0)
+		checkpoint_plaintext(journal, path);
 out:
 	if (rc != JOURNAL_OK)
 		journal_rollback(journal, path);
@@ -543,6 +582,9 @@ int journal_open(const char *path, struct journal **out)
 	rc = configure_connection(journal, path);
 	if (rc != JOURNAL_OK)
 		goto fail;
+	rc = journal_open_vault(journal, path, version);
+	if (rc != JOURNAL_OK)
+		goto fail;
 	if (version < JOURNAL_SCHEMA_VERSION) {
 		rc = migrate_schema(journal, path);
 		if (rc != JOURNAL_OK)
@@ -571,5 +613,6 @@ void journal_close(struct journal *journal)
 	if (rc != SQLITE_OK)
 		log_error("closing the journal failed: %s (SQLite code %d)",
 			  sqlite3_errmsg(journal->db), rc);
+	vault_close(journal->vault);
 	free(journal);
 }

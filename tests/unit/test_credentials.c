@@ -525,7 +525,7 @@ static void migrate_v3_to_v4(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
 	assert_int_equal(got.state, OP_IN_FLIGHT);
@@ -550,7 +550,7 @@ static void reopen_is_idempotent(void **state)
 	reopen(f);
 	reopen(f);
 	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(f->path, "SELECT count(*) FROM credentials", NULL, text,
 		  sizeof(text));
 	assert_string_equal(text, "1");

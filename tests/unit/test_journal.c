@@ -135,7 +135,7 @@ static void open_creates_schema(void **state)
 	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
 	assert_string_equal(text, "wal");
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
 	assert_string_equal(text, "1397768522");
 	raw_query(f->path,
@@ -1223,7 +1223,7 @@ static void migrate_v1_to_v2(void **state)
 	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
 
 	raw_query(path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(path,
 		  "SELECT count(*) FROM pragma_index_list('operations')"
 		  " WHERE name = 'operations_queue'",
@@ -1501,7 +1501,7 @@ static void migrate_v5_to_v6(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(f->path, "SELECT count(*) FROM operations", text,
 		  sizeof(text));
 	assert_string_equal(text, "3");
@@ -1631,16 +1631,18 @@ static void day_scan_stops(void **state)
 }
 
 
-/* The secret column of operation id, or "(null)", on a second
- * connection. */
+/* The secret column of operation id on a second connection: "(null)",
+ * "(sealed)" for a value in the journal's sealed format, else the stored
+ * text. test_journal_vault.c checks what a sealed value contains. */
 static void raw_secret(const char *path, const char *id, char *out,
 		       size_t size)
 {
-	char sql[160];
+	char sql[256];
 
 	snprintf(sql, sizeof(sql),
-		 "SELECT coalesce(secret, '(null)') FROM operations"
-		 " WHERE id = '%s'",
+		 "SELECT CASE WHEN secret IS NULL THEN '(null)'"
+		 " WHEN secret GLOB 'v1:*' THEN '(sealed)'"
+		 " ELSE secret END FROM operations WHERE id = '%s'",
 		 id);
 	raw_query(path, sql, out, size);
 }
@@ -1664,7 +1666,7 @@ static void secret_kept_while_pending(void **state)
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(journal_insert(f->journal, &plain), JOURNAL_OK);
 	raw_secret(f->path, op.id, text, sizeof(text));
-	assert_string_equal(text, SECRET);
+	assert_string_equal(text, "(sealed)");
 	raw_secret(f->path, plain.id, text, sizeof(text));
 	assert_string_equal(text, "(null)");
 
@@ -1755,10 +1757,11 @@ static void secret_cleared_when_final(void **state)
 		 "(null)"},
 		{FINAL_CANCEL, OP_QUEUED, JOURNAL_OK, OP_REJECTED, "(null)"},
 		{FINAL_CANCEL, OP_IN_FLIGHT, JOURNAL_ESTATE, OP_IN_FLIGHT,
-		 SECRET},
+		 "(sealed)"},
 		{FINAL_DISCARD, OP_NEEDS_ATTENTION, JOURNAL_OK, OP_REJECTED,
 		 "(null)"},
-		{FINAL_DISCARD, OP_QUEUED, JOURNAL_ESTATE, OP_QUEUED, SECRET},
+		{FINAL_DISCARD, OP_QUEUED, JOURNAL_ESTATE, OP_QUEUED,
+		 "(sealed)"},
 	};
 	struct journal_fixture *f = *state;
 
@@ -1922,7 +1925,7 @@ static void migrate_v6_to_v7(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(f->path,
 		  "SELECT count(*) FROM pragma_table_info('operations')"
 		  " WHERE name = 'secret'",
@@ -1977,7 +1980,7 @@ static void migrate_v7_to_v8(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(f->path, "SELECT count(*) FROM operations", text,
 		  sizeof(text));
 	assert_string_equal(text, "6");
@@ -2254,6 +2257,9 @@ static void strerror_messages(void **state)
 		{JOURNAL_EBUSY, "Journal is locked by another process"},
 		{JOURNAL_EINVAL, "Invalid, empty or too long operation field"},
 		{JOURNAL_ESTATE, "Operation state does not allow this change"},
+		{JOURNAL_EKEY,
+		 "Journal key file is missing, unreadable, open to other "
+		 "users or does not match (details in the log)"},
 		{-99, "Unknown journal error"},
 		{1, "Unknown journal error"},
 	};

@@ -607,7 +607,7 @@ static void migrate_v8_to_v9(void **state)
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
-	assert_string_equal(text, "9");
+	assert_string_equal(text, "10");
 	raw_query(f->path,
 		  "SELECT count(*) FROM sqlite_schema"
 		  " WHERE name LIKE 'print_jobs%'",
