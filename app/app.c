@@ -17,9 +17,21 @@
 void app_describe_journal_error(const char *path, int rc, char *error,
 			    size_t error_size)
 {
+	char key_file[JOURNAL_PATH_SIZE];
 	char copy[PATH_MAX];
 	const char *folder;
 
+	if (rc == JOURNAL_EKEY &&
+	    journal_key_file(path, key_file, sizeof(key_file)) ==
+		    JOURNAL_OK) {
+		snprintf(error, error_size,
+			 "journal %s: key file %s is missing, unreadable, "
+			 "open to group or others, or not the journal's key "
+			 "(details in the log); restore it from backup with "
+			 "mode 0600, or check [journal] key_file",
+			 path, key_file);
+		return;
+	}
 	snprintf(copy, sizeof(copy), "%s", path);
 	folder = dirname(copy);
 	if (access(folder, W_OK | X_OK) != 0)
@@ -36,6 +48,21 @@ void app_describe_journal_error(const char *path, int rc, char *error,
 	else
 		snprintf(error, error_size, "journal %s: %s", path,
 			 journal_strerror(rc));
+}
+
+/* Start the card worker; the terminal works without it (account numbers
+ * are typed or swiped through a keyboard-wedge reader). */
+static void start_card_worker(struct app *app)
+{
+	char error[160];
+
+	app->status.card_reader = CARD_READER_NONE;
+	app->status.card_message[0] = '\0';
+	if (card_worker_start(&app->config, app->usb, app->events, &app->card,
+			      error, sizeof(error)) != 0) {
+		log_error("card worker not started: %s", error);
+		app->card = NULL;
+	}
 }
 
 int app_open(struct app *app, char *error, size_t error_size)
@@ -71,6 +98,7 @@ int app_open(struct app *app, char *error, size_t error_size)
 		app->status.printer = PRINTER_STATE_READY;
 	else
 		app->status.printer = PRINTER_STATE_DISCONNECTED;
+	start_card_worker(app);
 	app_refresh_counts(app);
 	app_refresh_print_counts(app);
 	app_print_due(app, &app->printed);
@@ -146,9 +174,12 @@ void app_close(struct app *app)
 	join_request(app);
 	transport_close(app->request_transport);
 	app->request_transport = NULL;
+	card_worker_stop(app->card);
 	print_queue_stop(app->print);
 	usb_context_close(app->usb);
 	app->usb = NULL;
+	card_worker_free(app->card);
+	app->card = NULL;
 	print_queue_free(app->print);
 	app->print = NULL;
 	event_channel_close(app->events);
@@ -231,6 +262,10 @@ void app_apply_event(struct app *app, const struct event *event)
 		app_refresh_print_counts(app);
 		break;
 	case EVENT_CARD_READER:
+		app->status.card_reader = (enum card_reader_state)event->status;
+		snprintf(app->status.card_message,
+			 sizeof(app->status.card_message), "%s", event->text);
+		break;
 	case EVENT_CARD:
 	case EVENT_CARD_APPS:
 		/* The screen that requested the card handles these. */

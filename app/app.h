@@ -15,6 +15,8 @@
 #include "../offline/journal.h"
 #include "../offline/sync.h"
 #include "api.h"
+#include "api_card.h"
+#include "card_worker.h"
 #include "config.h"
 #include "event.h"
 #include "print_queue.h"
@@ -37,6 +39,8 @@ struct app_status {
 	char printer_message[160];   /* the print worker's last news */
 	int64_t print_waiting;        /* print jobs not written yet */
 	int64_t print_held;           /* print jobs the agent must release */
+	enum card_reader_state card_reader;
+	char card_message[160];      /* the card worker's last state words */
 };
 
 /* Summary of app_print_due's print jobs, for the agent. Calls add to
@@ -62,6 +66,7 @@ struct app {
 	struct sync_worker *sync;
 	struct usb_context *usb;         /* NULL when libusb cannot start */
 	struct print_queue *print;
+	struct card_worker *card;        /* NULL when it did not start */
 	struct session session;
 	struct app_status status;
 	struct app_print_report printed; /* since the UI last read it */
@@ -82,6 +87,7 @@ struct app {
 	struct api_login pending_login;
 	char pending_agent[JOURNAL_AGENT_SIZE];
 	struct api_wallet pending_wallet;
+	struct api_card_account pending_card; /* app_card_lookup's result */
 };
 
 /* Write a one-line message for the agent or operator on why the journal
@@ -91,10 +97,12 @@ void app_describe_journal_error(const char *path, int rc, char *error,
 			    size_t error_size);
 
 /* Open the journal, the event channel and the USB context, start the
- * print worker (which opens the printer) and the sync worker for an
- * already loaded app->config. A USB context that cannot start is logged
- * and only fails a "usb" printer setting. Returns 0, or -1 with a
- * one-line message in error (everything opened so far is closed). */
+ * print worker (which opens the printer), the card worker and the sync
+ * worker for an already loaded app->config. A USB context that cannot
+ * start is logged and only fails a "usb" printer setting. A card worker
+ * that cannot start is logged and leaves app->card NULL. Returns 0, or
+ * -1 with a one-line message in error (everything opened so far is
+ * closed). */
 int app_open(struct app *app, char *error, size_t error_size);
 
 /* Stop the sync worker, join a request thread, close everything. */
@@ -256,5 +264,21 @@ int app_print_release(struct app *app, char *message, size_t message_size);
 
 /* Re-read the print job counts from the journal into app->status. */
 void app_refresh_print_counts(struct app *app);
+
+/* Start looking up the wallet linked to card->pan at the central service
+ * on the request thread. The PAN is copied for the request and wiped when
+ * it ends, and card stays the caller's to wipe. EVENT_CARD_LOOKUP arrives
+ * with status 0, the account in id and the holder name in text (then
+ * app_card_result has the wallet), or a negative api_error and a line for
+ * the agent in text. Returns 0, or -1 with a line for the agent in
+ * message and no event. It fails when not logged in, when offline (no
+ * link, or logged in offline), for a card number that is not 12 to 19
+ * digits passing the Luhn check, or while a request is still running. */
+int app_card_lookup(struct app *app, const struct card_data *card,
+		    char *message, size_t message_size);
+
+/* Copy the wallet of the last successful app_card_lookup into *out.
+ * Returns 0, or -1 when there is none. */
+int app_card_result(struct app *app, struct api_card_account *out);
 
 #endif

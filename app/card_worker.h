@@ -30,9 +30,9 @@ enum card_reader_state {
 struct card_worker;
 
 /* Start the worker on usb (may be NULL: then only keyboard-wedge swipes
- * work and the state is CARD_READER_NONE). It watches readers of the
- * kinds config->card enables and posts EVENT_CARD_READER when their state
- * changes and EVENT_CARD when a request ends. Returns 0 and a worker for
+ * work and the state is CARD_READER_NONE). It watches the readers that
+ * [card] reader and [card] hid enable, posts EVENT_CARD_READER when their
+ * state changes and EVENT_CARD when a request ends. Returns 0 and a worker for
  * card_worker_stop, or -1 with a one-line message in error. */
 int card_worker_start(const struct config *config, struct usb_context *usb,
 		      struct event_channel *events, struct card_worker **out,
@@ -46,8 +46,10 @@ enum card_reader_state card_worker_state(struct card_worker *worker,
 
 /* Start waiting up to timeout_s for a card: inserted or tapped on a chip
  * reader (read with EMV), or swiped on a HID reader. A card already in
- * the reader is read at once. Returns 0, or a negative card_error
- * (CARD_ENOREADER, CARD_EBUSY when a request is already running). The
+ * the reader is read at once. A timeout_s of 0 or less takes [card]
+ * timeout. Returns 0, or a negative card_error: CARD_ENOREADER, CARD_EBUSY
+ * when a request is already running, or CARD_EACCESS or CARD_EBUSY when
+ * the only reader could not be opened. The
  * result arrives as EVENT_CARD (status CARD_OK or a card_error), or as
  * EVENT_CARD_APPS when the agent must choose an application. */
 int card_worker_request(struct card_worker *worker, int timeout_s);
@@ -71,7 +73,8 @@ void card_worker_cancel(struct card_worker *worker);
  * PAN has been handed on. */
 int card_worker_take(struct card_worker *worker, struct card_data *out);
 
-/* Stop and join the thread and close the readers. NULL is allowed. */
+/* Stop and join the thread, close the readers and wipe a result not
+ * taken. NULL and a second call are allowed. */
 void card_worker_stop(struct card_worker *worker);
 
 /* Free a stopped worker, after usb_context_close, since a USB watch keeps

@@ -15,9 +15,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "card_worker.h"
 #include "currency.h"
 #include "log.h"
 #include "../drivers/escpos_profile.h"
+#include "../offline/journal.h"
 #include "../offline/transport.h"
 
 enum setting_kind {
@@ -67,6 +69,8 @@ struct setting {
 /* Indexed by enum config_drawer. */
 static const char *const drawer_choices[] = { "none", "pin2", "pin5", NULL };
 static const char *const yes_no_choices[] = { "no", "yes", NULL };
+/* Indexed by enum config_card_reader. */
+static const char *const card_reader_choices[] = { "auto", "none", NULL };
 
 static const struct setting settings[] = {
 	TEXT("central", "url", url, true, NULL),
@@ -82,6 +86,7 @@ static const struct setting settings[] = {
 	NUMBER("terminal", "offline_login_hours", offline_login_hours, "72",
 	       1, 720),
 	PATH("journal", "path", journal_path, true, NULL),
+	PATH("journal", "key_file", journal_key_file, false, ""),
 	{ .section = "printer", .name = "device", .kind = SETTING_DEVICE,
 	  .offset = offsetof(struct config, printer),
 	  .size = sizeof(((struct config *)0)->printer), .fallback = "none" },
@@ -106,7 +111,17 @@ static const struct setting settings[] = {
 	NUMBER("sync", "batch_size", batch_size, "100", 1, 1000),
 	NUMBER("sync", "policy_refresh_seconds", policy_refresh, "900", 10,
 	       86400),
+
+	/* The [card] section; the timeout's default is
+	 * CARD_WORKER_WAIT_SECONDS, checked below. */
+	CHOICE("card", "reader", card_reader, "auto", card_reader_choices),
+	TEXT("card", "hid", card_hid, false, "none"),
+	NUMBER("card", "timeout", card_timeout, "30", 5, 120),
 };
+
+_Static_assert(CARD_WORKER_WAIT_SECONDS == 30,
+	       "the [card] timeout default must match "
+	       "CARD_WORKER_WAIT_SECONDS");
 
 #define SETTING_COUNT (sizeof(settings) / sizeof(settings[0]))
 
@@ -550,7 +565,67 @@ static int check_verify_url(struct load_state *state)
 	return 0;
 }
 
+/* Check [card] hid: none, auto, or a vendor:product id of four
+ * hexadecimal digits each. */
+static int check_card_hid(struct load_state *state)
+{
+	const char *hid = state->config->card_hid;
+	static const char pattern[] = "hhhh:hhhh";
+	bool id = strlen(hid) == sizeof(pattern) - 1;
+
+	if (strcmp(hid, "none") == 0 || strcmp(hid, "auto") == 0)
+		return 0;
+	for (size_t i = 0; id && i < sizeof(pattern) - 1; i++) {
+		if (pattern[i] == 'h' ? !isxdigit((unsigned char)hid[i])
+				      : hid[i] != pattern[i])
+			id = false;
+	}
+	if (id)
+		return 0;
+	snprintf(state->error, state->error_size,
+		 "%s: [card] hid must be none, auto or VVVV:PPPP "
+		 "(hexadecimal vendor and product of a HID card reader), "
+		 "not \"%s\"",
+		 state->path, hid);
+	return -1;
+}
+
 /* Checks that need more than one setting or a closer look. */
+/* Default [journal] key_file to the journal path plus ".key", and keep
+ * it apart from the journal's own files. */
+static int check_key_file(struct load_state *state)
+{
+	struct config *c = state->config;
+	size_t length = strlen(c->journal_path);
+	int written;
+
+	if (c->journal_key_file[0] == '\0') {
+		written = snprintf(c->journal_key_file,
+				   sizeof(c->journal_key_file), "%s.key",
+				   c->journal_path);
+		if (written < 0 ||
+		    (size_t)written >= sizeof(c->journal_key_file)) {
+			snprintf(state->error, state->error_size,
+				 "%s: [journal] path is too long to add .key "
+				 "for the default key_file; set [journal] "
+				 "key_file",
+				 state->path);
+			return -1;
+		}
+	}
+	if (strncmp(c->journal_key_file, c->journal_path, length) == 0 &&
+	    (c->journal_key_file[length] == '\0' ||
+	     strcmp(c->journal_key_file + length, "-wal") == 0 ||
+	     strcmp(c->journal_key_file + length, "-shm") == 0)) {
+		snprintf(state->error, state->error_size,
+			 "%s: [journal] key_file must not be the journal or "
+			 "its -wal or -shm file",
+			 state->path);
+		return -1;
+	}
+	return 0;
+}
+
 static int check_values(struct load_state *state)
 {
 	struct config *c = state->config;
@@ -570,7 +645,7 @@ static int check_values(struct load_state *state)
 			 state->path);
 		return -1;
 	}
-	if (check_files(state) != 0)
+	if (check_files(state) != 0 || check_key_file(state) != 0)
 		return -1;
 	if (currency_find(c->currency) == NULL) {
 		snprintf(state->error, state->error_size,
@@ -586,6 +661,8 @@ static int check_values(struct load_state *state)
 	}
 	if (check_device(state) != 0 || check_profile(state) != 0 ||
 	    check_verify_url(state) != 0)
+		return -1;
+	if (check_card_hid(state) != 0)
 		return -1;
 	if (c->retry_min > c->retry_max) {
 		snprintf(state->error, state->error_size,
@@ -647,6 +724,14 @@ int config_load(const char *path, struct config *out, char *error,
 	}
 	if (apply_defaults(&state) != 0 || check_values(&state) != 0)
 		return -1;
+	/* Every process and subcommand loads its configuration here, so
+	 * each of its journal_open calls then finds the key file. */
+	if (journal_set_key_file(parsed.journal_path,
+				 parsed.journal_key_file) != JOURNAL_OK) {
+		snprintf(error, error_size,
+			 "%s: [journal] path or key_file is too long", path);
+		return -1;
+	}
 	*out = parsed;
 	return 0;
 }

@@ -19,6 +19,15 @@ enum config_drawer {
 	CONFIG_DRAWER_PIN5 = 2,
 };
 
+/* [card] reader: whether the card worker opens a CCID chip reader. */
+enum config_card_reader {
+	CONFIG_CARD_READER_AUTO = 0, /* the first CCID reader connected */
+	CONFIG_CARD_READER_NONE = 1,
+};
+
+/* [card] hid: "none", "auto" or "VVVV:PPPP", plus the NUL. */
+#define CONFIG_CARD_HID_SIZE 10
+
 struct config {
 	char url[CONFIG_TEXT_SIZE];        /* [central] url, https://... */
 	char ca_file[CONFIG_TEXT_SIZE];    /* [central] ca_file */
@@ -33,6 +42,8 @@ struct config {
 	int offline_login_hours;           /* [terminal]
 					      offline_login_hours */
 	char journal_path[CONFIG_TEXT_SIZE]; /* [journal] path */
+	char journal_key_file[CONFIG_TEXT_SIZE]; /* [journal] key_file,
+						    default path + ".key" */
 	char printer[CONFIG_TEXT_SIZE];    /* [printer] device */
 	int paper_columns;                 /* [printer] paper 58 or 80 mm,
 					      stored as 32 or 48 columns;
@@ -55,11 +66,19 @@ struct config {
 	int idle_check;                    /* [sync] idle_check_seconds */
 	int batch_size;                    /* [sync] batch_size */
 	int policy_refresh;                /* [sync] policy_refresh_seconds */
+
+	/* The [card] section. */
+	int card_reader;                   /* [card] reader: one of enum
+					      config_card_reader */
+	char card_hid[CONFIG_CARD_HID_SIZE]; /* [card] hid */
+	int card_timeout;                  /* [card] timeout, seconds */
 };
 
 /* Read and validate path into *out. On failure writes a one-line message
  * naming the setting and the file into error and returns -1. Paths in the
- * file that are relative are taken relative to the file's folder. */
+ * file that are relative are taken relative to the file's folder. On
+ * success also makes [journal] key_file the key file of the journal for
+ * this process (journal_set_key_file). */
 int config_load(const char *path, struct config *out, char *error,
 		size_t error_size);
 

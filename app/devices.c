@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../drivers/ccid.h"
 #include "../drivers/escpos.h"
 #include "../drivers/printer.h"
 #include "../drivers/usb.h"
@@ -44,6 +45,73 @@ static void print_printer_state(struct printer *printer)
 		       status.drawer_open ? ", drawer open" : "");
 }
 
+static const char *ccid_level_name(enum ccid_level level)
+{
+	switch (level) {
+	case CCID_LEVEL_CHARACTER:
+		return "character";
+	case CCID_LEVEL_TPDU:
+		return "TPDU";
+	case CCID_LEVEL_SHORT_APDU:
+		return "short APDU";
+	case CCID_LEVEL_EXTENDED_APDU:
+		return "extended APDU";
+	}
+	return "unknown";
+}
+
+static const char *icc_name(enum ccid_icc icc)
+{
+	switch (icc) {
+	case CCID_ICC_ACTIVE:
+		return "card present (powered)";
+	case CCID_ICC_INACTIVE:
+		return "card present";
+	case CCID_ICC_ABSENT:
+		return "no card";
+	}
+	return "slot state unknown";
+}
+
+/* Print a chip reader's exchange level, voltages and whether a card is
+ * in it. The card is not powered and nothing of it is read. A reader
+ * that a running spotagent has open shows as busy. */
+static void print_chip_reader(struct usb_context *usb,
+			      const struct usb_device_info *info)
+{
+	const struct ccid_descriptor *descriptor;
+	struct ccid_reader *reader = NULL;
+	enum ccid_icc icc = CCID_ICC_ABSENT;
+	int rc = ccid_open(usb, info, &reader);
+
+	if (rc != CCID_OK) {
+		/* usb_strerror's messages name the udev rule and the
+		 * other program. */
+		if (rc == CCID_EACCESS)
+			printf("cannot be opened: %s\n",
+			       usb_strerror(USB_EACCESS));
+		else if (rc == CCID_EBUSY)
+			printf("cannot be opened: %s\n",
+			       usb_strerror(USB_EBUSY));
+		else
+			printf("cannot be opened: %s\n", ccid_strerror(rc));
+		return;
+	}
+	descriptor = ccid_descriptor_of(reader);
+	printf("can be opened, %s exchange, voltages%s%s%s%s, ",
+	       ccid_level_name(descriptor->level),
+	       descriptor->voltages & CCID_VOLTAGE_5V ? " 5V" : "",
+	       descriptor->voltages & CCID_VOLTAGE_3V ? " 3V" : "",
+	       descriptor->voltages & CCID_VOLTAGE_1_8V ? " 1.8V" : "",
+	       descriptor->auto_voltage ? " (automatic)" : "");
+	rc = ccid_slot_status(reader, &icc);
+	if (rc != CCID_OK)
+		printf("slot status failed: %s\n", ccid_strerror(rc));
+	else
+		printf("%s\n", icc_name(icc));
+	ccid_close(reader);
+}
+
 /* Print one found device: whether it can be opened, and a printer's
  * status. */
 static void print_usb_device(struct usb_context *usb,
@@ -64,6 +132,10 @@ static void print_usb_device(struct usb_context *usb,
 	 * driver for a moment, which a keyboard-wedge reader must keep. */
 	if (info->kind == USB_KIND_HID) {
 		printf("not opened: the kernel's HID driver keeps it\n");
+		return;
+	}
+	if (info->kind == USB_KIND_CCID) {
+		print_chip_reader(usb, info);
 		return;
 	}
 	rc = usb_open(usb, info, &handle);
@@ -149,6 +221,11 @@ int devices_list(const struct config *config)
 	if (count > DEVICES_MAX)
 		printf("(%d more not listed)\n", count - DEVICES_MAX);
 	result = print_configured_printer(config, usb);
+	printf("\nCard readers: [card] reader = %s, hid = %s, timeout = %d "
+	       "s\n",
+	       config->card_reader == CONFIG_CARD_READER_NONE ? "none"
+							      : "auto",
+	       config->card_hid, config->card_timeout);
 	usb_context_close(usb);
 	return result;
 }

@@ -33,6 +33,7 @@ enum dialog_purpose {
 	DIALOG_FOR_QUIT = 1,
 	DIALOG_FOR_SCREEN = 2, /* the digit goes to the screen's on_choice */
 	DIALOG_FOR_PRINT_HELD = 3, /* yes prints the held print jobs */
+	DIALOG_FOR_CARD = 4, /* the card dialog of ui/card_input.c */
 };
 
 enum dialog_answer {

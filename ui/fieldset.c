@@ -79,6 +79,7 @@ static int field_create(struct fieldset *set, int i,
 	field_opts_off(field, O_AUTOSKIP | O_BLANK);
 	set->width[i] = spec->width;
 	set->replace[i] = spec->replace;
+	set->card[i] = spec->card;
 	set->secret[i] = spec->secret;
 	set->length[i] = spec->length;
 	if (spec->secret)
@@ -328,6 +329,12 @@ void fieldset_unplace(struct fieldset *set)
 bool fieldset_posted(const struct fieldset *set)
 {
 	return set->posted;
+}
+
+bool fieldset_takes_card(const struct fieldset *set)
+{
+	return set->form != NULL && set->posted &&
+	       set->card[fieldset_current(set)];
 }
 
 int fieldset_current(const struct fieldset *set)

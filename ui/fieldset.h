@@ -35,6 +35,9 @@ struct fieldset_spec {
 	int length;   /* maximum characters, for a limit that is counted
 			 in characters rather than columns. 0: only width
 			 limits the text */
+	bool card;    /* a customer's card or wallet account field: F6 and
+			 a keyboard-wedge swipe read a card into it
+			 (ui/card_input.c) */
 };
 
 struct fieldset {
@@ -49,6 +52,7 @@ struct fieldset {
 	int width[FIELDSET_MAX];    /* maximum text width in columns */
 	bool replace[FIELDSET_MAX];
 	bool secret[FIELDSET_MAX];
+	bool card[FIELDSET_MAX];    /* fieldset_spec.card */
 	int length[FIELDSET_MAX];   /* maximum characters, 0 for no limit */
 	bool fresh;                 /* the current field is a `replace` field
 				       that nothing has been typed into */
@@ -88,6 +92,10 @@ bool fieldset_posted(const struct fieldset *set);
 
 /* Return the index of the field with the cursor. */
 int fieldset_current(const struct fieldset *set);
+
+/* Whether the set is placed and the field with the cursor is marked
+ * `card` in its spec. */
+bool fieldset_takes_card(const struct fieldset *set);
 
 /* Move the cursor to field `index`: to its beginning for a `replace`
  * field, else to the end of its text. */

@@ -44,6 +44,7 @@ static const struct key_binding bindings[] = {
 	{ .function_key = true, .key = KEY_NPAGE,
 	  .action = UI_ACTION_PAGE_DOWN },
 	{ .function_key = true, .key = KEY_F(5), .action = UI_ACTION_SYNC },
+	{ .function_key = true, .key = KEY_F(6), .action = UI_ACTION_CARD },
 	{ .function_key = true, .key = KEY_F(9), .action = UI_ACTION_PRINT },
 	{ .function_key = true, .key = KEY_F(10), .action = UI_ACTION_QUIT },
 	{ .function_key = false, .key = KEY_CTRL_C, .action = UI_ACTION_QUIT },
@@ -74,6 +75,8 @@ static const struct help_entry help_entries[] = {
 	  .short_word = "Print" },
 	{ .bit = UI_HELP_QUIT, .key = "F10", .word = "Quit",
 	  .short_word = "Quit" },
+	{ .bit = UI_HELP_CARD, .key = "F6", .word = "Card",
+	  .short_word = "Card" },
 };
 
 enum ui_action keys_action(int rc, wint_t key)

@@ -30,6 +30,7 @@ enum ui_action {
 	UI_ACTION_PRINT,
 	UI_ACTION_QUIT,
 	UI_ACTION_RESIZE,
+	UI_ACTION_CARD,     /* read a customer's card into a card field */
 };
 
 /* Bits for keys_help: which actions a screen lists on its help line. */
@@ -41,6 +42,7 @@ enum ui_help {
 	UI_HELP_SYNC = 1 << 4,
 	UI_HELP_PRINT = 1 << 5,
 	UI_HELP_QUIT = 1 << 6,
+	UI_HELP_CARD = 1 << 7,
 };
 
 /* Position of keys_sequence_next in an escape sequence. An escape

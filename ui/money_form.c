@@ -18,7 +18,7 @@
 #define MONEY_WIDE_ACCOUNT_VIEW 21
 #define MONEY_WIDE_REASON_VIEW 56
 
-#define SPEC_WALLET(r) { .row = (r), .width = 20 }
+#define SPEC_WALLET(r) { .row = (r), .width = 20, .card = true }
 #define SPEC_CURRENCY(r) { .row = (r), .width = 3, .replace = true }
 #define SPEC_AMOUNT(r) { .row = (r), .width = 20 }
 

@@ -10,6 +10,7 @@
 
 #include "../app/app.h"
 #include "../app/money.h"
+#include "card_input.h"
 #include "dialog.h"
 #include "keys.h"
 
@@ -160,6 +161,10 @@ struct ui {
 	bool session_retry;  /* the current screen's request met an expired
 				session: its on_session gets the outcome */
 	struct dialog saved_dialog;
+
+	/* Card input: the card dialog, a swipe being captured and the card
+	 * lookup (ui/card_input.c). */
+	struct card_input card;
 };
 
 /* A screen. Every callback may be NULL. The UI loop calls init once after
@@ -215,6 +220,17 @@ struct screen {
 	 * (renewed), so the screen may send its request again, or left the
 	 * lock screen without a new token, so the request is not sent. */
 	int (*on_session)(struct screen *screen, struct ui *ui, bool renewed);
+
+	/* Whether the field with the cursor takes a customer's card: a card
+	 * or wallet account field, marked `card` in its fieldset_spec. F6
+	 * and a swipe typed there then read a card (ui/card_input.c). */
+	bool (*takes_card)(const struct screen *screen, const struct ui *ui);
+
+	/* A card read in that field was found linked to account: put the
+	 * account number in the field. ui->lookup already holds the wallet
+	 * as a found wallet lookup does. */
+	int (*on_card)(struct screen *screen, struct ui *ui,
+		       const struct api_card_account *account);
 
 	/* The digit picked in the screen's DIALOG_FOR_SCREEN dialog. */
 	int (*on_choice)(struct screen *screen, struct ui *ui, int digit);

@@ -45,7 +45,7 @@ enum find_result {
 
 /* The field fits both layouts whole, so they share one spec. */
 static const struct fieldset_spec find_specs[] = {
-	{ .row = 0, .width = 20 },
+	{ .row = 0, .width = 20, .card = true },
 };
 
 struct find_state {
@@ -610,6 +610,29 @@ static int find_on_event(struct screen *screen, struct ui *ui,
 	return SCREEN_REDRAW;
 }
 
+static bool find_takes_card(const struct screen *screen,
+			    const struct ui *ui)
+{
+	const struct find_state *state = screen->state;
+
+	(void)ui;
+	return state->result != FIND_CHECKING &&
+	       fieldset_takes_card(&state->fields);
+}
+
+/* Look up the customer of the card's wallet, as if its account had been
+ * typed. */
+static int find_on_card(struct screen *screen, struct ui *ui,
+			const struct api_card_account *account)
+{
+	struct find_state *state = screen->state;
+
+	find_clear(state);
+	fieldset_set(&state->fields, 0, account->account);
+	find_wipe(ui);
+	return find_start(state, ui);
+}
+
 struct screen screen_find = {
 	.name = "find",
 	.cursor = true,
@@ -624,6 +647,8 @@ struct screen screen_find = {
 	.on_text = find_on_text,
 	.on_event = find_on_event,
 	.on_session = find_on_session,
+	.takes_card = find_takes_card,
+	.on_card = find_on_card,
 	.destroy = find_destroy,
 	.state = &find,
 };

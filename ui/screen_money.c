@@ -594,6 +594,37 @@ static int money_on_session(struct screen *screen, struct ui *ui,
 	return SCREEN_REDRAW;
 }
 
+static bool money_takes_card(const struct screen *screen,
+			     const struct ui *ui)
+{
+	const struct money_state *state = screen->state;
+
+	(void)ui;
+	return !state->list.open && fieldset_takes_card(state->fields);
+}
+
+/* Put the card's wallet in the wallet field, check the currency against
+ * it as after a wallet lookup, and move on to the next field. */
+static int money_card(struct screen *screen, struct ui *ui,
+		      const struct api_card_account *account)
+{
+	struct money_state *state = screen->state;
+	int index = money_form_index(state->form, MONEY_FIELD_WALLET);
+
+	if (index == MONEY_FIELD_NONE)
+		return SCREEN_IGNORED;
+	state->pending = false;
+	money_set_text(state, MONEY_FIELD_WALLET, account->account);
+	state->messages[index][0] = '\0';
+	money_read(state);
+	money_check_wallet_currency(state, ui);
+	money_follow_wallet_currency(state, ui);
+	money_check_currency(state, ui);
+	if (fieldset_current(state->fields) == index)
+		money_move(state, 1);
+	return SCREEN_HANDLED;
+}
+
 /* The answer to the question before a new cash-out code. */
 static int money_choice(struct screen *screen, struct ui *ui, int digit)
 {
@@ -639,6 +670,15 @@ static int money_on_event(struct screen *screen, struct ui *ui,
 	return flags;
 }
 
+static int money_on_card(struct screen *screen, struct ui *ui,
+			 const struct api_card_account *account)
+{
+	int flags = money_card(screen, ui, account);
+
+	money_set_help(screen, ui, screen->state);
+	return flags;
+}
+
 static int money_on_choice(struct screen *screen, struct ui *ui, int digit)
 {
 	int flags = money_choice(screen, ui, digit);
@@ -661,6 +701,8 @@ struct screen screen_money = {
 	.on_event = money_on_event,
 	.on_session = money_on_session,
 	.on_choice = money_on_choice,
+	.takes_card = money_takes_card,
+	.on_card = money_on_card,
 	.destroy = money_destroy,
 	.state = &money,
 };

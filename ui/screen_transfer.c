@@ -40,8 +40,10 @@
 /* Indexed by enum wallet_field, so the field that wallet_transfer_validate
  * reports is an index here. An account has at most 20 digits. */
 static const struct fieldset_spec transfer_specs[TRANSFER_FIELD_COUNT] = {
-	[WALLET_FIELD_SENDER] = { .row = 0, .column = 0, .width = 20 },
-	[WALLET_FIELD_RECEIVER] = { .row = 3, .column = 0, .width = 20 },
+	[WALLET_FIELD_SENDER] = { .row = 0, .column = 0, .width = 20,
+				  .card = true },
+	[WALLET_FIELD_RECEIVER] = { .row = 3, .column = 0, .width = 20,
+				    .card = true },
 	[WALLET_FIELD_CURRENCY] = { .row = 6, .column = 0, .width = 3,
 				    .replace = true },
 	[WALLET_FIELD_AMOUNT] = { .row = 9, .column = 0, .width = 20 },
@@ -51,8 +53,10 @@ static const struct fieldset_spec transfer_specs[TRANSFER_FIELD_COUNT] = {
  * receiver for a pending customer's name. */
 static const struct fieldset_spec
 	transfer_compact_specs[TRANSFER_FIELD_COUNT] = {
-	[WALLET_FIELD_SENDER] = { .row = 0, .column = 0, .width = 20 },
-	[WALLET_FIELD_RECEIVER] = { .row = 1, .column = 0, .width = 20 },
+	[WALLET_FIELD_SENDER] = { .row = 0, .column = 0, .width = 20,
+				  .card = true },
+	[WALLET_FIELD_RECEIVER] = { .row = 1, .column = 0, .width = 20,
+				    .card = true },
 	[WALLET_FIELD_CURRENCY] = { .row = 3, .column = 0, .width = 3,
 				    .replace = true },
 	[WALLET_FIELD_AMOUNT] = { .row = 4, .column = 0, .width = 20 },
@@ -523,6 +527,32 @@ static int transfer_on_text(struct screen *screen, struct ui *ui,
 	return SCREEN_HANDLED;
 }
 
+static bool transfer_takes_card(const struct screen *screen,
+				const struct ui *ui)
+{
+	const struct transfer_state *state = screen->state;
+
+	(void)ui;
+	return fieldset_takes_card(&state->fields);
+}
+
+/* Put the card's wallet in the sender or receiver field with the cursor,
+ * as if typed, and move on. */
+static int transfer_on_card(struct screen *screen, struct ui *ui,
+			    const struct api_card_account *account)
+{
+	struct transfer_state *state = screen->state;
+	int current = fieldset_current(&state->fields);
+
+	(void)ui;
+	transfer_drop_pending(state);
+	fieldset_set(&state->fields, current, account->account);
+	state->messages[current][0] = '\0';
+	transfer_check_field(state, current);
+	fieldset_focus(&state->fields, current + 1);
+	return SCREEN_HANDLED;
+}
+
 struct screen screen_transfer = {
 	.name = "transfer",
 	.cursor = true,
@@ -534,6 +564,8 @@ struct screen screen_transfer = {
 	.draw = transfer_draw,
 	.on_action = transfer_on_action,
 	.on_text = transfer_on_text,
+	.takes_card = transfer_takes_card,
+	.on_card = transfer_on_card,
 	.destroy = transfer_destroy,
 	.state = &transfer,
 };

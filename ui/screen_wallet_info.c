@@ -53,7 +53,7 @@ enum info_step {
 };
 
 static const struct fieldset_spec info_specs[1] = {
-	{.row = 0, .column = 0, .width = 20},
+	{.row = 0, .column = 0, .width = 20, .card = true},
 };
 
 struct info_state {
@@ -506,6 +506,27 @@ static int info_on_session(struct screen *screen, struct ui *ui, bool renewed)
 	return SCREEN_HANDLED;
 }
 
+static bool info_takes_card(const struct screen *screen,
+			    const struct ui *ui)
+{
+	const struct info_state *state = screen->state;
+
+	(void)ui;
+	return state->step != INFO_BALANCE && state->step != INFO_STATEMENT &&
+	       fieldset_takes_card(&state->fields);
+}
+
+/* Ask for the balance of the card's wallet, as if its account had been
+ * typed. */
+static int info_on_card(struct screen *screen, struct ui *ui,
+			const struct api_card_account *account)
+{
+	struct info_state *state = screen->state;
+
+	fieldset_set(&state->fields, 0, account->account);
+	return info_confirm(state, ui);
+}
+
 struct screen screen_wallet_info = {
 	.name = "wallet info",
 	.cursor = true,
@@ -520,6 +541,8 @@ struct screen screen_wallet_info = {
 	.on_text = info_on_text,
 	.on_event = info_on_event,
 	.on_session = info_on_session,
+	.takes_card = info_takes_card,
+	.on_card = info_on_card,
 	.destroy = info_destroy,
 	.state = &info,
 };

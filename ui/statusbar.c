@@ -16,6 +16,31 @@ static const char *const logged_out_texts[] = {
 	"",
 };
 
+/* The card reader part, empty when no reader is connected or [card]
+ * disables them, so that a terminal without one keeps its bar: " C:card"
+ * compact, "  Reader card in" wide. The compact words are the shortest
+ * that read clearly, because each column comes off the agent ID. */
+static void card_text(enum card_reader_state state, bool compact, char *out,
+		      size_t size)
+{
+	static const struct {
+		const char *compact;
+		const char *wide;
+	} words[] = {
+		[CARD_READER_NONE] = { "", "" },
+		[CARD_READER_READY] = { "ok", "ready" },
+		[CARD_READER_CARD] = { "card", "card in" },
+		[CARD_READER_READING] = { "wait", "waiting" },
+		[CARD_READER_FAULT] = { "FAULT", "FAULT" },
+	};
+
+	out[0] = '\0';
+	if (state <= CARD_READER_NONE || state > CARD_READER_FAULT)
+		return;
+	snprintf(out, size, compact ? " C:%s" : "  Reader %s",
+		 compact ? words[state].compact : words[state].wide);
+}
+
 /* The longest agent part before login that fits width columns. */
 static const char *logged_out_text(int width)
 {
@@ -43,7 +68,8 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 	long long held = (long long)status->print_held;
 	char attention_text[40] = "";
 	char held_text[32] = "";
-	char right[128];
+	char reader_text[32];
+	char right[160];
 	char clock[8] = "--:--";
 	struct tm local;
 	int right_width;
@@ -76,13 +102,17 @@ void statusbar_draw(const struct app *app, time_t now, bool compact)
 	if (held > 0)
 		snprintf(held_text, sizeof(held_text),
 			 compact ? " H%lld" : " (%lld held)", held);
+	card_text(status->card_reader, compact, reader_text,
+		  sizeof(reader_text));
 	if (compact)
-		snprintf(right, sizeof(right), " Q%lld%s P:%s%s %s", queued,
-			 attention_text, printer, held_text, clock);
+		snprintf(right, sizeof(right), " Q%lld%s P:%s%s%s %s", queued,
+			 attention_text, printer, held_text, reader_text,
+			 clock);
 	else
 		snprintf(right, sizeof(right),
-			 "  Queue %lld%s  Printer %s%s  %s ", queued,
-			 attention_text, printer, held_text, clock);
+			 "  Queue %lld%s  Printer %s%s%s  %s ", queued,
+			 attention_text, printer, held_text, reader_text,
+			 clock);
 
 	mvwhline(stdscr, 0, 0, ' ' | bar, COLS);
 

@@ -329,6 +329,8 @@ static void ui_answer_dialog(struct ui *ui, enum ui_action action,
 	if (answer == DIALOG_YES && purpose == DIALOG_FOR_QUIT)
 		ui->quit = true;
 	print_offer_answer(ui, purpose, answer);
+	if (purpose == DIALOG_FOR_CARD)
+		card_input_answer(ui, answer, ui->dialog.chosen);
 
 	/* The dialog is modal, so the screen that opened it is current. */
 	if (answer == DIALOG_CHOSEN && purpose == DIALOG_FOR_SCREEN &&
@@ -360,6 +362,10 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 	 * not act on it either. */
 	if (ui->too_small)
 		return;
+	if (card_input_key(ui, screen, rc, key, action, &flags)) {
+		ui_apply(ui, flags);
+		return;
+	}
 	if (ui->dialog.open) {
 		ui_answer_dialog(ui, action,
 				 action == UI_ACTION_NONE && rc == OK
@@ -483,6 +489,7 @@ static void ui_read_events(struct ui *ui)
 		app_apply_event(ui->app, &event);
 		if (event.type == EVENT_LOOKUP)
 			ui_note_lookup(ui, &event);
+		flags |= card_input_event(ui, screen, &event);
 
 		/* The screen first, so that the result screen prints its
 		 * receipt before any notice. A money request's reply goes to
@@ -561,10 +568,20 @@ static void ui_draw(struct ui *ui)
 			own = screen->help_keys_compact;
 		statusbar_draw(ui->app, time(NULL), ui->compact);
 		ui_draw_notice(ui);
-		keys_help(screen->help, screen->confirm_word,
+		keys_help(screen->help | UI_HELP_CARD, screen->confirm_word,
 			  screen->back_word, ui->compact, keys, sizeof(keys));
 		snprintf(help, sizeof(help), "%s%s%s", own != NULL ? own : "",
 			 own != NULL ? gap : "", keys);
+		/* F6 is listed last, and only where it fits whole. */
+		if (!card_input_takes_card(screen, ui) ||
+		    (int)strlen(help) > ui->columns - (ui->compact ? 0 : 2)) {
+			keys_help(screen->help, screen->confirm_word,
+				  screen->back_word, ui->compact, keys,
+				  sizeof(keys));
+			snprintf(help, sizeof(help), "%s%s%s",
+				 own != NULL ? own : "", own != NULL ? gap : "",
+				 keys);
+		}
 		mvwhline(stdscr, LINES - 1, 0, ' ' | bar, COLS);
 		draw_text(stdscr, LINES - 1, ui->left + (ui->compact ? 0 : 1),
 			  ui->columns - (ui->compact ? 0 : 2), bar, help);
@@ -668,6 +685,7 @@ static void ui_loop(struct ui *ui)
 			ui_poll_journal(ui);
 		}
 		ui_check_idle(ui);
+		ui_apply(ui, card_input_tick(ui, ui_active(ui)));
 		if (ui->dirty) {
 			ui_reload(ui);
 			ui_draw(ui);
@@ -681,7 +699,7 @@ static void ui_loop(struct ui *ui)
 				    : -1;
 		fds[1].events = POLLIN;
 		fds[1].revents = 0;
-		ready = poll(fds, 2, UI_TICK_MS);
+		ready = poll(fds, 2, card_input_poll_ms(ui, UI_TICK_MS));
 		if (ready < 0 && errno != EINTR) {
 			char message[sizeof(ui->fatal)];
 

@@ -31,6 +31,7 @@ CASH_OUT_CODES_PATH = "/v1/cash-out/codes"
 SEND_MONEY_PATH = "/v1/transfers/send-money"
 QUOTES_PATH = "/v1/quotes"
 REVERSALS_PATH = "/v1/reversals"
+CARDS_LOOKUP_PATH = "/v1/cards/lookup"
 OPERATION_TYPES = ("wallet_transfer", "customer_registration",
                    "customer_update", "bank_transfer", "cash_in",
                    "cash_out", "send_money", "reversal")

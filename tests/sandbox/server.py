@@ -12,9 +12,11 @@ import threading
 import time
 import traceback
 
+from cards import mask_text
 from faults import parse_faults
 from protocol import (BANK_TRANSFER_PATH, BATCH_MAX_BODY_BYTES, BATCH_PATH,
-                      CASH_IN_PATH, CASH_OUT_CODES_PATH, CASH_OUT_PATH,
+                      CARDS_LOOKUP_PATH, CASH_IN_PATH, CASH_OUT_CODES_PATH,
+                      CASH_OUT_PATH,
                       CUSTOMERS_PATH, DISCARD_MAX_BYTES, FAULTS_PATH,
                       MAX_BODY_BYTES, PASSWORD_PATH, QUOTES_PATH,
                       REVERSALS_PATH, SEND_MONEY_PATH, TRANSFER_PATH,
@@ -35,6 +37,7 @@ ROUTES = [
     (re.compile(re.escape(CUSTOMERS_PATH) + r"/([^/]*)/profile"),
      {"POST": "route_profile"}),
     (re.compile(r"/v1/wallets/([^/]*)"), {"GET": "route_wallet"}),
+    (re.compile(re.escape(CARDS_LOOKUP_PATH)), {"POST": "route_card"}),
     (re.compile(r"/v1/wallets/([^/]*)/balance"), {"GET": "route_balance"}),
     (re.compile(r"/v1/wallets/([^/]*)/statement"),
      {"GET": "route_statement"}),
@@ -192,6 +195,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route_wallet(self, body, account):
         return self.server.sandbox.wallet_lookup(
             self.terminal_id, self.headers.get("Authorization"), account)
+
+    def route_card(self, body):
+        return self.server.sandbox.card_lookup(
+            self.terminal_id, self.headers.get("Authorization"), body)
 
     def route_fees(self, body):
         return self.server.sandbox.fees()
@@ -366,10 +373,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_request(self, code="-", size="-"):
         note = f" {self.log_note}" if self.log_note else ""
         path = getattr(self, "path", "").split("?", 1)[0]
-        log(f"{self.terminal_id or '-'} {self.command} {path} {code}{note}")
+        # A client may put a card number in a path by mistake.
+        log(mask_text(f"{self.terminal_id or '-'} {self.command} {path} "
+                      f"{code}{note}"))
 
     def log_message(self, format, *args):
-        log(f"{self.terminal_id or '-'} " + (format % args))
+        log(mask_text(f"{self.terminal_id or '-'} " + (format % args)))
 
 
 def peer_common_name(cert):

@@ -13,6 +13,7 @@ import time
 
 import accounts
 import banks
+import cards
 import customers
 import ledger
 import money
@@ -155,6 +156,11 @@ class Sandbox:
                            f"No wallet has the account number {account}.")
         return 200, {"account": row[0], "holder_name": row[1],
                      "currency": row[2]}, []
+
+    def card_lookup(self, terminal_id, authorization, body):
+        """Return the wallet linked to a card, found by its PAN."""
+        self.authenticate(terminal_id, authorization)
+        return 200, cards.lookup(self.store.connection(), body), []
 
     def name_enquiry(self, terminal_id, authorization, bank_code, account):
         """Return the holder's name of an account at a bank."""

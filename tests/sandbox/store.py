@@ -6,6 +6,7 @@ import secrets
 import sqlite3
 import threading
 
+import cards
 from protocol import log
 
 SQLITE_BUSY_TIMEOUT = 10  # seconds a connection waits for the write lock
@@ -289,6 +290,7 @@ class Store:
                 raise RuntimeError(
                     f"{path} has schema version {version}, expected "
                     f"{SCHEMA_VERSION}; delete the file to start afresh")
+            cards.ensure(conn)
 
     def connection(self):
         conn = getattr(self.local, "conn", None)

@@ -211,6 +211,10 @@ class Client:
         return self.send("GET", f"/v1/wallets/{account}",
                          headers={"Authorization": f"Bearer {token}"})
 
+    def card_lookup(self, body, token):
+        return self.send("POST", "/v1/cards/lookup", body,
+                         {"Authorization": f"Bearer {token}"})
+
     def transfer(self, body, key=None):
         headers = {"Idempotency-Key": body["operation_id"] if key is None
                    else key}
@@ -438,6 +442,96 @@ class WalletLookupTests(SandboxTestCase):
             with self.subTest(account):
                 self.assert_error(self.client.lookup(account, self.token),
                                   400, "bad_request")
+
+
+class CardLookupTests(SandboxTestCase):
+    # Test PANs: the first two are linked to wallet 1000000001, the third
+    # to 1000000002, the last to none.
+    LINKED = "4761739001010010"
+    LINKED_VISA = "4111111111111111"
+    LINKED_OTHER = "5413330089010434"
+    UNLINKED = "5555555555554444"
+
+    def setUp(self):
+        super().setUp()
+        self.token = self.client.login().json["token"]
+
+    def test_linked_card_returns_wallet(self):
+        reply = self.client.card_lookup({"pan": self.LINKED}, self.token)
+        self.assertEqual(reply.status, 200, reply.raw)
+        self.assertEqual(reply.json, {
+            "account": "1000000001", "holder_name": "Kofi Boateng",
+            "currency": "GHS",
+            "customer_id": "5c0a1e2b-3d4f-4a6b-8c7d-9e0f1a2b3c01",
+            "pan_last4": "0010"})
+
+    def test_seed_cards_map_to_wallets(self):
+        cases = [(self.LINKED_VISA, "1000000001", "1111"),
+                 (self.LINKED_OTHER, "1000000002", "0434")]
+        for pan, account, last4 in cases:
+            with self.subTest(last4):
+                reply = self.client.card_lookup({"pan": pan}, self.token)
+                self.assertEqual(reply.status, 200, reply.raw)
+                self.assertEqual(reply.json["account"], account)
+                self.assertEqual(reply.json["pan_last4"], last4)
+
+    def test_unlinked_card_404(self):
+        reply = self.client.card_lookup({"pan": self.UNLINKED}, self.token)
+        self.assert_error(reply, 404, "card_not_found")
+        self.assertNotIn(self.UNLINKED, reply.raw.decode())
+        self.assertIn("4444", reply.json["error"]["message"])
+
+    def test_malformed_pan_400(self):
+        cases = ["41111111111", "41111111111111111111", "4111111111111112",
+                 "4111 1111 1111 1111", "", 4111111111111111, None]
+        for pan in cases:
+            with self.subTest(repr(pan)):
+                reply = self.client.card_lookup({"pan": pan}, self.token)
+                self.assert_error(reply, 400, "bad_request")
+
+    def test_missing_pan_400(self):
+        self.assert_error(self.client.card_lookup({}, self.token), 400,
+                          "bad_request")
+        self.assert_error(self.client.card_lookup([self.LINKED],
+                                                  self.token),
+                          400, "bad_request")
+
+    def test_without_token_401(self):
+        reply = self.client.send("POST", "/v1/cards/lookup",
+                                 {"pan": self.LINKED})
+        self.assert_error(reply, 401, "invalid_token")
+
+    def test_token_checked_before_pan(self):
+        reply = self.client.card_lookup({"pan": "12"}, "0" * 64)
+        self.assert_error(reply, 401, "invalid_token")
+
+    def test_get_not_allowed(self):
+        reply = self.client.send(
+            "GET", "/v1/cards/lookup",
+            headers={"Authorization": f"Bearer {self.token}"})
+        self.assert_error(reply, 405, "method_not_allowed")
+
+    def test_table_keeps_no_full_pan(self):
+        rows = self.sandbox.query("SELECT * FROM cards")
+        self.assertEqual(len(rows), 3)
+        for row in rows:
+            for pan in (self.LINKED, self.LINKED_VISA, self.LINKED_OTHER):
+                self.assertNotIn(pan, " ".join(str(value) for value in row))
+
+    def test_log_never_has_full_pan(self):
+        self.client.card_lookup({"pan": self.LINKED}, self.token)
+        self.client.card_lookup({"pan": self.UNLINKED}, self.token)
+        # A PAN in a path, as a faulty client might send it.
+        self.client.send("GET", f"/v1/cards/{self.UNLINKED}",
+                         headers={"Authorization": f"Bearer {self.token}"})
+        self.sandbox.log.flush()
+        with open(os.path.join(self.sandbox.folder, "sandbox.log"),
+                  encoding="utf-8") as stream:
+            log = stream.read()
+        self.assertIn("/v1/cards/lookup", log)
+        self.assertIn("555555******4444", log)
+        for pan in (self.LINKED, self.UNLINKED):
+            self.assertNotIn(pan, log)
 
 
 class TokenExpiryTests(SandboxTestCase):

@@ -15,6 +15,7 @@
 
 #include "../../app/config.h"
 #include "../../app/log.h"
+#include "../../offline/journal.h"
 
 /* The TLS files must parse, so the fixture copies the build's test
  * certificates (made by `make certs`) into its folder. cert_file is given
@@ -142,6 +143,78 @@ static void test_valid_file_and_defaults(void **state)
 	assert_int_equal(config.qr, 1);
 	assert_int_equal(config.barcode, 0);
 	assert_string_equal(config.verify_url, "");
+	assert_int_equal(config.card_reader, CONFIG_CARD_READER_AUTO);
+	assert_string_equal(config.card_hid, "none");
+	assert_int_equal(config.card_timeout, 30);
+	snprintf(expected, sizeof(expected), "%s/journal.db.key", f->dir);
+	assert_string_equal(config.journal_key_file, expected);
+}
+
+/* Each accepted [card] setting and the values it stores. */
+static void test_card_settings_table(void **state)
+{
+	static const struct {
+		const char *extra;
+		int reader;
+		const char *hid;
+		int timeout;
+	} cases[] = {
+		{ "reader = none\n", CONFIG_CARD_READER_NONE, "none", 30 },
+		{ "reader = auto\n", CONFIG_CARD_READER_AUTO, "none", 30 },
+		{ "hid = auto\n", CONFIG_CARD_READER_AUTO, "auto", 30 },
+		{ "hid = 0801:0002\n", CONFIG_CARD_READER_AUTO, "0801:0002",
+		  30 },
+		{ "hid = 0aBc:FfFf\nreader = none\n", CONFIG_CARD_READER_NONE,
+		  "0aBc:FfFf", 30 },
+		{ "timeout = 5\n", CONFIG_CARD_READER_AUTO, "none", 5 },
+		{ "timeout = 120\n", CONFIG_CARD_READER_AUTO, "none", 120 },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char extra[256];
+		struct config config;
+		char error[512] = "";
+
+		snprintf(extra, sizeof(extra), "[card]\n%s", cases[i].extra);
+		write_file(f, f->valid, extra);
+		if (config_load(f->path, &config, error, sizeof(error)) != 0)
+			fail_msg("case %zu: %s", i, error);
+		assert_int_equal(config.card_reader, cases[i].reader);
+		assert_string_equal(config.card_hid, cases[i].hid);
+		assert_int_equal(config.card_timeout, cases[i].timeout);
+	}
+}
+
+/* [journal] key_file resolves against the file's folder and becomes the
+ * key file that journal_open uses for that journal. */
+static void test_journal_key_file(void **state)
+{
+	struct fixture *f = *state;
+	struct config config;
+	char error[512] = "";
+	char expected[PATH_MAX + 32];
+	char found[JOURNAL_PATH_SIZE];
+	char other[PATH_MAX + 32];
+
+	write_file(f, f->valid, "key_file = keys/journal.key\n");
+	if (config_load(f->path, &config, error, sizeof(error)) != 0)
+		fail_msg("%s", error);
+	snprintf(expected, sizeof(expected), "%s/keys/journal.key", f->dir);
+	assert_string_equal(config.journal_key_file, expected);
+	assert_int_equal(journal_key_file(config.journal_path, found,
+					  sizeof(found)),
+			 JOURNAL_OK);
+	assert_string_equal(found, expected);
+
+	/* Another journal keeps its default. */
+	snprintf(other, sizeof(other), "%s/other.db", f->dir);
+	assert_int_equal(journal_key_file(other, found, sizeof(found)),
+			 JOURNAL_OK);
+	snprintf(expected, sizeof(expected), "%s/other.db.key", f->dir);
+	assert_string_equal(found, expected);
+	assert_int_equal(journal_set_key_file(config.journal_path, NULL),
+			 JOURNAL_OK);
 }
 
 /* Each accepted [printer] setting and the value it stores. */
@@ -345,6 +418,11 @@ static const struct bad_case bad_cases[] = {
 	      "cert_file = b\nkey_file = c\n[terminal]\nid = T1\n"
 	      "currency = GHS\n",
 	  "missing setting [journal] path" },
+	{ "key_file = journal.db\n", NULL,
+	  "[journal] key_file must not be the journal or its -wal or -shm "
+	  "file" },
+	{ "key_file = journal.db-wal\n", NULL,
+	  "[journal] key_file must not be the journal" },
 	{ "", "this line has no equals sign\n", "line 1 is not valid INI" },
 	{ "[printer]\ndevice = lpt1\n", NULL,
 	  "[printer] device must be none, file:PATH, tcp:HOST[:PORT], usb "
@@ -405,6 +483,21 @@ static const struct bad_case bad_cases[] = {
 	  "0123456789012345678901234567890123456789012345678901234567890123"
 	  "0123456789012345678901234567890123456789\n",
 	  NULL, "[printer] verify_url is longer than 180 characters" },
+	{ "[card]\nreader = first\n", NULL,
+	  "[card] reader must be one of auto, none, not \"first\"" },
+	{ "[card]\ntimeout = 4\n", NULL,
+	  "[card] timeout must be a whole number from 5 to 120, not \"4\"" },
+	{ "[card]\ntimeout = 121\n", NULL,
+	  "[card] timeout must be a whole number from 5 to 120" },
+	{ "[card]\nhid = yes\n", NULL,
+	  "[card] hid must be none, auto or VVVV:PPPP (hexadecimal vendor "
+	  "and product of a HID card reader), not \"yes\"" },
+	{ "[card]\nhid = 801:0002\n", NULL, "[card] hid must be none" },
+	{ "[card]\nhid = 0801-0002\n", NULL, "[card] hid must be none" },
+	{ "[card]\nhid = 080g:0002\n", NULL, "[card] hid must be none" },
+	{ "[card]\nhid = 0801:0002:serial\n", NULL,
+	  "[card] hid is longer than 9 characters" },
+	{ "[card]\nsurprise = 1\n", NULL, "unknown setting [card] surprise" },
 };
 
 static void test_bad_files_name_setting(void **state)
@@ -451,12 +544,16 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printer_settings_table,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_card_settings_table,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_verify_url_stored,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_profile_sets_paper,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_relative_config_path,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journal_key_file, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_files_name_setting,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup,

@@ -1,0 +1,253 @@
+/* The card worker's read of one card: wait for an insert, tap or swipe,
+ * read the chip's EMV application (asking the agent to choose when the
+ * card has several), keep the result and post EVENT_CARD. */
+#define LOG_MODULE "card"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "../drivers/magstripe.h"
+#include "card_worker_internal.h"
+#include "log.h"
+
+static int64_t now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static const char *source_name(enum card_source source)
+{
+	switch (source) {
+	case CARD_SOURCE_CHIP:
+		return "chip";
+	case CARD_SOURCE_CONTACTLESS:
+		return "contactless chip";
+	case CARD_SOURCE_STRIPE:
+		return "magnetic stripe";
+	}
+	return "card";
+}
+
+/* Keep the result under the lock, wipe the caller's copy, end the
+ * request and post EVENT_CARD. The PAN is neither logged nor posted. */
+static void finish(struct card_worker *worker, int status,
+		   struct card_data *data)
+{
+	struct event event = { .type = EVENT_CARD, .status = status };
+
+	pthread_mutex_lock(&worker->lock);
+	card_data_clear(&worker->result);
+	if (status == CARD_OK)
+		worker->result = *data;
+	worker->result_status = status;
+	worker->result_ready = true;
+	worker->request_active = false;
+	worker->request_started = false;
+	worker->cancelled = false;
+	pthread_mutex_unlock(&worker->lock);
+	if (status == CARD_OK)
+		log_info("card read from its %s", source_name(data->source));
+	else
+		log_info("card request ended: %s", card_strerror(status));
+	card_data_clear(data);
+	event_post(worker->events, &event);
+}
+
+/* The error of a failed chip step, CARD_EREMOVED when the slot is found
+ * empty afterwards: a removed card shows as a mute card, a broken frame
+ * or a failed transfer depending on when it left. */
+static int chip_failure(struct card_worker *worker, int card_error)
+{
+	enum ccid_icc icc = CCID_ICC_ACTIVE;
+	int rc;
+
+	if (card_error == CARD_ENODEV || card_error == CARD_EREMOVED)
+		return card_error;
+	rc = ccid_slot_status(worker->ccid, &icc);
+	if (rc == CCID_ENODEV)
+		return CARD_ENODEV;
+	if (rc == CCID_OK && icc == CCID_ICC_ABSENT) {
+		worker->card_present = false;
+		return CARD_EREMOVED;
+	}
+	return card_error;
+}
+
+/* Publish the applications and wait for card_worker_choose, a cancel, a
+ * stop, timeout_s or the card's removal. Returns the chosen index or a
+ * negative card_error. */
+static int choose_app(struct card_worker *worker, const struct emv_app *apps,
+		      int count, int timeout_s)
+{
+	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
+	struct event event = { .type = EVENT_CARD_APPS, .status = count };
+	int chosen = -1;
+	int rc = CARD_OK;
+
+	pthread_mutex_lock(&worker->lock);
+	memcpy(worker->apps, apps, sizeof(apps[0]) * (size_t)count);
+	worker->app_count = count;
+	worker->chosen = -1;
+	pthread_mutex_unlock(&worker->lock);
+	log_info("card has %d applications: the agent chooses", count);
+	event_post(worker->events, &event);
+
+	/* Hotplug news waits until the read ends, because a reader opened
+	 * now must not replace the one the channel uses. */
+	while (rc == CARD_OK && chosen < 0) {
+		pthread_mutex_lock(&worker->lock);
+		chosen = worker->chosen;
+		pthread_mutex_unlock(&worker->lock);
+		if (chosen >= 0)
+			break;
+		if (card_worker_interrupted(worker))
+			rc = CARD_ECANCELLED;
+		else if (now_ms() >= deadline)
+			rc = CARD_ETIMEOUT;
+		else if (card_worker_watch_chip(worker, CARD_SLICE_MS) != 0)
+			rc = CARD_ENODEV;
+		else if (!worker->card_present)
+			rc = CARD_EREMOVED;
+	}
+
+	pthread_mutex_lock(&worker->lock);
+	worker->app_count = 0;
+	worker->chosen = -1;
+	pthread_mutex_unlock(&worker->lock);
+	return rc == CARD_OK ? chosen : rc;
+}
+
+/* Read the application list and the chosen application of the powered
+ * card on channel into *out. */
+static int read_emv(struct card_worker *worker,
+		    const struct card_channel *channel, int timeout_s,
+		    struct card_data *out)
+{
+	struct emv_app apps[EMV_APPS_MAX];
+	char aid[33];
+	int index = 0;
+	int count;
+	int rc;
+
+	count = emv_list_apps(channel, apps, EMV_APPS_MAX);
+	if (count < 0)
+		return count;
+	if (count > 1) {
+		index = choose_app(worker, apps, count, timeout_s);
+		if (index < 0)
+			return index;
+	}
+	if (card_worker_interrupted(worker))
+		return CARD_ECANCELLED;
+	log_info("reading application %s \"%s\"",
+		 emv_aid_hex(&apps[index], aid, sizeof(aid)),
+		 apps[index].label);
+	rc = emv_read_app(channel, &apps[index], out);
+	if (rc == CARD_OK && out->label[0] == '\0')
+		snprintf(out->label, sizeof(out->label), "%s",
+			 apps[index].label);
+	return rc;
+}
+
+/* Power the card on, read it and power it off. */
+static int read_chip(struct card_worker *worker, int timeout_s,
+		     struct card_data *out)
+{
+	struct card_channel channel;
+	struct ccid_atr atr;
+	int rc;
+
+	rc = ccid_power_on(worker->ccid, &atr);
+	if (rc != CCID_OK) {
+		log_warn("card not powered on: %s", ccid_strerror(rc));
+		if (rc == CCID_ENOCARD) {
+			worker->card_present = false;
+			return CARD_EREMOVED;
+		}
+		return chip_failure(worker, ccid_to_card_error(rc));
+	}
+	ccid_channel(worker->ccid, &atr, &channel);
+	rc = read_emv(worker, &channel, timeout_s, out);
+	if (rc == CARD_OK)
+		out->source = channel.contactless ? CARD_SOURCE_CONTACTLESS
+						  : CARD_SOURCE_CHIP;
+	else if (rc != CARD_ECANCELLED && rc != CARD_ETIMEOUT)
+		rc = chip_failure(worker, rc);
+	if (rc != CARD_ENODEV && worker->ccid != NULL)
+		ccid_power_off(worker->ccid);
+	return rc;
+}
+
+/* Read one swipe slice from the HID reader. Returns 1 with a status in
+ * *status when a swipe ended the wait, else 0. */
+static int read_swipe(struct card_worker *worker, int slice_ms,
+		      struct card_data *out, int *status)
+{
+	char text[MAGSTRIPE_MAX + 1];
+	size_t len = 0;
+	int rc = hid_reader_read(worker->hid, slice_ms, text, sizeof(text),
+				 &len);
+
+	if (rc == 1)
+		*status = magstripe_parse(text, len, out);
+	explicit_bzero(text, sizeof(text));
+	if (rc == CARD_ENODEV) {
+		log_info("HID card reader unplugged");
+		hid_reader_close(worker->hid);
+		worker->hid = NULL;
+		return 0;
+	}
+	if (rc < 0) {
+		log_warn("HID card reader: %s", card_strerror(rc));
+		*status = rc;
+		return 1;
+	}
+	return rc == 1;
+}
+
+/* Wait for a card until the deadline, reading it when it comes. */
+static int wait_and_read(struct card_worker *worker, int timeout_s,
+			 struct card_data *out)
+{
+	int64_t deadline = now_ms() + (int64_t)timeout_s * 1000;
+	int slice;
+	int status = CARD_OK;
+
+	for (;;) {
+		/* A reader plugged in now can take the card. */
+		card_worker_apply_news(worker);
+		if (card_worker_interrupted(worker))
+			return CARD_ECANCELLED;
+		if (now_ms() >= deadline)
+			return CARD_ETIMEOUT;
+		if (worker->ccid != NULL && worker->card_present &&
+		    worker->fault[0] == '\0')
+			return read_chip(worker, timeout_s, out);
+		if (worker->ccid == NULL && worker->hid == NULL)
+			return CARD_ENODEV;
+
+		slice = worker->ccid != NULL && worker->hid != NULL
+				? CARD_SLICE_MS / 2
+				: CARD_SLICE_MS;
+		if (worker->ccid != NULL)
+			card_worker_watch_chip(worker, slice);
+		if (worker->hid != NULL &&
+		    read_swipe(worker, slice, out, &status) == 1)
+			return status;
+	}
+}
+
+void card_worker_serve(struct card_worker *worker, int timeout_s)
+{
+	struct card_data data;
+	int status;
+
+	memset(&data, 0, sizeof(data));
+	log_info("card requested: waiting up to %d s", timeout_s);
+	card_worker_publish(worker);
+	status = wait_and_read(worker, timeout_s, &data);
+	finish(worker, status, &data);
+}
