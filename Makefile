@@ -61,7 +61,21 @@ UMOCKDEV_CFLAGS := $(shell pkg-config --cflags umockdev-1.0 2>/dev/null)
 UMOCKDEV_LIBS := -Wl,--push-state,--no-as-needed -lumockdev-preload \
 	-Wl,--pop-state $(shell pkg-config --libs umockdev-1.0 2>/dev/null)
 
-.PHONY: all deps test demo bench certs install clean
+# Fuzz targets for the parsers of card data. `make test` runs each
+# briefly through tests/fuzz/fuzz_main.c; `make fuzz` runs them under
+# libFuzzer (clang) for FUZZ_SECONDS each. Both builds use AddressSanitizer
+# and UndefinedBehaviorSanitizer and compile only the parsers' sources.
+FUZZ_SRC := $(filter-out tests/fuzz/fuzz_main.c tests/fuzz/fuzz_support.c, \
+	$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_PARSERS := drivers/tlv.c drivers/card.c drivers/utf8.c \
+	drivers/ccid.c drivers/ccid_atr.c drivers/magstripe.c \
+	drivers/magstripe_layout.c app/log.c
+FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all $(WARN)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps test demo bench certs install clean fuzz
 .SECONDARY:
 
 all: $(BUILD)/spotagent
@@ -106,7 +120,7 @@ $(BUILD)/tests/test_integration_%: \
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 $(BUILD)/tests/bench_%: $(BUILD)/obj/tests/bench/bench_%.o \
-		$(BUILD)/obj/tests/bench/bench_util.o $(CORE_OBJ)
+		$(BUILD)/obj/tests/bench/bench_util.o $(SUPPORT_OBJ) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -116,7 +130,23 @@ $(BUILD)/certs/ca.pem: tests/sandbox/make-certs.sh
 	bash tests/sandbox/make-certs.sh $(BUILD)/certs
 	touch $@
 
-test: all certs $(UNIT_BIN) $(INTEGRATION_BIN) $(USB_BIN)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_main.c \
+		tests/fuzz/fuzz_support.c tests/fuzz/fuzz.h $(FUZZ_PARSERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(FUZZ_FLAGS) -o $@ $(filter %.c,$^) -lmbedcrypto -lpthread
+
+$(BUILD)/libfuzzer/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_support.c \
+		tests/fuzz/fuzz.h $(FUZZ_PARSERS)
+	@command -v clang >/dev/null || \
+		{ echo "make fuzz needs clang: apt-get install clang"; exit 1; }
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $(filter %.c,$^) \
+		-lmbedcrypto -lpthread
+
+fuzz: $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/libfuzzer/%)
+	bash tests/fuzz/run_libfuzzer.sh $(BUILD) $(FUZZ_SECONDS)
+
+test: all certs $(UNIT_BIN) $(INTEGRATION_BIN) $(USB_BIN) $(FUZZ_BIN)
 	bash tests/run.sh
 
 demo: all certs
@@ -135,6 +165,6 @@ install: all
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/spotagent $(BUILD)/certs \
-		$(BUILD)/demo $(BUILD)/test-runs
+		$(BUILD)/demo $(BUILD)/test-runs $(BUILD)/fuzz $(BUILD)/libfuzzer
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

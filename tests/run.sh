@@ -57,6 +57,15 @@ for binary in build/tests/test_*; do
 	run_suite "$(basename "$binary")" 300 "$binary"
 done
 
+# Fuzz targets, briefly: their seeds, then mutations for at most 300000
+# inputs or 5 seconds each.
+for binary in build/fuzz/fuzz_*; do
+	[ -x "$binary" ] || continue
+	name=$(basename "$binary")
+	run_suite "$name" 120 "$binary" "tests/fuzz/${name#fuzz_}.seeds" \
+		300000 5
+done
+
 run_suite sandbox 300 python3 tests/sandbox/test_sandbox.py
 run_suite sandbox_money 300 python3 tests/sandbox/test_money.py
 run_suite proxy 120 python3 tests/proxy/test_proxy.py

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: measure the store-and-forward, offline login, offline
-# customer lookup, end-of-day report, fee and receipt encoding figures
-# against baselines
-# taken in the same run, print each as "name: value", and record them
+# customer lookup, end-of-day report, fee, receipt encoding and card read
+# figures against baselines taken in the same run, print each as
+# "name: value", and record them
 # with the machine and command in docs/benchmarks.md. Talks only to the
 # sandbox and the fault proxy it starts on 127.0.0.1.
 set -euo pipefail
@@ -148,6 +148,12 @@ figure escpos_encode_ratio "$(value_of escpos_encode_ratio "$dir/escpos.out")" \
 	"median receipt_encode of a $(value_of escpos_receipt_lines "$dir/escpos.out")-line cash-in receipt with a QR code, $(value_of escpos_job_bytes "$dir/escpos.out") bytes, generic-80 profile, $(value_of escpos_encode_ms "$dir/escpos.out") ms ($(value_of escpos_samples "$dir/escpos.out") samples)" \
 	"bare copy of the same text bytes into the job buffer, no mapping: $(value_of escpos_copy_ms "$dir/escpos.out") ms; goal encode under 1 ms"
 
+# 7. A chip card read through the EMV code against the card's own work.
+build/tests/bench_card read >"$dir/card.out"
+figure card_read_ratio "$(value_of card_read_ratio "$dir/card.out")" \
+	"median emv_list_apps and emv_read_app of a contact Visa card with a PSE over T=0 (tests/cards/visa_pse.card), $(value_of card_read_exchanges "$dir/card.out") exchanges, $(value_of card_read_ms "$dir/card.out") ms ($(value_of card_read_samples "$dir/card.out") samples)" \
+	"the same commands sent straight to the virtual card: $(value_of card_replay_ms "$dir/card.out") ms; goal read under 1 ms, since a real reader's exchanges take milliseconds each"
+
 cpu=$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)
 disk=$(df -T build | awk 'NR == 2 { print $2 }')
 {
@@ -163,7 +169,8 @@ disk=$(df -T build | awk 'NR == 2 { print $2 }')
 	echo "bandwidth of a real 2G link and needs about ten times the round"
 	echo "trips. The offline login, customer lookup, end-of-day report and fee"
 	echo "figures use a journal file alone, with no network; the receipt"
-	echo "encoding figure uses memory alone."
+	echo "encoding and card read figures use memory alone (the card is the"
+	echo "virtual card of tests/support/, a simulation, not a reader)."
 	echo
 	echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
 	echo "- machine: $(nproc) cores, $cpu," \
