@@ -174,7 +174,8 @@ int ccid_parse_notice(const uint8_t *data, size_t len,
 		out->code = data[3];
 		return CCID_OK;
 	default:
-		return CCID_EFRAME;
+		/* A vendor's message, or one of a later CCID revision. */
+		return CCID_ENOTSUP;
 	}
 }
 

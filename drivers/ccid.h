@@ -24,7 +24,8 @@ enum ccid_error {
 	CCID_ENOTSUP = -8,     /* the reader cannot do this with the card */
 	CCID_ETIMEOUT = -9,    /* no reply within the computed timeout */
 	CCID_EUSB = -10,       /* the USB transfer failed; see the log */
-	CCID_ENODEV = -11,     /* the reader was unplugged */
+	CCID_ENODEV = -11,     /* the reader was unplugged, and every
+				  later call on it returns this */
 	CCID_ETOOLONG = -12,   /* a command over the reader's maximum */
 	CCID_ENOMEM = -13,
 	CCID_EACCESS = -14,    /* no permission (udev rule) */
@@ -130,8 +131,9 @@ struct ccid_notice {
 	uint8_t code;
 };
 
-/* Parse one notification. Returns CCID_OK or CCID_EFRAME (unknown type,
- * too short for its slots). */
+/* Parse one notification. Returns CCID_OK, CCID_ENOTSUP for a message
+ * type other than 0x50 and 0x51 (a vendor's message, to be skipped), or
+ * CCID_EFRAME for an empty message or one too short for its fields. */
 int ccid_parse_notice(const uint8_t *data, size_t len,
 		      struct ccid_notice *out);
 
@@ -217,8 +219,10 @@ int ccid_power_off(struct ccid_reader *reader);
  * Returns CCID_OK with *got, or a negative ccid_error. CCID_ENOCARD
  * means the card is not powered, and CCID_EREMOVED that the slot turned
  * empty. CCID_ETOOLONG is a command over the reader's maximum below
- * extended APDU level. CCID_EFRAME is a malformed reply or one longer
- * than size. Others are CCID_EMUTE, CCID_ETIMEOUT, CCID_ENODEV ... */
+ * extended APDU level. CCID_EFRAME is a malformed reply, one that stopped
+ * part way, or one longer than size. CCID_ETIMEOUT means that no byte of
+ * a reply came within the timeout. Others are CCID_EMUTE, CCID_ENODEV
+ * ... */
 int ccid_transmit(struct ccid_reader *reader, const uint8_t *command,
 		  size_t len, uint8_t *reply, size_t size, size_t *got);
 
@@ -229,11 +233,12 @@ int ccid_transmit(struct ccid_reader *reader, const uint8_t *command,
 void ccid_channel(struct ccid_reader *reader, const struct ccid_atr *atr,
 		  struct card_channel *out);
 
-/* Wait up to timeout_ms for one interrupt notification. Returns 1 with
- * *out, 0 when none came, or a negative ccid_error (CCID_ENODEV when
- * unplugged, CCID_EFRAME for a malformed one, which is logged). A reader
- * without an interrupt endpoint returns CCID_ENOTSUP; poll
- * ccid_slot_status instead. */
+/* Wait up to timeout_ms for one interrupt notification. Messages of an
+ * unknown type are logged and skipped, at most 16 per call. Returns 1
+ * with *out, 0 when no known notification came, or a negative ccid_error
+ * (CCID_ENODEV when unplugged, CCID_EFRAME for a malformed notification,
+ * which is logged). A reader without an interrupt endpoint returns
+ * CCID_ENOTSUP; poll ccid_slot_status instead. */
 int ccid_wait_notice(struct ccid_reader *reader, int timeout_ms,
 		     struct ccid_notice *out);
 

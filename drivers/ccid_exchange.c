@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "../app/log.h"
 
@@ -15,9 +16,8 @@
 #define STALE_MAX 8
 /* Time extension requests followed for one command. */
 #define EXTENSION_MAX 60
-/* Zero-length or partial bulk reads accepted beyond the whole packets a
- * message can take. */
-#define EXTRA_READS_MAX 8
+/* Zero-length bulk reads accepted within one message. */
+#define EMPTY_READS_MAX 8
 /* Blocks of one chained command or response (CCID 1.1 6.1.4): 256 blocks
  * of at least 261 bytes carry the longest extended APDU, 65544 bytes. */
 #define CHAIN_MAX 256
@@ -116,41 +116,74 @@ static size_t read_size(const struct ccid_reader *reader, size_t have)
 	return room - room % packet;
 }
 
+int64_t ccid_clock_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Check whether the first have bytes of the buffer hold a whole message.
+ * When this returns true, *result is CCID_OK with *length, or CCID_EFRAME
+ * for a dwLength over the reader's maximum. */
+static bool message_done(struct ccid_reader *reader, size_t have,
+			 size_t *length, int *result)
+{
+	size_t frame = ccid_frame_length(reader->buffer, have);
+
+	if (frame > reader->message_max) {
+		log_warn("card reader reply of %zu bytes is over the "
+			 "maximum %zu", frame, reader->message_max);
+		*result = CCID_EFRAME;
+		return true;
+	}
+	if (frame == 0 || have < frame)
+		return false;
+	*length = frame;
+	*result = CCID_OK;
+	return true;
+}
+
 /* Read one whole message into reader->buffer, joining bulk reads until
- * dwLength is reached. Bytes after it are padding and ignored. Returns
- * CCID_OK with *length, or a negative ccid_error. */
+ * dwLength is reached, all within timeout_ms. Bytes after it are padding
+ * and ignored. Every read but EMPTY_READS_MAX empty ones adds a byte, so
+ * the reads are bounded by the buffer's size. Returns CCID_OK with
+ * *length, CCID_ETIMEOUT when no byte came, CCID_EFRAME when the message
+ * stopped part way, or another negative ccid_error. */
 static int read_message(struct ccid_reader *reader, unsigned timeout_ms,
 			size_t *length)
 {
-	size_t packet = reader->info.max_packet_in ? reader->info.max_packet_in
-						   : 64;
-	size_t reads_max = reader->buffer_size / packet + EXTRA_READS_MAX;
+	int64_t deadline = ccid_clock_ms() + timeout_ms;
+	unsigned empty = 0;
 	size_t have = 0;
+	int result;
 
-	for (size_t reads = 0; reads < reads_max; reads++) {
-		size_t frame;
+	while (have < reader->buffer_size && empty <= EMPTY_READS_MAX) {
+		int64_t left = deadline - ccid_clock_ms();
 		size_t got = 0;
-		int rc = usb_bulk_read(reader->usb, reader->buffer + have,
-				       read_size(reader, have),
-				       (int)timeout_ms, &got);
+		int rc;
 
+		if (left <= 0)
+			break;
+		rc = usb_bulk_read(reader->usb, reader->buffer + have,
+				   read_size(reader, have),
+				   left > INT32_MAX ? INT32_MAX : (int)left,
+				   &got);
+		if (rc == USB_ETIMEOUT)
+			break;
 		if (rc != USB_OK)
 			return ccid_from_usb(rc);
+		if (got == 0)
+			empty++;
 		have += got;
-		frame = ccid_frame_length(reader->buffer, have);
-		if (frame > reader->message_max) {
-			log_warn("card reader reply of %zu bytes is over the "
-				 "maximum %zu", frame, reader->message_max);
-			return CCID_EFRAME;
-		}
-		if (frame > 0 && have >= frame) {
-			*length = frame;
-			return CCID_OK;
-		}
-		if (have >= reader->buffer_size)
-			break;
+		if (message_done(reader, have, length, &result))
+			return result;
 	}
-	log_warn("card reader reply incomplete after %zu bytes", have);
+	if (have == 0 && empty <= EMPTY_READS_MAX)
+		return CCID_ETIMEOUT;
+	log_warn("card reader reply incomplete: %zu bytes after %u ms",
+		 have, timeout_ms);
 	return CCID_EFRAME;
 }
 
@@ -233,6 +266,8 @@ int ccid_command(struct ccid_reader *reader, uint8_t type,
 	int rc;
 
 	memset(reply, 0, sizeof(*reply));
+	if (reader->unplugged)
+		return CCID_ENODEV;
 	if (len > reader->message_max - CCID_HEADER_SIZE)
 		return CCID_ETOOLONG;
 	length = ccid_build(reader->buffer, reader->message_max, type, 0, seq,
@@ -240,11 +275,19 @@ int ccid_command(struct ccid_reader *reader, uint8_t type,
 	if (length < 0)
 		return length;
 
-	rc = usb_bulk_write(reader->usb, reader->buffer, (size_t)length,
-			    (int)timeout_ms, NULL);
-	if (rc != USB_OK)
-		return ccid_from_usb(rc);
-	return receive(reader, type, seq, timeout_ms, reply);
+	rc = ccid_from_usb(usb_bulk_write(reader->usb, reader->buffer,
+					  (size_t)length, (int)timeout_ms,
+					  NULL));
+	if (rc == CCID_OK)
+		rc = receive(reader, type, seq, timeout_ms, reply);
+
+	/* The device node is gone for good: a replugged reader is a new
+	 * device that needs ccid_open. */
+	if (rc == CCID_ENODEV) {
+		reader->unplugged = true;
+		reader->powered = false;
+	}
+	return rc;
 }
 
 /* Send one block of a command with wLevelParameter level. */
@@ -261,8 +304,6 @@ static int send_block(struct ccid_reader *reader, const uint8_t *data,
 		reader->powered = false;
 		return CCID_EREMOVED;
 	}
-	if (rc == CCID_ENODEV)
-		reader->powered = false;
 	return rc;
 }
 
@@ -346,6 +387,8 @@ int ccid_transmit(struct ccid_reader *reader, const uint8_t *command,
 	if (reader == NULL || command == NULL || len == 0 || reply == NULL ||
 	    got == NULL)
 		return CCID_EINVAL;
+	if (reader->unplugged)
+		return CCID_ENODEV;
 	if (!reader->powered)
 		return CCID_ENOCARD;
 

@@ -23,6 +23,10 @@
 #define CLASS_PAUSE_MS 10
 /* An interrupt IN packet at full speed. */
 #define NOTICE_SIZE 64
+/* Unknown interrupt messages skipped in one ccid_wait_notice, and the
+ * interval at which they are logged. */
+#define NOTICE_SKIP_MAX 16
+#define NOTICE_LOG_EVERY 100
 
 /* bPowerSelect of PC_to_RDR_IccPowerOn (CCID 1.1 6.1.1). */
 #define POWER_AUTO 0
@@ -382,17 +386,16 @@ void ccid_channel(struct ccid_reader *reader, const struct ccid_atr *atr,
 	out->data = reader;
 }
 
-int ccid_wait_notice(struct ccid_reader *reader, int timeout_ms,
-		     struct ccid_notice *out)
+/* Read and parse one interrupt message within timeout_ms. Returns as
+ * ccid_wait_notice, or CCID_ENOTSUP, after logging it, for a message of
+ * a type CCID 1.1 does not define. */
+static int read_notice(struct ccid_reader *reader, int timeout_ms,
+		       struct ccid_notice *out)
 {
 	uint8_t buffer[NOTICE_SIZE];
 	size_t got = 0;
 	int rc;
 
-	if (reader == NULL || out == NULL)
-		return CCID_EINVAL;
-	if (reader->info.ep_interrupt_in == 0)
-		return CCID_ENOTSUP;
 	rc = usb_interrupt_read(reader->usb, buffer, sizeof(buffer),
 				timeout_ms > 0 ? timeout_ms : 1, &got);
 	if (rc == USB_ETIMEOUT)
@@ -401,16 +404,59 @@ int ccid_wait_notice(struct ccid_reader *reader, int timeout_ms,
 		return ccid_from_usb(rc);
 
 	rc = ccid_parse_notice(buffer, got, out);
+	if (rc == CCID_ENOTSUP) {
+		/* The first and then every NOTICE_LOG_EVERY-th, because a
+		 * reader may send its own messages all the time. */
+		if (reader->notices_skipped++ % NOTICE_LOG_EVERY == 0)
+			log_info("card reader %s sent an interrupt message of "
+				 "unknown type 0x%02x (%zu bytes, %lu so far); "
+				 "skipped", reader->info.model, buffer[0], got,
+				 reader->notices_skipped);
+		return rc;
+	}
 	if (rc != CCID_OK) {
 		log_warn("card reader %s sent a malformed notification of %zu "
 			 "bytes, type 0x%02x", reader->info.model, got,
 			 got > 0 ? buffer[0] : 0);
 		return rc;
 	}
-	if (out->kind == CCID_NOTICE_HARDWARE) {
+	return 1;
+}
+
+int ccid_wait_notice(struct ccid_reader *reader, int timeout_ms,
+		     struct ccid_notice *out)
+{
+	int64_t deadline;
+	int rc = 0;
+
+	if (reader == NULL || out == NULL)
+		return CCID_EINVAL;
+	if (reader->unplugged)
+		return CCID_ENODEV;
+	if (reader->info.ep_interrupt_in == 0)
+		return CCID_ENOTSUP;
+
+	deadline = ccid_clock_ms() + (timeout_ms > 0 ? timeout_ms : 1);
+	for (int skipped = 0; skipped <= NOTICE_SKIP_MAX; skipped++) {
+		int64_t left = deadline - ccid_clock_ms();
+
+		if (left <= 0)
+			return 0;
+		rc = read_notice(reader, left > INT32_MAX ? INT32_MAX
+							  : (int)left, out);
+		if (rc != CCID_ENOTSUP)
+			break;
+	}
+	if (rc == CCID_ENOTSUP)
+		return 0;
+	if (rc == CCID_ENODEV) {
+		reader->unplugged = true;
+		reader->powered = false;
+	}
+	if (rc == 1 && out->kind == CCID_NOTICE_HARDWARE) {
 		log_error("card reader %s reported hardware error code %u on "
 			  "slot %u", reader->info.model, out->code, out->slot);
 		reader->powered = false;
 	}
-	return 1;
+	return rc;
 }

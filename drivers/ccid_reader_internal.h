@@ -31,6 +31,9 @@ struct ccid_reader {
 	size_t message_max;        /* dwMaxCCIDMessageLength, capped */
 	uint8_t seq;               /* bSeq of the next command */
 	bool powered;
+	/* Set at the first CCID_ENODEV: every later call returns it. */
+	bool unplugged;
+	unsigned long notices_skipped; /* unknown interrupt messages */
 	int protocol;              /* 0 or 1 while powered */
 	unsigned reply_timeout_ms; /* per XfrBlock reply while powered */
 	/* Room for one message out or in, rounded up to whole packets of
@@ -40,9 +43,12 @@ struct ccid_reader {
 };
 
 /* Send one command of the given type to slot 0 and read its reply,
- * skipping stale replies and following time extensions; each read waits
- * timeout_ms. *reply points into reader->buffer until the next command.
- * Returns CCID_OK, or a negative ccid_error: a failed command maps its
+ * skipping stale replies and following time extensions. Each reply must
+ * be whole within timeout_ms (times the extension's multiplier). *reply
+ * points into reader->buffer until the next command. Returns CCID_OK, or
+ * CCID_ENODEV at once after an unplug, or another negative ccid_error.
+ * CCID_ETIMEOUT means no byte of the reply came, and CCID_EFRAME is a
+ * reply that is malformed or stopped part way. A failed command maps its
  * bError (CCID_ENOCARD when the slot is empty, CCID_EMUTE, CCID_ENOTSUP,
  * CCID_EHARDWARE, CCID_ESLOT), and *reply is still filled when a reply
  * was parsed. */
@@ -52,5 +58,8 @@ int ccid_command(struct ccid_reader *reader, uint8_t type,
 
 /* Translate a usb_error into a ccid_error, logging the unmapped ones. */
 int ccid_from_usb(int usb_error);
+
+/* The CLOCK_MONOTONIC time in milliseconds, for deadlines. */
+int64_t ccid_clock_ms(void);
 
 #endif

@@ -70,8 +70,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 2:
 		rc = ccid_parse_notice(data + 1, size - 1, &notice);
-		fuzz_check(rc == CCID_OK || rc == CCID_EFRAME,
+		fuzz_check(rc == CCID_OK || rc == CCID_EFRAME ||
+				   rc == CCID_ENOTSUP,
 			   "unexpected notice error");
+		fuzz_check(rc != CCID_ENOTSUP || (data[1] != 0x50 &&
+						  data[1] != 0x51),
+			   "known notice type taken for unknown");
+		fuzz_check(rc != CCID_EFRAME || size == 1 ||
+				   data[1] == 0x50 || data[1] == 0x51,
+			   "unknown notice type taken for malformed");
 		if (rc == CCID_OK)
 			fuzz_check(notice.kind == CCID_NOTICE_SLOT_CHANGE ||
 					   notice.kind == CCID_NOTICE_HARDWARE,

@@ -115,6 +115,33 @@ const struct mock_card ccid_t1_card = {
 	.data = NULL,
 };
 
+/* Extended APDUs (ISO/IEC 7816-4 5.1): the long record, or the command
+ * itself, so that a test sees which bytes reached the card. */
+static int answer_extended(void *data, const unsigned char *command,
+			   size_t len, unsigned char *reply, size_t size)
+{
+	size_t i;
+
+	(void)data;
+	if (len < 4 || size < CCID_LONG_RECORD_LEN + 2 || size < len + 2)
+		return status_only(reply, 0x67, 0x00);
+	if (command[1] == INS_READ_RECORD) {
+		for (i = 0; i < CCID_LONG_RECORD_LEN; i++)
+			reply[i] = (unsigned char)i;
+		return with_ok(reply, CCID_LONG_RECORD_LEN);
+	}
+	memcpy(reply, command, len);
+	return with_ok(reply, len);
+}
+
+const struct mock_card ccid_extended_card = {
+	.atr = t0_atr,
+	.atr_len = sizeof(t0_atr),
+	.voltages = 0,
+	.answer = answer_extended,
+	.data = NULL,
+};
+
 /* --- A virtual card in the slot --- */
 
 static int answer_virtual(void *data, const unsigned char *command,

@@ -18,6 +18,9 @@
 #define CCID_TPDU_ADDRESS 6
 /* Data bytes the test cards return to READ RECORD: several packets. */
 #define CCID_RECORD_LEN 240
+/* Data bytes ccid_extended_card returns to READ RECORD: more than one
+ * message of a 271-byte reader carries. */
+#define CCID_LONG_RECORD_LEN 700
 /* The FCI the test cards return to SELECT. */
 #define CCID_FCI_LEN 6
 
@@ -31,6 +34,10 @@ extern const struct mock_card ccid_apdu_card;
 extern const struct mock_card ccid_t0_card;
 /* A T=1-only card (ATR 3B 80 01 81). */
 extern const struct mock_card ccid_t1_card;
+/* A card for extended APDUs (ATR 3B 02 14 50): READ RECORD gives
+ * CCID_LONG_RECORD_LEN bytes (byte i is i modulo 256) and 90 00, and any
+ * other command of 4 bytes or more comes back whole, followed by 90 00. */
+extern const struct mock_card ccid_extended_card;
 
 /* Write the record the test cards return into out (CCID_RECORD_LEN). */
 void ccid_card_record(unsigned char *out);

@@ -1,6 +1,7 @@
 /* A one-slot CCID reader emulated on mock_device: its class descriptor,
- * the bulk commands and replies of CCID 1.1 chapter 6, the interrupt
- * notifications, and misbehaviours the tests switch on. */
+ * the bulk commands and replies of CCID 1.1 chapter 6 with extended APDU
+ * chaining, the interrupt notifications, and misbehaviours the tests
+ * switch on. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,15 @@
 #define ICC_ABSENT 2
 /* Maximum short APDU: header, Lc, 255 bytes, Le (ISO/IEC 7816-4). */
 #define SHORT_APDU_MAX 261
+/* bError for a wLevelParameter out of place: the offset of the field. */
+#define ERROR_BAD_LEVEL 8
+/* wLevelParameter of an XfrBlock and bChainParameter of its reply at
+ * extended APDU level (CCID 1.1 6.1.4 and 6.2.1). */
+#define CHAIN_WHOLE 0x00
+#define CHAIN_BEGINS 0x01
+#define CHAIN_ENDS 0x02
+#define CHAIN_CONTINUES 0x03
+#define CHAIN_EMPTY 0x10
 
 /* The T=0 parameters a reader starts with (CCID 1.1 6.1.7): Fi/Di 0x11,
  * direct convention, no guard time, WI 10, clock running. */
@@ -91,6 +101,15 @@ struct mock_ccid {
 	int remove_after;          /* -1: never */
 	enum mock_ccid_malformed malformed;
 	int fail_error;            /* bError for the next command; -1: none */
+	/* Extended APDU chaining: the blocks of a command so far, and the
+	 * card's response with the bytes of it already sent. */
+	unsigned char *chained;
+	size_t chained_len;
+	bool chain_open;           /* a command chain has begun */
+	unsigned char *response;
+	size_t response_len;
+	size_t response_sent;
+	bool responding;           /* response blocks are left to send */
 	struct mock_ccid_command log[MOCK_CCID_LOG_MAX];
 	int log_count;
 };
@@ -247,6 +266,8 @@ static size_t malform(struct mock_ccid *ccid, unsigned char *reply,
 				  reply[7], reply[8], 0);
 	case MOCK_CCID_TRUNCATED:
 		return 6;
+	case MOCK_CCID_NO_REPLY:
+		return 0;
 	case MOCK_CCID_MALFORMED_NONE:
 		break;
 	}
@@ -334,6 +355,102 @@ static size_t remove_now(struct mock_ccid *ccid, const unsigned char *command)
 	return len;
 }
 
+/* The next block of the card's response, at most the reader's message
+ * data, with the bChainParameter of its place in the response. */
+static size_t response_block(struct mock_ccid *ccid,
+			     const unsigned char *command)
+{
+	size_t room = ccid->config.max_message - HEADER_SIZE;
+	size_t left = ccid->response_len - ccid->response_sent;
+	size_t n = left < room ? left : room;
+	bool first = ccid->response_sent == 0;
+	bool last = n == left;
+	uint8_t chain;
+
+	if (first)
+		chain = last ? CHAIN_WHOLE : CHAIN_BEGINS;
+	else
+		chain = last ? CHAIN_ENDS : CHAIN_CONTINUES;
+	memcpy(ccid->reply + HEADER_SIZE, ccid->response + ccid->response_sent,
+	       n);
+	ccid->response_sent += n;
+	ccid->responding = !last;
+	return put_header(ccid->reply, RDR_DATA_BLOCK, n, command[6],
+			  ICC_ACTIVE, 0, chain);
+}
+
+/* Give apdu to the card and send the first block of its response. */
+static size_t answer_chained(struct mock_ccid *ccid,
+			     const unsigned char *command,
+			     const unsigned char *apdu, size_t len)
+{
+	int got = ccid->card->answer(ccid->card->data, apdu, len,
+				     ccid->response, MOCK_CCID_APDU_MAX);
+
+	ccid->chain_open = false;
+	ccid->responding = false;
+	if (got < 0)
+		return fail(ccid, command, MOCK_CCID_ERROR_MUTE);
+	ccid->response_len = (size_t)got;
+	ccid->response_sent = 0;
+	return response_block(ccid, command);
+}
+
+/* Keep one block of a chained command. Returns false, closing the
+ * chain, when the command would pass MOCK_CCID_APDU_MAX. */
+static bool collect_block(struct mock_ccid *ccid,
+			  const unsigned char *command, size_t length)
+{
+	if (ccid->chained_len + length > MOCK_CCID_APDU_MAX) {
+		ccid->chain_open = false;
+		return false;
+	}
+	memcpy(ccid->chained + ccid->chained_len, command + HEADER_SIZE,
+	       length);
+	ccid->chained_len += length;
+	ccid->chain_open = true;
+	return true;
+}
+
+/* Keep a block that is not the last; the reply asks for the next. */
+static size_t continue_chain(struct mock_ccid *ccid,
+			     const unsigned char *command, size_t length)
+{
+	if (!collect_block(ccid, command, length))
+		return fail(ccid, command, ERROR_BAD_LENGTH);
+	return put_header(ccid->reply, RDR_DATA_BLOCK, 0, command[6],
+			  ICC_ACTIVE, 0, CHAIN_EMPTY);
+}
+
+/* An XfrBlock at extended APDU level, by its wLevelParameter. A block
+ * out of place fails with bError 8, the offset of wLevelParameter. */
+static size_t xfr_extended(struct mock_ccid *ccid,
+			   const unsigned char *command, size_t length)
+{
+	uint16_t level = (uint16_t)(command[8] | command[9] << 8);
+
+	if (level == CHAIN_WHOLE)
+		return answer_chained(ccid, command, command + HEADER_SIZE,
+				      length);
+	if (level == CHAIN_BEGINS) {
+		ccid->chained_len = 0;
+		return continue_chain(ccid, command, length);
+	}
+	if (level == CHAIN_CONTINUES && ccid->chain_open)
+		return continue_chain(ccid, command, length);
+	if (level == CHAIN_ENDS && ccid->chain_open) {
+		if (!collect_block(ccid, command, length))
+			return fail(ccid, command, ERROR_BAD_LENGTH);
+		return answer_chained(ccid, command, ccid->chained,
+				      ccid->chained_len);
+	}
+	if (level == CHAIN_EMPTY && ccid->responding && length == 0)
+		return response_block(ccid, command);
+	ccid->chain_open = false;
+	ccid->responding = false;
+	return fail(ccid, command, ERROR_BAD_LEVEL);
+}
+
 static size_t xfr_block(struct mock_ccid *ccid, const unsigned char *command,
 			size_t length)
 {
@@ -346,6 +463,8 @@ static size_t xfr_block(struct mock_ccid *ccid, const unsigned char *command,
 		return remove_now(ccid, command);
 	if (ccid->remove_after > 0)
 		ccid->remove_after--;
+	if (ccid->config.level == MOCK_CCID_EXTENDED_APDU)
+		return xfr_extended(ccid, command, length);
 	if (ccid->config.level == MOCK_CCID_SHORT_APDU &&
 	    length > SHORT_APDU_MAX)
 		return fail(ccid, command, ERROR_BAD_LENGTH);
@@ -464,7 +583,8 @@ static void handle_command(struct mock_ccid *ccid,
 	}
 	if (ccid->malformed != MOCK_CCID_MALFORMED_NONE)
 		len = malform(ccid, ccid->reply, len);
-	send_reply(ccid, ccid->reply, len);
+	if (len > 0)
+		send_reply(ccid, ccid->reply, len);
 	if (had_card && !ccid->card)
 		notify_slot(ccid);
 }
@@ -545,7 +665,10 @@ struct mock_ccid *mock_ccid_new(UMockdevTestbed *testbed,
 	/* Room for the longest command or reply plus padding. */
 	ccid->command = malloc(config->max_message + HEADER_SIZE);
 	ccid->reply = malloc(HEADER_SIZE + MOCK_CCID_APDU_MAX + 4096);
-	if (!ccid->command || !ccid->reply || config->max_message < 64)
+	ccid->chained = malloc(MOCK_CCID_APDU_MAX);
+	ccid->response = malloc(MOCK_CCID_APDU_MAX);
+	if (!ccid->command || !ccid->reply || !ccid->chained ||
+	    !ccid->response || config->max_message < 64)
 		goto fail;
 	mock_ccid_class_descriptor(config, descriptor);
 	ccid->device = mock_device_new(testbed, &desc, address, &ccid_ops,
@@ -566,6 +689,8 @@ void mock_ccid_free(struct mock_ccid *ccid)
 	mock_device_free(ccid->device);
 	free(ccid->command);
 	free(ccid->reply);
+	free(ccid->chained);
+	free(ccid->response);
 	free(ccid);
 }
 

@@ -33,7 +33,12 @@
 /* Maximum length of a command to the card or of its reply. */
 #define MOCK_CCID_APDU_MAX 65544
 
-/* The exchange level the class descriptor's dwFeatures announces. */
+/* The exchange level the class descriptor's dwFeatures announces. At
+ * extended APDU level the reader takes a command in a chain of XfrBlocks
+ * (wLevelParameter 01, 03 ..., 02, each but the last answered by an
+ * empty block with bChainParameter 10), and sends a response over its
+ * message data as a chain of blocks (bChainParameter 01, 03 ..., 02),
+ * each after the host's empty XfrBlock with wLevelParameter 10. */
 enum mock_ccid_level {
 	MOCK_CCID_TPDU = 0,
 	MOCK_CCID_SHORT_APDU,
@@ -86,6 +91,7 @@ enum mock_ccid_malformed {
 	MOCK_CCID_UNKNOWN_TYPE,    /* bMessageType 0x84 */
 	MOCK_CCID_WRONG_TYPE,      /* a SlotStatus to an XfrBlock */
 	MOCK_CCID_TRUNCATED,       /* 6 bytes of the 10-byte header */
+	MOCK_CCID_NO_REPLY,        /* nothing at all */
 };
 
 /* One command as the reader received it. */

@@ -208,6 +208,123 @@ static void test_extended_apdu_reader(void **state)
 	drop_reader(bed, mock);
 }
 
+/* The dwLength and wLevelParameter of each XfrBlock recorded, in
+ * order. Returns how many were copied. */
+static int xfr_blocks(struct mock_ccid *mock, size_t *lengths,
+		      unsigned *levels, int max)
+{
+	struct mock_ccid_command log[MOCK_CCID_LOG_MAX];
+	int count = mock_ccid_commands(mock, log, MOCK_CCID_LOG_MAX);
+	int found = 0;
+	int i;
+
+	for (i = 0; i < count && i < MOCK_CCID_LOG_MAX; i++) {
+		if (log[i].type != MOCK_CCID_XFR_BLOCK || found >= max)
+			continue;
+		lengths[found] = log[i].length;
+		levels[found] = log[i].specific[1] |
+				(unsigned)log[i].specific[2] << 8;
+		found++;
+	}
+	return found;
+}
+
+/* Add an extended APDU reader with 271-byte messages at address, insert
+ * ccid_extended_card, open and power it, and clear the command log. */
+static struct mock_ccid *open_chaining_reader(struct ccid_bed *bed,
+					      uint16_t product, int address)
+{
+	struct mock_ccid_config config = mock_ccid_apdu_reader;
+	struct ccid_atr atr;
+	struct mock_ccid *mock;
+
+	config.product = product;
+	config.level = MOCK_CCID_EXTENDED_APDU;
+	config.max_message = 271;
+	mock = add_reader(bed, &config, address);
+	mock_ccid_insert(mock, &ccid_extended_card);
+	assert_int_equal(ccid_bed_open_reader(bed, &config), CCID_OK);
+	assert_int_equal(ccid_power_on(bed->reader, &atr), CCID_OK);
+	mock_ccid_clear_log(mock);
+	return mock;
+}
+
+/* A 702-byte response comes in blocks of 261, 261 and 180 bytes, each
+ * after the first asked for with wLevelParameter 10, and is joined. */
+static void test_chained_response_joined(void **state)
+{
+	static const unsigned char read_record[] = { 0x00, 0xb2, 0x01, 0x0c,
+						     0x00 };
+	struct ccid_bed *bed = *state;
+	unsigned char reply[1024];
+	struct mock_ccid *mock;
+	unsigned levels[8];
+	size_t lengths[8];
+	size_t got = 0;
+	size_t i;
+
+	mock = open_chaining_reader(bed, 0x90d0, 12);
+	assert_int_equal(ccid_transmit(bed->reader, read_record,
+				       sizeof(read_record), reply,
+				       sizeof(reply), &got),
+			 CCID_OK);
+	assert_int_equal(got, CCID_LONG_RECORD_LEN + 2);
+	for (i = 0; i < CCID_LONG_RECORD_LEN; i++)
+		assert_int_equal(reply[i], i & 0xff);
+	assert_int_equal(reply[CCID_LONG_RECORD_LEN], 0x90);
+	assert_int_equal(reply[CCID_LONG_RECORD_LEN + 1], 0x00);
+
+	assert_int_equal(xfr_blocks(mock, lengths, levels, 8), 3);
+	assert_int_equal(levels[0], 0x00);
+	assert_int_equal(lengths[0], sizeof(read_record));
+	assert_int_equal(levels[1], 0x10);
+	assert_int_equal(lengths[1], 0);
+	assert_int_equal(levels[2], 0x10);
+	assert_int_equal(lengths[2], 0);
+	drop_reader(bed, mock);
+}
+
+/* A 600-byte command goes in blocks of 261, 261 and 78 bytes with
+ * wLevelParameter 01, 03 and 02, and its 602-byte echo comes back
+ * chained. */
+static void test_chained_command_sent(void **state)
+{
+	struct ccid_bed *bed = *state;
+	unsigned char command[600];
+	unsigned char reply[1024];
+	struct mock_ccid *mock;
+	unsigned levels[8];
+	size_t lengths[8];
+	size_t got = 0;
+	size_t i;
+
+	/* UPDATE BINARY with an extended Lc of 593 (ISO/IEC 7816-4). */
+	for (i = 0; i < sizeof(command); i++)
+		command[i] = (unsigned char)(i * 7);
+	memcpy(command, "\x00\xd6\x00\x00\x00\x02\x51", 7);
+	mock = open_chaining_reader(bed, 0x90d1, 13);
+	assert_int_equal(ccid_transmit(bed->reader, command, sizeof(command),
+				       reply, sizeof(reply), &got),
+			 CCID_OK);
+	assert_int_equal(got, sizeof(command) + 2);
+	assert_memory_equal(reply, command, sizeof(command));
+	assert_int_equal(reply[sizeof(command)], 0x90);
+	assert_int_equal(reply[sizeof(command) + 1], 0x00);
+
+	assert_int_equal(xfr_blocks(mock, lengths, levels, 8), 5);
+	assert_int_equal(levels[0], 0x01);
+	assert_int_equal(lengths[0], 261);
+	assert_int_equal(levels[1], 0x03);
+	assert_int_equal(lengths[1], 261);
+	assert_int_equal(levels[2], 0x02);
+	assert_int_equal(lengths[2], 78);
+	assert_int_equal(levels[3], 0x10);
+	assert_int_equal(lengths[3], 0);
+	assert_int_equal(levels[4], 0x10);
+	assert_int_equal(lengths[4], 0);
+	drop_reader(bed, mock);
+}
+
 /* --- Slot status and power --- */
 
 static void test_slot_status_follows_card(void **state)
@@ -487,6 +604,7 @@ static void test_unplug_channel_enodev(void **state)
 static void test_unplug_later_calls_enodev(void **state)
 {
 	struct ccid_bed *bed = *state;
+	struct ccid_notice notice;
 	unsigned char reply[300];
 	struct ccid_atr atr;
 	enum ccid_icc icc;
@@ -505,6 +623,9 @@ static void test_unplug_later_calls_enodev(void **state)
 			 CCID_ENODEV);
 	assert_int_equal(ccid_slot_status(bed->reader, &icc), CCID_ENODEV);
 	assert_int_equal(ccid_power_on(bed->reader, &atr), CCID_ENODEV);
+	assert_int_equal(ccid_power_off(bed->reader), CCID_ENODEV);
+	assert_int_equal(ccid_wait_notice(bed->reader, 100, &notice),
+			 CCID_ENODEV);
 }
 
 static void test_hotplug_arrival(void **state)
@@ -549,6 +670,8 @@ int main(void)
 		CCID_TEST(test_descriptor_tpdu_reader),
 		CCID_TEST(test_open_detaches_kernel_driver),
 		CCID_TEST(test_extended_apdu_reader),
+		CCID_TEST(test_chained_response_joined),
+		CCID_TEST(test_chained_command_sent),
 		CCID_TEST(test_slot_status_follows_card),
 		CCID_TEST(test_power_on_auto_voltage),
 		CCID_TEST(test_power_on_manual_voltage_order),

@@ -87,11 +87,11 @@ static void stale_reply(struct mock_ccid *mock)
 	mock_ccid_stale_reply(mock);
 }
 
-/* NOTE: the driver gives up after its buffer's packets plus 8 reads,
- * so a reply in many more short transfers (7 bytes each) fails. */
+/* The 252-byte reply comes in 36 transfers of at most 7 bytes, many
+ * more than its 4 packets of 64 bytes. */
 static void split_in_short_transfers(struct mock_ccid *mock)
 {
-	mock_ccid_split_replies(mock, 30, 30);
+	mock_ccid_split_replies(mock, 7, 7);
 }
 
 static void split_header_alone(struct mock_ccid *mock)
@@ -127,7 +127,7 @@ static const struct {
 	{ "plain", no_misbehaviour },
 	{ "three time extensions", three_time_extensions },
 	{ "stale reply first", stale_reply },
-	{ "split in 30-byte transfers", split_in_short_transfers },
+	{ "split in 7-byte transfers", split_in_short_transfers },
 	{ "header alone, then data", split_header_alone },
 	{ "split in whole packets", split_in_packets },
 	{ "padded by 5 bytes", padded_reply },
@@ -314,6 +314,33 @@ static void test_transmit_truncated_header(void **state)
 	assert_true(now_ms() - start < EXCHANGE_MAX_MS);
 }
 
+/* No reply at all: a timeout once the reply timeout (from the ATR and
+ * the reader's 4000 kHz clock) has passed, and the next exchange works. */
+static void test_transmit_no_reply_timeout(void **state)
+{
+	struct ccid_bed *bed = *state;
+	unsigned char reply[512];
+	struct ccid_atr atr;
+	unsigned timeout_ms;
+	size_t got = 1;
+	long elapsed;
+	long start;
+
+	open_apdu_reader(bed, &atr);
+	timeout_ms = ccid_reply_timeout_ms(&atr, 0, 4000);
+	mock_ccid_malform_next(bed->apdu, MOCK_CCID_NO_REPLY);
+	start = now_ms();
+	assert_int_equal(ccid_transmit(bed->reader, read_record,
+				       sizeof(read_record), reply,
+				       sizeof(reply), &got),
+			 CCID_ETIMEOUT);
+	elapsed = now_ms() - start;
+	assert_int_equal(got, 0);
+	assert_true(elapsed >= (long)timeout_ms);
+	assert_true(elapsed < EXCHANGE_MAX_MS);
+	assert_reads_record(bed);
+}
+
 /* --- Card removal --- */
 
 static void test_removal_mid_exchange(void **state)
@@ -423,6 +450,7 @@ int main(void)
 		CCID_TEST(test_transmit_hardware_error),
 		CCID_TEST(test_transmit_malformed_reply),
 		CCID_TEST(test_transmit_truncated_header),
+		CCID_TEST(test_transmit_no_reply_timeout),
 		CCID_TEST(test_removal_mid_exchange),
 		CCID_TEST(test_removal_card_error_message),
 		CCID_TEST(test_tpdu_get_response),
