@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "../../app/uuid.h"
 #include "../../offline/credentials.h"
@@ -48,44 +47,15 @@ static void reopen(struct journal_fixture *f)
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 }
 
-/* Read the first column of the first row of sql, run on a second
- * connection with ?1 bound to param when not NULL, as text. */
-static void raw_query(const char *path, const char *sql, const char *param,
-		      char *out, size_t size)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	if (param != NULL)
-		sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
-static void raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
 /* The stored "failures,locked_until" of agent_id. */
 static void read_lockout(struct journal_fixture *f, const char *agent_id,
 			 char *out, size_t size)
 {
-	raw_query(f->path,
-		  "SELECT failures || ',' || locked_until FROM credentials"
-		  " WHERE agent_id = ?1",
-		  agent_id, out, size);
+	journal_fixture_query(
+		f->path,
+		"SELECT failures || ',' || locked_until FROM credentials"
+		" WHERE agent_id = ?1",
+		agent_id, out, size);
 }
 
 static int check(struct journal_fixture *f, const char *agent_id,
@@ -108,11 +78,12 @@ static void store_then_check_ok(void **state)
 			 CREDENTIALS_OK);
 	assert_int_equal(retry_after, 0);
 
-	raw_query(f->path,
-		  "SELECT length(salt) || ',' || iterations || ','"
-		  " || length(hash) || ',' || stored_at FROM credentials"
-		  " WHERE agent_id = ?1",
-		  AGENT, text, sizeof(text));
+	journal_fixture_query(
+		f->path,
+		"SELECT length(salt) || ',' || iterations || ','"
+		" || length(hash) || ',' || stored_at FROM credentials"
+		" WHERE agent_id = ?1",
+		AGENT, text, sizeof(text));
 	snprintf(expected, sizeof(expected), "16,%d,32,1700000000",
 		 CREDENTIALS_ITERATIONS);
 	assert_string_equal(text, expected);
@@ -389,16 +360,18 @@ static void salt_differs_per_store(void **state)
 
 	assert_int_equal(credentials_store(f->journal, AGENT, PASSWORD, T0),
 			 CREDENTIALS_OK);
-	raw_query(f->path,
-		  "SELECT hex(salt) || ':' || hex(hash) FROM credentials"
-		  " WHERE agent_id = ?1",
-		  AGENT, first, sizeof(first));
+	journal_fixture_query(
+		f->path,
+		"SELECT hex(salt) || ':' || hex(hash) FROM credentials"
+		" WHERE agent_id = ?1",
+		AGENT, first, sizeof(first));
 	assert_int_equal(credentials_store(f->journal, AGENT, PASSWORD, T0),
 			 CREDENTIALS_OK);
-	raw_query(f->path,
-		  "SELECT hex(salt) || ':' || hex(hash) FROM credentials"
-		  " WHERE agent_id = ?1",
-		  AGENT, second, sizeof(second));
+	journal_fixture_query(
+		f->path,
+		"SELECT hex(salt) || ':' || hex(hash) FROM credentials"
+		" WHERE agent_id = ?1",
+		AGENT, second, sizeof(second));
 
 	assert_int_equal(strlen(first), 32 + 1 + 64);
 	assert_string_not_equal(first, second);
@@ -416,7 +389,9 @@ static void check_damaged_row(void **state)
 
 	assert_int_equal(credentials_store(f->journal, AGENT, PASSWORD, T0),
 			 CREDENTIALS_OK);
-	raw_exec(f->path, "UPDATE credentials SET iterations = 2000000000");
+	journal_fixture_exec(f->path,
+			     "UPDATE credentials SET iterations = 2000000000",
+			     NULL, NULL);
 	assert_int_equal(check(f, AGENT, PASSWORD, T0, &retry_after),
 			 CREDENTIALS_EIO);
 	assert_int_equal(retry_after, 0);
@@ -485,11 +460,14 @@ static void downgrade_to_v3(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
-	raw_exec(f->path, "DROP TABLE customer_cache; DROP TABLE credentials;"
-			  " DROP TABLE print_jobs;"
-			  " DROP TABLE day_pending; DROP TABLE day_closes;"
-			  " ALTER TABLE operations DROP COLUMN secret;"
-			  " PRAGMA user_version = 3;");
+	journal_fixture_exec(
+		f->path,
+		"DROP TABLE customer_cache; DROP TABLE credentials;"
+		" DROP TABLE print_jobs;"
+		" DROP TABLE day_pending; DROP TABLE day_closes;"
+		" ALTER TABLE operations DROP COLUMN secret;"
+		" PRAGMA user_version = 3;",
+		NULL, NULL);
 }
 
 static void migrate_v3_to_v4(void **state)
@@ -515,16 +493,18 @@ static void migrate_v3_to_v4(void **state)
 			 JOURNAL_OK);
 
 	downgrade_to_v3(f);
-	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "3");
-	raw_query(f->path,
-		  "SELECT count(*) FROM sqlite_schema"
-		  " WHERE name = 'credentials'",
-		  NULL, text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT count(*) FROM sqlite_schema"
+			      " WHERE name = 'credentials'",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
-	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
@@ -549,10 +529,11 @@ static void reopen_is_idempotent(void **state)
 			 CREDENTIALS_OK);
 	reopen(f);
 	reopen(f);
-	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(f->path, "SELECT count(*) FROM credentials", NULL, text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM credentials", NULL,
+			      text, sizeof(text));
 	assert_string_equal(text, "1");
 	assert_int_equal(check(f, AGENT, PASSWORD, T0, &retry_after),
 			 CREDENTIALS_OK);

@@ -15,7 +15,6 @@
 #include <sqlite3.h>
 
 #include "../../app/currency.h"
-#include "../../app/uuid.h"
 #include "../../offline/journal.h"
 #include "journal_fixture.h"
 
@@ -31,79 +30,6 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	return journal_fixture_teardown(state);
-}
-
-/* A valid operation number n, created at created_at and due then. */
-static void make_op(struct operation *op, int n, int64_t created_at)
-{
-	memset(op, 0, sizeof(*op));
-	assert_int_equal(uuid_generate(op->id), 0);
-	strcpy(op->type, "wallet_transfer");
-	op->state = OP_QUEUED;
-	strcpy(op->agent_id, "agent-0042");
-	strcpy(op->currency, "GHS");
-	op->amount = 1000 + n;
-	snprintf(op->payload, sizeof(op->payload), "{\"n\":%d}", n);
-	op->created_at = created_at;
-	op->updated_at = created_at;
-	op->next_attempt_at = created_at;
-}
-
-static void assert_operation_equal(const struct operation *a,
-				   const struct operation *b)
-{
-	assert_string_equal(a->id, b->id);
-	assert_string_equal(a->type, b->type);
-	assert_int_equal(a->state, b->state);
-	assert_string_equal(a->agent_id, b->agent_id);
-	assert_string_equal(a->currency, b->currency);
-	assert_int_equal(a->amount, b->amount);
-	assert_string_equal(a->payload, b->payload);
-	assert_int_equal(a->created_at, b->created_at);
-	assert_int_equal(a->updated_at, b->updated_at);
-	assert_int_equal(a->next_attempt_at, b->next_attempt_at);
-	assert_int_equal(a->attempts, b->attempts);
-	assert_string_equal(a->reference, b->reference);
-	assert_string_equal(a->last_error, b->last_error);
-	for (int i = 0; i < JOURNAL_KEYS_MAX; i++)
-		assert_string_equal(a->keys[i], b->keys[i]);
-	assert_int_equal(a->acknowledged_at, b->acknowledged_at);
-	assert_int_equal(a->age_approved, b->age_approved);
-	assert_string_equal(a->secret, b->secret);
-}
-
-/* Run sql on a second connection, with ?1 bound to param when not NULL. */
-static void raw_exec(const char *path, const char *sql, const char *param)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	if (param != NULL)
-		sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
-	sqlite3_finalize(stmt);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
-/* Read the first column of the first row of sql, run on a second
- * connection, as text. */
-static void raw_query(const char *path, const char *sql, char *out,
-		      size_t size)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	snprintf(out, size, "%s", (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 /* Read a whole small file into a new buffer, which the caller frees. */
@@ -132,17 +58,21 @@ static void open_creates_schema(void **state)
 	struct journal_fixture *f = *state;
 	char text[512]; /* fits the list of schema names */
 
-	raw_query(f->path, "PRAGMA journal_mode", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA journal_mode", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "wal");
-	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(f->path, "PRAGMA application_id", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA application_id", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "1397768522");
-	raw_query(f->path,
-		  "SELECT group_concat(name, ',') FROM (SELECT name FROM"
-		  " sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
-		  " ORDER BY name)",
-		  text, sizeof(text));
+	journal_fixture_query(
+		f->path,
+		"SELECT group_concat(name, ',') FROM (SELECT name FROM"
+		" sqlite_schema WHERE name NOT LIKE 'sqlite_%'"
+		" ORDER BY name)",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "credentials,customer_cache,"
 				  "customer_cache_phone,customer_cache_used,"
 				  "customer_cache_wallet,day_closes,"
@@ -152,25 +82,26 @@ static void open_creates_schema(void **state)
 				  "operations_due,operations_queue,"
 				  "operations_unprinted,print_jobs,"
 				  "print_jobs_open,print_jobs_operation");
-	raw_query(f->path,
-		  "SELECT group_concat(name, ',') FROM"
-		  " pragma_index_info('operations_due')",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT group_concat(name, ',') FROM"
+			      " pragma_index_info('operations_due')",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "state,next_attempt_at");
-	raw_query(f->path,
-		  "SELECT group_concat(name, ',') FROM"
-		  " pragma_index_info('operations_queue')",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT group_concat(name, ',') FROM"
+			      " pragma_index_info('operations_queue')",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "created_at");
-	raw_query(f->path,
-		  "SELECT partial FROM pragma_index_list('operations')"
-		  " WHERE name = 'operations_queue'",
-		  text, sizeof(text));
+	journal_fixture_query(
+		f->path,
+		"SELECT partial FROM pragma_index_list('operations')"
+		" WHERE name = 'operations_queue'",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "1");
-	raw_query(f->path,
-		  "SELECT group_concat(name, ',') FROM"
-		  " pragma_index_info('operation_keys_operation')",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT group_concat(name, ',') FROM"
+			      " pragma_index_info('operation_keys_operation')",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "operation_id");
 }
 
@@ -182,7 +113,7 @@ static void schema_rejects_unknown_state(void **state)
 	sqlite3 *db = NULL;
 	int rc;
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	rc = sqlite3_exec(db, "UPDATE operations SET state = 'lost'", NULL,
@@ -197,7 +128,7 @@ static void insert_get_round_trip(void **state)
 	struct operation op;
 	struct operation got;
 
-	make_op(&op, 7, 1700000000);
+	journal_fixture_make_op(&op, 7, 1700000000);
 	memset(op.type, 't', sizeof(op.type) - 1);
 	memset(op.agent_id, 'a', sizeof(op.agent_id) - 1);
 	strcpy(op.currency, "KWD");
@@ -216,7 +147,7 @@ static void insert_get_round_trip(void **state)
 
 	memset(&got, 0x5a, sizeof(got));
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
-	assert_operation_equal(&got, &op);
+	journal_fixture_assert_operation_equal(&got, &op);
 }
 
 /* An operation that moves no money, such as a customer registration,
@@ -229,7 +160,7 @@ static void insert_zero_amount(void **state)
 	int64_t count = -1;
 	int64_t total = -1;
 
-	make_op(&op, 8, 1700000000);
+	journal_fixture_make_op(&op, 8, 1700000000);
 	strcpy(op.type, "customer_registration");
 	op.amount = 0;
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
@@ -249,7 +180,7 @@ static void insert_starts_queued(void **state)
 	struct operation op;
 	struct operation got;
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	op.state = OP_ACCEPTED;
 	op.attempts = 9;
 	strcpy(op.reference, "REF-1");
@@ -269,16 +200,16 @@ static void insert_duplicate_id(void **state)
 	struct operation twin;
 	struct operation got;
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 
-	make_op(&twin, 2, 200);
+	journal_fixture_make_op(&twin, 2, 200);
 	strcpy(twin.id, op.id);
 	strcpy(twin.currency, "USD");
 	assert_int_equal(journal_insert(f->journal, &twin), JOURNAL_EEXIST);
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
-	assert_operation_equal(&got, &op);
+	journal_fixture_assert_operation_equal(&got, &op);
 }
 
 struct keys_case {
@@ -317,7 +248,7 @@ static void keys_round_trip_table(void **state)
 		struct operation op;
 		struct operation got;
 
-		make_op(&op, (int)i, 100);
+		journal_fixture_make_op(&op, (int)i, 100);
 		fill_keys(op.keys, keys_cases[i].given);
 		fill_keys(expected, keys_cases[i].expected);
 		assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
@@ -346,20 +277,20 @@ static void insert_duplicate_keeps_keys(void **state)
 	struct operation got;
 	char text[16];
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	strcpy(op.keys[0], "wallet:1000000001");
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 
-	make_op(&twin, 2, 200);
+	journal_fixture_make_op(&twin, 2, 200);
 	strcpy(twin.id, op.id);
 	strcpy(twin.keys[0], "wallet:1000000009");
 	strcpy(twin.keys[1], "wallet:1000000001");
 	assert_int_equal(journal_insert(f->journal, &twin), JOURNAL_EEXIST);
 
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
-	assert_operation_equal(&got, &op);
-	raw_query(f->path, "SELECT count(*) FROM operation_keys", text,
-		  sizeof(text));
+	journal_fixture_assert_operation_equal(&got, &op);
+	journal_fixture_query(f->path, "SELECT count(*) FROM operation_keys",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "1");
 }
 
@@ -370,27 +301,29 @@ static void get_oversized_keys(void **state)
 	struct operation op;
 	struct operation got;
 
-	make_op(&op, 1, 1);
+	journal_fixture_make_op(&op, 1, 1);
 	strcpy(op.keys[0], "wallet:1");
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 
-	raw_exec(f->path,
-		 "INSERT INTO operation_keys (operation_id, key) VALUES (?1,"
-		 " 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk')",
-		 op.id);
+	journal_fixture_exec(
+		f->path,
+		"INSERT INTO operation_keys (operation_id, key) VALUES (?1,"
+		" 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk')",
+		op.id, NULL);
 	memset(&got, 0x5a, sizeof(got));
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
 	assert_int_equal((unsigned char)got.id[0], 0x5a);
 
-	raw_exec(f->path,
-		 "UPDATE operation_keys SET key = 'wallet:2'"
-		 " WHERE key LIKE 'kkk%'",
-		 NULL);
+	journal_fixture_exec(f->path,
+			     "UPDATE operation_keys SET key = 'wallet:2'"
+			     " WHERE key LIKE 'kkk%'",
+			     NULL, NULL);
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_OK);
-	raw_exec(f->path,
-		 "INSERT INTO operation_keys (operation_id, key) VALUES"
-		 " (?1, 'wallet:3'), (?1, 'wallet:4'), (?1, 'wallet:5')",
-		 op.id);
+	journal_fixture_exec(
+		f->path,
+		"INSERT INTO operation_keys (operation_id, key) VALUES"
+		" (?1, 'wallet:3'), (?1, 'wallet:4'), (?1, 'wallet:5')",
+		op.id, NULL);
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
 }
 
@@ -496,7 +429,7 @@ static void insert_invalid_table(void **state)
 		struct operation op;
 		int rc;
 
-		make_op(&op, d, 100);
+		journal_fixture_make_op(&op, d, 100);
 		apply_defect(&op, (enum op_defect)d);
 		rc = journal_insert(f->journal, &op);
 		if (rc != JOURNAL_EINVAL)
@@ -509,8 +442,8 @@ static void insert_invalid_table(void **state)
 			 JOURNAL_OK);
 	for (int s = 0; s < OP_STATE_COUNT; s++)
 		assert_int_equal(counts[s], 0);
-	raw_query(f->path, "SELECT count(*) FROM operation_keys", text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM operation_keys",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
 }
 
@@ -545,7 +478,7 @@ static void next_due_fifo(void **state)
 	struct operation due;
 
 	for (int i = 0; i < 5; i++) {
-		make_op(&ops[i], i, created[i]);
+		journal_fixture_make_op(&ops[i], i, created[i]);
 		assert_int_equal(journal_insert(f->journal, &ops[i]),
 				 JOURNAL_OK);
 	}
@@ -570,8 +503,8 @@ static void next_due_includes_in_flight(void **state)
 	struct operation second;
 	struct operation due;
 
-	make_op(&first, 1, 100);
-	make_op(&second, 2, 200);
+	journal_fixture_make_op(&first, 1, 100);
+	journal_fixture_make_op(&second, 2, 200);
 	assert_int_equal(journal_insert(f->journal, &first), JOURNAL_OK);
 	assert_int_equal(journal_insert(f->journal, &second), JOURNAL_OK);
 	assert_int_equal(journal_mark_in_flight(f->journal, first.id, 300),
@@ -589,9 +522,9 @@ static void next_due_waits_for_attempt_time(void **state)
 	struct operation later;
 	struct operation due;
 
-	make_op(&early, 1, 100);
+	journal_fixture_make_op(&early, 1, 100);
 	early.next_attempt_at = 500;
-	make_op(&later, 2, 200);
+	journal_fixture_make_op(&later, 2, 200);
 	later.next_attempt_at = 300;
 	assert_int_equal(journal_insert(f->journal, &early), JOURNAL_OK);
 	assert_int_equal(journal_insert(f->journal, &later), JOURNAL_OK);
@@ -619,7 +552,7 @@ static void next_due_skips_settled(void **state)
 	struct operation due;
 
 	for (int i = 0; i < 3; i++) {
-		make_op(&ops[i], i, 100 + i);
+		journal_fixture_make_op(&ops[i], i, 100 + i);
 		assert_int_equal(journal_insert(f->journal, &ops[i]),
 				 JOURNAL_OK);
 	}
@@ -627,10 +560,10 @@ static void next_due_skips_settled(void **state)
 			 JOURNAL_OK);
 	assert_int_equal(journal_mark_rejected(f->journal, ops[1].id, "no", 1),
 			 JOURNAL_OK);
-	raw_exec(f->path,
-		 "UPDATE operations SET state = 'needs_attention'"
-		 " WHERE id = ?1",
-		 ops[2].id);
+	journal_fixture_exec(f->path,
+			     "UPDATE operations SET state = 'needs_attention'"
+			     " WHERE id = ?1",
+			     ops[2].id, NULL);
 	assert_int_equal(journal_next_due(f->journal, 1000, &due),
 			 JOURNAL_ENOTFOUND);
 }
@@ -782,7 +715,7 @@ static void state_change_table(void **state)
 		struct operation expected;
 		int rc;
 
-		make_op(&op, (int)i, 1);
+		journal_fixture_make_op(&op, (int)i, 1);
 		strcpy(op.secret, "{\"code\":\"123456\"}");
 		bring_to_state(f, &op, c->from);
 		assert_int_equal(journal_get(f->journal, op.id, &before),
@@ -802,7 +735,7 @@ static void state_change_table(void **state)
 			expect_after(&before, c->action, &expected);
 		else
 			expected = before;
-		assert_operation_equal(&after, &expected);
+		journal_fixture_assert_operation_equal(&after, &expected);
 	}
 }
 
@@ -813,7 +746,7 @@ static void mark_in_flight_counts_attempts(void **state)
 	struct operation op;
 	struct operation got;
 
-	make_op(&op, 1, 1);
+	journal_fixture_make_op(&op, 1, 1);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(journal_mark_in_flight(f->journal, op.id, 5),
@@ -856,7 +789,7 @@ static void mark_invalid_arguments(void **state)
 
 	memset(long_text, 'e', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
-	make_op(&op, 1, 1);
+	journal_fixture_make_op(&op, 1, 1);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 2),
 			 JOURNAL_OK);
@@ -892,7 +825,7 @@ static void mark_invalid_arguments(void **state)
 			 JOURNAL_EINVAL);
 
 	assert_int_equal(journal_get(f->journal, op.id, &after), JOURNAL_OK);
-	assert_operation_equal(&after, &before);
+	journal_fixture_assert_operation_equal(&after, &before);
 
 	/* A text of the maximum length is stored whole. */
 	long_text[JOURNAL_ERROR_SIZE - 1] = '\0';
@@ -928,7 +861,7 @@ static void count_by_state(void **state)
 		for (int i = 0; i < wanted[s]; i++) {
 			struct operation op;
 
-			make_op(&op, n++, 1);
+			journal_fixture_make_op(&op, n++, 1);
 			bring_to_state(f, &op, (enum op_state)s);
 		}
 	}
@@ -949,7 +882,7 @@ static void next_attempt_time(void **state)
 	assert_int_equal(when, -1);
 
 	for (int i = 0; i < 3; i++) {
-		make_op(&ops[i], i, 10);
+		journal_fixture_make_op(&ops[i], i, 10);
 		ops[i].next_attempt_at = 100 + i * 100;
 		assert_int_equal(journal_insert(f->journal, &ops[i]),
 				 JOURNAL_OK);
@@ -1041,7 +974,7 @@ static void reopen_keeps_data(void **state)
 	struct operation after;
 	char value[16];
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 101),
 			 JOURNAL_OK);
@@ -1053,7 +986,7 @@ static void reopen_keeps_data(void **state)
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 
 	assert_int_equal(journal_get(f->journal, op.id, &after), JOURNAL_OK);
-	assert_operation_equal(&after, &before);
+	journal_fixture_assert_operation_equal(&after, &before);
 	assert_int_equal(journal_get_meta(f->journal, "k", value,
 					  sizeof(value)),
 			 JOURNAL_OK);
@@ -1222,17 +1155,20 @@ static void migrate_v1_to_v2(void **state)
 	make_v1_journal(path, id, "");
 	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
 
-	raw_query(path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(path,
-		  "SELECT count(*) FROM pragma_index_list('operations')"
-		  " WHERE name = 'operations_queue'",
-		  text, sizeof(text));
+	journal_fixture_query(
+		path,
+		"SELECT count(*) FROM pragma_index_list('operations')"
+		" WHERE name = 'operations_queue'",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "1");
-	raw_query(path,
-		  "SELECT typeof(acknowledged_at) || ',' || age_approved"
-		  " FROM operations",
-		  text, sizeof(text));
+	journal_fixture_query(
+		path,
+		"SELECT typeof(acknowledged_at) || ',' || age_approved"
+		" FROM operations",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "null,0");
 
 	assert_int_equal(journal_get(journal, id, &got), JOURNAL_OK);
@@ -1252,7 +1188,7 @@ static void migrate_v1_to_v2(void **state)
 		assert_string_equal(got.keys[i], "");
 
 	/* The upgraded file takes keys, and its old row is in the queue. */
-	make_op(&later, 2, 200);
+	journal_fixture_make_op(&later, 2, 200);
 	strcpy(later.keys[0], "wallet:1000000001");
 	assert_int_equal(journal_insert(journal, &later), JOURNAL_OK);
 	assert_int_equal(journal_next_batch(journal, INT64_MAX, batch, 2), 2);
@@ -1277,14 +1213,17 @@ static void migrate_failure_rolls_back(void **state)
 	assert_int_equal(journal_open(path, &journal), JOURNAL_EIO);
 	assert_null(journal);
 
-	raw_query(path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "1");
-	raw_query(path,
-		  "SELECT count(*) FROM pragma_table_info('operations')"
-		  " WHERE name IN ('acknowledged_at', 'age_approved')",
-		  text, sizeof(text));
+	journal_fixture_query(
+		path,
+		"SELECT count(*) FROM pragma_table_info('operations')"
+		" WHERE name IN ('acknowledged_at', 'age_approved')",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
-	raw_query(path, "SELECT state FROM operations", text, sizeof(text));
+	journal_fixture_query(path, "SELECT state FROM operations", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "in_flight");
 }
 
@@ -1296,22 +1235,23 @@ static void get_oversized_field(void **state)
 	struct operation op;
 	struct operation got;
 
-	make_op(&op, 1, 1);
+	journal_fixture_make_op(&op, 1, 1);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
-	raw_exec(f->path,
-		 "UPDATE operations SET type ="
-		 " 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' WHERE id = ?1",
-		 op.id);
+	journal_fixture_exec(
+		f->path,
+		"UPDATE operations SET type ="
+		" 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' WHERE id = ?1",
+		op.id, NULL);
 
 	memset(&got, 0x5a, sizeof(got));
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
 	assert_int_equal((unsigned char)got.id[0], 0x5a);
 	assert_int_equal(journal_next_due(f->journal, 10, &got), JOURNAL_EIO);
 
-	raw_exec(f->path,
-		 "UPDATE operations SET type = 'ok', attempts = -1"
-		 " WHERE id = ?1",
-		 op.id);
+	journal_fixture_exec(f->path,
+			     "UPDATE operations SET type = 'ok', attempts = -1"
+			     " WHERE id = ?1",
+			     op.id, NULL);
 	assert_int_equal(journal_get(f->journal, op.id, &got), JOURNAL_EIO);
 }
 
@@ -1324,14 +1264,14 @@ static void locked_by_other_writer(void **state)
 	struct operation op;
 	sqlite3 *db = NULL;
 
-	make_op(&queued, 1, 1);
+	journal_fixture_make_op(&queued, 1, 1);
 	assert_int_equal(journal_insert(f->journal, &queued), JOURNAL_OK);
 
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
 			 SQLITE_OK);
 
-	make_op(&op, 2, 2);
+	journal_fixture_make_op(&op, 2, 2);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_EBUSY);
 	assert_int_equal(journal_mark_in_flight(f->journal, queued.id, 3),
 			 JOURNAL_EBUSY);
@@ -1402,14 +1342,14 @@ static void list_by_key_table(void **state)
 	};
 
 	/* Journal order is created_at first: ops[2] is the oldest. */
-	make_op(&ops[0], 0, 200);
+	journal_fixture_make_op(&ops[0], 0, 200);
 	strcpy(ops[0].keys[0], "op:original");
-	make_op(&ops[1], 1, 300);
+	journal_fixture_make_op(&ops[1], 1, 300);
 	strcpy(ops[1].keys[0], "wallet:1000000001");
 	strcpy(ops[1].keys[1], "op:original");
-	make_op(&ops[2], 2, 100);
+	journal_fixture_make_op(&ops[2], 2, 100);
 	strcpy(ops[2].keys[0], "op:original");
-	make_op(&ops[3], 3, 50);
+	journal_fixture_make_op(&ops[3], 3, 50);
 	strcpy(ops[3].keys[0], "wallet:1000000001");
 	insert_in_state(f->journal, &ops[0], OP_QUEUED);
 	insert_in_state(f->journal, &ops[1], OP_REJECTED);
@@ -1469,11 +1409,13 @@ static void downgrade_to_v5(struct journal_fixture *f)
 {
 	journal_close(f->journal);
 	f->journal = NULL;
-	raw_exec(f->path, "DROP TABLE print_jobs", NULL);
-	raw_exec(f->path, "DROP TABLE day_pending", NULL);
-	raw_exec(f->path, "DROP TABLE day_closes", NULL);
-	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
-	raw_exec(f->path, "PRAGMA user_version = 5", NULL);
+	journal_fixture_exec(f->path, "DROP TABLE print_jobs", NULL, NULL);
+	journal_fixture_exec(f->path, "DROP TABLE day_pending", NULL, NULL);
+	journal_fixture_exec(f->path, "DROP TABLE day_closes", NULL, NULL);
+	journal_fixture_exec(f->path,
+			     "ALTER TABLE operations DROP COLUMN secret", NULL,
+			     NULL);
+	journal_fixture_exec(f->path, "PRAGMA user_version = 5", NULL, NULL);
 }
 
 static void migrate_v5_to_v6(void **state)
@@ -1486,30 +1428,31 @@ static void migrate_v5_to_v6(void **state)
 	char text[64];
 
 	for (int i = 0; i < 3; i++) {
-		make_op(&ops[i], i, 100 + i);
+		journal_fixture_make_op(&ops[i], i, 100 + i);
 		snprintf(ops[i].keys[0], JOURNAL_KEY_SIZE, "op:%d", i);
 	}
 	insert_in_state(f->journal, &ops[0], OP_ACCEPTED);
 	insert_in_state(f->journal, &ops[1], OP_REJECTED);
 	insert_in_state(f->journal, &ops[2], OP_QUEUED);
 	downgrade_to_v5(f);
-	raw_query(f->path,
-		  "SELECT count(*) FROM sqlite_schema"
-		  " WHERE name = 'day_closes'",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT count(*) FROM sqlite_schema"
+			      " WHERE name = 'day_closes'",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
-	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(f->path, "SELECT count(*) FROM operations", text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM operations", NULL,
+			      text, sizeof(text));
 	assert_string_equal(text, "3");
-	raw_query(f->path, "SELECT count(*) FROM operation_keys", text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM operation_keys",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "3");
-	raw_query(f->path, "SELECT count(*) FROM day_closes", text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM day_closes", NULL,
+			      text, sizeof(text));
 	assert_string_equal(text, "0");
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(journal_get(f->journal, ops[i].id, &got),
@@ -1545,8 +1488,8 @@ static void day_record_checks(void **state)
 	char report[8];
 	char small[2];
 
-	make_op(&ops[0], 0, 100);
-	make_op(&ops[1], 1, 90);
+	journal_fixture_make_op(&ops[0], 0, 100);
+	journal_fixture_make_op(&ops[1], 1, 90);
 	assert_int_equal(journal_insert(f->journal, &ops[0]), JOURNAL_OK);
 	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &open),
 			 JOURNAL_OK);
@@ -1617,8 +1560,8 @@ static void day_scan_stops(void **state)
 	struct journal_day day;
 	int seen = 0;
 
-	make_op(&ops[0], 0, 100);
-	make_op(&ops[1], 1, 110);
+	journal_fixture_make_op(&ops[0], 0, 100);
+	journal_fixture_make_op(&ops[1], 1, 110);
 	assert_int_equal(journal_insert(f->journal, &ops[0]), JOURNAL_OK);
 	assert_int_equal(journal_insert(f->journal, &ops[1]), JOURNAL_OK);
 	assert_int_equal(journal_day_scan(f->journal, stop_after_one, &seen,
@@ -1626,7 +1569,7 @@ static void day_scan_stops(void **state)
 			 JOURNAL_ECHECK);
 	assert_int_equal(seen, 1);
 	/* The read transaction is over: a write goes through. */
-	make_op(&ops[0], 2, 120);
+	journal_fixture_make_op(&ops[0], 2, 120);
 	assert_int_equal(journal_insert(f->journal, &ops[0]), JOURNAL_OK);
 }
 
@@ -1644,7 +1587,7 @@ static void raw_secret(const char *path, const char *id, char *out,
 		 " WHEN secret GLOB 'v1:*' THEN '(sealed)'"
 		 " ELSE secret END FROM operations WHERE id = '%s'",
 		 id);
-	raw_query(path, sql, out, size);
+	journal_fixture_query(path, sql, NULL, out, size);
 }
 
 #define SECRET "{\"code\":\"918273\"}"
@@ -1659,10 +1602,10 @@ static void secret_kept_while_pending(void **state)
 	struct operation got[2];
 	char text[64];
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	strcpy(op.secret, SECRET);
 	strcpy(op.keys[0], "wallet:1000000001");
-	make_op(&plain, 2, 200);
+	journal_fixture_make_op(&plain, 2, 200);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(journal_insert(f->journal, &plain), JOURNAL_OK);
 	raw_secret(f->path, op.id, text, sizeof(text));
@@ -1771,7 +1714,7 @@ static void secret_cleared_when_final(void **state)
 		char text[64];
 		int rc;
 
-		make_op(&op, (int)i, 1);
+		journal_fixture_make_op(&op, (int)i, 1);
 		strcpy(op.secret, SECRET);
 		bring_to_state(f, &op, cases[i].from);
 		rc = run_final(f->journal, op.id, cases[i].path);
@@ -1797,7 +1740,7 @@ static void schema_rejects_decided_secret(void **state)
 	sqlite3 *db = NULL;
 	int rc;
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	strcpy(op.secret, SECRET);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
@@ -1820,7 +1763,7 @@ static void secret_overwritten_in_file(void **state)
 	size_t size;
 	char *data;
 
-	make_op(&op, 1, 100);
+	journal_fixture_make_op(&op, 1, 100);
 	snprintf(op.secret, sizeof(op.secret), "{\"code\":\"%s\"}", marker);
 	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
 	assert_int_equal(journal_mark_in_flight(f->journal, op.id, 110),
@@ -1842,22 +1785,26 @@ static void secret_overwritten_in_file(void **state)
  * kept, and no day_pending or print_jobs. */
 static void rebuild_v7_days(const char *path)
 {
-	raw_exec(path, "DROP TABLE print_jobs", NULL);
-	raw_exec(path, "DROP TABLE day_pending", NULL);
-	raw_exec(path,
-		 "CREATE TABLE day_closes_v7 ("
-		 " day INTEGER PRIMARY KEY NOT NULL CHECK (day > 0),"
-		 " opened_at INTEGER NOT NULL,"
-		 " closed_at INTEGER NOT NULL,"
-		 " last_operation_id TEXT NOT NULL UNIQUE"
-		 "  REFERENCES operations (id),"
-		 " report TEXT NOT NULL"
-		 ") STRICT",
-		 NULL);
-	raw_exec(path, "INSERT INTO day_closes_v7 SELECT * FROM day_closes",
-		 NULL);
-	raw_exec(path, "DROP TABLE day_closes", NULL);
-	raw_exec(path, "ALTER TABLE day_closes_v7 RENAME TO day_closes", NULL);
+	journal_fixture_exec(path, "DROP TABLE print_jobs", NULL, NULL);
+	journal_fixture_exec(path, "DROP TABLE day_pending", NULL, NULL);
+	journal_fixture_exec(
+		path,
+		"CREATE TABLE day_closes_v7 ("
+		" day INTEGER PRIMARY KEY NOT NULL CHECK (day > 0),"
+		" opened_at INTEGER NOT NULL,"
+		" closed_at INTEGER NOT NULL,"
+		" last_operation_id TEXT NOT NULL UNIQUE"
+		"  REFERENCES operations (id),"
+		" report TEXT NOT NULL"
+		") STRICT",
+		NULL, NULL);
+	journal_fixture_exec(
+		path, "INSERT INTO day_closes_v7 SELECT * FROM day_closes",
+		NULL, NULL);
+	journal_fixture_exec(path, "DROP TABLE day_closes", NULL, NULL);
+	journal_fixture_exec(path,
+			     "ALTER TABLE day_closes_v7 RENAME TO day_closes",
+			     NULL, NULL);
 }
 
 static void downgrade_to_v7(struct journal_fixture *f)
@@ -1865,7 +1812,7 @@ static void downgrade_to_v7(struct journal_fixture *f)
 	journal_close(f->journal);
 	f->journal = NULL;
 	rebuild_v7_days(f->path);
-	raw_exec(f->path, "PRAGMA user_version = 7", NULL);
+	journal_fixture_exec(f->path, "PRAGMA user_version = 7", NULL, NULL);
 }
 
 /* A version 6 file, as a version 6 build leaves it: the version 7
@@ -1875,8 +1822,10 @@ static void downgrade_to_v6(struct journal_fixture *f)
 	journal_close(f->journal);
 	f->journal = NULL;
 	rebuild_v7_days(f->path);
-	raw_exec(f->path, "ALTER TABLE operations DROP COLUMN secret", NULL);
-	raw_exec(f->path, "PRAGMA user_version = 6", NULL);
+	journal_fixture_exec(f->path,
+			     "ALTER TABLE operations DROP COLUMN secret", NULL,
+			     NULL);
+	journal_fixture_exec(f->path, "PRAGMA user_version = 6", NULL, NULL);
 }
 
 /* The upgrade keeps every row, moves a pending cash-out's code from its
@@ -1911,28 +1860,31 @@ static void migrate_v6_to_v7(void **state)
 	char text[64];
 
 	for (int i = 0; i < CASE_COUNT; i++) {
-		make_op(&ops[i], i, 100 + i);
+		journal_fixture_make_op(&ops[i], i, 100 + i);
 		strcpy(ops[i].type, cases[i].type);
 		strcpy(ops[i].payload, cases[i].payload);
 		insert_in_state(f->journal, &ops[i], cases[i].state);
 	}
 	downgrade_to_v6(f);
-	raw_query(f->path,
-		  "SELECT count(*) FROM pragma_table_info('operations')"
-		  " WHERE name = 'secret'",
-		  text, sizeof(text));
+	journal_fixture_query(
+		f->path,
+		"SELECT count(*) FROM pragma_table_info('operations')"
+		" WHERE name = 'secret'",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
-	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(f->path,
-		  "SELECT count(*) FROM pragma_table_info('operations')"
-		  " WHERE name = 'secret'",
-		  text, sizeof(text));
+	journal_fixture_query(
+		f->path,
+		"SELECT count(*) FROM pragma_table_info('operations')"
+		" WHERE name = 'secret'",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "1");
-	raw_query(f->path, "SELECT count(*) FROM operations", text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM operations", NULL,
+			      text, sizeof(text));
 	assert_string_equal(text, "7");
 	for (int i = 0; i < CASE_COUNT; i++) {
 		assert_int_equal(journal_get(f->journal, ops[i].id, &got),
@@ -1961,7 +1913,7 @@ static void migrate_v7_to_v8(void **state)
 	char sql[128 + JOURNAL_ID_SIZE];
 
 	for (int i = 0; i < 5; i++) {
-		make_op(&ops[i], i, 100 + i);
+		journal_fixture_make_op(&ops[i], i, 100 + i);
 		insert_in_state(f->journal, &ops[i], day_one[i]);
 	}
 	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &day),
@@ -1969,25 +1921,27 @@ static void migrate_v7_to_v8(void **state)
 	day.closed_at = 200;
 	assert_int_equal(journal_day_record(f->journal, &day, "{\"d\":1}"),
 			 JOURNAL_OK);
-	make_op(&ops[5], 5, 300);
+	journal_fixture_make_op(&ops[5], 5, 300);
 	insert_in_state(f->journal, &ops[5], OP_QUEUED);
 	downgrade_to_v7(f);
-	raw_query(f->path,
-		  "SELECT count(*) FROM sqlite_schema"
-		  " WHERE name = 'day_pending'",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT count(*) FROM sqlite_schema"
+			      " WHERE name = 'day_pending'",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
-	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(f->path, "SELECT count(*) FROM operations", text,
-		  sizeof(text));
+	journal_fixture_query(f->path, "SELECT count(*) FROM operations", NULL,
+			      text, sizeof(text));
 	assert_string_equal(text, "6");
-	raw_query(f->path,
-		  "SELECT count(*) FROM pragma_index_list('day_closes')"
-		  " WHERE \"unique\" = 1 AND origin = 'u'",
-		  text, sizeof(text));
+	journal_fixture_query(
+		f->path,
+		"SELECT count(*) FROM pragma_index_list('day_closes')"
+		" WHERE \"unique\" = 1 AND origin = 'u'",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "0");
 	assert_int_equal(journal_day_get(f->journal, 1, &day, report,
 					 sizeof(report)),
@@ -1996,16 +1950,16 @@ static void migrate_v7_to_v8(void **state)
 	assert_int_equal(day.operations, 5);
 	assert_int_equal(day.closed_at, 200);
 
-	raw_query(f->path,
-		  "SELECT group_concat(day, ',') FROM day_pending",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT group_concat(day, ',') FROM day_pending",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "1,1,1");
 	for (int i = 0; i < 6; i++) {
 		snprintf(sql, sizeof(sql),
 			 "SELECT count(*) FROM day_pending"
 			 " WHERE operation_id = '%.*s'",
 			 JOURNAL_ID_SIZE - 1, ops[i].id);
-		raw_query(f->path, sql, text, sizeof(text));
+		journal_fixture_query(f->path, sql, NULL, text, sizeof(text));
 		print_message("operation %d\n", i);
 		assert_string_equal(text, i == 1 || i == 2 || i == 4 ? "1"
 								    : "0");
@@ -2073,7 +2027,7 @@ static void count_rows(const char *path, const char *table, char *text,
 	char sql[64];
 
 	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
-	raw_query(path, sql, text, size);
+	journal_fixture_query(path, sql, NULL, text, size);
 }
 
 /* A close carries the day's pending operations; once one is decided, the
@@ -2089,8 +2043,8 @@ static void day_close_carries_pending(void **state)
 	char report[64];
 	char text[64];
 
-	make_op(&ops[0], 0, 100);
-	make_op(&ops[1], 1, 110);
+	journal_fixture_make_op(&ops[0], 0, 100);
+	journal_fixture_make_op(&ops[1], 1, 110);
 	insert_in_state(f->journal, &ops[0], OP_QUEUED);
 	insert_in_state(f->journal, &ops[1], OP_ACCEPTED);
 	assert_int_equal(close_with(f->journal, 150, &seen, &day), JOURNAL_OK);
@@ -2140,7 +2094,7 @@ static void day_close_carries_pending(void **state)
 	/* Nothing is left to close; a new operation belongs to day 3. */
 	assert_int_equal(close_with(f->journal, 300, &seen, &day),
 			 JOURNAL_EINVAL);
-	make_op(&ops[2], 2, 90);
+	journal_fixture_make_op(&ops[2], 2, 90);
 	insert_in_state(f->journal, &ops[2], OP_QUEUED);
 	assert_int_equal(journal_day_scan(f->journal, NULL, NULL, &day),
 			 JOURNAL_OK);
@@ -2159,10 +2113,10 @@ static void day_close_keeps_undecided(void **state)
 	struct journal_day day;
 	char text[64];
 
-	make_op(&ops[0], 0, 100);
+	journal_fixture_make_op(&ops[0], 0, 100);
 	insert_in_state(f->journal, &ops[0], OP_IN_FLIGHT);
 	assert_int_equal(close_with(f->journal, 150, &seen, &day), JOURNAL_OK);
-	make_op(&ops[1], 1, 200);
+	journal_fixture_make_op(&ops[1], 1, 200);
 	insert_in_state(f->journal, &ops[1], OP_NEEDS_ATTENTION);
 
 	seen.refuse = 1;
@@ -2177,10 +2131,10 @@ static void day_close_keeps_undecided(void **state)
 	assert_int_equal(close_with(f->journal, 250, &seen, &day), JOURNAL_OK);
 	assert_int_equal(day.day, 2);
 	assert_int_equal(seen.carried_ops, 0);
-	raw_query(f->path,
-		  "SELECT group_concat(day, ',') FROM"
-		  " (SELECT day FROM day_pending ORDER BY day)",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT group_concat(day, ',') FROM"
+			      " (SELECT day FROM day_pending ORDER BY day)",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "1,2");
 
 	assert_int_equal(journal_mark_rejected(f->journal, ops[0].id, "no",
@@ -2190,7 +2144,8 @@ static void day_close_keeps_undecided(void **state)
 	assert_int_equal(day.day, 3);
 	assert_int_equal(seen.carried_ops, 1);
 	assert_string_equal(seen.carried_id, ops[0].id);
-	raw_query(f->path, "SELECT day FROM day_pending", text, sizeof(text));
+	journal_fixture_query(f->path, "SELECT day FROM day_pending", NULL,
+			      text, sizeof(text));
 	assert_string_equal(text, "2");
 }
 

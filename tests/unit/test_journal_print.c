@@ -51,37 +51,6 @@ static void insert_op(struct journal *journal, char id[JOURNAL_ID_SIZE],
 	memcpy(id, op.id, JOURNAL_ID_SIZE);
 }
 
-/* Run sql on a second connection. */
-static void raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
-/* The first column of the first row of sql, as text, from a second
- * connection. */
-static void raw_query(const char *path, const char *sql, char *out,
-		      size_t size)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	snprintf(out, size, "%s",
-		 sqlite3_column_text(stmt, 0) == NULL
-			 ? "NULL"
-			 : (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
 static int64_t add_job(struct journal *journal, const char *operation_id,
 		       enum print_kind kind, int64_t now)
 {
@@ -222,8 +191,9 @@ static void take_oldest_first(void **state)
 			 JOURNAL_OK);
 	assert_int_equal(job.state, PRINT_DONE);
 	assert_int_equal(job.size, 0);
-	raw_query(f->path, "SELECT count(*) FROM print_jobs WHERE data IS NULL",
-		  text, sizeof(text));
+	journal_fixture_query(
+		f->path, "SELECT count(*) FROM print_jobs WHERE data IS NULL",
+		NULL, text, sizeof(text));
 	assert_string_equal(text, "1");
 
 	assert_int_equal(journal_print_take(f->journal, 122, &job, &data),
@@ -603,15 +573,18 @@ static void migrate_v8_to_v9(void **state)
 	insert_op(f->journal, id, 100, true);
 	journal_close(f->journal);
 	f->journal = NULL;
-	raw_exec(f->path, "DROP TABLE print_jobs; PRAGMA user_version = 8");
+	journal_fixture_exec(f->path,
+			     "DROP TABLE print_jobs; PRAGMA user_version = 8",
+			     NULL, NULL);
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
-	raw_query(f->path, "PRAGMA user_version", text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
-	raw_query(f->path,
-		  "SELECT count(*) FROM sqlite_schema"
-		  " WHERE name LIKE 'print_jobs%'",
-		  text, sizeof(text));
+	journal_fixture_query(f->path,
+			      "SELECT count(*) FROM sqlite_schema"
+			      " WHERE name LIKE 'print_jobs%'",
+			      NULL, text, sizeof(text));
 	assert_string_equal(text, "3");
 	assert_int_equal(journal_get(f->journal, id, &op), JOURNAL_OK);
 	assert_int_equal(op.state, OP_ACCEPTED);

@@ -46,16 +46,7 @@ static void make_op(struct operation *op, int n, int64_t created_at,
 		    int64_t next_attempt_at, const char *key1,
 		    const char *key2)
 {
-	memset(op, 0, sizeof(*op));
-	assert_int_equal(uuid_generate(op->id), 0);
-	strcpy(op->type, "wallet_transfer");
-	op->state = OP_QUEUED;
-	strcpy(op->agent_id, "agent-0042");
-	strcpy(op->currency, "GHS");
-	op->amount = 1000 + n;
-	snprintf(op->payload, sizeof(op->payload), "{\"n\":%d}", n);
-	op->created_at = created_at;
-	op->updated_at = created_at;
+	journal_fixture_make_op(op, n, created_at);
 	op->next_attempt_at = next_attempt_at;
 	if (key1 != NULL)
 		strcpy(op->keys[0], key1);
@@ -63,26 +54,11 @@ static void make_op(struct operation *op, int n, int64_t created_at,
 		strcpy(op->keys[1], key2);
 }
 
+/* The fixture's comparison, and sent, which a sync attempt sets. */
 static void assert_operation_equal(const struct operation *a,
 				   const struct operation *b)
 {
-	assert_string_equal(a->id, b->id);
-	assert_string_equal(a->type, b->type);
-	assert_int_equal(a->state, b->state);
-	assert_string_equal(a->agent_id, b->agent_id);
-	assert_string_equal(a->currency, b->currency);
-	assert_int_equal(a->amount, b->amount);
-	assert_string_equal(a->payload, b->payload);
-	assert_int_equal(a->created_at, b->created_at);
-	assert_int_equal(a->updated_at, b->updated_at);
-	assert_int_equal(a->next_attempt_at, b->next_attempt_at);
-	assert_int_equal(a->attempts, b->attempts);
-	assert_string_equal(a->reference, b->reference);
-	assert_string_equal(a->last_error, b->last_error);
-	for (int i = 0; i < JOURNAL_KEYS_MAX; i++)
-		assert_string_equal(a->keys[i], b->keys[i]);
-	assert_int_equal(a->acknowledged_at, b->acknowledged_at);
-	assert_int_equal(a->age_approved, b->age_approved);
+	journal_fixture_assert_operation_equal(a, b);
 	assert_int_equal(a->sent, b->sent);
 }
 

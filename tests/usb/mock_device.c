@@ -59,9 +59,10 @@ static size_t build_descriptors(const struct mock_device *device,
 		string_index(desc->manufacturer, 1),
 		string_index(desc->product_name, 2),
 		string_index(desc->serial, 3), 1,
-		/* configuration 1, bus-powered, 100 mA */
+		/* configuration 1, 100 mA */
 		9, 0x02, (unsigned char)(total & 0xff),
-		(unsigned char)(total >> 8), 1, 1, 0, 0x80, 50,
+		(unsigned char)(total >> 8), 1, 1, 0,
+		desc->self_powered ? 0xc0 : 0x80, 50,
 		/* interface 0 */
 		9, 0x04, 0, 0, endpoints, desc->interface_class,
 		desc->interface_subclass, desc->interface_protocol, 0,
@@ -283,6 +284,22 @@ out:
 	return result;
 }
 
+int mock_device_zero_packets(struct mock_device *device, uint8_t endpoint,
+			     int count)
+{
+	struct in_queue *queue;
+	int result = -EINVAL;
+
+	pthread_mutex_lock(&device->lock);
+	queue = mock_device_in_queue_of(device, endpoint);
+	if (queue && count >= 0) {
+		queue->zero_packets = count;
+		result = 0;
+	}
+	pthread_mutex_unlock(&device->lock);
+	return result;
+}
+
 void mock_device_drop_in(struct mock_device *device, uint8_t endpoint)
 {
 	struct in_queue *queue;
@@ -348,11 +365,10 @@ static int next_replug_address(void)
 
 /* Move the device to a new address and node with a new handler; the old
  * handler stays on the old node and fails every call. */
-static int move_to_new_address(struct mock_device *device)
+static int move_to_address(struct mock_device *device, int address)
 {
 	char devnode[DEVNODE_SIZE];
 	UMockdevIoctlBase *handler;
-	int address = next_replug_address();
 
 	if (device->replugs == REPLUGS_MAX)
 		return -1;
@@ -374,10 +390,9 @@ static int move_to_new_address(struct mock_device *device)
 	return add_sysfs(device) ? 0 : -1;
 }
 
-int mock_device_plug(struct mock_device *device)
+/* Reset what a new plug-in starts without, and announce it. */
+static void plug_in(struct mock_device *device)
 {
-	if (move_to_new_address(device) != 0)
-		return -1;
 	pthread_mutex_lock(&device->lock);
 	device->unplugged = false;
 	device->driver_bound = device->desc.kernel_driver != NULL;
@@ -387,8 +402,27 @@ int mock_device_plug(struct mock_device *device)
 	device->interrupt_in.halted = false;
 	mock_device_in_queue_drop(&device->bulk_in);
 	mock_device_in_queue_drop(&device->interrupt_in);
+	device->bulk_in.zero_packets = 0;
+	device->interrupt_in.zero_packets = 0;
 	pthread_mutex_unlock(&device->lock);
 	umockdev_testbed_uevent(device->testbed, device->sysfs_path, "add");
+}
+
+int mock_device_plug(struct mock_device *device)
+{
+	if (move_to_address(device, next_replug_address()) != 0)
+		return -1;
+	plug_in(device);
+	return 0;
+}
+
+int mock_device_plug_at(struct mock_device *device, int address)
+{
+	if (address < REPLUG_ADDRESS_FIRST || address > REPLUG_ADDRESS_LAST)
+		return -1;
+	if (move_to_address(device, address) != 0)
+		return -1;
+	plug_in(device);
 	return 0;
 }
 

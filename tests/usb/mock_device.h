@@ -39,11 +39,14 @@ struct mock_device_desc {
 	uint8_t interrupt_interval; /* bInterval */
 	/* Kernel driver bound to interface 0 at plug-in, or NULL. */
 	const char *kernel_driver;
+	/* bmAttributes of the configuration: self-powered or, when false,
+	 * bus-powered. */
+	bool self_powered;
 };
 
 struct mock_device;
 
-/* The device's behaviour. Both callbacks run on umockdev's thread with
+/* The device's behaviour. The callbacks run on umockdev's thread with
  * the device's lock held; they may call the mock_device_ functions
  * below (the lock is recursive). */
 struct mock_device_ops {
@@ -58,6 +61,16 @@ struct mock_device_ops {
 	int (*control)(struct mock_device *device, void *data,
 		       const unsigned char setup[8], unsigned char *buf,
 		       size_t size);
+	/* Optional, in place of bulk_out, for a device that can stop taking
+	 * data or stall partway: offered the len bytes of a bulk OUT
+	 * transfer not taken yet (len may be 0), returns how many it takes,
+	 * 0 to len. The transfer stays in flight until every byte is taken,
+	 * and the bulk OUT transfers behind it wait. The rest is offered
+	 * again at each submit and reap. Setting *stall halts the endpoint,
+	 * so the transfer ends with EPIPE after the bytes taken. */
+	size_t (*bulk_out_partial)(struct mock_device *device, void *data,
+				   const unsigned char *buf, size_t len,
+				   bool *stall);
 };
 
 /* Add a device described by desc to testbed at bus 1, address `address`
@@ -91,6 +104,13 @@ void mock_device_unlock(struct mock_device *device);
 int mock_device_send(struct mock_device *device, uint8_t endpoint,
 		     const unsigned char *buf, size_t len);
 
+/* End the next count reads on IN endpoint `endpoint` with a zero-length
+ * packet each, ahead of the transfers queued there. Count 0 cancels
+ * those not read yet. Returns 0, or -EINVAL for an endpoint the device
+ * lacks or a negative count. */
+int mock_device_zero_packets(struct mock_device *device, uint8_t endpoint,
+			     int count);
+
 /* Drop every transfer queued on IN endpoint `endpoint`. */
 void mock_device_drop_in(struct mock_device *device, uint8_t endpoint);
 
@@ -111,6 +131,12 @@ void mock_device_unplug(struct mock_device *device);
  * empty, and an add uevent goes out. Returns 0, or -1 when umockdev
  * rejects the device or it was replugged too often. */
 int mock_device_plug(struct mock_device *device);
+
+/* Plug back in as mock_device_plug does, but at `address` (64..127),
+ * for an owner that numbers its own devices' plug-ins. The caller keeps
+ * the address unused in the testbed. Returns 0, or -1 for an address out
+ * of range or when mock_device_plug would fail. */
+int mock_device_plug_at(struct mock_device *device, int address);
 
 /* The device node of the current plug-in, e.g. "/dev/bus/usb/001/002",
  * and its address. */

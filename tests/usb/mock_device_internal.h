@@ -29,6 +29,7 @@ struct in_queue {
 	uint16_t max_packet;
 	struct in_chunk *head;
 	size_t bytes;
+	int zero_packets;          /* reads to end with no data first */
 	bool halted;
 };
 

@@ -90,27 +90,71 @@ static bool endpoint_halted(struct mock_device *device, uint8_t endpoint)
 	return endpoint == device->desc.ep_bulk_out && device->halted_out;
 }
 
-/* Advance every URB in flight: IN URBs take queued transfers in
- * submission order. OUT URBs were handled when submitted. */
+/* Whether urb is a bulk OUT transfer that ops->bulk_out_partial takes
+ * while it is in flight. */
+static bool out_partial(const struct mock_device *device,
+			const struct urb *urb)
+{
+	return device->ops && device->ops->bulk_out_partial &&
+	       urb->type == USBDEVFS_URB_TYPE_BULK &&
+	       device->desc.ep_bulk_out != 0 &&
+	       urb->endpoint == device->desc.ep_bulk_out;
+}
+
+/* Offer the rest of an OUT URB to ops->bulk_out_partial. */
+static void out_offer(struct mock_device *device, struct urb *urb)
+{
+	bool stall = false;
+	size_t left = urb->length - urb->done;
+	size_t taken;
+
+	taken = device->ops->bulk_out_partial(
+		device, device->data,
+		urb->buffer ? urb->buffer->data + urb->done : NULL, left,
+		&stall);
+	if (taken > left)
+		taken = left;
+	urb->done += taken;
+	if (stall) {
+		device->halted_out = true;
+		urb_finish(urb, -EPIPE);
+	} else if (urb->done == urb->length) {
+		urb_finish(urb, 0);
+	}
+}
+
+/* Advance every URB in flight: partial OUT URBs first, each one only
+ * once those before it are done, then IN URBs take queued transfers in
+ * submission order. Other OUT URBs were handled when submitted. */
 static void pump(struct mock_device *device)
 {
 	struct in_queue *queue;
+	bool out_waiting = false;
 	struct urb *urb;
 
 	for (urb = device->urbs; urb; urb = urb->next) {
 		if (urb->complete)
 			continue;
-		if (device->unplugged) {
+		if (device->unplugged)
 			urb_finish(urb, -ENODEV);
-			continue;
-		}
-		if (endpoint_halted(device, urb->endpoint)) {
+		else if (endpoint_halted(device, urb->endpoint))
 			urb_finish(urb, -EPIPE);
+		else if (out_partial(device, urb) && !out_waiting)
+			out_offer(device, urb);
+		if (out_partial(device, urb) && !urb->complete)
+			out_waiting = true;
+	}
+	for (urb = device->urbs; urb; urb = urb->next) {
+		if (urb->complete)
 			continue;
-		}
 		queue = mock_device_in_queue_of(device, urb->endpoint);
-		if (queue && queue->head)
+		if (queue && queue->zero_packets > 0) {
+			queue->zero_packets--;
+			urb->done = 0;
+			urb_finish(urb, 0);
+		} else if (queue && queue->head) {
 			in_queue_take(queue, urb);
+		}
 	}
 }
 
@@ -198,6 +242,9 @@ static void submit_dispatch(struct mock_device *device, struct urb *urb)
 			urb_finish(urb, -EPIPE);
 			return;
 		}
+		/* Left in flight for pump to offer to the device. */
+		if (out_partial(device, urb))
+			return;
 		if (device->ops && device->ops->bulk_out)
 			device->ops->bulk_out(device, device->data,
 					      urb->buffer ? urb->buffer->data :

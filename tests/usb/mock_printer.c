@@ -1,15 +1,61 @@
-/* ESC/POS receipt printers emulated under umockdev: their sysfs devices
- * and USB descriptors, status replies, print data and test switches. */
+/* ESC/POS receipt printers emulated on mock_device: their models, the
+ * DLE EOT status replies, print data and the test switches. The
+ * usbdevfs side (URBs, claims, the kernel driver, halts, unplug) is
+ * mock_device's. */
+#include <errno.h>
 #include <glib.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "mock_printer_state.h"
+#include "mock_device.h"
+#include "mock_printer.h"
 
 #define DLE 0x10
 #define EOT 0x04
+
+#define MOCK_PRINTERS_MAX 4
+/* Each bed numbers its printers' later plug-ins from here to 127. */
+#define REPLUG_ADDRESS_FIRST 64
+#define MOCK_LOG_MAX (1024 * 1024)
+/* Replies held back while late is set. */
+#define HELD_MAX 2048
+
+struct mock_log {
+	unsigned char *data;
+	size_t len;                /* total count, may pass MOCK_LOG_MAX */
+};
+
+struct mock_printer {
+	const struct mock_model *model;
+	struct mock_bed *bed;
+	struct mock_device *device;
+
+	/* Everything below is under the device's lock, because umockdev's
+	 * thread changes it. */
+	struct mock_log wire;
+	struct mock_log printed;
+	int parser;                /* bytes of "DLE EOT" seen: 0, 1 or 2 */
+	int queries;
+	enum mock_condition condition;
+	bool drawer_open;
+	bool raw_replies;
+	unsigned char replies[4];
+	unsigned char held[HELD_MAX]; /* replies not sent yet */
+	size_t held_len;
+	bool late;
+	size_t accept_limit;       /* take nothing once wire.len reaches it */
+	size_t paper_out_at;       /* paper out when printed.len reaches it */
+	size_t halt_out_at;        /* halt bulk OUT when wire.len reaches it */
+};
+
+struct mock_bed {
+	UMockdevTestbed *testbed;
+	char *root;
+	struct mock_printer *printers[MOCK_PRINTERS_MAX];
+	int count;
+	int next_address;          /* for a replugged printer */
+};
 
 const struct mock_model mock_epson_tm_t20ii = {
 	.vendor = 0x04b8,
@@ -133,26 +179,24 @@ static unsigned char status_reply(struct mock_printer *printer, int n)
 	return reply[n - 1];
 }
 
-static void fifo_push(unsigned char *fifo, size_t *len, unsigned char byte)
+
+/* Send the held replies as one transfer, as a printer sends what its
+ * buffer holds. A one-way printer has no bulk IN, so they are lost. */
+static void send_held(struct mock_printer *printer)
 {
-	if (*len < MOCK_FIFO_MAX)
-		fifo[(*len)++] = byte;
+	if (printer->held_len > 0 && printer->model->ep_in != 0)
+		mock_device_send(printer->device, printer->model->ep_in,
+				 printer->held, printer->held_len);
+	printer->held_len = 0;
 }
 
 static void reply_to_query(struct mock_printer *printer, int n)
 {
-	unsigned char reply = status_reply(printer, n);
-	size_t i;
-
 	printer->queries++;
-	if (printer->late) {
-		fifo_push(printer->held, &printer->held_len, reply);
-		return;
-	}
-	for (i = 0; i < printer->held_len; i++)
-		fifo_push(printer->fifo, &printer->fifo_len, printer->held[i]);
-	printer->held_len = 0;
-	fifo_push(printer->fifo, &printer->fifo_len, reply);
+	if (printer->held_len < HELD_MAX)
+		printer->held[printer->held_len++] = status_reply(printer, n);
+	if (!printer->late)
+		send_held(printer);
 }
 
 /* --- Bulk OUT data --- */
@@ -173,8 +217,7 @@ static void print_byte(struct mock_printer *printer, unsigned char byte)
 
 /* DLE EOT n (n 1..4) is a real-time status query wherever it appears,
  * everything else is print data. */
-void mock_printer_take_byte(struct mock_printer *printer,
-			    unsigned char byte)
+static void take_byte(struct mock_printer *printer, unsigned char byte)
 {
 	log_append(&printer->wire, byte);
 
@@ -198,94 +241,62 @@ void mock_printer_take_byte(struct mock_printer *printer,
 		print_byte(printer, byte);
 }
 
-/* --- Sysfs description --- */
-
-static void hex_append(GString *text, const unsigned char *bytes,
-		       size_t len)
+/* mock_device's bulk_out_partial: take bytes until accept_limit, and
+ * stall bulk OUT when the wire reaches halt_out_at. */
+static size_t printer_bulk_out(struct mock_device *device, void *data,
+			       const unsigned char *buf, size_t len,
+			       bool *stall)
 {
-	size_t i;
+	struct mock_printer *printer = data;
+	size_t taken = 0;
 
-	for (i = 0; i < len; i++)
-		g_string_append_printf(text, "%02x", bytes[i]);
-}
-
-/* The device, configuration, interface and endpoint descriptors as the
- * kernel exposes them in sysfs "descriptors": bulk OUT, then bulk IN
- * unless the model is one-way. */
-static size_t build_descriptors(const struct mock_model *model,
-				unsigned char *out)
-{
-	const unsigned char lo = (unsigned char)(model->max_packet & 0xff);
-	const unsigned char hi = (unsigned char)(model->max_packet >> 8);
-	const bool one_way = model->ep_in == 0;
-	unsigned char bytes[] = {
-		/* device: USB 2.0, class per interface, EP0 64 bytes,
-		 * strings 1 to 3, one configuration */
-		18, 0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 64,
-		(unsigned char)(model->vendor & 0xff),
-		(unsigned char)(model->vendor >> 8),
-		(unsigned char)(model->product & 0xff),
-		(unsigned char)(model->product >> 8),
-		0x00, 0x01, 1, 2, (unsigned char)(model->serial[0] ? 3 : 0),
-		1,
-		/* configuration 1: 32 bytes in all, self-powered */
-		9, 0x02, 32, 0, 1, 1, 0, 0xc0, 50,
-		/* interface 0: printer class, bidirectional, 2 endpoints */
-		9, 0x04, 0, 0, 2, 0x07, 0x01, 0x02, 0,
-		/* bulk OUT and bulk IN */
-		7, 0x05, model->ep_out, 0x02, lo, hi, 0,
-		7, 0x05, model->ep_in, 0x02, lo, hi, 0,
-	};
-	size_t len = sizeof(bytes);
-
-	if (one_way) {
-		/* 25 bytes in all; one endpoint; protocol 1, unidirectional */
-		len -= 7;
-		bytes[18 + 2] = (unsigned char)(len - 18);
-		bytes[27 + 4] = 1;
-		bytes[27 + 7] = 0x01;
+	(void)device;
+	while (taken < len && printer->wire.len < printer->accept_limit) {
+		if (printer->wire.len == printer->halt_out_at) {
+			printer->halt_out_at = SIZE_MAX;
+			*stall = true;
+			break;
+		}
+		take_byte(printer, buf[taken]);
+		taken++;
 	}
-	memcpy(out, bytes, len);
-	return len;
+	return taken;
 }
 
-gboolean mock_printer_add_sysfs(struct mock_printer *printer)
+/* The printer class requests (USB Printer Class 1.1, section 4.2);
+ * mock_device returns the string descriptors. */
+static int printer_control(struct mock_device *device, void *data,
+			   const unsigned char setup[8], unsigned char *buf,
+			   size_t size)
 {
-	unsigned char descriptors[64];
-	size_t len = build_descriptors(printer->model, descriptors);
-	GString *text = g_string_new(NULL);
-	gboolean ok;
+	struct mock_printer *printer = data;
+	const char *id = printer->model->device_id;
+	size_t len;
 
-	g_string_append_printf(text,
-			       "P: %s\n"
-			       "N: bus/usb/001/%03d\n"
-			       "E: SUBSYSTEM=usb\n"
-			       "E: DEVTYPE=usb_device\n"
-			       "E: DRIVER=usb\n"
-			       "E: BUSNUM=001\n"
-			       "E: DEVNUM=%03d\n"
-			       "E: DEVNAME=%s\n"
-			       "E: PRODUCT=%x/%x/100\n"
-			       "A: busnum=1\\n\n"
-			       "A: devnum=%d\\n\n"
-			       "A: speed=%d\\n\n"
-			       "A: bConfigurationValue=1\\n\n"
-			       "A: idVendor=%04x\\n\n"
-			       "A: idProduct=%04x\\n\n"
-			       "H: descriptors=",
-			       printer->sysfs_path + strlen("/sys"),
-			       printer->address, printer->address,
-			       printer->devnode, printer->model->vendor,
-			       printer->model->product, printer->address,
-			       printer->model->max_packet > 512 ? 5000 : 12,
-			       printer->model->vendor, printer->model->product);
-	hex_append(text, descriptors, len);
-	g_string_append(text, "\n");
-	ok = umockdev_testbed_add_from_string(printer->bed->testbed, text->str,
-					      NULL);
-	g_string_free(text, TRUE);
-	return ok;
+	(void)device;
+	/* GET_DEVICE_ID: a big-endian length, then the IEEE 1284 ID. */
+	if (setup[0] == 0xa1 && setup[1] == 0x00 && size >= 2) {
+		len = strlen(id);
+		if (len + 2 > size)
+			len = size - 2;
+		buf[0] = (unsigned char)((len + 2) >> 8);
+		buf[1] = (unsigned char)(len + 2);
+		memcpy(buf + 2, id, len);
+		return (int)(len + 2);
+	}
+	/* GET_PORT_STATUS: selected, no error, paper. */
+	if (setup[0] == 0xa1 && setup[1] == 0x01 && size >= 1) {
+		buf[0] = 0x18;
+		return 1;
+	}
+	return -EPIPE;
 }
+
+static const struct mock_device_ops printer_ops = {
+	.bulk_out = NULL,
+	.control = printer_control,
+	.bulk_out_partial = printer_bulk_out,
+};
 
 /* --- The bed --- */
 
@@ -302,7 +313,7 @@ struct mock_bed *mock_bed_new(void)
 		return NULL;
 	}
 	bed->root = umockdev_testbed_get_root_dir(bed->testbed);
-	bed->next_address = MOCK_REPLUG_ADDRESS_FIRST;
+	bed->next_address = REPLUG_ADDRESS_FIRST;
 	return bed;
 }
 
@@ -313,17 +324,35 @@ const char *mock_bed_root(const struct mock_bed *bed)
 
 static void printer_free(struct mock_printer *printer)
 {
-	int i;
-
-	mock_usbfs_free_urbs(printer);
-	if (printer->handler)
-		g_object_unref(printer->handler);
-	for (i = 0; i < printer->replugs; i++)
-		g_object_unref(printer->old_handlers[i]);
-	pthread_mutex_destroy(&printer->lock);
+	mock_device_free(printer->device);
 	free(printer->wire.data);
 	free(printer->printed.data);
 	free(printer);
+}
+
+static struct mock_device *printer_device_new(struct mock_printer *printer,
+					      int address)
+{
+	const struct mock_model *model = printer->model;
+	const struct mock_device_desc desc = {
+		.vendor = model->vendor,
+		.product = model->product,
+		.manufacturer = model->manufacturer,
+		.product_name = model->name,
+		.serial = model->serial,
+		.interface_class = 0x07,    /* printer */
+		.interface_subclass = 0x01,
+		/* bidirectional, or unidirectional without bulk IN */
+		.interface_protocol = model->ep_in ? 0x02 : 0x01,
+		.ep_bulk_out = model->ep_out,
+		.ep_bulk_in = model->ep_in,
+		.bulk_max_packet = model->max_packet,
+		.kernel_driver = model->kernel_driver,
+		.self_powered = true,
+	};
+
+	return mock_device_new(printer->bed->testbed, &desc, address,
+			       &printer_ops, printer);
 }
 
 struct mock_printer *mock_bed_add(struct mock_bed *bed,
@@ -331,37 +360,22 @@ struct mock_printer *mock_bed_add(struct mock_bed *bed,
 {
 	struct mock_printer *printer;
 
-	if (bed->count == MOCK_PRINTERS_MAX || address < 2 || address > 127)
+	if (bed->count == MOCK_PRINTERS_MAX)
 		return NULL;
 	printer = calloc(1, sizeof(*printer));
 	if (!printer)
 		return NULL;
 	printer->model = model;
 	printer->bed = bed;
-	printer->address = address;
 	printer->accept_limit = SIZE_MAX;
 	printer->paper_out_at = SIZE_MAX;
 	printer->halt_out_at = SIZE_MAX;
-	printer->driver_bound = model->kernel_driver != NULL;
-	pthread_mutex_init(&printer->lock, NULL);
 	printer->wire.data = malloc(MOCK_LOG_MAX);
 	printer->printed.data = malloc(MOCK_LOG_MAX);
-	snprintf(printer->sysfs_path, sizeof(printer->sysfs_path),
-		 "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-%d",
-		 address - 1);
-	snprintf(printer->devnode, sizeof(printer->devnode),
-		 "/dev/bus/usb/001/%03d", address);
 	if (!printer->wire.data || !printer->printed.data)
 		goto fail;
-
-	/* The handler must be in place before the device node appears. */
-	printer->handler = umockdev_ioctl_base_new();
-	g_signal_connect(printer->handler, "handle-ioctl",
-			 G_CALLBACK(mock_usbfs_handle_ioctl), printer);
-	if (!umockdev_testbed_attach_ioctl(bed->testbed, printer->devnode,
-					   printer->handler, NULL))
-		goto fail;
-	if (!mock_printer_add_sysfs(printer))
+	printer->device = printer_device_new(printer, address);
+	if (!printer->device)
 		goto fail;
 	bed->printers[bed->count++] = printer;
 	return printer;
@@ -377,32 +391,21 @@ void mock_bed_free(struct mock_bed *bed)
 
 	if (!bed)
 		return;
-	for (i = 0; i < bed->count; i++) {
-		struct mock_printer *printer = bed->printers[i];
-		int k;
-
-		umockdev_testbed_detach_ioctl(bed->testbed, printer->devnode,
-					      NULL);
-		for (k = 0; k < printer->replugs; k++)
-			umockdev_testbed_detach_ioctl(bed->testbed,
-						      printer->old_devnodes[k],
-						      NULL);
-	}
-	g_object_unref(bed->testbed);
 	for (i = 0; i < bed->count; i++)
 		printer_free(bed->printers[i]);
+	g_object_unref(bed->testbed);
 	g_free(bed->root);
 	free(bed);
 }
 
 const char *mock_printer_devnode(const struct mock_printer *printer)
 {
-	return printer->devnode;
+	return mock_device_devnode(printer->device);
 }
 
 int mock_printer_address(const struct mock_printer *printer)
 {
-	return printer->address;
+	return mock_device_address(printer->device);
 }
 
 /* --- Switches, called from the test's thread --- */
@@ -410,166 +413,116 @@ int mock_printer_address(const struct mock_printer *printer)
 void mock_printer_set_condition(struct mock_printer *printer,
 				enum mock_condition condition)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->condition = condition;
 	printer->raw_replies = false;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_set_drawer_open(struct mock_printer *printer, bool open)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->drawer_open = open;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_set_replies(struct mock_printer *printer,
 			      const unsigned char reply[4])
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	memcpy(printer->replies, reply, sizeof(printer->replies));
 	printer->raw_replies = true;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_stall_after(struct mock_printer *printer, size_t bytes)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->accept_limit = printer->wire.len + bytes;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_resume(struct mock_printer *printer)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->accept_limit = SIZE_MAX;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_paper_out_after(struct mock_printer *printer,
 				  size_t bytes)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->paper_out_at = printer->printed.len + bytes;
 	if (bytes == 0)
 		printer->condition = MOCK_PAPER_OUT;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_set_late(struct mock_printer *printer, bool late)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->late = late;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_release_late(struct mock_printer *printer)
 {
-	size_t i;
-
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	printer->late = false;
-	for (i = 0; i < printer->held_len; i++)
-		fifo_push(printer->fifo, &printer->fifo_len, printer->held[i]);
-	printer->held_len = 0;
-	pthread_mutex_unlock(&printer->lock);
+	send_held(printer);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_halt_out_after(struct mock_printer *printer, size_t bytes)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	if (bytes == 0)
-		printer->halted_out = true;
+		mock_device_halt(printer->device, printer->model->ep_out);
 	else
 		printer->halt_out_at = printer->wire.len + bytes;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 void mock_printer_halt_in(struct mock_printer *printer)
 {
-	pthread_mutex_lock(&printer->lock);
-	printer->halted_in = true;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_halt(printer->device, printer->model->ep_in);
 }
 
-/* NOTE: a real unplug also raises POLLERR on the usbfs file descriptor,
- * which libusb handles as a disconnect; umockdev cannot raise it, so
- * libusb learns of the removal from the reaped ENODEV and the uevent. */
+int mock_printer_halt_clears(struct mock_printer *printer)
+{
+	return mock_device_halt_clears(printer->device);
+}
+
 void mock_printer_unplug(struct mock_printer *printer)
 {
-	pthread_mutex_lock(&printer->lock);
-	printer->unplugged = true;
-	pthread_mutex_unlock(&printer->lock);
-	umockdev_testbed_uevent(printer->bed->testbed, printer->sysfs_path,
-				"remove");
-}
-
-/* Move the printer to a new address and device node with a new handler;
- * the old handler stays attached to the old node and fails every call. */
-static void move_to_new_address(struct mock_printer *printer)
-{
-	struct mock_bed *bed = printer->bed;
-	UMockdevIoctlBase *handler;
-	char devnode[sizeof(printer->devnode)];
-	int address = bed->next_address++;
-
-	if (printer->replugs == MOCK_REPLUGS_MAX || address > 127)
-		abort();
-	snprintf(devnode, sizeof(devnode), "/dev/bus/usb/001/%03d", address);
-	handler = umockdev_ioctl_base_new();
-	g_signal_connect(handler, "handle-ioctl",
-			 G_CALLBACK(mock_usbfs_handle_ioctl), printer);
-	if (!umockdev_testbed_attach_ioctl(bed->testbed, devnode, handler,
-					   NULL))
-		abort();
-
-	pthread_mutex_lock(&printer->lock);
-	printer->old_handlers[printer->replugs] = printer->handler;
-	memcpy(printer->old_devnodes[printer->replugs], printer->devnode,
-	       sizeof(printer->devnode));
-	printer->replugs++;
-	printer->handler = handler;
-	printer->address = address;
-	memcpy(printer->devnode, devnode, sizeof(devnode));
-	pthread_mutex_unlock(&printer->lock);
-
-	umockdev_testbed_remove_device(bed->testbed, printer->sysfs_path);
-	if (!mock_printer_add_sysfs(printer))
-		abort();
+	mock_device_unplug(printer->device);
 }
 
 void mock_printer_plug(struct mock_printer *printer)
 {
-	move_to_new_address(printer);
-	pthread_mutex_lock(&printer->lock);
-	printer->unplugged = false;
-	printer->driver_bound = printer->model->kernel_driver != NULL;
-	printer->claimed = false;
-	printer->fifo_len = 0;
+	/* Reset before the plug-in, while every call on the device still
+	 * fails, so no byte meets the old state. */
+	mock_device_lock(printer->device);
 	printer->held_len = 0;
 	printer->late = false;
 	printer->parser = 0;
-	pthread_mutex_unlock(&printer->lock);
-	umockdev_testbed_uevent(printer->bed->testbed, printer->sysfs_path,
-				"add");
+	mock_device_unlock(printer->device);
+	if (mock_device_plug_at(printer->device,
+				printer->bed->next_address++) != 0)
+		abort();
 }
 
 void mock_printer_zero_packets(struct mock_printer *printer, int count)
 {
-	pthread_mutex_lock(&printer->lock);
-	printer->zero_packets = count;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_zero_packets(printer->device, printer->model->ep_in,
+				 count);
 }
 
 void mock_printer_send_in(struct mock_printer *printer,
 			  const unsigned char *data, size_t len)
 {
-	size_t i;
-
-	pthread_mutex_lock(&printer->lock);
-	for (i = 0; i < len; i++)
-		fifo_push(printer->fifo, &printer->fifo_len, data[i]);
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_send(printer->device, printer->model->ep_in, data, len);
 }
 
 static size_t log_copy(struct mock_printer *printer,
@@ -579,14 +532,14 @@ static size_t log_copy(struct mock_printer *printer,
 	size_t total;
 	size_t n;
 
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	total = log->len;
 	n = total < MOCK_LOG_MAX ? total : MOCK_LOG_MAX;
 	if (n > size)
 		n = size;
 	if (n > 0)
 		memcpy(buf, log->data, n);
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 	return total;
 }
 
@@ -604,7 +557,7 @@ size_t mock_printer_printed(struct mock_printer *printer, unsigned char *buf,
 
 void mock_printer_clear(struct mock_printer *printer)
 {
-	pthread_mutex_lock(&printer->lock);
+	mock_device_lock(printer->device);
 	if (printer->accept_limit != SIZE_MAX)
 		printer->accept_limit -= printer->wire.len;
 	if (printer->paper_out_at != SIZE_MAX)
@@ -614,7 +567,7 @@ void mock_printer_clear(struct mock_printer *printer)
 	printer->wire.len = 0;
 	printer->printed.len = 0;
 	printer->queries = 0;
-	pthread_mutex_unlock(&printer->lock);
+	mock_device_unlock(printer->device);
 }
 
 bool mock_printer_wait_wire(struct mock_printer *printer, size_t len,
@@ -625,9 +578,9 @@ bool mock_printer_wait_wire(struct mock_printer *printer, size_t len,
 	bool reached = false;
 
 	for (waited = 0; waited <= timeout_ms; waited += 2) {
-		pthread_mutex_lock(&printer->lock);
+		mock_device_lock(printer->device);
 		reached = printer->wire.len >= len;
-		pthread_mutex_unlock(&printer->lock);
+		mock_device_unlock(printer->device);
 		if (reached)
 			break;
 		nanosleep(&step, NULL);
@@ -635,52 +588,32 @@ bool mock_printer_wait_wire(struct mock_printer *printer, size_t len,
 	return reached;
 }
 
-static int read_int(struct mock_printer *printer, const int *field)
-{
-	int value;
-
-	pthread_mutex_lock(&printer->lock);
-	value = *field;
-	pthread_mutex_unlock(&printer->lock);
-	return value;
-}
-
-static bool read_bool(struct mock_printer *printer, const bool *field)
-{
-	bool value;
-
-	pthread_mutex_lock(&printer->lock);
-	value = *field;
-	pthread_mutex_unlock(&printer->lock);
-	return value;
-}
-
 int mock_printer_query_count(struct mock_printer *printer)
 {
-	return read_int(printer, &printer->queries);
-}
+	int count;
 
-int mock_printer_halt_clears(struct mock_printer *printer)
-{
-	return read_int(printer, &printer->halt_clears);
+	mock_device_lock(printer->device);
+	count = printer->queries;
+	mock_device_unlock(printer->device);
+	return count;
 }
 
 int mock_printer_detach_count(struct mock_printer *printer)
 {
-	return read_int(printer, &printer->detaches);
+	return mock_device_detach_count(printer->device);
 }
 
 int mock_printer_attach_count(struct mock_printer *printer)
 {
-	return read_int(printer, &printer->attaches);
+	return mock_device_attach_count(printer->device);
 }
 
 bool mock_printer_driver_bound(struct mock_printer *printer)
 {
-	return read_bool(printer, &printer->driver_bound);
+	return mock_device_driver_bound(printer->device);
 }
 
 bool mock_printer_claimed(struct mock_printer *printer)
 {
-	return read_bool(printer, &printer->claimed);
+	return mock_device_claimed(printer->device);
 }

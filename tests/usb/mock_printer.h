@@ -1,5 +1,5 @@
-/* ESC/POS receipt printers emulated under umockdev: a sysfs device with
- * USB descriptors and a usbdevfs ioctl handler that plays the printer. */
+/* ESC/POS receipt printers emulated under umockdev, each one a
+ * mock_device (mock_device.h) that plays the printer. */
 #ifndef SPOTAGENT_MOCK_PRINTER_H
 #define SPOTAGENT_MOCK_PRINTER_H
 
@@ -55,7 +55,7 @@ struct mock_printer;
 /* Create an empty umockdev testbed. Returns NULL on failure. */
 struct mock_bed *mock_bed_new(void);
 
-/* Add a printer of model at bus 1, address `address` (2..127), plugged
+/* Add a printer of model at bus 1, address `address` (2..63), plugged
  * in. Returns it (owned by the bed) or NULL on failure. */
 struct mock_printer *mock_bed_add(struct mock_bed *bed,
 				  const struct mock_model *model,
@@ -128,21 +128,23 @@ int mock_printer_halt_clears(struct mock_printer *printer);
 void mock_printer_unplug(struct mock_printer *printer);
 
 /* Plug back in, as Linux does it: the device comes back at a new address
- * (from MOCK_REPLUG_ADDRESS_FIRST up) with a new device node, while the
- * old node's descriptors keep failing with ENODEV for good. The kernel
- * driver is bound again, nothing is claimed, no reply is waiting, and an
- * add uevent goes out. Fails the test's process (abort) when umockdev
+ * (each bed counts from 64 up) with a new device node, while the old
+ * node's descriptors keep failing with ENODEV for good. The kernel driver
+ * is bound again, nothing is claimed or halted, no reply is waiting, and
+ * an add uevent goes out. Fails the test's process (abort) when umockdev
  * cannot add the device. */
 void mock_printer_plug(struct mock_printer *printer);
 
 /* End the next count bulk IN transfers with a zero-length packet, before
- * any reply waiting. */
+ * any reply waiting. A plug-in cancels those not read yet. */
 void mock_printer_zero_packets(struct mock_printer *printer, int count);
 
-/* Put len bytes on bulk IN as if the printer sent them unasked. They go
- * out in packets of max_packet: a transfer whose length is not a whole
- * number of packets and that cannot take all waiting bytes fails with
- * EOVERFLOW (babble), as on a real bus. */
+/* Put len bytes on bulk IN as one transfer, as if the printer sent them
+ * unasked. They go out in packets of max_packet: a read whose length is
+ * not a whole number of packets and that cannot take the whole transfer
+ * fails with EOVERFLOW (babble) and drops the rest, as mock_device_send
+ * describes. A transfer that would bring the bytes waiting past
+ * MOCK_DEVICE_IN_MAX (64 KiB) is dropped whole. */
 void mock_printer_send_in(struct mock_printer *printer,
 			  const unsigned char *data, size_t len);
 

@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../support/escpos_decode.h"
 #include "printer_fixture.h"
+#include "usb_fixture.h"
 
 int printer_fixture_setup(void **state)
 {
@@ -53,10 +53,7 @@ int printer_fixture_teardown(void **state)
 
 int64_t printer_fixture_now_ms(void)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	return usb_fixture_now_ms();
 }
 
 void printer_fixture_open(struct printer_fixture *f, const char *spec)

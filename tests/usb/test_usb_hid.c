@@ -12,13 +12,13 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../../drivers/hid_reader.h"
 #include "../../drivers/magstripe.h"
 #include "../../drivers/usb.h"
 #include "mock_hid.h"
+#include "usb_fixture.h"
 
 #define READER_ADDRESS 2
 #define KEYBOARD_ADDRESS 3
@@ -71,14 +71,6 @@ static int teardown(void **state)
 	g_object_unref(f->testbed);
 	free(f);
 	return 0;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 /* Find the reader with usb_list and open it. */
@@ -269,9 +261,9 @@ static void swipe_ends_after_silence(void **state)
 
 	open_reader(f);
 	assert_int_equal(mock_hid_type(f->reader_mock, SWIPE, false), 0);
-	start = now_ms();
+	start = usb_fixture_now_ms();
 	assert_int_equal(read_swipe(f, 5000), 1);
-	took = now_ms() - start;
+	took = usb_fixture_now_ms() - start;
 	assert_int_equal(f->len, strlen(SWIPE));
 	assert_true(took >= 200);
 	assert_true(took < 2000);
@@ -284,9 +276,9 @@ static void read_times_out_without_swipe(void **state)
 	int64_t took;
 
 	open_reader(f);
-	start = now_ms();
+	start = usb_fixture_now_ms();
 	assert_int_equal(read_swipe(f, 300), 0);
-	took = now_ms() - start;
+	took = usb_fixture_now_ms() - start;
 	assert_int_equal(f->len, 0);
 	assert_true(took >= 300);
 	assert_true(took < 2000);
@@ -343,9 +335,9 @@ static void unplug_mid_swipe(void **state)
 	 * first. */
 	assert_int_equal(pthread_create(&thread, NULL, unplug_later,
 					f->reader_mock), 0);
-	start = now_ms();
+	start = usb_fixture_now_ms();
 	assert_int_equal(read_swipe(f, 5000), CARD_ENODEV);
-	assert_true(now_ms() - start < 2000);
+	assert_true(usb_fixture_now_ms() - start < 2000);
 	assert_int_equal(pthread_join(thread, NULL), 0);
 	assert_int_equal(f->len, 0);
 	assert_null(memchr(f->text, '4', sizeof(f->text)));

@@ -8,7 +8,6 @@
 
 #include <cmocka.h>
 
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +21,12 @@
 #include "../../drivers/printer.h"
 #include "../../drivers/usb.h"
 #include "../../offline/journal.h"
-#include "mock_printer.h"
-#include "receipt_job.h"
+#include "printer_fixture.h"
+#include "usb_fixture.h"
 
-#define EPSON_ADDRESS 2
 /* Longer than the worker's status poll (PRINT_QUEUE_BUSY_POLL_MS), so a
  * change of printer state is seen within it. */
 #define EVENT_WAIT_MS (PRINT_QUEUE_BUSY_POLL_MS + 2000)
-#define JOB_MAX (64 * 1024)
-#define STATUS_ROUND_BYTES 12
 
 struct fixture {
 	char dir[64];
@@ -115,40 +111,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
-/* Wait up to timeout_ms for an event of type with status, dropping
- * others. Returns whether it arrived; *out (may be NULL) gets it. */
-static bool wait_event(struct fixture *f, enum event_type type, int status,
-		       int timeout_ms, struct event *out)
-{
-	int64_t deadline = now_ms() + timeout_ms;
-	struct pollfd pollfd = {
-		.fd = event_channel_fd(f->events),
-		.events = POLLIN,
-	};
-	struct event event;
-	int64_t left;
-
-	while ((left = deadline - now_ms()) > 0) {
-		while (event_read(f->events, &event) == 1) {
-			if (event.type != type || event.status != status)
-				continue;
-			if (out)
-				*out = event;
-			return true;
-		}
-		poll(&pollfd, 1, (int)left);
-	}
-	return false;
-}
-
 static int64_t add_receipt_job(struct fixture *f)
 {
 	int64_t id = 0;
@@ -182,17 +144,6 @@ static void assert_job_taken(struct fixture *f, int64_t id)
 	assert_true(job.taken);
 }
 
-/* Assert that the print data since the last mock_printer_clear is
- * exactly the receipt job, once. */
-static void assert_printed_once(struct fixture *f)
-{
-	static unsigned char printed[JOB_MAX];
-	size_t len = mock_printer_printed(f->epson, printed, sizeof(printed));
-
-	assert_int_equal(len, f->job.len);
-	assert_memory_equal(printed, f->job.data, f->job.len);
-}
-
 /* Release the held jobs as the agent does when offered, and wait for the
  * receipt to print. */
 static void release_and_print(struct fixture *f, int64_t id)
@@ -200,8 +151,8 @@ static void release_and_print(struct fixture *f, int64_t id)
 	struct event event;
 	int released = 0;
 
-	assert_true(wait_event(f, EVENT_PRINT_HELD, 1, EVENT_WAIT_MS,
-			       &event));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINT_HELD, 1,
+					   EVENT_WAIT_MS, &event));
 	mock_printer_clear(f->epson);
 	assert_int_equal(journal_print_release(f->journal,
 					       (int64_t)time(NULL),
@@ -209,11 +160,11 @@ static void release_and_print(struct fixture *f, int64_t id)
 			 JOURNAL_OK);
 	assert_int_equal(released, 1);
 	print_queue_kick(f->queue);
-	assert_true(wait_event(f, EVENT_PRINT_JOB, PRINT_DONE, EVENT_WAIT_MS,
-			       &event));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINT_JOB,
+					   PRINT_DONE, EVENT_WAIT_MS, &event));
 	assert_string_equal(event.id, f->op.id);
 	assert_job_state(f, id, PRINT_DONE, 2);
-	assert_printed_once(f);
+	printer_fixture_assert_printed(f->epson, &f->job);
 }
 
 static void test_queue_prints_receipt(void **state)
@@ -222,11 +173,11 @@ static void test_queue_prints_receipt(void **state)
 	struct event event;
 	int64_t id = add_receipt_job(f);
 
-	assert_true(wait_event(f, EVENT_PRINT_JOB, PRINT_DONE, EVENT_WAIT_MS,
-			       &event));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINT_JOB,
+					   PRINT_DONE, EVENT_WAIT_MS, &event));
 	assert_string_equal(event.id, f->op.id);
 	assert_job_state(f, id, PRINT_DONE, 1);
-	assert_printed_once(f);
+	printer_fixture_assert_printed(f->epson, &f->job);
 }
 
 static void test_queue_paper_out_held(void **state)
@@ -238,14 +189,15 @@ static void test_queue_paper_out_held(void **state)
 	/* Paper runs out 100 bytes into the receipt. */
 	mock_printer_paper_out_after(f->epson, 100);
 	id = add_receipt_job(f);
-	assert_true(wait_event(f, EVENT_PRINT_JOB, PRINT_HELD, EVENT_WAIT_MS,
-			       &event));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINT_JOB,
+					   PRINT_HELD, EVENT_WAIT_MS, &event));
 	assert_string_equal(event.id, f->op.id);
 	assert_string_equal(event.text, "Receipt held: out of paper");
 	assert_job_state(f, id, PRINT_HELD, 1);
 	assert_job_taken(f, id);
-	assert_true(wait_event(f, EVENT_PRINTER, PRINTER_STATE_PAPER_OUT,
-			       EVENT_WAIT_MS, NULL));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINTER,
+					   PRINTER_STATE_PAPER_OUT,
+					   EVENT_WAIT_MS, NULL));
 
 	/* Paper loaded: the worker offers the held receipt, the agent
 	 * accepts, and it prints once. */
@@ -266,13 +218,14 @@ static void test_queue_unplug_held(void **state)
 	assert_true(mock_printer_wait_wire(f->epson, STATUS_ROUND_BYTES + 200,
 					   EVENT_WAIT_MS));
 	mock_printer_unplug(f->epson);
-	assert_true(wait_event(f, EVENT_PRINT_JOB, PRINT_HELD, EVENT_WAIT_MS,
-			       &event));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINT_JOB,
+					   PRINT_HELD, EVENT_WAIT_MS, &event));
 	assert_string_equal(event.id, f->op.id);
 	assert_job_state(f, id, PRINT_HELD, 1);
 	assert_job_taken(f, id);
-	assert_true(wait_event(f, EVENT_PRINTER, PRINTER_STATE_DISCONNECTED,
-			       EVENT_WAIT_MS, NULL));
+	assert_true(usb_fixture_wait_event(f->events, EVENT_PRINTER,
+					   PRINTER_STATE_DISCONNECTED,
+					   EVENT_WAIT_MS, NULL));
 
 	/* Plugged back: the hotplug arrival leads to the offer. */
 	mock_printer_resume(f->epson);
@@ -281,15 +234,14 @@ static void test_queue_unplug_held(void **state)
 	assert_int_equal(mock_printer_detach_count(f->epson), 2);
 }
 
-#define FIXTURE_TEST(name) cmocka_unit_test_setup_teardown(name, setup, \
-							   teardown)
+#define QUEUE_TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FIXTURE_TEST(test_queue_prints_receipt),
-		FIXTURE_TEST(test_queue_paper_out_held),
-		FIXTURE_TEST(test_queue_unplug_held),
+		QUEUE_TEST(test_queue_prints_receipt),
+		QUEUE_TEST(test_queue_paper_out_held),
+		QUEUE_TEST(test_queue_unplug_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
