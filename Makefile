@@ -70,7 +70,8 @@ FUZZ_SRC := $(filter-out tests/fuzz/fuzz_main.c tests/fuzz/fuzz_support.c, \
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_PARSERS := drivers/tlv.c drivers/card.c drivers/utf8.c \
 	drivers/ccid.c drivers/ccid_atr.c drivers/magstripe.c \
-	drivers/magstripe_layout.c app/log.c
+	drivers/magstripe_layout.c drivers/iso7816.c drivers/emv.c \
+	drivers/emv_pdol.c drivers/emv_read.c app/log.c
 FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=all $(WARN)
 FUZZ_SECONDS ?= 60

@@ -14,17 +14,6 @@
 
 #define PATH_CARDS_LOOKUP "/v1/cards/lookup"
 
-/* Whether pan is 12 to 19 digits that pass the Luhn check. */
-static bool is_pan(const char *pan)
-{
-	size_t length;
-
-	if (pan == NULL)
-		return false;
-	length = strnlen(pan, CARD_PAN_SIZE);
-	return length >= 12 && length < CARD_PAN_SIZE && card_luhn_ok(pan);
-}
-
 static int parse_card_account(const char *body, struct api_card_account *out)
 {
 	struct api_card_account parsed = { 0 };
@@ -53,19 +42,20 @@ out:
 	return result;
 }
 
-/* Build the request body {"pan": "..."}. Returns text the caller wipes
- * and frees, or NULL. */
-static char *encode_request(const char *pan)
-{
-	json_t *request = json_pack("{s:s}", "pan", pan);
-	char *body = request != NULL ? json_dumps(request, JSON_COMPACT) : NULL;
-	json_t *value = json_object_get(request, "pan");
+/* The request body {"pan":"<digits>"}: 9 + 19 + 2 bytes and a NUL. */
+#define REQUEST_SIZE 32
 
-	/* jansson keeps its own copy of the string until the object goes. */
-	if (json_is_string(value))
-		explicit_bzero((char *)json_string_value(value), strlen(pan));
-	json_decref(request);
-	return body;
+/* Write the request body {"pan":"..."} into body (REQUEST_SIZE bytes),
+ * which the caller wipes. pan must have passed card_pan_valid: digits
+ * only, so it needs no JSON escaping, and the text is what jansson's
+ * json_dumps(JSON_COMPACT) gives. Formatting it here, not in jansson,
+ * keeps the PAN out of heap blocks that are freed without a wipe.
+ * Returns 0, or -1 when the body does not fit. */
+static int encode_request(const char *pan, char *body)
+{
+	int written = snprintf(body, REQUEST_SIZE, "{\"pan\":\"%s\"}", pan);
+
+	return written > 0 && written < REQUEST_SIZE ? 0 : -1;
 }
 
 int api_card_lookup(struct transport *transport, const char *token,
@@ -76,25 +66,30 @@ int api_card_lookup(struct transport *transport, const char *token,
 	char authorization[API_TOKEN_SIZE + 32];
 	const char *headers[] = { authorization, api_json_headers[0],
 				  api_json_headers[1], NULL };
-	char *body;
+	char body[REQUEST_SIZE];
 	int error;
 
-	if (!is_pan(pan) || token == NULL || token[0] == '\0') {
+	if (!card_pan_valid(pan) || token == NULL || token[0] == '\0') {
 		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
-	body = encode_request(pan);
-	if (body == NULL) {
+	if (encode_request(pan, body) != 0) {
+		explicit_bzero(body, sizeof(body));
 		api_set_message(message, message_size, API_EINVAL);
 		return API_EINVAL;
 	}
 	snprintf(authorization, sizeof(authorization),
 		 "Authorization: Bearer %s", token);
+	/* NOTE: libcurl 7.88 copies a CURLOPT_POSTFIELDS body under 64 KiB
+	 * into its HTTP/1.1 request buffer after the headers (lib/http.c,
+	 * Curl_http_bodysend). It frees that buffer without wiping it, so
+	 * the PAN and the token stay in a freed heap block out of this
+	 * code's reach. CURLOPT_COPYPOSTFIELDS would add a copy, not remove
+	 * this one. */
 	error = transport_request(transport, "POST", PATH_CARDS_LOOKUP,
 				  headers, body, &resp);
 	explicit_bzero(authorization, sizeof(authorization));
-	explicit_bzero(body, strlen(body));
-	free(body);
+	explicit_bzero(body, sizeof(body));
 	if (error != TRANSPORT_OK) {
 		error = api_map_transport(error);
 		api_set_message(message, message_size, error);

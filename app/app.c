@@ -14,6 +14,62 @@
 #include "customer.h"
 #include "log.h"
 
+/* Write the message for a key file that journal_open rejected with
+ * problem, naming the fix that problem needs. */
+static void describe_key_problem(const char *path, const char *key_file,
+				 enum journal_key_problem problem,
+				 char *error, size_t error_size)
+{
+	switch (problem) {
+	case JOURNAL_KEYFILE_MODE:
+		snprintf(error, error_size,
+			 "journal %s: key file %s is open to group or others; "
+			 "run chmod 600 %s",
+			 path, key_file, key_file);
+		break;
+	case JOURNAL_KEYFILE_MISSING:
+		snprintf(error, error_size,
+			 "journal %s: key file %s is missing, but the journal "
+			 "contains encrypted secrets; restore the key file "
+			 "from backup with mode 0600, or check [journal] "
+			 "key_file",
+			 path, key_file);
+		break;
+	case JOURNAL_KEYFILE_NOT_FILE:
+	case JOURNAL_KEYFILE_SIZE:
+		snprintf(error, error_size,
+			 "journal %s: key file %s is %s; restore it from "
+			 "backup with mode 0600",
+			 path, key_file,
+			 problem == JOURNAL_KEYFILE_SIZE ?
+				 "damaged (not 32 bytes long)" :
+				 "not a regular file");
+		break;
+	case JOURNAL_KEYFILE_WRONG:
+		snprintf(error, error_size,
+			 "journal %s: key file %s does not belong to this "
+			 "journal (its encrypted secrets do not decrypt with "
+			 "it); restore the journal's own key file from "
+			 "backup, or check [journal] key_file",
+			 path, key_file);
+		break;
+	case JOURNAL_KEYFILE_NONE:
+		snprintf(error, error_size,
+			 "journal %s: key file %s is missing, unreadable, "
+			 "open to group or others, or not the journal's key "
+			 "(details in the log); check [journal] key_file",
+			 path, key_file);
+		break;
+	default:
+		snprintf(error, error_size,
+			 "journal %s: key file %s cannot be read (details in "
+			 "the log); check its owner, or restore it from "
+			 "backup with mode 0600",
+			 path, key_file);
+		break;
+	}
+}
+
 void app_describe_journal_error(const char *path, int rc, char *error,
 			    size_t error_size)
 {
@@ -24,12 +80,8 @@ void app_describe_journal_error(const char *path, int rc, char *error,
 	if (rc == JOURNAL_EKEY &&
 	    journal_key_file(path, key_file, sizeof(key_file)) ==
 		    JOURNAL_OK) {
-		snprintf(error, error_size,
-			 "journal %s: key file %s is missing, unreadable, "
-			 "open to group or others, or not the journal's key "
-			 "(details in the log); restore it from backup with "
-			 "mode 0600, or check [journal] key_file",
-			 path, key_file);
+		describe_key_problem(path, key_file, journal_key_problem(path),
+				     error, error_size);
 		return;
 	}
 	snprintf(copy, sizeof(copy), "%s", path);

@@ -265,6 +265,12 @@ int app_print_release(struct app *app, char *message, size_t message_size);
 /* Re-read the print job counts from the journal into app->status. */
 void app_refresh_print_counts(struct app *app);
 
+/* The message for a card read while the link is down: the central
+ * service alone knows which wallet a card belongs to. */
+#define APP_CARD_NEEDS_LINK                                             \
+	"Finding a card's account needs the link. Type the customer's " \
+	"wallet account number."
+
 /* Start looking up the wallet linked to card->pan at the central service
  * on the request thread. The PAN is copied for the request and wiped when
  * it ends, and card stays the caller's to wipe. EVENT_CARD_LOOKUP arrives

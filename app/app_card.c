@@ -69,20 +69,15 @@ static int card_lookup_check(const struct app *app,
 			     const struct card_data *card, char *message,
 			     size_t message_size)
 {
-	size_t length = strnlen(card->pan, sizeof(card->pan));
-
 	if (!app->session.logged_in) {
 		snprintf(message, message_size, "Log in first");
 		return -1;
 	}
 	if (app->session.offline || !app->status.online) {
-		snprintf(message, message_size,
-			 "Finding a card's account needs the link. Type the "
-			 "account number.");
+		snprintf(message, message_size, "%s", APP_CARD_NEEDS_LINK);
 		return -1;
 	}
-	if (length < 12 || length >= sizeof(card->pan) ||
-	    !card_luhn_ok(card->pan)) {
+	if (!card_pan_valid(card->pan)) {
 		snprintf(message, message_size, "%s",
 			 card_strerror(CARD_ELUHN));
 		return -1;

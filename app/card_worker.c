@@ -70,25 +70,83 @@ static enum card_reader_state compute_state(struct card_worker *worker,
 	return CARD_READER_NONE;
 }
 
-void card_worker_publish(struct card_worker *worker)
+int64_t card_worker_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Take one post from the limit of CARD_STATE_BURST, refilled by one
+ * every CARD_STATE_POST_MS. Returns false when none is left. */
+static bool take_post_token(struct card_worker *worker, int64_t now)
+{
+	int64_t refills = (now - worker->refill_ms) / CARD_STATE_POST_MS;
+
+	if (refills > 0) {
+		int64_t tokens = worker->post_tokens + refills;
+
+		worker->post_tokens = tokens > CARD_STATE_BURST
+					      ? CARD_STATE_BURST
+					      : (int)tokens;
+		worker->refill_ms += refills * CARD_STATE_POST_MS;
+	}
+	if (worker->post_tokens == 0)
+		return false;
+	worker->post_tokens--;
+	return true;
+}
+
+/* Post EVENT_CARD_READER and log the state when it differs from the last
+ * one posted and the post limit allows. */
+static void post_state(struct card_worker *worker,
+		       enum card_reader_state state, const char *text)
+{
+	if (worker->state_posted && state == worker->posted_state &&
+	    strcmp(text, worker->posted_text) == 0)
+		return;
+	if (!take_post_token(worker, card_worker_now_ms())) {
+		worker->changes_not_posted++;
+		return;
+	}
+	if (worker->changes_not_posted > 0)
+		log_info("card reader state: %s (%lu changes before it not "
+			 "logged)", text, worker->changes_not_posted);
+	else
+		log_info("card reader state: %s", text);
+	worker->posted_state = state;
+	snprintf(worker->posted_text, sizeof(worker->posted_text), "%s",
+		 text);
+	worker->changes_not_posted = 0;
+	worker->state_posted = true;
+	post(worker, EVENT_CARD_READER, (int)state, text);
+}
+
+void card_worker_store_state(struct card_worker *worker)
 {
 	char text[sizeof(worker->state_text)];
 	enum card_reader_state state = compute_state(worker, text,
 						     sizeof(text));
-	bool changed;
 
 	pthread_mutex_lock(&worker->lock);
-	changed = !worker->state_posted || state != worker->state ||
-		  strcmp(text, worker->state_text) != 0;
 	worker->state = state;
 	snprintf(worker->state_text, sizeof(worker->state_text), "%s", text);
 	worker->state_error = worker->open_error;
-	worker->state_posted = true;
 	pthread_mutex_unlock(&worker->lock);
-	if (!changed)
-		return;
-	log_info("card reader state: %s", text);
-	post(worker, EVENT_CARD_READER, (int)state, text);
+}
+
+void card_worker_publish(struct card_worker *worker)
+{
+	char text[sizeof(worker->state_text)];
+	enum card_reader_state state;
+
+	card_worker_store_state(worker);
+	pthread_mutex_lock(&worker->lock);
+	state = worker->state;
+	snprintf(text, sizeof(text), "%s", worker->state_text);
+	pthread_mutex_unlock(&worker->lock);
+	post_state(worker, state, text);
 }
 
 /* Hand hotplug news to the worker. Called on the USB event thread. */
@@ -184,6 +242,18 @@ static void read_slot(struct card_worker *worker)
 	worker->card_present = icc != CCID_ICC_ABSENT;
 }
 
+/* The chip reader's cancel check: a cancel or a stop, or the end of the
+ * read in progress. */
+static bool exchange_cancelled(void *data)
+{
+	struct card_worker *worker = data;
+
+	if (card_worker_interrupted(worker))
+		return true;
+	return worker->read_deadline_ms > 0 &&
+	       card_worker_now_ms() >= worker->read_deadline_ms;
+}
+
 static void open_chip_reader(struct card_worker *worker,
 			     const struct usb_device_info *info)
 {
@@ -209,6 +279,7 @@ static void open_chip_reader(struct card_worker *worker,
 			 open_failure_text(worker->open_error));
 		return;
 	}
+	ccid_set_cancel(worker->ccid, exchange_cancelled, worker);
 	worker->ccid_info = *info;
 	worker->open_error = CARD_OK;
 	worker->fault[0] = '\0';
@@ -236,7 +307,7 @@ static void open_hid_reader(struct card_worker *worker,
 		 info->vendor, info->product);
 }
 
-static void close_chip_reader(struct card_worker *worker, const char *why)
+void card_worker_close_chip(struct card_worker *worker, const char *why)
 {
 	if (worker->ccid == NULL)
 		return;
@@ -271,7 +342,7 @@ static void drop_device(struct card_worker *worker,
 			const struct usb_device_info *info)
 {
 	if (worker->ccid != NULL && same_device(&worker->ccid_info, info)) {
-		close_chip_reader(worker, "unplugged");
+		card_worker_close_chip(worker, "unplugged");
 	} else if (worker->hid != NULL &&
 		   same_device(&worker->hid_info, info)) {
 		log_info("HID card reader %04x:%04x unplugged",
@@ -337,24 +408,47 @@ bool card_worker_apply_news(struct card_worker *worker)
 	return !stop;
 }
 
+/* Count a notice about a slot other than 0, the only one used, and log
+ * the first and every NOTICE_LOG_EVERY-th. */
+static void skip_other_slot(struct card_worker *worker,
+			    const struct ccid_notice *notice)
+{
+	if (worker->other_slot_notices++ % NOTICE_LOG_EVERY != 0)
+		return;
+	log_warn("card reader %04x:%04x: %s on slot %u ignored, only slot 0 "
+		 "is used (%lu such notices so far)",
+		 worker->ccid_info.vendor, worker->ccid_info.product,
+		 notice->kind == CCID_NOTICE_HARDWARE ? "hardware error"
+						      : "slot change",
+		 notice->slot, worker->other_slot_notices);
+}
+
 /* Apply one interrupt notification. */
 static void apply_notice(struct card_worker *worker,
 			 const struct ccid_notice *notice)
 {
 	switch (notice->kind) {
 	case CCID_NOTICE_SLOT_CHANGE:
+		/* Slot 0's bits always give its current state, but only a
+		 * change of slot 0 shows that the reader works again. */
 		worker->card_present = notice->present;
-		/* A new slot change shows that the reader works again. */
-		worker->fault[0] = '\0';
+		if (notice->changed)
+			worker->fault[0] = '\0';
+		else
+			skip_other_slot(worker, notice);
 		return;
 	case CCID_NOTICE_HARDWARE:
+		if (notice->slot != 0) {
+			skip_other_slot(worker, notice);
+			return;
+		}
 		snprintf(worker->fault, sizeof(worker->fault),
 			 "hardware error %u%s; remove the card", notice->code,
 			 notice->code == 1 ? " (overcurrent)" : "");
-		log_error("card reader %04x:%04x hardware error: slot %u "
+		log_error("card reader %04x:%04x hardware error: slot 0 "
 			  "sequence %u code %u",
 			  worker->ccid_info.vendor, worker->ccid_info.product,
-			  notice->slot, notice->seq, notice->code);
+			  notice->seq, notice->code);
 		return;
 	}
 	log_warn("card reader %04x:%04x: notification of kind %d ignored",
@@ -393,7 +487,7 @@ static int poll_chip(struct card_worker *worker, int slice_ms)
 	}
 	rc = ccid_slot_status(worker->ccid, &icc);
 	if (rc == CCID_ENODEV) {
-		close_chip_reader(worker, "unplugged");
+		card_worker_close_chip(worker, "unplugged");
 		return CARD_ENODEV;
 	}
 	if (rc == CCID_EHARDWARE) {
@@ -438,7 +532,7 @@ int card_worker_watch_chip(struct card_worker *worker, int slice_ms)
 		return 0;
 	}
 	if (rc == CCID_ENODEV) {
-		close_chip_reader(worker, "unplugged");
+		card_worker_close_chip(worker, "unplugged");
 		return CARD_ENODEV;
 	}
 	/* A reader that keeps failing is logged at the first failure and
@@ -536,7 +630,7 @@ static void *run_worker(void *arg)
 			idle_slice(worker);
 		card_worker_publish(worker);
 	}
-	close_chip_reader(worker, "terminal stopping");
+	card_worker_close_chip(worker, "terminal stopping");
 	hid_reader_close(worker->hid);
 	worker->hid = NULL;
 	log_info("card worker stopped");
@@ -587,6 +681,8 @@ int card_worker_start(const struct config *config, struct usb_context *usb,
 	parse_hid(worker, config->card_hid);
 	worker->default_timeout_s = config->card_timeout;
 	worker->chosen = -1;
+	worker->post_tokens = CARD_STATE_BURST;
+	worker->refill_ms = card_worker_now_ms();
 	pthread_mutex_init(&worker->lock, NULL);
 	pthread_condattr_init(&attributes);
 	pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
@@ -651,11 +747,14 @@ int card_worker_request(struct card_worker *worker, int timeout_s)
 	state = worker->state;
 	if (worker->request_active) {
 		rc = CARD_EBUSY;
-	} else if (state == CARD_READER_NONE ||
-		   (state == CARD_READER_FAULT &&
-		    worker->state_error != CARD_OK)) {
+	} else if (state == CARD_READER_NONE) {
 		rc = worker->state_error != CARD_OK ? worker->state_error
 						    : CARD_ENOREADER;
+	} else if (state == CARD_READER_FAULT) {
+		/* A reader that did not open, or reported a hardware
+		 * error: no card can be read until the fault clears. */
+		rc = worker->state_error != CARD_OK ? worker->state_error
+						    : CARD_EREADER;
 	} else {
 		explicit_bzero(&worker->result, sizeof(worker->result));
 		worker->result_ready = false;
@@ -707,6 +806,13 @@ void card_worker_cancel(struct card_worker *worker)
 	if (worker->request_active) {
 		worker->cancelled = true;
 		pthread_cond_signal(&worker->wake);
+	}
+
+	/* A read that ended just before the cancel is not handed out: the
+	 * agent no longer waits for it. */
+	if (worker->result_ready && worker->result_status == CARD_OK) {
+		card_data_clear(&worker->result);
+		worker->result_status = CARD_ECANCELLED;
 	}
 	pthread_mutex_unlock(&worker->lock);
 }

@@ -48,8 +48,9 @@ enum card_reader_state card_worker_state(struct card_worker *worker,
  * reader (read with EMV), or swiped on a HID reader. A card already in
  * the reader is read at once. A timeout_s of 0 or less takes [card]
  * timeout. Returns 0, or a negative card_error: CARD_ENOREADER, CARD_EBUSY
- * when a request is already running, or CARD_EACCESS or CARD_EBUSY when
- * the only reader could not be opened. The
+ * when a request is already running, CARD_EACCESS or CARD_EBUSY when
+ * the only reader could not be opened, or CARD_EREADER while the reader
+ * reports a hardware error. The
  * result arrives as EVENT_CARD (status CARD_OK or a card_error), or as
  * EVENT_CARD_APPS when the agent must choose an application. */
 int card_worker_request(struct card_worker *worker, int timeout_s);
@@ -63,8 +64,11 @@ int card_worker_apps(struct card_worker *worker, struct emv_app *apps,
  * card_worker_apps). Returns 0 or CARD_EINVAL. */
 int card_worker_choose(struct card_worker *worker, int index);
 
-/* End the running request; it finishes with CARD_ECANCELLED. Safe from
- * any thread; NULL is allowed. */
+/* End the running request within about CARD_SLICE_MS, whatever the
+ * reader does; it finishes with CARD_ECANCELLED and its card data is
+ * wiped, even when the read completed meanwhile. A CARD_OK result not
+ * yet taken is wiped too and becomes CARD_ECANCELLED. Safe from any
+ * thread; NULL is allowed. */
 void card_worker_cancel(struct card_worker *worker);
 
 /* Move the result of the last request into *out, wiping the worker's

@@ -25,6 +25,13 @@
  * status. */
 #define CARD_POLL_MS 500
 
+/* EVENT_CARD_READER posts and their log lines are limited to a burst of
+ * CARD_STATE_BURST, then one per CARD_STATE_POST_MS. A reader that
+ * floods slot changes then fills neither the event pipe nor the log, and
+ * a change held back is posted at a later slice. */
+#define CARD_STATE_BURST 5
+#define CARD_STATE_POST_MS 100
+
 struct card_news {
 	bool arrived;
 	struct usb_device_info info;
@@ -60,6 +67,16 @@ struct card_worker {
 	int notice_failures;       /* notification reads failed in a row */
 	struct hid_reader *hid;
 	struct usb_device_info hid_info;
+	/* The end of the chip read in progress (CLOCK_MONOTONIC ms), after
+	 * which the reader's cancel check ends the exchange, or 0. */
+	int64_t read_deadline_ms;
+	int64_t read_start_ms;
+	unsigned long other_slot_notices; /* notices for slots other than 0 */
+	enum card_reader_state posted_state; /* last EVENT_CARD_READER */
+	char posted_text[128];
+	int post_tokens;           /* posts allowed now, to CARD_STATE_BURST */
+	int64_t refill_ms;         /* when post_tokens was last refilled */
+	unsigned long changes_not_posted;
 
 	/* Shared with other threads, under lock. */
 	pthread_mutex_t lock;
@@ -70,7 +87,7 @@ struct card_worker {
 	enum card_reader_state state;
 	char state_text[128];
 	int state_error;           /* open_error when state was set */
-	bool state_posted;
+	bool state_posted;         /* an EVENT_CARD_READER was posted */
 	bool request_active;       /* from card_worker_request to its end */
 	bool request_started;      /* the worker has taken it up */
 	int request_timeout_s;
@@ -96,13 +113,24 @@ bool card_worker_interrupted(struct card_worker *worker);
  * when the reader left (it is then closed). */
 int card_worker_watch_chip(struct card_worker *worker, int slice_ms);
 
+/* Close the chip reader, with why for the log, and forget its card and
+ * fault. Worker thread only. */
+void card_worker_close_chip(struct card_worker *worker, const char *why);
+
+/* The CLOCK_MONOTONIC time in milliseconds. */
+int64_t card_worker_now_ms(void);
+
 /* Sleep up to ms on the worker's condition, woken by news, a request, a
  * cancel or a stop. */
 void card_worker_nap(struct card_worker *worker, int ms);
 
-/* Publish the state computed from the worker's readers and post
- * EVENT_CARD_READER when it changed. Worker thread only. */
+/* Publish the state computed from the worker's readers for
+ * card_worker_state, and post EVENT_CARD_READER when it changed, unless
+ * the post limit holds it back. Worker thread only. */
 void card_worker_publish(struct card_worker *worker);
+
+/* Publish the state for card_worker_state without posting it. */
+void card_worker_store_state(struct card_worker *worker);
 
 /* Serve the request just taken up: wait for a card until timeout_s,
  * read it, keep the result and post EVENT_CARD. In card_worker_read.c. */

@@ -10,12 +10,14 @@
 #include "card_worker_internal.h"
 #include "log.h"
 
+/* Attempts to post EVENT_CARD into a full event pipe, CARD_SLICE_MS
+ * apart, before it is given up (the result still waits for
+ * card_worker_take). */
+#define POST_ATTEMPTS 20
+
 static int64_t now_ms(void)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+	return card_worker_now_ms();
 }
 
 static const char *source_name(enum card_source source)
@@ -31,14 +33,35 @@ static const char *source_name(enum card_source source)
 	return "card";
 }
 
-/* Keep the result under the lock, wipe the caller's copy, end the
- * request and post EVENT_CARD. The PAN is neither logged nor posted. */
-static void finish(struct card_worker *worker, int status,
-		   struct card_data *data)
+/* Post EVENT_CARD, retrying while the pipe is full, because the screen
+ * that requested the card waits for it. */
+static void post_result(struct card_worker *worker, int status)
 {
 	struct event event = { .type = EVENT_CARD, .status = status };
 
+	for (int attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
+		if (event_post(worker->events, &event) == 0)
+			return;
+		if (attempt == POST_ATTEMPTS || card_worker_interrupted(worker))
+			break;
+		card_worker_nap(worker, CARD_SLICE_MS);
+	}
+	log_error("card request result %d not posted: the event pipe stays "
+		  "full", status);
+}
+
+/* Keep the result under the lock, wipe the caller's copy, end the
+ * request, and post EVENT_CARD and the state. A request cancelled
+ * or stopped ends with CARD_ECANCELLED and keeps no card data, even when
+ * the read completed. The PAN is neither logged nor posted. */
+static void finish(struct card_worker *worker, int status,
+		   struct card_data *data)
+{
+	enum card_source source = data->source;
+
 	pthread_mutex_lock(&worker->lock);
+	if (worker->cancelled || worker->stop)
+		status = CARD_ECANCELLED;
 	card_data_clear(&worker->result);
 	if (status == CARD_OK)
 		worker->result = *data;
@@ -48,12 +71,24 @@ static void finish(struct card_worker *worker, int status,
 	worker->request_started = false;
 	worker->cancelled = false;
 	pthread_mutex_unlock(&worker->lock);
+	card_data_clear(data);
 	if (status == CARD_OK)
-		log_info("card read from its %s", source_name(data->source));
+		log_info("card read from its %s", source_name(source));
 	else
 		log_info("card request ended: %s", card_strerror(status));
-	card_data_clear(data);
-	event_post(worker->events, &event);
+	/* card_worker_state is right when the screen gets EVENT_CARD, and
+	 * the state event follows it. */
+	card_worker_store_state(worker);
+	post_result(worker, status);
+	card_worker_publish(worker);
+}
+
+/* Close the reader that left during a read at once, so that the state
+ * shows no reader before the hotplug news comes. */
+static int unplugged(struct card_worker *worker)
+{
+	card_worker_close_chip(worker, "unplugged during a read");
+	return CARD_ENODEV;
 }
 
 /* The error of a failed chip step, CARD_EREMOVED when the slot is found
@@ -64,11 +99,13 @@ static int chip_failure(struct card_worker *worker, int card_error)
 	enum ccid_icc icc = CCID_ICC_ACTIVE;
 	int rc;
 
-	if (card_error == CARD_ENODEV || card_error == CARD_EREMOVED)
+	if (card_error == CARD_EREMOVED)
 		return card_error;
+	if (card_error == CARD_ENODEV)
+		return unplugged(worker);
 	rc = ccid_slot_status(worker->ccid, &icc);
 	if (rc == CCID_ENODEV)
-		return CARD_ENODEV;
+		return unplugged(worker);
 	if (rc == CCID_OK && icc == CCID_ICC_ABSENT) {
 		worker->card_present = false;
 		return CARD_EREMOVED;
@@ -106,11 +143,12 @@ static int choose_app(struct card_worker *worker, const struct emv_app *apps,
 		if (card_worker_interrupted(worker))
 			rc = CARD_ECANCELLED;
 		else if (now_ms() >= deadline)
-			rc = CARD_ETIMEOUT;
+			rc = CARD_ENOCHOICE;
 		else if (card_worker_watch_chip(worker, CARD_SLICE_MS) != 0)
 			rc = CARD_ENODEV;
 		else if (!worker->card_present)
 			rc = CARD_EREMOVED;
+		card_worker_publish(worker);
 	}
 
 	pthread_mutex_lock(&worker->lock);
@@ -136,9 +174,15 @@ static int read_emv(struct card_worker *worker,
 	if (count < 0)
 		return count;
 	if (count > 1) {
+		/* The agent's time to choose does not count against the
+		 * read. */
+		worker->read_deadline_ms = 0;
 		index = choose_app(worker, apps, count, timeout_s);
 		if (index < 0)
 			return index;
+		worker->read_start_ms = now_ms();
+		worker->read_deadline_ms = worker->read_start_ms +
+					   (int64_t)timeout_s * 1000;
 	}
 	if (card_worker_interrupted(worker))
 		return CARD_ECANCELLED;
@@ -152,7 +196,20 @@ static int read_emv(struct card_worker *worker,
 	return rc;
 }
 
-/* Power the card on, read it and power it off. */
+/* The error of a read that the reader's cancel check ended: a cancel or
+ * stop, or else the read's deadline, when the card or reader was too
+ * slow. */
+static int cancelled_error(struct card_worker *worker)
+{
+	if (card_worker_interrupted(worker))
+		return CARD_ECANCELLED;
+	log_warn("card read took over its %lld ms deadline",
+		 (long long)(worker->read_deadline_ms - worker->read_start_ms));
+	return CARD_EMUTE;
+}
+
+/* Power the card on, read it and power it off, all within timeout_s
+ * besides the agent's choice of application. */
 static int read_chip(struct card_worker *worker, int timeout_s,
 		     struct card_data *out)
 {
@@ -160,24 +217,38 @@ static int read_chip(struct card_worker *worker, int timeout_s,
 	struct ccid_atr atr;
 	int rc;
 
+	worker->read_start_ms = now_ms();
+	worker->read_deadline_ms = worker->read_start_ms +
+				   (int64_t)timeout_s * 1000;
 	rc = ccid_power_on(worker->ccid, &atr);
 	if (rc != CCID_OK) {
 		log_warn("card not powered on: %s", ccid_strerror(rc));
 		if (rc == CCID_ENOCARD) {
 			worker->card_present = false;
-			return CARD_EREMOVED;
+			rc = CARD_EREMOVED;
+		} else if (rc == CCID_ECANCELLED) {
+			rc = cancelled_error(worker);
+		} else {
+			rc = chip_failure(worker, ccid_to_card_error(rc));
 		}
-		return chip_failure(worker, ccid_to_card_error(rc));
+		goto out;
 	}
 	ccid_channel(worker->ccid, &atr, &channel);
 	rc = read_emv(worker, &channel, timeout_s, out);
 	if (rc == CARD_OK)
 		out->source = channel.contactless ? CARD_SOURCE_CONTACTLESS
 						  : CARD_SOURCE_CHIP;
-	else if (rc != CARD_ECANCELLED && rc != CARD_ETIMEOUT)
+	else if (rc == CARD_ECANCELLED)
+		rc = cancelled_error(worker);
+	else if (rc != CARD_ETIMEOUT && rc != CARD_ENOCHOICE)
 		rc = chip_failure(worker, rc);
+
+	/* After a cancel the power off is sent but its reply not awaited:
+	 * the next command skips it as stale. */
 	if (rc != CARD_ENODEV && worker->ccid != NULL)
 		ccid_power_off(worker->ccid);
+out:
+	worker->read_deadline_ms = 0;
 	return rc;
 }
 
@@ -228,6 +299,9 @@ static int wait_and_read(struct card_worker *worker, int timeout_s,
 			return read_chip(worker, timeout_s, out);
 		if (worker->ccid == NULL && worker->hid == NULL)
 			return CARD_ENODEV;
+		/* A state change held back by CARD_STATE_POST_MS goes
+		 * out now. */
+		card_worker_publish(worker);
 
 		slice = worker->ccid != NULL && worker->hid != NULL
 				? CARD_SLICE_MS / 2

@@ -580,6 +580,15 @@ static int check_card_hid(struct load_state *state)
 				      : hid[i] != pattern[i])
 			id = false;
 	}
+	/* USB reserves vendor id 0, and no HID reader uses it. */
+	if (id && strncmp(hid, "0000", 4) == 0) {
+		snprintf(state->error, state->error_size,
+			 "%s: [card] hid has vendor id 0000, which no USB "
+			 "device has. Write the reader's id as lsusb shows "
+			 "it, not \"%s\"",
+			 state->path, hid);
+		return -1;
+	}
 	if (id)
 		return 0;
 	snprintf(state->error, state->error_size,
@@ -591,14 +600,86 @@ static int check_card_hid(struct load_state *state)
 }
 
 /* Checks that need more than one setting or a closer look. */
+/* Write into out (PATH_MAX bytes) path with its folder resolved by
+ * realpath, so that "a/../j.db" and a symbolic link to the folder give
+ * the same text. The file itself need not exist. Returns false when the
+ * folder cannot be resolved (it does not exist, or is not searchable),
+ * with errno set. */
+static bool resolve_folder(const char *path, char *out)
+{
+	char folder_copy[PATH_MAX];
+	char name_copy[PATH_MAX];
+	char folder[PATH_MAX];
+	const char *name;
+	int written;
+
+	snprintf(folder_copy, sizeof(folder_copy), "%s", path);
+	snprintf(name_copy, sizeof(name_copy), "%s", path);
+	name = basename(name_copy);
+	if (realpath(dirname(folder_copy), folder) == NULL)
+		return false;
+	written = snprintf(out, PATH_MAX, "%s/%s",
+			   strcmp(folder, "/") == 0 ? "" : folder, name);
+	if (written < 0 || written >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return false;
+	}
+	return true;
+}
+
+/* Whether key (resolved) is the journal at journal (resolved) or its
+ * -wal or -shm file. */
+static bool is_journal_file(const char *key, const char *journal)
+{
+	size_t length = strlen(journal);
+
+	return strncmp(key, journal, length) == 0 &&
+	       (key[length] == '\0' || strcmp(key + length, "-wal") == 0 ||
+		strcmp(key + length, "-shm") == 0);
+}
+
+/* Check a [journal] key_file that the file sets: not empty, in a folder
+ * that exists, so that the first secret does not fail long after
+ * start. */
+static int check_key_file_given(struct load_state *state)
+{
+	struct config *c = state->config;
+	char resolved[PATH_MAX];
+	char folder[PATH_MAX];
+
+	if (c->journal_key_file[0] == '\0') {
+		snprintf(state->error, state->error_size,
+			 "%s: [journal] key_file is empty; name the key file, "
+			 "or remove the line to use %s.key",
+			 state->path, c->journal_path);
+		return -1;
+	}
+	if (!resolve_folder(c->journal_key_file, resolved)) {
+		snprintf(folder, sizeof(folder), "%s", c->journal_key_file);
+		snprintf(state->error, state->error_size,
+			 "%s: [journal] key_file %s: folder %s cannot be "
+			 "used: %s; create it or correct key_file",
+			 state->path, c->journal_key_file, dirname(folder),
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* Default [journal] key_file to the journal path plus ".key", and keep
- * it apart from the journal's own files. */
+ * it apart from the journal's own files, compared with their folders
+ * resolved, or as written when the journal's folder does not exist
+ * yet. */
 static int check_key_file(struct load_state *state)
 {
 	struct config *c = state->config;
-	size_t length = strlen(c->journal_path);
+	char key[PATH_MAX];
+	char journal[PATH_MAX];
 	int written;
 
+	if (is_seen(state, "journal", "key_file") &&
+	    check_key_file_given(state) != 0)
+		return -1;
 	if (c->journal_key_file[0] == '\0') {
 		written = snprintf(c->journal_key_file,
 				   sizeof(c->journal_key_file), "%s.key",
@@ -613,10 +694,12 @@ static int check_key_file(struct load_state *state)
 			return -1;
 		}
 	}
-	if (strncmp(c->journal_key_file, c->journal_path, length) == 0 &&
-	    (c->journal_key_file[length] == '\0' ||
-	     strcmp(c->journal_key_file + length, "-wal") == 0 ||
-	     strcmp(c->journal_key_file + length, "-shm") == 0)) {
+	if (!resolve_folder(c->journal_key_file, key) ||
+	    !resolve_folder(c->journal_path, journal)) {
+		snprintf(key, sizeof(key), "%s", c->journal_key_file);
+		snprintf(journal, sizeof(journal), "%s", c->journal_path);
+	}
+	if (is_journal_file(key, journal)) {
 		snprintf(state->error, state->error_size,
 			 "%s: [journal] key_file must not be the journal or "
 			 "its -wal or -shm file",

@@ -98,11 +98,12 @@ static void print_chip_reader(struct usb_context *usb,
 		return;
 	}
 	descriptor = ccid_descriptor_of(reader);
-	printf("can be opened, %s exchange, voltages%s%s%s%s, ",
+	printf("can be opened, %s exchange, voltages%s%s%s%s%s, ",
 	       ccid_level_name(descriptor->level),
 	       descriptor->voltages & CCID_VOLTAGE_5V ? " 5V" : "",
 	       descriptor->voltages & CCID_VOLTAGE_3V ? " 3V" : "",
 	       descriptor->voltages & CCID_VOLTAGE_1_8V ? " 1.8V" : "",
+	       (descriptor->voltages & 0x07) == 0 ? " none listed" : "",
 	       descriptor->auto_voltage ? " (automatic)" : "");
 	rc = ccid_slot_status(reader, &icc);
 	if (rc != CCID_OK)
@@ -200,9 +201,19 @@ int devices_list(const struct config *config)
 {
 	static struct usb_device_info found[DEVICES_MAX];
 	struct usb_context *usb = open_usb();
+	unsigned vendor = 0;
+	unsigned product = 0;
 	int result;
 	int count = 0;
 
+	/* A reader named by [card] hid is listed even when its id is not
+	 * in the table of known devices, as the card worker takes it. */
+	if (usb != NULL &&
+	    sscanf(config->card_hid, "%4x:%4x", &vendor, &product) == 2 &&
+	    usb_add_hid_reader(usb, (uint16_t)vendor, (uint16_t)product) !=
+		    USB_OK)
+		printf("[card] hid = %s is not a valid USB id\n",
+		       config->card_hid);
 	if (usb != NULL) {
 		count = usb_list(usb,
 				 USB_KIND_PRINTER | USB_KIND_CCID |

@@ -11,12 +11,17 @@
 
 #include "log.h"
 
+/* Dropped events between two log lines: a UI that stops reading would
+ * otherwise get a line for every event a worker posts. */
+#define DROP_LOG_EVERY 100
+
 _Static_assert(sizeof(struct event) <= PIPE_BUF,
 	       "an event must fit one atomic pipe write");
 
 struct event_channel {
 	int read_fd;
 	int write_fd;
+	_Atomic unsigned long dropped; /* events not posted, pipe full */
 };
 
 int event_channel_open(struct event_channel **out)
@@ -58,8 +63,12 @@ int event_post(struct event_channel *channel, const struct event *event)
 		written = write(channel->write_fd, event, sizeof(*event));
 	} while (written < 0 && errno == EINTR);
 	if (written != (ssize_t)sizeof(*event)) {
-		log_warn("event %d dropped: errno %d", (int)event->type,
-			 errno);
+		int error = errno;
+		unsigned long dropped = channel->dropped++;
+
+		if (dropped % DROP_LOG_EVERY == 0)
+			log_warn("event %d dropped: errno %d (%lu dropped so "
+				 "far)", (int)event->type, error, dropped + 1);
 		return -1;
 	}
 	return 0;

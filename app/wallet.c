@@ -18,6 +18,17 @@
 #define ACCOUNT_MIN_DIGITS 6
 #define ACCOUNT_MAX_DIGITS 20
 
+/* Write account into out for a log line, masked when it is a card
+ * number. Returns out. */
+static const char *account_for_log(const char *account, char *out,
+				   size_t size)
+{
+	if (card_pan_typed(account))
+		return card_mask_pan(account, out, size);
+	snprintf(out, size, "%s", account);
+	return out;
+}
+
 int wallet_account_check(const char *text, char *message,
 			 size_t message_size)
 {
@@ -31,6 +42,12 @@ int wallet_account_check(const char *text, char *message,
 	if (strspn(text, "0123456789") != length) {
 		snprintf(message, message_size,
 			 "Wallet account number: digits only");
+		return -1;
+	}
+	if (card_pan_typed(text)) {
+		snprintf(message, message_size,
+			 "That is a card number: press Tab in a customer "
+			 "wallet field to find its wallet");
 		return -1;
 	}
 	if (length < ACCOUNT_MIN_DIGITS || length > ACCOUNT_MAX_DIGITS) {
@@ -160,7 +177,11 @@ static void *run_lookup(void *arg)
 		app->pending_wallet = wallet;
 		pthread_mutex_unlock(&app->lock);
 	} else {
-		log_info("lookup of wallet %s failed: %s", request->account,
+		char shown[API_ACCOUNT_SIZE];
+
+		log_info("lookup of wallet %s failed: %s",
+			 account_for_log(request->account, shown,
+					 sizeof(shown)),
 			 api_strerror(rc));
 	}
 	event.status = rc;

@@ -1,5 +1,6 @@
-/* The card layer's messages, and the PAN rules every reader shares:
- * masking, the Luhn check and wiping card data from memory. */
+/* The card layer's messages, and the rules every reader shares: PAN
+ * masking, the Luhn check, wiping card data from memory and the
+ * cardholder name's format. */
 #include "card.h"
 
 #include <mbedtls/platform_util.h>
@@ -22,31 +23,32 @@ const char *card_strerror(int error)
 		return "The reader or card sent a reply that makes no sense. "
 		       "Try again.";
 	case CARD_EUNSUPPORTED:
-		return "This reader cannot read this card. Swipe it or type "
-		       "the number.";
+		return "This reader cannot read this card. Swipe it, or type "
+		       "the customer's wallet account number.";
 	case CARD_EREADER:
 		return "The card reader reported a fault. Unplug it and plug "
 		       "it in again.";
 	case CARD_ENODEV:
 		return "The card reader was unplugged.";
 	case CARD_ESTATUS:
-		return "The card refused the request. Swipe it or type the "
-		       "number.";
+		return "The card refused the request. Swipe it, or type the "
+		       "customer's wallet account number.";
 	case CARD_ENOAPP:
-		return "No payment application on this card. Swipe it or "
-		       "type the number.";
+		return "No payment application on this card. Swipe it, or "
+		       "type the customer's wallet account number.";
 	case CARD_EDATA:
-		return "The card's data is damaged. Swipe it or type the "
-		       "number.";
+		return "The card's data is damaged. Swipe it, or type the "
+		       "customer's wallet account number.";
 	case CARD_ECANCELLED:
 		return "Card reading cancelled.";
 	case CARD_ETIMEOUT:
 		return "No card was presented in time.";
 	case CARD_ENOPAN:
-		return "No card number could be read. Try again or type it.";
+		return "No card number could be read. Try again, or type the "
+		       "customer's wallet account number.";
 	case CARD_ELUHN:
-		return "The card number read is not valid. Try again or type "
-		       "it.";
+		return "The card number read is not valid. Try again, or type "
+		       "the customer's wallet account number.";
 	case CARD_ELAYOUT:
 		return "The swipe was garbled by the keyboard layout. Set the "
 		       "reader or the keyboard to the US layout.";
@@ -59,6 +61,9 @@ const char *card_strerror(int error)
 		return "Another program is using the card reader.";
 	case CARD_ENOMEM:
 		return "Out of memory while reading the card.";
+	case CARD_ENOCHOICE:
+		return "No application was chosen in time. Present the card "
+		       "again.";
 	case CARD_EINVAL:
 		return "Card reading was asked for wrongly.";
 	default:
@@ -88,6 +93,28 @@ char *card_mask_pan(const char *pan, char *out, size_t size)
 	return out;
 }
 
+/* Whether text is min_digits to 19 digits that pass the Luhn check. */
+static bool is_pan_of(const char *text, size_t min_digits)
+{
+	size_t length;
+
+	if (text == NULL)
+		return false;
+	length = strnlen(text, CARD_PAN_SIZE);
+	return length >= min_digits && length < CARD_PAN_SIZE &&
+	       strspn(text, "0123456789") == length && card_luhn_ok(text);
+}
+
+bool card_pan_valid(const char *pan)
+{
+	return is_pan_of(pan, 12);
+}
+
+bool card_pan_typed(const char *text)
+{
+	return is_pan_of(text, 13);
+}
+
 bool card_luhn_ok(const char *pan)
 {
 	size_t len = strlen(pan);
@@ -112,4 +139,52 @@ bool card_luhn_ok(const char *pan)
 		sum += digit;
 	}
 	return sum % 10 == 0;
+}
+
+/* Append the words of part to out, one space between words, so runs of
+ * spaces collapse and none leads or trails. */
+static void append_words(char *out, size_t size, const char *part,
+			 size_t len)
+{
+	size_t used = strlen(out);
+	bool gap = used > 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (part[i] == ' ') {
+			gap = used > 0;
+			continue;
+		}
+		if (gap && used + 1 < size)
+			out[used++] = ' ';
+		gap = false;
+		if (used + 1 < size)
+			out[used++] = part[i];
+	}
+	out[used] = '\0';
+}
+
+void card_format_name(const char *raw, size_t len, char *out, size_t size)
+{
+	const char *end = raw + len;
+	const char *slash = memchr(raw, '/', len);
+	const char *first_names;
+	const char *dot;
+
+	if (size == 0)
+		return;
+	out[0] = '\0';
+	if (slash == NULL) {
+		append_words(out, size, raw, len);
+		return;
+	}
+
+	first_names = slash + 1;
+	dot = memchr(first_names, '.', (size_t)(end - first_names));
+	if (dot != NULL) {
+		/* The title goes first. */
+		append_words(out, size, dot + 1, (size_t)(end - dot - 1));
+		end = dot;
+	}
+	append_words(out, size, first_names, (size_t)(end - first_names));
+	append_words(out, size, raw, (size_t)(slash - raw));
 }

@@ -30,6 +30,7 @@ enum card_error {
 	CARD_EBUSY = -18,       /* another program holds the reader */
 	CARD_ENOMEM = -19,      /* allocation failed */
 	CARD_EINVAL = -20,      /* bad argument */
+	CARD_ENOCHOICE = -21,   /* no application was chosen in time */
 };
 
 /* Return a static one-line message for the agent, e.g. "The card was
@@ -93,8 +94,26 @@ void card_data_clear(struct card_data *data);
  * A PAN shorter than 13 digits is masked whole. Returns out. */
 char *card_mask_pan(const char *pan, char *out, size_t size);
 
+/* Whether pan is a card number as a read yields it: 12 to 19 digits
+ * (ISO/IEC 7812-1) that pass the Luhn check. */
+bool card_pan_valid(const char *pan);
+
+/* Whether text, typed into an account field, is a card number: 13 to 19
+ * digits that pass the Luhn check. No wallet account number has that
+ * form (docs/api.md), so such text never goes to a wallet lookup. */
+bool card_pan_typed(const char *text);
+
 /* Whether the digits of pan pass the Luhn check (ISO/IEC 7812-1 annex
  * B). False for an empty string or one with a non-digit. */
 bool card_luhn_ok(const char *pan);
+
+/* Turn a cardholder name in the ISO/IEC 7813 track 1 form, len bytes of
+ * raw as "SURNAME/FIRST MIDDLE.TITLE", into "TITLE FIRST MIDDLE SURNAME"
+ * in out (size bytes, always NUL-terminated when size > 0). A name
+ * without '/' keeps its order. Runs of spaces collapse to one and none
+ * leads or trails. The result is never longer than len, and it is cut
+ * to size - 1 bytes when out is smaller. Track 1 and EMV tag 5F20 use
+ * this form. */
+void card_format_name(const char *raw, size_t len, char *out, size_t size);
 
 #endif

@@ -206,6 +206,8 @@ int ccid_to_card_error(int error)
 		return CARD_EBUSY;
 	case CCID_EINVAL:
 		return CARD_EINVAL;
+	case CCID_ECANCELLED:
+		return CARD_ECANCELLED;
 	case CCID_ETIMEOUT:
 		/* The reader, not the agent, did not reply in time, and
 		 * CARD_ETIMEOUT means no card was presented. */
@@ -254,6 +256,8 @@ const char *ccid_strerror(int error)
 		return "the card reader is in use by another program";
 	case CCID_EINVAL:
 		return "invalid argument to the card reader driver";
+	case CCID_ECANCELLED:
+		return "wait for the reader's reply cancelled";
 	default:
 		return "unknown CCID error";
 	}

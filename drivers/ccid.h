@@ -31,7 +31,22 @@ enum ccid_error {
 	CCID_EACCESS = -14,    /* no permission (udev rule) */
 	CCID_EBUSY = -15,      /* another program holds the reader */
 	CCID_EINVAL = -16,     /* bad argument */
+	CCID_ECANCELLED = -17, /* the cancel check of ccid_set_cancel ended
+				  the wait for a reply */
 };
+
+/* The longest single bulk read while the driver waits for a reply, so
+ * that the cancel check of ccid_set_cancel runs at least this often. */
+#define CCID_READ_SLICE_MS 100
+
+/* The longest one command may wait for its reply, time extensions
+ * included. A reader may ask for 255 times the card's waiting time per
+ * extension, which for a T=1 card is minutes. No EMV command the
+ * terminal sends should take more than a few seconds, and the agent's
+ * request ends within [card] timeout (at most 120 s) anyway, so a reply
+ * after this is taken as a timeout. NOTE: 30 s is an estimate with
+ * headroom over slow RSA cards, not a figure from EMV. */
+#define CCID_EXCHANGE_MAX_MS 30000
 
 /* The exchange level from dwFeatures. */
 enum ccid_level {
@@ -122,7 +137,9 @@ enum ccid_notice_kind {
 
 struct ccid_notice {
 	enum ccid_notice_kind kind;
-	/* SLOT_CHANGE: the state of slot 0. */
+	/* SLOT_CHANGE: the state of slot 0 (bits 0 and 1 of
+	 * bmSlotICCState, whatever the number of slots). changed false
+	 * means the notice is about another slot. */
 	bool present;
 	bool changed;
 	/* HARDWARE: slot, seq and bHardwareErrorCode (1 overcurrent). */
@@ -189,6 +206,14 @@ void ccid_close(struct ccid_reader *reader);
 const struct ccid_descriptor *ccid_descriptor_of(
 	const struct ccid_reader *reader);
 
+/* Make every later wait for a reply on reader call cancelled(data) before
+ * each bulk read slice (at most CCID_READ_SLICE_MS). When it returns true
+ * the command ends with CCID_ECANCELLED. The command already sent is not
+ * taken back: the next command skips its late reply as stale. A NULL
+ * cancelled removes the check. cancelled runs on the reader's thread. */
+void ccid_set_cancel(struct ccid_reader *reader,
+		     bool (*cancelled)(void *data), void *data);
+
 /* Ask slot 0's state (PC_to_RDR_GetSlotStatus). Returns CCID_OK with
  * *icc, or a negative ccid_error. */
 int ccid_slot_status(struct ccid_reader *reader, enum ccid_icc *icc);
@@ -196,14 +221,15 @@ int ccid_slot_status(struct ccid_reader *reader, enum ccid_icc *icc);
 /* Power the card on and read its ATR. With automatic voltage selection
  * the reader chooses; otherwise each voltage the reader supports is tried
  * from the lowest, as ISO/IEC 7816-3 6.2.4 orders class selection, until
- * the card sends an ATR. Then the protocol is chosen. When the reader
- * makes PPS itself (dwFeatures 0x40 or 0x80) and the card is not in
- * specific mode, it is T=1 when offered, else T=0. Otherwise it is the
- * card's default protocol. Unless the reader sets parameters itself,
- * they are set with PC_to_RDR_SetParameters. Returns CCID_OK, CCID_ENOCARD,
- * CCID_EMUTE (no voltage woke the card), CCID_ENOTSUP (T=1 card on a
- * TPDU reader: the block protocol is not implemented), or another
- * error. */
+ * the card sends an ATR. A reader that lists no voltage (bVoltageSupport
+ * 0) gets each of 1.8, 3 and 5 V in turn. Then the protocol is chosen.
+ * When the reader makes PPS itself (dwFeatures 0x40 or 0x80) and the
+ * card is not in specific mode, it is T=1 when offered, else T=0.
+ * Otherwise it is the card's default protocol. Unless the reader sets
+ * parameters itself, they are set with PC_to_RDR_SetParameters.
+ * Returns CCID_OK, CCID_ENOCARD, CCID_EMUTE (no voltage woke the card),
+ * CCID_ENOTSUP (T=1 card on a TPDU reader: the block protocol is not
+ * implemented), or another error. */
 int ccid_power_on(struct ccid_reader *reader, struct ccid_atr *atr);
 
 /* Power the card off. Returns CCID_OK or a negative ccid_error. */
@@ -221,8 +247,10 @@ int ccid_power_off(struct ccid_reader *reader);
  * empty. CCID_ETOOLONG is a command over the reader's maximum below
  * extended APDU level. CCID_EFRAME is a malformed reply, one that stopped
  * part way, or one longer than size. CCID_ETIMEOUT means that no byte of
- * a reply came within the timeout. Others are CCID_EMUTE, CCID_ENODEV
- * ... */
+ * a reply came within the timeout, or that time extensions went past
+ * CCID_EXCHANGE_MAX_MS. CCID_ECANCELLED comes from the cancel check.
+ * Others are CCID_EMUTE, CCID_ENODEV ... The reader's buffer is wiped
+ * before this returns, because it held the card's reply. */
 int ccid_transmit(struct ccid_reader *reader, const uint8_t *command,
 		  size_t len, uint8_t *reply, size_t size, size_t *got);
 
@@ -234,7 +262,8 @@ void ccid_channel(struct ccid_reader *reader, const struct ccid_atr *atr,
 		  struct card_channel *out);
 
 /* Wait up to timeout_ms for one interrupt notification. Messages of an
- * unknown type are logged and skipped, at most 16 per call. Returns 1
+ * unknown type are logged and skipped, at most 16 per call. A hardware
+ * error on a slot other than 0 leaves slot 0 powered. Returns 1
  * with *out, 0 when no known notification came, or a negative ccid_error
  * (CCID_ENODEV when unplugged, CCID_EFRAME for a malformed notification,
  * which is logged). A reader without an interrupt endpoint returns

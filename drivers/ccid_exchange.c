@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "../app/log.h"
 
 /* Stale replies (an earlier bSeq, left by a command that timed out)
@@ -145,12 +147,20 @@ static bool message_done(struct ccid_reader *reader, size_t have,
 	return true;
 }
 
+bool ccid_cancel_requested(struct ccid_reader *reader)
+{
+	return reader->cancelled != NULL &&
+	       reader->cancelled(reader->cancel_data);
+}
+
 /* Read one whole message into reader->buffer, joining bulk reads until
- * dwLength is reached, all within timeout_ms. Bytes after it are padding
- * and ignored. Every read but EMPTY_READS_MAX empty ones adds a byte, so
- * the reads are bounded by the buffer's size. Returns CCID_OK with
- * *length, CCID_ETIMEOUT when no byte came, CCID_EFRAME when the message
- * stopped part way, or another negative ccid_error. */
+ * dwLength is reached, all within timeout_ms. Each read lasts at most
+ * CCID_READ_SLICE_MS, and the cancel check runs before each. Bytes after
+ * the message are padding and ignored. Every read but EMPTY_READS_MAX
+ * empty ones adds a byte, so the reads that return data are bounded by
+ * the buffer's size. Returns CCID_OK with *length, CCID_ETIMEOUT when no
+ * byte came, CCID_EFRAME when the message stopped part way,
+ * CCID_ECANCELLED, or another negative ccid_error. */
 static int read_message(struct ccid_reader *reader, unsigned timeout_ms,
 			size_t *length)
 {
@@ -161,17 +171,20 @@ static int read_message(struct ccid_reader *reader, unsigned timeout_ms,
 
 	while (have < reader->buffer_size && empty <= EMPTY_READS_MAX) {
 		int64_t left = deadline - ccid_clock_ms();
+		int slice = CCID_READ_SLICE_MS;
 		size_t got = 0;
 		int rc;
 
 		if (left <= 0)
 			break;
+		if (ccid_cancel_requested(reader))
+			return CCID_ECANCELLED;
+		if (left < slice)
+			slice = (int)left;
 		rc = usb_bulk_read(reader->usb, reader->buffer + have,
-				   read_size(reader, have),
-				   left > INT32_MAX ? INT32_MAX : (int)left,
-				   &got);
+				   read_size(reader, have), slice, &got);
 		if (rc == USB_ETIMEOUT)
-			break;
+			continue;
 		if (rc != USB_OK)
 			return ccid_from_usb(rc);
 		if (got == 0)
@@ -202,19 +215,60 @@ static unsigned extended_wait(unsigned timeout_ms, uint8_t multiplier)
 	return wait_ms > INT32_MAX ? INT32_MAX : (unsigned)wait_ms;
 }
 
+/* The wait for the next reply: timeout_ms times the multiplier of the
+ * last time extension, but never past the command's deadline. Returns 0
+ * when the deadline has passed. */
+static unsigned next_wait(unsigned wait_ms, int64_t deadline)
+{
+	int64_t left = deadline - ccid_clock_ms();
+
+	if (left <= 0)
+		return 0;
+	return (int64_t)wait_ms < left ? wait_ms : (unsigned)left;
+}
+
+/* Check one parsed reply against the command. Returns 1 to skip a stale
+ * reply, 0 when it is the reply for seq, or CCID_EFRAME. */
+static int match_reply(const struct ccid_reply *reply, uint8_t command,
+		       uint8_t seq)
+{
+	if (reply->seq != seq && is_stale(reply->seq, seq)) {
+		log_debug("skipped stale reply bSeq %u (expected %u)",
+			  reply->seq, seq);
+		return 1;
+	}
+	if (reply->seq != seq || reply->slot != 0 ||
+	    reply->type != reply_type_for(command)) {
+		log_warn("unexpected reply type 0x%02x slot %u bSeq %u "
+			 "to command 0x%02x bSeq %u", reply->type,
+			 reply->slot, reply->seq, command, seq);
+		return CCID_EFRAME;
+	}
+	return 0;
+}
+
 /* Read replies until the one for seq: stale ones are skipped, time
- * extensions multiply the wait. */
+ * extensions multiply the wait, up to CCID_EXCHANGE_MAX_MS in all. */
 static int receive(struct ccid_reader *reader, uint8_t command, uint8_t seq,
 		   unsigned timeout_ms, struct ccid_reply *reply)
 {
+	int64_t deadline = ccid_clock_ms() + CCID_EXCHANGE_MAX_MS;
 	unsigned wait_ms = timeout_ms;
 	unsigned stale = 0;
 	unsigned extensions = 0;
 
 	while (stale <= STALE_MAX && extensions <= EXTENSION_MAX) {
 		size_t length = 0;
-		int rc = read_message(reader, wait_ms, &length);
+		unsigned slice_ms = next_wait(wait_ms, deadline);
+		int rc;
 
+		if (slice_ms == 0) {
+			log_warn("command 0x%02x: no reply within %d ms after "
+				 "%u time extensions", command,
+				 CCID_EXCHANGE_MAX_MS, extensions);
+			return CCID_ETIMEOUT;
+		}
+		rc = read_message(reader, slice_ms, &length);
 		if (rc != CCID_OK)
 			return rc;
 		rc = ccid_parse_reply(reader->buffer, length,
@@ -224,18 +278,12 @@ static int receive(struct ccid_reader *reader, uint8_t command, uint8_t seq,
 				 length, reader->buffer[0]);
 			return rc;
 		}
-		if (reply->seq != seq && is_stale(reply->seq, seq)) {
-			log_debug("skipped stale reply bSeq %u (expected %u)",
-				  reply->seq, seq);
+		rc = match_reply(reply, command, seq);
+		if (rc < 0)
+			return rc;
+		if (rc == 1) {
 			stale++;
 			continue;
-		}
-		if (reply->seq != seq || reply->slot != 0 ||
-		    reply->type != reply_type_for(command)) {
-			log_warn("unexpected reply type 0x%02x slot %u bSeq %u "
-				 "to command 0x%02x bSeq %u", reply->type,
-				 reply->slot, reply->seq, command, seq);
-			return CCID_EFRAME;
 		}
 
 		switch (reply->command_status) {
@@ -275,6 +323,9 @@ int ccid_command(struct ccid_reader *reader, uint8_t type,
 	if (length < 0)
 		return length;
 
+	/* NOTE: the write is not cut into slices, so a reader that stops
+	 * taking data holds the caller up to timeout_ms before the cancel
+	 * check can run. */
 	rc = ccid_from_usb(usb_bulk_write(reader->usb, reader->buffer,
 					  (size_t)length, (int)timeout_ms,
 					  NULL));
@@ -400,10 +451,15 @@ int ccid_transmit(struct ccid_reader *reader, const uint8_t *command,
 	else
 		rc = CCID_ETOOLONG;
 	if (rc != CCID_OK)
-		return rc;
+		goto out;
 
 	/* bChainParameter is only defined for extended APDU readers. */
 	if (!extended)
 		block.chain = CHAIN_WHOLE;
-	return receive_chain(reader, &block, reply, size, got);
+	rc = receive_chain(reader, &block, reply, size, got);
+out:
+	/* The buffer held the card's reply (a PAN, track equivalent data),
+	 * which the caller now has in reply. */
+	mbedtls_platform_zeroize(reader->buffer, reader->buffer_size);
+	return rc;
 }

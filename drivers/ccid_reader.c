@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "../app/log.h"
 
 /* The wait for a reply to a command the card does not take part in. */
@@ -120,6 +122,15 @@ out:
 	return rc;
 }
 
+void ccid_set_cancel(struct ccid_reader *reader,
+		     bool (*cancelled)(void *data), void *data)
+{
+	if (reader == NULL)
+		return;
+	reader->cancelled = cancelled;
+	reader->cancel_data = data;
+}
+
 void ccid_close(struct ccid_reader *reader)
 {
 	if (reader == NULL)
@@ -127,6 +138,7 @@ void ccid_close(struct ccid_reader *reader)
 	if (reader->powered)
 		(void)ccid_power_off(reader);
 	usb_close(reader->usb);
+	mbedtls_platform_zeroize(reader->buffer, reader->buffer_size);
 	free(reader->buffer);
 	free(reader);
 }
@@ -214,13 +226,16 @@ static int activate(struct ccid_reader *reader, uint8_t *atr,
 		{CCID_VOLTAGE_5V, POWER_5V},
 	};
 	const struct ccid_descriptor *d = &reader->descriptor;
+	/* A reader that lists no class may still refuse bPowerSelect 0
+	 * without automatic voltage selection, so each class is tried. */
+	uint8_t voltages = d->voltages & 0x07 ? d->voltages : 0x07;
 	int rc = CCID_EMUTE;
 
-	if (d->auto_voltage || (d->voltages & 0x07) == 0)
+	if (d->auto_voltage)
 		return power_on_class(reader, POWER_AUTO, atr, atr_len);
 
 	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
-		if ((d->voltages & classes[i].bit) == 0)
+		if ((voltages & classes[i].bit) == 0)
 			continue;
 		rc = power_on_class(reader, classes[i].select, atr, atr_len);
 		if (rc == CCID_OK || rc == CCID_ENOCARD || rc == CCID_ENODEV)
@@ -415,9 +430,14 @@ static int read_notice(struct ccid_reader *reader, int timeout_ms,
 		return rc;
 	}
 	if (rc != CCID_OK) {
-		log_warn("card reader %s sent a malformed notification of %zu "
-			 "bytes, type 0x%02x", reader->info.model, got,
-			 got > 0 ? buffer[0] : 0);
+		/* Counted and logged as the unknown ones, because a broken
+		 * reader can send them without pause. */
+		if (reader->notices_logged++ % NOTICE_LOG_EVERY == 0)
+			log_warn("card reader %s sent a malformed notification "
+				 "of %zu bytes, type 0x%02x (%lu so far)",
+				 reader->info.model, got,
+				 got > 0 ? buffer[0] : 0,
+				 reader->notices_logged);
 		return rc;
 	}
 	return 1;
@@ -453,9 +473,10 @@ int ccid_wait_notice(struct ccid_reader *reader, int timeout_ms,
 		reader->unplugged = true;
 		reader->powered = false;
 	}
-	if (rc == 1 && out->kind == CCID_NOTICE_HARDWARE) {
+	/* Only slot 0 is used: another slot's error leaves it powered. */
+	if (rc == 1 && out->kind == CCID_NOTICE_HARDWARE && out->slot == 0) {
 		log_error("card reader %s reported hardware error code %u on "
-			  "slot %u", reader->info.model, out->code, out->slot);
+			  "slot 0", reader->info.model, out->code);
 		reader->powered = false;
 	}
 	return rc;

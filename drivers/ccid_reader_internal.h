@@ -36,6 +36,10 @@ struct ccid_reader {
 	unsigned long notices_skipped; /* unknown interrupt messages */
 	int protocol;              /* 0 or 1 while powered */
 	unsigned reply_timeout_ms; /* per XfrBlock reply while powered */
+	/* The cancel check of ccid_set_cancel, or NULL. */
+	bool (*cancelled)(void *data);
+	void *cancel_data;
+	unsigned long notices_logged; /* malformed or other-slot notices */
 	/* Room for one message out or in, rounded up to whole packets of
 	 * the bulk IN endpoint plus one packet. */
 	uint8_t *buffer;
@@ -44,7 +48,9 @@ struct ccid_reader {
 
 /* Send one command of the given type to slot 0 and read its reply,
  * skipping stale replies and following time extensions. Each reply must
- * be whole within timeout_ms (times the extension's multiplier). *reply
+ * be whole within timeout_ms (times the extension's multiplier), and all
+ * of them within CCID_EXCHANGE_MAX_MS. The cancel check runs between
+ * read slices and gives CCID_ECANCELLED. *reply
  * points into reader->buffer until the next command. Returns CCID_OK, or
  * CCID_ENODEV at once after an unplug, or another negative ccid_error.
  * CCID_ETIMEOUT means no byte of the reply came, and CCID_EFRAME is a
@@ -55,6 +61,9 @@ struct ccid_reader {
 int ccid_command(struct ccid_reader *reader, uint8_t type,
 		 const uint8_t specific[3], const uint8_t *data, size_t len,
 		 unsigned timeout_ms, struct ccid_reply *reply);
+
+/* Whether the cancel check asks to stop waiting. */
+bool ccid_cancel_requested(struct ccid_reader *reader);
 
 /* Translate a usb_error into a ccid_error, logging the unmapped ones. */
 int ccid_from_usb(int usb_error);

@@ -103,36 +103,49 @@ static int parse_app_fields(const uint8_t *data, size_t len,
 	return rc < 0 ? CARD_EDATA : CARD_OK;
 }
 
-/* Add the Application Templates (61) among the children of data. */
-static int add_directory_entries(const uint8_t *data, size_t len,
+/* Whether app's AID is the name of the PSE or the PPSE: a directory
+ * entry naming it is the directory itself, not an application. */
+static bool is_directory_name(const struct emv_app *app)
+{
+	return (app->aid_len == sizeof(pse_name) &&
+		memcmp(app->aid, pse_name, sizeof(pse_name)) == 0) ||
+	       (app->aid_len == sizeof(ppse_name) &&
+		memcmp(app->aid, ppse_name, sizeof(ppse_name)) == 0);
+}
+
+/* Add the usable Application Templates (61) among the children of data.
+ * An entry that is malformed, has no ADF name (4F) or names the PSE or
+ * PPSE is skipped, so one bad entry does not hide the good ones.
+ * NOTE: a DDF entry (tag 9D) is skipped, not followed, because it has
+ * no ADF name. Data that is not valid TLV as a whole adds nothing. */
+static void add_directory_entries(const uint8_t *data, size_t len,
 				 struct app_list *list)
 {
 	struct tlv_cursor cursor;
 	struct tlv_item item;
-	int rc;
 
 	if (tlv_check(data, len) < 0)
-		return CARD_EDATA;
+		return;
 	tlv_cursor_init(&cursor, data, len);
-	while ((rc = tlv_next(&cursor, &item)) == 1) {
+	while (tlv_next(&cursor, &item) == 1) {
 		struct emv_app app = {.aid_len = 0};
 
 		if (item.tag != 0x61)
 			continue;
-		rc = parse_app_fields(item.value, item.length, &app);
-		if (rc < 0)
-			return rc;
+		if (parse_app_fields(item.value, item.length, &app) < 0)
+			continue;
 		/* Book 1 12.2.3: an entry without an ADF name is unusable. */
-		if (app.aid_len == 0)
-			return CARD_EDATA;
+		if (app.aid_len == 0 || is_directory_name(&app))
+			continue;
 		add_app(list, &app);
 	}
-	return rc < 0 ? CARD_EDATA : CARD_OK;
 }
 
 /* Contact: SELECT 1PAY.SYS.DDF01, then READ RECORD 1, 2 ... of the SFI
  * in tag 88 until 6A83 (EMV Book 1 12.3.2). Each record is a template
- * 70 of Application Templates. */
+ * 70 of Application Templates; a malformed record is skipped. Returns
+ * the count listed, CARD_ENOAPP when the PSE gives no usable entry, or
+ * the channel's error. */
 static int list_from_pse(const struct card_channel *channel,
 			 struct app_list *list)
 {
@@ -150,9 +163,7 @@ static int list_from_pse(const struct card_channel *channel,
 	if (sw != ISO7816_SW_OK)
 		return CARD_ENOAPP;
 	rc = tlv_find(reply, got, 0x88, &item);
-	if (rc < 0)
-		return CARD_EDATA;
-	if (rc == 0 || item.length != 1 || item.value[0] < 1 ||
+	if (rc != 1 || item.length != 1 || item.value[0] < 1 ||
 	    item.value[0] > 30)
 		return CARD_ENOAPP;
 	sfi = item.value[0];
@@ -169,20 +180,17 @@ static int list_from_pse(const struct card_channel *channel,
 			list->count = 0;
 			return CARD_ENOAPP;
 		}
-		rc = tlv_find(reply, got, 0x70, &item);
-		if (rc < 0)
-			return CARD_EDATA;
-		if (rc == 0)
+		if (tlv_find(reply, got, 0x70, &item) != 1)
 			continue;
-		rc = add_directory_entries(item.value, item.length, list);
-		if (rc < 0)
-			return rc;
+		add_directory_entries(item.value, item.length, list);
 	}
 	return list->count > 0 ? list->count : CARD_ENOAPP;
 }
 
 /* Contactless: SELECT 2PAY.SYS.DDF01; the directory is the FCI Issuer
- * Discretionary Data (BF0C) of the answer (EMV Book B, Entry Point). */
+ * Discretionary Data (BF0C) of the answer (EMV Book B, Entry Point).
+ * Returns the count listed, CARD_ENOAPP when the PPSE gives no usable
+ * entry, or the channel's error. */
 static int list_from_ppse(const struct card_channel *channel,
 			  struct app_list *list)
 {
@@ -198,14 +206,9 @@ static int list_from_ppse(const struct card_channel *channel,
 		return rc;
 	if (sw != ISO7816_SW_OK)
 		return CARD_ENOAPP;
-	rc = tlv_find(reply, got, 0xBF0C, &item);
-	if (rc < 0)
-		return CARD_EDATA;
-	if (rc == 0)
+	if (tlv_find(reply, got, 0xBF0C, &item) != 1)
 		return CARD_ENOAPP;
-	rc = add_directory_entries(item.value, item.length, list);
-	if (rc < 0)
-		return rc;
+	add_directory_entries(item.value, item.length, list);
 	return list->count > 0 ? list->count : CARD_ENOAPP;
 }
 
@@ -233,7 +236,8 @@ static int app_from_fci(const uint8_t *fci, size_t len,
 	return rc < 0 ? CARD_EDATA : CARD_OK;
 }
 
-/* SELECT each known AID (EMV Book 1 12.3.3, exact match only).
+/* SELECT each known AID (EMV Book 1 12.3.3, exact match only). An AID
+ * the card rejects or answers with a malformed FCI is skipped.
  * NOTE: partial name selection (P2 = 02, next occurrence) is not done,
  * so a card with two applications under one AID prefix lists one. */
 static int list_from_aids(const struct card_channel *channel,
@@ -254,12 +258,30 @@ static int list_from_aids(const struct card_channel *channel,
 			return rc;
 		if (sw != ISO7816_SW_OK)
 			continue;
-		rc = app_from_fci(reply, got, &known_aids[i], &app);
-		if (rc < 0)
-			return rc;
+		if (app_from_fci(reply, got, &known_aids[i], &app) < 0)
+			continue;
 		add_app(list, &app);
 	}
 	return list->count > 0 ? list->count : CARD_ENOAPP;
+}
+
+/* Whether error means the card or reader is gone, so that trying the
+ * AID list would fail too. */
+static bool is_fatal(int error)
+{
+	switch (error) {
+	case CARD_EREMOVED:
+	case CARD_ENOCARD:
+	case CARD_ENODEV:
+	case CARD_EREADER:
+	case CARD_EMUTE:
+	case CARD_ENOMEM:
+	case CARD_EINVAL:
+	case CARD_ECANCELLED:
+		return true;
+	default:
+		return false;
+	}
 }
 
 static int priority_rank(const struct emv_app *app)
@@ -296,7 +318,9 @@ int emv_list_apps(const struct card_channel *channel, struct emv_app *apps,
 		rc = list_from_ppse(channel, &list);
 	else
 		rc = list_from_pse(channel, &list);
-	if (rc == CARD_ENOAPP) {
+	/* Book 1 12.3.2: when the PSE or PPSE cannot be used, the list comes
+	 * from the terminal's AIDs. Only a lost card or reader stops that. */
+	if (rc < 0 && !is_fatal(rc)) {
 		list.count = 0;
 		rc = list_from_aids(channel, &list);
 	}

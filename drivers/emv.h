@@ -27,10 +27,12 @@ struct emv_app {
 
 /* List the card's applications, best priority first (1 is best; no
  * priority sorts after every priority, and equal ones keep the card's
- * order). A contactless channel tries the PPSE, a contact one the PSE;
- * either falls back to selecting each known application id. Returns the
- * number listed (at least 1), or a negative card_error: CARD_ENOAPP,
- * CARD_EDATA for malformed TLV, or the channel's error. */
+ * order). A contactless channel tries the PPSE, a contact one the PSE.
+ * Malformed directory records, entries and FCIs are skipped. When the
+ * PSE or PPSE lists nothing usable or fails with anything but a lost
+ * card or reader, each known application id is selected instead.
+ * Returns the number listed (at least 1), or a negative card_error:
+ * CARD_ENOAPP, or the channel's error. */
 int emv_list_apps(const struct card_channel *channel, struct emv_app *apps,
 		  int max);
 

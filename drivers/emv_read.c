@@ -315,22 +315,71 @@ static bool expiry_ok(const char *yymm)
 	return month >= 1 && month <= 12;
 }
 
-/* Trim the spaces around the name in place. */
-static void trim_name(char *name)
+/* Check the day of tag 5F24 (EMV Book 3 Annex A, format n 6 YYMMDD):
+ * two BCD digits from 01 to 31. The year and month are checked as YYMM
+ * by expiry_ok. */
+static bool expiry_day_ok(uint8_t dd)
 {
-	size_t start = 0;
-	size_t end = strlen(name);
+	uint8_t tens = dd >> 4;
+	uint8_t units = dd & 0x0F;
+	int day = tens * 10 + units;
 
-	while (name[start] == ' ')
-		start++;
-	while (end > start && name[end - 1] == ' ')
-		end--;
-	memmove(name, name + start, end - start);
-	name[end - start] = '\0';
+	return tens <= 9 && units <= 9 && day >= 1 && day <= 31;
 }
 
-/* Fill out from the collected data: the PAN from 5A, else from 57, the
- * expiry from 5F24, else from 57. */
+/* Write the YYMM of tag 5F24 (three BCD bytes YYMMDD) into out (5
+ * bytes). Nibbles above 9 give characters that expiry_ok rejects. */
+static void expiry_from_5f24(const uint8_t *bcd, char *out)
+{
+	for (size_t i = 0; i < 4; i++)
+		out[i] = (char)('0' + nibble_at(bcd, i));
+	out[4] = '\0';
+}
+
+/* Take the PAN into out->pan: from 5A, else from 57. When the card has
+ * both, they must be the same number (the stripe parser rejects tracks
+ * that disagree in the same way). */
+static int take_pan(const struct found *f, const char *track2_pan,
+		    struct card_data *out)
+{
+	int rc;
+
+	if (f->pan_len == 0) {
+		if (f->track2_len == 0)
+			return CARD_ENOPAN;
+		memcpy(out->pan, track2_pan, CARD_PAN_SIZE);
+		return CARD_OK;
+	}
+	rc = decode_pan(f->pan, f->pan_len, out->pan);
+	if (rc < 0)
+		return rc;
+	if (f->track2_len > 0 && strcmp(out->pan, track2_pan) != 0)
+		return CARD_EDATA;
+	return CARD_OK;
+}
+
+/* Take the expiry into out->expiry: from 5F24, else from 57, and check
+ * it. When the card has both, their YYMM must agree. */
+static int take_expiry(const struct found *f, const char *track2_expiry,
+		       struct card_data *out)
+{
+	if (!f->has_expiry) {
+		memcpy(out->expiry, track2_expiry, sizeof(out->expiry));
+		if (out->expiry[0] != '\0' && !expiry_ok(out->expiry))
+			return CARD_EDATA;
+		return CARD_OK;
+	}
+	expiry_from_5f24(f->expiry, out->expiry);
+	if (!expiry_ok(out->expiry) || !expiry_day_ok(f->expiry[2]))
+		return CARD_EDATA;
+	if (f->track2_len > 0 && strcmp(out->expiry, track2_expiry) != 0)
+		return CARD_EDATA;
+	return CARD_OK;
+}
+
+/* Fill out from the collected data: the PAN and expiry, checked against
+ * each other where 5A, 5F24 and 57 overlap, the name formatted like a
+ * swipe's, and the label. */
 static int fill_card_data(const struct found *f, const struct emv_app *app,
 			  struct card_data *out)
 {
@@ -345,15 +394,9 @@ static int fill_card_data(const struct found *f, const struct emv_app *app,
 		if (rc < 0)
 			goto out;
 	}
-	rc = CARD_ENOPAN;
-	if (f->pan_len > 0)
-		rc = decode_pan(f->pan, f->pan_len, out->pan);
-	else if (f->track2_len > 0)
-		rc = CARD_OK;
+	rc = take_pan(f, track2_pan, out);
 	if (rc < 0)
 		goto out;
-	if (f->pan_len == 0)
-		memcpy(out->pan, track2_pan, sizeof(track2_pan));
 
 	/* ISO/IEC 7812-1: 12 to 19 digits, the last a Luhn check digit. */
 	digits = strlen(out->pan);
@@ -363,22 +406,12 @@ static int fill_card_data(const struct found *f, const struct emv_app *app,
 	rc = CARD_ELUHN;
 	if (!card_luhn_ok(out->pan))
 		goto out;
-
-	if (f->has_expiry) {
-		out->expiry[0] = (char)('0' + (f->expiry[0] >> 4));
-		out->expiry[1] = (char)('0' + (f->expiry[0] & 0x0F));
-		out->expiry[2] = (char)('0' + (f->expiry[1] >> 4));
-		out->expiry[3] = (char)('0' + (f->expiry[1] & 0x0F));
-		out->expiry[4] = '\0';
-	} else {
-		memcpy(out->expiry, track2_expiry, sizeof(track2_expiry));
-	}
-	rc = CARD_EDATA;
-	if (out->expiry[0] != '\0' && !expiry_ok(out->expiry))
+	rc = take_expiry(f, track2_expiry, out);
+	if (rc < 0)
 		goto out;
 
-	memcpy(out->name, f->name, sizeof(out->name));
-	trim_name(out->name);
+	card_format_name(f->name, strlen(f->name), out->name,
+			 sizeof(out->name));
 	memcpy(out->label, f->label[0] != '\0' ? f->label : app->label,
 	       sizeof(out->label));
 	out->label[sizeof(out->label) - 1] = '\0';

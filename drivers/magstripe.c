@@ -114,55 +114,6 @@ static int read_expiry(struct cursor *c, struct track *t)
 	return 0;
 }
 
-/* Append the words of part to out, one space between words, so runs of
- * spaces collapse and none leads or trails. */
-static void append_words(char *out, size_t size, const char *part,
-			 size_t len)
-{
-	size_t used = strlen(out);
-	bool gap = used > 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (part[i] == ' ') {
-			gap = used > 0;
-			continue;
-		}
-		if (gap && used + 1 < size)
-			out[used++] = ' ';
-		gap = false;
-		if (used + 1 < size)
-			out[used++] = part[i];
-	}
-	out[used] = '\0';
-}
-
-/* Turn "SURNAME/FIRST MIDDLE.TITLE" into "TITLE FIRST MIDDLE SURNAME".
- * A name without '/' is kept as it is. Spaces are trimmed and
- * collapsed. The result is never longer than raw. */
-static void format_name(const char *raw, size_t len, char *out, size_t size)
-{
-	const char *end = raw + len;
-	const char *slash = memchr(raw, '/', len);
-	const char *first_names;
-	const char *dot;
-
-	out[0] = '\0';
-	if (slash == NULL) {
-		append_words(out, size, raw, len);
-		return;
-	}
-
-	first_names = slash + 1;
-	dot = memchr(first_names, '.', (size_t)(end - first_names));
-	if (dot != NULL) {
-		/* The title goes first. */
-		append_words(out, size, dot + 1, (size_t)(end - dot - 1));
-		end = dot;
-	}
-	append_words(out, size, first_names, (size_t)(end - first_names));
-	append_words(out, size, raw, (size_t)(slash - raw));
-}
-
 /* Read the name field of track 1 up to its '^'. */
 static int read_name(struct cursor *c, struct track *t)
 {
@@ -179,7 +130,7 @@ static int read_name(struct cursor *c, struct track *t)
 		if (!is_track1_char(name[i]))
 			return bad(t, "bad character in name");
 	}
-	format_name(name, len, t->name, sizeof(t->name));
+	card_format_name(name, len, t->name, sizeof(t->name));
 	c->pos += len + 1;
 	return 0;
 }

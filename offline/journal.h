@@ -116,7 +116,9 @@ struct journal;
  * newer schema or another application's database, which are left
  * unchanged, JOURNAL_EIO for a file that is not SQLite, and JOURNAL_EKEY
  * for a key file that is missing while sealed secrets exist, or that is
- * unreadable, open to group or others, or not 32 bytes long. */
+ * unreadable, open to group or others, not a regular file, not 32 bytes
+ * long, or not the key of the journal's sealed secrets. Then
+ * journal_key_problem returns which. */
 int journal_open(const char *path, struct journal **out);
 
 /* Make key_file the key file of the journal at journal_path for every
@@ -130,6 +132,25 @@ int journal_set_key_file(const char *journal_path, const char *key_file);
  * set with journal_set_key_file, else journal_path followed by ".key".
  * Returns JOURNAL_OK, or JOURNAL_EINVAL when it does not fit size. */
 int journal_key_file(const char *journal_path, char *out, size_t size);
+
+/* Reason a journal's key file was rejected, so that the message names
+ * the fix. */
+enum journal_key_problem {
+	JOURNAL_KEYFILE_NONE = 0,       /* no problem recorded */
+	JOURNAL_KEYFILE_MISSING = 1,    /* missing while sealed secrets exist */
+	JOURNAL_KEYFILE_MODE = 2,       /* open to group or others */
+	JOURNAL_KEYFILE_NOT_FILE = 3,   /* not a regular file */
+	JOURNAL_KEYFILE_SIZE = 4,       /* not 32 bytes long */
+	JOURNAL_KEYFILE_UNREADABLE = 5, /* cannot be opened, read or written */
+	JOURNAL_KEYFILE_WRONG = 6,      /* no sealed secret of the journal
+				       decrypts with it */
+};
+
+/* Return the problem behind the last JOURNAL_EKEY that journal_open
+ * returned in this process for the journal at journal_path, or
+ * JOURNAL_KEYFILE_NONE when it has none, or when a later open succeeded.
+ * Only the last journal's problem is kept. */
+enum journal_key_problem journal_key_problem(const char *journal_path);
 
 /* Close the handle and free it. NULL is ignored. */
 void journal_close(struct journal *journal);

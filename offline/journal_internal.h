@@ -182,9 +182,12 @@ int journal_fill_operations(struct journal *journal, sqlite3_stmt *stmt,
 /* Find the key file of the journal at path, and load its key into
  * journal->vault when the file exists. The journal's schema is at
  * version. Returns JOURNAL_OK, also when the file is missing and no
- * secret is sealed yet, or JOURNAL_EKEY (logged with the file name) for
- * a key file that is missing while sealed secrets exist, or that cannot
- * be read, is open to group or others, or has the wrong size. */
+ * secret is sealed yet. Returns JOURNAL_EKEY for a key file that is
+ * missing while sealed secrets exist, or that cannot be read, is open to
+ * group or others, is not a regular file, has the wrong size, or
+ * decrypts none of the sealed secrets it is checked against. The
+ * failure is logged with the file name, and journal_key_problem returns
+ * its reason. */
 int journal_open_vault(struct journal *journal, const char *path,
 		       int64_t version);
 

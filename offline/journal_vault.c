@@ -17,10 +17,66 @@
 #include "../app/log.h"
 #include "vault.h"
 
+/* Sealed secrets that journal_open tries to unseal to tell a wrong key
+ * from a damaged row: a wrong key fails on every one. */
+#define KEY_CHECK_ROWS 8
+
 /* The one key file set with journal_set_key_file, and its journal. */
 static pthread_mutex_t key_file_lock = PTHREAD_MUTEX_INITIALIZER;
 static char key_file_journal[JOURNAL_PATH_SIZE];
 static char key_file_path[JOURNAL_PATH_SIZE];
+/* The last key file problem, and the key file it was found in. */
+static enum journal_key_problem problem_found;
+static char problem_key_path[JOURNAL_PATH_SIZE];
+
+/* Store problem as the last one found with the key file at key_path.
+ * JOURNAL_KEYFILE_NONE clears a stored problem of that file. */
+static void record_problem(const char *key_path,
+			   enum journal_key_problem problem)
+{
+	pthread_mutex_lock(&key_file_lock);
+	if (problem != JOURNAL_KEYFILE_NONE) {
+		problem_found = problem;
+		snprintf(problem_key_path, sizeof(problem_key_path), "%s",
+			 key_path);
+	} else if (strcmp(problem_key_path, key_path) == 0) {
+		problem_found = JOURNAL_KEYFILE_NONE;
+		problem_key_path[0] = '\0';
+	}
+	pthread_mutex_unlock(&key_file_lock);
+}
+
+enum journal_key_problem journal_key_problem(const char *journal_path)
+{
+	char key_path[JOURNAL_PATH_SIZE];
+	enum journal_key_problem problem = JOURNAL_KEYFILE_NONE;
+
+	if (journal_key_file(journal_path, key_path, sizeof(key_path)) !=
+	    JOURNAL_OK)
+		return JOURNAL_KEYFILE_NONE;
+	pthread_mutex_lock(&key_file_lock);
+	if (strcmp(problem_key_path, key_path) == 0)
+		problem = problem_found;
+	pthread_mutex_unlock(&key_file_lock);
+	return problem;
+}
+
+/* The journal_key_problem of a vault_open failure. */
+static enum journal_key_problem problem_of(int vault_error)
+{
+	switch (vault_error) {
+	case VAULT_EMISSING:
+		return JOURNAL_KEYFILE_MISSING;
+	case VAULT_EMODE:
+		return JOURNAL_KEYFILE_MODE;
+	case VAULT_ENOTFILE:
+		return JOURNAL_KEYFILE_NOT_FILE;
+	case VAULT_ESIZE:
+		return JOURNAL_KEYFILE_SIZE;
+	default:
+		return JOURNAL_KEYFILE_UNREADABLE;
+	}
+}
 
 int journal_set_key_file(const char *journal_path, const char *key_file)
 {
@@ -113,6 +169,59 @@ static int load_vault(struct journal *journal, bool may_create,
 		log_error("key file %s is missing, but the journal contains "
 			  "encrypted secrets; restore the key file from "
 			  "backup", journal->key_path);
+	record_problem(journal->key_path, problem_of(rc));
+	return JOURNAL_EKEY;
+}
+
+/* Try to unseal up to KEY_CHECK_ROWS sealed secrets with the loaded
+ * key. Returns JOURNAL_OK when one unseals or none fails authentication
+ * (a damaged row is the row's problem, found when it is read),
+ * JOURNAL_EKEY (logged) when every one fails authentication, or
+ * JOURNAL_EIO. */
+static int check_key_matches(struct journal *journal, const char *path)
+{
+	char plain[JOURNAL_SECRET_SIZE];
+	sqlite3_stmt *stmt = NULL;
+	int mismatches = 0;
+	int rc;
+
+	rc = sqlite3_prepare_v2(journal->db,
+				"SELECT id, secret FROM operations"
+				" WHERE secret GLOB '" VAULT_PREFIX "*'"
+				" LIMIT ?1",
+				-1, &stmt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int(stmt, 1, KEY_CHECK_ROWS);
+		rc = sqlite3_step(stmt);
+	}
+	while (rc == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(stmt, 0);
+		const char *sealed =
+			(const char *)sqlite3_column_text(stmt, 1);
+		int vault_rc = vault_unseal(journal->vault, sealed, id, plain,
+					    sizeof(plain));
+
+		mbedtls_platform_zeroize(plain, sizeof(plain));
+		if (vault_rc == VAULT_OK) {
+			mismatches = 0;
+			rc = SQLITE_DONE;
+			break;
+		}
+		if (vault_rc == VAULT_EAUTH)
+			mismatches++;
+		rc = sqlite3_step(stmt);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return journal_sqlite_error(journal, rc, "check the key of",
+					    path);
+	if (mismatches == 0)
+		return JOURNAL_OK;
+	log_error("journal %s: key file %s decrypts none of %d encrypted "
+		  "secrets checked, so it is not this journal's key; restore "
+		  "the journal's own key file from backup",
+		  path, journal->key_path, mismatches);
+	record_problem(journal->key_path, JOURNAL_KEYFILE_WRONG);
 	return JOURNAL_EKEY;
 }
 
@@ -134,7 +243,13 @@ int journal_open_vault(struct journal *journal, const char *path,
 	 * so that a journal that never contains one gets no key file. An
 	 * existing key is checked now either way. */
 	rc = load_vault(journal, false, sealed == 1);
-	return rc == JOURNAL_ENOTFOUND ? JOURNAL_OK : rc;
+	if (rc == JOURNAL_ENOTFOUND)
+		rc = JOURNAL_OK;
+	if (rc == JOURNAL_OK && sealed == 1)
+		rc = check_key_matches(journal, path);
+	if (rc == JOURNAL_OK)
+		record_problem(journal->key_path, JOURNAL_KEYFILE_NONE);
+	return rc;
 }
 
 /* Load or create the key before a secret is sealed. */

@@ -49,8 +49,9 @@ static int read_key(int fd, const char *path, unsigned char *key)
 		return VAULT_EIO;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		log_error("key file %s is not a regular file", path);
-		return VAULT_EMODE;
+		log_error("key file %s is not a regular file; restore the "
+			  "key file from backup", path);
+		return VAULT_ENOTFILE;
 	}
 	if ((st.st_mode & 0077) != 0) {
 		log_error("key file %s has mode %04o, which gives group or "
@@ -404,6 +405,9 @@ const char *vault_strerror(int error)
 		return "Encryption library failed (details in the log)";
 	case VAULT_EINVAL:
 		return "Invalid vault argument";
+	case VAULT_ENOTFILE:
+		return "Journal key file is not a regular file; restore it "
+		       "from backup";
 	default:
 		return "Unknown vault error";
 	}

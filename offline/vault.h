@@ -24,8 +24,7 @@ enum vault_error {
 	VAULT_OK = 0,
 	VAULT_EIO = -1,       /* the key file cannot be read or written */
 	VAULT_EMISSING = -2,  /* the key file does not exist */
-	VAULT_EMODE = -3,     /* the key file is not a regular file or is
-				 open to group or others */
+	VAULT_EMODE = -3,     /* the key file is open to group or others */
 	VAULT_ESIZE = -4,     /* the key file is not VAULT_KEY_BYTES long */
 	VAULT_EAUTH = -5,     /* the tag does not match: wrong key, wrong
 				 associated data or a changed byte */
@@ -35,6 +34,7 @@ enum vault_error {
 	VAULT_ERANGE = -8,    /* the output buffer is too small */
 	VAULT_ECRYPTO = -9,   /* mbedTLS failed (random numbers, cipher) */
 	VAULT_EINVAL = -10,   /* NULL argument */
+	VAULT_ENOTFILE = -11, /* the key file is not a regular file */
 };
 
 struct vault;
@@ -43,10 +43,11 @@ struct vault;
  * not exist and may_create is true, make a new random key
  * (mbedtls_entropy and CTR_DRBG) and write it to key_path with mode 0600;
  * a file made at the same time by another process is read instead. A key
- * file that is not a regular file, grants any access to group or others,
- * or is not exactly VAULT_KEY_BYTES long is rejected. Returns VAULT_OK
- * and a vault that the caller frees with vault_close, or a negative
- * vault_error (logged with the file name; *out is then NULL). */
+ * file that is not a regular file (VAULT_ENOTFILE), grants any access to
+ * group or others (VAULT_EMODE), or is not exactly VAULT_KEY_BYTES long
+ * (VAULT_ESIZE) is rejected. Returns VAULT_OK and a vault that the
+ * caller frees with vault_close, or a negative vault_error (logged with
+ * the file name, except VAULT_EMISSING; *out is then NULL). */
 int vault_open(const char *key_path, bool may_create, struct vault **out);
 
 /* Wipe the key and free the vault. NULL is ignored. */

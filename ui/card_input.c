@@ -1,8 +1,9 @@
 /* Card input: the card dialog with its countdown, keyboard-wedge swipes
- * captured from card and account fields, and the card lookup that fills
- * the field with the card's wallet. The full card number lives only in a
- * struct card_data on the stack, wiped once app_card_lookup has copied
- * it, and in the swipe buffer, wiped after parsing. */
+ * held back from every screen and read only in card and account fields,
+ * and the card lookup that fills the field with the card's wallet. The
+ * full card number lives only in a struct card_data on the stack, wiped
+ * once app_card_lookup has copied it, and in the swipe buffer, wiped
+ * after parsing. */
 #define LOG_MODULE "ui"
 #include "card_input.h"
 
@@ -15,12 +16,18 @@
 #include "../app/card_worker.h"
 #include "../app/log.h"
 #include "../drivers/utf8.h"
+#include "fieldset.h"
 #include "screen.h"
 
 #define CARD_TITLE "Card"
 #define CARD_READING_TEXT "Reading swipe..."
 #define CARD_NO_READER_TEXT \
 	"No card reader is connected: swipe the card on a keyboard reader."
+#define CARD_BUSY_TEXT \
+	"A card lookup is still running: wait for its result."
+#define CARD_NOT_LINKED_TEXT                                         \
+	"Type the customer's wallet account number, or register the " \
+	"card at the bank."
 
 static int64_t now_ms(void)
 {
@@ -63,11 +70,10 @@ static void show_waiting(struct ui *ui)
 	if (left < 0)
 		left = 0;
 	snprintf(text, sizeof(text),
-		 "Insert, tap or swipe the card.\n%s%s%lld s left. Esc "
-		 "cancels.",
+		 "Insert, tap or swipe the card.\n%s%s%lld s left.",
 		 card->reader ? "" : CARD_NO_READER_TEXT,
 		 card->reader ? "" : "\n", (long long)left);
-	dialog_tell(&ui->dialog, CARD_TITLE, text);
+	dialog_wait(&ui->dialog, CARD_TITLE, text);
 	ui->dialog.purpose = DIALOG_FOR_CARD;
 	card->shown_s = left;
 }
@@ -80,23 +86,43 @@ static void card_fail(struct ui *ui, const char *message)
 	dialog_tell(&ui->dialog, CARD_TITLE, message);
 }
 
+/* The card wait from [card] timeout, in seconds. */
+static int card_wait_seconds(const struct ui *ui)
+{
+	int seconds = ui->app->config.card_timeout;
+
+	return seconds > 0 ? seconds : CARD_WORKER_WAIT_SECONDS;
+}
+
+/* Whether the central service cannot be asked now: logged in offline, or
+ * the link is down. */
+static bool card_offline(const struct ui *ui)
+{
+	return ui->app->session.offline || !ui->app->status.online;
+}
+
 /* Open the card dialog and ask the card worker for a card. Without a
- * reader the dialog still takes a keyboard-wedge swipe. */
+ * reader the dialog still takes a keyboard-wedge swipe. Offline it tells
+ * the agent at once that the lookup needs the link. */
 static void card_open(struct ui *ui)
 {
 	struct card_input *card = &ui->card;
+	int seconds = card_wait_seconds(ui);
 	int rc = CARD_ENOREADER;
 
+	if (card_offline(ui)) {
+		card_fail(ui, APP_CARD_NEEDS_LINK);
+		return;
+	}
 	if (ui->app->card != NULL)
-		rc = card_worker_request(ui->app->card,
-					 CARD_WORKER_WAIT_SECONDS);
+		rc = card_worker_request(ui->app->card, seconds);
 	if (rc != 0 && rc != CARD_ENOREADER) {
 		card_fail(ui, card_strerror(rc));
 		return;
 	}
 	card->reader = rc == 0;
 	card->state = CARD_INPUT_WAITING;
-	card->deadline_ms = now_ms() + CARD_WORKER_WAIT_SECONDS * 1000;
+	card->deadline_ms = now_ms() + (int64_t)seconds * 1000;
 	show_waiting(ui);
 }
 
@@ -108,6 +134,11 @@ static void card_lookup(struct ui *ui, struct card_data *data)
 	char text[DIALOG_TEXT_SIZE];
 
 	card_mask_pan(data->pan, card->masked, sizeof(card->masked));
+	if (card_offline(ui)) {
+		card_data_clear(data);
+		card_fail(ui, APP_CARD_NEEDS_LINK);
+		return;
+	}
 	if (app_card_lookup(ui->app, data, message, sizeof(message)) != 0) {
 		card_data_clear(data);
 		card_fail(ui, message);
@@ -179,160 +210,379 @@ static bool swipe_append(struct card_input *card, const char *bytes,
 	return true;
 }
 
-/* Give text that turned out not to be a swipe to the screen as the keys
- * it was typed as, unless the card dialog took it (which has no field).
- * Returns the screen's flags. */
-static int swipe_replay(struct ui *ui, struct screen *screen)
+/* Whether a key is a character typed, not a bound key. */
+static bool is_typed(int rc, wint_t key, enum ui_action action)
+{
+	return action == UI_ACTION_NONE && rc == OK && iswprint(key);
+}
+
+/* Whether a key is a line end that a reader sends after a track: Enter,
+ * or Tab on readers set up for it. */
+static bool is_line_end(enum ui_action action)
+{
+	return action == UI_ACTION_CONFIRM || action == UI_ACTION_NEXT;
+}
+
+/* Characters up to U+00FF that may start a swipe, and those that may
+ * follow a start sentinel (a track's format code or a PAN digit), in the
+ * US keyboard layout or one that magstripe_scan knows. Built from
+ * magstripe_scan on first use, because the characters depend on the
+ * layouts it knows and on the locale's encoding. */
+static struct {
+	bool ready;
+	bool start[0x100];
+	bool digit[0x100];
+} track_chars;
+
+/* Whether c is tried as a character of a track: printable, not a
+ * space, and at most U+00FF, which covers the layouts known. */
+static bool is_candidate(wchar_t c)
+{
+	return c > 0x20 && c <= 0xff && (c < 0x7f || c > 0xa0);
+}
+
+/* Whether first followed by second may start a swipe. */
+static bool scan_pair(wchar_t first, wchar_t second)
+{
+	char text[2 * MB_LEN_MAX];
+	size_t n = key_bytes((wint_t)first, text);
+	size_t m = n > 0 ? key_bytes((wint_t)second, text + n) : 0;
+	bool found;
+
+	found = m > 0 && magstripe_scan(text, n + m) != MAGSTRIPE_NOT_SWIPE;
+	explicit_bzero(text, sizeof(text));
+	return found;
+}
+
+/* Whether first may start a swipe, alone (a US start sentinel) or with
+ * the character after it ('5' then 'B' on French). */
+static bool scan_start(wchar_t first)
+{
+	char text[MB_LEN_MAX];
+	size_t n = key_bytes((wint_t)first, text);
+
+	if (n > 0 && magstripe_scan(text, n) != MAGSTRIPE_NOT_SWIPE)
+		return true;
+	for (wchar_t next = 0x21; next <= 0xff; next++) {
+		if (is_candidate(next) && scan_pair(first, next))
+			return true;
+	}
+	return false;
+}
+
+static void track_chars_build(void)
+{
+	for (wchar_t c = 0; c <= 0xff; c++)
+		track_chars.start[c] = is_candidate(c) && scan_start(c);
+	for (wchar_t first = 0; first <= 0xff; first++) {
+		if (!track_chars.start[first])
+			continue;
+		for (wchar_t next = 0; next <= 0xff; next++) {
+			if (is_candidate(next) && scan_pair(first, next))
+				track_chars.digit[next] = true;
+		}
+	}
+	track_chars.ready = true;
+}
+
+/* Whether a typed key may start a swipe. Keys above U+00FF are checked
+ * alone, as no known layout makes a start sentinel of them. */
+static bool may_start_swipe(wint_t key)
+{
+	char text[MB_LEN_MAX];
+	size_t n;
+
+	if (!track_chars.ready)
+		track_chars_build();
+	if (key <= 0xff)
+		return track_chars.start[key];
+	n = key_bytes(key, text);
+	return n > 0 && magstripe_scan(text, n) != MAGSTRIPE_NOT_SWIPE;
+}
+
+/* Count the characters at the start of the held text that may be the
+ * start of a track, up to CARD_INPUT_BURST_MIN: after the first, a
+ * format code or PAN digits in some known layout. Returns -1 when one
+ * of them cannot be, as in "Nyamékyé", which starts with the French
+ * forms of ';' and '2'. */
+static int track_prefix(const struct card_input *card)
+{
+	mbstate_t state;
+	size_t used = 0;
+	int count = 0;
+
+	memset(&state, 0, sizeof(state));
+	while (used < card->length && count < CARD_INPUT_BURST_MIN) {
+		wchar_t ch;
+		size_t n = mbrtowc(&ch, card->swipe + used,
+				   card->length - used, &state);
+
+		if (n == 0 || n > card->length - used)
+			return -1;
+		if (count > 0 && (ch > 0xff || !track_chars.digit[ch]))
+			return -1;
+		used += n;
+		count++;
+	}
+	return count;
+}
+
+/* Whether the held text is a swipe rather than keys a person typed: it
+ * ends a track, or more keys that may be a track came in one burst than
+ * a person types. */
+static bool swipe_like(const struct card_input *card)
+{
+	if (magstripe_scan(card->swipe, card->length) == MAGSTRIPE_COMPLETE)
+		return true;
+	return track_prefix(card) == CARD_INPUT_BURST_MIN;
+}
+
+/* Give held keys that turned out not to be a swipe to the UI as the keys
+ * they were typed as, in order. */
+static void swipe_release(struct ui *ui)
 {
 	char text[MAGSTRIPE_MAX + 1];
 	size_t length = ui->card.length;
 	size_t used = 0;
 	mbstate_t state;
-	int flags = SCREEN_HANDLED;
 
 	memcpy(text, ui->card.swipe, length);
 	swipe_wipe(ui);
 	memset(&state, 0, sizeof(state));
-	while (used < length && !card_dialog_open(ui) &&
-	       screen->on_text != NULL) {
+	while (used < length) {
 		wchar_t ch;
 		size_t n = mbrtowc(&ch, text + used, length - used, &state);
 
 		if (n == 0 || n > length - used)
 			break;
-		flags |= screen->on_text(screen, ui, ch);
+		ui_deliver_key(ui, OK, (wint_t)ch);
 		used += n;
 	}
 	explicit_bzero(text, sizeof(text));
-	return flags;
 }
 
-/* A key while a swipe is captured. Enter after a complete track is a
- * line end between tracks, and otherwise it ends the swipe. Returns
- * screen flags. */
-static int swipe_key(struct ui *ui, struct screen *screen, int rc,
-		     wint_t key, enum ui_action action)
+/* Wipe a swipe that came outside a card field and tell the agent. */
+static void swipe_drop(struct ui *ui)
+{
+	bool busy = ui->card.state == CARD_INPUT_LOOKUP;
+
+	swipe_wipe(ui);
+	log_info("card swipe outside a card field dropped");
+	snprintf(ui->notice, sizeof(ui->notice), "%s",
+		 busy ? CARD_BUSY_TEXT : CARD_INPUT_IGNORED_TEXT);
+}
+
+/* Handle held keys that are a swipe, and drop the rest of its burst. */
+static void swipe_end(struct ui *ui)
+{
+	if (ui->card.to_card)
+		swipe_finish(ui);
+	else
+		swipe_drop(ui);
+	ui->card.draining = true;
+}
+
+/* A key that came while the rest of a handled swipe may still be coming.
+ * Returns true when it belongs to that swipe and is dropped. */
+static bool drain_key(struct ui *ui, int rc, wint_t key,
+		      enum ui_action action)
+{
+	struct card_input *card = &ui->card;
+	int64_t gap = now_ms() - card->last_key_ms;
+
+	if ((is_typed(rc, key, action) && gap < CARD_INPUT_KEY_GAP_MS) ||
+	    (is_line_end(action) && gap < CARD_INPUT_SETTLE_MS)) {
+		card->last_key_ms = now_ms();
+		return true;
+	}
+	card->draining = false;
+	return false;
+}
+
+/* Add a typed key that came within the burst to the held keys. */
+static void capture_add(struct ui *ui, wint_t key)
 {
 	struct card_input *card = &ui->card;
 	char bytes[MB_LEN_MAX];
-	size_t n;
+	size_t n = key_bytes(key, bytes);
+	enum magstripe_scan scan;
 
-	card->last_key_ms = now_ms();
-	if (action == UI_ACTION_NONE && rc == OK && iswprint(key)) {
-		n = key_bytes(key, bytes);
-		if (n == 0 || !swipe_append(card, bytes, n)) {
-			swipe_finish(ui);
-			return SCREEN_REDRAW;
-		}
+	if (n == 0 || !swipe_append(card, bytes, n)) {
+		/* Too long for a swipe that came this fast: a garbled one. */
 		explicit_bzero(bytes, sizeof(bytes));
-		if (magstripe_scan(card->swipe, card->length) ==
-		    MAGSTRIPE_NOT_SWIPE)
-			return swipe_replay(ui, screen);
+		swipe_end(ui);
+		return;
+	}
+	explicit_bzero(bytes, sizeof(bytes));
+	scan = magstripe_scan(card->swipe, card->length);
+	if (scan == MAGSTRIPE_NOT_SWIPE ||
+	    (scan == MAGSTRIPE_PARTIAL && track_prefix(card) < 0)) {
+		swipe_release(ui);
+		return;
+	}
+	if (swipe_like(card))
 		snprintf(ui->notice, sizeof(ui->notice), "%s",
 			 CARD_READING_TEXT);
-		return SCREEN_HANDLED;
+}
+
+/* Handle a key that came while keys are held. Returns true when the
+ * capture took it. Returns false when the capture ended, because the
+ * held keys were released or handled as a swipe, so the key is to be
+ * handled as any other. */
+static bool capture_key(struct ui *ui, int rc, wint_t key,
+			enum ui_action action)
+{
+	struct card_input *card = &ui->card;
+	int64_t now = now_ms();
+	int64_t gap = now - card->last_key_ms;
+
+	/* The reader's line end after a track. */
+	if (is_line_end(action) && gap < CARD_INPUT_SETTLE_MS &&
+	    magstripe_scan(card->swipe, card->length) == MAGSTRIPE_COMPLETE) {
+		card->last_key_ms = now;
+		if (!swipe_append(card, "\n", 1))
+			swipe_end(ui);
+		return true;
 	}
-	if (action == UI_ACTION_CONFIRM) {
-		if (magstripe_scan(card->swipe, card->length) !=
-			    MAGSTRIPE_COMPLETE ||
-		    !swipe_append(card, "\n", 1))
-			swipe_finish(ui);
-		return SCREEN_REDRAW;
+	if (is_typed(rc, key, action) && gap < CARD_INPUT_KEY_GAP_MS) {
+		card->last_key_ms = now;
+		capture_add(ui, key);
+		return true;
+	}
+
+	/* A pause, or a key no reader sends in a track. */
+	if (!swipe_like(card)) {
+		swipe_release(ui);
+		return false;
 	}
 	if (action == UI_ACTION_BACK) {
 		swipe_wipe(ui);
 		snprintf(ui->notice, sizeof(ui->notice), "Swipe ignored");
+		return true;
 	}
-	return SCREEN_REDRAW;
+	swipe_end(ui);
+	if (is_line_end(action) && gap < CARD_INPUT_KEY_GAP_MS) {
+		/* It closes a garbled swipe with no end sentinel. */
+		card->last_key_ms = now;
+		return true;
+	}
+	return false;
 }
 
-/* Whether a typed key may start a swipe now: in a card field with no
- * dialog, or in the card dialog while it waits. NOTE: a swipe anywhere
- * else reaches the screen as typed keys, as it did before card input. */
-static bool swipe_may_start(const struct ui *ui,
-			    const struct screen *screen)
+/* Whether a swipe held now goes to the card path: in a card field with
+ * no dialog, or in the card dialog while it waits. */
+static bool swipe_to_card(struct ui *ui)
 {
+	struct screen *screen = ui_active_screen(ui);
+
 	if (card_dialog_open(ui))
 		return ui->card.state == CARD_INPUT_WAITING;
-	return !ui->dialog.open && card_input_takes_card(screen, ui);
+	return !ui->dialog.open && ui->card.state != CARD_INPUT_LOOKUP &&
+	       card_input_takes_card(screen, ui);
 }
 
-/* Start a swipe with the character in bytes, or with the character typed
- * just before and this one. A non-US keyboard layout turns a start
- * sentinel into a character that starts a swipe only with the next one
- * ('5' then 'B' on French). Returns whether a swipe started. */
-static bool swipe_start(struct ui *ui, struct screen *screen,
-			const char *bytes, size_t n)
-{
-	struct card_input *card = &ui->card;
-	bool recent = card->typed_length > 0 &&
-		      now_ms() - card->typed_ms < CARD_INPUT_PAUSE_MS;
-
-	card->length = 0;
-	if (recent && swipe_append(card, card->typed, card->typed_length) &&
-	    swipe_append(card, bytes, n) &&
-	    magstripe_scan(card->swipe, card->length) !=
-		    MAGSTRIPE_NOT_SWIPE) {
-		/* The first character went to the field: take it back.
-		 * NOTE: this assumes the field took it, so in a full field
-		 * Backspace removes the field's last character instead. */
-		if (card->typed_to_field && screen->on_action != NULL)
-			screen->on_action(screen, ui, UI_ACTION_ERASE);
-	} else {
-		card->length = 0;
-		swipe_append(card, bytes, n);
-		if (magstripe_scan(card->swipe, card->length) ==
-		    MAGSTRIPE_NOT_SWIPE) {
-			swipe_wipe(ui);
-			return false;
-		}
-	}
-	explicit_bzero(card->typed, sizeof(card->typed));
-	card->typed_length = 0;
-	card->capturing = true;
-	card->last_key_ms = now_ms();
-	snprintf(ui->notice, sizeof(ui->notice), "%s", CARD_READING_TEXT);
-	return true;
-}
-
-bool card_input_key(struct ui *ui, struct screen *screen, int rc,
-		    wint_t key, enum ui_action action, int *flags)
+/* Hold a typed key back when it may start a swipe. Returns whether it
+ * did. */
+static bool capture_start(struct ui *ui, wint_t key)
 {
 	struct card_input *card = &ui->card;
 	char bytes[MB_LEN_MAX];
-	size_t n;
+	size_t n = key_bytes(key, bytes);
+	bool start = n > 0 && may_start_swipe(key);
+
+	if (start) {
+		card->length = 0;
+		swipe_append(card, bytes, n);
+		card->capturing = true;
+		card->to_card = swipe_to_card(ui);
+		card->last_key_ms = now_ms();
+	}
+	explicit_bzero(bytes, sizeof(bytes));
+	return start;
+}
+
+/* Look a card number typed by hand into the card field up as a card,
+ * blanking the field, so that it never goes to the wallet lookup's URL.
+ * Returns whether the field held one. */
+static bool typed_card(struct ui *ui)
+{
+	struct screen *screen = ui_active_screen(ui);
+	struct fieldset *fields;
+	struct card_data data;
+	char text[2 * CARD_PAN_SIZE];
+	bool card_number;
+	int index;
+
+	if (ui->dialog.open || screen->card_fields == NULL ||
+	    !card_input_takes_card(screen, ui))
+		return false;
+	fields = screen->card_fields(screen);
+	if (fields == NULL)
+		return false;
+	index = fieldset_current(fields);
+	fieldset_get(fields, index, text, sizeof(text));
+	card_number = card_pan_typed(text);
+	memset(&data, 0, sizeof(data));
+	if (card_number)
+		snprintf(data.pan, sizeof(data.pan), "%.19s", text);
+	explicit_bzero(text, sizeof(text));
+	if (!card_number)
+		return false;
+	fieldset_wipe(fields, index);
+	data.source = CARD_SOURCE_STRIPE;
+	card_lookup(ui, &data);
+	return true;
+}
+
+bool card_input_key(struct ui *ui, int rc, wint_t key,
+		    enum ui_action action, int *flags)
+{
+	struct card_input *card = &ui->card;
 
 	*flags = SCREEN_IGNORED;
-	if (card->capturing) {
-		*flags = swipe_key(ui, screen, rc, key, action);
+	if (card->draining && drain_key(ui, rc, key, action))
+		return true;
+	if (card->capturing && capture_key(ui, rc, key, action)) {
+		*flags = SCREEN_REDRAW;
 		return true;
 	}
 	if (action == UI_ACTION_CARD) {
-		if (ui->dialog.open || !card_input_takes_card(screen, ui))
+		if (ui->dialog.open ||
+		    !card_input_takes_card(ui_active_screen(ui), ui))
 			return false;
+		ui->notice[0] = '\0';
 		card_open(ui);
 		*flags = SCREEN_HANDLED;
 		return true;
 	}
-	if (action != UI_ACTION_NONE || rc != OK || !iswprint(key) ||
-	    !swipe_may_start(ui, screen)) {
-		card->typed_length = 0;
-		return false;
-	}
-
-	/* Only a start sentinel (or its layout variant) starts a swipe, so
-	 * digits typed by hand go to the field. */
-	n = key_bytes(key, bytes);
-	if (n > 0 && swipe_start(ui, screen, bytes, n)) {
-		explicit_bzero(bytes, sizeof(bytes));
+	if (is_typed(rc, key, action))
+		return capture_start(ui, key);
+	if ((is_line_end(action) || action == UI_ACTION_PREV) &&
+	    typed_card(ui)) {
 		*flags = SCREEN_HANDLED;
 		return true;
 	}
-	memcpy(card->typed, bytes, n);
-	card->typed_length = n;
-	card->typed_ms = now_ms();
-	card->typed_to_field = !card_dialog_open(ui);
-	explicit_bzero(bytes, sizeof(bytes));
+	return false;
+}
+
+/* Whether text from start is 12 to 19 digits followed by separator. */
+static bool digits_then(const char *start, char separator)
+{
+	size_t count = 0;
+
+	while (count < 20 && start[count] >= '0' && start[count] <= '9')
+		count++;
+	return count >= 12 && count <= 19 && start[count] == separator;
+}
+
+bool card_input_has_track_data(const char *text)
+{
+	for (const char *at = text; *at != '\0'; at++) {
+		if (at[0] == '%' && at[1] == 'B' && digits_then(at + 2, '^'))
+			return true;
+		if (at[0] == ';' && digits_then(at + 1, '='))
+			return true;
+	}
 	return false;
 }
 
@@ -390,18 +640,28 @@ static void card_choose(struct ui *ui)
 	ui->card.state = CARD_INPUT_CHOOSING;
 }
 
-/* A card read by the reader ended. */
+/* A card read by the reader ended. The worker's result is taken and
+ * wiped even when no dialog waits for it any more (the agent pressed Esc
+ * as the read finished), so no card number stays in the worker. */
 static void card_read(struct ui *ui, int status)
 {
 	struct card_data data;
-	int rc;
+	bool waiting = ui->card.state == CARD_INPUT_WAITING ||
+		       ui->card.state == CARD_INPUT_CHOOSING;
+	int rc = status;
 
+	memset(&data, 0, sizeof(data));
+	if (ui->app->card != NULL)
+		rc = card_worker_take(ui->app->card, &data);
+	if (!waiting) {
+		card_data_clear(&data);
+		return;
+	}
 	if (status == CARD_ECANCELLED) {
+		card_data_clear(&data);
 		ui->card.state = CARD_INPUT_IDLE;
 		return;
 	}
-	memset(&data, 0, sizeof(data));
-	rc = card_worker_take(ui->app->card, &data);
 	if (rc != CARD_OK) {
 		card_data_clear(&data);
 		card_fail(ui, card_strerror(rc));
@@ -449,6 +709,35 @@ static int card_found(struct ui *ui, struct screen *screen)
 	return flags;
 }
 
+/* Write why the card lookup of event failed and what to do next. */
+static void card_lookup_failed(const struct ui *ui, const struct event *event,
+			       char *message, size_t size)
+{
+	char text[UI_MESSAGE_SIZE];
+
+	(void)ui;
+	ui_event_text(event, text, sizeof(text));
+	switch (event->status) {
+	case API_ESESSION:
+		snprintf(message, size,
+			 "The session has expired. Log in again, then "
+			 "present the card again.");
+		break;
+	case API_EUNREACHABLE:
+	case API_ETIMEOUT:
+		snprintf(message, size, "%.100s. %s", text,
+			 APP_CARD_NEEDS_LINK);
+		break;
+	case API_ENOTFOUND:
+		snprintf(message, size, "%.100s %s", text,
+			 CARD_NOT_LINKED_TEXT);
+		break;
+	default:
+		snprintf(message, size, "%s", text);
+		break;
+	}
+}
+
 int card_input_event(struct ui *ui, struct screen *screen,
 		     const struct event *event)
 {
@@ -457,9 +746,7 @@ int card_input_event(struct ui *ui, struct screen *screen,
 
 	switch (event->type) {
 	case EVENT_CARD:
-		if (card->state == CARD_INPUT_WAITING ||
-		    card->state == CARD_INPUT_CHOOSING)
-			card_read(ui, event->status);
+		card_read(ui, event->status);
 		return SCREEN_REDRAW;
 	case EVENT_CARD_APPS:
 		if (card->state == CARD_INPUT_WAITING)
@@ -470,12 +757,7 @@ int card_input_event(struct ui *ui, struct screen *screen,
 			return SCREEN_IGNORED;
 		if (event->status == 0)
 			return card_found(ui, screen);
-		if (event->status == API_ESESSION)
-			snprintf(message, sizeof(message),
-				 "The session has expired. Log in again, then "
-				 "present the card again.");
-		else
-			ui_event_text(event, message, sizeof(message));
+		card_lookup_failed(ui, event, message, sizeof(message));
 		card_fail(ui, message);
 		return SCREEN_REDRAW;
 	default:
@@ -490,12 +772,14 @@ int card_input_tick(struct ui *ui, struct screen *screen)
 	int64_t quiet = now - card->last_key_ms;
 
 	(void)screen;
-	if (card->capturing &&
-	    (quiet >= CARD_INPUT_PAUSE_MS ||
-	     (quiet >= CARD_INPUT_SETTLE_MS &&
-	      magstripe_scan(card->swipe, card->length) ==
-		      MAGSTRIPE_COMPLETE))) {
-		swipe_finish(ui);
+	if (card->capturing && !swipe_like(card) &&
+	    quiet >= CARD_INPUT_KEY_GAP_MS) {
+		swipe_release(ui);
+		return SCREEN_REDRAW;
+	}
+	if (card->capturing && swipe_like(card) &&
+	    quiet >= CARD_INPUT_SETTLE_MS) {
+		swipe_end(ui);
 		return SCREEN_REDRAW;
 	}
 	if (card->state != CARD_INPUT_WAITING || !card_dialog_open(ui))
@@ -513,7 +797,7 @@ int card_input_tick(struct ui *ui, struct screen *screen)
 int card_input_poll_ms(const struct ui *ui, int tick_ms)
 {
 	if (ui->card.capturing)
-		return CARD_INPUT_SETTLE_MS / 3;
+		return CARD_INPUT_KEY_GAP_MS / 2;
 	if (ui->card.state == CARD_INPUT_WAITING)
 		return tick_ms < 250 ? tick_ms : 250;
 	return tick_ms;

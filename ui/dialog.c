@@ -51,6 +51,11 @@ void dialog_tell(struct dialog *dialog, const char *title, const char *text)
 	dialog_open(dialog, DIALOG_MESSAGE, DIALOG_FOR_NOTHING, title, text);
 }
 
+void dialog_wait(struct dialog *dialog, const char *title, const char *text)
+{
+	dialog_open(dialog, DIALOG_WAIT, DIALOG_FOR_NOTHING, title, text);
+}
+
 void dialog_choose(struct dialog *dialog, const char *title,
 		   const char *text, const struct dialog_choice *choices,
 		   int count)
@@ -115,6 +120,8 @@ enum dialog_answer dialog_handle(struct dialog *dialog,
 		dialog->open = false;
 		return DIALOG_NO;
 	}
+	if (dialog->kind == DIALOG_WAIT)
+		return DIALOG_OPEN;
 	if (dialog->kind == DIALOG_CHOICE) {
 		if (action != UI_ACTION_NONE || ch < L'0' || ch > L'9' ||
 		    strchr(dialog->digits, (int)ch) == NULL)
@@ -171,6 +178,8 @@ static const char *dialog_keys(const struct dialog *dialog)
 		return dialog->digits[0] != '\0'
 			       ? "Press a number, or Esc to go back"
 			       : "Esc Go back";
+	case DIALOG_WAIT:
+		return "Esc Cancel";
 	case DIALOG_MESSAGE:
 	default:
 		return "Enter Close";
@@ -209,6 +218,9 @@ static void dialog_help(const struct dialog *dialog, bool compact, char *buf,
 		digits[used] = '\0';
 		snprintf(buf, size, "%s%sChoose%s%s", digits,
 			 compact ? ":" : " ", compact ? " " : "  ", back);
+		return;
+	case DIALOG_WAIT:
+		keys_help(UI_HELP_BACK, NULL, "Cancel", compact, buf, size);
 		return;
 	case DIALOG_MESSAGE:
 	default:

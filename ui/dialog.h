@@ -24,6 +24,7 @@ enum dialog_kind {
 	DIALOG_QUESTION = 0, /* Enter means yes, Esc means no */
 	DIALOG_MESSAGE = 1,  /* Enter or Esc closes it */
 	DIALOG_CHOICE = 2,   /* a listed digit picks, Esc closes */
+	DIALOG_WAIT = 3,     /* a wait that only Esc cancels */
 };
 
 /* The purpose of a dialog, from which the UI loop decides what the
@@ -67,6 +68,11 @@ struct dialog {
 void dialog_ask(struct dialog *dialog, enum dialog_purpose purpose,
 		const char *title, const char *text);
 void dialog_tell(struct dialog *dialog, const char *title,
+		 const char *text);
+
+/* Open a wait that only Esc closes (DIALOG_NO), with "Esc Cancel" as its
+ * keys; the text is copied and clipped. */
+void dialog_wait(struct dialog *dialog, const char *title,
 		 const char *text);
 
 /* Open a wide dialog with DIALOG_FOR_SCREEN that lists up to

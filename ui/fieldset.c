@@ -6,6 +6,7 @@
 #include <wchar.h>
 
 #include "fieldset.h"
+#include "card_input.h"
 #include "draw.h"
 #include "theme.h"
 
@@ -369,6 +370,23 @@ int fieldset_request(struct fieldset *set, int request)
 	return result;
 }
 
+/* Set by fieldset_type when it cleared a field for track data, and
+ * cleared by fieldset_take_track_data. Only the UI thread types. */
+static bool track_data_rejected;
+
+/* Whether field index contains card track data. The copy of the text is
+ * wiped, because it may hold a card number. */
+static bool field_has_track_data(const struct fieldset *set, int index)
+{
+	char text[4 * FIELDSET_WIDTH_MAX + 1];
+	bool found;
+
+	fieldset_get(set, index, text, sizeof(text));
+	found = card_input_has_track_data(text);
+	explicit_bzero(text, sizeof(text));
+	return found;
+}
+
 int fieldset_type(struct fieldset *set, wchar_t ch)
 {
 	int index = fieldset_current(set);
@@ -403,7 +421,20 @@ int fieldset_type(struct fieldset *set, wchar_t ch)
 
 	result = form_driver_w(set->form, OK, ch);
 	form_driver(set->form, REQ_VALIDATION);
+	if (result == E_OK && field_has_track_data(set, index)) {
+		fieldset_wipe(set, index);
+		track_data_rejected = true;
+		return E_REQUEST_DENIED;
+	}
 	return result;
+}
+
+bool fieldset_take_track_data(void)
+{
+	bool rejected = track_data_rejected;
+
+	track_data_rejected = false;
+	return rejected;
 }
 
 /* Delete the character before the cursor, or the whole prefilled text of

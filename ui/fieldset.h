@@ -108,8 +108,16 @@ int fieldset_request(struct fieldset *set, int request);
 /* Insert one typed character at the cursor of the current field. Returns
  * E_REQUEST_DENIED, changing nothing, when the text would then be wider
  * than the field's width or longer than its length, or the character has
- * no width of its own (a combining mark), else formw's result. */
+ * no width of its own (a combining mark). Also E_REQUEST_DENIED, with the
+ * field blanked, when the text would then contain card track data. Else
+ * formw's result. */
 int fieldset_type(struct fieldset *set, wchar_t ch);
+
+/* Whether fieldset_type has cleared a field since the last call because
+ * the character typed made its text contain card track data (see
+ * card_input_has_track_data). The call resets it, and the UI then shows
+ * CARD_INPUT_TRACK_DATA_TEXT. */
+bool fieldset_take_track_data(void);
 
 /* Apply an editing action (erase, delete, left, right, home, end) to the
  * current field. Erase deletes the character before the cursor, and

@@ -14,6 +14,8 @@
 #include "dialog.h"
 #include "keys.h"
 
+struct fieldset;
+
 /* The two layouts: the wide one for counter terminals of at least 80x24,
  * and the compact one for POS screens from 40x16 up to that. Terminals
  * smaller than 40x16 get only a message. */
@@ -232,6 +234,10 @@ struct screen {
 	int (*on_card)(struct screen *screen, struct ui *ui,
 		       const struct api_card_account *account);
 
+	/* The fieldset whose current field takes_card reports, so that a
+	 * card number typed there by hand is looked up as a card. */
+	struct fieldset *(*card_fields)(struct screen *screen);
+
 	/* The digit picked in the screen's DIALOG_FOR_SCREEN dialog. */
 	int (*on_choice)(struct screen *screen, struct ui *ui, int digit);
 
@@ -290,6 +296,15 @@ void ui_flush_typeahead(struct ui *ui);
 
 /* Wake the sync worker and report it on the notice line. */
 void ui_sync_now(struct ui *ui);
+
+/* The screen that gets keys now: the lock screen while it is up, else
+ * the current screen. */
+struct screen *ui_active_screen(const struct ui *ui);
+
+/* Hand one key (wget_wch's rc and key) to the open dialog or the active
+ * screen, as typed, without card input seeing it first. For keys that
+ * card input held back and that turned out not to be a swipe. */
+void ui_deliver_key(struct ui *ui, int rc, wint_t key);
 
 /* Return whether the event's id field is exactly id. */
 bool ui_event_is_for(const struct event *event, const char *id);

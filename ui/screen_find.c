@@ -610,6 +610,14 @@ static int find_on_event(struct screen *screen, struct ui *ui,
 	return SCREEN_REDRAW;
 }
 
+/* The fieldset with the card field, for a card number typed by hand. */
+static struct fieldset *find_card_fields(struct screen *screen)
+{
+	struct find_state *state = screen->state;
+
+	return &state->fields;
+}
+
 static bool find_takes_card(const struct screen *screen,
 			    const struct ui *ui)
 {
@@ -648,6 +656,7 @@ struct screen screen_find = {
 	.on_event = find_on_event,
 	.on_session = find_on_session,
 	.takes_card = find_takes_card,
+	.card_fields = find_card_fields,
 	.on_card = find_on_card,
 	.destroy = find_destroy,
 	.state = &find,

@@ -594,6 +594,14 @@ static int money_on_session(struct screen *screen, struct ui *ui,
 	return SCREEN_REDRAW;
 }
 
+/* The fieldset with the card field, for a card number typed by hand. */
+static struct fieldset *money_card_fields(struct screen *screen)
+{
+	struct money_state *state = screen->state;
+
+	return state->fields;
+}
+
 static bool money_takes_card(const struct screen *screen,
 			     const struct ui *ui)
 {
@@ -702,6 +710,7 @@ struct screen screen_money = {
 	.on_session = money_on_session,
 	.on_choice = money_on_choice,
 	.takes_card = money_takes_card,
+	.card_fields = money_card_fields,
 	.on_card = money_on_card,
 	.destroy = money_destroy,
 	.state = &money,

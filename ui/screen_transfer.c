@@ -527,6 +527,14 @@ static int transfer_on_text(struct screen *screen, struct ui *ui,
 	return SCREEN_HANDLED;
 }
 
+/* The fieldset with the card field, for a card number typed by hand. */
+static struct fieldset *transfer_card_fields(struct screen *screen)
+{
+	struct transfer_state *state = screen->state;
+
+	return &state->fields;
+}
+
 static bool transfer_takes_card(const struct screen *screen,
 				const struct ui *ui)
 {
@@ -565,6 +573,7 @@ struct screen screen_transfer = {
 	.on_action = transfer_on_action,
 	.on_text = transfer_on_text,
 	.takes_card = transfer_takes_card,
+	.card_fields = transfer_card_fields,
 	.on_card = transfer_on_card,
 	.destroy = transfer_destroy,
 	.state = &transfer,

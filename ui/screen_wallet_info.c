@@ -506,6 +506,14 @@ static int info_on_session(struct screen *screen, struct ui *ui, bool renewed)
 	return SCREEN_HANDLED;
 }
 
+/* The fieldset with the card field, for a card number typed by hand. */
+static struct fieldset *info_card_fields(struct screen *screen)
+{
+	struct info_state *state = screen->state;
+
+	return &state->fields;
+}
+
 static bool info_takes_card(const struct screen *screen,
 			    const struct ui *ui)
 {
@@ -542,6 +550,7 @@ struct screen screen_wallet_info = {
 	.on_event = info_on_event,
 	.on_session = info_on_session,
 	.takes_card = info_takes_card,
+	.card_fields = info_card_fields,
 	.on_card = info_on_card,
 	.destroy = info_destroy,
 	.state = &info,

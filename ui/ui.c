@@ -18,6 +18,7 @@
 #include "../app/wallet.h"
 #include "crash.h"
 #include "draw.h"
+#include "fieldset.h"
 #include "input.h"
 #include "news.h"
 #include "print_offer.h"
@@ -139,6 +140,11 @@ int ui_column(const struct ui *ui, int content_column)
 static struct screen *ui_active(const struct ui *ui)
 {
 	return screens[ui->lock != UI_LOCK_NONE ? SCREEN_LOCK : ui->current];
+}
+
+struct screen *ui_active_screen(const struct ui *ui)
+{
+	return ui_active(ui);
 }
 
 static time_t ui_monotonic(void)
@@ -339,17 +345,12 @@ static void ui_answer_dialog(struct ui *ui, enum ui_action action,
 	ui_apply(ui, flags);
 }
 
-static void ui_handle_key(struct ui *ui, int rc, wint_t key)
+void ui_deliver_key(struct ui *ui, int rc, wint_t key)
 {
 	struct screen *screen = ui_active(ui);
 	enum ui_action action = keys_action(rc, key);
 	int flags = SCREEN_IGNORED;
 
-	ui->last_key = ui_monotonic();
-	if (action == UI_ACTION_RESIZE) {
-		ui_layout(ui);
-		return;
-	}
 	ui->notice[0] = '\0';
 	ui->dirty = true;
 
@@ -362,10 +363,6 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 	 * not act on it either. */
 	if (ui->too_small)
 		return;
-	if (card_input_key(ui, screen, rc, key, action, &flags)) {
-		ui_apply(ui, flags);
-		return;
-	}
 	if (ui->dialog.open) {
 		ui_answer_dialog(ui, action,
 				 action == UI_ACTION_NONE && rc == OK
@@ -392,7 +389,31 @@ static void ui_handle_key(struct ui *ui, int rc, wint_t key)
 			flags = screen->on_action(screen, ui, action);
 		break;
 	}
+	if (fieldset_take_track_data())
+		snprintf(ui->notice, sizeof(ui->notice), "%s",
+			 CARD_INPUT_TRACK_DATA_TEXT);
 	ui_apply(ui, flags);
+}
+
+/* A key from the terminal: card input sees it first, on every screen and
+ * over every dialog, so that a card swipe never reaches a screen as
+ * typed keys. */
+static void ui_handle_key(struct ui *ui, int rc, wint_t key)
+{
+	enum ui_action action = keys_action(rc, key);
+	int flags = SCREEN_IGNORED;
+
+	ui->last_key = ui_monotonic();
+	if (action == UI_ACTION_RESIZE) {
+		ui_layout(ui);
+		return;
+	}
+	if (!ui->too_small &&
+	    card_input_key(ui, rc, key, action, &flags)) {
+		ui_apply(ui, flags);
+		return;
+	}
+	ui_deliver_key(ui, rc, key);
 }
 
 void ui_flush_typeahead(struct ui *ui)

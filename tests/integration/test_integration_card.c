@@ -189,15 +189,13 @@ static void test_offline_fails_at_once(void **state)
 	assert_int_equal(app_card_lookup(&f->app, &card, message,
 					 sizeof(message)),
 			 -1);
-	assert_string_equal(message, "Finding a card's account needs the "
-				     "link. Type the account number.");
+	assert_string_equal(message, APP_CARD_NEEDS_LINK);
 	f->app.status.online = true;
 	f->app.session.offline = true;
 	assert_int_equal(app_card_lookup(&f->app, &card, message,
 					 sizeof(message)),
 			 -1);
-	assert_string_equal(message, "Finding a card's account needs the "
-				     "link. Type the account number.");
+	assert_string_equal(message, APP_CARD_NEEDS_LINK);
 	assert_false(f->app.request_active);
 	card_data_clear(&card);
 }

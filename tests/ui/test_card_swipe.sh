@@ -82,7 +82,7 @@ wallet_field_is "" ||
 off_screen "Kofi Boateng" || fail "the German-layout swipe found a holder"
 
 # Track 2 alone: its 'ö' is a start sentinel only with the digit after it,
-# so the 'ö' that reached the field first is taken back.
+# so the 'ö' is held back until that digit comes.
 keys -l 'ö4761739001010010´28121010000000000_'
 keys Enter
 wait_for "German" || fail "a German-layout track 2 did not name the layout"

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <setjmp.h>
@@ -197,6 +198,8 @@ static void test_journal_key_file(void **state)
 	char found[JOURNAL_PATH_SIZE];
 	char other[PATH_MAX + 32];
 
+	snprintf(expected, sizeof(expected), "%s/keys", f->dir);
+	assert_int_equal(mkdir(expected, 0700), 0);
 	write_file(f, f->valid, "key_file = keys/journal.key\n");
 	if (config_load(f->path, &config, error, sizeof(error)) != 0)
 		fail_msg("%s", error);
@@ -215,6 +218,8 @@ static void test_journal_key_file(void **state)
 	assert_string_equal(found, expected);
 	assert_int_equal(journal_set_key_file(config.journal_path, NULL),
 			 JOURNAL_OK);
+	snprintf(expected, sizeof(expected), "%s/keys", f->dir);
+	assert_int_equal(rmdir(expected), 0);
 }
 
 /* Each accepted [printer] setting and the value it stores. */
@@ -423,6 +428,16 @@ static const struct bad_case bad_cases[] = {
 	  "file" },
 	{ "key_file = journal.db-wal\n", NULL,
 	  "[journal] key_file must not be the journal" },
+	{ "key_file = ./journal.db-shm\n", NULL,
+	  "[journal] key_file must not be the journal" },
+	{ "key_file =\n", NULL,
+	  "[journal] key_file is empty; name the key file, or remove the "
+	  "line to use " },
+	{ "key_file = missing/journal.key\n", NULL,
+	  "/missing/journal.key: folder " },
+	{ "key_file = missing/journal.key\n", NULL,
+	  "/missing cannot be used: No such file or directory; create it "
+	  "or correct key_file" },
 	{ "", "this line has no equals sign\n", "line 1 is not valid INI" },
 	{ "[printer]\ndevice = lpt1\n", NULL,
 	  "[printer] device must be none, file:PATH, tcp:HOST[:PORT], usb "
@@ -495,6 +510,9 @@ static const struct bad_case bad_cases[] = {
 	{ "[card]\nhid = 801:0002\n", NULL, "[card] hid must be none" },
 	{ "[card]\nhid = 0801-0002\n", NULL, "[card] hid must be none" },
 	{ "[card]\nhid = 080g:0002\n", NULL, "[card] hid must be none" },
+	{ "[card]\nhid = 0000:0001\n", NULL,
+	  "[card] hid has vendor id 0000, which no USB device has. Write "
+	  "the reader's id as lsusb shows it, not \"0000:0001\"" },
 	{ "[card]\nhid = 0801:0002:serial\n", NULL,
 	  "[card] hid is longer than 9 characters" },
 	{ "[card]\nsurprise = 1\n", NULL, "unknown setting [card] surprise" },

@@ -33,26 +33,42 @@ struct read_case {
 
 static const struct read_case read_cases[] = {
 	{"visa_pse.card", 1, "VISA DEBIT", CARD_OK, VISA_PAN, "2712",
-	 "TEST/CARDHOLDER", "VISA DEBIT", CARD_SOURCE_CHIP, 3, 0},
+	 "CARDHOLDER TEST", "VISA DEBIT", CARD_SOURCE_CHIP, 3, 0},
 	{"mastercard_no_pse.card", 1, "MASTERCARD", CARD_OK, MC_PAN, "2811",
-	 "MC TEST/CARD", "MASTERCARD", CARD_SOURCE_CHIP, 0, 0},
+	 "CARD MC TEST", "MASTERCARD", CARD_SOURCE_CHIP, 0, 0},
 	{"multi_app.card", 3, "CREDIT", CARD_OK, VISA_PAN, "2906", "",
 	 "CREDIT", CARD_SOURCE_CHIP, 0, 0},
 	{"chain61.card", 1, "VISA DEBIT", CARD_OK, VISA_PAN, "2712",
-	 "TEST/CARDHOLDER", "VISA DEBIT", CARD_SOURCE_CHIP, 10, 0},
+	 "CARDHOLDER TEST", "VISA DEBIT", CARD_SOURCE_CHIP, 10, 0},
 	{"wrong_le.card", 1, "VISA DEBIT", CARD_OK, VISA_PAN, "2712",
-	 "TEST/CARDHOLDER", "VISA DEBIT", CARD_SOURCE_CHIP, 3, 4},
+	 "CARDHOLDER TEST", "VISA DEBIT", CARD_SOURCE_CHIP, 3, 4},
 	{"contactless_ppse.card", 1, "VISA CONTACTLESS", CARD_OK, VISA_PAN,
-	 "2603", "CONTACTLESS/TEST", "VISA CONTACTLESS",
+	 "2603", "TEST CONTACTLESS", "VISA CONTACTLESS",
 	 CARD_SOURCE_CONTACTLESS, 0, 0},
 	{"pdol.card", 1, "MC PDOL", CARD_OK, MC_PAN, "2811", "", "MC PDOL",
 	 CARD_SOURCE_CHIP, 0, 0},
 	{"track2_only.card", 1, "VISA", CARD_OK, VISA_PAN, "3002",
-	 "TRACK/TWO ONLY", "VISA", CARD_SOURCE_CHIP, 0, 0},
+	 "TWO ONLY TRACK", "VISA", CARD_SOURCE_CHIP, 0, 0},
 	{"malformed_tlv.card", 1, "VISA", CARD_EDATA, "", "", "", "",
 	 CARD_SOURCE_CHIP, 0, 0},
 	{"bad_luhn.card", 1, "VISA", CARD_ELUHN, "", "", "", "",
 	 CARD_SOURCE_CHIP, 0, 0},
+	{"pse_bad_record.card", 1, "VISA", CARD_OK, VISA_PAN, "2712",
+	 "CARD TEST", "VISA", CARD_SOURCE_CHIP, 0, 0},
+	{"pse_entry_no_aid.card", 1, "VISA", CARD_OK, VISA_PAN, "2712",
+	 "CARD TEST", "VISA", CARD_SOURCE_CHIP, 0, 0},
+	{"pse_ddf_self.card", 1, "VISA", CARD_OK, VISA_PAN, "2712",
+	 "CARD TEST", "VISA", CARD_SOURCE_CHIP, 0, 0},
+	{"aid_one_bad_fci.card", 1, "VISA", CARD_OK, MC_PAN, "2811", "",
+	 "VISA", CARD_SOURCE_CHIP, 0, 0},
+	{"dup_pan_57_differs.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"exp_57_differs.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"exp_day_ff.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"name_title.card", 1, "VISA", CARD_OK, VISA_PAN, "2712",
+	 "MR JOHN A SMITH", "VISA", CARD_SOURCE_CHIP, 0, 0},
 };
 
 /* Compare PANs, showing only masked ones if they differ. */
@@ -186,13 +202,17 @@ static void gpo_carries_pdol_values(void **state)
 
 struct failure_case {
 	const char *name;
-	const char *card;
+	const char *card; /* card text, or a file in tests/cards */
 	int list_rc;
 };
 
 #define ATR "atr 3B 00\n"
 #define VISA_SELECT \
 	"select A0000000031010 -> 6F 0B 84 07 A0000000031010 A5 00\n"
+#define PSE_SELECT \
+	"select 315041592E5359532E4444463031 -> " \
+	"6F 15 84 0E 315041592E5359532E4444463031 A5 03 88 01 01\n"
+#define PPSE_SELECT "select 325041592E5359532E4444463031 -> "
 
 static const struct failure_case failure_cases[] = {
 	{"no application", ATR, CARD_ENOAPP},
@@ -200,9 +220,29 @@ static const struct failure_case failure_cases[] = {
 	 CARD_ENOAPP},
 	{"pse without sfi", ATR "select 315041592E5359532E4444463031 -> "
 	 "6F 10 84 0E 315041592E5359532E4444463031\n", CARD_ENOAPP},
-	{"pse record malformed", ATR "select 315041592E5359532E4444463031 "
-	 "-> 6F 13 84 0E 315041592E5359532E4444463031 A5 01 88 01 01\n"
-	 "record 1 1 -> 70 05 61 04 4F 09 A0\n", CARD_EDATA},
+	{"pse record malformed", ATR PSE_SELECT
+	 "record 1 1 -> 70 05 61 04 4F 09 A0\n", CARD_ENOAPP},
+	{"pse fci malformed, aid found", ATR "select "
+	 "315041592E5359532E4444463031 -> 6F 13 84 0E "
+	 "315041592E5359532E4444463031 A5 01 88 01 01\n" VISA_SELECT, 1},
+	{"pse names itself", "pse_self.card", CARD_ENOAPP},
+	{"pse record malformed, aid found", ATR PSE_SELECT
+	 "record 1 1 -> 70 05 61 04 4F 09 A0\n" VISA_SELECT, 1},
+	{"pse entry with long aid skipped", ATR PSE_SELECT
+	 "record 1 1 -> 70 23 61 13 4F 11 A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0A0"
+	 " 61 0C 4F 07 A0000000031010 87 01 01\n", 1},
+	{"pse record not 70, aid found", ATR PSE_SELECT
+	 "record 1 1 -> 71 09 61 07 4F 05 A000000003\n" VISA_SELECT, 1},
+	{"pse record status, aid found", ATR PSE_SELECT
+	 "record 1 1 -> status 6A82\n" VISA_SELECT, 1},
+	{"ppse directory malformed, aid found",
+	 ATR "interface contactless\n" PPSE_SELECT
+	 "6F 08 84 01 32 A5 03 BF 0C 05\n" VISA_SELECT, 1},
+	{"ppse entry without aid, aid found",
+	 ATR "interface contactless\n" PPSE_SELECT
+	 "6F 0B 84 01 32 A5 06 BF 0C 03 61 01 50\n" VISA_SELECT, 1},
+	{"all fcis malformed", ATR "select A0000000031010 -> 6F 05 84 09 A0\n"
+	 "select A0000000041010 -> 6F 04 A5 02 4F 01\n", CARD_ENOAPP},
 	{"removed during list", ATR "behaviour remove_after 3\n",
 	 CARD_EREMOVED},
 	{"61xx forever", ATR "behaviour more_forever\n", CARD_EPROTO},
@@ -219,9 +259,11 @@ static void list_failures(void **state)
 		char error[256];
 
 		print_message("case: %s\n", c->name);
-		assert_int_equal(virtual_card_parse(c->card, c->name, &card,
-						    error, sizeof(error)),
-				 0);
+		if (strstr(c->card, ".card") != NULL)
+			card = load_card(c->card);
+		else if (virtual_card_parse(c->card, c->name, &card, error,
+					    sizeof(error)) != 0)
+			fail_msg("%s", error);
 		virtual_card_channel(card, &channel);
 		assert_int_equal(emv_list_apps(&channel, apps, EMV_APPS_MAX),
 				 c->list_rc);

@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
+#include "../../app/app.h"
 #include "../../app/uuid.h"
 #include "../../offline/journal.h"
 #include "journal_fixture.h"
@@ -37,68 +37,20 @@ static int teardown(void **state)
  * when n is CODE_COUNT or more. */
 static void make_cash_out(struct operation *op, int n)
 {
-	memset(op, 0, sizeof(*op));
-	assert_int_equal(uuid_generate(op->id), 0);
+	journal_fixture_make_op(op, n, 100 + n);
 	strcpy(op->type, "cash_out");
-	op->state = OP_QUEUED;
-	strcpy(op->agent_id, "agent-0042");
-	strcpy(op->currency, "GHS");
 	op->amount = 5000 + n;
-	snprintf(op->payload, sizeof(op->payload), "{\"n\":%d}", n);
 	if (n < CODE_COUNT)
 		snprintf(op->secret, sizeof(op->secret),
 			 "{\"code\":\"%s\"}", codes[n]);
-	op->created_at = 100 + n;
-	op->updated_at = op->created_at;
-	op->next_attempt_at = op->created_at;
-}
-
-/* Run sql on a second connection, with ?1 and ?2 bound when not NULL. */
-static void raw_exec(const char *path, const char *sql, const char *first,
-		     const char *second)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	if (first != NULL)
-		sqlite3_bind_text(stmt, 1, first, -1, SQLITE_STATIC);
-	if (second != NULL)
-		sqlite3_bind_text(stmt, 2, second, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
-	sqlite3_finalize(stmt);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
-}
-
-/* The first column of the first row of sql, with ?1 bound to param when
- * not NULL, as text, or "(null)". */
-static void raw_query(const char *path, const char *sql, const char *param,
-		      char *out, size_t size)
-{
-	sqlite3 *db = NULL;
-	sqlite3_stmt *stmt = NULL;
-	const char *text;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
-			 SQLITE_OK);
-	if (param != NULL)
-		sqlite3_bind_text(stmt, 1, param, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-	text = (const char *)sqlite3_column_text(stmt, 0);
-	snprintf(out, size, "%s", text == NULL ? "(null)" : text);
-	sqlite3_finalize(stmt);
-	assert_int_equal(sqlite3_close(db), SQLITE_OK);
 }
 
 static void raw_secret(const char *path, const char *id, char *out,
 		       size_t size)
 {
-	raw_query(path, "SELECT secret FROM operations WHERE id = ?1", id,
-		  out, size);
+	journal_fixture_query(path,
+			      "SELECT secret FROM operations WHERE id = ?1", id,
+			      out, size);
 }
 
 /* Whether the bytes of text occur anywhere in the file at path. */
@@ -190,6 +142,7 @@ enum key_damage {
 	KEY_MODE_0640,
 	KEY_TRUNCATED,
 	KEY_REPLACED,
+	KEY_FOLDER,
 };
 
 /* Damage the key file of the closed journal f. */
@@ -222,23 +175,29 @@ static void damage_key(const struct journal_fixture *f,
 				 sizeof(other));
 		assert_int_equal(fclose(file), 0);
 		break;
+	case KEY_FOLDER:
+		assert_int_equal(unlink(key), 0);
+		assert_int_equal(mkdir(key, 0700), 0);
+		break;
 	}
 }
 
-/* With a sealed secret in the journal, a missing, exposed or damaged key
- * file fails the open, and a missing one is never made again. A key
- * that merely differs opens, but the secret does not unseal. */
+/* With a sealed secret in the journal, a missing, exposed, damaged or
+ * other key file fails the open with its own problem, and a missing one
+ * is never made again. */
 static void bad_key_file_rejected(void **state)
 {
 	static const struct {
 		enum key_damage damage;
 		int open_result;
+		enum journal_key_problem problem;
 	} cases[] = {
-		{KEY_REMOVED, JOURNAL_EKEY},
-		{KEY_MODE_0644, JOURNAL_EKEY},
-		{KEY_MODE_0640, JOURNAL_EKEY},
-		{KEY_TRUNCATED, JOURNAL_EKEY},
-		{KEY_REPLACED, JOURNAL_OK},
+		{KEY_REMOVED, JOURNAL_EKEY, JOURNAL_KEYFILE_MISSING},
+		{KEY_MODE_0644, JOURNAL_EKEY, JOURNAL_KEYFILE_MODE},
+		{KEY_MODE_0640, JOURNAL_EKEY, JOURNAL_KEYFILE_MODE},
+		{KEY_TRUNCATED, JOURNAL_EKEY, JOURNAL_KEYFILE_SIZE},
+		{KEY_REPLACED, JOURNAL_EKEY, JOURNAL_KEYFILE_WRONG},
+		{KEY_FOLDER, JOURNAL_EKEY, JOURNAL_KEYFILE_NOT_FILE},
 	};
 	struct journal_fixture *f = *state;
 
@@ -252,7 +211,8 @@ static void bad_key_file_rejected(void **state)
 
 		key_path(f, key, sizeof(key));
 		unlink(key);
-		raw_exec(f->path, "DELETE FROM operations", NULL, NULL);
+		journal_fixture_exec(f->path, "DELETE FROM operations", NULL,
+				     NULL);
 		assert_int_equal(journal_open(f->path, &f->journal),
 				 JOURNAL_OK);
 		make_cash_out(&op, 1);
@@ -264,17 +224,85 @@ static void bad_key_file_rejected(void **state)
 		print_message("case %zu\n", i);
 		assert_int_equal(journal_open(f->path, &journal),
 				 cases[i].open_result);
+		assert_int_equal(journal_key_problem(f->path),
+				 cases[i].problem);
 		if (cases[i].open_result != JOURNAL_OK) {
 			assert_null(journal);
 			if (cases[i].damage == KEY_REMOVED)
 				assert_int_not_equal(access(key, F_OK), 0);
+			if (cases[i].damage == KEY_FOLDER)
+				assert_int_equal(rmdir(key), 0);
 			continue;
 		}
 		assert_int_equal(journal_get(journal, op.id, &got),
-				 JOURNAL_EKEY);
+				 JOURNAL_OK);
 		journal_close(journal);
 	}
-	/* The fixture's teardown closes a journal. */
+	/* The fixture's teardown closes a journal. A good open clears the
+	 * stored problem. */
+	journal_fixture_exec(f->path, "DELETE FROM operations", NULL, NULL);
+	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
+	assert_int_equal(journal_key_problem(f->path), JOURNAL_KEYFILE_NONE);
+}
+
+/* Each key file problem gets the message that names its own fix. */
+static void key_problem_messages(void **state)
+{
+	static const struct {
+		enum key_damage damage;
+		const char *fix; /* after "key file KEY " */
+	} cases[] = {
+		{KEY_MODE_0644, "is open to group or others; run chmod 600 "},
+		{KEY_REMOVED, "is missing, but the journal contains encrypted "
+			      "secrets; restore the key file from backup "
+			      "with mode 0600"},
+		{KEY_TRUNCATED, "is damaged (not 32 bytes long); restore it "
+				"from backup with mode 0600"},
+		{KEY_FOLDER, "is not a regular file; restore it from backup "
+			     "with mode 0600"},
+		{KEY_REPLACED, "does not belong to this journal"},
+	};
+	struct journal_fixture *f = *state;
+	struct operation op;
+	char key[192];
+	char expected[512];
+	char message[1024];
+
+	key_path(f, key, sizeof(key));
+	make_cash_out(&op, 0);
+	assert_int_equal(journal_insert(f->journal, &op), JOURNAL_OK);
+	journal_close(f->journal);
+	f->journal = NULL;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct journal *journal = NULL;
+		unsigned char saved[32];
+		FILE *file = fopen(key, "rb");
+
+		print_message("case %zu\n", i);
+		assert_non_null(file);
+		assert_int_equal(fread(saved, 1, sizeof(saved), file), 32);
+		fclose(file);
+		damage_key(f, cases[i].damage);
+		assert_int_equal(journal_open(f->path, &journal),
+				 JOURNAL_EKEY);
+		app_describe_journal_error(f->path, JOURNAL_EKEY, message,
+					   sizeof(message));
+		snprintf(expected, sizeof(expected),
+			 "journal %s: key file %s %s", f->path, key,
+			 cases[i].fix);
+		assert_int_equal(strncmp(message, expected, strlen(expected)),
+				 0);
+
+		/* Put the journal's own key back. */
+		if (cases[i].damage == KEY_FOLDER)
+			assert_int_equal(rmdir(key), 0);
+		unlink(key);
+		file = fopen(key, "wb");
+		assert_non_null(file);
+		assert_int_equal(fwrite(saved, 1, sizeof(saved), file), 32);
+		assert_int_equal(fclose(file), 0);
+		assert_int_equal(chmod(key, 0600), 0);
+	}
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 }
 
@@ -291,16 +319,22 @@ static void moved_secret_rejected(void **state)
 	make_cash_out(&b, CODE_COUNT);
 	assert_int_equal(journal_insert(f->journal, &a), JOURNAL_OK);
 	assert_int_equal(journal_insert(f->journal, &b), JOURNAL_OK);
-	raw_exec(f->path,
-		 "UPDATE operations SET secret = (SELECT secret"
-		 " FROM operations WHERE id = ?1) WHERE id = ?2",
-		 a.id, b.id);
+	journal_fixture_exec(f->path,
+			     "UPDATE operations SET secret = (SELECT secret"
+			     " FROM operations WHERE id = ?1) WHERE id = ?2",
+			     a.id, b.id);
 
 	memset(&got, 0, sizeof(got));
 	assert_int_equal(journal_get(f->journal, b.id, &got), JOURNAL_EKEY);
 	assert_string_equal(got.secret, "");
 	assert_int_equal(journal_get(f->journal, a.id, &got), JOURNAL_OK);
 	assert_string_equal(got.secret, a.secret);
+
+	/* One secret that unseals shows the key is the journal's, so the
+	 * moved one does not stop the open. */
+	reopen(f);
+	assert_int_equal(journal_key_problem(f->path), JOURNAL_KEYFILE_NONE);
+	assert_int_equal(journal_get(f->journal, b.id, &got), JOURNAL_EKEY);
 }
 
 /* journal_set_key_file moves the key file of one journal. */
@@ -350,12 +384,12 @@ static void downgrade_to_v9(struct journal_fixture *f,
 	f->journal = NULL;
 	for (int i = 0; i < count; i++) {
 		if (ops[i].secret[0] != '\0')
-			raw_exec(f->path,
-				 "UPDATE operations SET secret = ?2"
-				 " WHERE id = ?1",
-				 ops[i].id, ops[i].secret);
+			journal_fixture_exec(f->path,
+					     "UPDATE operations SET secret = ?2"
+					     " WHERE id = ?1",
+					     ops[i].id, ops[i].secret);
 	}
-	raw_exec(f->path, "PRAGMA user_version = 9", NULL, NULL);
+	journal_fixture_exec(f->path, "PRAGMA user_version = 9", NULL, NULL);
 	key_path(f, key, sizeof(key));
 	unlink(key);
 }
@@ -413,7 +447,8 @@ static void migrate_v9_to_v10(void **state)
 	assert_string_equal(text, ops[0].secret);
 
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
-	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "10");
 	key_path(f, key, sizeof(key));
 	assert_int_equal(access(key, F_OK), 0);
@@ -451,18 +486,19 @@ static void migrate_v9_failure_rolls_back(void **state)
 		 " AND OLD.id = '%s'"
 		 " BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
 		 ops[1].id);
-	raw_exec(f->path, sql, NULL, NULL);
+	journal_fixture_exec(f->path, sql, NULL, NULL);
 
 	assert_int_equal(journal_open(f->path, &journal), JOURNAL_EIO);
 	assert_null(journal);
-	raw_query(f->path, "PRAGMA user_version", NULL, text, sizeof(text));
+	journal_fixture_query(f->path, "PRAGMA user_version", NULL, text,
+			      sizeof(text));
 	assert_string_equal(text, "9");
 	for (int i = 0; i < CODE_COUNT; i++) {
 		raw_secret(f->path, ops[i].id, text, sizeof(text));
 		assert_string_equal(text, ops[i].secret);
 	}
 
-	raw_exec(f->path, "DROP TRIGGER fail_seal", NULL, NULL);
+	journal_fixture_exec(f->path, "DROP TRIGGER fail_seal", NULL, NULL);
 	assert_int_equal(journal_open(f->path, &f->journal), JOURNAL_OK);
 	assert_sealed(f, ops);
 	for (int i = 0; i < CODE_COUNT; i++)
@@ -483,6 +519,7 @@ int main(void)
 		VAULT_TEST(cash_out_code_sealed),
 		VAULT_TEST(no_key_without_secret),
 		VAULT_TEST(bad_key_file_rejected),
+		VAULT_TEST(key_problem_messages),
 		VAULT_TEST(moved_secret_rejected),
 		VAULT_TEST(configured_key_file),
 		VAULT_TEST(migrate_v9_to_v10),

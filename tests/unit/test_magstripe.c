@@ -291,6 +291,39 @@ static void name_table(void **state)
 	}
 }
 
+struct format_case {
+	const char *raw;
+	size_t size; /* room in out */
+	const char *expected;
+};
+
+/* card_format_name directly, as EMV tag 5F20 uses it: no track 1 length
+ * limit applies, and a small out cuts the result. */
+static const struct format_case format_cases[] = {
+	{"TEST/CARDHOLDER", 27, "CARDHOLDER TEST"},
+	{"SMITH/JOHN A.MR  ", 27, "MR JOHN A SMITH"},
+	{"SMITH/JOHN", 5, "JOHN"},
+	{"SMITH/JOHN", 1, ""},
+	{"/", 27, ""},
+	{"", 27, ""},
+	{"NO SLASH.MR", 27, "NO SLASH.MR"},
+};
+
+static void format_name_table(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < COUNT(format_cases); i++) {
+		const struct format_case *c = &format_cases[i];
+		char out[32];
+
+		print_message("case: \"%s\" in %zu bytes\n", c->raw, c->size);
+		memset(out, 'x', sizeof(out));
+		card_format_name(c->raw, strlen(c->raw), out, c->size);
+		assert_string_equal(out, c->expected);
+		assert_int_equal(out[c->size], 'x');
+	}
+}
+
 struct scan_case {
 	const char *name;
 	const char *text;
@@ -386,6 +419,7 @@ int main(void)
 		cmocka_unit_test(layout_german_literal),
 		cmocka_unit_test(layout_hint_us_swipe),
 		cmocka_unit_test(name_table),
+		cmocka_unit_test(format_name_table),
 		cmocka_unit_test(scan_table),
 		cmocka_unit_test(scan_too_long),
 		cmocka_unit_test(parse_bad_arguments),

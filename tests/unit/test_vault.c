@@ -364,7 +364,8 @@ static void key_file_missing(void **state)
 	/* A folder where the key file should be is not a key file. */
 	snprintf(path, sizeof(path), "%s/folder.key", f->journal->dir);
 	assert_int_equal(mkdir(path, 0700), 0);
-	assert_int_equal(vault_open(path, true, &vault), VAULT_EMODE);
+	assert_int_equal(vault_open(path, true, &vault), VAULT_ENOTFILE);
+	assert_null(vault);
 	assert_int_equal(rmdir(path), 0);
 }
 

@@ -36,6 +36,8 @@ static void validate_to_customer_table(void **state)
 		  NULL },
 		{ "10001", CUSTOMER_ID, "GHS", "12.50", WALLET_FIELD_SENDER,
 		  "6 to 20 digits" },
+		{ "4761739001010010", CUSTOMER_ID, "GHS", "12.50",
+		  WALLET_FIELD_SENDER, "That is a card number" },
 		{ "1000000001", "", "GHS", "12.50", WALLET_FIELD_RECEIVER,
 		  "not a valid UUID" },
 		{ "1000000001", "6A5B4C3D-2E1F-4A0B-9C8D-7E6F5A4B3C2D", "GHS",

@@ -1,47 +1,13 @@
-/* A one-slot CCID reader emulated on mock_device: its class descriptor,
- * the bulk commands and replies of CCID 1.1 chapter 6 with extended APDU
- * chaining, the interrupt notifications, and misbehaviours the tests
- * switch on. */
+/* A CCID reader emulated on mock_device, with slot 0 in use: its class
+ * descriptor, the bulk commands and replies of CCID 1.1 chapter 6 with
+ * extended APDU chaining, and the interrupt notifications. The switches
+ * that tests set are in mock_ccid_options.c. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mock_ccid.h"
-
-#define EP_BULK_OUT 0x01
-#define EP_BULK_IN 0x82
-#define EP_INTERRUPT_IN 0x83
-#define HEADER_SIZE 10
-#define DESCRIPTOR_SIZE 54
-/* CCID 1.1 6.2: RDR_to_PC message types. */
-#define RDR_DATA_BLOCK 0x80
-#define RDR_SLOT_STATUS 0x81
-#define RDR_PARAMETERS 0x82
-#define NOTIFY_SLOT_CHANGE 0x50
-#define HARDWARE_ERROR 0x51
-/* bmCommandStatus in bits 6 and 7 of bStatus. */
-#define STATUS_FAILED 0x40
-#define STATUS_TIME_EXTENSION 0x80
-/* bError for a bad field is the field's offset in the command. */
-#define ERROR_BAD_LENGTH 1
-#define ERROR_BAD_SLOT 5
-#define ERROR_BAD_BYTE7 7
-#define ERROR_COMMAND_NOT_SUPPORTED 0
-#define ERROR_OVERRUN 0xfc
-#define ICC_ACTIVE 0
-#define ICC_INACTIVE 1
-#define ICC_ABSENT 2
-/* Maximum short APDU: header, Lc, 255 bytes, Le (ISO/IEC 7816-4). */
-#define SHORT_APDU_MAX 261
-/* bError for a wLevelParameter out of place: the offset of the field. */
-#define ERROR_BAD_LEVEL 8
-/* wLevelParameter of an XfrBlock and bChainParameter of its reply at
- * extended APDU level (CCID 1.1 6.1.4 and 6.2.1). */
-#define CHAIN_WHOLE 0x00
-#define CHAIN_BEGINS 0x01
-#define CHAIN_ENDS 0x02
-#define CHAIN_CONTINUES 0x03
-#define CHAIN_EMPTY 0x10
+#include "mock_ccid_internal.h"
 
 /* The T=0 parameters a reader starts with (CCID 1.1 6.1.7): Fi/Di 0x11,
  * direct convention, no guard time, WI 10, clock running. */
@@ -79,40 +45,6 @@ const struct mock_ccid_config mock_ccid_tpdu_reader = {
 	.max_packet = 64,
 };
 
-struct mock_ccid {
-	struct mock_device *device;
-	struct mock_ccid_config config;
-
-	/* Everything below is under the device's lock. */
-	unsigned char *command;    /* bulk OUT bytes of one command */
-	size_t command_len;
-	unsigned char *reply;      /* the reply being built */
-	const struct mock_card *card;
-	bool powered;
-	int protocol;
-	unsigned char parameters[7];
-	size_t parameters_len;
-	uint8_t last_seq;
-	int time_extensions;
-	bool stale;
-	size_t split_first;
-	size_t split_rest;
-	size_t pad;
-	int remove_after;          /* -1: never */
-	enum mock_ccid_malformed malformed;
-	int fail_error;            /* bError for the next command; -1: none */
-	/* Extended APDU chaining: the blocks of a command so far, and the
-	 * card's response with the bytes of it already sent. */
-	unsigned char *chained;
-	size_t chained_len;
-	bool chain_open;           /* a command chain has begun */
-	unsigned char *response;
-	size_t response_len;
-	size_t response_sent;
-	bool responding;           /* response blocks are left to send */
-	struct mock_ccid_command log[MOCK_CCID_LOG_MAX];
-	int log_count;
-};
 
 static void put_le32(unsigned char *out, uint32_t value)
 {
@@ -157,7 +89,7 @@ void mock_ccid_class_descriptor(const struct mock_ccid_config *config,
 	out[1] = 0x21;
 	out[2] = 0x10;                       /* bcdCCID 1.10 */
 	out[3] = 0x01;
-	out[4] = 0;                          /* bMaxSlotIndex */
+	out[4] = config->max_slot_index;
 	out[5] = config->voltages;
 	put_le32(out + 6, config->protocols);
 	put_le32(out + 10, 4000);            /* dwDefaultClock, kHz */
@@ -214,9 +146,8 @@ static uint8_t reply_type_of(uint8_t command)
 	}
 }
 
-/* Queue len bytes of reply on bulk IN, padded and split as set. */
-static void send_reply(struct mock_ccid *ccid, unsigned char *buf,
-		       size_t len)
+void mock_ccid_send_reply(struct mock_ccid *ccid, unsigned char *buf,
+			  size_t len)
 {
 	size_t chunk = ccid->split_first;
 	size_t sent = 0;
@@ -234,7 +165,7 @@ static void send_reply(struct mock_ccid *ccid, unsigned char *buf,
 	} while (sent < len);
 }
 
-static void notify_slot(struct mock_ccid *ccid)
+void mock_ccid_notify_slot(struct mock_ccid *ccid)
 {
 	unsigned char message[2] = { NOTIFY_SLOT_CHANGE, 0x02 };
 
@@ -315,7 +246,10 @@ static size_t power_on(struct mock_ccid *ccid, const unsigned char *command)
 	if (select > 3 || (select == 0 && !ccid->config.auto_voltage))
 		return fail(ccid, command, ERROR_BAD_BYTE7);
 	voltage = voltage_for(ccid, select);
-	if (select != 0 && !(ccid->config.voltages & voltage))
+	/* A reader whose bVoltageSupport lists none supplies every class
+	 * it is asked for. */
+	if (select != 0 && ccid->config.voltages != 0 &&
+	    !(ccid->config.voltages & voltage))
 		return fail(ccid, command, ERROR_BAD_BYTE7);
 	card = ccid->card->voltages ? ccid->card->voltages : 0x07;
 	if (!(voltage & card)) {
@@ -556,13 +490,21 @@ static void send_early(struct mock_ccid *ccid, const unsigned char *command)
 	for (; ccid->time_extensions > 0; ccid->time_extensions--) {
 		put_header(early, type, 0, command[6],
 			   STATUS_TIME_EXTENSION | icc_status(ccid), 1, 0);
-		send_reply(ccid, early, HEADER_SIZE);
+		mock_ccid_send_reply(ccid, early, HEADER_SIZE);
+	}
+	if (ccid->silence_pending) {
+		ccid->silence_pending = false;
+		ccid->silent = true;
+		put_header(early, type, 0, command[6],
+			   STATUS_TIME_EXTENSION | icc_status(ccid),
+			   ccid->silence_multiplier, 0);
+		mock_ccid_send_reply(ccid, early, HEADER_SIZE);
 	}
 	if (ccid->stale) {
 		ccid->stale = false;
 		put_header(early, type, 0, (uint8_t)(command[6] - 1),
 			   icc_status(ccid), 0, 0);
-		send_reply(ccid, early, HEADER_SIZE);
+		mock_ccid_send_reply(ccid, early, HEADER_SIZE);
 	}
 }
 
@@ -575,6 +517,8 @@ static void handle_command(struct mock_ccid *ccid,
 	log_command(ccid, command, length);
 	ccid->last_seq = command[6];
 	send_early(ccid, command);
+	if (ccid->silent)
+		return;
 	if (ccid->fail_error >= 0) {
 		len = fail(ccid, command, (uint8_t)ccid->fail_error);
 		ccid->fail_error = -1;
@@ -584,9 +528,9 @@ static void handle_command(struct mock_ccid *ccid,
 	if (ccid->malformed != MOCK_CCID_MALFORMED_NONE)
 		len = malform(ccid, ccid->reply, len);
 	if (len > 0)
-		send_reply(ccid, ccid->reply, len);
+		mock_ccid_reply_later(ccid, ccid->reply, len);
 	if (had_card && !ccid->card)
-		notify_slot(ccid);
+		mock_ccid_notify_slot(ccid);
 }
 
 /* Collect bulk OUT bytes until a whole command (header and dwLength)
@@ -603,8 +547,8 @@ static void on_bulk_out(struct mock_device *device, void *data,
 		ccid->command_len = 0;
 		if (len < HEADER_SIZE)
 			return;
-		send_reply(ccid, ccid->reply, fail(ccid, buf,
-						   ERROR_BAD_LENGTH));
+		mock_ccid_send_reply(ccid, ccid->reply,
+				     fail(ccid, buf, ERROR_BAD_LENGTH));
 		return;
 	}
 	memcpy(ccid->command + ccid->command_len, buf, len);
@@ -613,8 +557,9 @@ static void on_bulk_out(struct mock_device *device, void *data,
 		return;
 	length = get_le32(ccid->command + 1);
 	if (length > room - HEADER_SIZE) {
-		send_reply(ccid, ccid->reply, fail(ccid, ccid->command,
-						   ERROR_BAD_LENGTH));
+		mock_ccid_send_reply(ccid, ccid->reply,
+				     fail(ccid, ccid->command,
+					  ERROR_BAD_LENGTH));
 		ccid->command_len = 0;
 		return;
 	}
@@ -664,7 +609,7 @@ struct mock_ccid *mock_ccid_new(UMockdevTestbed *testbed,
 	ccid->fail_error = -1;
 	/* Room for the longest command or reply plus padding. */
 	ccid->command = malloc(config->max_message + HEADER_SIZE);
-	ccid->reply = malloc(HEADER_SIZE + MOCK_CCID_APDU_MAX + 4096);
+	ccid->reply = malloc(MOCK_CCID_REPLY_ROOM);
 	ccid->chained = malloc(MOCK_CCID_APDU_MAX);
 	ccid->response = malloc(MOCK_CCID_APDU_MAX);
 	if (!ccid->command || !ccid->reply || !ccid->chained ||
@@ -686,6 +631,7 @@ void mock_ccid_free(struct mock_ccid *ccid)
 {
 	if (!ccid)
 		return;
+	mock_ccid_stop_delays(ccid);
 	mock_device_free(ccid->device);
 	free(ccid->command);
 	free(ccid->reply);
@@ -697,151 +643,4 @@ void mock_ccid_free(struct mock_ccid *ccid)
 struct mock_device *mock_ccid_device(struct mock_ccid *ccid)
 {
 	return ccid->device;
-}
-
-void mock_ccid_insert(struct mock_ccid *ccid, const struct mock_card *card)
-{
-	mock_device_lock(ccid->device);
-	ccid->card = card;
-	ccid->powered = false;
-	notify_slot(ccid);
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_remove(struct mock_ccid *ccid)
-{
-	mock_device_lock(ccid->device);
-	ccid->card = NULL;
-	ccid->powered = false;
-	notify_slot(ccid);
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_hardware_error(struct mock_ccid *ccid, uint8_t code)
-{
-	unsigned char message[4] = { HARDWARE_ERROR, 0, 0, code };
-
-	mock_device_lock(ccid->device);
-	message[2] = ccid->last_seq;
-	mock_device_send(ccid->device, EP_INTERRUPT_IN, message,
-			 sizeof(message));
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_notify_raw(struct mock_ccid *ccid, const unsigned char *buf,
-			  size_t len)
-{
-	mock_device_send(ccid->device, EP_INTERRUPT_IN, buf, len);
-}
-
-void mock_ccid_time_extensions(struct mock_ccid *ccid, int count)
-{
-	mock_device_lock(ccid->device);
-	ccid->time_extensions = count;
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_stale_reply(struct mock_ccid *ccid)
-{
-	mock_device_lock(ccid->device);
-	ccid->stale = true;
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_split_replies(struct mock_ccid *ccid, size_t first,
-			     size_t rest)
-{
-	mock_device_lock(ccid->device);
-	ccid->split_first = first;
-	ccid->split_rest = rest;
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_pad_replies(struct mock_ccid *ccid, size_t extra)
-{
-	mock_device_lock(ccid->device);
-	ccid->pad = extra < 4096 ? extra : 4096;
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_remove_after(struct mock_ccid *ccid, int count)
-{
-	mock_device_lock(ccid->device);
-	ccid->remove_after = count;
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_fail_next(struct mock_ccid *ccid, uint8_t error)
-{
-	mock_device_lock(ccid->device);
-	ccid->fail_error = error;
-	mock_device_unlock(ccid->device);
-}
-
-void mock_ccid_malform_next(struct mock_ccid *ccid,
-			    enum mock_ccid_malformed kind)
-{
-	mock_device_lock(ccid->device);
-	ccid->malformed = kind;
-	mock_device_unlock(ccid->device);
-}
-
-int mock_ccid_commands(struct mock_ccid *ccid, struct mock_ccid_command *out,
-		       int max)
-{
-	int count;
-	int first;
-	int i;
-
-	mock_device_lock(ccid->device);
-	count = ccid->log_count;
-	first = count > MOCK_CCID_LOG_MAX ? count - MOCK_CCID_LOG_MAX : 0;
-	for (i = 0; i < max && first + i < count; i++)
-		out[i] = ccid->log[(first + i) % MOCK_CCID_LOG_MAX];
-	mock_device_unlock(ccid->device);
-	return count;
-}
-
-int mock_ccid_count(struct mock_ccid *ccid, uint8_t type)
-{
-	int count = 0;
-	int first;
-	int i;
-
-	mock_device_lock(ccid->device);
-	first = ccid->log_count > MOCK_CCID_LOG_MAX ?
-			ccid->log_count - MOCK_CCID_LOG_MAX : 0;
-	for (i = first; i < ccid->log_count; i++) {
-		if (ccid->log[i % MOCK_CCID_LOG_MAX].type == type)
-			count++;
-	}
-	mock_device_unlock(ccid->device);
-	return count;
-}
-
-void mock_ccid_clear_log(struct mock_ccid *ccid)
-{
-	mock_device_lock(ccid->device);
-	ccid->log_count = 0;
-	mock_device_unlock(ccid->device);
-}
-
-bool mock_ccid_powered(struct mock_ccid *ccid)
-{
-	bool powered;
-
-	mock_device_lock(ccid->device);
-	powered = ccid->powered;
-	mock_device_unlock(ccid->device);
-	return powered;
-}
-
-int mock_ccid_protocol(struct mock_ccid *ccid)
-{
-	int protocol;
-
-	mock_device_lock(ccid->device);
-	protocol = ccid->protocol;
-	mock_device_unlock(ccid->device);
-	return protocol;
 }

@@ -1,6 +1,6 @@
-/* A CCID smart-card reader (USB class 0x0b, CCID specification 1.1) with
- * one slot, emulated on mock_device, and the switches that make it
- * misbehave. The card in its slot is a struct mock_card. */
+/* A CCID smart-card reader (USB class 0x0b, CCID specification 1.1)
+ * emulated on mock_device, with its card in slot 0, and the switches
+ * that make it misbehave. The card in its slot is a struct mock_card. */
 #ifndef SPOTAGENT_MOCK_CCID_H
 #define SPOTAGENT_MOCK_CCID_H
 
@@ -51,13 +51,17 @@ struct mock_ccid_config {
 	const char *name;          /* iProduct; kept, not copied */
 	const char *serial;        /* kept, not copied; may be NULL */
 	enum mock_ccid_level level;
-	uint8_t voltages;          /* MOCK_CCID_5V | ... */
+	uint8_t voltages;          /* MOCK_CCID_5V | ...; 0 lists none
+				      but takes any class selected */
 	bool auto_voltage;         /* dwFeatures 0x08 */
 	bool auto_parameters;      /* dwFeatures 0x02 and 0x80 */
 	uint32_t protocols;        /* dwProtocols: bit 0 T=0, bit 1 T=1 */
 	uint32_t max_message;      /* dwMaxCCIDMessageLength */
 	bool interrupt;            /* has the interrupt IN endpoint */
 	uint16_t max_packet;       /* bulk wMaxPacketSize */
+	/* bMaxSlotIndex; only slot 0 holds a card, and other slots show
+	 * up only in the notices a test sends with mock_ccid_notify_raw. */
+	uint8_t max_slot_index;
 	/* Kernel driver bound at plug-in, or NULL (the usual case, because
 	 * CCID readers are driven from user space). */
 	const char *kernel_driver;
@@ -137,6 +141,19 @@ void mock_ccid_notify_raw(struct mock_ccid *ccid, const unsigned char *buf,
 /* Answer the next command with count time extension requests before the
  * real reply. */
 void mock_ccid_time_extensions(struct mock_ccid *ccid, int count);
+
+/* From now on hold every reply (time extensions excepted) for ms before
+ * it is sent, on a thread of the mock, so that umockdev's thread stays
+ * free; 0 sends replies at once again. */
+void mock_ccid_slow_replies(struct mock_ccid *ccid, int ms);
+
+/* Answer the next command with one time extension of bError multiplier
+ * and then send no reply to it or any later command until
+ * mock_ccid_end_silence: a reader that hangs after asking for time. */
+void mock_ccid_silence(struct mock_ccid *ccid, uint8_t multiplier);
+
+/* Answer commands again from the next one on. */
+void mock_ccid_end_silence(struct mock_ccid *ccid);
 
 /* Send a reply with the previous bSeq before the next real reply. */
 void mock_ccid_stale_reply(struct mock_ccid *ccid);

@@ -35,6 +35,11 @@
 /* A cancel must end the request within about 200 ms; the margin covers
  * a loaded test machine. */
 #define CANCEL_MAX_MS 600
+/* The bound for a cancel or stop while the reader itself is slow or
+ * silent. The goal is again about 200 ms, but make test runs these on
+ * busy machines and has no timing assertion that can flake, so the
+ * bound is 2 s: the faults it guards against took 11 s and minutes. */
+#define SLOW_CANCEL_MAX_MS 2000
 
 /* A contact card with one Visa application found by its AID (no PSE):
  * the PAN 4761739001010010 passes the Luhn check. */
@@ -155,6 +160,46 @@ static int setup_stripe(void **state)
 	/* libusb has started, so the stripe reader arrives by hotplug. */
 	f->stripe = mock_hid_new(f->testbed, &mock_hid_magtek,
 				 STRIPE_ADDRESS);
+	return f->stripe != NULL ? 0 : -1;
+}
+
+/* A reader with four slots, of which the worker uses slot 0. */
+static int setup_slots(void **state)
+{
+	static struct mock_ccid_config slots;
+
+	slots = mock_ccid_apdu_reader;
+	slots.max_slot_index = 3;
+	return setup_with(state, &slots);
+}
+
+/* A reader that lists no voltage and has no automatic selection. */
+static int setup_no_voltage(void **state)
+{
+	static struct mock_ccid_config none;
+
+	none = mock_ccid_apdu_reader;
+	none.voltages = 0;
+	none.auto_voltage = false;
+	return setup_with(state, &none);
+}
+
+/* The chip reader and a stripe reader whose id no table knows, named
+ * by [card] hid. */
+static int setup_unknown_hid(void **state)
+{
+	static const struct mock_hid_config odd = {
+		.vendor = 0x1234,
+		.product = 0x5678,
+		.name = "Odd Swipe",
+	};
+	struct fixture *f;
+
+	if (setup_with(state, &mock_ccid_apdu_reader) != 0)
+		return -1;
+	f = *state;
+	snprintf(f->config.card_hid, sizeof(f->config.card_hid), "1234:5678");
+	f->stripe = mock_hid_new(f->testbed, &odd, STRIPE_ADDRESS);
 	return f->stripe != NULL ? 0 : -1;
 }
 
@@ -409,6 +454,24 @@ static void test_cancel_during_choice(void **state)
 	assert_string_equal(data.pan, "");
 }
 
+/* An agent who never chooses gets a message of its own, not the one
+ * for a card that was never presented. */
+static void test_choice_times_out(void **state)
+{
+	struct fixture *f = *state;
+	struct card_data data;
+
+	start_worker(f);
+	insert_card(f, two_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	assert_int_equal(card_worker_request(f->worker, 1), CARD_OK);
+	expect_event(f, EVENT_CARD_APPS, 2, NULL);
+	expect_event(f, EVENT_CARD, CARD_ENOCHOICE, NULL);
+	assert_false(mock_ccid_powered(f->reader));
+	assert_int_equal(card_worker_take(f->worker, &data), CARD_ENOCHOICE);
+	assert_string_equal(data.pan, "");
+}
+
 static void test_cancel_ends_request(void **state)
 {
 	struct fixture *f = *state;
@@ -577,6 +640,321 @@ static void test_swipe_fills_request(void **state)
 	card_data_clear(&data);
 }
 
+/* Wait until the mock reader has received count XfrBlocks. */
+static void wait_xfr_blocks(struct fixture *f, int count)
+{
+	int64_t deadline = now_ms() + 4 * EVENT_WAIT_MS;
+
+	while (mock_ccid_count(f->reader, MOCK_CCID_XFR_BLOCK) < count &&
+	       now_ms() < deadline)
+		poll(NULL, 0, 5);
+	assert_true(mock_ccid_count(f->reader, MOCK_CCID_XFR_BLOCK) >= count);
+}
+
+/* Each reply of the reader takes 1.2 s: a cancel still ends the read
+ * at once, not after the reply. */
+static void test_cancel_slow_reader(void **state)
+{
+	struct fixture *f = *state;
+	struct card_data data;
+	int64_t started;
+	int64_t elapsed;
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_clear_log(f->reader);
+	mock_ccid_slow_replies(f->reader, 1200);
+	assert_int_equal(card_worker_request(f->worker, 10), CARD_OK);
+	wait_xfr_blocks(f, 1);
+
+	started = now_ms();
+	card_worker_cancel(f->worker);
+	if (!wait_event(f, EVENT_CARD, CARD_ECANCELLED, 4 * EVENT_WAIT_MS,
+			NULL))
+		fail_msg("no EVENT_CARD after the cancel");
+	elapsed = now_ms() - started;
+	if (elapsed > SLOW_CANCEL_MAX_MS)
+		fail_msg("cancel took %lld ms", (long long)elapsed);
+	assert_int_equal(card_worker_take(f->worker, &data),
+			 CARD_ECANCELLED);
+	assert_string_equal(data.pan, "");
+	mock_ccid_slow_replies(f->reader, 0);
+}
+
+/* A reader that asks for 255 times the waiting time and goes silent:
+ * card_worker_stop returns at once. */
+static void test_stop_silent_reader(void **state)
+{
+	struct fixture *f = *state;
+	int64_t started;
+	int64_t elapsed;
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_silence(f->reader, 255);
+	assert_int_equal(card_worker_request(f->worker, 10), CARD_OK);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_READING, NULL);
+	poll(NULL, 0, 300);
+
+	started = now_ms();
+	card_worker_stop(f->worker);
+	elapsed = now_ms() - started;
+	if (elapsed > SLOW_CANCEL_MAX_MS)
+		fail_msg("stop took %lld ms", (long long)elapsed);
+	mock_ccid_end_silence(f->reader);
+}
+
+/* A cancel after the reader's silence also ends the request. */
+static void test_cancel_silent_reader(void **state)
+{
+	struct fixture *f = *state;
+	int64_t started;
+	int64_t elapsed;
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_silence(f->reader, 255);
+	assert_int_equal(card_worker_request(f->worker, 10), CARD_OK);
+	poll(NULL, 0, 500);
+
+	started = now_ms();
+	card_worker_cancel(f->worker);
+	expect_event(f, EVENT_CARD, CARD_ECANCELLED, NULL);
+	elapsed = now_ms() - started;
+	if (elapsed > SLOW_CANCEL_MAX_MS)
+		fail_msg("cancel took %lld ms", (long long)elapsed);
+	mock_ccid_end_silence(f->reader);
+}
+
+/* A cancel while the record with the PAN is on its way: the request
+ * ends cancelled and no PAN stays in the worker. */
+static void test_cancel_during_app_read(void **state)
+{
+	struct fixture *f = *state;
+	struct card_data data;
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_clear_log(f->reader);
+	mock_ccid_slow_replies(f->reader, 300);
+	assert_int_equal(card_worker_request(f->worker, 10), CARD_OK);
+	/* SELECT, GET PROCESSING OPTIONS, then READ RECORD. */
+	wait_xfr_blocks(f, 3);
+	card_worker_cancel(f->worker);
+	expect_event(f, EVENT_CARD, CARD_ECANCELLED, NULL);
+	assert_int_equal(card_worker_take(f->worker, &data),
+			 CARD_ECANCELLED);
+	assert_string_equal(data.pan, "");
+	mock_ccid_slow_replies(f->reader, 0);
+}
+
+/* A cancel that comes after the read ended but before the take wipes
+ * the result. */
+static void test_cancel_after_read_wipes(void **state)
+{
+	struct fixture *f = *state;
+	struct card_data data;
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	assert_int_equal(card_worker_request(f->worker, 5), CARD_OK);
+	expect_event(f, EVENT_CARD, CARD_OK, NULL);
+	card_worker_cancel(f->worker);
+	assert_int_equal(card_worker_take(f->worker, &data),
+			 CARD_ECANCELLED);
+	assert_string_equal(data.pan, "");
+}
+
+/* A request during a hardware fault is rejected at once. */
+static void test_request_rejected_on_fault(void **state)
+{
+	struct fixture *f = *state;
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_hardware_error(f->reader, 1);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_FAULT, NULL);
+	assert_int_equal(card_worker_request(f->worker, 5), CARD_EREADER);
+	assert_false(wait_event(f, EVENT_CARD_READER, CARD_READER_READING,
+				300, NULL));
+}
+
+/* Notices about slots 1 and 2 change nothing on slot 0. */
+static void test_other_slots_ignored(void **state)
+{
+	/* Slot 0 present and unchanged, slot 1 present and changed. */
+	static const unsigned char slot1[] = { 0x50, 0x01 | 0x0c };
+	static const unsigned char hardware2[] = { 0x51, 0x02, 0x00, 0x01 };
+	struct fixture *f = *state;
+	struct card_data data;
+	char text[128];
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_notify_raw(f->reader, slot1, sizeof(slot1));
+	mock_ccid_notify_raw(f->reader, hardware2, sizeof(hardware2));
+	assert_false(wait_event(f, EVENT_CARD_READER, CARD_READER_FAULT, 500,
+				NULL));
+	assert_int_equal(card_worker_state(f->worker, text, sizeof(text)),
+			 CARD_READER_CARD);
+
+	assert_int_equal(card_worker_request(f->worker, 5), CARD_OK);
+	expect_event(f, EVENT_CARD, CARD_OK, NULL);
+	assert_int_equal(card_worker_take(f->worker, &data), CARD_OK);
+	assert_pan(data.pan, "4761739001010010");
+	card_data_clear(&data);
+}
+
+/* An unplug during a read shows no reader as soon as the request
+ * ends, before the hotplug news. */
+static void test_unplug_mid_read_state(void **state)
+{
+	struct fixture *f = *state;
+	char text[128];
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_clear_log(f->reader);
+	mock_ccid_slow_replies(f->reader, 200);
+	assert_int_equal(card_worker_request(f->worker, 10), CARD_OK);
+	wait_xfr_blocks(f, 1);
+	mock_device_unplug(mock_ccid_device(f->reader));
+	expect_event(f, EVENT_CARD, CARD_ENODEV, NULL);
+	assert_int_equal(card_worker_state(f->worker, text, sizeof(text)),
+			 CARD_READER_NONE);
+	assert_string_equal(text, "no card reader");
+}
+
+/* Count the lines of the file at path that contain text. */
+static int count_lines(const char *path, const char *text)
+{
+	char line[512];
+	FILE *file = fopen(path, "r");
+	int count = 0;
+
+	assert_non_null(file);
+	while (fgets(line, sizeof(line), file) != NULL) {
+		if (strstr(line, text) != NULL)
+			count++;
+	}
+	fclose(file);
+	return count;
+}
+
+/* 2000 slot changes and 500 malformed notices: few state events and
+ * log lines, and the next request's result still arrives. */
+static void test_notice_flood_bounded(void **state)
+{
+	static const unsigned char present[] = { 0x50, 0x03 };
+	static const unsigned char absent[] = { 0x50, 0x02 };
+	static const unsigned char malformed[] = { 0x51, 0x00 };
+	struct fixture *f = *state;
+	char path[] = "/tmp/spotagent-card-flood-XXXXXX";
+	struct event event;
+	int fd = mkstemp(path);
+	int reader_events = 0;
+
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(log_open(path, LOG_LEVEL_INFO), 0);
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	for (int i = 0; i < 2000; i++)
+		mock_ccid_notify_raw(f->reader, i % 2 ? present : absent, 2);
+	mock_ccid_notify_raw(f->reader, present, sizeof(present));
+	for (int i = 0; i < 500; i++)
+		mock_ccid_notify_raw(f->reader, malformed, sizeof(malformed));
+	mock_ccid_notify_raw(f->reader, present, sizeof(present));
+	poll(NULL, 0, 2000);
+	while (event_read(f->events, &event) == 1)
+		reader_events += event.type == EVENT_CARD_READER;
+
+	assert_int_equal(card_worker_request(f->worker, 5), CARD_OK);
+	expect_event(f, EVENT_CARD, CARD_OK, NULL);
+	card_worker_stop(f->worker);
+	log_open("stderr", LOG_LEVEL_INFO);
+
+	/* At most one per CARD_STATE_POST_MS of the flood, with room for
+	 * a slow machine; each notice gave one before. */
+	assert_true(reader_events < 200);
+	assert_true(count_lines(path, "card reader state") < 200);
+	assert_true(count_lines(path, "malformed notification") < 20);
+	assert_true(count_lines(path, "dropped") < 20);
+	unlink(path);
+}
+
+/* A reader that lists no voltage reads the card, and `spotagent
+ * devices` says so. */
+static void test_no_voltage_reader(void **state)
+{
+	struct fixture *f = *state;
+	char path[] = "/tmp/spotagent-devices-XXXXXX";
+	struct card_data data;
+	int fd = mkstemp(path);
+	int saved = dup(STDOUT_FILENO);
+
+	assert_true(fd >= 0);
+	assert_true(saved >= 0);
+	snprintf(f->config.printer, sizeof(f->config.printer), "none");
+	snprintf(f->config.printer_profile,
+		 sizeof(f->config.printer_profile), "auto");
+	f->config.paper_columns = 48;
+	fflush(stdout);
+	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	devices_list(&f->config);
+	fflush(stdout);
+	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+	close(saved);
+	close(fd);
+	assert_true(file_contains(path, "voltages none listed, "));
+	unlink(path);
+
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	assert_int_equal(card_worker_request(f->worker, 5), CARD_OK);
+	expect_event(f, EVENT_CARD, CARD_OK, NULL);
+	assert_int_equal(card_worker_take(f->worker, &data), CARD_OK);
+	assert_pan(data.pan, "4761739001010010");
+	card_data_clear(&data);
+}
+
+/* `spotagent devices` lists the HID reader that [card] hid names by an
+ * id no table knows. */
+static void test_devices_lists_named_hid(void **state)
+{
+	struct fixture *f = *state;
+	char path[] = "/tmp/spotagent-devices-XXXXXX";
+	int fd = mkstemp(path);
+	int saved = dup(STDOUT_FILENO);
+
+	assert_true(fd >= 0);
+	assert_true(saved >= 0);
+	snprintf(f->config.printer, sizeof(f->config.printer), "none");
+	snprintf(f->config.printer_profile,
+		 sizeof(f->config.printer_profile), "auto");
+	f->config.paper_columns = 48;
+	fflush(stdout);
+	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	devices_list(&f->config);
+	fflush(stdout);
+	assert_int_equal(dup2(saved, STDOUT_FILENO), STDOUT_FILENO);
+	close(saved);
+	close(fd);
+	assert_true(file_contains(path,
+				  "1234:5678  HID stripe reader (configured)"));
+	unlink(path);
+}
+
 static void test_null_worker_calls(void **state)
 {
 	struct card_data data;
@@ -610,6 +988,7 @@ int main(void)
 		WORKER_TEST(test_pan_never_logged),
 		WORKER_TEST(test_two_apps_agent_chooses),
 		WORKER_TEST(test_cancel_during_choice),
+		WORKER_TEST(test_choice_times_out),
 		WORKER_TEST(test_cancel_ends_request),
 		WORKER_TEST(test_request_times_out),
 		WORKER_TEST(test_card_removed_mid_read),
@@ -620,6 +999,20 @@ int main(void)
 		WORKER_TEST(test_devices_lists_reader),
 		cmocka_unit_test_setup_teardown(test_swipe_fills_request,
 						setup_stripe, teardown),
+		WORKER_TEST(test_cancel_slow_reader),
+		WORKER_TEST(test_stop_silent_reader),
+		WORKER_TEST(test_cancel_silent_reader),
+		WORKER_TEST(test_cancel_during_app_read),
+		WORKER_TEST(test_cancel_after_read_wipes),
+		WORKER_TEST(test_request_rejected_on_fault),
+		cmocka_unit_test_setup_teardown(test_other_slots_ignored,
+						setup_slots, teardown),
+		WORKER_TEST(test_unplug_mid_read_state),
+		WORKER_TEST(test_notice_flood_bounded),
+		cmocka_unit_test_setup_teardown(test_no_voltage_reader,
+						setup_no_voltage, teardown),
+		cmocka_unit_test_setup_teardown(test_devices_lists_named_hid,
+						setup_unknown_hid, teardown),
 		cmocka_unit_test(test_null_worker_calls),
 	};
 

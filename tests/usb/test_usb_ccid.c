@@ -418,6 +418,34 @@ static void test_power_on_skips_missing_voltage(void **state)
 	drop_reader(bed, mock);
 }
 
+/* A reader that lists no voltage and has no automatic selection gets
+ * each class in turn, never bPowerSelect 0, which it rejects. */
+static void test_power_on_no_voltage_listed(void **state)
+{
+	static const struct mock_card card_3v = {
+		.atr = (const unsigned char *)"\x3b\x02\x14\x50",
+		.atr_len = 4,
+		.voltages = MOCK_CCID_3V,
+	};
+	struct mock_ccid_config config = mock_ccid_tpdu_reader;
+	struct ccid_bed *bed = *state;
+	struct ccid_atr atr;
+	uint8_t selects[8];
+	struct mock_ccid *mock;
+
+	config.product = 0x5118;
+	config.voltages = 0;
+	mock = add_reader(bed, &config, 7);
+	mock_ccid_insert(mock, &card_3v);
+	assert_int_equal(ccid_bed_open_reader(bed, &config), CCID_OK);
+	assert_int_equal(ccid_power_on(bed->reader, &atr), CCID_OK);
+	assert_int_equal(power_selects(mock, selects, 8), 2);
+	assert_int_equal(selects[0], 3);
+	assert_int_equal(selects[1], 2);
+	assert_true(mock_ccid_powered(mock));
+	drop_reader(bed, mock);
+}
+
 static void test_power_on_mute_card(void **state)
 {
 	static const struct mock_card card_1_8v = {
@@ -517,6 +545,63 @@ static void test_notice_hardware_error(void **state)
 	assert_int_equal(notice.kind, CCID_NOTICE_HARDWARE);
 	assert_int_equal(notice.slot, 0);
 	assert_int_equal(notice.code, 0x01);
+}
+
+/* A reader with four slots: slot 0's bits of bmSlotICCState are read
+ * whatever the other slots show, and a hardware error names its slot
+ * and leaves slot 0 powered. */
+static void test_notice_several_slots(void **state)
+{
+	/* Slot 0 present and unchanged, slot 1 present and changed. */
+	static const unsigned char slot1[] = { 0x50, 0x01 | 0x0c };
+	/* Slot 0 absent and changed, slots 1 to 3 present. */
+	static const unsigned char slot0[] = { 0x50, 0x02 | 0x54 };
+	static const unsigned char hardware2[] = { 0x51, 0x02, 0x00, 0x01 };
+	static const unsigned char select_apdu[] = { 0x00, 0xa4, 0x04, 0x00,
+						     0x02, 0xa0, 0x00, 0x00 };
+	struct mock_ccid_config config = mock_ccid_apdu_reader;
+	unsigned char reply[64];
+	size_t got = 0;
+	struct ccid_bed *bed = *state;
+	struct ccid_notice notice;
+	struct ccid_atr atr;
+	struct mock_ccid *mock;
+
+	config.product = 0x90cd;
+	config.max_slot_index = 3;
+	mock = add_reader(bed, &config, 7);
+	mock_ccid_insert(mock, &ccid_apdu_card);
+	assert_int_equal(ccid_bed_open_reader(bed, &config), CCID_OK);
+	assert_int_equal(ccid_descriptor_of(bed->reader)->max_slot_index, 3);
+	assert_int_equal(ccid_wait_notice(bed->reader, NOTICE_WAIT_MS,
+					  &notice), 1);
+	assert_int_equal(ccid_power_on(bed->reader, &atr), CCID_OK);
+
+	mock_ccid_notify_raw(mock, slot1, sizeof(slot1));
+	assert_int_equal(ccid_wait_notice(bed->reader, NOTICE_WAIT_MS,
+					  &notice), 1);
+	assert_int_equal(notice.kind, CCID_NOTICE_SLOT_CHANGE);
+	assert_true(notice.present);
+	assert_false(notice.changed);
+
+	mock_ccid_notify_raw(mock, hardware2, sizeof(hardware2));
+	assert_int_equal(ccid_wait_notice(bed->reader, NOTICE_WAIT_MS,
+					  &notice), 1);
+	assert_int_equal(notice.kind, CCID_NOTICE_HARDWARE);
+	assert_int_equal(notice.slot, 2);
+	/* Slot 0 is still powered: a SELECT goes through. */
+	assert_int_equal(ccid_transmit(bed->reader, select_apdu,
+				       sizeof(select_apdu), reply,
+				       sizeof(reply), &got),
+			 CCID_OK);
+	assert_int_equal(got, CCID_FCI_LEN + 2);
+
+	mock_ccid_notify_raw(mock, slot0, sizeof(slot0));
+	assert_int_equal(ccid_wait_notice(bed->reader, NOTICE_WAIT_MS,
+					  &notice), 1);
+	assert_false(notice.present);
+	assert_true(notice.changed);
+	drop_reader(bed, mock);
 }
 
 /* An unknown message on the interrupt endpoint is no error: the slot
@@ -676,12 +761,14 @@ int main(void)
 		CCID_TEST(test_power_on_auto_voltage),
 		CCID_TEST(test_power_on_manual_voltage_order),
 		CCID_TEST(test_power_on_skips_missing_voltage),
+		CCID_TEST(test_power_on_no_voltage_listed),
 		CCID_TEST(test_power_on_mute_card),
 		CCID_TEST(test_power_on_empty_slot),
 		CCID_TEST(test_t1_card_on_tpdu_reader),
 		CCID_TEST(test_t1_card_on_apdu_reader),
 		CCID_TEST(test_notice_insert_and_remove),
 		CCID_TEST(test_notice_hardware_error),
+		CCID_TEST(test_notice_several_slots),
 		CCID_TEST(test_notice_unknown_ignored),
 		CCID_TEST(test_notice_without_interrupt_endpoint),
 		CCID_TEST(test_unplug_gives_enodev),

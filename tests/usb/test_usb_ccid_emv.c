@@ -108,7 +108,7 @@ static void assert_visa_read(const struct card_channel *channel)
 			    VISA_PAN_MASKED);
 	assert_true(strcmp(data.pan, VISA_PAN) == 0);
 	assert_string_equal(data.expiry, "2712");
-	assert_string_equal(data.name, "TEST/CARDHOLDER");
+	assert_string_equal(data.name, "CARDHOLDER TEST");
 	assert_int_equal(data.source, CARD_SOURCE_CHIP);
 	card_data_clear(&data);
 }

@@ -12,9 +12,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "../../drivers/ccid_reader_internal.h"
 #include "ccid_card.h"
 
 #define NOTICE_WAIT_MS 500
+/* The goal for a cancelled wait is CCID_READ_SLICE_MS; the bound is
+ * generous because a loaded machine must not fail the test. */
+#define CANCEL_BOUND_MS 2000
 /* A reply waited for at most twice the card's 1786 ms waiting time. */
 #define EXCHANGE_MAX_MS 4000
 
@@ -341,6 +345,135 @@ static void test_transmit_no_reply_timeout(void **state)
 	assert_reads_record(bed);
 }
 
+/* --- Cancel, slow readers and the reply buffer --- */
+
+struct cancel_flag {
+	long after_ms;             /* the check returns true from then on */
+	int calls;
+};
+
+static bool cancel_after(void *data)
+{
+	struct cancel_flag *flag = data;
+
+	flag->calls++;
+	return now_ms() >= flag->after_ms;
+}
+
+/* A reader that asks for 255 times the waiting time and then says
+ * nothing: without the cancel check the wait would last minutes. */
+static void test_cancel_ends_silent_wait(void **state)
+{
+	struct ccid_bed *bed = *state;
+	struct cancel_flag flag = { 0 };
+	unsigned char reply[512];
+	struct ccid_atr atr;
+	size_t got = 1;
+	long elapsed;
+	long start;
+
+	open_apdu_reader(bed, &atr);
+	mock_ccid_silence(bed->apdu, 255);
+	start = now_ms();
+	flag.after_ms = start + 300;
+	ccid_set_cancel(bed->reader, cancel_after, &flag);
+	assert_int_equal(ccid_transmit(bed->reader, read_record,
+				       sizeof(read_record), reply,
+				       sizeof(reply), &got),
+			 CCID_ECANCELLED);
+	elapsed = now_ms() - start;
+	assert_int_equal(got, 0);
+	assert_true(elapsed >= 300);
+	if (elapsed > 300 + CANCEL_BOUND_MS)
+		fail_msg("cancelled wait ended after %ld ms", elapsed);
+	/* Checked once per slice at least, not once per reply. */
+	assert_true(flag.calls >= 2);
+	assert_int_equal(ccid_to_card_error(CCID_ECANCELLED),
+			 CARD_ECANCELLED);
+
+	/* The reader answers again: the next command skips nothing it
+	 * should not and reads the record. */
+	ccid_set_cancel(bed->reader, NULL, NULL);
+	mock_ccid_end_silence(bed->apdu);
+	assert_reads_record(bed);
+}
+
+/* Replies that come 600 ms late, well within the card's waiting time,
+ * still arrive through many read slices. */
+static void test_slow_reply_read_in_slices(void **state)
+{
+	struct ccid_bed *bed = *state;
+	struct ccid_atr atr;
+	long elapsed;
+	long start;
+
+	open_apdu_reader(bed, &atr);
+	mock_ccid_slow_replies(bed->apdu, 600);
+	start = now_ms();
+	assert_reads_record(bed);
+	elapsed = now_ms() - start;
+	assert_true(elapsed >= 600);
+	assert_true(elapsed < EXCHANGE_MAX_MS);
+	mock_ccid_slow_replies(bed->apdu, 0);
+}
+
+/* A cancel while the slow reader holds the reply: the late reply is
+ * skipped as stale by the next command. */
+static void test_cancel_then_stale_reply(void **state)
+{
+	struct ccid_bed *bed = *state;
+	struct cancel_flag flag = { 0 };
+	unsigned char reply[512];
+	struct ccid_atr atr;
+	size_t got = 0;
+
+	open_apdu_reader(bed, &atr);
+	mock_ccid_slow_replies(bed->apdu, 400);
+	flag.after_ms = now_ms() + 100;
+	ccid_set_cancel(bed->reader, cancel_after, &flag);
+	assert_int_equal(ccid_transmit(bed->reader, select_apdu,
+				       sizeof(select_apdu), reply,
+				       sizeof(reply), &got),
+			 CCID_ECANCELLED);
+	ccid_set_cancel(bed->reader, NULL, NULL);
+	assert_reads_record(bed);
+	mock_ccid_slow_replies(bed->apdu, 0);
+}
+
+/* Whether the n bytes at p are all zero. */
+static bool all_zero(const unsigned char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The reader's buffer keeps nothing of the card's reply. */
+static void test_buffer_wiped_after_transmit(void **state)
+{
+	struct ccid_bed *bed = *state;
+	struct ccid_atr atr;
+
+	open_apdu_reader(bed, &atr);
+	assert_reads_record(bed);
+	assert_true(all_zero(bed->reader->buffer, bed->reader->buffer_size));
+
+	/* A failed exchange is wiped too. */
+	mock_ccid_malform_next(bed->apdu, MOCK_CCID_TRUNCATED);
+	{
+		unsigned char reply[512];
+		size_t got = 0;
+
+		assert_int_not_equal(ccid_transmit(bed->reader, read_record,
+						   sizeof(read_record), reply,
+						   sizeof(reply), &got),
+				     CCID_OK);
+	}
+	assert_true(all_zero(bed->reader->buffer, bed->reader->buffer_size));
+}
+
 /* --- Card removal --- */
 
 static void test_removal_mid_exchange(void **state)
@@ -451,6 +584,10 @@ int main(void)
 		CCID_TEST(test_transmit_malformed_reply),
 		CCID_TEST(test_transmit_truncated_header),
 		CCID_TEST(test_transmit_no_reply_timeout),
+		CCID_TEST(test_cancel_ends_silent_wait),
+		CCID_TEST(test_slow_reply_read_in_slices),
+		CCID_TEST(test_cancel_then_stale_reply),
+		CCID_TEST(test_buffer_wiped_after_transmit),
 		CCID_TEST(test_removal_mid_exchange),
 		CCID_TEST(test_removal_card_error_message),
 		CCID_TEST(test_tpdu_get_response),
