@@ -15,6 +15,13 @@
  * card_worker_take). */
 #define POST_ATTEMPTS 20
 
+/* Interrupt reads after a failed exchange, and the wait of each. A
+ * notice sent during the exchange is already queued, so a short wait
+ * finds it. Several reads take a hardware error and the slot change
+ * that may follow it. */
+#define NOTICE_PEEKS 4
+#define NOTICE_PEEK_MS 10
+
 static int64_t now_ms(void)
 {
 	return card_worker_now_ms();
@@ -91,9 +98,29 @@ static int unplugged(struct card_worker *worker)
 	return CARD_ENODEV;
 }
 
-/* The error of a failed chip step, CARD_EREMOVED when the slot is found
- * empty afterwards: a removed card shows as a mute card, a broken frame
- * or a failed transfer depending on when it left. */
+/* Apply the interrupt notices that came during the failed exchange, in
+ * up to NOTICE_PEEKS reads. A removal or hardware error is then seen
+ * without another slow command. A reader without an interrupt endpoint
+ * is skipped. Returns CARD_OK, or CARD_ENODEV with the reader closed
+ * when it was unplugged. */
+static int apply_waiting_notices(struct card_worker *worker)
+{
+	for (int i = 0; i < NOTICE_PEEKS; i++) {
+		if (worker->ccid == NULL || worker->ccid_polled)
+			break;
+		if (card_worker_watch_chip(worker, NOTICE_PEEK_MS) ==
+		    CARD_ENODEV)
+			return CARD_ENODEV;
+	}
+	return CARD_OK;
+}
+
+/* The error of a failed chip step. A removed card shows as a mute card,
+ * a broken frame, a failed transfer or a timeout, depending on when it
+ * left. A hardware error (an overcurrent) also shows as a mute card.
+ * So the waiting notices and then the slot status decide. Returns
+ * CARD_ENODEV for an unplugged reader, CARD_EREADER for a hardware
+ * error, CARD_EREMOVED for an empty slot, else card_error. */
 static int chip_failure(struct card_worker *worker, int card_error)
 {
 	enum ccid_icc icc = CCID_ICC_ACTIVE;
@@ -103,9 +130,25 @@ static int chip_failure(struct card_worker *worker, int card_error)
 		return card_error;
 	if (card_error == CARD_ENODEV)
 		return unplugged(worker);
+
+	/* The read's deadline may be over, and the cancel check would end
+	 * the commands below at once. */
+	worker->read_deadline_ms = 0;
+	if (apply_waiting_notices(worker) == CARD_ENODEV)
+		return CARD_ENODEV;
+	if (worker->fault[0] != '\0')
+		return CARD_EREADER;
+	if (!worker->card_present)
+		return CARD_EREMOVED;
+
 	rc = ccid_slot_status(worker->ccid, &icc);
 	if (rc == CCID_ENODEV)
 		return unplugged(worker);
+	if (rc == CCID_EHARDWARE) {
+		snprintf(worker->fault, sizeof(worker->fault),
+			 "hardware error; remove the card");
+		return CARD_EREADER;
+	}
 	if (rc == CCID_OK && icc == CCID_ICC_ABSENT) {
 		worker->card_present = false;
 		return CARD_EREMOVED;
@@ -198,14 +241,15 @@ static int read_emv(struct card_worker *worker,
 
 /* The error of a read that the reader's cancel check ended: a cancel or
  * stop, or else the read's deadline, when the card or reader was too
- * slow. */
+ * slow or the card left or the reader failed meanwhile (see
+ * chip_failure). */
 static int cancelled_error(struct card_worker *worker)
 {
 	if (card_worker_interrupted(worker))
 		return CARD_ECANCELLED;
 	log_warn("card read took over its %lld ms deadline",
 		 (long long)(worker->read_deadline_ms - worker->read_start_ms));
-	return CARD_EMUTE;
+	return chip_failure(worker, CARD_EMUTE);
 }
 
 /* Power the card on, read it and power it off, all within timeout_s

@@ -2,12 +2,14 @@
  * to a file, stderr or syslog. Thread-safe. */
 #include "log.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static FILE *log_file;
@@ -39,6 +41,22 @@ static void close_target(void)
 	log_syslog = 0;
 }
 
+/* Open path for appending, creating it with mode 0600 because the log
+ * names customers and operations; an existing file keeps its mode.
+ * Returns NULL with errno set on failure. */
+static FILE *open_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	FILE *file;
+
+	if (fd < 0)
+		return NULL;
+	file = fdopen(fd, "a");
+	if (file == NULL)
+		close(fd);
+	return file;
+}
+
 int log_open(const char *target, enum log_level level)
 {
 	int result = 0;
@@ -53,7 +71,7 @@ int log_open(const char *target, enum log_level level)
 		openlog("spotagent", LOG_PID, LOG_USER);
 		log_syslog = 1;
 	} else {
-		log_file = fopen(target, "ae");
+		log_file = open_private(target);
 		if (log_file == NULL) {
 			log_file = stderr;
 			result = -1;

@@ -26,8 +26,9 @@ const char *card_strerror(int error)
 		return "This reader cannot read this card. Swipe it, or type "
 		       "the customer's wallet account number.";
 	case CARD_EREADER:
-		return "The card reader reported a fault. Unplug it and plug "
-		       "it in again.";
+		return "The card reader reported a fault. Remove the card; "
+		       "if the fault stays, unplug the reader and plug it in "
+		       "again.";
 	case CARD_ENODEV:
 		return "The card reader was unplugged.";
 	case CARD_ESTATUS:

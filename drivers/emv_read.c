@@ -18,8 +18,9 @@
 #define TRACK2_BYTES_MAX 19 /* tag 57: up to 37 digits and separator */
 #define NAME_MAX_LEN 26     /* tag 5F20: ans 2 to 26 */
 
-/* Data elements collected from the GPO response and the records. The
- * first occurrence of each tag counts. */
+/* Data elements collected from the GPO response and the records. A PAN,
+ * track 2 or expiry tag that occurs again must repeat its first value;
+ * for the name and label the first occurrence counts. */
 struct found {
 	uint8_t pan[PAN_BYTES_MAX];
 	size_t pan_len;
@@ -43,7 +44,11 @@ struct reader {
 	struct found found;
 };
 
-/* Copy a primitive value of min to max bytes into out, once. */
+/* Copy a primitive value of min to max bytes into out the first time
+ * the tag is seen. A later occurrence must repeat the same bytes,
+ * because a card that gives two PANs or two expiry dates cannot be
+ * trusted for either. Returns CARD_OK, or CARD_EDATA for a length out
+ * of range or a value that differs from the one already taken. */
 static int take_value(const struct tlv_item *item, size_t min, size_t max,
 		      uint8_t *out, size_t *len)
 {
@@ -52,7 +57,10 @@ static int take_value(const struct tlv_item *item, size_t min, size_t max,
 	if (*len == 0) {
 		memcpy(out, item->value, item->length);
 		*len = item->length;
+		return CARD_OK;
 	}
+	if (*len != item->length || memcmp(out, item->value, *len) != 0)
+		return CARD_EDATA;
 	return CARD_OK;
 }
 

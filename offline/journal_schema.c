@@ -5,10 +5,12 @@
 
 #include "journal_internal.h"
 
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -539,12 +541,27 @@ out:
 	return rc;
 }
 
+/* Create the journal file with mode 0600 when it does not exist yet,
+ * because it contains customers' names, wallets and amounts. SQLite would
+ * create it with 0666 less the umask, and gives the -wal and -shm files
+ * the database file's mode. An existing file keeps its mode. Any
+ * failure is left for sqlite3_open_v2() to report. */
+static void create_private_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd >= 0)
+		close(fd);
+}
+
 static int open_connection(struct journal *journal, const char *path)
 {
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 		    SQLITE_OPEN_NOMUTEX;
-	int rc = sqlite3_open_v2(path, &journal->db, flags, NULL);
+	int rc;
 
+	create_private_file(path);
+	rc = sqlite3_open_v2(path, &journal->db, flags, NULL);
 	if (rc != SQLITE_OK)
 		return journal_sqlite_error(journal, rc, "open journal", path);
 

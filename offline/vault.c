@@ -74,10 +74,13 @@ static int read_key(int fd, const char *path, unsigned char *key)
 	return VAULT_EIO;
 }
 
-/* Open and read the key file. VAULT_EMISSING when it does not exist. */
+/* Open and read the key file. VAULT_EMISSING when it does not exist.
+ * A blocking open() of a FIFO waits until a writer appears, so
+ * O_NONBLOCK makes it return at once. read_key then rejects the FIFO as
+ * not a regular file. A regular file ignores O_NONBLOCK. */
 static int load_key(const char *path, unsigned char *key)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	int rc;
 
 	if (fd < 0 && errno == ENOENT)

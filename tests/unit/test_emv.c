@@ -69,6 +69,16 @@ static const struct read_case read_cases[] = {
 	 CARD_SOURCE_CHIP, 0, 0},
 	{"name_title.card", 1, "VISA", CARD_OK, VISA_PAN, "2712",
 	 "MR JOHN A SMITH", "VISA", CARD_SOURCE_CHIP, 0, 0},
+	{"two_rec_pan_differs.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"two_rec_57_differs.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"dup_pan_same_record.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"dup_exp_differs.card", 1, "VISA", CARD_EDATA, "", "", "", "",
+	 CARD_SOURCE_CHIP, 0, 0},
+	{"two_rec_pan_same.card", 1, "VISA", CARD_OK, VISA_PAN, "2712",
+	 "CARD TEST", "VISA", CARD_SOURCE_CHIP, 0, 0},
 };
 
 /* Compare PANs, showing only masked ones if they differ. */

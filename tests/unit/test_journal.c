@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "../../app/currency.h"
+#include "../../app/log.h"
 #include "../../offline/journal.h"
 #include "journal_fixture.h"
 
@@ -991,6 +992,84 @@ static void reopen_keeps_data(void **state)
 					  sizeof(value)),
 			 JOURNAL_OK);
 	assert_string_equal(value, "v");
+}
+
+/* Return the permission bits of path, or -1 when it cannot be stat'ed. */
+static int file_mode(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	return (int)(st.st_mode & 07777);
+}
+
+/* Under umask 022 a new journal, its -wal and its -shm are still 0600,
+ * because they hold customers' names, wallets and amounts. */
+static void new_journal_private(void **state)
+{
+	struct journal_fixture *f = *state;
+	struct journal *journal = NULL;
+	struct operation op;
+	char path[192];
+	char wal[200];
+	char shm[200];
+	mode_t old_mask = umask(022);
+
+	snprintf(path, sizeof(path), "%s/new.db", f->dir);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	snprintf(shm, sizeof(shm), "%s-shm", path);
+	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
+	journal_fixture_make_op(&op, 1, 100);
+	assert_int_equal(journal_insert(journal, &op), JOURNAL_OK);
+	umask(old_mask);
+
+	assert_int_equal(file_mode(path), 0600);
+	assert_int_equal(file_mode(wal), 0600);
+	assert_int_equal(file_mode(shm), 0600);
+	journal_close(journal);
+}
+
+/* An existing journal file keeps the mode the operator gave it. */
+static void existing_journal_keeps_mode(void **state)
+{
+	struct journal_fixture *f = *state;
+	struct journal *journal = NULL;
+	char path[192];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/shared.db", f->dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(close(fd), 0);
+	assert_int_equal(chmod(path, 0640), 0);
+
+	assert_int_equal(journal_open(path, &journal), JOURNAL_OK);
+	assert_int_equal(file_mode(path), 0640);
+	journal_close(journal);
+}
+
+/* log_open creates a new log file 0600 under umask 022, and an existing
+ * one keeps its mode. */
+static void log_file_modes(void **state)
+{
+	struct journal_fixture *f = *state;
+	char path[192];
+	mode_t old_mask = umask(022);
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/new.log", f->dir);
+	rc = log_open(path, LOG_LEVEL_INFO);
+	log_close();
+	umask(old_mask);
+	assert_int_equal(rc, 0);
+	assert_int_equal(file_mode(path), 0600);
+
+	assert_int_equal(chmod(path, 0640), 0);
+	rc = log_open(path, LOG_LEVEL_INFO);
+	log_close();
+	assert_int_equal(rc, 0);
+	assert_int_equal(file_mode(path), 0640);
 }
 
 /* Create a database file through plain SQLite (rollback journal mode). */
@@ -2256,6 +2335,9 @@ int main(void)
 		JOURNAL_TEST(next_attempt_time),
 		JOURNAL_TEST(meta_set_get),
 		JOURNAL_TEST(reopen_keeps_data),
+		JOURNAL_TEST(new_journal_private),
+		JOURNAL_TEST(existing_journal_keeps_mode),
+		JOURNAL_TEST(log_file_modes),
 		JOURNAL_TEST(open_newer_schema),
 		JOURNAL_TEST(open_foreign_database),
 		JOURNAL_TEST(open_garbage_file),

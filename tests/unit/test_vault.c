@@ -369,6 +369,25 @@ static void key_file_missing(void **state)
 	assert_int_equal(rmdir(path), 0);
 }
 
+/* A FIFO as key file is rejected at once: a blocking open() would wait
+ * for a writer for ever, so alarm() ends the test run if it hangs. */
+static void key_file_fifo(void **state)
+{
+	struct vault_fixture *f = *state;
+	struct vault *vault = (struct vault *)f;
+	char path[256];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/fifo.key", f->journal->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	rc = vault_open(path, true, &vault);
+	alarm(0);
+	assert_int_equal(rc, VAULT_ENOTFILE);
+	assert_null(vault);
+	assert_int_equal(unlink(path), 0);
+}
+
 static void strerror_messages(void **state)
 {
 	(void)state;
@@ -398,6 +417,7 @@ int main(void)
 		VAULT_TEST(small_buffer_rejected),
 		VAULT_TEST(key_file_checks),
 		VAULT_TEST(key_file_missing),
+		VAULT_TEST(key_file_fifo),
 		cmocka_unit_test(strerror_messages),
 	};
 

@@ -785,6 +785,68 @@ static void test_request_rejected_on_fault(void **state)
 				300, NULL));
 }
 
+/* With a reader that holds each reply 1.2 s, the read of a 2 s request
+ * outlives its deadline. Returns when the first XfrBlock was sent. */
+static void start_slow_read(struct fixture *f)
+{
+	start_worker(f);
+	insert_card(f, one_app_card);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_CARD, NULL);
+	mock_ccid_clear_log(f->reader);
+	mock_ccid_slow_replies(f->reader, 1200);
+	assert_int_equal(card_worker_request(f->worker, 2), CARD_OK);
+	wait_xfr_blocks(f, 1);
+}
+
+/* A card pulled while a slow reader works on a command is reported as
+ * CARD_EREMOVED, not as a mute card (CARD_EMUTE). */
+static void test_removed_slow_reader(void **state)
+{
+	struct fixture *f = *state;
+	struct card_data data;
+
+	start_slow_read(f);
+	mock_ccid_remove(f->reader);
+	if (!wait_event(f, EVENT_CARD, CARD_EREMOVED, 4 * EVENT_WAIT_MS,
+			NULL))
+		fail_msg("no EVENT_CARD with CARD_EREMOVED");
+	assert_int_equal(card_worker_take(f->worker, &data), CARD_EREMOVED);
+	assert_string_equal(data.pan, "");
+	mock_ccid_slow_replies(f->reader, 0);
+}
+
+/* The same with a reader without an interrupt endpoint: the slot status
+ * asked after the deadline shows the empty slot. */
+static void test_removed_slow_polled(void **state)
+{
+	test_removed_slow_reader(state);
+}
+
+/* An overcurrent notice during a slow read is reported as the reader's
+ * fault. The message of the request then rejected tells the agent to
+ * remove the card, which clears the fault. */
+static void test_hardware_error_slow_read(void **state)
+{
+	struct fixture *f = *state;
+	struct card_data data;
+
+	start_slow_read(f);
+	mock_ccid_hardware_error(f->reader, 1);
+	if (!wait_event(f, EVENT_CARD, CARD_EREADER, 4 * EVENT_WAIT_MS,
+			NULL))
+		fail_msg("no EVENT_CARD with CARD_EREADER");
+	assert_int_equal(card_worker_take(f->worker, &data), CARD_EREADER);
+	assert_string_equal(data.pan, "");
+	mock_ccid_slow_replies(f->reader, 0);
+
+	assert_int_equal(card_worker_request(f->worker, 5), CARD_EREADER);
+	assert_non_null(strstr(card_strerror(CARD_EREADER), "Remove the card"));
+
+	/* Removing the card clears the fault, as the message states. */
+	mock_ccid_remove(f->reader);
+	expect_event(f, EVENT_CARD_READER, CARD_READER_READY, NULL);
+}
+
 /* Notices about slots 1 and 2 change nothing on slot 0. */
 static void test_other_slots_ignored(void **state)
 {
@@ -1000,6 +1062,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_swipe_fills_request,
 						setup_stripe, teardown),
 		WORKER_TEST(test_cancel_slow_reader),
+		WORKER_TEST(test_removed_slow_reader),
+		cmocka_unit_test_setup_teardown(test_removed_slow_polled,
+						setup_polled, teardown),
+		WORKER_TEST(test_hardware_error_slow_read),
 		WORKER_TEST(test_stop_silent_reader),
 		WORKER_TEST(test_cancel_silent_reader),
 		WORKER_TEST(test_cancel_during_app_read),
