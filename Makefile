@@ -104,6 +104,10 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(UNIT_FIXTURE_OBJ) \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
+# The swipe guard's classifier lives in ui/ but calls no curses, so its
+# unit test links it alone.
+$(BUILD)/tests/test_swipe_guard: $(BUILD)/obj/ui/swipe_guard.o
+
 $(BUILD)/obj/tests/usb/%.o: tests/usb/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(UMOCKDEV_CFLAGS) -c -o $@ $<

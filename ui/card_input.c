@@ -18,6 +18,7 @@
 #include "../drivers/utf8.h"
 #include "fieldset.h"
 #include "screen.h"
+#include "swipe_guard.h"
 
 #define CARD_TITLE "Card"
 #define CARD_READING_TEXT "Reading swipe..."
@@ -152,26 +153,45 @@ static void card_lookup(struct ui *ui, struct card_data *data)
 	ui->dialog.purpose = DIALOG_FOR_CARD;
 }
 
-/* Parse the captured swipe and look its card up, or tell the agent why
- * not. */
-static void swipe_finish(struct ui *ui)
+/* Parse the held swipe into *data, writing why it failed into message.
+ * A swipe in a layout that the parser does not know is not parsed,
+ * because its separators cannot be told from its data. Returns a card
+ * error code. */
+static int swipe_parse(const struct card_input *card,
+		       enum swipe_guard_class class, struct card_data *data,
+		       char *message, size_t size)
 {
-	struct card_input *card = &ui->card;
-	struct card_data data;
 	char layout[32];
-	char message[UI_MESSAGE_SIZE];
 	int rc;
 
-	rc = magstripe_parse(card->swipe, card->length, &data);
+	memset(data, 0, sizeof(*data));
+	if (class == SWIPE_GUARD_FOREIGN) {
+		snprintf(message, size, "%s", CARD_INPUT_FOREIGN_TEXT);
+		return CARD_ELAYOUT;
+	}
+	rc = magstripe_parse(card->swipe, card->length, data);
 	if (rc == CARD_ELAYOUT &&
 	    magstripe_layout_hint(card->swipe, card->length, layout,
 				  sizeof(layout)))
-		snprintf(message, sizeof(message),
+		snprintf(message, size,
 			 "The swipe was typed in a %s keyboard layout. Set "
 			 "the reader or the terminal keyboard to US.",
 			 layout);
 	else
-		snprintf(message, sizeof(message), "%s", card_strerror(rc));
+		snprintf(message, size, "%s", card_strerror(rc));
+	return rc;
+}
+
+/* Parse the captured swipe and look its card up, or tell the agent why
+ * not. */
+static void swipe_finish(struct ui *ui, enum swipe_guard_class class)
+{
+	struct card_input *card = &ui->card;
+	struct card_data data;
+	char message[UI_MESSAGE_SIZE];
+	int rc;
+
+	rc = swipe_parse(card, class, &data, message, sizeof(message));
 	swipe_wipe(ui);
 
 	/* A reader's wait ends: the swipe answered the dialog. */
@@ -223,122 +243,41 @@ static bool is_line_end(enum ui_action action)
 	return action == UI_ACTION_CONFIRM || action == UI_ACTION_NEXT;
 }
 
-/* Characters up to U+00FF that may start a swipe, and those that may
- * follow a start sentinel (a track's format code or a PAN digit), in the
- * US keyboard layout or one that magstripe_scan knows. Built from
- * magstripe_scan on first use, because the characters depend on the
- * layouts it knows and on the locale's encoding. */
-static struct {
-	bool ready;
-	bool start[0x100];
-	bool digit[0x100];
-} track_chars;
 
-/* Whether c is tried as a character of a track: printable, not a
- * space, and at most U+00FF, which covers the layouts known. */
-static bool is_candidate(wchar_t c)
+/* A key that came while the tail of a handled swipe may still be coming.
+ * Returns true when it is part of that tail and is dropped: a track
+ * character or a line end within SWIPE_GUARD_WAIT_MS of the key before,
+ * up to a line end after an end sentinel. */
+static bool tail_key(struct ui *ui, int rc, wint_t key,
+		     enum ui_action action)
 {
-	return c > 0x20 && c <= 0xff && (c < 0x7f || c > 0xa0);
-}
+	struct card_input *card = &ui->card;
+	int64_t now = now_ms();
 
-/* Whether first followed by second may start a swipe. */
-static bool scan_pair(wchar_t first, wchar_t second)
-{
-	char text[2 * MB_LEN_MAX];
-	size_t n = key_bytes((wint_t)first, text);
-	size_t m = n > 0 ? key_bytes((wint_t)second, text + n) : 0;
-	bool found;
-
-	found = m > 0 && magstripe_scan(text, n + m) != MAGSTRIPE_NOT_SWIPE;
-	explicit_bzero(text, sizeof(text));
-	return found;
-}
-
-/* Whether first may start a swipe, alone (a US start sentinel) or with
- * the character after it ('5' then 'B' on French). */
-static bool scan_start(wchar_t first)
-{
-	char text[MB_LEN_MAX];
-	size_t n = key_bytes((wint_t)first, text);
-
-	if (n > 0 && magstripe_scan(text, n) != MAGSTRIPE_NOT_SWIPE)
-		return true;
-	for (wchar_t next = 0x21; next <= 0xff; next++) {
-		if (is_candidate(next) && scan_pair(first, next))
-			return true;
+	if (now - card->last_key_ms >= SWIPE_GUARD_WAIT_MS) {
+		card->draining = false;
+		return false;
 	}
+	if (is_line_end(action)) {
+		card->last_key_ms = now;
+		if (card->tail_end)
+			card->draining = false;
+		return true;
+	}
+	if (is_typed(rc, key, action) && swipe_guard_track_char(key)) {
+		card->last_key_ms = now;
+		/* Only an end sentinel, in whatever layout, comes before a
+		 * reader's line end. */
+		card->tail_end = !iswalnum(key) && key != L' ';
+		return true;
+	}
+	card->draining = false;
 	return false;
 }
 
-static void track_chars_build(void)
-{
-	for (wchar_t c = 0; c <= 0xff; c++)
-		track_chars.start[c] = is_candidate(c) && scan_start(c);
-	for (wchar_t first = 0; first <= 0xff; first++) {
-		if (!track_chars.start[first])
-			continue;
-		for (wchar_t next = 0; next <= 0xff; next++) {
-			if (is_candidate(next) && scan_pair(first, next))
-				track_chars.digit[next] = true;
-		}
-	}
-	track_chars.ready = true;
-}
-
-/* Whether a typed key may start a swipe. Keys above U+00FF are checked
- * alone, as no known layout makes a start sentinel of them. */
-static bool may_start_swipe(wint_t key)
-{
-	char text[MB_LEN_MAX];
-	size_t n;
-
-	if (!track_chars.ready)
-		track_chars_build();
-	if (key <= 0xff)
-		return track_chars.start[key];
-	n = key_bytes(key, text);
-	return n > 0 && magstripe_scan(text, n) != MAGSTRIPE_NOT_SWIPE;
-}
-
-/* Count the characters at the start of the held text that may be the
- * start of a track, up to CARD_INPUT_BURST_MIN: after the first, a
- * format code or PAN digits in some known layout. Returns -1 when one
- * of them cannot be, as in "Nyamékyé", which starts with the French
- * forms of ';' and '2'. */
-static int track_prefix(const struct card_input *card)
-{
-	mbstate_t state;
-	size_t used = 0;
-	int count = 0;
-
-	memset(&state, 0, sizeof(state));
-	while (used < card->length && count < CARD_INPUT_BURST_MIN) {
-		wchar_t ch;
-		size_t n = mbrtowc(&ch, card->swipe + used,
-				   card->length - used, &state);
-
-		if (n == 0 || n > card->length - used)
-			return -1;
-		if (count > 0 && (ch > 0xff || !track_chars.digit[ch]))
-			return -1;
-		used += n;
-		count++;
-	}
-	return count;
-}
-
-/* Whether the held text is a swipe rather than keys a person typed: it
- * ends a track, or more keys that may be a track came in one burst than
- * a person types. */
-static bool swipe_like(const struct card_input *card)
-{
-	if (magstripe_scan(card->swipe, card->length) == MAGSTRIPE_COMPLETE)
-		return true;
-	return track_prefix(card) == CARD_INPUT_BURST_MIN;
-}
 
 /* Give held keys that turned out not to be a swipe to the UI as the keys
- * they were typed as, in order. */
+ * they were typed as, in order: a held line end goes as Enter or Tab. */
 static void swipe_release(struct ui *ui)
 {
 	char text[MAGSTRIPE_MAX + 1];
@@ -372,55 +311,71 @@ static void swipe_drop(struct ui *ui)
 		 busy ? CARD_BUSY_TEXT : CARD_INPUT_IGNORED_TEXT);
 }
 
-/* Handle held keys that are a swipe, and drop the rest of its burst. */
-static void swipe_end(struct ui *ui)
+/* Whether the held swipe ends as a reader ends one: an end sentinel, in
+ * whatever layout, then a line end. */
+static bool swipe_ended(const struct card_input *card)
 {
+	char last;
+
+	if (card->length < 2)
+		return false;
+	last = card->swipe[card->length - 2];
+	if (card->swipe[card->length - 1] != '\n' &&
+	    card->swipe[card->length - 1] != '\t')
+		return false;
+	return last != ' ' && !(last >= '0' && last <= '9') &&
+	       !(last >= 'A' && last <= 'Z') && !(last >= 'a' && last <= 'z');
+}
+
+/* Handle held keys that are a swipe. Unless the swipe ended as a reader
+ * ends one, drop its tail: the track keys and line ends that follow
+ * within SWIPE_GUARD_WAIT_MS. */
+static void swipe_end(struct ui *ui, enum swipe_guard_class class)
+{
+	bool ended = swipe_ended(&ui->card);
+
 	if (ui->card.to_card)
-		swipe_finish(ui);
+		swipe_finish(ui, class);
 	else
 		swipe_drop(ui);
-	ui->card.draining = true;
+	ui->card.draining = !ended;
+	ui->card.tail_end = false;
+	ui->card.last_key_ms = now_ms();
 }
 
-/* A key that came while the rest of a handled swipe may still be coming.
- * Returns true when it belongs to that swipe and is dropped. */
-static bool drain_key(struct ui *ui, int rc, wint_t key,
-		      enum ui_action action)
+/* Decide what the held keys are, final when no more keys may join them.
+ * A possible swipe start that is not final stays held. */
+static void capture_resolve(struct ui *ui, bool final)
 {
 	struct card_input *card = &ui->card;
-	int64_t gap = now_ms() - card->last_key_ms;
+	enum swipe_guard_class class;
 
-	if ((is_typed(rc, key, action) && gap < CARD_INPUT_KEY_GAP_MS) ||
-	    (is_line_end(action) && gap < CARD_INPUT_SETTLE_MS)) {
-		card->last_key_ms = now_ms();
-		return true;
-	}
-	card->draining = false;
-	return false;
+	class = swipe_guard_classify(card->swipe, card->length, final);
+	if (class == SWIPE_GUARD_TYPING)
+		swipe_release(ui);
+	else if (class != SWIPE_GUARD_PARTIAL)
+		swipe_end(ui, class);
 }
 
-/* Add a typed key that came within the burst to the held keys. */
-static void capture_add(struct ui *ui, wint_t key)
+/* Hold one more key of the burst, ch being its character or '\n' or
+ * '\t' for a line end. */
+static void capture_add(struct ui *ui, wint_t ch)
 {
 	struct card_input *card = &ui->card;
 	char bytes[MB_LEN_MAX];
-	size_t n = key_bytes(key, bytes);
-	enum magstripe_scan scan;
+	size_t n = key_bytes(ch, bytes);
+	bool added = n > 0 && swipe_append(card, bytes, n);
 
-	if (n == 0 || !swipe_append(card, bytes, n)) {
-		/* Too long for a swipe that came this fast: a garbled one. */
-		explicit_bzero(bytes, sizeof(bytes));
-		swipe_end(ui);
-		return;
-	}
 	explicit_bzero(bytes, sizeof(bytes));
-	scan = magstripe_scan(card->swipe, card->length);
-	if (scan == MAGSTRIPE_NOT_SWIPE ||
-	    (scan == MAGSTRIPE_PARTIAL && track_prefix(card) < 0)) {
-		swipe_release(ui);
+	card->last_key_ms = now_ms();
+	if (!added) {
+		/* Too long for the buffer: judge what came, and the tail
+		 * drop takes the rest of a swipe. */
+		capture_resolve(ui, true);
 		return;
 	}
-	if (swipe_like(card))
+	if (swipe_guard_classify(card->swipe, card->length, false) !=
+	    SWIPE_GUARD_TYPING)
 		snprintf(ui->notice, sizeof(ui->notice), "%s",
 			 CARD_READING_TEXT);
 }
@@ -433,40 +388,28 @@ static bool capture_key(struct ui *ui, int rc, wint_t key,
 			enum ui_action action)
 {
 	struct card_input *card = &ui->card;
-	int64_t now = now_ms();
-	int64_t gap = now - card->last_key_ms;
+	int64_t gap = now_ms() - card->last_key_ms;
+	enum swipe_guard_class class;
+	bool joins;
 
-	/* The reader's line end after a track. */
-	if (is_line_end(action) && gap < CARD_INPUT_SETTLE_MS &&
-	    magstripe_scan(card->swipe, card->length) == MAGSTRIPE_COMPLETE) {
-		card->last_key_ms = now;
-		if (!swipe_append(card, "\n", 1))
-			swipe_end(ui);
-		return true;
-	}
-	if (is_typed(rc, key, action) && gap < CARD_INPUT_KEY_GAP_MS) {
-		card->last_key_ms = now;
+	class = swipe_guard_classify(card->swipe, card->length, false);
+	joins = gap < SWIPE_GUARD_KEY_GAP_MS ||
+		(class == SWIPE_GUARD_PARTIAL && gap < SWIPE_GUARD_WAIT_MS);
+	if (joins && is_typed(rc, key, action)) {
 		capture_add(ui, key);
 		return true;
 	}
 
-	/* A pause, or a key no reader sends in a track. */
-	if (!swipe_like(card)) {
-		swipe_release(ui);
-		return false;
-	}
-	if (action == UI_ACTION_BACK) {
-		swipe_wipe(ui);
-		snprintf(ui->notice, sizeof(ui->notice), "Swipe ignored");
+	/* A reader's line end inside a swipe; after typing it is the
+	 * agent's own Enter or Tab. */
+	if (joins && is_line_end(action) && class != SWIPE_GUARD_TYPING) {
+		capture_add(ui, action == UI_ACTION_CONFIRM ? L'\n' : L'\t');
 		return true;
 	}
-	swipe_end(ui);
-	if (is_line_end(action) && gap < CARD_INPUT_KEY_GAP_MS) {
-		/* It closes a garbled swipe with no end sentinel. */
-		card->last_key_ms = now;
-		return true;
-	}
-	return false;
+
+	/* A key no reader sends, or one after the burst. */
+	capture_resolve(ui, true);
+	return card->draining && tail_key(ui, rc, key, action);
 }
 
 /* Whether a swipe held now goes to the card path: in a card field with
@@ -481,16 +424,15 @@ static bool swipe_to_card(struct ui *ui)
 	       card_input_takes_card(screen, ui);
 }
 
-/* Hold a typed key back when it may start a swipe. Returns whether it
- * did. */
+/* Hold a typed key back as the first of a burst. Returns whether it did:
+ * a key with no UTF-8 form goes to the UI at once. */
 static bool capture_start(struct ui *ui, wint_t key)
 {
 	struct card_input *card = &ui->card;
 	char bytes[MB_LEN_MAX];
 	size_t n = key_bytes(key, bytes);
-	bool start = n > 0 && may_start_swipe(key);
 
-	if (start) {
+	if (n > 0) {
 		card->length = 0;
 		swipe_append(card, bytes, n);
 		card->capturing = true;
@@ -498,8 +440,9 @@ static bool capture_start(struct ui *ui, wint_t key)
 		card->last_key_ms = now_ms();
 	}
 	explicit_bzero(bytes, sizeof(bytes));
-	return start;
+	return n > 0;
 }
+
 
 /* Look a card number typed by hand into the card field up as a card,
  * blanking the field, so that it never goes to the wallet lookup's URL.
@@ -534,13 +477,14 @@ static bool typed_card(struct ui *ui)
 	return true;
 }
 
+
 bool card_input_key(struct ui *ui, int rc, wint_t key,
 		    enum ui_action action, int *flags)
 {
 	struct card_input *card = &ui->card;
 
 	*flags = SCREEN_IGNORED;
-	if (card->draining && drain_key(ui, rc, key, action))
+	if (card->draining && tail_key(ui, rc, key, action))
 		return true;
 	if (card->capturing && capture_key(ui, rc, key, action)) {
 		*flags = SCREEN_REDRAW;
@@ -565,26 +509,6 @@ bool card_input_key(struct ui *ui, int rc, wint_t key,
 	return false;
 }
 
-/* Whether text from start is 12 to 19 digits followed by separator. */
-static bool digits_then(const char *start, char separator)
-{
-	size_t count = 0;
-
-	while (count < 20 && start[count] >= '0' && start[count] <= '9')
-		count++;
-	return count >= 12 && count <= 19 && start[count] == separator;
-}
-
-bool card_input_has_track_data(const char *text)
-{
-	for (const char *at = text; *at != '\0'; at++) {
-		if (at[0] == '%' && at[1] == 'B' && digits_then(at + 2, '^'))
-			return true;
-		if (at[0] == ';' && digits_then(at + 1, '='))
-			return true;
-	}
-	return false;
-}
 
 void card_input_answer(struct ui *ui, enum dialog_answer answer,
 		       int chosen)
@@ -772,15 +696,12 @@ int card_input_tick(struct ui *ui, struct screen *screen)
 	int64_t quiet = now - card->last_key_ms;
 
 	(void)screen;
-	if (card->capturing && !swipe_like(card) &&
-	    quiet >= CARD_INPUT_KEY_GAP_MS) {
-		swipe_release(ui);
-		return SCREEN_REDRAW;
-	}
-	if (card->capturing && swipe_like(card) &&
-	    quiet >= CARD_INPUT_SETTLE_MS) {
-		swipe_end(ui);
-		return SCREEN_REDRAW;
+	if (card->draining && quiet >= SWIPE_GUARD_WAIT_MS)
+		card->draining = false;
+	if (card->capturing && quiet >= SWIPE_GUARD_KEY_GAP_MS) {
+		capture_resolve(ui, quiet >= SWIPE_GUARD_WAIT_MS);
+		if (!card->capturing)
+			return SCREEN_REDRAW;
 	}
 	if (card->state != CARD_INPUT_WAITING || !card_dialog_open(ui))
 		return SCREEN_IGNORED;
@@ -797,7 +718,7 @@ int card_input_tick(struct ui *ui, struct screen *screen)
 int card_input_poll_ms(const struct ui *ui, int tick_ms)
 {
 	if (ui->card.capturing)
-		return CARD_INPUT_KEY_GAP_MS / 2;
+		return SWIPE_GUARD_KEY_GAP_MS / 2;
 	if (ui->card.state == CARD_INPUT_WAITING)
 		return tick_ms < 250 ? tick_ms : 250;
 	return tick_ms;

@@ -16,33 +16,18 @@
 #include "dialog.h"
 #include "keys.h"
 
-/* The longest gap between two keys of one swipe, in milliseconds. A
- * keyboard-wedge reader types a character every 1 to 10 ms (one USB
- * keyboard report to press a key and one to release it, polled every
- * 1 to 8 ms). A person typing 120 words a minute leaves about 100 ms
- * between keys, and only a rare pair of keys comes closer. 50 ms lies
- * between the two, with room for a terminal link that delays keys. An
- * estimate: no reader was timed for it. */
-#define CARD_INPUT_KEY_GAP_MS 50
-
-/* Characters that came within CARD_INPUT_KEY_GAP_MS of each other, a
- * start sentinel and a track's format code or PAN digits, from which the
- * text counts as a swipe even without an end sentinel. A person cannot
- * type 8 keys that fast, and a track is longer: track 2 alone has a
- * sentinel and 12 or more digits. */
-#define CARD_INPUT_BURST_MIN 8
-
-/* After an end sentinel, how long to wait for the reader's line end or
- * another track, in milliseconds, before the swipe is handled. An
- * estimate: readers send them in the same burst. */
-#define CARD_INPUT_SETTLE_MS 150
-
 /* What the agent sees when a swipe came outside a card field. */
 #define CARD_INPUT_IGNORED_TEXT                                        \
 	"Card swipe ignored: put the cursor in a card or account field " \
 	"first."
 
-/* What the agent sees when a field was cleared because of track data. */
+/* What the agent sees when a swipe in a card field matched only the
+ * PAN and expiry date rule of swipe_guard_classify. */
+#define CARD_INPUT_FOREIGN_TEXT                                         \
+	"The swipe was typed in a keyboard layout spotagent does not "  \
+	"know. Set the reader or the keyboard to US."
+
+/* What the agent sees when a field was cleared because of card data. */
 #define CARD_INPUT_TRACK_DATA_TEXT \
 	"Card data is not allowed in this field: it was cleared."
 
@@ -68,10 +53,11 @@ struct card_input {
 	size_t length;
 	int64_t last_key_ms;
 
-	/* The rest of a swipe that was handled before its end (too long, or
-	 * cut by a key a person typed) is dropped while keys keep coming in
-	 * its burst. */
+	/* Whether the tail of a handled swipe is being dropped, which lasts
+	 * while its keys keep coming (SWIPE_GUARD_WAIT_MS). The flag tail_end
+	 * is set after an end sentinel, so that the next line end ends it. */
 	bool draining;
+	bool tail_end;
 
 	char masked[CARD_PAN_SIZE]; /* the card being looked up, masked */
 };
@@ -81,23 +67,20 @@ struct screen;
 struct event;
 
 /* Feed one key (wget_wch's rc and key, and its action) to card input
- * before the dialog or the screen gets it, on every screen. A start
- * sentinel (or its form in a non-US keyboard layout) and the keys that
- * follow it within CARD_INPUT_KEY_GAP_MS are held back. When they turn
- * out to be a swipe, one started in a card field or the card dialog is
- * parsed and looked up, and one started anywhere else is wiped with
- * CARD_INPUT_IGNORED_TEXT; the reader's line ends never reach a screen.
- * When they turn out to be typing, they go to the UI as typed, in order
- * (ui_deliver_key). It also takes F6 in a card field, which opens the
- * card dialog, and a card number typed by hand in a card field, which
- * Enter, Tab or Shift-Tab sends to the card lookup. Returns true when it
- * took the key, with screen flags in *flags. */
+ * before the dialog or the screen gets it, on every screen. Every typed
+ * key is held for SWIPE_GUARD_KEY_GAP_MS, and with the keys that follow
+ * in its burst it is classified by swipe_guard_classify when the burst
+ * ends. A possible swipe start waits up to SWIPE_GUARD_WAIT_MS for more.
+ * A swipe started in a card field or the card dialog is parsed and
+ * looked up, one started anywhere else is wiped with
+ * CARD_INPUT_IGNORED_TEXT, and the track keys and line ends that follow
+ * it within SWIPE_GUARD_WAIT_MS are dropped. Typing goes to the UI as
+ * typed, in order (ui_deliver_key). It also takes F6 in a card field,
+ * which opens the card dialog, and a card number typed by hand in a card
+ * field, which Enter, Tab or Shift-Tab sends to the card lookup.
+ * Returns true when it took the key, with screen flags in *flags. */
 bool card_input_key(struct ui *ui, int rc, wint_t key,
 		    enum ui_action action, int *flags);
-
-/* Whether text contains card track data: "%B" and 12 to 19 digits
- * followed by '^', or ';' and 12 to 19 digits followed by '='. */
-bool card_input_has_track_data(const char *text);
 
 /* Apply how the agent closed the card dialog (purpose DIALOG_FOR_CARD):
  * Esc cancels the wait or drops the lookup, and a digit picks the

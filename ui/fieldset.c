@@ -7,6 +7,7 @@
 
 #include "fieldset.h"
 #include "card_input.h"
+#include "swipe_guard.h"
 #include "draw.h"
 #include "theme.h"
 
@@ -382,7 +383,7 @@ static bool field_has_track_data(const struct fieldset *set, int index)
 	bool found;
 
 	fieldset_get(set, index, text, sizeof(text));
-	found = card_input_has_track_data(text);
+	found = swipe_guard_has_card_data(text);
 	explicit_bzero(text, sizeof(text));
 	return found;
 }

@@ -115,7 +115,7 @@ int fieldset_type(struct fieldset *set, wchar_t ch);
 
 /* Whether fieldset_type has cleared a field since the last call because
  * the character typed made its text contain card track data (see
- * card_input_has_track_data). The call resets it, and the UI then shows
+ * swipe_guard_has_card_data). The call resets it, and the UI then shows
  * CARD_INPUT_TRACK_DATA_TEXT. */
 bool fieldset_take_track_data(void);
 

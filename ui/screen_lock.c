@@ -14,6 +14,9 @@
 #include "screen.h"
 #include "theme.h"
 
+/* The lock screen's message for a rejected password. */
+#define LOCK_WRONG_PASSWORD_TEXT "Wrong password"
+
 /* The password field's width in terminal columns. The password rules
  * allow 64 characters (security_password_check), and the field takes 64
  * columns, as on the change password screen. Its wide view ends in the
@@ -275,6 +278,16 @@ static void lock_draw(const struct screen *screen, const struct ui *ui)
 	fieldset_show_cursor(&state->fields);
 }
 
+/* Set an error on the status row. The lock screen asks only for the
+ * password, so the shared "wrong agent ID or password" text of a rejected
+ * login becomes "Wrong password". */
+static void lock_set_error(struct lock_state *state, const char *text)
+{
+	if (strcmp(text, api_strerror(API_EAUTH)) == 0)
+		text = LOCK_WRONG_PASSWORD_TEXT;
+	lock_set_status(state, true, text);
+}
+
 static int lock_submit(struct lock_state *state, struct ui *ui)
 {
 	char password[4 * LOCK_WIDTH + 1];
@@ -291,7 +304,7 @@ static int lock_submit(struct lock_state *state, struct ui *ui)
 	explicit_bzero(password, sizeof(password));
 	fieldset_wipe(&state->fields, 0);
 	if (result != 0) {
-		lock_set_status(state, true, message);
+		lock_set_error(state, message);
 		return SCREEN_HANDLED;
 	}
 	state->busy = true;
@@ -377,8 +390,8 @@ static int lock_on_event(struct screen *screen, struct ui *ui,
 		}
 	}
 	ui_event_text(event, text, sizeof(text));
-	lock_set_status(state, true,
-			text[0] != '\0' ? text : api_strerror(event->status));
+	lock_set_error(state,
+		       text[0] != '\0' ? text : api_strerror(event->status));
 	fieldset_focus(&state->fields, 0);
 	return SCREEN_HANDLED;
 }

@@ -151,7 +151,7 @@ wait_for "Money services" || fail "Esc on the cash-in form did not go back"
 keys Escape
 wait_for "7 Find customer" || fail "Esc on the money services did not go home"
 keys 7
-wait_for "Find customer" || fail "7 did not open the find customer screen"
+wait_for "Phone or wallet" || fail "7 did not open the find customer screen"
 swipe "$AKOSUA_PAN" "DARKO/AKOSUA"
 wait_for "Customer found, from Spotbanc" ||
 	fail "a swipe on the find screen did not find the customer"

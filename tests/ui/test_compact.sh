@@ -193,7 +193,7 @@ A1001            ONLINE Q0 P:ready HH:MM
 F10:Log out Enter:Unlock
 EOF
 keys wrong-password-1 Enter
-wait_for "Wrong agent ID or password" ||
+wait_for "Wrong password" ||
 	fail "a wrong password on the lock screen got no message"
 on_screen "Terminal locked" || fail "a wrong password unlocked"
 

@@ -44,7 +44,7 @@ keys Escape
 sleep 0.5
 on_screen "Terminal locked" || fail "Esc took the lock screen away"
 keys wrong-password-1 Enter
-wait_for "Wrong agent ID or password" ||
+wait_for "Wrong password" ||
 	fail "a wrong password got no message"
 on_screen "Terminal locked" || fail "a wrong password unlocked"
 on_screen "wrong-password-1" && fail "the typed password is on the screen"

@@ -39,7 +39,7 @@ wait_for "Session expired" || fail "the expired token did not ask to log in"
 sleep 1
 save_screen typed-on
 on_screen "Checking the password" && fail "the typed keys were submitted"
-on_screen "Wrong agent ID or password" &&
+on_screen "Wrong password" &&
 	fail "the typed keys were checked as a password"
 on_screen "Keys typed as this prompt opened were dropped" ||
 	fail "the prompt does not say that it dropped keys"
