@@ -172,10 +172,28 @@ bool swipe_guard_track_char(wint_t ch)
 struct burst_counts {
 	int chars;
 	int digits;
-	bool separated;      /* a run of PARTIAL_PAN_MIN or more digits is
-				followed by a character other than a line end */
+	bool separated;      /* a card number is followed by a character
+				other than a line end (see count_burst) */
 	bool track_only;     /* every character is a track character */
 };
+
+/* Whether the run of n digits that ends before wide[end] is a card
+ * number, so that a long account or reference number pasted with a
+ * space after it is not taken for a swipe. */
+static bool run_is_pan(const wchar_t *wide, int end, int n)
+{
+	char pan[PAN_MAX + 1];
+	bool valid;
+
+	if (n < PAN_MIN || n > PAN_MAX)
+		return false;
+	for (int k = 0; k < n; k++)
+		pan[k] = (char)wide[end - n + k];
+	pan[n] = '\0';
+	valid = card_luhn_ok(pan);
+	explicit_bzero(pan, sizeof(pan));
+	return valid;
+}
 
 static void count_burst(const wchar_t *wide, int count,
 			struct burst_counts *out)
@@ -197,7 +215,13 @@ static void count_burst(const wchar_t *wide, int count,
 			run++;
 			continue;
 		}
-		if (run >= PARTIAL_PAN_MIN)
+		/* A swipe misread in one digit still has an expiry after
+		 * its separator; other text needs a valid card number. */
+		if (run_is_pan(wide, i, run) ||
+		    (run >= PARTIAL_PAN_MIN && run <= PAN_MAX &&
+		     i + 4 < count && is_digit(wide[i + 1]) &&
+		     is_digit(wide[i + 2]) && is_digit(wide[i + 3]) &&
+		     is_digit(wide[i + 4])))
 			out->separated = true;
 		run = 0;
 	}

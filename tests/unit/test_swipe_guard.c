@@ -54,6 +54,12 @@ static const struct classify_case classify_cases[] = {
 	  true, SWIPE_GUARD_FOREIGN },
 	{ "short digits with letters, final", "AB123456 CD", true,
 	  SWIPE_GUARD_TYPING },
+	{ "bank account in an address, final", "Acct 1441000123456 Accra",
+	  true, SWIPE_GUARD_TYPING },
+	{ "reference in a note, final", "Ref 202412050001 paid", true,
+	  SWIPE_GUARD_TYPING },
+	{ "two pasted wallets, final", "10000000011000000002 3.00", true,
+	  SWIPE_GUARD_TYPING },
 };
 
 static void classify_table(void **state)
