@@ -1,4 +1,4 @@
-/* What every card reader driver shares: the card layer's error codes, a
+/* The card layer every reader driver shares: its error codes, a
  * channel that exchanges one command with a chip card, and the card data
  * read from a chip or a magnetic stripe. */
 #ifndef SPOTAGENT_CARD_H
@@ -12,7 +12,7 @@ enum card_error {
 	CARD_OK = 0,
 	CARD_ENOCARD = -1,      /* no card in the reader */
 	CARD_EREMOVED = -2,     /* the card was pulled out mid-read */
-	CARD_EMUTE = -3,        /* the card does not answer */
+	CARD_EMUTE = -3,        /* the card does not respond */
 	CARD_EPROTO = -4,       /* a malformed reply from reader or card */
 	CARD_EUNSUPPORTED = -5, /* the reader cannot talk to this card */
 	CARD_EREADER = -6,      /* the reader reported a hardware error */
@@ -27,7 +27,7 @@ enum card_error {
 	CARD_ELAYOUT = -15,     /* a swipe garbled by the keyboard layout */
 	CARD_ENOREADER = -16,   /* no card reader is connected */
 	CARD_EACCESS = -17,     /* no permission to open the reader */
-	CARD_EBUSY = -18,       /* another program holds the reader */
+	CARD_EBUSY = -18,       /* another program claimed the reader */
 	CARD_ENOMEM = -19,      /* allocation failed */
 	CARD_EINVAL = -20,      /* bad argument */
 	CARD_ENOCHOICE = -21,   /* no application was chosen in time */
@@ -37,7 +37,7 @@ enum card_error {
  * removed before it was read. Insert it again." */
 const char *card_strerror(int error);
 
-/* How the reader carries commands: whole APDUs (short or extended
+/* The unit a reader carries commands in: whole APDUs (short or extended
  * APDU-level CCID readers, and the test card), or T=0 TPDUs, where the
  * host itself splits a case 4 command and fetches the response. */
 enum card_transport {
@@ -47,7 +47,7 @@ enum card_transport {
 
 /* A way to exchange one command with a chip card. exchange sends len
  * bytes of command and fills reply (size bytes of room) with the card's
- * whole answer including the two status bytes; *got gets its length.
+ * whole response including the two status bytes; *got gets its length.
  * It returns CARD_OK or a negative card_error (CARD_EREMOVED,
  * CARD_EMUTE, CARD_EPROTO, CARD_ENODEV ...). It never follows 61xx or
  * 6Cxx itself: drivers/iso7816.c does. */
@@ -64,14 +64,14 @@ struct card_channel {
 /* Cardholder name: EMV tag 5F20 and track 1 allow 26 characters. */
 #define CARD_NAME_SIZE 27
 
-/* Where card data came from. */
+/* The source of card data. */
 enum card_source {
 	CARD_SOURCE_CHIP = 0,
 	CARD_SOURCE_CONTACTLESS = 1,
 	CARD_SOURCE_STRIPE = 2,
 };
 
-/* The card data a read yields. It holds the full PAN, so it lives on the
+/* The card data a read yields. It contains the full PAN, so it lives on the
  * stack of the code that uses it and is wiped with card_data_clear as
  * soon as the PAN has been handed on. Track data and card verification
  * values are never kept in it. */

@@ -18,7 +18,7 @@ enum ccid_error {
 	CCID_EFRAME = -2,      /* a reply that is not a valid CCID message */
 	CCID_ENOCARD = -3,     /* no card in the slot */
 	CCID_EREMOVED = -4,    /* the card left during the exchange */
-	CCID_EMUTE = -5,       /* the card did not answer (ICC_MUTE) */
+	CCID_EMUTE = -5,       /* the card did not respond (ICC_MUTE) */
 	CCID_ESLOT = -6,       /* the reader reported another slot error */
 	CCID_EHARDWARE = -7,   /* the reader reported a hardware error */
 	CCID_ENOTSUP = -8,     /* the reader cannot do this with the card */
@@ -29,7 +29,7 @@ enum ccid_error {
 	CCID_ETOOLONG = -12,   /* a command over the reader's maximum */
 	CCID_ENOMEM = -13,
 	CCID_EACCESS = -14,    /* no permission (udev rule) */
-	CCID_EBUSY = -15,      /* another program holds the reader */
+	CCID_EBUSY = -15,      /* another program claimed the reader */
 	CCID_EINVAL = -16,     /* bad argument */
 	CCID_ECANCELLED = -17, /* the cancel check of ccid_set_cancel ended
 				  the wait for a reply */
@@ -78,7 +78,7 @@ struct ccid_descriptor {
 
 /* Parse the 54-byte CCID class descriptor (bDescriptorType 0x21). Returns
  * CCID_OK or CCID_EDESCRIPTOR when it is short, has the wrong type, or
- * holds impossible values (no protocol, message length under 271). */
+  * contains impossible values (no protocol, message length under 271). */
 int ccid_parse_descriptor(const uint8_t *data, size_t len,
 			  struct ccid_descriptor *out);
 
@@ -157,7 +157,7 @@ int ccid_parse_notice(const uint8_t *data, size_t len,
 /* Longest ATR (ISO/IEC 7816-3: 33 bytes). */
 #define CCID_ATR_MAX 33
 
-/* What the driver needs from an ATR (ISO/IEC 7816-3 8.2). */
+/* The fields of an ATR (ISO/IEC 7816-3 8.2) that the driver uses. */
 struct ccid_atr {
 	bool t0;                  /* T=0 offered (the default without TD1) */
 	bool t1;                  /* T=1 offered */
@@ -219,7 +219,7 @@ void ccid_set_cancel(struct ccid_reader *reader,
 int ccid_slot_status(struct ccid_reader *reader, enum ccid_icc *icc);
 
 /* Power the card on and read its ATR. With automatic voltage selection
- * the reader chooses; otherwise each voltage the reader supports is tried
+ * the reader chooses. Otherwise each voltage the reader supports is tried
  * from the lowest, as ISO/IEC 7816-3 6.2.4 orders class selection, until
  * the card sends an ATR. A reader that lists no voltage (bVoltageSupport
  * 0) gets each of 1.8, 3 and 5 V in turn. Then the protocol is chosen.

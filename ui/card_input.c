@@ -102,9 +102,9 @@ static bool card_offline(const struct ui *ui)
 	return ui->app->session.offline || !ui->app->status.online;
 }
 
-/* Open the card dialog and ask the card worker for a card. Without a
- * reader the dialog still takes a keyboard-wedge swipe. Offline it tells
- * the agent at once that the lookup needs the link. */
+/* Open the card dialog and request a card from the card worker. Without a
+ * reader the dialog still takes a keyboard-wedge swipe. Offline it shows
+ * at once that the lookup needs the link. */
 static void card_open(struct ui *ui)
 {
 	struct card_input *card = &ui->card;
@@ -194,7 +194,7 @@ static void swipe_finish(struct ui *ui, enum swipe_guard_class class)
 	rc = swipe_parse(card, class, &data, message, sizeof(message));
 	swipe_wipe(ui);
 
-	/* A reader's wait ends: the swipe answered the dialog. */
+	/* The swipe ends the card dialog's wait for a reader. */
 	if (card->state == CARD_INPUT_WAITING && card->reader)
 		card_worker_cancel(ui->app->card);
 	if (rc != CARD_OK) {

@@ -16,18 +16,18 @@
 #include "dialog.h"
 #include "keys.h"
 
-/* What the agent sees when a swipe came outside a card field. */
+/* The message for a swipe that came outside a card field. */
 #define CARD_INPUT_IGNORED_TEXT                                        \
 	"Card swipe ignored: put the cursor in a card or account field " \
 	"first."
 
-/* What the agent sees when a swipe in a card field matched only the
- * PAN and expiry date rule of swipe_guard_classify. */
+/* The message for a swipe in a card field that matched only the PAN
+ * and expiry date rule of swipe_guard_classify. */
 #define CARD_INPUT_FOREIGN_TEXT                                         \
 	"The swipe was typed in a keyboard layout spotagent does not "  \
 	"know. Set the reader or the keyboard to US."
 
-/* What the agent sees when a field was cleared because of card data. */
+/* The message for a field cleared because it contained card data. */
 #define CARD_INPUT_TRACK_DATA_TEXT \
 	"Card data is not allowed in this field: it was cleared."
 
